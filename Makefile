@@ -1,0 +1,47 @@
+# The README's two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app run
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-fast bench venv translations vendor init-db demo clean lint
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Compiled catalogues are committed; this rebuilds them after editing a .po file.
+translations: $(STAMP)
+	$(VENV)/bin/pybabel compile -d enforcement/translations
+
+init-db: $(STAMP)
+	$(FLASK) init-db
+
+# Loads the demo city once: a second `make run` keeps what is there.
+demo: init-db
+	$(FLASK) demo-data --if-empty
+
+run: demo
+	@echo "Serving http://127.0.0.1:5000 (Ctrl-C to stop)"
+	$(PY) run.py
+
+test: $(STAMP)
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -x -m "not browser and not slow"
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+# Re-vendor the front-end files from the committed package-lock.json (needs npm).
+vendor:
+	bash scripts/vendor.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,161 @@
+"""Command line for operators and scripts (API.md): ``flask --app run <command>``."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from .clock import bureau_today, utcnow
+from .errors import DomainError
+from .extensions import db, write_intent
+from .models import User
+from .services import audit, cases, users
+from .services.actor import SYSTEM, Actor
+
+
+def _writes(fn):
+    """Run a command as one unit of work: commit at the end, roll back and exit 1 on an error."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        token = write_intent.set(True)
+        try:
+            result = fn(*args, **kwargs)
+            db.session.commit()
+            return result
+        except DomainError as exc:
+            db.session.rollback()
+            detail = "".join(f"\n  {k}: {v}" for k, v in exc.fields.items())
+            raise click.ClickException(exc.message + detail) from exc
+        finally:
+            write_intent.reset(token)
+    return wrapper
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("expected YYYY-MM-DD") from None
+
+
+@click.command("init-db")
+def init_db():
+    """Create or upgrade the schema (Alembic migrations); safe to run twice."""
+    upgrade()
+    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("demo-data")
+@click.option("--enterprises", default=2000, show_default=True, help="how many enterprises")
+@click.option("--seed", default=20261125, show_default=True, help="random seed (reproducible)")
+@click.option("--as-of", "as_of", default=None, help="the demo's 'today' (YYYY-MM-DD)")
+@click.option("--if-empty", is_flag=True, help="do nothing when the database has users")
+@_writes
+def demo_data(enterprises: int, seed: int, as_of: str | None, if_empty: bool):
+    """Load the demo city: townships, enterprises, users, visits, complaints and cases."""
+    from .demo import ACCOUNTS, generate
+    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("demo data already loaded: nothing to do")
+        return
+    today = _date(as_of) or bureau_today(current_app.config["BUREAU_TIMEZONE"])
+    stats = generate(enterprises=enterprises, seed=seed, as_of=today, now=utcnow(),
+                     progress=sys.stderr.isatty())
+    click.echo("demo city loaded: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
+    click.echo("demo accounts (username / password / role):")
+    for username, password, role in ACCOUNTS:
+        click.echo(f"  {username:<12} {password:<16} {role}")
+
+
+users_cli = AppGroup("users", help="Manage users.")
+
+
+@users_cli.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["inspector", "reviewer", "admin"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@click.option("--township", default=None, help="township code (inspectors)")
+@click.option("--display-name", default="")
+@_writes
+def users_create(name, role, password_stdin, township, display_name):
+    """Add a user."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    user = users.create_user(SYSTEM, username=name, role=role, password=password, now=utcnow(),
+                             display_name=display_name, township_code=township,
+                             min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+    click.echo(f"created {user.username} ({user.role})")
+
+
+@users_cli.command("token")
+@click.argument("name")
+@_writes
+def users_token(name):
+    """Print a bearer token for that user (on the last line)."""
+    user = db.session.scalar(select(User).where(User.username == name))
+    if user is None or not user.is_active_account:
+        raise click.ClickException(f"no active user {name!r}")
+    token, record = users.mint_token(SYSTEM, user, now=utcnow(), label="cli",
+                                     hours=current_app.config["API_TOKEN_HOURS"])
+    click.echo(f"expires {record.expires_at.isoformat()}")
+    click.echo(token)
+
+
+audit_cli = AppGroup("audit", help="The audit chain.")
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Check the audit hash chain; exit 1 naming the first bad event."""
+    report = audit.verify()
+    if report.ok:
+        click.echo(f"audit chain ok: {report.events} events, head {report.head_hash}")
+        return
+    click.echo(f"audit chain BROKEN at event {report.first_bad}: {report.reason} "
+               f"({report.events} events verified before it)", err=True)
+    sys.exit(1)
+
+
+holidays_cli = AppGroup("holidays", help="Official holiday data for years chinese-calendar lacks.")
+
+
+@holidays_cli.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@_writes
+def holidays_import(file):
+    """Add or replace a year's official holidays and adjusted working days."""
+    from .services.calendars import import_holidays
+    schedule = import_holidays(SYSTEM, file.read(), now=utcnow())
+    click.echo(f"{schedule.year}: {len(schedule.holidays)} holidays, "
+               f"{len(schedule.workdays)} adjusted working days imported; "
+               "run `flask --app run recompute` to update open deadlines")
+
+
+@click.command("recompute")
+@click.option("--as-of", "as_of", default=None, help="also apply time-triggered events due by this date")
+@_writes
+def recompute(as_of):
+    """Recompute open deadlines and follow-ups after a calendar or configuration change."""
+    now = utcnow()
+    counts = cases.recompute(SYSTEM, now=now)
+    click.echo(f"recomputed {counts['cases']} open cases, {counts['changed']} changed")
+    if as_of:
+        opened = cases.tick(SYSTEM, as_of=_date(as_of), now=now)
+        click.echo(f"time-triggered events applied; {len(opened)} cases opened by escalation")
+
+
+def register(app: Flask) -> None:
+    for command in (init_db, demo_data, recompute):
+        app.cli.add_command(command)
+    for group in (users_cli, audit_cli, holidays_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,108 @@
+"""Configuration: defaults here; ``instance/config.py`` and environment variables override.
+
+Every setting is listed in the README's configuration table. Environment variables win over
+``instance/config.py`` so that containers and systemd units need no file edits.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class Config:
+    #: Flask session and CSRF signing key. Production refuses to start with the development default.
+    SECRET_KEY = DEV_SECRET_KEY
+    #: ``production`` enforces a real SECRET_KEY and secure cookies; ``development`` is the default.
+    ENV_NAME = "development"
+    #: SQLAlchemy URL. Empty means a SQLite file in the instance folder.
+    SQLALCHEMY_DATABASE_URI = ""
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: The bureau's time zone: deadlines are dates in this zone.
+    BUREAU_TIMEZONE = "Asia/Shanghai"
+    #: Shown on pages, prints and exports.
+    BUREAU_NAME = "三河市生态环境局"
+    #: Default map view (the demo city).
+    MAP_CENTER = (39.96, 116.83)
+    MAP_ZOOM = 11
+    #: Tile layer for Leaflet. Empty URL: points on a plain background (no outside request at all).
+    MAP_TILE_URL = ""
+    MAP_TILE_ATTRIBUTION = ""
+    #: True when the tiles are in GCJ-02 (Gaode, Tencent): markers are shifted for display only.
+    MAP_TILES_GCJ02 = False
+    #: A visit further than this from the enterprise pin is flagged (API.md: 200 m default).
+    GEOFENCE_RADIUS_M = 200
+    #: Per-action, per-township overrides of the workflow defaults (see docs/workflows.md).
+    WORKFLOW_RULES: dict = {}
+    #: Bearer token lifetime for the API, in hours.
+    API_TOKEN_HOURS = 24 * 30
+    #: Upload limits for photos.
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    PHOTO_MAX_BYTES = 15 * 1024 * 1024
+    PHOTO_MAX_PIXELS = 40_000_000
+    #: Where photos are kept (a folder; object storage can replace the storage class).
+    PHOTO_DIR = ""
+    #: Login attempts allowed per client address.
+    LOGIN_RATE_LIMIT = "10 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Languages offered in the switch; the first is the default.
+    LANGUAGES = ("zh_CN", "en")
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    WTF_CSRF_TIME_LIMIT = None  # an inspector may fill a form for a long time on site
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    #: Password policy: minimum length.
+    PASSWORD_MIN_LENGTH = 10
+
+
+class TestConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = True
+    LOGIN_RATE_LIMIT = "1000 per minute"
+
+
+# Settings that may come from the environment, with how to parse them.
+_ENV = {
+    "SECRET_KEY": str,
+    "ENV_NAME": str,
+    "BUREAU_TIMEZONE": str,
+    "BUREAU_NAME": str,
+    "MAP_TILE_URL": str,
+    "MAP_TILE_ATTRIBUTION": str,
+    "MAP_TILES_GCJ02": lambda v: v.lower() in ("1", "true", "yes"),
+    "GEOFENCE_RADIUS_M": int,
+    "API_TOKEN_HOURS": int,
+    "PHOTO_MAX_BYTES": int,
+    "PHOTO_MAX_PIXELS": int,
+    "PHOTO_DIR": str,
+    "LOGIN_RATE_LIMIT": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "WORKFLOW_RULES": json.loads,
+    "PASSWORD_MIN_LENGTH": int,
+}
+
+
+def from_environment(environ=os.environ) -> dict:
+    """Settings found in the environment (``DATABASE_URL`` maps to the SQLAlchemy URL)."""
+    found = {}
+    for name, parse in _ENV.items():
+        if name in environ:
+            found[name] = parse(environ[name])
+    if environ.get("DATABASE_URL"):
+        found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,92 @@
+"""Reference vocabularies shared by pages, demo data and validation (zh, en)."""
+from __future__ import annotations
+
+# The campaign's industries (its closure and stop targets) and ordinary lawful emitters.
+INDUSTRIES = {
+    "small_refinery": ("小炼油", "Small refinery"),
+    "foundry": ("铸造", "Foundry"),
+    "plastics": ("塑料加工", "Plastics"),
+    "stone_powder": ("石粉加工", "Stone powder"),
+    "electroplating": ("电镀", "Electroplating"),
+    "chemical": ("化工", "Chemical"),
+    "papermaking": ("造纸", "Papermaking"),
+    "sand_washing": ("洗砂", "Sand washing"),
+    "furniture": ("家具制造", "Furniture"),
+    "printing": ("印刷", "Printing"),
+    "food": ("食品加工", "Food processing"),
+    "building_materials": ("建材", "Building materials"),
+    "other": ("其他", "Other"),
+}
+
+ROLE_LABELS = {
+    "inspector": ("执法人员", "Inspector"),
+    "reviewer": ("审核人员", "Reviewer"),
+    "admin": ("管理员", "Administrator"),
+}
+
+PURPOSE_LABELS = {
+    "routine": ("双随机检查", "Routine random check"),
+    "complaint": ("信访投诉", "Complaint"),
+    "follow_up": ("跟踪复查", "Follow-up"),
+    "verification": ("核查验收", "Verification"),
+}
+
+
+def label(table: dict, key: str, locale: str) -> str:
+    pair = table.get(key)
+    if not pair:
+        return key
+    return pair[0] if str(locale).startswith("zh") else pair[1]
+
+DEADLINE_LABELS = {
+    "rectify_by": ("整改期限", "Rectify by"),
+    "plan_due": ("整改方案报送", "Rectification plan due"),
+    "period_end": ("整治期满", "Stop period ends"),
+    "verify_by": ("核查期限", "Verify by"),
+    "execute_by": ("两断三清期限", "Execute by"),
+    "hearing_request_by": ("听证申请期限", "Hearing request by"),
+    "decide_by": ("作出决定期限", "Decide by"),
+    "pay_by": ("缴纳期限", "Pay by"),
+    "publish_by": ("公开期限", "Publish by"),
+    "reconsideration_by": ("复议申请期限", "Reconsideration window"),
+    "litigation_by": ("起诉期限", "Litigation window"),
+    "enforce_by": ("申请强制执行期限", "Request enforcement by"),
+    "reinspect_by": ("按日计罚复查期限", "Re-inspect by"),
+    "permit_renewal_by": ("排污许可延续申请", "Permit renewal application"),
+    "monitoring_report_by": ("监测报告", "Monitoring report"),
+    "tax_declare_by": ("环保税申报", "Environmental tax declaration"),
+}
+
+STATUS_LABELS = {
+    "pending": ("未到期", "Pending"),
+    "met": ("已完成", "Met"),
+    "overdue": ("逾期", "Overdue"),
+    "planned": ("待检查", "Planned"),
+    "done": ("已完成", "Done"),
+    "missed": ("已逾期", "Missed"),
+    "cancelled": ("已撤销", "Cancelled"),
+}
+
+EVENT_LABELS = {
+    "report_rectified": ("企业报告整改完成", "Enterprise reported fixed"),
+    "verify": ("核查", "Verification"),
+    "file_plan": ("报送整改方案", "Plan filed"),
+    "approve_plan": ("批准整改方案", "Plan approved"),
+    "extend": ("批准延期", "Extension approved"),
+    "report_completed": ("报告整治完成", "Completion reported"),
+    "execute": ("两断三清", "Executed (two cuts, three clears)"),
+    "notify": ("送达告知书", "Advance notice served"),
+    "request_hearing": ("申请听证", "Hearing requested"),
+    "decide": ("作出处罚决定", "Penalty decided"),
+    "pay": ("缴纳罚款", "Payment"),
+    "appeal": ("复议或诉讼", "Appeal"),
+    "request_enforcement": ("申请法院强制执行", "Enforcement requested"),
+    "gate": ("四关状态", "Gate status"),
+    "release": ("解除监管", "Released"),
+    "reopen": ("重新开启", "Reopened"),
+    "visit": ("现场检查", "Visit"),
+    "close": ("结案", "Closed"),
+    "expire": ("期限届满", "Period expired"),
+    "gate_overdue": ("四关逾期", "Gate overdue"),
+    "rebound": ("反弹", "Rebound"),
+}

@@ -1,0 +1,53 @@
+"""The one catalogue of domain errors, with stable codes. Web and API map them to HTTP in one
+place (``web/errors.py``); nothing else decides a status code."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None, **extra):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        self.extra = extra
+
+
+class ValidationError(DomainError):
+    code = "validation_failed"
+    status = 422
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    status = 401
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+
+
+class Duplicate(Conflict):
+    code = "duplicate"
+
+
+class IdempotencyMismatch(Conflict):
+    """The same client UUID arrived again with different content."""
+
+    code = "client_uuid_reused"
+
+
+class ImpossibleTransition(Conflict):
+    code = "impossible_transition"

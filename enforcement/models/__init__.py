@@ -1,0 +1,15 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+from .audit import AuditEvent
+from .calendar import Draw, HolidayDay, QuietDay
+from .case import ACTIONS, Case, CaseEvent, CaseLink, Conflict, Deadline, FollowUp
+from .complaint import Complaint
+from .enterprise import Enterprise
+from .township import Township
+from .user import ROLES, ApiToken, User
+from .visit import Photo, Visit, visit_inspector
+
+__all__ = [
+    "ACTIONS", "ROLES", "ApiToken", "AuditEvent", "Case", "CaseEvent", "CaseLink", "Complaint",
+    "Conflict", "Deadline", "Draw", "Enterprise", "FollowUp", "HolidayDay", "Photo", "QuietDay",
+    "Township", "User", "Visit", "visit_inspector",
+]

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class Township(db.Model):
+    """A township (乡镇) or industrial park (园区): the unit that lists, rules and quiet days
+    are kept by."""
+
+    __tablename__ = "township"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short stable code used in URLs, configuration overrides and imports.
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80), default="")
+    #: ``township`` or ``park``.
+    kind: Mapped[str] = mapped_column(String(10), default="township")
+    center_lat: Mapped[float | None]
+    center_lon: Mapped[float | None]
+
+    def __repr__(self) -> str:
+        return f"<Township {self.code}>"

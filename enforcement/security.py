@@ -1,0 +1,59 @@
+"""Security headers, password policy and token hashing: one place for each."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import Flask, g
+
+# No inline script anywhere: every script is a file under /static. Inline styles are allowed
+# because folium's generated map markup carries a few.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob: {tiles}; connect-src 'self'; font-src 'self'; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "worker-src 'self'"
+)
+
+
+def tile_origin(url: str) -> str:
+    if not url or "://" not in url:
+        return ""
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}"
+
+
+def register_security_headers(app: Flask) -> None:
+    csp = CSP.format(tiles=tile_origin(app.config.get("MAP_TILE_URL", ""))).replace(" ;", ";")
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", getattr(g, "csp", csp))
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
+        if app.config.get("ENV_NAME") == "production":
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is safe here (unlike passwords).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def password_problem(password: str, min_length: int) -> str | None:
+    """None if acceptable, else the reason (shown by the field)."""
+    if len(password) < min_length:
+        return f"at least {min_length} characters"
+    if password.isdigit() or password.isalpha():
+        return "mix letters with digits or symbols"
+    return None

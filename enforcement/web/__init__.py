@@ -1,0 +1,27 @@
+"""Blueprints: thin views that parse, call one service and render."""
+from __future__ import annotations
+
+from flask import Flask, g, request
+
+from ..extensions import write_intent
+
+
+def register(app: Flask) -> None:
+    from . import api, auth, bureau, context, home, inspector, public
+
+    for module in (auth, home, bureau, inspector, public):
+        app.register_blueprint(module.bp)
+    api.register(app)
+    context.register(app)
+
+    @app.before_request
+    def _mark_write_intent():
+        # A request that may write starts its SQLite transaction as a writer (see extensions).
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            g._write_token = write_intent.set(True)
+
+    @app.teardown_request
+    def _reset_write_intent(_exc):
+        token = g.pop("_write_token", None)
+        if token is not None:
+            write_intent.reset(token)

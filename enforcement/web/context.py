@@ -1,0 +1,60 @@
+"""Helpers every template gets: the locale and the labels of the single state definitions."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, current_app
+from flask_babel import get_locale
+
+from .. import workflow as wf
+from ..clock import bureau_today
+from ..domain import (DEADLINE_LABELS, EVENT_LABELS, INDUSTRIES, PURPOSE_LABELS, ROLE_LABELS,
+                      STATUS_LABELS, label)
+
+
+def today() -> date:
+    return bureau_today(current_app.config["BUREAU_TIMEZONE"])
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def _helpers():
+        locale = str(get_locale() or "zh_CN")
+        zh = locale.startswith("zh")
+
+        def state_info(action, state):
+            try:
+                return wf.state_info(action, state)
+            except KeyError:
+                return None
+
+        def state_label(action, state):
+            info = state_info(action, state)
+            return (info.zh if zh else info.en) if info else state
+
+        def action_label(action):
+            for a in wf.ACTIONS:
+                if a.value == action:
+                    return a.zh if zh else a.en
+            return action
+
+        return {
+            "current_locale": locale,
+            "role_label": lambda r: label(ROLE_LABELS, r, locale),
+            "industry_label": lambda i: label(INDUSTRIES, i, locale),
+            "purpose_label": lambda p: label(PURPOSE_LABELS, p, locale),
+            "deadline_label": lambda n: _deadline_label(n, locale),
+            "status_label": lambda s: label(STATUS_LABELS, s, locale),
+            "event_label": lambda t: label(EVENT_LABELS, t, locale),
+            "state_info": state_info,
+            "state_label": state_label,
+            "action_label": action_label,
+            "yuan": lambda fen: f"{(fen or 0) // 100:,}.{(fen or 0) % 100:02d}",
+        }
+
+
+def _deadline_label(name: str, locale: str) -> str:
+    if name.startswith("gate_") and name.endswith("_by"):
+        gate = name[5:-3]
+        return f"{gate} 整改期限" if locale.startswith("zh") else f"Fix {gate} gate by"
+    return label(DEADLINE_LABELS, name, locale)

@@ -1,0 +1,54 @@
+"""The workflow engine of the five enforcement actions (pure Python: stdlib + chinese_calendar).
+
+See docs/workflows.md for every rule as implemented and its legal source.
+"""
+from .calendar import Calendar, QuietDay, YearSchedule, dump_schedule, parse_schedule
+from .draw import Assignment, DrawResult, draw
+from .engine import (
+    WINDOW_DEADLINES,
+    allowed_events,
+    apply,
+    current_deadline,
+    display_info,
+    display_state,
+    due_events,
+    is_overdue,
+    next_followup,
+    open_case,
+    overdue_deadlines,
+    replay,
+    snapshot_from_dict,
+    snapshot_to_dict,
+    surcharge_fen,
+    worst_severity,
+    worst_state,
+)
+from .rules import ActionRules, Rules
+from .states import ACTIONS, STATES, ActionInfo, StateInfo, state_info, stored_states
+from .types import (
+    CaseSnapshot,
+    ConfigError,
+    Deadline,
+    Escalation,
+    Event,
+    FollowUp,
+    ImpossibleEvent,
+    InvalidEvent,
+    Outcome,
+    ScheduleError,
+    WorkflowError,
+    days_overdue,
+    deadline_status,
+    followup_status,
+)
+
+__all__ = [
+    "ACTIONS", "STATES", "WINDOW_DEADLINES", "ActionInfo", "ActionRules", "Assignment", "Calendar",
+    "CaseSnapshot", "ConfigError", "Deadline", "DrawResult", "Escalation", "Event", "FollowUp",
+    "ImpossibleEvent", "InvalidEvent", "Outcome", "QuietDay", "Rules", "ScheduleError", "StateInfo",
+    "WorkflowError", "YearSchedule", "allowed_events", "apply", "current_deadline", "days_overdue",
+    "deadline_status", "display_info", "display_state", "draw", "due_events", "dump_schedule",
+    "followup_status", "is_overdue", "next_followup", "open_case", "overdue_deadlines", "parse_schedule",
+    "replay", "snapshot_from_dict", "snapshot_to_dict", "state_info", "stored_states", "surcharge_fen",
+    "worst_severity", "worst_state",
+]

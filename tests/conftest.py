@@ -1,0 +1,206 @@
+"""Fixtures that read like the domain: ``app`` (on SQLite, and on PostgreSQL when
+TEST_DATABASE_URL is set), ``client``, ``auth.login("inspector")`` and factories that return
+callables (``make_case(action="stop", served_on=...)``)."""
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import uuid
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import text
+
+from flask.testing import FlaskClient
+
+from enforcement import create_app
+from enforcement.extensions import db, write_intent
+
+NOW = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
+PASSWORD = "correct-horse-42"
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def _pg_url(worker: str) -> tuple[str, str]:
+    base = os.environ["TEST_DATABASE_URL"]
+    schema = "t_" + re.sub(r"\W", "_", worker)
+    sep = "&" if "?" in base else "?"
+    return base + f"{sep}options=-csearch_path%3D{schema}", schema
+
+
+@pytest.fixture(scope="session")
+def worker_id_safe(request) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+@pytest.fixture(scope="session")
+def pg_schema(worker_id_safe):
+    """One PostgreSQL schema per test worker, created fresh for the session."""
+    if "postgresql" not in BACKENDS:
+        yield None
+        return
+    import sqlalchemy as sa
+    url, schema = _pg_url(worker_id_safe)
+    engine = sa.create_engine(os.environ["TEST_DATABASE_URL"])
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+    yield url
+    engine = sa.create_engine(os.environ["TEST_DATABASE_URL"])
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
+
+
+_created: set[str] = set()
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, tmp_path, pg_schema):
+    if request.param == "postgresql":
+        url = pg_schema
+    else:
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    app = create_app({
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
+        "LOGIN_RATE_LIMIT": "1000 per minute", "RATELIMIT_ENABLED": True,
+        "PHOTO_DIR": str(tmp_path / "photos"), "INSTANCE_PATH": str(tmp_path),
+    })
+    app.config["DB_BACKEND"] = request.param
+    with app.app_context():
+        if request.param == "sqlite" or url not in _created:
+            db.create_all()
+            _created.add(url)
+        yield app
+        db.session.remove()
+        if request.param == "postgresql":
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+class Client(FlaskClient):
+    """Each request runs in its own context, as in production: its own ``g``, its own database
+    session. (Inside the fixture's app context Flask would otherwise reuse both.) Afterwards the
+    test's session is rolled back so its next read sees what the request committed."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.rollback()
+        return response
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def writing():
+    """Unit-of-work marker for tests that call services directly (like a POST request)."""
+    token = write_intent.set(True)
+    yield
+    write_intent.reset(token)
+
+
+# ---------------------------------------------------------------- factories
+
+
+@pytest.fixture
+def make_township(app):
+    from enforcement.models import Township
+
+    def make(code="yanjiao", name="燕郊镇", name_en="Yanjiao"):
+        t = Township(code=code, name=name, name_en=name_en, kind="township",
+                     center_lat=39.95, center_lon=116.82)
+        db.session.add(t)
+        db.session.flush()
+        return t
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    from enforcement.services import users
+    from enforcement.services.actor import SYSTEM
+
+    def make(username="insp1", role="inspector", township_code=None, password=PASSWORD):
+        user = users.create_user(SYSTEM, username=username, role=role, password=password,
+                                 now=NOW, township_code=township_code)
+        db.session.commit()
+        return user
+    return make
+
+
+@pytest.fixture
+def make_enterprise(app):
+    from enforcement.services import enterprises
+    from enforcement.services.actor import SYSTEM
+
+    def make(name="三河市某塑料加工厂", lat=39.96, lon=116.83, **extra):
+        e = enterprises.create_enterprise(SYSTEM, {"name": name, "lat": lat, "lon": lon, **extra},
+                                          now=NOW)
+        db.session.commit()
+        return e
+    return make
+
+
+@pytest.fixture
+def make_case(app, make_enterprise):
+    from enforcement.services import cases
+    from enforcement.services.actor import SYSTEM
+
+    def make(action="rectify", served_on=date(2026, 9, 28), enterprise=None, **params):
+        enterprise = enterprise or make_enterprise()
+        data = {"enterprise_id": enterprise.id, "action": action, "served_on": served_on,
+                "violation": "排污口标志不规范", "legal_basis": "《水污染防治法》第二十二条",
+                **params}
+        result = cases.open_case(SYSTEM, data, now=NOW)
+        db.session.commit()
+        return result.case
+    return make
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path="/login") -> str:
+        page = self.client.get(path).get_data(as_text=True)
+        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', page)
+        return found.group(1)
+
+    def login(self, username="insp1", password=PASSWORD):
+        return self.client.post("/login", data={"username": username, "password": password,
+                                                "csrf_token": self.csrf()})
+
+    def logout(self):
+        token = self.csrf("/")
+        return self.client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def api_token(app):
+    from enforcement.services import users
+    from enforcement.services.actor import SYSTEM
+
+    def make(user):
+        token, _ = users.mint_token(SYSTEM, user, now=datetime.now(timezone.utc), hours=1)
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+    return make
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,61 @@
+"""The audit chain: every change leaves an event, and tampering is caught at the exact event."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from conftest import NOW
+from enforcement.extensions import db
+from enforcement.services import audit
+from enforcement.services.actor import SYSTEM
+
+
+@pytest.fixture
+def chain(app, writing):
+    for i in range(6):
+        audit.record(SYSTEM, "test.event", "thing", i, now=NOW, before={"n": i},
+                     after={"n": i + 1, "名称": "三河"})
+    db.session.commit()
+    return [row[0] for row in db.session.execute(text("SELECT id FROM audit_event ORDER BY id"))]
+
+
+def test_an_untouched_chain_verifies(chain):
+    report = audit.verify()
+    assert report.ok and report.events == 6 and report.first_bad is None
+
+
+def test_a_changed_row_is_caught_at_that_row(chain):
+    db.session.execute(text("UPDATE audit_event SET action = 'test.forged' WHERE id = 3"))
+    db.session.commit()
+    report = audit.verify()
+    assert not report.ok and report.first_bad == 3
+
+
+def test_a_changed_payload_is_caught(chain):
+    db.session.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE id = 5"))
+    db.session.commit()
+    assert audit.verify().first_bad == 5
+
+
+def test_a_deleted_row_is_caught_at_the_next_row(chain):
+    db.session.execute(text("DELETE FROM audit_event WHERE id = 2"))
+    db.session.commit()
+    report = audit.verify()
+    assert not report.ok and report.first_bad == 3
+
+
+def test_an_inserted_row_is_caught(chain):
+    db.session.execute(text(
+        "INSERT INTO audit_event (id, at, actor_id, actor, action, object_type, object_id, "
+        "before, after, prev_hash, hash) SELECT 100, at, actor_id, actor, action, object_type, "
+        "object_id, before, after, prev_hash, 'f' || substr(hash, 2) FROM audit_event WHERE id = 6"))
+    db.session.commit()
+    assert audit.verify().first_bad == 100
+
+
+def test_bulk_appends_continue_the_same_chain(chain):
+    audit.record_many(SYSTEM, "test.bulk", "thing", [(i, {"i": i}) for i in range(50)], now=NOW)
+    audit.record(SYSTEM, "test.after", "thing", 1, now=NOW)
+    db.session.commit()
+    report = audit.verify(batch=7)
+    assert report.ok and report.events == 57
