@@ -19,16 +19,6 @@ from .actor import Actor
 from .calendars import load_calendar
 from .parsing import parse_date, parse_datetime, parse_uuid, text
 
-ACTION_PARAMS = {
-    "rectify": ("rectify_days", "illegal_discharge"),
-    "stop": ("illegal_discharge",),
-    "close": (),
-    "fine": ("amount_fen", "maximum_penalty", "daily_penalty", "illegal_discharge",
-             "max_amount_fen"),
-    "control": ("gates", "risk_class", "permit_expires"),
-}
-
-
 def rules() -> wf.Rules:
     return current_app.extensions["workflow_rules"]
 
@@ -115,6 +105,8 @@ def get_case(case_id: int) -> Case:
 
 def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar | None = None,
               parent: Case | None = None, link_reason: str = "") -> CaseResult:
+    """Open a case. An escalation (``parent`` given) is the engine's consequence of an event the
+    actor was allowed to record, so it is not subject to the actor's township limits."""
     client_uuid = parse_uuid(data.get("client_uuid"), required=False)
     if client_uuid:
         existing = db.session.scalar(select(Case).where(Case.client_uuid == client_uuid))
@@ -146,10 +138,10 @@ def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar 
         fields.update(exc.fields)
     if fields:
         raise ValidationError("The case could not be opened.", fields)
-    if actor.role == "inspector" and actor.township_id and enterprise.township_id \
-            and enterprise.township_id != actor.township_id:
+    if parent is None and actor.role == "inspector" and actor.township_id \
+            and enterprise.township_id and enterprise.township_id != actor.township_id:
         raise Forbidden("Inspectors open cases in their own township only.")
-    params = {k: data[k] for k in ACTION_PARAMS[action] if data.get(k) not in (None, "")}
+    params = {k: data[k] for k in wf.open_params(action) if data.get(k) not in (None, "")}
     if action == "control" and "risk_class" not in params:
         params["risk_class"] = enterprise.risk_class
     if action == "control" and "permit_expires" not in params and enterprise.permit_expires:

@@ -36,6 +36,6 @@ def rows(as_of: date, limit: int = 500) -> list[dict]:
             "violation": case.violation,
             "action": case.action,
             "decision_date": decided_on,
-            "amount_fen": facts.get("decided_amount_fen") if case.action == "fine" else None,
+            "amount_fen": facts.get("amount_fen") if case.action == "fine" else None,
         })
     return out

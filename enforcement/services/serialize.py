@@ -55,7 +55,7 @@ def case_dict(case: Case, as_of: date) -> dict:
                      "actor": e.actor.username if e.actor else None} for e in case.events],
     }
     if case.action == "fine":
-        body["surcharge_fen"] = wf.surcharge_fen(snapshot, as_of)
+        body["surcharge_fen"] = wf.surcharge_fen(snapshot, as_of, rules=cases.rules())
     return body
 
 

@@ -15,6 +15,7 @@ from .engine import (
     is_overdue,
     next_followup,
     open_case,
+    open_params,
     overdue_deadlines,
     replay,
     snapshot_from_dict,
@@ -24,7 +25,7 @@ from .engine import (
     worst_state,
 )
 from .rules import ActionRules, Rules
-from .states import ACTIONS, STATES, ActionInfo, StateInfo, state_info, stored_states
+from .states import ACTION_VALUES, ACTIONS, STATES, ActionInfo, StateInfo, state_info, stored_states
 from .types import (
     CaseSnapshot,
     ConfigError,
@@ -43,12 +44,12 @@ from .types import (
 )
 
 __all__ = [
-    "ACTIONS", "STATES", "WINDOW_DEADLINES", "ActionInfo", "ActionRules", "Assignment", "Calendar",
+    "ACTION_VALUES", "ACTIONS", "STATES", "WINDOW_DEADLINES", "ActionInfo", "ActionRules", "Assignment", "Calendar",
     "CaseSnapshot", "ConfigError", "Deadline", "DrawResult", "Escalation", "Event", "FollowUp",
     "ImpossibleEvent", "InvalidEvent", "Outcome", "QuietDay", "Rules", "ScheduleError", "StateInfo",
     "WorkflowError", "YearSchedule", "allowed_events", "apply", "current_deadline", "days_overdue",
     "deadline_status", "display_info", "display_state", "draw", "due_events", "dump_schedule",
-    "followup_status", "is_overdue", "next_followup", "open_case", "overdue_deadlines", "parse_schedule",
+    "followup_status", "is_overdue", "next_followup", "open_case", "open_params", "overdue_deadlines", "parse_schedule",
     "replay", "snapshot_from_dict", "snapshot_to_dict", "state_info", "stored_states", "surcharge_fen",
     "worst_severity", "worst_state",
 ]

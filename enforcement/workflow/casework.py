@@ -130,13 +130,16 @@ class Change:
 
     def cancel_planned(self, reason: str, on: date, prefix: str = "") -> None:
         """Withdraw planned follow-ups explicitly (recorded in facts), never silently."""
-        record = list(self.facts.get("cancelled_followups", []))
+        keys = list(self.facts.get("cancelled_followups", []))
+        log = list(self.facts.get("cancelled_followup_log", []))
         for key in self.planned_keys(prefix):
             f = self.followups.pop(key)
-            record.append({"key": key, "due_on": iso(f.due_on), "on": iso(on), "reason": reason})
+            keys.append(key)
+            log.append({"key": key, "due_on": iso(f.due_on), "on": iso(on), "reason": reason})
             self.cancelled.append(key)
-        if record:
-            self.facts["cancelled_followups"] = record
+        if log:
+            self.facts["cancelled_followups"] = keys
+            self.facts["cancelled_followup_log"] = log
 
     # -- the rest --------------------------------------------------------------------------
     def escalate(self, action: str, reason: str, on: date, params: Mapping[str, Any]) -> None:

@@ -5,7 +5,7 @@ operating again is ``rebounded`` and a new close case and a fine case are opened
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from .calendar import add_months_plain
 from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, verify_data, visit_target

@@ -54,6 +54,11 @@ def open_case(
     return module.open_case(served_on, dict(params or {}), _ctx(action, township, rules, calendar))
 
 
+def open_params(action: str) -> tuple[str, ...]:
+    """The parameters a case of this action may be opened with (callers pick these from input)."""
+    return tuple(_module(action).PARAMS)
+
+
 def allowed_events(case: CaseSnapshot) -> list[str]:
     return _module(case.action).allowed(case)
 
@@ -78,7 +83,9 @@ def apply(case: CaseSnapshot, event: Event, *, rules: Rules, calendar: Calendar)
     last = case.facts.get("last_event_on")
     if last and event.on.isoformat() < last:
         raise InvalidEvent({"on": f"before the last recorded event ({last}); events apply in date order"})
-    if event.data is not None and not isinstance(event.data, Mapping):
+    if event.data is None:
+        event = Event(event.type, event.on, {})
+    elif not isinstance(event.data, Mapping):
         raise InvalidEvent({"data": "must be an object"})
     return module.apply(case, event, _ctx(case.action, case.township, rules, calendar))
 

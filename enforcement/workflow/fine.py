@@ -16,7 +16,7 @@ EVENTS = (
     "notify", "request_hearing", "decide", "pay", "appeal", "appeal_decided",
     "request_enforcement", "publish", "visit", "close", "reopen",
 )
-PARAMS = ("amount_fen", "maximum_fen", "maximum_penalty", "daily_penalty", "illegal_discharge", "parent_amount_fen")
+PARAMS = ("amount_fen", "max_amount_fen", "maximum_penalty", "daily_penalty", "illegal_discharge", "parent_amount_fen")
 APPEALS = ("reconsideration", "litigation")
 # Windows the party may use; past them the deadline shows "overdue", meaning "lapsed".
 WINDOWS = ("hearing_request_by", "reconsideration_by", "litigation_by")
@@ -38,13 +38,13 @@ def open_case(served_on: date, params, ctx: Ctx) -> Outcome:
     r = Reader(params)
     r.only(PARAMS)
     amount = r.int("amount_fen", minimum=1)
-    maximum = r.int("maximum_fen", minimum=1)
+    maximum = r.int("max_amount_fen", minimum=1)
     r.bool("maximum_penalty")
     daily = r.bool("daily_penalty", default=False)
     illegal = r.bool("illegal_discharge", default=False)
     r.int("parent_amount_fen", minimum=1)
     if amount is not None and maximum is not None and amount > maximum:
-        r.fail("amount_fen", f"must not exceed maximum_fen ({maximum})")
+        r.fail("amount_fen", f"must not exceed max_amount_fen ({maximum})")
     if daily and not illegal:
         r.fail("daily_penalty", "applies only to illegal discharge (EPL Art. 59): set illegal_discharge")
     r.done()
@@ -130,7 +130,7 @@ def _decide(change: Change, event: Event, ctx: Ctx) -> None:
     r = Reader(event.data)
     amount = r.int("amount_fen", required=True, minimum=1)
     waived = r.bool("hearing_waived", default=False)
-    maximum = case.params.get("maximum_fen")
+    maximum = case.params.get("max_amount_fen")
     if amount is not None and maximum is not None:
         if amount > maximum:
             r.fail("amount_fen", f"must not exceed the maximum {maximum} fen")

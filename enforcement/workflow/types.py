@@ -65,7 +65,8 @@ class Outcome:
     escalations: tuple[Escalation, ...] = ()
     moved: tuple[tuple[str, date, date], ...] = ()  # (key, old_due, new_due)
     # Follow-ups withdrawn because the case left the states they serve (e.g. the stop checks of
-    # an escalated case); each is also recorded in facts["cancelled_followups"].
+    # an escalated case); their keys are listed in facts["cancelled_followups"] and the details
+    # (due date, day, reason) in facts["cancelled_followup_log"].
     cancelled: tuple[str, ...] = ()
 
 

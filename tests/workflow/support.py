@@ -1,0 +1,43 @@
+"""Helpers shared by the workflow tests."""
+from __future__ import annotations
+
+from datetime import date
+
+from enforcement.workflow import Calendar, Event, Rules, apply, open_case
+
+
+# FICTIONAL schedule for tests only. It is NOT the State Council's 2027 arrangement (unknown when
+# this was written) and must never be imported as official data.
+FICTIONAL_2027 = """\
+# FICTIONAL test schedule, not the official 2027 notice
+year: 2027
+holiday 2027-01-01 元旦
+holiday 2027-02-06..2027-02-12 春节
+workday 2027-02-14 春节调休上班
+holiday 2027-04-05 清明节
+holiday 2027-05-01..2027-05-05 劳动节
+holiday 2027-06-09 端午节
+holiday 2027-09-15 中秋节
+holiday 2027-10-01..2027-10-07 国庆节
+workday 2027-10-09 国庆节调休上班
+"""
+
+
+class Flow:
+    """A tiny driver for worked examples: open a case, then apply events in order."""
+
+    def __init__(self, action, served_on, params=None, *, rules=None, calendar=None, township=None):
+        self.rules = rules or Rules.default()
+        self.calendar = calendar or Calendar()
+        out = open_case(action, served_on, params or {}, rules=self.rules, calendar=self.calendar, township=township)
+        self.case = out.case
+        self.last = out
+
+    def __call__(self, type_, on, **data):
+        self.last = apply(self.case, Event(type_, on, data), rules=self.rules, calendar=self.calendar)
+        self.case = self.last.case
+        return self.last
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)

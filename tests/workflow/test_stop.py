@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import pytest
+
+from enforcement.workflow import ImpossibleEvent, InvalidEvent, due_events
+
+from .support import d
+
+
+def test_a_stop_order_served_2026_09_28_has_its_plan_due_2026_10_23(flow):
+    f = flow("stop", d("2026-09-28"))
+    # 15 working days: National Day skipped, the adjusted working Saturday 10 October counted.
+    assert f.case.deadlines["plan_due"].due_on == d("2026-10-23")
+    assert f.case.deadlines["period_end"].due_on == d("2026-12-28")
+
+
+def test_the_first_unannounced_check_within_7_days_moves_past_national_day(flow):
+    f = flow("stop", d("2026-09-28"))
+    check = f.case.followups["stop_check_1"]
+    # 5 October is a holiday: the check moves to Thursday 8 October.
+    assert (check.earliest_on, check.due_on, check.unannounced) == (d("2026-09-29"), d("2026-10-08"), True)
+
+
+def test_a_clean_check_schedules_the_next_one_30_days_later(flow):
+    f = flow("stop", d("2026-09-28"))
+    f("visit", d("2026-10-08"), followup="stop_check_1", visit_id=11, production_running=False)
+    nxt = f.case.followups["stop_check_2"]
+    assert nxt.due_on == d("2026-11-09")  # 7 November is a Saturday
+    assert f.case.followups["stop_check_1"].visit_id == 11
+
+
+def test_production_found_running_escalates_to_close(flow):
+    f = flow("stop", d("2026-09-28"))
+    out = f("visit", d("2026-10-08"), followup="stop_check_1", visit_id=11, production_running=True)
+    assert f.case.state == "escalated"
+    assert [(e.action, e.reason) for e in out.escalations] == [("close", "production_running")]
+
+
+def test_the_same_visit_twice_has_no_effect(flow):
+    f = flow("stop", d("2026-09-28"))
+    f("visit", d("2026-10-08"), followup="stop_check_1", visit_id=11, production_running=False)
+    before = f.case
+    f("visit", d("2026-10-08"), followup="stop_check_1", visit_id=11, production_running=False)
+    assert f.case == before
+    with pytest.raises(ImpossibleEvent):
+        f("visit", d("2026-10-09"), followup="stop_check_1", visit_id=12, production_running=False)
+
+
+def test_one_extension_of_at_most_3_months_with_approval(flow):
+    f = flow("stop", d("2026-09-28"))
+    with pytest.raises(InvalidEvent) as err:
+        f("extend", d("2026-12-01"), months=4)
+    assert set(err.value.fields) == {"months", "approved_by"}
+    f("extend", d("2026-12-01"), months=3, approved_by="Director Wang")
+    end = f.case.deadlines["period_end"]
+    assert end.due_on == d("2027-03-29") and end.provisional  # 28 March 2027 is a Sunday; 2027 not yet official
+    assert f.case.facts["extension"] == {"months": 3, "approved_by": "Director Wang", "on": "2026-12-01"}
+    with pytest.raises(ImpossibleEvent):
+        f("extend", d("2026-12-02"), months=1, approved_by="Director Wang")
+
+
+def test_the_completion_report_turns_the_pending_check_into_the_verification_visit(flow):
+    f = flow("stop", d("2026-09-28"))
+    f("file_plan", d("2026-10-20"))
+    f("accept_plan", d("2026-10-21"))
+    f("visit", d("2026-10-22"), followup="stop_check_1", visit_id=1, production_running=False)
+    out = f("report_completed", d("2026-11-02"))
+    assert f.case.state == "completed"
+    assert f.case.deadlines["verify_by"].due_on == d("2026-11-23")
+    check = f.case.followups["stop_check_2"]
+    assert check.purpose == "verification" and check.due_on == d("2026-11-23")
+    assert out.moved == ()  # same due date: re-purposed, not moved
+    f("verify", d("2026-11-10"), compliant=True, visit_id=2)
+    assert f.case.state == "lifted"
+    assert f.case.followups["stop_check_2"].done_on == d("2026-11-10")
+    assert f.case.followups["post_resumption"].due_on == d("2026-12-10")
+
+
+def test_the_completion_report_moves_an_earlier_pending_check(flow):
+    f = flow("stop", d("2026-09-28"))
+    f("file_plan", d("2026-10-20"))
+    f("visit", d("2026-10-22"), followup="stop_check_1", visit_id=1, production_running=False)
+    # stop_check_2 is due 23 November; the completion report on 26 October sets verify_by 16 November.
+    out = f("report_completed", d("2026-10-26"))
+    assert out.moved == (("stop_check_2", d("2026-11-23"), d("2026-11-16")),)
+    assert f.case.facts["verify_followup"] == "stop_check_2"
+
+
+def test_a_period_ending_without_completion_escalates_to_close(flow, rules, cal):
+    f = flow("stop", d("2026-09-28"))
+    assert due_events(f.case, d("2026-12-28"), rules=rules, calendar=cal) == []
+    (event,) = due_events(f.case, d("2027-01-05"), rules=rules, calendar=cal)
+    assert (event.type, event.on) == ("expire", d("2026-12-29"))
+    out = f(event.type, event.on)
+    assert f.case.state == "escalated"
+    assert [(e.action, e.reason) for e in out.escalations] == [("close", "period_expired")]
+    assert "stop_check_1" in out.cancelled and f.case.facts["cancelled_followups"] == ["stop_check_1"]
+    assert f.case.facts["cancelled_followup_log"][0]["reason"] == "escalated: period_expired"
+
+
+def test_expiry_before_the_end_of_the_period_is_refused(flow):
+    f = flow("stop", d("2026-09-28"))
+    with pytest.raises(InvalidEvent):
+        f("expire", d("2026-12-28"))
+
+
+def test_a_failed_verification_within_the_period_returns_to_rectifying(flow):
+    f = flow("stop", d("2026-09-28"))
+    f("file_plan", d("2026-10-20"))
+    f("report_completed", d("2026-10-26"))
+    f("verify", d("2026-11-02"), compliant=False, visit_id=5)
+    assert f.case.state == "rectifying"
+    assert f.case.deadlines["period_end"].met_on is None
+    assert any(k.startswith("stop_check_") and v.done_on is None for k, v in f.case.followups.items())
