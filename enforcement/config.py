@@ -58,6 +58,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 12 * 3600
+    #: Pin "today" (YYYY-MM-DD) for a training instance or tests; empty in real use.
+    AS_OF_OVERRIDE = ""
     #: Password policy: minimum length.
     PASSWORD_MIN_LENGTH = 10
 
@@ -86,6 +88,7 @@ _ENV = {
     "RATELIMIT_STORAGE_URI": str,
     "WORKFLOW_RULES": json.loads,
     "PASSWORD_MIN_LENGTH": int,
+    "AS_OF_OVERRIDE": str,
 }
 
 

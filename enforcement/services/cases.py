@@ -232,7 +232,7 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
     stored = audit.jsonable(dict(event.data))
     seq = (db.session.scalar(select(func.max(CaseEvent.seq)).where(CaseEvent.case_id == case.id))
            or 0) + 1
-    db.session.add(CaseEvent(case_id=case.id, seq=seq, type=event.type, on=event.on, data=stored,
+    case.events.append(CaseEvent(seq=seq, type=event.type, on=event.on, data=stored,
                              recorded_at=recorded_at, received_at=now, actor_id=actor.id,
                              client_uuid=client_uuid,
                              payload_hash=_digest(data) if client_uuid else None))
@@ -254,11 +254,13 @@ def _changed(a: wf.CaseSnapshot, b: wf.CaseSnapshot, *, old: bool) -> dict:
 
 
 def _engine_events(case: Case) -> list[tuple[datetime, wf.Event]]:
-    return [(e.recorded_at, wf.Event(e.type, e.on, dict(e.data))) for e in case.events]
+    # Offline events may have arrived out of order: the case is what they say in recorded order.
+    return sorted(((e.recorded_at, wf.Event(e.type, e.on, dict(e.data))) for e in case.events),
+                  key=lambda pair: pair[0])
 
 
 def _replay_with(case: Case, new_event: wf.Event, recorded_at: datetime, calendar):
-    events = sorted(_engine_events(case) + [(recorded_at, new_event)], key=lambda p: p[0])
+    events = sorted(_engine_events(case) + [(recorded_at, new_event)], key=lambda pair: pair[0])
     outcome = wf.open_case(case.action, case.served_on, _open_params(case), rules=rules(),
                            calendar=calendar, township=case.township.code if case.township else None)
     snapshot, escalations = outcome.case, ()

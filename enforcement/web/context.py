@@ -13,6 +13,10 @@ from ..domain import (DEADLINE_LABELS, EVENT_LABELS, INDUSTRIES, PURPOSE_LABELS,
 
 
 def today() -> date:
+    """The bureau's today. A training or test instance may pin it (AS_OF_OVERRIDE)."""
+    pinned = current_app.config.get("AS_OF_OVERRIDE")
+    if pinned:
+        return date.fromisoformat(str(pinned))
     return bureau_today(current_app.config["BUREAU_TIMEZONE"])
 
 

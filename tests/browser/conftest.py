@@ -1,0 +1,171 @@
+"""Real-browser fixtures: a live server on a demo city, Debian's chromium driven by Playwright,
+and a ``phone`` (390x844, touch, zh-CN, Asia/Shanghai, located in the demo city).
+
+Nothing is downloaded: Playwright's driver ships in the wheel and the browser is /usr/bin/chromium.
+Every request that is not to the local server is aborted and remembered; a test fails if any
+was attempted (no CDN, no fonts, no tiles from outside).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+PHONE = {"width": 390, "height": 844}
+
+ACCOUNTS = {
+    "admin": ("admin", "Admin-demo-2026"),
+    "reviewer": ("reviewer", "Review-demo-2026"),
+    "inspector": ("zhangwei", "Inspect-demo-2026"),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _flask(*args: str, env: dict) -> None:
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "run", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    if result.returncode:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """Base URL of the app serving a fresh demo city whose 'today' is today in Shanghai."""
+    with tempfile.TemporaryDirectory(prefix="browser-instance-") as instance:
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("DATABASE_URL", "TEST_DATABASE_URL", "FLASK_APP")}
+        env.update(INSTANCE_PATH=instance, LOGIN_RATE_LIMIT="1000 per minute", PYTHONUNBUFFERED="1")
+        today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+        _flask("init-db", env=env)
+        _flask("demo-data", "--enterprises", "300", "--as-of", today, env=env)
+        port = _free_port()
+        log = open(os.path.join(instance, "server.log"), "w")
+        server = subprocess.Popen(
+            [sys.executable, "-c", f"from run import app; app.run(host='127.0.0.1', port={port})"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                if server.poll() is not None:
+                    raise RuntimeError("server exited: " + Path(log.name).read_text())
+                try:
+                    urllib.request.urlopen(base + "/login", timeout=2).close()
+                    break
+                except (urllib.error.URLError, ConnectionError, OSError):
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("server did not answer: " + Path(log.name).read_text())
+                    time.sleep(0.1)
+            yield base
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+class Phone:
+    """A page in a phone context, with the helpers people-facing tests need."""
+
+    def __init__(self, context, page, base: str, outside: list[str]):
+        self.context, self.page, self.base, self.outside = context, page, base, outside
+
+    def goto(self, path: str):
+        return self.page.goto(self.base + path)
+
+    def login(self, role: str) -> None:
+        username, password = ACCOUNTS[role]
+        self.goto("/login")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", password)
+        with self.page.expect_navigation():
+            self.page.click("form:has(input[name=password]) button[type=submit]")
+        assert urlsplit(self.page.url).path == "/", f"{role} did not land on home: {self.page.url}"
+
+    def set_width(self, width: int) -> None:
+        self.page.set_viewport_size({"width": width, "height": PHONE["height"]})
+
+    def no_horizontal_scroll(self) -> bool:
+        return self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    def shot(self, name: str, full_page: bool = True) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / name
+        size = self.page.viewport_size
+        if full_page:
+            # Grow the viewport to the page so that the fixed bottom bar sits at the bottom of the
+            # picture (a plain full-page capture leaves it floating halfway down).
+            height = self.page.evaluate("document.documentElement.scrollHeight")
+            self.page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+        try:
+            self.page.screenshot(path=str(path), full_page=full_page)
+        finally:
+            self.page.set_viewport_size(size)
+        return path
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True,
+        locale="zh-CN", timezone_id="Asia/Shanghai",
+        geolocation={"latitude": 39.9612, "longitude": 116.8305}, permissions=["geolocation"])
+    context.set_default_timeout(10_000)
+    outside: list[str] = []
+
+    def guard(route):
+        host = urlsplit(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    # Requests the router may not see (service workers, preloads) still show up here.
+    context.on("request", lambda r: (urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
+                                     and (urlsplit(r.url).hostname or "") not in LOCAL_HOSTS
+                                     and outside.append(r.url)))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield Phone(context, page, live_server, outside)
+    context.close()
+    assert not outside, f"requests left the local server: {sorted(set(outside))}"
+    assert not errors, f"JavaScript errors on the page: {errors}"
