@@ -154,8 +154,34 @@ def recompute(as_of):
         click.echo(f"time-triggered events applied; {len(opened)} cases opened by escalation")
 
 
+@click.command("draw")
+@click.option("--period", required=True, help="e.g. 2026-Q4")
+@click.option("--quota", "quotas", multiple=True, required=True, help="RISK=N, e.g. A=5")
+@click.option("--seed", required=True, help="the seed published before the draw")
+@click.option("--township", default=None, help="township code (default: the whole bureau)")
+@_writes
+def draw(period, quotas, seed, township):
+    """双随机: draw enterprises by risk-class quota and a random inspector pair for each."""
+    from .services.draws import run_draw
+    parsed = {}
+    for item in quotas:
+        risk, _, number = item.partition("=")
+        if risk not in ("A", "B", "C") or not number.isdigit():
+            raise click.BadParameter(f"{item!r}: expected A=N, B=N or C=N")
+        parsed[risk] = int(number)
+    record = run_draw(SYSTEM, period=period, quotas=parsed, seed=seed, now=utcnow(),
+                      on=bureau_today(current_app.config["BUREAU_TIMEZONE"]),
+                      township_code=township)
+    for item in record.result["assignments"]:
+        click.echo(f"{item['risk_class']}  enterprise {item['enterprise_id']:>7}  "
+                   f"{' + '.join(item['inspectors'])}")
+    if record.result["shortfall"]:
+        click.echo(f"shortfall: {record.result['shortfall']}")
+    click.echo(f"draw {record.id} stored (seed {seed!r})")
+
+
 def register(app: Flask) -> None:
-    for command in (init_db, demo_data, recompute):
+    for command in (init_db, demo_data, recompute, draw):
         app.cli.add_command(command)
     for group in (users_cli, audit_cli, holidays_cli):
         app.cli.add_command(group)

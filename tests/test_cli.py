@@ -99,3 +99,31 @@ def test_holidays_import_refuses_a_bad_file_with_its_line(fresh_app, tmp_path):
     result = invoke(fresh_app, "holidays", "import", str(good))
     assert result.exit_code == 0 and "2027" in result.output
     assert invoke(fresh_app, "recompute").exit_code == 0
+
+
+def test_a_draw_is_reproducible_from_its_seed_and_stored(fresh_app):
+    invoke(fresh_app, "init-db")
+    invoke(fresh_app, "demo-data", "--enterprises", "200", "--as-of", "2026-11-25")
+    first = invoke(fresh_app, "draw", "--period", "2026-Q4", "--quota", "A=3", "--quota", "B=4",
+                   "--seed", "2026-11-20 公示种子")
+    second = invoke(fresh_app, "draw", "--period", "2026-Q4b", "--quota", "A=3", "--quota", "B=4",
+                    "--seed", "2026-11-20 公示种子")
+    assert first.exit_code == 0, first.output
+
+    def rows(output):
+        return [line for line in output.splitlines() if "enterprise" in line]
+    assert len(rows(first.output)) == 7 and rows(first.output) == rows(second.output)
+    for line in rows(first.output):
+        a, b = line.split("  ")[-1].split(" + ")
+        assert a != b
+    with fresh_app.app_context():
+        from enforcement.models import Draw
+        assert db.session.scalar(select(func.count()).select_from(Draw)) == 2
+    assert invoke(fresh_app, "draw", "--period", "x", "--quota", "D=1", "--seed", "s").exit_code != 0
+
+
+def test_a_bad_workflow_configuration_stops_start_up_naming_the_key(tmp_path):
+    with pytest.raises(wf.ConfigError, match="plan_due_working_days"):
+        create_app({"WORKFLOW_RULES": {"stop": {"plan_due_working_days": -3}},
+                    "INSTANCE_PATH": str(tmp_path),
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
