@@ -63,9 +63,12 @@ def init_db():
 def demo_data(enterprises: int, seed: int, as_of: str | None, if_empty: bool):
     """Load the demo city: townships, enterprises, users, visits, complaints and cases."""
     from .demo import ACCOUNTS, generate
-    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
-        click.echo("demo data already loaded: nothing to do")
-        return
+    if db.session.scalar(select(User.id).limit(1)) is not None:
+        if if_empty:
+            click.echo("demo data already loaded: nothing to do")
+            return
+        raise click.ClickException("the database already has data: the demo city goes into an "
+                                   "empty database (use --if-empty to skip quietly)")
     today = _date(as_of) or bureau_today(current_app.config["BUREAU_TIMEZONE"])
     stats = generate(enterprises=enterprises, seed=seed, as_of=today, now=utcnow(),
                      progress=sys.stderr.isatty())

@@ -140,6 +140,7 @@ class Runner:
             if user.role == "inspector":
                 self.inspectors.setdefault(user.township_id, []).append(user)
         self.used: set[int] = set()
+        self.demo_pair = [people["zhangwei"], people["liuyang"]]
         self.stats = {"cases": 0, "visits": 0, "skipped_steps": 0}
 
     def pair(self, township_id) -> list[User]:
@@ -148,8 +149,10 @@ class Runner:
             pool = [u for us in self.inspectors.values() for u in us]
         return self.rng.sample(pool, 2)
 
-    def enterprise(self, action: str) -> Enterprise | None:
+    def enterprise(self, action: str, township_id: int | None = None) -> Enterprise | None:
         stmt = select(Enterprise).where(Enterprise.id.not_in(self.used) if self.used else True)
+        if township_id is not None:
+            stmt = stmt.where(Enterprise.township_id == township_id)
         industries = INDUSTRIES_FOR[action]
         if industries:
             stmt = stmt.where(Enterprise.industry.in_(industries))
@@ -164,12 +167,16 @@ class Runner:
 
     def run(self, action: str, target: str) -> None:
         (lo, hi), steps = SCRIPTS[action][target]
-        enterprise = self.enterprise(action)
+        # The demo inspector (zhangwei, the first demo account) gets a real week's work: fresh
+        # orders whose first visits fall due now and overdue ones that were missed.
+        demo = self.demo_pair if target in ("ordered", "overdue") and self.rng.random() < 0.5 \
+            else None
+        enterprise = self.enterprise(action, demo[0].township_id if demo else None)
         if enterprise is None:
             return
         served = self.as_of - timedelta(days=self.rng.randint(lo, hi))
         violation, basis = self.rng.choice(TEXTS[action])
-        pair = self.pair(enterprise.township_id)
+        pair = demo or self.pair(enterprise.township_id)
         amount = self.rng.choice((20_000, 50_000, 100_000, 200_000, 500_000)) * 100
         data = {"enterprise_id": enterprise.id, "action": action, "served_on": served,
                 "violation": violation, "legal_basis": basis, "assignee_id": pair[0].id}

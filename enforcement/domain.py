@@ -90,3 +90,40 @@ EVENT_LABELS = {
     "gate_overdue": ("四关逾期", "Gate overdue"),
     "rebound": ("反弹", "Rebound"),
 }
+
+LINK_REASONS = {
+    "not_rectified": ("逾期未整改", "Not rectified"),
+    "production_running": ("停产期间擅自生产", "Production found running"),
+    "period_expired": ("整治期满未完成", "Stop period ran out"),
+    "rebound": ("取缔后反弹", "Rebound after closure"),
+    "gate_overdue": ("四关逾期未整改", "Gate not fixed in time"),
+    "daily_penalty": ("按日连续处罚", "Daily continuous penalty"),
+}
+
+GATE_LABELS = {
+    "declaration": ("排污申报登记", "Discharge declaration"),
+    "acceptance": ("环保竣工验收", "Environmental acceptance"),
+    "monitoring": ("监测报告", "Monitoring reports"),
+    "tax": ("环保税缴纳", "Environmental tax"),
+}
+
+
+def followup_label(key: str, locale: str) -> str:
+    """A planned visit's name from its engine key (stop_check_2, rebound_3m, ...)."""
+    zh = str(locale).startswith("zh")
+    head, _, tail = key.rpartition("_")
+    if key == "reinspect":
+        return "整改复查" if zh else "Re-inspection"
+    if key == "daily_reinspect":
+        return "按日计罚复查" if zh else "Daily-penalty re-inspection"
+    if key == "post_resumption":
+        return "恢复生产后检查" if zh else "Post-resumption check"
+    if key in ("verify", "verification") or key.startswith("verify"):
+        return "核查验收" if zh else "Verification"
+    if head == "stop_check" and tail.isdigit():
+        return f"停产检查（第{tail}次）" if zh else f"Stop check {tail}"
+    if head == "rebound" and tail.endswith("m"):
+        return f"防反弹巡查（{tail[:-1]}个月）" if zh else f"Anti-rebound check ({tail[:-1]} months)"
+    if head == "routine" and tail.isdigit():
+        return f"例行检查（第{tail}次）" if zh else f"Routine inspection {tail}"
+    return key

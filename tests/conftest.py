@@ -15,10 +15,8 @@ from sqlalchemy import text
 from flask.testing import FlaskClient
 
 from enforcement import create_app
+from support_app import NOW, PASSWORD, Auth
 from enforcement.extensions import db, write_intent
-
-NOW = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
-PASSWORD = "correct-horse-42"
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -167,25 +165,6 @@ def make_case(app, make_enterprise):
     return make
 
 
-class Auth:
-    def __init__(self, client):
-        self.client = client
-
-    def csrf(self, path="/login") -> str:
-        page = self.client.get(path).get_data(as_text=True)
-        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-            r'value="([^"]+)"[^>]*name="csrf_token"', page)
-        return found.group(1)
-
-    def login(self, username="insp1", password=PASSWORD):
-        return self.client.post("/login", data={"username": username, "password": password,
-                                                "csrf_token": self.csrf()})
-
-    def logout(self):
-        token = self.csrf("/")
-        return self.client.post("/logout", data={"csrf_token": token})
-
-
 @pytest.fixture
 def auth(client):
     return Auth(client)
@@ -203,5 +182,3 @@ def api_token(app):
     return make
 
 
-def new_uuid() -> str:
-    return str(uuid.uuid4())

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from conftest import PASSWORD, new_uuid
+from support_app import PASSWORD, new_uuid
 from enforcement.extensions import db
 from enforcement.models import Conflict, Visit
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from conftest import NOW
+from support_app import NOW
 from enforcement.extensions import db
 from enforcement.services import audit
 from enforcement.services.actor import SYSTEM

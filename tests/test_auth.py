@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PASSWORD
+from support_app import PASSWORD
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_language_switch_persists(client, auth, people):
 
 def test_login_attempts_are_rate_limited(app, client, people):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
-    from conftest import Auth
+    from support_app import Auth
     auth = Auth(client)
     codes = [auth.login("demo_admin", "wrong-password-9").status_code for _ in range(5)]
     assert codes[:3] == [401, 401, 401] and codes[-1] == 429

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from conftest import NOW, new_uuid
+from support_app import NOW, new_uuid
 from enforcement.errors import Forbidden, IdempotencyMismatch, ImpossibleTransition, ValidationError
 from enforcement.extensions import db
 from enforcement.models import AuditEvent, Case, CaseLink, Deadline, Visit

@@ -14,7 +14,7 @@ from enforcement import workflow as wf
 
 
 @pytest.fixture
-def fresh_app(tmp_path, app):
+def fresh_app(tmp_path, app, worker_id_safe):
     """An app on an empty database (no create_all): only the migrations make the schema."""
     if app.config["DB_BACKEND"] == "sqlite":
         url = f"sqlite:///{tmp_path / 'cli.db'}"
@@ -22,11 +22,12 @@ def fresh_app(tmp_path, app):
         import sqlalchemy as sa
         base = os.environ["TEST_DATABASE_URL"]
         engine = sa.create_engine(base)
+        schema = f"cli_{worker_id_safe}"
         with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS cli_migrate CASCADE"))
-            conn.execute(text("CREATE SCHEMA cli_migrate"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
         engine.dispose()
-        url = base + ("&" if "?" in base else "?") + "options=-csearch_path%3Dcli_migrate"
+        url = base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
     fresh = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
                         "INSTANCE_PATH": str(tmp_path)})
     yield fresh

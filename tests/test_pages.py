@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import NOW
+from support_app import NOW
 from enforcement.extensions import db
 from enforcement.services import cases
 from enforcement.services.actor import SYSTEM

@@ -63,8 +63,9 @@ def cases():
 def case(case_id: int):
     case = db.session.get(Case, case_id) or abort(404)
     as_of = _as_of()
+    assignees = {f.assignee.username: f.assignee.label for f in case.followups if f.assignee}
     return render_template("bureau/case.html", case=case, view=serialize.case_dict(case, as_of),
-                           as_of=as_of)
+                           as_of=as_of, assignees=assignees)
 
 
 @bp.route("/enterprises")

@@ -8,8 +8,8 @@ from flask_babel import get_locale
 
 from .. import workflow as wf
 from ..clock import bureau_today
-from ..domain import (DEADLINE_LABELS, EVENT_LABELS, INDUSTRIES, PURPOSE_LABELS, ROLE_LABELS,
-                      STATUS_LABELS, label)
+from ..domain import (DEADLINE_LABELS, EVENT_LABELS, GATE_LABELS, INDUSTRIES, LINK_REASONS,
+                      PURPOSE_LABELS, ROLE_LABELS, STATUS_LABELS, followup_label, label)
 
 
 def today() -> date:
@@ -50,6 +50,8 @@ def register(app: Flask) -> None:
             "deadline_label": lambda n: _deadline_label(n, locale),
             "status_label": lambda s: label(STATUS_LABELS, s, locale),
             "event_label": lambda t: label(EVENT_LABELS, t, locale),
+            "reason_label": lambda r: label(LINK_REASONS, r, locale),
+            "followup_label": lambda k: followup_label(k, locale),
             "state_info": state_info,
             "state_label": state_label,
             "action_label": action_label,
@@ -59,6 +61,6 @@ def register(app: Flask) -> None:
 
 def _deadline_label(name: str, locale: str) -> str:
     if name.startswith("gate_") and name.endswith("_by"):
-        gate = name[5:-3]
-        return f"{gate} 整改期限" if locale.startswith("zh") else f"Fix {gate} gate by"
+        gate = label(GATE_LABELS, name[5:-3], locale)
+        return f"{gate}整改期限" if locale.startswith("zh") else f"Fix {gate} by"
     return label(DEADLINE_LABELS, name, locale)
