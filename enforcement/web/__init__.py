@@ -7,9 +7,9 @@ from ..extensions import write_intent
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, bureau, context, home, inspector, public
+    from . import admin, api, auth, bureau, context, desk, home, inspector, lists, public
 
-    for module in (auth, home, bureau, inspector, public):
+    for module in (auth, home, bureau, inspector, public, desk, lists, admin):
         app.register_blueprint(module.bp)
     api.register(app)
     context.register(app)

@@ -43,6 +43,7 @@ def register(app: Flask) -> None:
             return action
 
         return {
+            "nav_url": _nav_url,
             "current_locale": locale,
             "role_label": lambda r: label(ROLE_LABELS, r, locale),
             "industry_label": lambda i: label(INDUSTRIES, i, locale),
@@ -64,3 +65,11 @@ def _deadline_label(name: str, locale: str) -> str:
         gate = label(GATE_LABELS, name[5:-3], locale)
         return f"{gate}整改期限" if locale.startswith("zh") else f"Fix {gate} by"
     return label(DEADLINE_LABELS, name, locale)
+
+
+def _nav_url(endpoint: str, **values) -> str | None:
+    """The URL of a page, or None while that page does not exist yet (the nav hides it)."""
+    if endpoint not in current_app.view_functions:
+        return None
+    from flask import url_for
+    return url_for(endpoint, **values)

@@ -1,0 +1,6 @@
+"""Placeholder blueprint: filled by its issue's work."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("lists", __name__)
