@@ -1,6 +1,7 @@
 """Command line for operators and scripts (API.md): ``flask --app run <command>``."""
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 
@@ -118,15 +119,44 @@ audit_cli = AppGroup("audit", help="The audit chain.")
 
 
 @audit_cli.command("verify")
-def audit_verify():
+@click.option("--anchor", "anchor_file", type=click.File("r"), default=None,
+              help="also check the heads recorded by `audit anchor` in this file")
+def audit_verify(anchor_file):
     """Check the audit hash chain; exit 1 naming the first bad event."""
     report = audit.verify()
-    if report.ok:
-        click.echo(f"audit chain ok: {report.events} events, head {report.head_hash}")
-        return
-    click.echo(f"audit chain BROKEN at event {report.first_bad}: {report.reason} "
-               f"({report.events} events verified before it)", err=True)
-    sys.exit(1)
+    if not report.ok:
+        click.echo(f"audit chain BROKEN at event {report.first_bad}: {report.reason} "
+                   f"({report.events} events verified before it)", err=True)
+        sys.exit(1)
+    if anchor_file is not None:
+        for number, line in enumerate(anchor_file, 1):
+            if not line.strip():
+                continue
+            try:
+                anchor = json.loads(line)
+                problem = audit.check_anchor(int(anchor["events"]), str(anchor["head_hash"]))
+            except (ValueError, KeyError, TypeError):
+                problem = "not an anchor line"
+            if problem:
+                click.echo(f"audit chain BROKEN: anchor line {number}: {problem}", err=True)
+                sys.exit(1)
+    click.echo(f"audit chain ok: {report.events} events, head {report.head_hash}")
+
+
+@audit_cli.command("anchor")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def audit_anchor(file):
+    """Append today's chain head (event count and hash) to FILE, kept outside the database
+    (another machine, a printed register): a truncated chain no longer matches it."""
+    report = audit.verify()
+    if not report.ok:
+        click.echo(f"audit chain BROKEN at event {report.first_bad}: not anchoring", err=True)
+        sys.exit(1)
+    line = json.dumps({"at": utcnow().isoformat(timespec="seconds"), "events": report.events,
+                       "head_hash": report.head_hash})
+    with open(file, "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+    click.echo(line)
 
 
 holidays_cli = AppGroup("holidays", help="Official holiday data for years chinese-calendar lacks.")
@@ -188,3 +218,4 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
     for group in (users_cli, audit_cli, holidays_cli):
         app.cli.add_command(group)
+    from .cli_enterprises import enterprises_cli; app.cli.add_command(enterprises_cli)

@@ -62,6 +62,27 @@ class Config:
     AS_OF_OVERRIDE = ""
     #: Password policy: minimum length.
     PASSWORD_MIN_LENGTH = 10
+    #: Working days to answer a complaint after receipt (triage is within 1 working day).
+    COMPLAINT_ANSWER_WORKING_DAYS = 15
+    #: The bureau's area as (minLon, minLat, maxLon, maxLat): imported coordinates outside it
+    #: are rejected (and a swapped latitude/longitude is recognised).
+    BUREAU_BBOX = (116.5, 39.7, 117.2, 40.2)
+    #: geopy geocoder used to place imported rows that have an address but no coordinates
+    #: (e.g. ``nominatim``); empty: such rows are listed for pinning on the map.
+    GEOCODER = ""
+    #: Keyword arguments for that geocoder (user_agent, api_key, domain, ...).
+    GEOCODER_OPTIONS: dict = {}
+    #: Serial-number prefix (文号 字) of each legal paper; the number reads 三环责改〔2026〕第0012号.
+    PAPER_PREFIXES = {
+        "rectification_order": "三环责改",
+        "stop_decision": "三环停决",
+        "closure_decision": "三环关决",
+        "penalty_notice": "三环罚告",
+        "penalty_decision": "三环罚决",
+        "inspection_record": "三环检录",
+    }
+    #: Digits of the serial in a paper number (0012).
+    PAPER_SERIAL_DIGITS = 4
 
 
 class TestConfig(Config):
@@ -88,7 +109,12 @@ _ENV = {
     "RATELIMIT_STORAGE_URI": str,
     "WORKFLOW_RULES": json.loads,
     "PASSWORD_MIN_LENGTH": int,
+    "COMPLAINT_ANSWER_WORKING_DAYS": int,
     "AS_OF_OVERRIDE": str,
+    "BUREAU_BBOX": lambda v: tuple(float(x) for x in v.split(",")),
+    "GEOCODER": str,
+    "GEOCODER_OPTIONS": json.loads,
+    "PAPER_PREFIXES": json.loads,
 }
 
 

@@ -51,3 +51,15 @@ class IdempotencyMismatch(Conflict):
 
 class ImpossibleTransition(Conflict):
     code = "impossible_transition"
+
+
+class TooLarge(DomainError):
+    """An upload over a configured limit (bytes or pixels)."""
+
+    code = "too_large"
+    status = 413
+
+
+class UnsupportedMedia(DomainError):
+    code = "unsupported_media_type"
+    status = 415

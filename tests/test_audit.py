@@ -59,3 +59,19 @@ def test_bulk_appends_continue_the_same_chain(chain):
     db.session.commit()
     report = audit.verify(batch=7)
     assert report.ok and report.events == 57
+
+
+def test_swapped_rows_are_caught_at_the_first_of_them(chain):
+    for old, new in ((2, 1000), (3, 2), (1000, 3)):
+        db.session.execute(text("UPDATE audit_event SET id = :n WHERE id = :o"), {"n": new, "o": old})
+    db.session.commit()
+    assert audit.verify().first_bad == 2
+
+
+def test_an_anchor_detects_truncation_that_the_chain_alone_cannot(chain):
+    head = audit.verify()
+    assert audit.check_anchor(head.events, head.head_hash) is None
+    db.session.execute(text("DELETE FROM audit_event WHERE id = 6"))
+    db.session.commit()
+    assert audit.verify().ok  # the shorter chain is still internally consistent...
+    assert "truncated" in audit.check_anchor(head.events, head.head_hash)  # ...but not anchored

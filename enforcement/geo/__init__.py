@@ -16,15 +16,19 @@ from .distance import (
 )
 from .gcj02 import gcj_to_wgs, out_of_china, wgs_to_gcj
 from .geojson import dumps, feature, feature_collection, iter_feature_collection, point
-from .maps import (
-    DEFAULT_STATIC_PREFIX,
-    LocalMap,
-    LocalMarkerCluster,
-    TileConfig,
-    build_map,
-    vendor_css,
-    vendor_js,
-)
+
+# folium is heavy to import (about 0.3 s) and only the map pages need it: every worker and CLI
+# command that records a visit or a case would otherwise pay for it at start-up.
+_MAPS = ("DEFAULT_STATIC_PREFIX", "LocalMap", "LocalMarkerCluster", "TileConfig", "build_map",
+         "vendor_css", "vendor_js")
+
+
+def __getattr__(name):
+    if name in _MAPS:
+        from . import maps
+        return getattr(maps, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CoordinateError",

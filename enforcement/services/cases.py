@@ -136,6 +136,7 @@ def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar 
         legal_basis = text(data.get("legal_basis"), "legal_basis", max_length=2000)
     except ValidationError as exc:
         fields.update(exc.fields)
+    visit_id = _visit_of(data, fields)
     if fields:
         raise ValidationError("The case could not be opened.", fields)
     if parent is None and actor.role == "inspector" and actor.township_id \
@@ -157,7 +158,7 @@ def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar 
     case = Case(
         client_uuid=client_uuid, enterprise=enterprise, township_id=enterprise.township_id,
         action=action, state=outcome.case.state, served_on=served_on, violation=violation,
-        legal_basis=legal_basis, params={}, facts={}, visit_id=data.get("visit_id"),
+        legal_basis=legal_basis, params={}, facts={}, visit_id=visit_id,
         opened_by_id=actor.id, assignee_id=assignee_id, created_at=now, updated_at=now,
     )
     db.session.add(case)
@@ -172,6 +173,30 @@ def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar 
                         "state": case.state, "dates": _dates(outcome.case),
                         "escalated_from": parent.id if parent else None, "reason": link_reason})
     return CaseResult(case)
+
+
+def _visit_of(data: dict, fields: dict) -> int | None:
+    """The visit that found the violation: by id, or by the UUID a phone gave it offline (the
+    outbox opens the case before it knows the server's visit id)."""
+    from ..models import Visit
+
+    if data.get("visit_client_uuid") not in (None, ""):
+        try:
+            key = parse_uuid(data.get("visit_client_uuid"), "visit_client_uuid")
+        except ValidationError as exc:
+            fields.update(exc.fields)
+            return None
+        found = db.session.scalar(select(Visit.id).where(Visit.client_uuid == key))
+        if found is None:
+            fields["visit_client_uuid"] = "no visit with this client_uuid (send the visit first)"
+        return found
+    value = data.get("visit_id")
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or db.session.get(Visit, value) is None:
+        fields["visit_id"] = "no such visit"
+        return None
+    return value
 
 
 def parse_event(data: dict) -> wf.Event:
@@ -196,6 +221,18 @@ def _open_escalations(actor: Actor, case: Case, escalations, *, now, calendar) -
     return opened
 
 
+def _lock(case: Case) -> None:
+    """Serialise the writers of one case. Two phones reporting on the same case at once must not
+    both read the old state and both apply: the second waits, sees the first, and is refused.
+    (SQLite writers are already serialised by BEGIN IMMEDIATE.)"""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.flush()
+    db.session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+    # What was read before the lock may be stale: read the case again under it.
+    db.session.expire_all()
+
+
 def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
                 calendar: wf.Calendar | None = None, trusted: bool = False) -> CaseResult:
     """Record what happened on a case. Events carry their recorded time: one recorded before
@@ -203,6 +240,7 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
     replayed, so two inspectors acting offline are applied in the order they acted."""
     if not trusted and not _can_act(actor, case):
         raise Forbidden("You are not on this case.")
+    _lock(case)
     client_uuid = parse_uuid(data.get("client_uuid"), required=False)
     if client_uuid:
         existing = db.session.scalar(select(CaseEvent).where(CaseEvent.client_uuid == client_uuid))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from .. import credit_code as cc
 from ..domain import INDUSTRIES
-from ..errors import Duplicate, ValidationError
+from ..errors import Duplicate, Forbidden, NotFound, ValidationError
 from ..extensions import db
 from ..models import Enterprise, Township
 from ..models.enterprise import ENTERPRISE_STATUSES, RISK_CLASSES
@@ -110,7 +110,24 @@ def create_enterprise(actor: Actor, data: dict, *, now: datetime) -> Enterprise:
     return enterprise
 
 
+def get_enterprise(enterprise_id: int) -> Enterprise:
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        raise NotFound(f"No enterprise {enterprise_id}.")
+    return enterprise
+
+
+def can_edit(actor: Actor, enterprise: Enterprise) -> bool:
+    """Reviewers and admins edit every record; an inspector with a home township edits the
+    enterprises of that township (and those not yet placed in one)."""
+    if actor.is_reviewer or actor.township_id is None:
+        return True
+    return enterprise.township_id in (None, actor.township_id)
+
+
 def update_enterprise(actor: Actor, enterprise: Enterprise, data: dict, *, now: datetime) -> Enterprise:
+    if not can_edit(actor, enterprise):
+        raise Forbidden("Inspectors edit enterprises of their own township only.")
     values = clean(data, partial=True)
     if "credit_code" in values:
         _check_unique_code(values["credit_code"], enterprise.id)

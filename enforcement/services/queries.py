@@ -19,8 +19,10 @@ def open_case_clause():
 
 
 def overdue_deadline_clause(as_of: date):
+    # The party's own windows (hearing request, reconsideration, litigation) lapse rather than
+    # fall overdue: the engine does not count them, so neither do the counts.
     return exists().where(Deadline.case_id == Case.id, Deadline.met_on.is_(None),
-                          Deadline.due_on < as_of)
+                          Deadline.due_on < as_of, Deadline.name.not_in(wf.WINDOW_DEADLINES))
 
 
 def due_deadline_clause(as_of: date, until: date):

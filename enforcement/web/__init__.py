@@ -12,6 +12,8 @@ def register(app: Flask) -> None:
     for module in (auth, home, bureau, inspector, public, desk, lists, admin):
         app.register_blueprint(module.bp)
     api.register(app)
+    lists.register(app)  # GET /api/v1/lists/<name> (issue 8)
+    from . import papers; app.register_blueprint(papers.bp)  # legal papers (issue 11)
     context.register(app)
 
     @app.before_request

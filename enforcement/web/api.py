@@ -1,56 +1,170 @@
-"""JSON API v1 (API.md): thin views over the same services the pages use."""
+"""JSON API v1 (API.md): thin views over the same services the pages use.
+
+This module holds what every API view shares (authentication, request bodies validated against
+the published schemas, paging, ``as_of``); the endpoints live in ``api_*.py`` by area."""
 from __future__ import annotations
 
+import base64
 import functools
+import json
+import re
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask_login import current_user
 
 from ..clock import utcnow
-from ..errors import Forbidden, ImpossibleTransition, IdempotencyMismatch, NotFound, Unauthorized, ValidationError
+from ..errors import (Forbidden, IdempotencyMismatch, ImpossibleTransition, NotFound, Unauthorized,
+                      ValidationError)
 from ..extensions import csrf, db, limiter
-from ..models import Enterprise
-from ..services import audit, cases, enterprises, serialize, users, visits
+from ..services import audit, cases, users
 from ..services.actor import Actor
-from ..services.parsing import parse_date
+from ..services.parsing import parse_bool, parse_date, parse_int
+from . import openapi
 from .context import today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 def register(app: Flask) -> None:
-    csrf.exempt(bp)  # bearer tokens, not cookies: CSRF cannot ride on them
+    from . import api_cases, api_enterprises, api_misc, api_visits  # noqa: F401  (routes on bp)
+
+    # Bearer tokens are not sent by the browser on its own, so CSRF cannot ride on them; the
+    # session-cookie path checks CSRF itself in ``authenticated``.
+    csrf.exempt(bp)
     app.register_blueprint(bp)
 
 
-def body() -> dict:
+# ------------------------------------------------------------------ input
+
+def _nul_fields(value, where: str = "") -> list[str]:
+    """Fields holding a NUL character: PostgreSQL cannot store one, and no real text has it."""
+    if isinstance(value, str):
+        return [where or "body"] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [f for k, v in value.items()
+                for f in _nul_fields(v, f"{where}.{k}" if where else str(k))
+                + (([f"{where}.{k}" if where else str(k)]) if "\x00" in str(k) else [])]
+    if isinstance(value, list):
+        return [f for i, v in enumerate(value) for f in _nul_fields(v, f"{where}.{i}" if where else str(i))]
+    return []
+
+
+def body(schema: str) -> dict:
+    """The JSON object of the request, validated against the named published schema."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ValidationError("Send a JSON object.", {"body": "expected a JSON object"})
-    return data
+    bad = _nul_fields(data)
+    if bad:
+        raise ValidationError("Text may not contain NUL characters.",
+                              {f: "contains a NUL character" for f in bad})
+    return openapi.validate(schema, data)
+
+
+@bp.before_request
+def _refuse_nul_in_query():
+    bad = sorted({k for k, v in request.args.items(multi=True) if "\x00" in k or "\x00" in v})
+    if bad:
+        raise ValidationError("Text may not contain NUL characters.",
+                              {k.replace("\x00", "") or "query": "contains a NUL character"
+                               for k in bad})
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+
+
+def as_of():
+    raw = request.args.get("as_of")
+    # Python also reads "20261125" and "2026-W48-3" as dates; the contract says YYYY-MM-DD.
+    if raw is not None and not _ISO_DATE.match(raw):
+        raise ValidationError("as_of is not a date.", {"as_of": "expected YYYY-MM-DD"})
+    return parse_date(raw, "as_of", required=False) or today()
+
+
+def _present_but_empty(name: str) -> None:
+    if request.args.get(name) == "":
+        raise ValidationError(f"{name} is empty.", {name: "give a value or leave the parameter out"})
+
+
+def arg_int(name: str, *, default=None, minimum=None, maximum=None):
+    _present_but_empty(name)
+    value = parse_int(request.args.get(name), name, required=False, minimum=minimum,
+                      maximum=maximum)
+    return default if value is None else value
+
+
+def arg_bool(name: str) -> bool:
+    _present_but_empty(name)
+    return parse_bool(request.args.get(name), name)
+
+
+def limit_arg(maximum: int = 1000) -> int:
+    return arg_int("limit", default=100, minimum=1, maximum=maximum)
+
+
+def encode_cursor(position: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(keys: tuple[str, ...]) -> dict | None:
+    """The position a client's opaque cursor stands for; 422 naming ``cursor`` if it is not one
+    of ours."""
+    raw = request.args.get("cursor")
+    if not raw:
+        return None
+    try:
+        position = json.loads(base64.urlsafe_b64decode(raw.encode() + b"=" * (-len(raw) % 4)))
+    except (ValueError, UnicodeError):
+        position = None
+    if not isinstance(position, dict) or set(position) != set(keys) or not all(
+            isinstance(position[k], int) and not isinstance(position[k], bool)
+            and 0 <= position[k] < 2**53 for k in keys):
+        raise ValidationError("The cursor is not valid.", {"cursor": "not a cursor from this API"})
+    return position
+
+
+# ------------------------------------------------------------------ auth
+
+def _bearer_user():
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send Authorization: Bearer <token>.")
+    return users.user_for_token(token.strip(), now=utcnow())
+
+
+def current_actor(*, required: bool = True) -> Actor | None:
+    """Who is calling: a bearer token, or the logged-in session of the app's own pages (which
+    must then pass CSRF on anything that changes state)."""
+    if request.headers.get("Authorization"):
+        return Actor.of(_bearer_user())
+    if current_user.is_authenticated:
+        if request.method not in SAFE_METHODS:
+            csrf.protect()
+        return Actor.of(current_user)
+    if required:
+        raise Unauthorized("Send Authorization: Bearer <token>.")
+    return None
 
 
 def authenticated(*roles: str):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            header = request.headers.get("Authorization", "")
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise Unauthorized("Send Authorization: Bearer <token>.")
-            user = users.user_for_token(token.strip(), now=utcnow())
-            if roles and user.role not in roles:
+            actor = current_actor()
+            if any(isinstance(v, int) and v > openapi.INT32 for v in kwargs.values()):
+                raise NotFound("No such record.")
+            if roles and actor.role not in roles:
                 raise Forbidden("Your role may not do this.")
-            g.actor = Actor.of(user)
+            g.actor = actor
             return view(*args, **kwargs)
         return wrapper
     return decorate
 
 
-def as_of():
-    return parse_date(request.args.get("as_of"), "as_of", required=False) or today()
-
-
-def _rejected(kind: str, exc, payload: dict, case_id=None):
+def rejected(kind: str, exc, payload: dict, case_id=None):
     """Keep what was refused for a reviewer, in its own transaction, then answer the error."""
     db.session.rollback()
     cases.keep_rejected(g.actor, kind=kind, error=exc, payload=payload, now=utcnow(),
@@ -59,81 +173,26 @@ def _rejected(kind: str, exc, payload: dict, case_id=None):
     raise exc
 
 
+KEPT_ERRORS = (ImpossibleTransition, IdempotencyMismatch)
+
+
+# ------------------------------------------------------------------ auth and audit endpoints
+
 @bp.post("/auth/token")
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def token():
-    data = body()
+    data = body("TokenRequest")
     now = utcnow()
-    user = users.authenticate(str(data.get("username") or ""), str(data.get("password") or ""),
-                              now=now)
+    user = users.authenticate(data["username"], data["password"], now=now)
     raw, record = users.mint_token(Actor.of(user), user, now=now, label="api",
                                    hours=current_app.config["API_TOKEN_HOURS"])
     db.session.commit()
     return jsonify(token=raw, expires_at=record.expires_at.isoformat(), role=user.role)
 
 
-@bp.post("/enterprises")
-@authenticated()
-def create_enterprise():
-    enterprise = enterprises.create_enterprise(g.actor, body(), now=utcnow())
-    db.session.commit()
-    return jsonify(serialize.enterprise_dict(enterprise)), 201
-
-
-@bp.get("/enterprises/<int:enterprise_id>")
-@authenticated()
-def get_enterprise(enterprise_id: int):
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None:
-        raise NotFound(f"No enterprise {enterprise_id}.")
-    return jsonify(serialize.enterprise_dict(enterprise))
-
-
-@bp.post("/cases")
-@authenticated()
-def open_case():
-    data = body()
-    try:
-        result = cases.open_case(g.actor, data, now=utcnow())
-    except IdempotencyMismatch as exc:
-        _rejected("case", exc, data)
-    db.session.commit()
-    return jsonify(serialize.case_dict(result.case, as_of())), 201 if result.created else 200
-
-
-@bp.get("/cases/<int:case_id>")
-@authenticated()
-def get_case(case_id: int):
-    return jsonify(serialize.case_dict(cases.get_case(case_id), as_of()))
-
-
-@bp.post("/cases/<int:case_id>/events")
-@authenticated()
-def case_event(case_id: int):
-    data = body()
-    case = cases.get_case(case_id)
-    try:
-        result = cases.apply_event(g.actor, case, data, now=utcnow())
-    except (ImpossibleTransition, IdempotencyMismatch) as exc:
-        _rejected("case_event", exc, data, case_id)
-    db.session.commit()
-    view = serialize.case_dict(result.case, as_of())
-    view["opened_case_ids"] = [c.id for c in result.opened]
-    return jsonify(view), 200
-
-
-@bp.post("/visits")
-@authenticated()
-def record_visit():
-    data = body()
-    try:
-        result = visits.record_visit(g.actor, data, now=utcnow())
-    except (ImpossibleTransition, IdempotencyMismatch) as exc:
-        _rejected("visit", exc, data)
-    db.session.commit()
-    view = serialize.visit_dict(result.visit)
-    view["opened_case_ids"] = [c.id for c in result.opened]
-    return jsonify(view), 201 if result.created else 200
+@bp.get("/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document())
 
 
 @bp.get("/audit/verify")

@@ -1,18 +1,25 @@
 """The bureau's pages: cases, a case's deadlines and follow-ups, enterprises."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import login_required
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import workflow as wf
 from ..extensions import db
-from ..models import Case, Enterprise, Township, Visit
-from ..services import serialize
+from ..clock import utcnow
+from ..domain import EVENT_LABELS, label
+from ..errors import ImpossibleTransition, ValidationError
+from ..models import Case, Enterprise, Photo, Township, Visit
+from ..services import review, serialize
+from ..services.actor import Actor
 from ..services.parsing import parse_date
 from ..services.queries import open_case_clause, overdue_deadline_clause
 from .context import today
+from .desk_forms import EVENT_FIELDS, SERVICE_FIELD, CsrfOnlyForm, EventForm, ResponsibilityForm
+from .roles import reviewer_required
 
 bp = Blueprint("bureau", __name__)
 PAGE = 50
@@ -62,10 +69,129 @@ def cases():
 @login_required
 def case(case_id: int):
     case = db.session.get(Case, case_id) or abort(404)
+    return _case_page(case)
+
+
+def _case_page(case: Case, *, status: int = 200, event_form: EventForm | None = None,
+               responsibility_form: ResponsibilityForm | None = None, refused: dict | None = None,
+               followup_errors: dict | None = None):
     as_of = _as_of()
+    view = serialize.case_dict(case, as_of)
     assignees = {f.assignee.username: f.assignee.label for f in case.followups if f.assignee}
-    return render_template("bureau/case.html", case=case, view=serialize.case_dict(case, as_of),
-                           as_of=as_of, assignees=assignees)
+    ctx = {"case": case, "view": view, "as_of": as_of, "assignees": assignees}
+    if current_user.role in ("reviewer", "admin"):
+        desk_events = review.desk_events(view["allowed_events"])
+        forms = {}
+        for kind in desk_events:
+            if event_form is not None and event_form.type.data == kind:
+                forms[kind] = event_form
+            else:
+                form = EventForm(formdata=None, type=kind, on=as_of)
+                forms[kind] = form
+            forms[kind].visit_id.choices = _visit_choices(case)
+        rf = responsibility_form or ResponsibilityForm(
+            formdata=None, lead=case.lead, host_unit=case.host_unit,
+            co_units="、".join(case.co_units or []), responsible_person=case.responsible_person,
+            responsibility_due=case.responsibility_due)
+        ctx.update(review={"events": desk_events, "forms": forms, "fields": EVENT_FIELDS,
+                           "open": event_form.type.data if event_form is not None else None,
+                           "responsibility": rf, "refused": refused,
+                           "planned": review.planned(case), "inspectors": review.inspectors(),
+                           "followup_errors": followup_errors or {},
+                           "csrf": CsrfOnlyForm()})
+    return render_template("bureau/case.html", **ctx), status
+
+
+def _visit_choices(case: Case) -> list[tuple[str, str]]:
+    rows = db.session.scalars(select(Visit).where(Visit.enterprise_id == case.enterprise_id)
+                              .order_by(Visit.visited_at.desc()).limit(20)).all()
+    return [("", "—")] + [(str(v.id), f"#{v.id} · {v.visited_at.date().isoformat()}") for v in rows]
+
+
+def _apply_field_errors(form, fields: dict) -> None:
+    for name, message in (fields or {}).items():
+        target = getattr(form, SERVICE_FIELD.get(name, name.split(".")[0]), None)
+        if target is None or not hasattr(target, "errors"):
+            target = form.on if name != "checklist" else form.check_water_cut
+            message = f"{name}: {message}"
+        if isinstance(target.errors, tuple):
+            target.errors = list(target.errors)
+        target.errors.append(message)
+
+
+@bp.post("/cases/<int:case_id>/review/event")
+@reviewer_required
+def review_event(case_id: int):
+    case = db.session.get(Case, case_id) or abort(404)
+    form = EventForm()
+    form.visit_id.choices = _visit_choices(case)
+    if not form.validate():
+        return _case_page(case, status=422, event_form=form)
+    actor = Actor.of(current_user)
+    data = form.payload()
+    try:
+        if data["type"] == "extend":
+            result = review.approve_extension(actor, case, on=data["on"], months=data.get("months"),
+                                              approved_by=data.get("approved_by"), now=utcnow())
+        else:
+            result = review.record_event(actor, case, data, now=utcnow())
+    except ImpossibleTransition as exc:
+        db.session.rollback()
+        case = db.session.get(Case, case_id)
+        return _case_page(case, status=409, event_form=form,
+                          refused={"message": exc.message, "allowed": exc.extra.get("allowed", [])})
+    except ValidationError as exc:
+        db.session.rollback()
+        case = db.session.get(Case, case_id)
+        _apply_field_errors(form, exc.fields)
+        return _case_page(case, status=422, event_form=form)
+    db.session.commit()
+    flash(_("Recorded: %(event)s.", event=label(EVENT_LABELS, data["type"], str(get_locale()))),
+          "success")
+    if result.opened:
+        flash(_("Escalation opened case(s) %(ids)s.",
+                ids=", ".join(f"#{c.id}" for c in result.opened)), "warning")
+    return redirect(url_for("bureau.case", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/review/followups")
+@reviewer_required
+def review_followups(case_id: int):
+    case = db.session.get(Case, case_id) or abort(404)
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    assignments = {k[len("followup-"):]: request.form[k] for k in request.form
+                   if k.startswith("followup-")}
+    try:
+        changed = review.reassign_followups(Actor.of(current_user), case, assignments, now=utcnow())
+    except ValidationError as exc:
+        db.session.rollback()
+        case = db.session.get(Case, case_id)
+        return _case_page(case, status=422, followup_errors=exc.fields)
+    db.session.commit()
+    flash(_("%(n)s follow-up(s) reassigned.", n=changed), "success")
+    return redirect(url_for("bureau.case", case_id=case_id) + "#followups")
+
+
+@bp.post("/cases/<int:case_id>/review/responsibility")
+@reviewer_required
+def review_responsibility(case_id: int):
+    case = db.session.get(Case, case_id) or abort(404)
+    form = ResponsibilityForm()
+    if not form.validate():
+        return _case_page(case, status=422, responsibility_form=form)
+    try:
+        review.set_responsibility(Actor.of(current_user), case, form.data, now=utcnow())
+    except ValidationError as exc:
+        db.session.rollback()
+        case = db.session.get(Case, case_id)
+        for name, message in exc.fields.items():
+            field = getattr(form, name, form.lead)
+            field.errors = list(field.errors) + [message]
+        return _case_page(case, status=422, responsibility_form=form)
+    db.session.commit()
+    flash(_("Responsibility chain saved."), "success")
+    return redirect(url_for("bureau.case", case_id=case_id))
 
 
 @bp.route("/enterprises")

@@ -1,6 +1,348 @@
-"""Placeholder blueprint: filled by its issue's work."""
+"""The bureau desk for reviewers and administrators: the map, the conflict queue, quiet days,
+the 双随机 draw, the dashboard and the complaints desk. Thin views: parse, call one service,
+render or redirect."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
+                   render_template, request, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
 
-bp = Blueprint("desk", __name__)
+from .. import workflow as wf
+from ..clock import utcnow
+from ..domain import INDUSTRIES
+from ..errors import DomainError, ValidationError
+from ..extensions import db
+from ..geo.maps import TileConfig
+from ..models import Township
+from ..models.complaint import CATEGORIES, CHANNELS, COMPLAINT_STATUSES
+from ..services import (complaint_desk, conflicts, dashboard, draw_publication, mapdata,
+                        quiet_days, review)
+from ..services.actor import Actor
+from .context import today
+from .desk_forms import (CATEGORY_LABELS, CHANNEL_LABELS, COMPLAINT_STATUS_LABELS,
+                         SEVERITY_LABELS, AcceptForm, AssignForm, ComplaintForm, CsrfOnlyForm,
+                         DiscardForm, DrawForm, PublishSeedForm, QuietDayForm)
+from .roles import reviewer_required
+
+bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+
+@bp.context_processor
+def _labels():
+    return {"channel_labels": CHANNEL_LABELS, "category_labels": CATEGORY_LABELS,
+            "complaint_status_labels": COMPLAINT_STATUS_LABELS, "severity_labels": SEVERITY_LABELS}
+
+
+def _actor() -> Actor:
+    return Actor.of(current_user)
+
+
+def _townships() -> list[Township]:
+    return list(db.session.scalars(select(Township).order_by(Township.kind.desc(), Township.id)))
+
+
+def _field_errors(form, fields: dict) -> None:
+    for name, message in (fields or {}).items():
+        target = getattr(form, name, None)
+        if target is None or not hasattr(target, "errors"):
+            flash(f"{name}: {message}", "error")
+            continue
+        target.errors = list(target.errors) + [message]
+
+
+# ---------------------------------------------------------------- hub
+
+@bp.route("/")
+@reviewer_required
+def index():
+    as_of = today()
+    return render_template("desk/index.html", as_of=as_of, conflicts=conflicts.open_count(),
+                           quiet=quiet_days.upcoming(as_of, limit=5),
+                           complaints=complaint_desk.counts(),
+                           draws=draw_publication.recent(3))
+
+
+# ---------------------------------------------------------------- map
+
+def _tiles() -> TileConfig:
+    cfg = current_app.config
+    url = cfg.get("MAP_TILE_URL") or None
+    return TileConfig(url=url, attribution=cfg.get("MAP_TILE_ATTRIBUTION", ""),
+                      gcj02=bool(cfg.get("MAP_TILES_GCJ02")))
+
+
+@bp.route("/map", endpoint="map")
+@reviewer_required
+def map_page():
+    tiles = _tiles()
+    lat, lon = current_app.config["MAP_CENTER"]
+    return render_template(
+        "desk/map.html", tiles=tiles, center=(lat, lon), zoom=current_app.config["MAP_ZOOM"],
+        legend=mapdata.legend(), townships=_townships(), industries=INDUSTRIES,
+        actions=wf.ACTIONS, states=sorted({s for st in wf.STATES.values() for s in st
+                                           if s != "overdue"}),
+        limit=mapdata.MAX_FEATURES)
+
+
+@bp.route("/map/points.json")
+@reviewer_required
+def map_points():
+    try:
+        query = mapdata.parse_query(request.args)
+    except ValidationError as exc:
+        return jsonify({"error": {"code": exc.code, "message": exc.message,
+                                  "fields": exc.fields}}), 422
+    body = mapdata.features(query, today())
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "private, max-age=30"
+    return response
+
+
+@bp.route("/map/enterprises/<int:enterprise_id>.json")
+@reviewer_required
+def map_popup(enterprise_id: int):
+    body = mapdata.enterprise_popup(enterprise_id, today())
+    body["url"] = url_for("bureau.enterprise", enterprise_id=enterprise_id)
+    for c in body["cases"]:
+        c["url"] = url_for("bureau.case", case_id=c["id"])
+    return jsonify(body)
+
+
+# ---------------------------------------------------------------- conflict queue
+
+@bp.route("/conflicts")
+@reviewer_required
+def conflict_queue(errors: dict | None = None, status: int = 200):
+    as_of = today()
+    rows = conflicts.unresolved()
+    items = [{"row": c, "current": conflicts.current_version(c, as_of),
+              "accept": AcceptForm(formdata=None, prefix=f"a{c.id}"),
+              "discard": (errors or {}).get(c.id) or DiscardForm(formdata=None, prefix=f"d{c.id}")}
+             for c in rows]
+    return render_template("desk/conflicts.html", items=items, as_of=as_of,
+                           decided=conflicts.recent_decisions()), status
+
+
+@bp.post("/conflicts/<int:conflict_id>/accept")
+@reviewer_required
+def conflict_accept(conflict_id: int):
+    form = AcceptForm(prefix=f"a{conflict_id}")
+    if not form.validate():
+        abort(400)
+    row = conflicts.get(conflict_id)
+    try:
+        result = conflicts.accept(_actor(), row, now=utcnow(), note=form.note.data or "")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(_("Still refused: %(message)s The submission stays in the queue; discard it with "
+                "a reason or correct the record first.", message=exc.message), "error")
+        return redirect(url_for("desk.conflict_queue") + f"#conflict-{conflict_id}")
+    db.session.commit()
+    flash(_("Conflict %(id)s accepted and applied.", id=conflict_id), "success")
+    if result.get("opened"):
+        flash(_("Escalation opened case(s) %(ids)s.",
+                ids=", ".join(f"#{i}" for i in result["opened"])), "warning")
+    return redirect(url_for("desk.conflict_queue"))
+
+
+@bp.post("/conflicts/<int:conflict_id>/discard")
+@reviewer_required
+def conflict_discard(conflict_id: int):
+    form = DiscardForm(prefix=f"d{conflict_id}")
+    row = conflicts.get(conflict_id)
+    if not form.validate():
+        return conflict_queue(errors={conflict_id: form}, status=422)
+    conflicts.discard(_actor(), row, reason=form.reason.data, now=utcnow())
+    db.session.commit()
+    flash(_("Conflict %(id)s discarded.", id=conflict_id), "success")
+    return redirect(url_for("desk.conflict_queue"))
+
+
+# ---------------------------------------------------------------- quiet days
+
+def _place_choices():
+    return [("", _("Bureau-wide"))] + [(t.code, t.name) for t in _townships()]
+
+
+@bp.route("/quiet-days", methods=["GET", "POST"])
+@reviewer_required
+def quiet_day_list():
+    as_of = today()
+    form = QuietDayForm()
+    form.township.choices = _place_choices()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                quiet_days.declare(_actor(), {"on": form.on.data, "township": form.township.data,
+                                              "reason": form.reason.data},
+                                   now=utcnow(), today=as_of)
+                db.session.commit()
+                flash(_("Quiet day declared."), "success")
+                return redirect(url_for("desk.quiet_day_list"))
+            except (ValidationError, DomainError) as exc:
+                db.session.rollback()
+                _field_errors(form, exc.fields or {"on": exc.message})
+        status = 422
+    return render_template("desk/quiet_days.html", form=form, rows=quiet_days.upcoming(as_of),
+                           csrf=CsrfOnlyForm(), as_of=as_of), status
+
+
+@bp.post("/quiet-days/<int:quiet_day_id>/delete")
+@reviewer_required
+def quiet_day_delete(quiet_day_id: int):
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    quiet_days.delete(_actor(), quiet_day_id, now=utcnow())
+    db.session.commit()
+    flash(_("Quiet day removed."), "success")
+    return redirect(url_for("desk.quiet_day_list"))
+
+
+# ---------------------------------------------------------------- 双随机 draw
+
+def _draw_page(publish_form=None, draw_form=None, status=200):
+    publish_form = publish_form or PublishSeedForm(formdata=None)
+    draw_form = draw_form or DrawForm(formdata=None)
+    draw_form.township.choices = _place_choices()
+    return render_template("desk/draws.html", publish=publish_form, form=draw_form,
+                           published=draw_publication.published(),
+                           draws=draw_publication.recent()), status
+
+
+@bp.route("/draws")
+@reviewer_required
+def draws():
+    return _draw_page()
+
+
+@bp.post("/draws/publish")
+@reviewer_required
+def draw_publish():
+    form = PublishSeedForm()
+    if not form.validate():
+        return _draw_page(publish_form=form, status=422)
+    digest = draw_publication.publish(_actor(), period=form.period.data, seed=form.seed.data,
+                                      now=utcnow())
+    db.session.commit()
+    flash(_("Published SHA-256 of the seed: %(hash)s", hash=digest), "success")
+    return redirect(url_for("desk.draws"))
+
+
+@bp.post("/draws")
+@reviewer_required
+def draw_run():
+    form = DrawForm()
+    form.township.choices = _place_choices()
+    if not form.validate():
+        return _draw_page(draw_form=form, status=422)
+    quotas = {k: getattr(form, f"quota_{k}").data or 0 for k in ("A", "B", "C")}
+    try:
+        record = draw_publication.run(_actor(), period=form.period.data, seed=form.seed.data,
+                                      quotas=quotas, township_code=form.township.data or None,
+                                      on=today(), now=utcnow())
+    except ValidationError as exc:
+        db.session.rollback()
+        _field_errors(form, {("seed" if k == "seed" else "quota_A" if k == "quotas" else k): v
+                             for k, v in exc.fields.items()})
+        return _draw_page(draw_form=form, status=422)
+    db.session.commit()
+    return redirect(url_for("desk.draw_detail", draw_id=record.id))
+
+
+@bp.route("/draws/<int:draw_id>")
+@reviewer_required
+def draw_detail(draw_id: int):
+    from ..models import Draw
+    record = db.session.get(Draw, draw_id) or abort(404)
+    check = request.args.get("check") == "1"
+    return render_template("desk/draw.html", draw=record, rows=draw_publication.rows(record),
+                           seed_hash=draw_publication.seed_hash(record.seed),
+                           rerun=draw_publication.rerun_matches(record) if check else None)
+
+
+@bp.route("/draws/<int:draw_id>.csv")
+@reviewer_required
+def draw_csv(draw_id: int):
+    from ..models import Draw
+    record = db.session.get(Draw, draw_id) or abort(404)
+    return Response(draw_publication.csv_text(record), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f"attachment; filename=draw-{record.id}-{record.period}.csv"})
+
+
+# ---------------------------------------------------------------- dashboard
+
+@bp.route("/dashboard")
+@reviewer_required
+def dashboard_page():
+    as_of = today()
+    return render_template("desk/dashboard.html", as_of=as_of,
+                           summary=dashboard.bureau_summary(as_of),
+                           charts=dashboard.charts(as_of, current_app.config["BUREAU_TIMEZONE"]))
+
+
+# ---------------------------------------------------------------- complaints desk
+
+def _complaint_form(formdata=True):
+    form = ComplaintForm() if formdata else ComplaintForm(formdata=None)
+    form.channel.choices = [(c, CHANNEL_LABELS.get(c, c)) for c in CHANNELS]
+    form.category.choices = [(c, CATEGORY_LABELS.get(c, c)) for c in CATEGORIES]
+    return form
+
+
+@bp.route("/complaints", methods=["GET", "POST"])
+@reviewer_required
+def complaints():
+    form = _complaint_form()
+    status = 200
+    try:
+        from ..services import complaints as complaint_service
+    except ImportError:  # recording arrives with the API's complaint service
+        complaint_service = None
+    if request.method == "POST":
+        status = 422
+        if complaint_service is None:
+            flash(_("Recording complaints is not available yet."), "error")
+        elif form.validate():
+            data = {"channel": form.channel.data, "category": form.category.data,
+                    "text": form.text.data, "address": form.address.data or "",
+                    "enterprise_id": form.enterprise_id.data}
+            if form.lat.data is not None and form.lon.data is not None:
+                data.update(lat=float(form.lat.data), lon=float(form.lon.data))
+            try:
+                complaint_service.record_complaint(_actor(), data, now=utcnow())
+                db.session.commit()
+                flash(_("Complaint recorded: a visit task is due within 1 working day."), "success")
+                return redirect(url_for("desk.complaints"))
+            except DomainError as exc:
+                db.session.rollback()
+                _field_errors(form, exc.fields or {"text": exc.message})
+    state = request.args.get("status", "")
+    category = request.args.get("category", "")
+    assign = AssignForm(formdata=None)
+    assign.assignee.choices = [(u.username, u.label) for u in review.inspectors()]
+    return render_template("desk/complaints.html", form=form, can_record=complaint_service is not None,
+                           rows=complaint_desk.listing(status=state, category=category),
+                           counts=complaint_desk.counts(), status=state, category=category,
+                           statuses=COMPLAINT_STATUSES, categories=CATEGORIES, assign=assign,
+                           as_of=today()), status
+
+
+@bp.post("/complaints/<int:complaint_id>/assign")
+@reviewer_required
+def complaint_assign(complaint_id: int):
+    form = AssignForm()
+    if not form.validate():
+        abort(400)
+    try:
+        complaint_desk.assign(_actor(), complaint_id, form.assignee.data, now=utcnow())
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("desk.complaints"))
+    db.session.commit()
+    flash(_("Complaint assigned."), "success")
+    return redirect(url_for("desk.complaints"))

@@ -1,18 +1,350 @@
-"""The inspector's phone pages (the worklist; recording visits arrives with the mobile issue)."""
+"""The inspector's phone pages: worklist, find or pin an enterprise, record a visit, serve an
+action from it, record the close order's execution, and the offline outbox + service worker.
+
+Online, every page posts an ordinary form (CSRF) to these views, which call one service each.
+Offline, the same pages are served by the service worker and static/js/inspector-outbox.js
+queues the same submissions for the JSON API (idempotent by client UUID)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+                   request, send_from_directory, url_for)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..services import dashboard
+from .. import workflow as wf
+from ..clock import utcnow
+from ..domain import INDUSTRIES, PURPOSE_LABELS, label
+from ..errors import Duplicate, Forbidden, ValidationError
+from ..extensions import db
+from ..geo import distance_m
+from ..models import Enterprise
+from ..services import cases, dashboard, enterprises, inspector_views as views, visits
+from ..services.actor import Actor
 from .context import today
+from .inspector_forms import ExecuteForm, PinForm, ServeForm, VisitForm
 
 bp = Blueprint("inspector", __name__, url_prefix="/m")
 
+ACTIONS = ("rectify", "stop", "close", "fine", "control")
+#: How far "near me" looks, in metres (the inspector picks one).
+RADII = (500, 1000, 3000, 10000)
+
+
+def _actor() -> Actor:
+    return Actor.of(current_user)
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+    return str(get_locale() or "zh_CN")
+
+
+def _map_attrs() -> dict:
+    cfg = current_app.config
+    return {"data-tiles": cfg["MAP_TILE_URL"], "data-attribution": cfg["MAP_TILE_ATTRIBUTION"],
+            "data-gcj02": "1" if cfg["MAP_TILES_GCJ02"] else "0",
+            "data-center": "%s,%s" % tuple(cfg["MAP_CENTER"]), "data-zoom": cfg["MAP_ZOOM"]}
+
+
+def _apply_field_errors(form, fields: dict) -> None:
+    """Put a service's field messages next to the form's fields (others go on top)."""
+    for name, message in (fields or {}).items():
+        target = getattr(form, name.split(".")[0], None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = list(target.errors or []) + [message]
+        else:
+            flash(f"{name}: {message}", "error")
+
+
+# -- worklist ---------------------------------------------------------------------------------
 
 @bp.route("/worklist")
 @login_required
 def worklist():
     as_of = today()
-    return render_template("inspector/worklist.html",
-                           work=dashboard.inspector_summary(current_user.id, as_of), as_of=as_of)
+    work = dashboard.inspector_summary(current_user.id, as_of)
+    return render_template("inspector/worklist.html", work=work, rows=views.worklist(work, as_of),
+                           as_of=as_of)
+
+
+# -- find, near me, pin -----------------------------------------------------------------------
+
+@bp.route("/find", methods=["GET", "POST"])
+@login_required
+def find():
+    q = request.args.get("q", "").strip()
+    form = PinForm()
+    form.industry.choices = [(k, label(INDUSTRIES, k, _locale())) for k in INDUSTRIES]
+    if form.validate_on_submit():
+        data = {"name": form.name.data, "address": form.address.data,
+                "industry": form.industry.data, "credit_code": form.credit_code.data or None,
+                "lat": form.lat.data, "lon": form.lon.data,
+                "township": current_user.township.code if getattr(current_user, "township", None) else None}
+        try:
+            enterprise = enterprises.create_enterprise(_actor(), data, now=utcnow())
+        except Duplicate as exc:
+            _apply_field_errors(form, exc.fields)
+            existing = exc.extra.get("existing_id")
+            if existing:
+                flash(_("This credit code is already registered."), "warning")
+        except ValidationError as exc:
+            _apply_field_errors(form, exc.fields)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is pinned. Record the visit now.", name=enterprise.name), "info")
+            return redirect(url_for(".visit", enterprise_id=enterprise.id))
+    return render_template("inspector/find.html", q=q, results=views.search(q), form=form,
+                           radii=RADII, pinning=request.method == "POST" or "pin" in request.args,
+                           map_attrs=_map_attrs())
+
+
+@bp.route("/find/near.json")
+@login_required
+def near():
+    try:
+        lat = float(request.args["lat"])
+        lon = float(request.args["lon"])
+        radius = min(float(request.args.get("radius_m", 1000)), 20_000)
+    except (KeyError, ValueError):
+        raise ValidationError("Give lat, lon and radius_m.", {"near": "lat and lon are required"})
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and radius > 0):
+        raise ValidationError("Out of range.", {"near": "out of range"})
+    items = [{"id": e.id, "name": e.name, "address": e.address, "lat": e.lat, "lon": e.lon,
+              "industry": label(INDUSTRIES, e.industry, _locale()), "distance_m": round(d),
+              "township": e.township.code if e.township else None,
+              "township_name": e.township.name if e.township else "",
+              "mine": bool(current_user.township_id and e.township_id == current_user.township_id),
+              "visit_url": url_for(".visit", enterprise_id=e.id)}
+             for e, d in views.near(lat, lon, radius)]
+    return jsonify(items=items)
+
+
+# -- record a visit ---------------------------------------------------------------------------
+
+def _visit_form(enterprise, followup):
+    form = VisitForm()
+    form.purpose.choices = [(k, label(PURPOSE_LABELS, k, _locale())) for k in PURPOSE_LABELS]
+    form.inspectors.choices = [(u.username, u.label) for u in views.co_inspectors(current_user)]
+    if request.method == "GET":
+        form.client_uuid.data = str(uuid.uuid4())
+        if followup is not None:
+            form.followup_id.data = str(followup.id)
+            form.purpose.data = "verification" if followup.purpose == "verification" else "follow_up"
+            form.unannounced.data = followup.unannounced
+        elif request.args.get("complaint"):
+            form.purpose.data = "complaint"
+        else:
+            form.purpose.data = "routine"
+    return form
+
+
+def _visit_data(form, enterprise, followup) -> dict:
+    def num(value):
+        return value if value not in (None, "") else None
+    data = {"client_uuid": form.client_uuid.data, "enterprise_id": enterprise.id,
+            "visited_at": form.visited_at.data or utcnow().isoformat(timespec="seconds"),
+            "lat": num(form.lat.data), "lon": num(form.lon.data),
+            "accuracy_m": num(form.accuracy_m.data), "purpose": form.purpose.data,
+            "unannounced": bool(form.unannounced.data), "inspectors": list(form.inspectors.data),
+            "findings": form.findings.data or "", "followup_id": followup.id if followup else None,
+            "approval_ref": form.approval_ref.data or "",
+            "geofence_reason": form.geofence_reason.data or "", "result": {}}
+    key = views.result_key(followup)
+    if key and form.answer.data in ("yes", "no"):
+        data["result"] = {key: form.answer.data == "yes"}
+    return data
+
+
+def _geofence_problem(form, enterprise) -> str | None:
+    """Past the geofence a visit is still recorded, but only with the inspector's reason."""
+    try:
+        lat, lon = float(form.lat.data), float(form.lon.data)
+    except (TypeError, ValueError):
+        return None
+    far = distance_m(lat, lon, enterprise.lat, enterprise.lon) > current_app.config["GEOFENCE_RADIUS_M"]
+    if far and not (form.geofence_reason.data or "").strip():
+        return _("You are outside the site's geofence: say why.")
+    return None
+
+
+@bp.route("/enterprises/<int:enterprise_id>/visit", methods=["GET", "POST"])
+@login_required
+def visit(enterprise_id: int):
+    enterprise = db.session.get(Enterprise, enterprise_id) or abort(404)
+    followup = views.get_followup(request.values.get("followup_id") or request.args.get("followup"))
+    if followup is not None and followup.case.enterprise_id != enterprise.id:
+        followup = None
+    form = _visit_form(enterprise, followup)
+    key = views.result_key(followup)
+    if form.validate_on_submit():
+        problem = _geofence_problem(form, enterprise)
+        if key and form.answer.data not in ("yes", "no"):
+            form.answer.errors = [_("Answer this before saving.")]
+        elif problem:
+            form.geofence_reason.errors = [problem]
+        else:
+            try:
+                result = visits.record_visit(_actor(), _visit_data(form, enterprise, followup),
+                                             now=utcnow())
+            except ValidationError as exc:
+                _apply_field_errors(form, exc.fields)
+                flash(_("The visit was not saved: check the marked fields."), "error")
+            else:
+                db.session.commit()
+                flash(_("Visit saved."), "info")
+                for case in result.opened:
+                    flash(_("Escalated: a %(action)s case was opened.",
+                            action=case.action), "warning")
+                return redirect(url_for(".serve", visit=result.visit.id))
+    return render_template("inspector/visit.html", e=enterprise, form=form, followup=followup,
+                           result_key=key,
+                           open_cases=views.open_cases(enterprise),
+                           visits=views.recent_visits(enterprise), map_attrs=_map_attrs(),
+                           radius=current_app.config["GEOFENCE_RADIUS_M"])
+
+
+@bp.route("/visits/<int:visit_id>")
+@login_required
+def visit_detail(visit_id: int):
+    v = views.get_visit(visit_id) or abort(404)
+    return render_template("inspector/visit_detail.html", v=v, cases=views.cases_of_visit(v),
+                           as_of=today())
+
+
+@bp.route("/visits/by-uuid/<client_uuid>")
+@login_required
+def visit_by_uuid(client_uuid: str):
+    v = views.visit_by_uuid(client_uuid) or abort(404)
+    return redirect(url_for(".visit_detail", visit_id=v.id))
+
+
+# -- serve an action --------------------------------------------------------------------------
+
+def _case_data(form) -> dict:
+    action = form.action.data
+    data = {"client_uuid": form.client_uuid.data or None, "enterprise_id": form.enterprise_id.data,
+            "action": action, "served_on": form.served_on.data.isoformat() if form.served_on.data else None,
+            "violation": form.violation.data or "", "legal_basis": form.legal_basis.data or "",
+            "visit_id": int(form.visit_id.data) if form.visit_id.data else None}
+    if action == "rectify":
+        data["rectify_days"] = int(form.rectify_days.data)
+        data["illegal_discharge"] = bool(form.illegal_discharge.data)
+    elif action == "fine":
+        def fen(d):
+            return int((Decimal(d) * 100).to_integral_value()) if d is not None else None
+        data.update(amount_fen=fen(form.amount_yuan.data), max_amount_fen=fen(form.max_amount_yuan.data),
+                    maximum_penalty=bool(form.maximum_penalty.data),
+                    daily_penalty=bool(form.daily_penalty.data),
+                    illegal_discharge=bool(form.illegal_discharge.data))
+    elif action in ("close", "stop"):
+        data["illegal_discharge"] = bool(form.illegal_discharge.data)
+    if action == "stop" and form.approved_by.data:
+        # A stop order needs the bureau head's approval (MEP Order No. 30): recorded on the case.
+        data["approved_by"] = form.approved_by.data.strip()
+    return data
+
+
+@bp.route("/serve", methods=["GET", "POST"])
+@login_required
+def serve():
+    form = ServeForm()
+    form.action.choices = [(a, a) for a in ACTIONS]
+    visit_id = request.values.get("visit_id") or request.args.get("visit")
+    v = views.get_visit(int(visit_id)) if visit_id and str(visit_id).isdigit() else None
+    if visit_id and v is None:
+        abort(404)
+    enterprise = v.enterprise if v else None
+    if enterprise is None and str(request.values.get("enterprise_id", "")).isdigit():
+        enterprise = db.session.get(Enterprise, int(request.values["enterprise_id"]))
+    if request.method == "GET":
+        form.client_uuid.data = str(uuid.uuid4())
+        form.served_on.data = today()
+        form.action.data = "rectify"
+        if v is not None:
+            form.visit_id.data = str(v.id)
+            form.violation.data = v.findings
+        if enterprise is not None:
+            form.enterprise_id.data = str(enterprise.id)
+    snapshot = None
+    if form.validate_on_submit() and enterprise is not None:
+        data = _case_data(form)
+        try:
+            if form.confirm.data != "1":
+                params = {k: data[k] for k in wf.open_params(data["action"])
+                          if data.get(k) not in (None, "")}
+                if data["action"] == "control":
+                    params.setdefault("risk_class", enterprise.risk_class)
+                snapshot = views.preview(enterprise, data["action"], form.served_on.data, params)
+            else:
+                result = cases.open_case(_actor(), data, now=utcnow())
+                db.session.commit()
+                flash(_("Served. The deadlines are set."), "info")
+                if v is not None:
+                    return redirect(url_for(".visit_detail", visit_id=v.id))
+                return redirect(url_for("bureau.case", case_id=result.case.id))
+        except wf.InvalidEvent as exc:
+            _apply_field_errors(form, _param_fields(exc.fields))
+        except ValidationError as exc:
+            _apply_field_errors(form, _param_fields(exc.fields))
+        except Forbidden as exc:
+            db.session.rollback()
+            flash(_("You may not serve this order: %(why)s", why=_(exc.message)), "error")
+    return render_template("inspector/serve.html", form=form, v=v, e=enterprise,
+                           snapshot=snapshot, as_of=today())
+
+
+def _param_fields(fields: dict) -> dict:
+    # The engine speaks fen; the form speaks yuan.
+    rename = {"amount_fen": "amount_yuan", "max_amount_fen": "max_amount_yuan"}
+    return {rename.get(k, k): v for k, v in (fields or {}).items()}
+
+
+# -- later events: the close order carried out -----------------------------------------------
+
+@bp.route("/cases/<int:case_id>/execute", methods=["GET", "POST"])
+@login_required
+def execute(case_id: int):
+    case = cases.get_case(case_id)
+    if case.action != "close":
+        abort(404)
+    form = ExecuteForm()
+    if request.method == "GET":
+        form.client_uuid.data = str(uuid.uuid4())
+        form.on.data = today()
+    if form.validate_on_submit():
+        checklist = {k: bool(getattr(form, k).data) for k in
+                     ("water_cut", "power_cut", "materials_cleared", "equipment_cleared",
+                      "products_cleared")}
+        try:
+            cases.apply_event(_actor(), case, {"type": "execute", "on": form.on.data.isoformat(),
+                                               "checklist": checklist,
+                                               "client_uuid": form.client_uuid.data}, now=utcnow())
+        except ValidationError as exc:
+            _apply_field_errors(form, {k.split(".")[-1]: v for k, v in exc.fields.items()})
+        else:
+            db.session.commit()
+            flash(_("The closure is recorded as carried out."), "info")
+            return redirect(url_for("bureau.case", case_id=case.id))
+    return render_template("inspector/execute.html", case=case, form=form)
+
+
+# -- offline ----------------------------------------------------------------------------------
+
+@bp.route("/outbox")
+@login_required
+def outbox():
+    return render_template("inspector/outbox.html")
+
+
+@bp.route("/sw.js")
+def service_worker():
+    # Served under /m/ so that its scope covers the inspector's pages and nothing else.
+    response = send_from_directory(current_app.static_folder, "js/sw.js",
+                                   mimetype="application/javascript", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/m/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response

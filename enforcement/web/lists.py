@@ -1,6 +1,201 @@
-"""Placeholder blueprint: filled by its issue's work."""
+"""Enforcement lists: the pages (``lists``) and ``GET /api/v1/lists/<name>`` (``api_lists``).
+Both call services.lists, so a page, a download and the API show the same rows."""
 from __future__ import annotations
 
-from flask import Blueprint
+from urllib.parse import quote
+
+from flask import (Blueprint, Flask, Response, current_app, g, jsonify, render_template, request,
+                   stream_with_context, url_for)
+from flask_babel import get_locale, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..clock import utcnow
+from ..errors import Unauthorized, ValidationError
+from ..exports import columns_for, iter_csv, iter_geojson, iter_xlsx
+from ..exports.columns import CATEGORY_LABELS
+from ..exports.printable import group_by_inspector
+from ..extensions import db, write_intent
+from ..services import lists
+from ..services.actor import Actor
+from .context import today
 
 bp = Blueprint("lists", __name__)
+api_bp = Blueprint("api_lists", __name__, url_prefix="/api/v1")
+
+TITLES = {
+    "overdue": _l("Overdue cases"),
+    "due": _l("Cases falling due"),
+    "followups": _l("Planned follow-up visits"),
+    "weekly": _l("Weekly dispatch"),
+    "monthly": _l("Monthly summary"),
+    "disclosure": _l("Public disclosure list"),
+    "action/close": _l("Close orders"),
+    "action/stop": _l("Stop orders"),
+    "action/rectify": _l("Rectification orders"),
+    "action/fine": _l("Fines"),
+    "action/control": _l("Permit supervision"),
+}
+FORMATS = ("json", "csv", "xlsx", "geojson")
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+}
+# Titles in the bureau's language for file names and workbook titles (read in Excel/WPS).
+FILE_TITLES = {"overdue": "逾期清单", "due": "到期清单", "followups": "跟踪检查清单",
+               "weekly": "每周调度清单", "monthly": "月度汇总", "disclosure": "公开曝光名单",
+               "action/close": "取缔清单", "action/stop": "停产整治清单",
+               "action/rectify": "限期整改清单", "action/fine": "罚款清单",
+               "action/control": "监管清单"}
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(api_bp)
+
+
+def _filters():
+    return lists.parse_filters(request.args, today())
+
+
+def _audit_export(actor: Actor, name: str, filters, fmt: str, rows: int) -> None:
+    """The export's audit event in its own short write transaction: the read that produced the
+    rows is over (a streamed download has finished), so a long download never holds the
+    audit chain's lock."""
+    db.session.rollback()
+    token = write_intent.set(True)
+    try:
+        lists.record_export(actor, name, filters, fmt, rows, now=utcnow())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        write_intent.reset(token)
+
+
+class _Counter:
+    def __init__(self, rows):
+        self.rows, self.n = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.n += 1
+            yield row
+
+
+def _download(actor: Actor, name: str, filters, fmt: str) -> Response:
+    """A streamed file: the first bytes leave with the first batch of rows; the audit event is
+    written once the last row went out, with the true row count."""
+    counted = _Counter(lists.iter_rows(name, filters))
+    title = FILE_TITLES[name]
+    if fmt == "csv":
+        chunks = iter_csv(columns_for(name), counted)
+    elif fmt == "xlsx":
+        chunks = iter_xlsx(columns_for(name), counted, title=title)
+    else:
+        chunks = iter_geojson(counted, as_of=filters.as_of.isoformat(), list=name)
+
+    def body():
+        yield from chunks
+        _audit_export(actor, name, filters, fmt, counted.n)
+
+    filename = f"{title}-{filters.as_of.isoformat()}.{fmt}"
+    response = Response(stream_with_context(body()), mimetype=MIMETYPES[fmt])
+    if fmt != "geojson" or request.args.get("download"):
+        response.headers["Content-Disposition"] = (
+            f"attachment; filename=\"list-{filters.as_of.isoformat()}.{fmt}\"; "
+            f"filename*=UTF-8''{quote(filename)}")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"  # let nginx pass the stream through
+    return response
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@bp.route("/lists")
+@login_required
+def index():
+    return render_template("lists/index.html", names=lists.NAMES, titles=TITLES, as_of=today())
+
+
+def _query(filters, **extra) -> dict:
+    """The filters as URL arguments (so a page, its downloads and its print share them)."""
+    return {**filters.public(), **extra}
+
+
+@bp.route("/lists/print/<path:name>")
+@login_required
+def print_view(name: str):
+    lists.check_name(name)
+    filters = _filters()
+    actor = Actor.of(current_user)
+    if name in lists.REPORTS:
+        body = lists.report(name, filters)
+        count = (sum(len(v) for v in body["sections"].values()) if name == "weekly"
+                 else len(body["items"]))
+    else:
+        body = {"items": list(lists.iter_rows(name, filters))}
+        count = len(body["items"])
+    _audit_export(actor, name, filters, "print", count)
+    return render_template("lists/print.html", name=name, title=TITLES[name], body=body,
+                           filters=filters, group_by_inspector=group_by_inspector,
+                           printed_by=current_user.label)
+
+
+@bp.route("/lists/<path:name>")
+@login_required
+def show(name: str):
+    lists.check_name(name)
+    try:
+        filters = _filters()
+        limit = lists.parse_limit(request.args)
+        body = (lists.report(name, filters) if name in lists.REPORTS else
+                lists.page(name, filters, limit=limit, cursor=request.args.get("cursor")))
+        error = None
+    except ValidationError as exc:
+        # A mistyped filter in the URL: show the list's empty page with the message, not a 500.
+        filters, body, error = lists.Filters(today()), {"items": [], "next_cursor": None}, exc
+    return render_template("lists/list.html", name=name, title=TITLES[name], body=body,
+                           filters=filters, query=_query(filters), error=error,
+                           choices=lists.filter_choices(), names=lists.NAMES, titles=TITLES,
+                           group_by_inspector=group_by_inspector, formats=FORMATS[1:],
+                           category_label=_category_label)
+
+
+def _category_label(code: str) -> str:
+    return CATEGORY_LABELS.get(code, code) if str(get_locale()).startswith("zh") else code
+
+
+# --- API -------------------------------------------------------------------------------------
+
+
+def _api_actor(name: str) -> Actor:
+    """A bearer token (API.md) or the page session (the download links); the disclosure list is
+    public."""
+    if request.headers.get("Authorization"):
+        from .api import authenticated
+        authenticated()(lambda: None)()
+        return g.actor
+    if current_user.is_authenticated:
+        return Actor.of(current_user)
+    if name in lists.PUBLIC:
+        return Actor(None, "anonymous", "public")
+    raise Unauthorized("Send Authorization: Bearer <token>.")
+
+
+@api_bp.get("/lists/<path:name>")
+def api_list(name: str):
+    lists.check_name(name)
+    actor = _api_actor(name)
+    fmt = request.args.get("format") or "json"
+    if fmt not in FORMATS:
+        raise ValidationError("Unknown format.", {"format": f"one of {', '.join(FORMATS)}"})
+    filters = _filters()
+    if fmt != "json":
+        return _download(actor, name, filters, fmt)
+    limit = lists.parse_limit(request.args)
+    body = lists.page(name, filters, limit=limit, cursor=request.args.get("cursor"))
+    body["as_of"] = filters.as_of.isoformat()
+    _audit_export(actor, name, filters, "json", len(body["items"]))
+    return jsonify(body)

@@ -14,7 +14,9 @@ from .types import CaseSnapshot, Event, InvalidEvent, Outcome
 
 ACTION = "stop"
 EVENTS = ("file_plan", "accept_plan", "extend", "report_completed", "verify", "visit", "expire")
-PARAMS = ("illegal_discharge",)
+# approved_by: the bureau head who approved the order (MEP Order No. 30 requires the approval
+# of the competent department's head before a stop order is served); recorded, not counted.
+PARAMS = ("illegal_discharge", "approved_by")
 IN_PERIOD = ("ordered", "plan_filed", "rectifying")
 
 _ALLOWED = {
@@ -31,6 +33,7 @@ def open_case(served_on: date, params, ctx: Ctx) -> Outcome:
     r = Reader(params)
     r.only(PARAMS)
     illegal = r.bool("illegal_discharge", default=False)
+    r.str("approved_by", required=False)
     r.done()
     change = Change(new_case(ACTION, "ordered", served_on, ctx, jsonable({**params, "illegal_discharge": illegal})))
     cal, rules = ctx.calendar, ctx.rules

@@ -45,3 +45,5 @@ GLOSSARY = {
     "Some dates were counted without the official holiday schedule for their year and will be recomputed when it is imported.":
         "部分日期所在年份尚无官方节假日安排，系按周末推算（暂定），导入当年安排后将重新计算。",
 }
+
+GLOSSARY.update({"Legal papers and evidence pack": "执法文书与证据包"})

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 508c594eb44b
+Revision ID: 1151584d59ff
 Revises: 
-Create Date: 2026-11-25 07:21:55.679769
+Create Date: 2026-11-25 08:02:48.324079
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import enforcement.models.types
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '508c594eb44b'
+revision = '1151584d59ff'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -50,6 +50,17 @@ def upgrade():
     with op.batch_alter_table('holiday_day', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_holiday_day_year'), ['year'], unique=False)
 
+    op.create_table('import_mapping',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('signature', sa.String(length=64), nullable=False),
+    sa.Column('headers', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('mapping', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('coordinates', sa.String(length=8), nullable=False),
+    sa.Column('updated_at', enforcement.models.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_by', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_mapping')),
+    sa.UniqueConstraint('signature', name=op.f('uq_import_mapping_signature'))
+    )
     op.create_table('township',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
@@ -187,6 +198,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_enforcement_case_enterprise_id'), ['enterprise_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enforcement_case_township_id'), ['township_id'], unique=False)
 
+    op.create_table('paper_number',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('subject_type', sa.String(length=10), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('serial', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=60), nullable=False),
+    sa.Column('allocated_at', enforcement.models.types.UTCDateTime(), nullable=False),
+    sa.Column('allocated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['allocated_by_id'], ['user_account.id'], name=op.f('fk_paper_number_allocated_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_paper_number')),
+    sa.UniqueConstraint('kind', 'year', 'serial', name='uq_paper_number_serial'),
+    sa.UniqueConstraint('subject_type', 'subject_id', 'kind', name='uq_paper_number_subject')
+    )
     op.create_table('case_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -433,6 +459,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_case_event_case_id'))
 
     op.drop_table('case_event')
+    op.drop_table('paper_number')
     with op.batch_alter_table('enforcement_case', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enforcement_case_township_id'))
         batch_op.drop_index(batch_op.f('ix_enforcement_case_enterprise_id'))
@@ -462,6 +489,7 @@ def downgrade():
 
     op.drop_table('enterprise')
     op.drop_table('township')
+    op.drop_table('import_mapping')
     with op.batch_alter_table('holiday_day', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_holiday_day_year'))
 

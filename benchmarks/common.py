@@ -1,0 +1,107 @@
+"""Timing, machine description and the results file."""
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu = next((l.split(":", 1)[1].strip() for l in fh if l.startswith("model name")), "")
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as fh:
+            kb = int(next(l for l in fh if l.startswith("MemTotal")).split()[1])
+            mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    sqlite = __import__("sqlite3").sqlite_version
+    return (f"{platform.node()} · {cpu or platform.processor()} · {os.cpu_count()} cores · {mem} · "
+            f"Python {platform.python_version()} · SQLite {sqlite} · {platform.system()} "
+            f"{platform.release()}")
+
+
+def timed(fn, *args, repeat: int = 1, **kwargs) -> tuple[float, object]:
+    """Best wall time of `repeat` runs (seconds) and the last result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn(*args, **kwargs)
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return p50, p95
+
+
+@dataclass
+class Figure:
+    area: str
+    name: str
+    value: str          # the absolute numbers
+    baseline: str       # what it is compared against, with its numbers
+    ratio: float | None  # value relative to the baseline (see `better`)
+    goal: str = ""
+    met: bool | None = None
+    note: str = ""
+
+
+@dataclass
+class Report:
+    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    figures: list[Figure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, *args, **kwargs) -> Figure:
+        fig = Figure(*args, **kwargs)
+        self.figures.append(fig)
+        print(f"[{fig.area}] {fig.name}: {fig.value} | baseline {fig.baseline} | "
+              f"ratio {fig.ratio if fig.ratio is None else round(fig.ratio, 2)} {fig.goal} "
+              f"{'' if fig.met is None else ('MET' if fig.met else 'NOT MET')}", flush=True)
+        return fig
+
+    def write(self, path: str, database: str) -> None:
+        try:
+            commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                    text=True, check=False).stdout.strip()
+        except OSError:
+            commit = ""
+        lines = [
+            "# Benchmark results",
+            "",
+            f"Written by `make bench` on {self.started:%Y-%m-%d %H:%M} UTC, commit {commit or '?'}, "
+            f"in {(datetime.now(timezone.utc) - self.started).total_seconds() / 60:.1f} minutes.",
+            "",
+            f"- Machine: {machine()}",
+            f"- Database: {database}",
+            "",
+            "Every figure is measured in the same run as its baseline; the ratio is the figure "
+            "divided by the baseline (time ratios: lower is better unless the goal says "
+            "otherwise; throughput ratios: higher is better).",
+            "",
+            "| area | figure | measured | baseline | ratio | goal | met |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for f in self.figures:
+            ratio = "" if f.ratio is None else f"{f.ratio:.2f}"
+            met = "" if f.met is None else ("yes" if f.met else "**no**")
+            lines.append(f"| {f.area} | {f.name} | {f.value} | {f.baseline} | {ratio} | {f.goal} | {met} |")
+        notes = [f"- **{f.area} / {f.name}**: {f.note}" for f in self.figures if f.note] + \
+            [f"- {n}" for n in self.notes]
+        if notes:
+            lines += ["", "## Notes", ""] + notes
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")

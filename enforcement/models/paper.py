@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime
+
+#: What a paper is about: a case (decisions, notices) or a visit (the inspection record).
+PAPER_SUBJECTS = ("case", "visit")
+
+
+class PaperNumber(db.Model):
+    """The serial number (文号) of one legal paper, allocated the first time it is printed.
+
+    A paper printed again keeps its number (one row per subject and kind), and two prints at
+    the same moment cannot both take the next number (one row per kind, year and serial): the
+    loser of the race retries, so the bureau's register has no duplicates.
+    """
+
+    __tablename__ = "paper_number"
+    __table_args__ = (
+        UniqueConstraint("subject_type", "subject_id", "kind", name="uq_paper_number_subject"),
+        UniqueConstraint("kind", "year", "serial", name="uq_paper_number_serial"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``rectification_order``, ``penalty_decision``, ... (enforcement.services.papers.KINDS).
+    kind: Mapped[str] = mapped_column(String(30))
+    subject_type: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    #: The year in the number (〔2026〕): the bureau's year when it was allocated.
+    year: Mapped[int] = mapped_column(Integer)
+    #: Counts from 1 per kind and year.
+    serial: Mapped[int] = mapped_column(Integer)
+    #: As printed, e.g. 三环责改〔2026〕第0012号 (kept: a later prefix change must not renumber).
+    number: Mapped[str] = mapped_column(String(60))
+    allocated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    allocated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    def __repr__(self) -> str:
+        return f"<PaperNumber {self.number} {self.subject_type}:{self.subject_id}>"

@@ -1,0 +1,48 @@
+"""API: cases and their events (conflicts kept for a reviewer, never dropped)."""
+from __future__ import annotations
+
+from flask import g, jsonify
+
+from ..clock import utcnow
+from ..errors import IdempotencyMismatch
+from ..extensions import db
+from ..services import cases, serialize
+from .api import KEPT_ERRORS, as_of, authenticated, body, bp, rejected
+
+
+@bp.post("/cases")
+@authenticated()
+def open_case():
+    data = body("CaseCreate")
+    day = as_of()
+    try:
+        result = cases.open_case(g.actor, data, now=utcnow())
+    except IdempotencyMismatch as exc:
+        rejected("case", exc, data)
+    db.session.commit()
+    return jsonify(serialize.case_dict(result.case, day)), 201 if result.created else 200
+
+
+@bp.get("/cases/<int:case_id>")
+@authenticated()
+def get_case(case_id: int):
+    day = as_of()
+    # Every officer may read a case (on site they need its history); acting is limited to
+    # those on it (services.cases).
+    return jsonify(serialize.case_dict(cases.get_case(case_id), day))
+
+
+@bp.post("/cases/<int:case_id>/events")
+@authenticated()
+def case_event(case_id: int):
+    data = body("CaseEvent")
+    day = as_of()
+    case = cases.get_case(case_id)
+    try:
+        result = cases.apply_event(g.actor, case, data, now=utcnow())
+    except KEPT_ERRORS as exc:
+        rejected("case_event", exc, data, case_id)
+    db.session.commit()
+    view = serialize.case_dict(result.case, day)
+    view["opened_case_ids"] = [c.id for c in result.opened]
+    return jsonify(view), 200

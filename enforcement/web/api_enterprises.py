@@ -1,0 +1,105 @@
+"""API: enterprises (GeoJSON search, create, read with open cases and last visits, edit)."""
+from __future__ import annotations
+
+from flask import Response, g, jsonify, request
+
+from ..clock import utcnow
+from ..errors import ValidationError
+from ..extensions import db
+from ..geo import CoordinateError, feature, iter_feature_collection, parse_bbox, parse_latlon
+from ..services import enterprise_search, enterprises, serialize
+from ..services.parsing import parse_float, text
+from ..workflow import ACTION_VALUES
+from .api import (_present_but_empty, arg_bool, as_of, authenticated, body, bp, decode_cursor, encode_cursor,
+                  limit_arg)
+
+#: The bureau map asks for every pin in its visible box at once.
+GEOJSON_MAX_LIMIT = 5000
+
+
+def _coordinates(parse, name: str):
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return parse(raw, name)
+    except CoordinateError as exc:
+        raise ValidationError(str(exc), {exc.field or name: str(exc)}) from None
+
+
+def _query() -> enterprise_search.EnterpriseQuery:
+    fields: dict[str, str] = {}
+
+    def check(fn):
+        try:
+            return fn()
+        except ValidationError as exc:
+            fields.update(exc.fields)
+            return None
+
+    near = check(lambda: _coordinates(parse_latlon, "near"))
+    position = check(lambda: decode_cursor(("offset",) if near else ("after_id",))) or {}
+    action = request.args.get("action") or None
+    if action is not None and action not in ACTION_VALUES:
+        fields["action"] = "one of " + ", ".join(ACTION_VALUES)
+    query = enterprise_search.EnterpriseQuery(
+        as_of=check(as_of),
+        bbox=check(lambda: _coordinates(parse_bbox, "bbox")),
+        q=check(lambda: text(request.args.get("q"), "q", max_length=100)) or None,
+        township=check(lambda: text(request.args.get("township"), "township", max_length=40)) or None,
+        industry=check(lambda: text(request.args.get("industry"), "industry", max_length=40)) or None,
+        action=action,
+        state=check(lambda: text(request.args.get("state"), "state", max_length=24)) or None,
+        overdue=bool(check(lambda: arg_bool("overdue"))),
+        near=near,
+        radius_m=check(lambda: _present_but_empty("radius_m") or parse_float(request.args.get("radius_m"), "radius_m",
+                                           required=False, minimum=0, maximum=50_000)) or 1000.0,
+        limit=check(lambda: limit_arg(GEOJSON_MAX_LIMIT)) or 100,
+        after_id=position.get("after_id", 0), offset=position.get("offset", 0))
+    if request.args.get("radius_m") not in (None, "") and "radius_m" not in fields \
+            and near is None:
+        fields["near"] = "radius_m needs near=lat,lon"
+    if fields:
+        raise ValidationError("The query has invalid parameters.", fields)
+    return query
+
+
+@bp.get("/enterprises")
+@authenticated()
+def list_enterprises():
+    query = _query()
+    page = enterprise_search.search(query)
+    features = [feature((row.enterprise.lon, row.enterprise.lat), row.properties(),
+                        id=row.enterprise.id) for row in page.rows]
+    members = {"next_cursor": encode_cursor(page.next_position) if page.next_position else None,
+               "as_of": query.as_of.isoformat()}
+    # Streamed as text chunks: a full map box is thousands of features. The rows are already
+    # read, so the generator needs neither the request nor the database session.
+    return Response(iter_feature_collection(features, members), mimetype="application/geo+json")
+
+
+@bp.post("/enterprises")
+@authenticated()
+def create_enterprise():
+    enterprise = enterprises.create_enterprise(g.actor, body("EnterpriseCreate"), now=utcnow())
+    db.session.commit()
+    return jsonify(serialize.enterprise_dict(enterprise)), 201
+
+
+@bp.get("/enterprises/<int:enterprise_id>")
+@authenticated()
+def get_enterprise(enterprise_id: int):
+    day = as_of()
+    enterprise = enterprises.get_enterprise(enterprise_id)
+    return jsonify({**serialize.enterprise_dict(enterprise),
+                    **enterprise_search.detail(enterprise, day)})
+
+
+@bp.patch("/enterprises/<int:enterprise_id>")
+@authenticated()
+def update_enterprise(enterprise_id: int):
+    data = body("EnterprisePatch")
+    enterprise = enterprises.update_enterprise(g.actor, enterprises.get_enterprise(enterprise_id),
+                                               data, now=utcnow())
+    db.session.commit()
+    return jsonify(serialize.enterprise_dict(enterprise))

@@ -1,0 +1,68 @@
+"""API: follow-up worklist and complaints."""
+from __future__ import annotations
+
+from flask import g, jsonify, request
+from sqlalchemy import select
+
+from ..clock import utcnow
+from ..errors import ValidationError
+from ..extensions import db
+from ..models import User
+from ..services import complaints, followups
+from .api import (KEPT_ERRORS, arg_bool, arg_int, as_of, authenticated, body, bp, decode_cursor,
+                  encode_cursor, limit_arg, rejected)
+from .api_enterprises import _coordinates
+from ..geo import parse_latlon
+
+
+def _assignee_id(fields: dict) -> int | None:
+    name = (request.args.get("assignee") or "").strip()
+    if not name:
+        return None
+    if name == "me":
+        return g.actor.id
+    found = db.session.scalar(select(User.id).where(User.username == name))
+    if found is None:
+        fields["assignee"] = "no such user (or use me)"
+    return found
+
+
+@bp.get("/followups")
+@authenticated()
+def list_followups():
+    fields: dict[str, str] = {}
+
+    def check(fn):
+        try:
+            return fn()
+        except ValidationError as exc:
+            fields.update(exc.fields)
+            return None
+
+    near = check(lambda: _coordinates(parse_latlon, "near"))
+    position = check(lambda: decode_cursor(("offset",) if near else ("due", "id"))) or {}
+    if position.get("due") is not None and not 1 <= position["due"] <= 3_652_059:
+        fields["cursor"] = "not a cursor from this API"
+    query = followups.FollowupQuery(
+        as_of=check(as_of), assignee_id=_assignee_id(fields),
+        due_within=check(lambda: arg_int("due_within", minimum=0, maximum=366)),
+        overdue=bool(check(lambda: arg_bool("overdue"))), near=near,
+        limit=check(limit_arg) or 100,
+        after=(position["due"], position["id"]) if "due" in position else None,
+        offset=position.get("offset", 0))
+    if fields:
+        raise ValidationError("The query has invalid parameters.", fields)
+    items, position = followups.search(query)
+    return jsonify(items=items, next_cursor=encode_cursor(position) if position else None)
+
+
+@bp.post("/complaints")
+@authenticated()
+def record_complaint():
+    data = body("ComplaintCreate")
+    try:
+        complaint, created = complaints.record_complaint_result(g.actor, data, now=utcnow())
+    except KEPT_ERRORS as exc:
+        rejected("complaint", exc, data)
+    db.session.commit()
+    return jsonify(complaints.complaint_dict(complaint)), 201 if created else 200

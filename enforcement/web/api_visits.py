@@ -1,0 +1,71 @@
+"""API: visits (idempotent by client_uuid) and their photos."""
+from __future__ import annotations
+
+from flask import g, jsonify, request, send_file
+
+from ..clock import utcnow
+from ..errors import IdempotencyMismatch, ValidationError
+from ..extensions import db
+from ..services import photos, serialize, visits
+from ..services.storage import photo_storage
+from .api import KEPT_ERRORS, authenticated, body, bp, rejected
+
+
+@bp.post("/visits")
+@authenticated()
+def record_visit():
+    data = body("VisitCreate")
+    try:
+        result = visits.record_visit(g.actor, data, now=utcnow())
+    except KEPT_ERRORS as exc:
+        rejected("visit", exc, data)
+    db.session.commit()
+    view = serialize.visit_dict(result.visit)
+    view["opened_case_ids"] = [c.id for c in result.opened]
+    return jsonify(view), 201 if result.created else 200
+
+
+@bp.get("/visits/<int:visit_id>")
+@authenticated()
+def get_visit(visit_id: int):
+    return jsonify(serialize.visit_dict(photos.get_visit(visit_id)))
+
+
+@bp.post("/visits/<int:visit_id>/photos")
+@authenticated()
+def upload_photo(visit_id: int):
+    visit = photos.get_visit(visit_id)
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationError("Send the photo as multipart field 'file'.", {"file": "required"})
+    data = upload.read()
+    form = {"client_uuid": request.form.get("client_uuid"), "taken_at": request.form.get("taken_at")}
+    storage = photo_storage()
+    try:
+        result = photos.store_photo(g.actor, visit, data=data, now=utcnow(), storage=storage,
+                                    **form)
+    except IdempotencyMismatch as exc:
+        rejected("photo", exc, {**form, "visit_id": visit_id})
+    try:
+        db.session.commit()
+    except BaseException:
+        # The row did not make it: its files must not outlive it.
+        db.session.rollback()
+        for key in result.written:
+            storage.delete(key)
+        raise
+    return jsonify(photos.photo_dict(result.photo)), 201 if result.created else 200
+
+
+@bp.get("/photos/<int:photo_id>")
+@authenticated()
+def get_photo(photo_id: int):
+    size = request.args.get("size") or "full"
+    if size not in ("full", "thumb"):
+        raise ValidationError("Unknown size.", {"size": "one of full, thumb"})
+    photo = photos.get_photo(photo_id)
+    key = photos.thumb_key(photo) if size == "thumb" else photo.storage_key
+    response = send_file(photo_storage().open(key), mimetype="image/jpeg", max_age=0,
+                         download_name=f"photo-{photo.id}{'-thumb' if size == 'thumb' else ''}.jpg")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

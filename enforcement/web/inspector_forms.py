@@ -1,0 +1,86 @@
+"""Forms of the inspector's phone pages. Choices whose labels come from the state table are
+filled by the view (they follow the language of the request)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, DecimalField, HiddenField, RadioField,
+                     SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class VisitForm(FlaskForm):
+    client_uuid = HiddenField()
+    visited_at = HiddenField()
+    lat = HiddenField()
+    lon = HiddenField()
+    accuracy_m = HiddenField()
+    followup_id = HiddenField()
+    purpose = RadioField(_l("Purpose"), validators=[InputRequired()])
+    unannounced = BooleanField(_l("Unannounced"), default=True)
+    inspectors = MultiCheckboxField(_l("Officers with me"))
+    findings = TextAreaField(_l("Findings"), validators=[Length(max=10_000)],
+                             render_kw={"rows": 4})
+    answer = RadioField(choices=YES_NO, validators=[Optional()])
+    approval_ref = StringField(_l("Approval reference (quiet day)"), validators=[Length(max=80)])
+    geofence_reason = StringField(_l("Why I am not at the site"), validators=[Length(max=500)])
+
+
+ACTION_PARAMS = {
+    "rectify": ("rectify_days",),
+    "fine": ("amount_yuan", "maximum_penalty", "max_amount_yuan", "daily_penalty"),
+    "stop": ("approved_by",),
+    "close": ("illegal_discharge",),
+    "control": (),
+}
+
+
+class ServeForm(FlaskForm):
+    client_uuid = HiddenField()
+    visit_id = HiddenField()
+    visit_uuid = HiddenField()
+    enterprise_id = HiddenField()
+    action = RadioField(_l("Action"), validators=[InputRequired()])
+    served_on = DateField(_l("Served on"), validators=[DataRequired()])
+    violation = TextAreaField(_l("Violation found"), validators=[DataRequired(), Length(max=2000)],
+                              render_kw={"rows": 3})
+    legal_basis = StringField(_l("Legal basis"), validators=[Length(max=2000)])
+    rectify_days = SelectField(_l("Days to rectify"), default="30",
+                               choices=[("0", _l("On the spot")), ("7", "7"), ("15", "15"),
+                                        ("30", "30"), ("60", "60"), ("90", "90")])
+    amount_yuan = DecimalField(_l("Fine (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    maximum_penalty = BooleanField(_l("This is the maximum penalty"))
+    max_amount_yuan = DecimalField(_l("Legal maximum (yuan)"), places=2,
+                                   validators=[Optional(), NumberRange(min=0)])
+    daily_penalty = BooleanField(_l("Daily penalty applies (continuing discharge)"))
+    illegal_discharge = BooleanField(_l("Illegal discharge"))
+    approved_by = StringField(_l("Approved by (bureau head)"), validators=[Length(max=80)])
+    confirm = HiddenField()
+
+
+class PinForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[Length(max=300)])
+    industry = SelectField(_l("Industry"))
+    credit_code = StringField(_l("Credit code (optional)"), validators=[Length(max=18)])
+    lat = HiddenField(validators=[DataRequired()])
+    lon = HiddenField(validators=[DataRequired()])
+
+
+class ExecuteForm(FlaskForm):
+    """The close order's "two cuts, three clears" (两断三清), every item ticked on site."""
+    client_uuid = HiddenField()
+    on = DateField(_l("Carried out on"), validators=[DataRequired()])
+    water_cut = BooleanField(_l("Water cut off"))
+    power_cut = BooleanField(_l("Power cut off"))
+    materials_cleared = BooleanField(_l("Raw materials removed"))
+    equipment_cleared = BooleanField(_l("Equipment removed"))
+    products_cleared = BooleanField(_l("Products removed"))

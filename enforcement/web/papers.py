@@ -1,0 +1,94 @@
+"""Legal papers of a case (printable on A4 from the phone or the desk) and its evidence pack."""
+from __future__ import annotations
+
+import io
+import os
+
+from flask import Blueprint, current_app, g, render_template, request, send_file
+from flask_login import current_user, login_required
+
+from ..clock import utcnow
+from ..extensions import db, write_intent
+from ..services import evidence, papers, serialize
+from ..services.actor import Actor
+from .context import today
+
+bp = Blueprint("papers", __name__)
+
+# Showing a paper allocates its number and writes the print's audit event, so these GETs are
+# units of work that write: on SQLite their transaction must start as a writer (extensions).
+_WRITING = {"papers.case_paper", "papers.visit_record", "papers.evidence_pack"}
+
+
+@bp.before_request
+def _writer():
+    if request.endpoint in _WRITING and "_write_token" not in g:
+        g._write_token = write_intent.set(True)
+
+
+@bp.context_processor
+def _paper_helpers():
+    from datetime import date
+    from zoneinfo import ZoneInfo
+    return {"paper_tz": ZoneInfo(current_app.config["BUREAU_TIMEZONE"]),
+            "rmb_upper": papers.rmb_upper,
+            "isodate": lambda s: date.fromisoformat(s) if s else None}
+
+
+def _actor() -> Actor:
+    return Actor.of(current_user)
+
+
+@bp.route("/papers/case/<int:case_id>")
+@login_required
+def case_index(case_id: int):
+    case = papers.get_case_for(_actor(), case_id)
+    visits = papers.case_visits(case)
+    numbers = papers.numbers_for("visit", [v.id for v in visits])
+    return render_template("papers/index.html", case=case, statuses=papers.case_papers(case),
+                           visits=visits, visit_numbers=numbers, title=_title)
+
+
+def _title(kind: str) -> str:
+    from flask_babel import get_locale
+    return papers.title(kind, str(get_locale()))
+
+
+@bp.route("/papers/case/<int:case_id>/<kind>")
+@login_required
+def case_paper(case_id: int, kind: str):
+    case = papers.get_case_for(_actor(), case_id)
+    paper = papers.print_case_paper(_actor(), case, kind, now=utcnow(), year=today().year,
+                                    config=current_app.config)
+    db.session.commit()
+    return render_template("papers/paper.html", paper=paper, standalone=False)
+
+
+@bp.route("/papers/visit/<int:visit_id>")
+@login_required
+def visit_record(visit_id: int):
+    visit = papers.get_visit_for(_actor(), visit_id)
+    paper = papers.print_visit_record(_actor(), visit, now=utcnow(), year=today().year,
+                                      config=current_app.config,
+                                      timezone=current_app.config["BUREAU_TIMEZONE"])
+    db.session.commit()
+    return render_template("papers/paper.html", paper=paper, standalone=False)
+
+
+def _standalone(paper: papers.Paper) -> str:
+    with open(os.path.join(current_app.static_folder, "css", "papers.css"), encoding="utf-8") as f:
+        css = f.read()
+    return render_template("papers/standalone.html", paper=paper, css=css, standalone=True)
+
+
+@bp.route("/papers/case/<int:case_id>/evidence.zip")
+@login_required
+def evidence_pack(case_id: int):
+    case = papers.get_case_for(_actor(), case_id)
+    data, _summary = evidence.build_pack(
+        _actor(), case, now=utcnow(), config=current_app.config,
+        timezone=current_app.config["BUREAU_TIMEZONE"],
+        case_view=serialize.case_dict(case, today()), render=_standalone)
+    db.session.commit()
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                     download_name=f"evidence-case-{case.id}.zip")

@@ -1,0 +1,117 @@
+/* Find: "near me" on a Leaflet map within a chosen radius, and pinning a new site where the
+   inspector stands (or where the marker is dragged). Coordinates are stored in WGS84; when the
+   tiles are GCJ-02 (Gaode, Tencent) markers are shifted for display only. With no tile URL the
+   map shows the points on a plain background. */
+(function () {
+  "use strict";
+  var box = document.getElementById("map");
+  if (!box || !window.L) return;
+  var d = box.dataset;
+  var gcj = d.gcj02 === "1";
+
+  // WGS84 -> GCJ-02, the public algorithm (enforcement/geo/gcj02.py), for display only.
+  var A = 6378245.0, EE = 0.00669342162296594323;
+  function outOfChina(lat, lon) { return !(lon >= 72.004 && lon <= 137.8347 && lat >= 0.8293 && lat <= 55.8271); }
+  function tr(x, y) {
+    var xy = x * y, ax = Math.sqrt(Math.abs(x)), xp = x * Math.PI, yp = y * Math.PI;
+    var dd = 20 * Math.sin(6 * xp) + 20 * Math.sin(2 * xp);
+    var lat = dd + 20 * Math.sin(yp) + 40 * Math.sin(yp / 3) + 160 * Math.sin(yp / 12) + 320 * Math.sin(yp / 30);
+    var lon = dd + 20 * Math.sin(xp) + 40 * Math.sin(xp / 3) + 150 * Math.sin(xp / 12) + 300 * Math.sin(xp / 30);
+    lat = lat * 2 / 3 - 100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * xy + 0.2 * ax;
+    lon = lon * 2 / 3 + 300 + x + 2 * y + 0.1 * x * x + 0.1 * xy + 0.1 * ax;
+    return [lat, lon];
+  }
+  function delta(lat, lon) {
+    var t = tr(lon - 105, lat - 35), rl = lat * Math.PI / 180, m = Math.sin(rl);
+    m = 1 - EE * m * m; var sm = Math.sqrt(m);
+    return [(t[0] * 180) / ((A * (1 - EE)) / (m * sm) * Math.PI), (t[1] * 180) / (A / sm * Math.cos(rl) * Math.PI)];
+  }
+  function show(lat, lon) {  // stored WGS84 -> where to draw it
+    if (!gcj || outOfChina(lat, lon)) return [lat, lon];
+    var dl = delta(lat, lon); return [lat + dl[0], lon + dl[1]];
+  }
+  function store(lat, lon) {  // drawn position -> WGS84 (fixed-point inverse)
+    if (!gcj || outOfChina(lat, lon)) return [lat, lon];
+    var w = [lat, lon];
+    for (var i = 0; i < 30; i++) {
+      var dl = delta(w[0], w[1]), eLat = w[0] + dl[0] - lat, eLon = w[1] + dl[1] - lon;
+      w = [w[0] - eLat, w[1] - eLon];
+      if (Math.abs(eLat) < 1e-10 && Math.abs(eLon) < 1e-10) break;
+    }
+    return w;
+  }
+
+  var center = d.center.split(",").map(Number);
+  var map = L.map(box, { zoomControl: true, attributionControl: !!d.tiles }).setView(show(center[0], center[1]), Number(d.zoom) || 12);
+  if (d.tiles) L.tileLayer(d.tiles, { attribution: d.attribution, maxZoom: 19 }).addTo(map);
+  else box.classList.add("plain");
+
+  var radius = 1000, here = null, you = null, ring = null, layer = L.layerGroup().addTo(map);
+  var status = document.getElementById("gps-status");
+  var list = document.getElementById("near-list");
+  var pin = null, pinLat = document.getElementById("pin-lat"), pinLon = document.getElementById("pin-lon");
+  var pinWhere = document.getElementById("pin-where");
+
+  function setPin(lat, lon) {
+    pinLat.value = lat.toFixed(7); pinLon.value = lon.toFixed(7);
+    if (pinWhere) pinWhere.textContent = lat.toFixed(5) + ", " + lon.toFixed(5);
+  }
+  function placePin() {
+    if (!here || pin) return;
+    pin = L.marker(show(here[0], here[1]), { draggable: true, autoPan: true }).addTo(map);
+    pin.on("dragend", function () { var p = pin.getLatLng(), w = store(p.lat, p.lng); setPin(w[0], w[1]); });
+    setPin(here[0], here[1]);
+  }
+
+  function load() {
+    if (!here) return;
+    if (ring) ring.remove();
+    ring = L.circle(show(here[0], here[1]), { radius: radius, color: "#1b7f6a", weight: 1, fillOpacity: 0.05 }).addTo(map);
+    map.fitBounds(ring.getBounds(), { padding: [10, 10] });
+    var url = d.near + "?lat=" + here[0] + "&lon=" + here[1] + "&radius_m=" + radius;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        layer.clearLayers(); list.textContent = "";
+        if (!data.items.length) { var li = document.createElement("li"); li.className = "muted"; li.textContent = list.dataset.empty; list.appendChild(li); }
+        data.items.forEach(function (e) {
+          var m = L.circleMarker(show(e.lat, e.lon), { radius: 8, color: "#fff", weight: 2, fillColor: "#0f5c4d", fillOpacity: 0.9 }).addTo(layer);
+          var pop = document.createElement("div");
+          var b = document.createElement("strong"); b.textContent = e.name; pop.appendChild(b);
+          var go = document.createElement("a"); go.href = e.visit_url; go.className = "button primary block"; go.textContent = d.start;
+          pop.appendChild(go);
+          m.bindPopup(pop);
+          var li = document.createElement("li"); li.className = "task"; li.dataset.mine = e.mine ? "1" : "0";
+          var main = document.createElement("div"); main.className = "task-main";
+          var name = document.createElement("div"); name.className = "title-line"; name.textContent = e.name;
+          var sub = document.createElement("div"); sub.className = "small muted";
+          sub.textContent = list.dataset.away.replace("{m}", e.distance_m) + " · " + e.industry + (e.township_name ? " · " + e.township_name : "") + (e.address ? " · " + e.address : "");
+          main.appendChild(name); main.appendChild(sub);
+          var a = document.createElement("a"); a.className = "button primary start"; a.href = e.visit_url; a.textContent = d.start;
+          li.appendChild(main); li.appendChild(a); list.appendChild(li);
+        });
+        if (window.Outbox) Outbox.cacheUrls(data.items.slice(0, 30).map(function (e) { return e.visit_url; }));
+      })
+      .catch(function () { /* offline: the list stays as it was */ });
+  }
+
+  document.querySelectorAll(".seg.radius button").forEach(function (b) {
+    b.addEventListener("click", function () {
+      document.querySelectorAll(".seg.radius button").forEach(function (o) { o.classList.toggle("on", o === b); });
+      radius = Number(b.dataset.radius); load();
+    });
+  });
+
+  if (navigator.geolocation) {
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      here = [pos.coords.latitude, pos.coords.longitude];
+      status.textContent = status.dataset.fix.replace("{m}", Math.round(pos.coords.accuracy));
+      you = L.marker(show(here[0], here[1]), { icon: L.divIcon({ className: "", html: '<div class="you-dot"></div>', iconSize: [18, 18] }),
+                                               title: d.you, keyboard: false }).addTo(map);
+      placePin();
+      load();
+    }, function () { status.textContent = status.dataset.denied; }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 30000 });
+  } else {
+    status.textContent = status.dataset.denied;
+  }
+})();

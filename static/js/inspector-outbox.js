@@ -1,0 +1,270 @@
+/* The inspector's outbox: what was recorded on this phone and has not reached the bureau yet.
+   Every item carries its client UUID, so a replay after a dropped connection never duplicates
+   (the API answers 200 with the same record). Items go out in order: visits first, then the
+   photos and orders that hang on a visit. A refusal (409/422) is shown and kept, never dropped. */
+(function () {
+  "use strict";
+  var DB_NAME = "inspector-outbox";
+  var bar = document.getElementById("offline-bar");
+  var cfg = bar ? bar.dataset : {};
+  var API = cfg.api || "/api/v1";
+  var dbp = null;
+
+  function db() {
+    if (!dbp) {
+      dbp = idb.openDB(DB_NAME, 1, {
+        upgrade: function (d) {
+          d.createObjectStore("items", { keyPath: "id" });
+          d.createObjectStore("ids", { keyPath: "uuid" });
+          d.createObjectStore("sent", { keyPath: "id" });
+        }
+      });
+    }
+    return dbp;
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
+      return (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16);
+    });
+  }
+
+  function csrf() {
+    var m = document.querySelector('meta[name="csrf-token"]');
+    return m ? m.content : "";
+  }
+
+  function all() { return db().then(function (d) { return d.getAll("items"); }); }
+  function put(item) {
+    item.created = item.created || new Date().toISOString();
+    return db().then(function (d) { return d.put("items", item); }).then(refresh);
+  }
+  function remove(id) { return db().then(function (d) { return d.delete("items", id); }).then(refresh); }
+  function knownId(visitUuid) {
+    return db().then(function (d) { return d.get("ids", visitUuid); })
+      .then(function (row) { return row ? row.id : null; });
+  }
+  function remember(visitUuid, id) {
+    return db().then(function (d) { return d.put("ids", { uuid: visitUuid, id: Number(id) }); });
+  }
+
+  /* Photos: downscaled on the phone (at most 2048 px on the long side) before they are stored,
+     so a weak connection carries a few hundred KB, not a 12 MP original. */
+  function downscale(file, max) {
+    return createImageBitmap(file).then(function (bmp) {
+      var scale = Math.min(1, max / Math.max(bmp.width, bmp.height));
+      var c = document.createElement("canvas");
+      c.width = Math.round(bmp.width * scale); c.height = Math.round(bmp.height * scale);
+      c.getContext("2d").drawImage(bmp, 0, 0, c.width, c.height);
+      return new Promise(function (ok) { c.toBlob(function (b) { ok({ blob: b, width: c.width, height: c.height }); }, "image/jpeg", 0.85); });
+    });
+  }
+  function thumbnail(blob) {
+    return createImageBitmap(blob).then(function (bmp) {
+      var s = 200 / Math.max(bmp.width, bmp.height);
+      var c = document.createElement("canvas");
+      c.width = Math.round(bmp.width * s); c.height = Math.round(bmp.height * s);
+      c.getContext("2d").drawImage(bmp, 0, 0, c.width, c.height);
+      return c.toDataURL("image/jpeg", 0.7);
+    });
+  }
+  function addPhoto(file, visitUuid, label) {
+    return downscale(file, 2048).then(function (r) {
+      return thumbnail(r.blob).then(function (thumb) {
+        var item = { id: uuid(), kind: "photo", status: "draft", visit_uuid: visitUuid, blob: r.blob,
+                     thumb: thumb, width: r.width, height: r.height, label: label || "" };
+        return put(item).then(function () { return item; });
+      });
+    });
+  }
+  function photosOf(visitUuid) {
+    return all().then(function (items) {
+      return items.filter(function (i) { return i.kind === "photo" && i.visit_uuid === visitUuid; });
+    });
+  }
+  function release(visitUuid) {  // the visit was saved (or queued): its photos may go
+    return photosOf(visitUuid).then(function (ps) {
+      return Promise.all(ps.filter(function (p) { return p.status === "draft"; }).map(function (p) {
+        p.status = "waiting"; return db().then(function (d) { return d.put("items", p); });
+      }));
+    }).then(refresh);
+  }
+
+  /* --- sending ------------------------------------------------------------------------------ */
+  var progress = {};
+  function emit() { document.dispatchEvent(new CustomEvent("outbox:change")); }
+
+  function sendJSON(path, payload) {
+    return fetch(API + path, { method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
+      body: JSON.stringify(payload) }).then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (body) { return { status: r.status, body: body }; });
+      });
+  }
+  function sendPhoto(visitId, item) {
+    return new Promise(function (ok, fail) {
+      var x = new XMLHttpRequest();
+      x.open("POST", API + "/visits/" + visitId + "/photos");
+      x.setRequestHeader("X-CSRFToken", csrf());
+      x.setRequestHeader("Accept", "application/json");
+      x.upload.onprogress = function (e) {
+        if (e.lengthComputable) { progress[item.id] = e.loaded / e.total; emit(); }
+      };
+      x.onload = function () {
+        var body = {}; try { body = JSON.parse(x.responseText); } catch (e) { /* not JSON */ }
+        ok({ status: x.status, body: body });
+      };
+      x.onerror = function () { fail(new Error("network")); };
+      var fd = new FormData();
+      fd.append("file", item.blob, item.id + ".jpg");
+      fd.append("client_uuid", item.id);
+      x.send(fd);
+    });
+  }
+
+  function settle(item, res, serverId) {
+    if (res.status >= 200 && res.status < 300) {
+      return db().then(function (d) {
+        var tx = d.transaction(["items", "sent"], "readwrite");
+        tx.objectStore("items").delete(item.id);
+        tx.objectStore("sent").put({ id: item.id, kind: item.kind, label: item.label || "", thumb: item.thumb || null,
+                                     visit_uuid: item.kind === "visit" ? item.id : item.visit_uuid,
+                                     server_id: serverId || (res.body && res.body.id) || null, at: new Date().toISOString() });
+        return tx.done;
+      });
+    }
+    var err = (res.body && res.body.error) || {};
+    if (res.status === 409 || res.status === 422 || res.status === 404) {
+      // Refused for good: the API keeps what it refused for a reviewer; the phone shows it.
+      item.status = "conflict";
+      item.error = (err.code ? err.code + ": " : "") + (err.message || ("HTTP " + res.status));
+    } else {
+      item.status = "failed";
+      item.error = err.message || ("HTTP " + res.status);
+    }
+    return db().then(function (d) { return d.put("items", item); });
+  }
+
+  function sendOne(item) {
+    if (item.kind === "visit") {
+      return sendJSON("/visits", item.payload).then(function (res) {
+        var p = (res.status === 200 || res.status === 201) ? remember(item.id, res.body.id) : Promise.resolve();
+        return p.then(function () { return settle(item, res); });
+      });
+    }
+    if (item.kind === "event") {
+      return sendJSON("/cases/" + item.case_id + "/events", item.payload).then(function (res) { return settle(item, res); });
+    }
+    return knownId(item.visit_uuid).then(function (visitId) {
+      if (item.kind === "photo") {
+        if (!visitId) return null;  // its visit has not arrived yet
+        return sendPhoto(visitId, item).then(function (res) { return settle(item, res, visitId); });
+      }
+      if (item.kind === "case") {
+        var payload = Object.assign({}, item.payload);
+        if (visitId) payload.visit_id = visitId;
+        else if (item.visit_uuid) {
+          // The API links the order by the visit's UUID; never send an order before its visit.
+          return all().then(function (items) {
+            var pending = items.some(function (i) { return i.kind === "visit" && i.id === item.visit_uuid; });
+            if (pending) return null;
+            payload.visit_client_uuid = item.visit_uuid;
+            return sendJSON("/cases", payload).then(function (res) { return settle(item, res); });
+          });
+        }
+        return sendJSON("/cases", payload).then(function (res) { return settle(item, res); });
+      }
+      return null;
+    });
+  }
+
+  var syncing = null;
+  var ORDER = { visit: 0, event: 1, case: 2, photo: 3 };
+  function sync() {
+    if (syncing) return syncing;
+    if (!navigator.onLine) return Promise.resolve();
+    syncing = all().then(function (items) {
+      items = items.filter(function (i) { return i.status === "waiting" || i.status === "failed"; });
+      items.sort(function (a, b) { return (ORDER[a.kind] - ORDER[b.kind]) || (a.created < b.created ? -1 : 1); });
+      return items.reduce(function (p, item) {
+        return p.then(function () {
+          item.status = "sending"; emit();
+          return sendOne(item).then(function (r) {
+            if (r === null) { item.status = "waiting"; }
+          }).catch(function () {
+            item.status = "failed"; item.error = "network";
+            return db().then(function (d) { return d.put("items", item); });
+          }).then(function () { delete progress[item.id]; return refresh(); });
+        });
+      }, Promise.resolve());
+    }).then(function () {
+      // A second pass: orders and photos whose visit arrived in this run.
+      return all().then(function (items) {
+        return items.some(function (i) { return i.status === "waiting" && i.kind !== "visit"; });
+      });
+    }).then(function (again) {
+      syncing = null;
+      if (again) {
+        return all().then(function (items) {
+          var movable = items.filter(function (i) { return i.status === "waiting"; });
+          return Promise.all(movable.map(function (i) { return knownId(i.visit_uuid); }));
+        }).then(function (ids) { if (ids.some(Boolean)) return sync(); });
+      }
+    }, function (e) { syncing = null; throw e; });
+    return syncing;
+  }
+
+  /* --- badge, offline bar -------------------------------------------------------------------- */
+  function waitingCount(items) { return items.filter(function (i) { return i.status !== "draft"; }).length; }
+  function refresh() {
+    return all().then(function (items) {
+      var n = waitingCount(items);
+      var fab = document.getElementById("outbox-fab");
+      var count = document.getElementById("outbox-count");
+      if (count) count.textContent = String(n);
+      if (fab) fab.hidden = n === 0 || /\/m\/outbox$/.test(location.pathname);
+      emit();
+      return items;
+    });
+  }
+  function showOnline() {
+    if (bar) bar.hidden = navigator.onLine;
+    document.documentElement.classList.toggle("is-offline", !navigator.onLine);
+  }
+
+  /* --- service worker: cache the app shell and the worklist's sites --------------------------- */
+  function cacheUrls(urls) {
+    if (!("serviceWorker" in navigator) || !urls.length) return;
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.active) reg.active.postMessage({ type: "cache", urls: urls });
+    });
+  }
+  function registerWorker() {
+    if (!("serviceWorker" in navigator) || !cfg.sw) return;
+    navigator.serviceWorker.register(cfg.sw, { scope: "/m/" }).catch(function () { /* no worker: online only */ });
+    var shell = (cfg.shell || "").split(" ").concat((cfg.assets || "").split(" "), [location.pathname + location.search]);
+    cacheUrls(shell.filter(Boolean));
+  }
+
+  /* Pages that know a visit's server id (after an online form post) tell the outbox, so its
+     photos can follow. */
+  function learnIds() {
+    var marks = document.querySelectorAll("[data-visit-uuid][data-visit-id]");
+    return Promise.all(Array.prototype.map.call(marks, function (el) {
+      if (!el.dataset.visitId) return null;
+      return remember(el.dataset.visitUuid, el.dataset.visitId).then(function () { return release(el.dataset.visitUuid); });
+    }));
+  }
+
+  window.Outbox = { uuid: uuid, put: put, remove: remove, all: all, sync: sync, addPhoto: addPhoto, photosOf: photosOf,
+                    release: release, refresh: refresh, progress: progress, cacheUrls: cacheUrls, csrf: csrf,
+                    sent: function () { return db().then(function (d) { return d.getAll("sent"); }); },
+                    visitUrl: function (u) { return (cfg.visitUrl || "").replace("UUID", u); } };
+
+  window.addEventListener("online", function () { showOnline(); sync(); });
+  window.addEventListener("offline", showOnline);
+  showOnline();
+  registerWorker();
+  learnIds().then(refresh).then(function () { return sync(); }).catch(function () { /* shown in the outbox */ });
+})();

@@ -1,0 +1,83 @@
+/* Serve an action: the form asks only what the chosen action needs. Online the server shows the
+   engine's dates before the inspector confirms; offline the order is queued after its visit. */
+(function () {
+  "use strict";
+  var form = document.getElementById("serve-form");
+  if (!form) return;
+  var f = form.elements;
+  var params = new URLSearchParams(location.search);
+  var note = document.getElementById("offline-note");
+  var preview = document.getElementById("preview");
+  var submit = form.querySelector(".actionbar button");
+
+  // Opened from a visit that is still on this phone (offline): fill in what the page was not told.
+  var localVisit = params.get("visit_uuid");
+  if (localVisit && !f.visit_id.value) {
+    f.visit_uuid.value = localVisit;
+    f.enterprise_id.value = params.get("enterprise_id") || "";
+    var head = document.getElementById("serve-enterprise");
+    if (params.get("name")) head.textContent = params.get("name");
+    var pending = document.getElementById("serve-pending");
+    if (pending) pending.hidden = false;
+    if (!f.violation.value) f.violation.value = params.get("findings") || "";
+    var now = new Date();
+    f.served_on.value = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  }
+
+  function action() {
+    var on = form.querySelector('input[name="action"]:checked');
+    return on ? on.value : "";
+  }
+  function showFields() {
+    var a = action();
+    form.querySelectorAll(".per-action").forEach(function (box) {
+      box.hidden = box.dataset.for.split(" ").indexOf(a) < 0;
+    });
+  }
+  function queued() { return !navigator.onLine || (!!f.visit_uuid.value && !f.visit_id.value); }
+  function showMode() {
+    var q = queued();
+    note.hidden = !q;
+    note.textContent = form.dataset.offlineNote;
+    if (q && submit) {
+      submit.textContent = (document.getElementById("preview-serve") || submit).dataset.offlineLabel || submit.textContent;
+    }
+  }
+  form.addEventListener("change", function (ev) {
+    showFields();
+    // Anything changed after the preview: the dates shown no longer apply.
+    if (preview && ev.target.name !== "confirm") {
+      preview.hidden = true;
+      f.confirm.value = "";
+    }
+  });
+  showFields();
+  showMode();
+  window.addEventListener("offline", showMode);
+
+  function checkedBox(name) { return !!(f[name] && f[name].checked); }
+  form.addEventListener("submit", function (ev) {
+    if (!queued()) return;
+    ev.preventDefault();
+    var a = action();
+    if (!f.violation.value.trim()) { f.violation.closest(".field").classList.add("has-error"); f.violation.focus(); return; }
+    var payload = { client_uuid: f.client_uuid.value || Outbox.uuid(), enterprise_id: Number(f.enterprise_id.value), action: a,
+                    served_on: f.served_on.value, violation: f.violation.value, legal_basis: f.legal_basis.value };
+    if (a === "rectify") { payload.rectify_days = Number(f.rectify_days.value); payload.illegal_discharge = checkedBox("illegal_discharge"); }
+    if (a === "fine") {
+      if (f.amount_yuan.value) payload.amount_fen = Math.round(Number(f.amount_yuan.value) * 100);
+      if (f.max_amount_yuan.value) payload.max_amount_fen = Math.round(Number(f.max_amount_yuan.value) * 100);
+      payload.maximum_penalty = checkedBox("maximum_penalty");
+      payload.daily_penalty = checkedBox("daily_penalty");
+      payload.illegal_discharge = checkedBox("illegal_discharge");
+    }
+    if (a === "close" || a === "stop") payload.illegal_discharge = checkedBox("illegal_discharge");
+    if (a === "stop" && f.approved_by.value) payload.legal_basis = (payload.legal_basis + " " + f.approved_by.value).trim();
+    if (f.visit_id.value) payload.visit_id = Number(f.visit_id.value);
+    var label = document.getElementById("serve-enterprise").textContent + " · " +
+      form.querySelector('input[name="action"]:checked').closest("label").textContent.trim();
+    Outbox.put({ id: payload.client_uuid, kind: "case", status: "waiting", payload: payload,
+                 visit_uuid: f.visit_uuid.value || null, label: label })
+      .then(function () { location.href = document.getElementById("offline-bar").dataset.outbox; });
+  });
+})();

@@ -1,0 +1,2 @@
+// The print view's button (no inline script: CSP script-src 'self').
+document.getElementById("print-now")?.addEventListener("click", () => window.print());
