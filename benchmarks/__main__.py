@@ -13,11 +13,36 @@ import time
 from enforcement import create_app
 from enforcement.extensions import db
 
-from . import bench_audit, bench_engine, bench_lists, bench_map, bench_sync, data
-from .common import Report
+from . import bench_audit, bench_engine, bench_geo, bench_lists, bench_map, bench_sync, data
+from .common import Report, fresh_client
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCALES = {"full": (1_000_000, 1_000_000, 200_000), "small": (100_000, 100_000, 20_000)}
+
+
+def _credentials(app):
+    """A reviewer's bearer token, and logged-in test clients for the pages."""
+    from datetime import datetime, timezone
+    from sqlalchemy import select
+    from enforcement.models import User
+    from enforcement.services import users
+    from enforcement.services.actor import SYSTEM
+    reviewer = db.session.scalar(select(User).where(User.username == "reviewer"))
+    token, _ = users.mint_token(SYSTEM, reviewer, now=datetime.now(timezone.utc), hours=2)
+    db.session.commit()
+
+    from enforcement.demo import PEOPLE
+    passwords = {p[0]: p[1] for p in PEOPLE}
+
+    def login(username):
+        import re
+        client = fresh_client(app)
+        page = client.get("/login").get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        client.post("/login", data={"username": username, "password": passwords[username],
+                                    "csrf_token": csrf})
+        return client
+    return {"Authorization": f"Bearer {token}"}, login
 
 
 def main() -> int:
@@ -27,7 +52,8 @@ def main() -> int:
         f"sqlite:///{os.path.join(HERE, 'data', f'bench-{scale}.db')}"
     os.makedirs(os.path.join(HERE, "data"), exist_ok=True)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": os.path.join(HERE, "data"),
-                      "SECRET_KEY": "bench", "AS_OF_OVERRIDE": "2026-11-25"})
+                      "SECRET_KEY": "bench", "AS_OF_OVERRIDE": "2026-11-25",
+                      "LOGIN_RATE_LIMIT": "100000 per minute"})
     report = Report()
     with app.app_context():
         reuse = os.environ.get("BENCH_REUSE") == "1"
@@ -50,7 +76,11 @@ def main() -> int:
         report.notes.append("Database contents: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
         bench_engine.run(report)
         bench_audit.run(report)
-        bench_map.run(report, app=app)
+        headers, login = _credentials(app)
+        bench_map.run(report, app=app, api_path="/api/v1/enterprises", headers=headers)
+        bench_geo.near_me(report, client=fresh_client(app), headers=headers)
+        bench_geo.first_payload(report, client=login("reviewer"), headers={})
+        bench_geo.phone_shell(report, client=login("zhangwei"))
         with app.test_request_context():
             bench_lists.run(report, rows=1_000_000 if scale == "full" else 100_000)
         db.session.remove()

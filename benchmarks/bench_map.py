@@ -88,7 +88,8 @@ def run(report, *, app, boxes: int = 60, seed: int = 11, api_path: str | None = 
                    f"plain index p50 {p50 * 1000:.1f} ms", r50 / p50,
                    note="ratio < 1 means the R*Tree is faster")
     if api_path:
-        client = app.test_client()
+        from .common import fresh_client
+        client = fresh_client(app)
 
         def via_api(box):
             response = client.get(f"{api_path}?bbox={box[0]},{box[1]},{box[2]},{box[3]}&limit=5000",

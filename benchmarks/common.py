@@ -105,3 +105,18 @@ class Report:
             lines += ["", "## Notes", ""] + notes
         with open(path, "w", encoding="utf-8") as fh:
             fh.write("\n".join(lines) + "\n")
+
+
+def fresh_client(app):
+    """A test client whose every request runs in its own context (its own `g`, session and
+    login), as in production, even when called inside an app context."""
+    import contextvars
+
+    from flask.testing import FlaskClient
+
+    class Client(FlaskClient):
+        def open(self, *args, **kwargs):
+            return contextvars.Context().run(super().open, *args, **kwargs)
+
+    app.test_client_class = Client
+    return app.test_client()

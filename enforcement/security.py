@@ -50,10 +50,25 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# The words people reach for first (the top of every leaked-password list, Chinese ones too):
+# "Password2026!" passes the length and mix rules but falls to the first guesses of an attacker.
+COMMON_WORDS = frozenset("""
+    password passwrd passw pass qwerty qwertyuiop qwertz asdf asdfgh asdfghjkl zxcvbn zxcvbnm
+    admin administrator root user test guest login welcome letmein iloveyou changeme secret
+    abc abcd abcde abcdef abcdefg abcdefgh abcdefghij monkey dragon master superman football
+    baseball sunshine princess shadow hello china beijing woaini huanying mima aaa qq
+""".split())
+
+
 def password_problem(password: str, min_length: int) -> str | None:
     """None if acceptable, else the reason (shown by the field)."""
     if len(password) < min_length:
         return f"at least {min_length} characters"
     if password.isdigit() or password.isalpha():
         return "mix letters with digits or symbols"
+    letters = "".join(c for c in password.lower() if c.isalpha())
+    if letters in COMMON_WORDS:
+        return "too common: a well-known word with digits or symbols added"
+    if len(set(password.lower())) < 5:
+        return "too few different characters"
     return None

@@ -42,6 +42,17 @@ def snapshot_of(case: Case) -> wf.CaseSnapshot:
     )
 
 
+def deadline_snapshot(case: Case) -> wf.CaseSnapshot:
+    """The engine's view of a case without its follow-ups: all a list row or a map pin needs
+    (state, display state, current deadline, surcharge), and half the loading."""
+    return wf.CaseSnapshot(
+        action=case.action, state=case.state, served_on=case.served_on, township=None,
+        params=case.params or {}, facts=case.facts or {},
+        deadlines={d.name: wf.Deadline(d.name, d.due_on, d.provisional, d.met_on)
+                   for d in case.deadlines},
+        followups={})
+
+
 def _dates(snapshot: wf.CaseSnapshot) -> dict:
     out = {f"deadline:{n}": d.due_on for n, d in snapshot.deadlines.items()}
     out.update({f"followup:{k}": f.due_on for k, f in snapshot.followups.items()})
@@ -378,3 +389,9 @@ def tick(actor: Actor, *, as_of: date, now: datetime, calendar: wf.Calendar | No
                                  now=now, calendar=calendar)
             opened.extend(c.id for c in result.opened)
     return opened
+
+
+def may_act(actor: Actor, case: Case) -> bool:
+    """Whether the actor may record events on the case: pages ask before showing a form whose
+    submission the service would refuse anyway."""
+    return _can_act(actor, case)

@@ -8,6 +8,7 @@ batched load of the page's open cases with their stored Deadline rows (no N+1). 
 ``as_of``; nothing here computes a deadline."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,13 +18,22 @@ from sqlalchemy.orm import selectinload
 from .. import workflow as wf
 from ..extensions import db
 from ..geo import bbox_around, distance_m
-from ..models import Case, Enterprise, Township
+from ..models import Case, Deadline, Enterprise, Township
 from .cases import snapshot_of
 from .queries import open_case_clause, overdue_deadline_clause
 
 #: ``near`` looks at most this many candidates inside the radius's box (a 50 km radius in the
 #: densest demo township is a few thousand).
 NEAR_CANDIDATES = 20_000
+#: A spherical distance is within 0.6 % of the WGS84 geodesic one. Candidates are ranked on the
+#: sphere (cheap) and only those that could be on the page, or near the radius, are measured
+#: exactly with geopy (about 50 µs each), which otherwise dominated a "near me" request.
+SPHERE_ERROR = 0.006
+EARTH_RADIUS_M = 6_371_008.8
+
+#: The columns a pin shows: full ORM rows cost more than the query itself at 5000 pins.
+COLUMNS = (Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.industry,
+           Enterprise.risk_class, Enterprise.lat, Enterprise.lon)
 
 
 @dataclass
@@ -80,8 +90,8 @@ def _open_case_of_enterprise(*criteria):
     return exists().where(Case.enterprise_id == Enterprise.id, open_case_clause(), *criteria)
 
 
-def _filtered(query: EnterpriseQuery):
-    stmt = select(Enterprise, Township.code).outerjoin(Township, Enterprise.township_id == Township.id)
+def _filtered(query: EnterpriseQuery, *columns):
+    stmt = select(*columns).outerjoin(Township, Enterprise.township_id == Township.id)
     box = query.bbox
     if query.near is not None:
         box = bbox_around(query.near[0], query.near[1], query.radius_m)
@@ -111,15 +121,29 @@ def _filtered(query: EnterpriseQuery):
 
 
 def _aggregates(enterprise_ids: list[int], as_of: date) -> dict[int, list[wf.CaseSnapshot]]:
-    if not enterprise_ids:
-        return {}
-    found = db.session.scalars(
-        select(Case).where(Case.enterprise_id.in_(enterprise_ids), open_case_clause())
-        .options(selectinload(Case.deadlines), selectinload(Case.followups),
-                 selectinload(Case.township))).all()
+    """Open cases of these enterprises as engine snapshots (state, facts, stored deadlines),
+    read as plain rows: two queries per 900 enterprises, no ORM objects."""
     out: dict[int, list[wf.CaseSnapshot]] = {}
-    for case in found:
-        out.setdefault(case.enterprise_id, []).append(snapshot_of(case))
+    for start in range(0, len(enterprise_ids), 900):  # stay under SQLite's variable limit
+        chunk = enterprise_ids[start:start + 900]
+        cases = db.session.execute(
+            select(Case.id, Case.enterprise_id, Case.action, Case.state, Case.served_on,
+                   Case.params, Case.facts)
+            .where(Case.enterprise_id.in_(chunk), open_case_clause())).all()
+        if not cases:
+            continue
+        deadlines: dict[int, dict[str, wf.Deadline]] = {}
+        case_ids = [c.id for c in cases]
+        for at in range(0, len(case_ids), 900):
+            for d in db.session.execute(
+                    select(Deadline.case_id, Deadline.name, Deadline.due_on, Deadline.provisional,
+                           Deadline.met_on).where(Deadline.case_id.in_(case_ids[at:at + 900]))):
+                deadlines.setdefault(d.case_id, {})[d.name] = wf.Deadline(
+                    d.name, d.due_on, d.provisional, d.met_on)
+        for c in cases:
+            out.setdefault(c.enterprise_id, []).append(wf.CaseSnapshot(
+                c.action, c.state, c.served_on, None, c.params or {}, c.facts or {},
+                deadlines.get(c.id, {}), {}))
     return out
 
 
@@ -137,34 +161,70 @@ def _row(enterprise: Enterprise, township: str | None, snaps: list[wf.CaseSnapsh
         next_due=min(dues, default=None))
 
 
-def search(query: EnterpriseQuery) -> EnterprisePage:
-    stmt, wants_overdue = _filtered(query)
-    if query.near is None:
-        stmt = stmt.where(Enterprise.id > query.after_id).order_by(Enterprise.id) \
-            .limit(query.limit + 1)
-        found = db.session.execute(stmt).all()
-        more = len(found) > query.limit
-        found = found[:query.limit]
-        next_position = {"after_id": found[-1][0].id} if more else None
-        distances = {}
-    else:
+def _sphere_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(
+        math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _page_ids(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, float]]:
+    """The ids of the requested page, where the next one starts, and distances for ``near``."""
+    if query.near is not None:
         lat, lon = query.near
+        stmt, _ = _filtered(query, Enterprise.id, Enterprise.lat, Enterprise.lon)
         candidates = db.session.execute(stmt.limit(NEAR_CANDIDATES)).all()
-        measured = [(round(distance_m(lat, lon, e.lat, e.lon), 1), e.id, e, code)
-                    for e, code in candidates]
-        inside = sorted((m for m in measured if m[0] <= query.radius_m), key=lambda m: m[:2])
-        page = inside[query.offset:query.offset + query.limit]
+        ranked = sorted((_sphere_m(lat, lon, c_lat, c_lon), c_id, c_lat, c_lon)
+                        for c_id, c_lat, c_lon in candidates)
+        outer = query.radius_m * (1 + SPHERE_ERROR)
+        ranked = [r for r in ranked if r[0] <= outer]
+        # Exact distances for what could be on this page (its ranks plus the few whose sphere
+        # distance is within the error of the page's last one) and for the doubtful rim.
+        want = query.offset + query.limit
+        cut = ranked[want - 1][0] * (1 + 3 * SPHERE_ERROR) if len(ranked) >= want else outer
+        inner = query.radius_m * (1 - SPHERE_ERROR)
+        exact: dict[int, float] = {}
+        for approx, c_id, c_lat, c_lon in ranked:
+            if approx <= cut or approx >= inner:
+                exact[c_id] = round(distance_m(lat, lon, c_lat, c_lon), 1)
+        inside = [(exact.get(c_id, approx), c_id) for approx, c_id, _, _ in ranked
+                  if exact.get(c_id, approx) <= query.radius_m]
+        inside.sort()
+        page = inside[query.offset:want]
         end = query.offset + len(page)
-        next_position = {"offset": end} if end < len(inside) else None
-        found = [(e, code) for _, _, e, code in page]
-        distances = {e_id: d for d, e_id, _, _ in page}
-    snaps = _aggregates([e.id for e, _ in found], query.as_of)
+        return ([c_id for _, c_id in page], {"offset": end} if end < len(inside) else None,
+                {c_id: d for d, c_id in page})
+    stmt, _ = _filtered(query, Enterprise.id)
+    if query.bbox is not None:
+        # The box goes through the (lat, lon) index, which also holds the id: ordering and
+        # paging by id in SQL would make the planner walk the whole table in id order.
+        ids = sorted(i for (i,) in db.session.execute(stmt) if i > query.after_id)
+    else:
+        ids = list(db.session.scalars(stmt.where(Enterprise.id > query.after_id)
+                                      .order_by(Enterprise.id).limit(query.limit + 1)))
+    more = len(ids) > query.limit
+    ids = ids[:query.limit]
+    return ids, ({"after_id": ids[-1]} if more else None), {}
+
+
+def search(query: EnterpriseQuery) -> EnterprisePage:
+    _, wants_overdue = _filtered(query, Enterprise.id)
+    ids, next_position, distances = _page_ids(query)
+    rows_by_id = {}
+    for start in range(0, len(ids), 900):
+        for row in db.session.execute(
+                select(*COLUMNS, Township.code)
+                .outerjoin(Township, Enterprise.township_id == Township.id)
+                .where(Enterprise.id.in_(ids[start:start + 900]))):
+            rows_by_id[row.id] = row
+    snaps = _aggregates(ids, query.as_of)
     rows = []
-    for enterprise, code in found:
-        row = _row(enterprise, code, snaps.get(enterprise.id, []), query.as_of)
+    for enterprise_id in ids:
+        enterprise = rows_by_id[enterprise_id]
+        row = _row(enterprise, enterprise.code, snaps.get(enterprise_id, []), query.as_of)
         if wants_overdue and not row.overdue:
             continue
-        row.distance_m = distances.get(enterprise.id)
+        row.distance_m = distances.get(enterprise_id)
         rows.append(row)
     return EnterprisePage(rows, next_position)
 

@@ -190,23 +190,11 @@ def _filtered(stmt, f: Filters, *, inspector_column=None):
     return stmt
 
 
-def _row_snapshot(case: Case) -> wf.CaseSnapshot:
-    """What a list row needs of the engine's view: state, facts and deadlines (display state,
-    current deadline, surcharge). Follow-ups are left out so that list queries need not load
-    them: a row never shows them, and loading them doubled the cost of every list."""
-    return wf.CaseSnapshot(
-        action=case.action, state=case.state, served_on=case.served_on, township=None,
-        params=case.params or {}, facts=case.facts or {},
-        deadlines={d.name: wf.Deadline(d.name, d.due_on, d.provisional, d.met_on)
-                   for d in case.deadlines},
-        followups={})
-
-
 def case_row(case: Case, enterprise: Enterprise, township: Township | None, assignee: User | None,
              deadline, as_of: date) -> dict:
     """A row of API.md. ``deadline`` is a stored Deadline (or None: the engine picks the one a
     list shows, workflow.current_deadline)."""
-    snapshot = _row_snapshot(case)
+    snapshot = cases.deadline_snapshot(case)
     d = wf.Deadline(deadline.name, deadline.due_on, deadline.provisional, deadline.met_on) \
         if deadline is not None else wf.current_deadline(snapshot, as_of)
     return {

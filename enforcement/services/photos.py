@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -186,6 +187,9 @@ def store_photo(actor: Actor, visit: Visit, *, data: bytes, client_uuid, taken_a
     if kind is None:
         raise UnsupportedMedia("Send a JPEG, PNG or WebP photo.",
                                {"file": "not a JPEG, PNG or WebP image"})
+    if smuggles_payload(data):
+        raise UnsupportedMedia("The file carries something besides the photo.",
+                               {"file": "an image with an archive or a web page inside"})
     if kind == "image/heic" and not heic_supported():
         raise UnsupportedMedia("HEIC photos are not supported on this server; send JPEG "
                                "(set the phone camera to 'Most compatible').",
@@ -225,3 +229,16 @@ def photo_dict(photo: Photo) -> dict:
             "exif_lat": photo.exif_lat, "exif_lon": photo.exif_lon,
             "exif_taken_at": photo.exif_taken_at,
             "url": f"/api/v1/photos/{photo.id}", "thumb_url": f"/api/v1/photos/{photo.id}?size=thumb"}
+
+
+# A polyglot (a photo that is also a ZIP archive or a web page) would be evidence that means
+# two things. Re-encoding drops the payload from the served copy, but the bureau refuses such a
+# file outright. Phones' own trailers (motion-photo video after the JPEG) carry neither marker.
+_MARKUP = re.compile(rb"<\s*(?:script|html|svg|iframe|body|\?php)", re.IGNORECASE)
+_ZIP_END = b"PK\x05\x06"  # a ZIP's end-of-directory record sits in its last 64 KiB
+_ZIP_ENTRY = b"PK\x03\x04"
+
+
+def smuggles_payload(data: bytes) -> bool:
+    tail = data[-(65_535 + 22):]
+    return _ZIP_END in tail or (_ZIP_ENTRY in data and _ZIP_END in data) or bool(_MARKUP.search(data))

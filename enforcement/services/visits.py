@@ -125,6 +125,7 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
                   findings=findings, followup_id=followup.id if followup else None,
                   approval_ref=approval_ref, outcome=audit.jsonable(result))
     visit.inspectors = inspectors
+    visit.photos = []  # known empty: answering must not read them back after the commit
     # A concurrent replay of the same UUID loses the race on the unique index, not on a
     # check-then-insert: the savepoint lets us answer it with the winner's record.
     try:

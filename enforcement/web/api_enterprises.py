@@ -6,7 +6,7 @@ from flask import Response, g, jsonify, request
 from ..clock import utcnow
 from ..errors import ValidationError
 from ..extensions import db
-from ..geo import CoordinateError, feature, iter_feature_collection, parse_bbox, parse_latlon
+from ..geo import CoordinateError, iter_feature_collection, parse_bbox, parse_latlon
 from ..services import enterprise_search, enterprises, serialize
 from ..services.parsing import parse_float, text
 from ..workflow import ACTION_VALUES
@@ -69,8 +69,12 @@ def _query() -> enterprise_search.EnterpriseQuery:
 def list_enterprises():
     query = _query()
     page = enterprise_search.search(query)
-    features = [feature((row.enterprise.lon, row.enterprise.lat), row.properties(),
-                        id=row.enterprise.id) for row in page.rows]
+    # Built directly: the coordinates come from validated columns, and the checking helper
+    # cost more than the query for a full map box.
+    features = [{"type": "Feature", "id": row.enterprise.id,
+                 "geometry": {"type": "Point",
+                              "coordinates": [row.enterprise.lon, row.enterprise.lat]},
+                 "properties": row.properties()} for row in page.rows]
     members = {"next_cursor": encode_cursor(page.next_position) if page.next_position else None,
                "as_of": query.as_of.isoformat()}
     # Streamed as text chunks: a full map box is thousands of features. The rows are already

@@ -311,6 +311,8 @@ def execute(case_id: int):
     case = cases.get_case(case_id)
     if case.action != "close":
         abort(404)
+    if not cases.may_act(_actor(), case):
+        abort(403)
     form = ExecuteForm()
     if request.method == "GET":
         form.client_uuid.data = str(uuid.uuid4())
