@@ -60,6 +60,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     #: Pin "today" (YYYY-MM-DD) for a training instance or tests; empty in real use.
     AS_OF_OVERRIDE = ""
+    #: Roles that must use a second factor (TOTP) to log in, e.g. ["reviewer", "admin"].
+    REQUIRE_TOTP_FOR: tuple = ()
     #: Password policy: minimum length.
     PASSWORD_MIN_LENGTH = 10
     #: Working days to answer a complaint after receipt (triage is within 1 working day).
@@ -111,6 +113,7 @@ _ENV = {
     "PASSWORD_MIN_LENGTH": int,
     "COMPLAINT_ANSWER_WORKING_DAYS": int,
     "AS_OF_OVERRIDE": str,
+    "REQUIRE_TOTP_FOR": lambda v: tuple(json.loads(v)),
     "BUREAU_BBOX": lambda v: tuple(float(x) for x in v.split(",")),
     "GEOCODER": str,
     "GEOCODER_OPTIONS": json.loads,

@@ -75,3 +75,42 @@ def test_an_anchor_detects_truncation_that_the_chain_alone_cannot(chain):
     db.session.commit()
     assert audit.verify().ok  # the shorter chain is still internally consistent...
     assert "truncated" in audit.check_anchor(head.events, head.head_hash)  # ...but not anchored
+
+
+def test_tampering_is_caught_at_the_exact_event_in_every_trial(app, writing):
+    """Randomised: each trial builds a fresh 40-event chain, tampers at a random event and
+    expects verify to name that event (the one after it for a deletion)."""
+    import random
+    rng = random.Random(2026)
+    for trial in range(80):
+        db.session.execute(text("DELETE FROM audit_event"))
+        for i in range(40):
+            audit.record(SYSTEM, "test.event", "thing", i, now=NOW, after={"n": i})
+        db.session.commit()
+        kind = ("change", "delete", "swap", "insert")[trial % 4]
+        target = rng.randint(1, 39)
+        if kind == "change":
+            db.session.execute(text("UPDATE audit_event SET object_id = 'x' WHERE id = :i"), {"i": target})
+            expected = target
+        elif kind == "delete":
+            db.session.execute(text("DELETE FROM audit_event WHERE id = :i"), {"i": target})
+            expected = target + 1
+        elif kind == "swap":
+            for old, new in ((target, 1000), (target + 1, target), (1000, target + 1)):
+                db.session.execute(text("UPDATE audit_event SET id = :n WHERE id = :o"),
+                                   {"n": new, "o": old})
+            expected = target
+        else:
+            db.session.execute(text(
+                "UPDATE audit_event SET id = id + 1000 WHERE id >= :i"), {"i": target})
+            db.session.execute(text(
+                "UPDATE audit_event SET id = id - 999 WHERE id >= :i"), {"i": target + 1000})
+            db.session.execute(text(
+                "INSERT INTO audit_event (id, at, actor_id, actor, action, object_type, object_id, "
+                "before, after, prev_hash, hash) SELECT :i, at, actor_id, actor, 'forged', "
+                "object_type, object_id, before, after, prev_hash, 'f' || substr(hash, 2) FROM audit_event "
+                "WHERE id = :j"), {"i": target, "j": target + 1})
+            expected = target
+        db.session.commit()
+        report = audit.verify()
+        assert not report.ok and report.first_bad == expected, (kind, target, report)

@@ -35,6 +35,11 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("auth.login", "POST"): (422, 302, 302, 302, 302),
     ("auth.set_language", "POST"): (302, 302, 302, 302, 302),
     ("auth.logout", "POST"): (302, 302, 302, 302, 302),
+    # The code step only continues a login whose password was right: otherwise back to /login.
+    ("auth.login_code", "GET"): (302, 302, 302, 302, 302),
+    ("auth.login_code", "POST"): (302, 302, 302, 302, 302),
+    ("auth.totp_setup", "GET"): (L, 200, 200, 200, 200),
+    ("auth.totp_setup", "POST"): (L, 422, 422, 422, 422),
     ("api.token", "POST"): (200, 200, 200, 200, 200),
     # every officer
     ("home.index", "GET"): (L, 200, 200, 200, 200),
@@ -118,6 +123,7 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("admin.user_active", "POST"): (L, 403, 403, 403, 302),
     ("admin.user_reset_password", "POST"): (L, 403, 403, 403, 200),
     ("admin.user_revoke_tokens", "POST"): (L, 403, 403, 403, 302),
+    ("admin.user_reset_totp", "POST"): (L, 403, 403, 403, 302),
     ("api.audit_verify", "GET"): (L, 403, 403, 403, 200),
 }
 

@@ -29,6 +29,10 @@ class User(UserMixin, db.Model):
     credential_no: Mapped[str] = mapped_column(String(40), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Base32 TOTP secret once the user has enrolled a second factor (RFC 6238).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The last time step a code was accepted for: each code works once.
+    totp_last_step: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

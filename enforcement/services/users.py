@@ -261,3 +261,40 @@ def add_user(actor: Actor, *, username: str, role: str, now: datetime, password:
     user.phone = (phone or "").strip()[:30]
     user.must_change_password = True
     return user, password
+
+
+# ---------------------------------------------------------------- second factor (TOTP)
+
+
+def totp_required(user: User, required_roles) -> bool:
+    return user.role in tuple(required_roles or ())
+
+
+def check_totp(user: User, code: str, *, now: datetime) -> bool:
+    """True when the code is the user's current one (and not used before); the step is kept so
+    that a code seen over someone's shoulder cannot be replayed."""
+    from .. import totp
+    if not user.totp_secret:
+        return False
+    step = totp.matching_step(user.totp_secret, code, now, after=user.totp_last_step)
+    if step is None:
+        return False
+    user.totp_last_step = step
+    return True
+
+
+def enroll_totp(actor: Actor, user: User, secret: str, code: str, *, now: datetime) -> None:
+    """Turn on the second factor once the user has shown a code from the new secret."""
+    from .. import totp
+    step = totp.matching_step(secret, code, now)
+    if step is None:
+        raise ValidationError("The code does not match: check the phone's clock and try again.",
+                              {"code": "not the current code for this secret"})
+    user.totp_secret, user.totp_last_step = secret, step
+    audit.record(actor, "user.totp_enrol", "user", user.id, now=now)
+
+
+def reset_totp(actor: Actor, user: User, *, now: datetime) -> None:
+    """An administrator removes a lost second factor; the user enrols again at next login."""
+    user.totp_secret, user.totp_last_step = None, None
+    audit.record(actor, "user.totp_reset", "user", user.id, now=now)

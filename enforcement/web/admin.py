@@ -242,6 +242,17 @@ def user_revoke_tokens(user_id: int):
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
+@bp.route("/admin/users/<int:user_id>/reset-second-factor", methods=["POST"])
+@admin_required
+def user_reset_totp(user_id: int):
+    user = _user_or_404(user_id)
+    users.reset_totp(_actor(), user, now=utcnow())
+    db.session.commit()
+    flash(_("Second factor removed: %(name)s enrols again at next login.", name=user.label),
+          "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():

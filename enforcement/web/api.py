@@ -184,6 +184,9 @@ def token():
     data = body("TokenRequest")
     now = utcnow()
     user = users.authenticate(data["username"], data["password"], now=now)
+    if user.totp_secret and not users.check_totp(user, data.get("totp") or "", now=now):
+        raise Unauthorized("This account uses a second factor: send the current code as totp.",
+                           {"totp": "required: the current 6-digit code"})
     raw, record = users.mint_token(Actor.of(user), user, now=now, label="api",
                                    hours=current_app.config["API_TOKEN_HOURS"])
     db.session.commit()

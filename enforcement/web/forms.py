@@ -10,3 +10,8 @@ from wtforms.validators import DataRequired, Length
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code from your authenticator app"),
+                       validators=[DataRequired(), Length(min=6, max=8)])

@@ -98,7 +98,8 @@ _EVENT_FIELDS = {
 }
 
 REQUESTS = {
-    "TokenRequest": obj({"username": text(64), "password": text(200)}, ("username", "password"),
+    "TokenRequest": obj({"username": text(64), "password": text(200), "totp": text(8)},
+                        ("username", "password"),
                         closed=True, example={"username": "zhangwei", "password": "Inspect-demo-2026"}),
     "EnterpriseCreate": obj(_ENTERPRISE_FIELDS, ("name", "lat", "lon"), closed=True, example={
         "name": "三河市某塑料加工厂", "lat": 39.9612, "lon": 116.8301, "township": "yanjiao",

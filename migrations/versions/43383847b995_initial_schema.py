@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1151584d59ff
+Revision ID: 43383847b995
 Revises: 
-Create Date: 2026-11-25 08:02:48.324079
+Create Date: 2026-11-25 08:22:14.332973
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import enforcement.models.types
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '1151584d59ff'
+revision = '43383847b995'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -122,6 +122,8 @@ def upgrade():
     sa.Column('credential_no', sa.String(length=40), nullable=False),
     sa.Column('phone', sa.String(length=30), nullable=False),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
+    sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.Column('created_at', enforcement.models.types.UTCDateTime(), nullable=False),
     sa.Column('last_login_at', enforcement.models.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['township_id'], ['township.id'], name=op.f('fk_user_account_township_id_township')),
