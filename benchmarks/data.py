@@ -45,6 +45,8 @@ def build(*, enterprises: int, visits: int, open_cases: int, seed: int = 7,
         _cases(rng, ids, townships, list(people.values()), open_cases)
         db.session.commit()
         timings["cases"] = time.perf_counter() - t0
+        from enforcement.extensions import refresh_statistics
+        refresh_statistics()
     finally:
         write_intent.reset(token)
     return timings

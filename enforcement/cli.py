@@ -73,6 +73,9 @@ def demo_data(enterprises: int, seed: int, as_of: str | None, if_empty: bool):
     today = _date(as_of) or bureau_today(current_app.config["BUREAU_TIMEZONE"])
     stats = generate(enterprises=enterprises, seed=seed, as_of=today, now=utcnow(),
                      progress=sys.stderr.isatty())
+    db.session.commit()
+    from .extensions import refresh_statistics
+    refresh_statistics()
     click.echo("demo city loaded: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
     click.echo("demo accounts (username / password / role):")
     for username, password, role in ACCOUNTS:

@@ -69,3 +69,6 @@ def import_file(file, township_default, gcj02, rejected_path, dry_run):
             from .extensions import db
             db.session.rollback()
     run()
+    if not dry_run:
+        from .extensions import refresh_statistics
+        refresh_statistics()  # a large import changes what the planner should expect

@@ -136,3 +136,40 @@ def test_the_service_worker_is_served_for_the_inspector_pages(client):
     assert response.status_code == 200
     assert response.headers["Service-Worker-Allowed"] == "/m/"
     assert "javascript" in response.headers["Content-Type"]
+
+
+def test_a_site_pinned_offline_has_a_visit_form_that_the_phone_fills_in(client, auth, officers):
+    auth.login("zhangwei")
+    page = client.get("/m/pinned/visit").get_data(as_text=True)
+    assert 'data-pending-site="1"' in page and 'id="visit-form"' in page
+    # The page is cached and reused offline: the phone, not the server, names each visit.
+    assert re.search(r'name="client_uuid" type="hidden" value=""', page)
+    assert "刘洋" in page or "liuyang" in page  # the second officer can be ticked
+    assert "/m/pinned/visit" in client.get("/m/worklist").get_data(as_text=True)  # in the app shell
+
+
+def test_the_close_checklist_is_reached_from_the_visit_and_records_execution_with_it(
+        client, auth, officers, make_enterprise, make_case):
+    zhang, _ = officers
+    site = make_enterprise()
+    case = make_case(action="close", served_on=date(2026, 11, 20), enterprise=site,
+                     assignee_id=zhang.id)
+    auth.login("zhangwei")
+    visit_id = visit_form(client, site).headers["Location"].rsplit("=", 1)[1]
+    detail = client.get(f"/m/visits/{visit_id}").get_data(as_text=True)
+    path = f"/m/cases/{case.id}/execute?visit={visit_id}"
+    assert path in detail
+    form = client.get(path).get_data(as_text=True)
+    assert 'id="photo-input"' in form and f'data-visit-id="{visit_id}"' in form
+    ticks = {k: "y" for k in ("water_cut", "power_cut", "materials_cleared", "equipment_cleared",
+                              "products_cleared")}
+    data = {"csrf_token": csrf(client, path), "client_uuid": new_uuid(), "visit_id": visit_id,
+            "on": "2026-11-25"}
+    refused = client.post(path, data={**data, **ticks, "products_cleared": ""})
+    assert refused.status_code == 200 and 'class="field-error"' in refused.get_data(as_text=True)
+    done = client.post(path, data={**data, **ticks})
+    assert done.status_code == 302
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert case.state == "executed"
+    assert [(e.type, e.data.get("visit_id")) for e in case.events] == [("execute", int(visit_id))]

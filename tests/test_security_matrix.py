@@ -58,6 +58,7 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("inspector.near", "GET"): (L, 200, 200, 200, 200),
     ("inspector.outbox", "GET"): (L, 200, 200, 200, 200),
     ("inspector.visit", "GET"): (L, 200, 200, 200, 200),
+    ("inspector.pinned_visit", "GET"): (L, 200, 200, 200, 200),
     ("inspector.visit", "POST"): (L, 200, 200, 200, 200),
     ("inspector.serve", "GET"): (L, 200, 200, 200, 200),
     ("inspector.serve", "POST"): (L, 200, 200, 200, 200),

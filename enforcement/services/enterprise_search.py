@@ -25,6 +25,8 @@ from .queries import open_case_clause, overdue_deadline_clause
 #: ``near`` looks at most this many candidates inside the radius's box (a 50 km radius in the
 #: densest demo township is a few thousand).
 NEAR_CANDIDATES = 20_000
+#: ``near`` starts looking this far out and widens until the page is found.
+START_RADIUS_M = 300.0
 #: A spherical distance is within 0.6 % of the WGS84 geodesic one. Candidates are ranked on the
 #: sphere (cheap) and only those that could be on the page, or near the radius, are measured
 #: exactly with geopy (about 50 µs each), which otherwise dominated a "near me" request.
@@ -90,11 +92,11 @@ def _open_case_of_enterprise(*criteria):
     return exists().where(Case.enterprise_id == Enterprise.id, open_case_clause(), *criteria)
 
 
-def _filtered(query: EnterpriseQuery, *columns):
+def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None):
     stmt = select(*columns).outerjoin(Township, Enterprise.township_id == Township.id)
     box = query.bbox
     if query.near is not None:
-        box = bbox_around(query.near[0], query.near[1], query.radius_m)
+        box = bbox_around(query.near[0], query.near[1], radius_m or query.radius_m)
     if box is not None:
         min_lon, min_lat, max_lon, max_lat = box
         stmt = stmt.where(Enterprise.lat.between(min_lat, max_lat),
@@ -126,10 +128,12 @@ def _aggregates(enterprise_ids: list[int], as_of: date) -> dict[int, list[wf.Cas
     out: dict[int, list[wf.CaseSnapshot]] = {}
     for start in range(0, len(enterprise_ids), 900):  # stay under SQLite's variable limit
         chunk = enterprise_ids[start:start + 900]
-        cases = db.session.execute(
+        # Open-ness is judged here, from the state table, not in SQL: the OR over every
+        # (action, open states) pair can lure a planner into reading every open case.
+        cases = [c for c in db.session.execute(
             select(Case.id, Case.enterprise_id, Case.action, Case.state, Case.served_on,
-                   Case.params, Case.facts)
-            .where(Case.enterprise_id.in_(chunk), open_case_clause())).all()
+                   Case.params, Case.facts).where(Case.enterprise_id.in_(chunk)))
+            if not wf.state_info(c.action, c.state).terminal]
         if not cases:
             continue
         deadlines: dict[int, dict[str, wf.Deadline]] = {}
@@ -168,32 +172,50 @@ def _sphere_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _page_ids(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, float]]:
-    """The ids of the requested page, where the next one starts, and distances for ``near``."""
-    if query.near is not None:
-        lat, lon = query.near
-        stmt, _ = _filtered(query, Enterprise.id, Enterprise.lat, Enterprise.lon)
+def _nearest(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, float]]:
+    """The page of enterprises nearest to ``near`` within ``radius_m``. The search starts with a
+    small box and widens it until it holds the page (plus one, to know a next page exists): in a
+    dense city a 2 km box holds tens of thousands of sites, and reading them all to return 50
+    cost more than everything else together."""
+    lat, lon = query.near
+    want = query.offset + query.limit + 1
+    radius = min(query.radius_m, START_RADIUS_M)
+    while True:
+        stmt, _ = _filtered(query, Enterprise.id, Enterprise.lat, Enterprise.lon, radius_m=radius)
         candidates = db.session.execute(stmt.limit(NEAR_CANDIDATES)).all()
         ranked = sorted((_sphere_m(lat, lon, c_lat, c_lon), c_id, c_lat, c_lon)
                         for c_id, c_lat, c_lon in candidates)
-        outer = query.radius_m * (1 + SPHERE_ERROR)
-        ranked = [r for r in ranked if r[0] <= outer]
-        # Exact distances for what could be on this page (its ranks plus the few whose sphere
-        # distance is within the error of the page's last one) and for the doubtful rim.
-        want = query.offset + query.limit
-        cut = ranked[want - 1][0] * (1 + 3 * SPHERE_ERROR) if len(ranked) >= want else outer
-        inner = query.radius_m * (1 - SPHERE_ERROR)
-        exact: dict[int, float] = {}
-        for approx, c_id, c_lat, c_lon in ranked:
-            if approx <= cut or approx >= inner:
-                exact[c_id] = round(distance_m(lat, lon, c_lat, c_lon), 1)
-        inside = [(exact.get(c_id, approx), c_id) for approx, c_id, _, _ in ranked
-                  if exact.get(c_id, approx) <= query.radius_m]
-        inside.sort()
-        page = inside[query.offset:want]
-        end = query.offset + len(page)
-        return ([c_id for _, c_id in page], {"offset": end} if end < len(inside) else None,
-                {c_id: d for d, c_id in page})
+        # Only what is surely inside this search circle counts: a site outside it may be
+        # nearer than one inside the box's corners.
+        sure = sum(1 for r in ranked if r[0] <= radius * (1 - SPHERE_ERROR))
+        if radius >= query.radius_m or sure >= want or len(candidates) >= NEAR_CANDIDATES:
+            break
+        # Widen by what the density so far suggests (at least double).
+        grow = math.sqrt(want / max(sure, 1)) * 1.2
+        radius = min(query.radius_m, radius * max(2.0, grow))
+    limit_m = min(radius, query.radius_m)
+    outer = limit_m * (1 + SPHERE_ERROR)
+    ranked = [r for r in ranked if r[0] <= outer]
+    # Exact distances for what could be on this page (its ranks plus the few whose sphere
+    # distance is within the error of the page's last one) and for the doubtful rim.
+    cut = ranked[want - 1][0] * (1 + 3 * SPHERE_ERROR) if len(ranked) >= want else outer
+    inner = limit_m * (1 - SPHERE_ERROR)
+    exact: dict[int, float] = {}
+    for approx, c_id, c_lat, c_lon in ranked:
+        if approx <= cut or approx >= inner:
+            exact[c_id] = round(distance_m(lat, lon, c_lat, c_lon), 1)
+    inside = sorted((exact.get(c_id, approx), c_id) for approx, c_id, _, _ in ranked
+                    if exact.get(c_id, approx) <= limit_m)
+    page = inside[query.offset:query.offset + query.limit]
+    end = query.offset + len(page)
+    return ([c_id for _, c_id in page], {"offset": end} if end < len(inside) else None,
+            {c_id: d for d, c_id in page})
+
+
+def _page_ids(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, float]]:
+    """The ids of the requested page, where the next one starts, and distances for ``near``."""
+    if query.near is not None:
+        return _nearest(query)
     stmt, _ = _filtered(query, Enterprise.id)
     if query.bbox is not None:
         # The box goes through the (lat, lon) index, which also holds the id: ordering and

@@ -1,23 +1,26 @@
 """The bureau's pages: cases, a case's deadlines and follow-ups, enterprises."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import workflow as wf
 from ..extensions import db
 from ..clock import utcnow
 from ..domain import EVENT_LABELS, label
 from ..errors import ImpossibleTransition, ValidationError
-from ..models import Case, Enterprise, Photo, Township, Visit
+from ..models import Case, CaseEvent, Enterprise, Photo, Township, Visit
 from ..services import review, serialize
 from ..services.actor import Actor
 from ..services.parsing import parse_date
 from ..services.queries import open_case_clause, overdue_deadline_clause
 from .context import today
+from .desk import pin_map_attrs
 from .desk_forms import EVENT_FIELDS, SERVICE_FIELD, CsrfOnlyForm, EventForm, ResponsibilityForm
 from .roles import reviewer_required
 
@@ -216,9 +219,14 @@ def enterprise(enterprise_id: int):
     enterprise = db.session.get(Enterprise, enterprise_id) or abort(404)
     as_of = _as_of()
     case_rows = db.session.scalars(select(Case).where(Case.enterprise_id == enterprise.id)
-                                   .order_by(Case.served_on.desc())).all()
+                                   .options(selectinload(Case.events).joinedload(CaseEvent.actor))
+                                   .order_by(Case.served_on.desc(), Case.id.desc())).all()
     visits = db.session.scalars(select(Visit).where(Visit.enterprise_id == enterprise.id)
                                 .options(joinedload(Visit.inspectors))
                                 .order_by(Visit.visited_at.desc()).limit(50)).unique().all()
+    # Where each visit was recorded, beside the pin: the GPS evidence at a glance.
+    points = [[v.lat, v.lon, v.visited_at.date().isoformat()] for v in visits
+              if v.lat is not None and v.lon is not None]
+    pin = pin_map_attrs(enterprise.lat, enterprise.lon, points=json.dumps(points))
     return render_template("bureau/enterprise.html", e=enterprise, cases=case_rows,
-                           visits=visits, as_of=as_of)
+                           visits=visits, as_of=as_of, pin=pin)

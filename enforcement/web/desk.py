@@ -3,6 +3,9 @@ the 双随机 draw, the dashboard and the complaints desk. Thin views: parse, ca
 render or redirect."""
 from __future__ import annotations
 
+import uuid
+from zoneinfo import ZoneInfo
+
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
                    render_template, request, url_for)
 from flask_babel import gettext as _
@@ -15,10 +18,11 @@ from ..domain import INDUSTRIES
 from ..errors import DomainError, ValidationError
 from ..extensions import db
 from ..geo.maps import TileConfig
-from ..models import Township
+from ..models import Enterprise, Township
 from ..models.complaint import CATEGORIES, CHANNELS, COMPLAINT_STATUSES
 from ..services import (complaint_desk, conflicts, dashboard, draw_publication, mapdata,
                         quiet_days, review)
+from ..services import complaints as complaint_service
 from ..services.actor import Actor
 from .context import today
 from .desk_forms import (CATEGORY_LABELS, CHANNEL_LABELS, COMPLAINT_STATUS_LABELS,
@@ -71,6 +75,22 @@ def _tiles() -> TileConfig:
     url = cfg.get("MAP_TILE_URL") or None
     return TileConfig(url=url, attribution=cfg.get("MAP_TILE_ATTRIBUTION", ""),
                       gcj02=bool(cfg.get("MAP_TILES_GCJ02")))
+
+
+def pin_map_attrs(lat: float | None = None, lon: float | None = None, **extra) -> dict:
+    """The data-* attributes of a small pin map (static/js/desk-pin.js): the tiles, whether they
+    are drawn in GCJ-02, the bureau's centre for when nothing is pinned yet, and the pin (WGS84)."""
+    tiles = _tiles()
+    center = current_app.config["MAP_CENTER"]
+    attrs = {"data-tiles": tiles.url or "", "data-attribution": tiles.attribution,
+             "data-gcj02": "1" if tiles.gcj02 else "0", "data-max-zoom": tiles.max_zoom,
+             "data-min-zoom": tiles.min_zoom, "data-subdomains": tiles.subdomains,
+             "data-center": "%s,%s" % tuple(center),
+             "data-center-zoom": current_app.config["MAP_ZOOM"], "data-zoom": 15}
+    if lat is not None and lon is not None:
+        attrs.update({"data-lat": lat, "data-lon": lon})
+    attrs.update({f"data-{k.replace('_', '-')}": v for k, v in extra.items()})
+    return attrs
 
 
 @bp.route("/map", endpoint="map")
@@ -286,8 +306,13 @@ def dashboard_page():
 
 # ---------------------------------------------------------------- complaints desk
 
-def _complaint_form(formdata=True):
-    form = ComplaintForm() if formdata else ComplaintForm(formdata=None)
+def _complaint_form():
+    if request.method == "POST":
+        form = ComplaintForm()
+    else:
+        # A fresh key per blank form: a double-clicked Record replays it instead of making two.
+        form = ComplaintForm(formdata=None, client_uuid=str(uuid.uuid4()),
+                             enterprise_id=request.args.get("enterprise_id", type=int))
     form.channel.choices = [(c, CHANNEL_LABELS.get(c, c)) for c in CHANNELS]
     form.category.choices = [(c, CATEGORY_LABELS.get(c, c)) for c in CATEGORIES]
     return form
@@ -298,33 +323,37 @@ def _complaint_form(formdata=True):
 def complaints():
     form = _complaint_form()
     status = 200
-    try:
-        from ..services import complaints as complaint_service
-    except ImportError:  # recording arrives with the API's complaint service
-        complaint_service = None
     if request.method == "POST":
         status = 422
-        if complaint_service is None:
-            flash(_("Recording complaints is not available yet."), "error")
-        elif form.validate():
-            data = {"channel": form.channel.data, "category": form.category.data,
-                    "text": form.text.data, "address": form.address.data or "",
-                    "enterprise_id": form.enterprise_id.data}
-            if form.lat.data is not None and form.lon.data is not None:
-                data.update(lat=float(form.lat.data), lon=float(form.lon.data))
+        if form.validate():
             try:
-                complaint_service.record_complaint(_actor(), data, now=utcnow())
+                complaint = complaint_service.record_complaint(
+                    _actor(), form.payload(ZoneInfo(current_app.config["BUREAU_TIMEZONE"])),
+                    now=utcnow())
                 db.session.commit()
-                flash(_("Complaint recorded: a visit task is due within 1 working day."), "success")
-                return redirect(url_for("desk.complaints"))
+                flash(_("Complaint recorded: the unannounced visit is due by %(visit)s and the "
+                        "reply by %(reply)s.", visit=complaint.triage_by.isoformat(),
+                        reply=complaint.answer_by.isoformat()), "success")
+                return redirect(url_for("desk.complaints") + f"#complaint-{complaint.id}")
             except DomainError as exc:
                 db.session.rollback()
-                _field_errors(form, exc.fields or {"text": exc.message})
+                if "client_uuid" in (exc.fields or {}):
+                    # This very form was recorded before with other content (edited after going
+                    # back): say so, and let the next Record make a new complaint.
+                    form.client_uuid.data = str(uuid.uuid4())
+                    flash(_("This form was already recorded as another complaint (see the list). "
+                            "Record again to add this one as a new complaint."), "error")
+                else:
+                    _field_errors(form, exc.fields or {"text": exc.message})
     state = request.args.get("status", "")
     category = request.args.get("category", "")
     assign = AssignForm(formdata=None)
     assign.assignee.choices = [(u.username, u.label) for u in review.inspectors()]
-    return render_template("desk/complaints.html", form=form, can_record=complaint_service is not None,
+    enterprise = (db.session.get(Enterprise, form.enterprise_id.data)
+                  if form.enterprise_id.data else None)
+    return render_template("desk/complaints.html", form=form, enterprise=enterprise,
+                           pin=pin_map_attrs(lat_input="lat", lon_input="lon",
+                                             clear="complaint-unpin"),
                            rows=complaint_desk.listing(status=state, category=category),
                            counts=complaint_desk.counts(), status=state, category=category,
                            statuses=COMPLAINT_STATUSES, categories=CATEGORIES, assign=assign,

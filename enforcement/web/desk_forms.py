@@ -2,12 +2,13 @@
 check shape and CSRF only; the services own the rules and name the fields they refuse."""
 from __future__ import annotations
 
+from datetime import tzinfo
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField,
-                     SelectField, StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, HiddenField,
+                     IntegerField, SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..domain import GATE_LABELS
@@ -150,13 +151,31 @@ class DrawForm(FlaskForm):
 
 
 class ComplaintForm(FlaskForm):
+    client_uuid = HiddenField()
     channel = SelectField(_l("Channel"), choices=[])
     category = SelectField(_l("Category"), choices=[])
     text = TextAreaField(_l("What was reported"), validators=[DataRequired(), Length(max=4000)])
+    received_at = DateTimeLocalField(_l("Received (if not now)"), format="%Y-%m-%dT%H:%M",
+                                     validators=[Optional()])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     lat = DecimalField(_l("Latitude"), places=6, validators=[Optional(), NumberRange(-90, 90)])
     lon = DecimalField(_l("Longitude"), places=6, validators=[Optional(), NumberRange(-180, 180)])
-    enterprise_id = IntegerField(_l("Enterprise number (optional)"), validators=[Optional()])
+    enterprise_id = IntegerField(_l("Enterprise number (optional)"),
+                                 validators=[Optional(), NumberRange(min=1)])
+
+    def payload(self, tz: tzinfo) -> dict:
+        """The complaint as services.complaints.record_complaint takes it. A letter or a call
+        taken earlier is dated when it was received (the clocks start then), in bureau time."""
+        data = {"client_uuid": self.client_uuid.data or None, "channel": self.channel.data,
+                "category": self.category.data, "text": self.text.data,
+                "address": (self.address.data or "").strip(), "enterprise_id": self.enterprise_id.data}
+        if self.lat.data is not None:
+            data["lat"] = float(self.lat.data)
+        if self.lon.data is not None:
+            data["lon"] = float(self.lon.data)
+        if self.received_at.data is not None:
+            data["received_at"] = self.received_at.data.replace(tzinfo=tz)
+        return data
 
 
 class AssignForm(FlaskForm):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from types import SimpleNamespace
 from decimal import Decimal
 
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
@@ -99,7 +100,8 @@ def find():
             return redirect(url_for(".visit", enterprise_id=enterprise.id))
     return render_template("inspector/find.html", q=q, results=views.search(q), form=form,
                            radii=RADII, pinning=request.method == "POST" or "pin" in request.args,
-                           map_attrs=_map_attrs())
+                           map_attrs=_map_attrs(),
+                           township=current_user.township.code if getattr(current_user, "township", None) else "")
 
 
 @bp.route("/find/near.json")
@@ -207,11 +209,28 @@ def visit(enterprise_id: int):
                            radius=current_app.config["GEOFENCE_RADIUS_M"])
 
 
+@bp.route("/pinned/visit")
+@login_required
+def pinned_visit():
+    """The visit form for a site pinned without signal: the site is still in the phone's outbox,
+    so the page knows it only by the UUID, name and position the phone passes in the query. The
+    page is part of the cached app shell; inspector-visit.js queues the visit after its site."""
+    site = SimpleNamespace(id="", name=_("Site pinned on this phone"), industry="", address="",
+                           lat="", lon="")
+    form = _visit_form(site, None)
+    form.client_uuid.data = ""  # the cached page is reused: the phone makes each visit's UUID
+    return render_template("inspector/visit.html", e=site, form=form, followup=None,
+                           result_key=None, open_cases=[], visits=[], map_attrs=_map_attrs(),
+                           radius=current_app.config["GEOFENCE_RADIUS_M"], pending_site=True)
+
+
 @bp.route("/visits/<int:visit_id>")
 @login_required
 def visit_detail(visit_id: int):
     v = views.get_visit(visit_id) or abort(404)
     return render_template("inspector/visit_detail.html", v=v, cases=views.cases_of_visit(v),
+                           to_execute=[c for c in views.open_cases(v.enterprise)
+                                       if c.action == "close" and c.state == "ordered"],
                            as_of=today())
 
 
@@ -314,24 +333,32 @@ def execute(case_id: int):
     if not cases.may_act(_actor(), case):
         abort(403)
     form = ExecuteForm()
+    # The photos of the closure are evidence of the visit made to carry it out.
+    visit_id = request.values.get("visit_id") or request.args.get("visit")
+    v = views.get_visit(int(visit_id)) if visit_id and str(visit_id).isdigit() else None
+    if v is not None and v.enterprise_id != case.enterprise_id:
+        v = None
     if request.method == "GET":
         form.client_uuid.data = str(uuid.uuid4())
         form.on.data = today()
+        form.visit_id.data = str(v.id) if v else ""
     if form.validate_on_submit():
         checklist = {k: bool(getattr(form, k).data) for k in
                      ("water_cut", "power_cut", "materials_cleared", "equipment_cleared",
                       "products_cleared")}
+        event = {"type": "execute", "on": form.on.data.isoformat(), "checklist": checklist,
+                 "client_uuid": form.client_uuid.data}
+        if v is not None:
+            event["visit_id"] = v.id
         try:
-            cases.apply_event(_actor(), case, {"type": "execute", "on": form.on.data.isoformat(),
-                                               "checklist": checklist,
-                                               "client_uuid": form.client_uuid.data}, now=utcnow())
+            cases.apply_event(_actor(), case, event, now=utcnow())
         except ValidationError as exc:
             _apply_field_errors(form, {k.split(".")[-1]: v for k, v in exc.fields.items()})
         else:
             db.session.commit()
             flash(_("The closure is recorded as carried out."), "info")
             return redirect(url_for("bureau.case", case_id=case.id))
-    return render_template("inspector/execute.html", case=case, form=form)
+    return render_template("inspector/execute.html", case=case, form=form, v=v)
 
 
 # -- offline ----------------------------------------------------------------------------------

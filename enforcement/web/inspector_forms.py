@@ -78,6 +78,7 @@ class PinForm(FlaskForm):
 class ExecuteForm(FlaskForm):
     """The close order's "two cuts, three clears" (两断三清), every item ticked on site."""
     client_uuid = HiddenField()
+    visit_id = HiddenField()
     on = DateField(_l("Carried out on"), validators=[DataRequired()])
     water_cut = BooleanField(_l("Water cut off"))
     power_cut = BooleanField(_l("Power cut off"))

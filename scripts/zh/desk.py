@@ -92,4 +92,22 @@ GLOSSARY = {
     "All categories": "全部类别", "reply by": "答复期限", "Assign": "分派", "No complaints.": "暂无投诉。",
     "Complaint recorded: a visit task is due within 1 working day.": "投诉已登记：检查任务须在 1 个工作日内完成。",
     "Complaint assigned.": "投诉已分派。",
+    # complaints recording, pin maps, enterprise timelines
+    "Received (if not now)": "受理时间（非当前时间时填写）", "Place": "地点",
+    "Click the map to pin the place (drag the pin to adjust), or type the address.":
+        "点击地图标注位置（可拖动标记调整），或填写地址。",
+    "Where the complaint is about": "投诉所指位置", "Map: click to pin the place": "地图：点击标注位置",
+    "Remove the pin": "清除标注", "About:": "涉及企业：",
+    "It becomes an unannounced visit task due within 1 working day, with a reply to the complainant due within 15 working days.":
+        "登记后生成 1 个工作日内完成的暗访检查任务，并须在 15 个工作日内答复投诉人。",
+    "unannounced visit by": "暗访期限",
+    "Complaint recorded: the unannounced visit is due by %(visit)s and the reply by %(reply)s.":
+        "投诉已登记：暗访检查须于 %(visit)s 前完成，答复期限为 %(reply)s。",
+    "This form was already recorded as another complaint (see the list). Record again to add this one as a new complaint.":
+        "此表单已登记为另一条投诉（见列表）。再次点击“登记”可将本条作为新投诉登记。",
+    "Show on the bureau map": "在全局地图上查看", "Record a complaint about it": "登记针对该企业的投诉",
+    "Map: the enterprise pin and where its visits were recorded": "地图：企业位置及历次检查的定位点",
+    "The pin is the enterprise; grey dots are where its visits were recorded.":
+        "标记为企业位置；灰点为历次检查记录的定位点。",
+    "Timeline of case #%(id)s": "案件 #%(id)s 办理经过",
 }

@@ -69,4 +69,20 @@ GLOSSARY = {
     "Equipment removed": "清除设备", "Products removed": "清除产品",
     "Does the site now comply?": "现场是否已整改到位？", "Was production found running?": "是否发现擅自生产？",
     "Was the closed site found running again?": "已取缔企业是否死灰复燃？", "Does the illegal discharge continue?": "违法排污是否仍在继续？",
+    # offline case events and sites pinned offline
+    "Site pinned on this phone": "本机标注的企业",
+    "New site: it is created when the network is back, then this visit is sent.": "新标注企业：联网后先建档，再发送本次检查记录。",
+    "Every item must be done before the closure counts as carried out.": "各项均完成后方可记录取缔已执行。",
+    "Tick every item: the closure counts as carried out only when all five are done.": "请逐项勾选：五项全部完成才算取缔执行到位。",
+    "The photos are kept with the visit and sent after it.": "照片随检查记录保存，并在其后发送。",
+    "Photos are evidence of a visit: record the visit at the site first, then open this checklist from it.":
+        "照片是检查记录的证据：请先在现场记录检查，再从检查记录打开本清单。",
+    "Offline: the checklist is kept on this phone and sent, in the order you recorded it, when the network is back.":
+        "离线：清单保存在本机，联网后按记录的先后顺序发送。",
+    "Save checklist to send later": "保存清单，稍后发送",
+    "Offline: the site is kept on this phone and created when the network is back; its visit follows it.":
+        "离线：企业信息保存在本机，联网后建档，检查记录随后发送。",
+    "New site": "新标注企业", "Close order to carry out": "待执行的取缔决定",
+    "Served %(day)s. Record the two cuts and three clears, with the photos of this visit.":
+        "%(day)s 送达。请记录两断三清，并附上本次检查的照片。",
 }

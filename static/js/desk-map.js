@@ -1,10 +1,13 @@
 /* The bureau map: enterprises for the visible box arrive as GeoJSON, are clustered here with
    supercluster, and coloured by their worst open state (colours from the server's state table).
-   Filters and the view live in the URL so a view can be shared. */
+   Filters and the view live in the URL so a view can be shared. Everything exchanged with the
+   server and the URL is WGS84; on GCJ-02 tiles points are shifted only where they are drawn. */
 (function () {
   "use strict";
   var el = document.getElementById("desk-map");
-  if (!el || !window.L || !window.Supercluster) { return; }
+  if (!el || !window.L || !window.Supercluster || !window.Gcj02) { return; }
+  var gcj = el.dataset.gcj02 === "1";
+  var shift = window.Gcj02.forMap(gcj);
 
   var TEXT = JSON.parse(el.dataset.text);
   var legend = JSON.parse(el.dataset.colours);
@@ -19,7 +22,7 @@
   var params = new URLSearchParams(window.location.search);
 
   var map = L.map(el, {
-    center: [parseFloat(params.get("lat") || el.dataset.lat), parseFloat(params.get("lon") || el.dataset.lon)],
+    center: shift.show(parseFloat(params.get("lat") || el.dataset.lat), parseFloat(params.get("lon") || el.dataset.lon)),
     zoom: parseInt(params.get("z") || el.dataset.zoom, 10),
     minZoom: parseInt(el.dataset.minZoom, 10), maxZoom: parseInt(el.dataset.maxZoom, 10),
     preferCanvas: false
@@ -50,8 +53,8 @@
 
   function syncUrl() {
     var q = filters();
-    var c = map.getCenter();
-    q.set("lat", c.lat.toFixed(5)); q.set("lon", c.lng.toFixed(5)); q.set("z", map.getZoom());
+    var c = map.getCenter(), w = shift.store(c.lat, c.lng);
+    q.set("lat", w[0].toFixed(5)); q.set("lon", w[1].toFixed(5)); q.set("z", map.getZoom());
     window.history.replaceState(null, "", window.location.pathname + "?" + q.toString());
   }
 
@@ -59,11 +62,21 @@
 
   function fmt(template, n) { return template.replace("{n}", n.toLocaleString()); }
 
+  // GeoJSON from the server (WGS84) -> the same features placed where the tiles draw them.
+  function forDisplay(features) {
+    if (!gcj) { return features; }
+    return features.map(function (f) {
+      var c = f.geometry.coordinates, p = shift.show(c[1], c[0]);
+      return { type: "Feature", properties: f.properties, geometry: { type: "Point", coordinates: [p[1], p[0]] } };
+    });
+  }
+
   function load() {
     syncUrl();
     var b = map.getBounds().pad(0.15);
+    var sw = shift.store(b.getSouth(), b.getWest()), ne = shift.store(b.getNorth(), b.getEast());
     var q = filters();
-    q.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(","));
+    q.set("bbox", [sw[1], sw[0], ne[1], ne[0]].map(function (v) { return v.toFixed(5); }).join(","));
     var url = el.dataset.points + "?" + q.toString();
     if (url === lastUrl) { render(); return; }
     if (controller) { controller.abort(); }
@@ -75,7 +88,7 @@
       .then(function (data) {
         lastUrl = url;
         if (data.mode === "grid") {
-          index = null; gridFeatures = data.features;
+          index = null; gridFeatures = forDisplay(data.features);
           say(fmt(TEXT.grid, data.total));
         } else {
           gridFeatures = null;
@@ -83,7 +96,7 @@
             radius: 48, maxZoom: 16,
             map: function (p) { return { sev: SEVERITY[p.worst_state] || 0 }; },
             reduce: function (acc, p) { acc.sev = Math.max(acc.sev, p.sev); }
-          }).load(data.features);
+          }).load(forDisplay(data.features));
           say(fmt(TEXT.enterprises, data.total));
         }
         el.dataset.loaded = String(data.total);

@@ -5,41 +5,12 @@
 (function () {
   "use strict";
   var box = document.getElementById("map");
-  if (!box || !window.L) return;
+  if (!box || !window.L || !window.Gcj02) return;
   var d = box.dataset;
   var gcj = d.gcj02 === "1";
 
-  // WGS84 -> GCJ-02, the public algorithm (enforcement/geo/gcj02.py), for display only.
-  var A = 6378245.0, EE = 0.00669342162296594323;
-  function outOfChina(lat, lon) { return !(lon >= 72.004 && lon <= 137.8347 && lat >= 0.8293 && lat <= 55.8271); }
-  function tr(x, y) {
-    var xy = x * y, ax = Math.sqrt(Math.abs(x)), xp = x * Math.PI, yp = y * Math.PI;
-    var dd = 20 * Math.sin(6 * xp) + 20 * Math.sin(2 * xp);
-    var lat = dd + 20 * Math.sin(yp) + 40 * Math.sin(yp / 3) + 160 * Math.sin(yp / 12) + 320 * Math.sin(yp / 30);
-    var lon = dd + 20 * Math.sin(xp) + 40 * Math.sin(xp / 3) + 150 * Math.sin(xp / 12) + 300 * Math.sin(xp / 30);
-    lat = lat * 2 / 3 - 100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * xy + 0.2 * ax;
-    lon = lon * 2 / 3 + 300 + x + 2 * y + 0.1 * x * x + 0.1 * xy + 0.1 * ax;
-    return [lat, lon];
-  }
-  function delta(lat, lon) {
-    var t = tr(lon - 105, lat - 35), rl = lat * Math.PI / 180, m = Math.sin(rl);
-    m = 1 - EE * m * m; var sm = Math.sqrt(m);
-    return [(t[0] * 180) / ((A * (1 - EE)) / (m * sm) * Math.PI), (t[1] * 180) / (A / sm * Math.cos(rl) * Math.PI)];
-  }
-  function show(lat, lon) {  // stored WGS84 -> where to draw it
-    if (!gcj || outOfChina(lat, lon)) return [lat, lon];
-    var dl = delta(lat, lon); return [lat + dl[0], lon + dl[1]];
-  }
-  function store(lat, lon) {  // drawn position -> WGS84 (fixed-point inverse)
-    if (!gcj || outOfChina(lat, lon)) return [lat, lon];
-    var w = [lat, lon];
-    for (var i = 0; i < 30; i++) {
-      var dl = delta(w[0], w[1]), eLat = w[0] + dl[0] - lat, eLon = w[1] + dl[1] - lon;
-      w = [w[0] - eLat, w[1] - eLon];
-      if (Math.abs(eLat) < 1e-10 && Math.abs(eLon) < 1e-10) break;
-    }
-    return w;
-  }
+  // Stored WGS84 <-> drawn position, shared with the desk's maps (static/js/gcj02.js).
+  var shift = window.Gcj02.forMap(gcj), show = shift.show, store = shift.store;
 
   var center = d.center.split(",").map(Number);
   var map = L.map(box, { zoomControl: true, attributionControl: !!d.tiles }).setView(show(center[0], center[1]), Number(d.zoom) || 12);

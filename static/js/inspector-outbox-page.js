@@ -15,7 +15,7 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
-  var KIND = { visit: t.kindVisit, photo: t.kindPhoto, case: t.kindCase, event: t.kindEvent };
+  var KIND = { visit: t.kindVisit, photo: t.kindPhoto, case: t.kindCase, event: t.kindEvent, enterprise: t.kindEnterprise };
 
   function render() {
     Outbox.all().then(function (items) {

@@ -1,7 +1,12 @@
 /* The inspector's outbox: what was recorded on this phone and has not reached the bureau yet.
    Every item carries its client UUID, so a replay after a dropped connection never duplicates
-   (the API answers 200 with the same record). Items go out in order: visits first, then the
-   photos and orders that hang on a visit. A refusal (409/422) is shown and kept, never dropped. */
+   (the API answers 200 with the same record). Items go out in order: sites pinned offline
+   first, then visits, case events, and the orders and photos that hang on a visit. A refusal
+   (409/422) is shown and kept, never dropped.
+   A pinned site has no client UUID in the API, so the phone itself makes sure it is created once:
+   an acknowledged site is removed from the outbox in the same transaction that records its
+   server id, and a site whose earlier attempt ended without an answer is first looked up (same
+   name within a few metres) before it is sent again. */
 (function () {
   "use strict";
   var DB_NAME = "inspector-outbox";
@@ -42,11 +47,20 @@
   }
   function remove(id) { return db().then(function (d) { return d.delete("items", id); }).then(refresh); }
   function knownId(visitUuid) {
+    if (!visitUuid) return Promise.resolve(null);  // IndexedDB refuses a null key
     return db().then(function (d) { return d.get("ids", visitUuid); })
       .then(function (row) { return row ? row.id : null; });
   }
   function remember(visitUuid, id) {
     return db().then(function (d) { return d.put("ids", { uuid: visitUuid, id: Number(id) }); });
+  }
+  /* A page served from the phone's cache carries the UUID it had when cached: a second visit or
+     checklist recorded on it must not reuse the first one's. */
+  function fresh(candidate) {
+    if (!candidate) return Promise.resolve(uuid());
+    return db().then(function (d) {
+      return Promise.all([d.get("items", candidate), d.get("sent", candidate), d.get("ids", candidate)]);
+    }).then(function (hits) { return hits.some(Boolean) ? uuid() : candidate; });
   }
 
   /* Photos: downscaled on the phone (at most 2048 px on the long side) before they are stored,
@@ -126,7 +140,11 @@
   function settle(item, res, serverId) {
     if (res.status >= 200 && res.status < 300) {
       return db().then(function (d) {
-        var tx = d.transaction(["items", "sent"], "readwrite");
+        var tx = d.transaction(["items", "sent", "ids"], "readwrite");
+        // One transaction: an acknowledged item is never left in the outbox to be sent again.
+        if ((item.kind === "visit" || item.kind === "enterprise") && res.body && res.body.id) {
+          tx.objectStore("ids").put({ uuid: item.id, id: Number(res.body.id) });
+        }
         tx.objectStore("items").delete(item.id);
         tx.objectStore("sent").put({ id: item.id, kind: item.kind, label: item.label || "", thumb: item.thumb || null,
                                      visit_uuid: item.kind === "visit" ? item.id : item.visit_uuid,
@@ -146,29 +164,80 @@
     return db().then(function (d) { return d.put("items", item); });
   }
 
+  function pending(kind, id) {
+    return all().then(function (items) { return items.some(function (i) { return i.kind === kind && i.id === id; }); });
+  }
+  function getJSON(path) {
+    return fetch(API + path, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; });
+  }
+  /* The site pinned offline, by the UUID the phone gave it: its server id once it has one, null
+     while it is still waiting (or was refused, then its visit waits with it). */
+  function siteId(enterpriseUuid) {
+    return enterpriseUuid ? knownId(enterpriseUuid) : Promise.resolve(null);
+  }
+
+  function sendEnterprise(item) {
+    var p = item.payload;
+    // The last attempt got no answer: the site may exist already. Look before sending again.
+    var probe = item.attempted
+      ? getJSON("/enterprises?q=" + encodeURIComponent(p.name) + "&near=" + p.lat + "," + p.lon + "&radius_m=25&limit=5")
+          .then(function (fc) {
+            var hit = fc && (fc.features || []).filter(function (ft) { return (ft.properties || {}).name === p.name; })[0];
+            return hit ? { status: 200, body: { id: hit.id } } : null;
+          })
+      : Promise.resolve(null);
+    return probe.then(function (found) {
+      if (found) return settle(item, found);
+      item.attempted = true;
+      return db().then(function (d) { return d.put("items", item); })
+        .then(function () { return sendJSON("/enterprises", p); })
+        .then(function (res) { return settle(item, res); });
+    });
+  }
+
   function sendOne(item) {
+    if (item.kind === "enterprise") return sendEnterprise(item);
     if (item.kind === "visit") {
-      return sendJSON("/visits", item.payload).then(function (res) {
-        var p = (res.status === 200 || res.status === 201) ? remember(item.id, res.body.id) : Promise.resolve();
-        return p.then(function () { return settle(item, res); });
+      return siteId(item.enterprise_uuid).then(function (eid) {
+        var payload = Object.assign({}, item.payload);
+        if (item.enterprise_uuid) {
+          if (!eid) return null;  // its site has not reached the bureau yet
+          payload.enterprise_id = eid;
+        }
+        return sendJSON("/visits", payload).then(function (res) { return settle(item, res); });
       });
     }
     if (item.kind === "event") {
-      return sendJSON("/cases/" + item.case_id + "/events", item.payload).then(function (res) { return settle(item, res); });
+      return knownId(item.visit_uuid).then(function (visitId) {
+        var payload = Object.assign({}, item.payload);
+        if (item.visit_uuid && !visitId) {
+          return pending("visit", item.visit_uuid).then(function (waits) {
+            if (waits) return null;  // linked to a visit still on the phone: after it
+            return sendJSON("/cases/" + item.case_id + "/events", payload).then(function (res) { return settle(item, res); });
+          });
+        }
+        if (visitId) payload.visit_id = visitId;
+        return sendJSON("/cases/" + item.case_id + "/events", payload).then(function (res) { return settle(item, res); });
+      });
     }
-    return knownId(item.visit_uuid).then(function (visitId) {
+    return Promise.all([knownId(item.visit_uuid), siteId(item.enterprise_uuid)]).then(function (ids) {
+      var visitId = ids[0];
       if (item.kind === "photo") {
         if (!visitId) return null;  // its visit has not arrived yet
         return sendPhoto(visitId, item).then(function (res) { return settle(item, res, visitId); });
       }
       if (item.kind === "case") {
         var payload = Object.assign({}, item.payload);
+        if (item.enterprise_uuid) {
+          if (!ids[1]) return null;
+          payload.enterprise_id = ids[1];
+        }
         if (visitId) payload.visit_id = visitId;
         else if (item.visit_uuid) {
           // The API links the order by the visit's UUID; never send an order before its visit.
-          return all().then(function (items) {
-            var pending = items.some(function (i) { return i.kind === "visit" && i.id === item.visit_uuid; });
-            if (pending) return null;
+          return pending("visit", item.visit_uuid).then(function (waits) {
+            if (waits) return null;
             payload.visit_client_uuid = item.visit_uuid;
             return sendJSON("/cases", payload).then(function (res) { return settle(item, res); });
           });
@@ -180,38 +249,34 @@
   }
 
   var syncing = null;
-  var ORDER = { visit: 0, event: 1, case: 2, photo: 3 };
-  function sync() {
-    if (syncing) return syncing;
-    if (!navigator.onLine) return Promise.resolve();
-    syncing = all().then(function (items) {
+  var ORDER = { enterprise: 0, visit: 1, event: 2, case: 3, photo: 4 };
+  /* One pass sends what can go now; what waited on an item sent in this pass goes in the next.
+     Passes stop when one sends nothing (the rest waits for the network or for a refused item). */
+  function pass() {
+    return all().then(function (items) {
       items = items.filter(function (i) { return i.status === "waiting" || i.status === "failed"; });
       items.sort(function (a, b) { return (ORDER[a.kind] - ORDER[b.kind]) || (a.created < b.created ? -1 : 1); });
+      var sent = 0;
       return items.reduce(function (p, item) {
         return p.then(function () {
           item.status = "sending"; emit();
           return sendOne(item).then(function (r) {
-            if (r === null) { item.status = "waiting"; }
+            if (r === null) { item.status = "waiting"; } else { sent += 1; }
           }).catch(function () {
             item.status = "failed"; item.error = "network";
             return db().then(function (d) { return d.put("items", item); });
           }).then(function () { delete progress[item.id]; return refresh(); });
         });
-      }, Promise.resolve());
-    }).then(function () {
-      // A second pass: orders and photos whose visit arrived in this run.
-      return all().then(function (items) {
-        return items.some(function (i) { return i.status === "waiting" && i.kind !== "visit"; });
-      });
-    }).then(function (again) {
-      syncing = null;
-      if (again) {
-        return all().then(function (items) {
-          var movable = items.filter(function (i) { return i.status === "waiting"; });
-          return Promise.all(movable.map(function (i) { return knownId(i.visit_uuid); }));
-        }).then(function (ids) { if (ids.some(Boolean)) return sync(); });
-      }
-    }, function (e) { syncing = null; throw e; });
+      }, Promise.resolve()).then(function () { return sent; });
+    });
+  }
+  function sync() {
+    if (syncing) return syncing;
+    if (!navigator.onLine) return Promise.resolve();
+    function loop(n) {
+      return pass().then(function (sent) { if (sent && n < 5 && navigator.onLine) return loop(n + 1); });
+    }
+    syncing = loop(0).then(function () { syncing = null; }, function (e) { syncing = null; throw e; });
     return syncing;
   }
 
@@ -243,7 +308,9 @@
   function registerWorker() {
     if (!("serviceWorker" in navigator) || !cfg.sw) return;
     navigator.serviceWorker.register(cfg.sw, { scope: "/m/" }).catch(function () { /* no worker: online only */ });
-    var shell = (cfg.shell || "").split(" ").concat((cfg.assets || "").split(" "), [location.pathname + location.search]);
+    // Links marked data-offline (e.g. a close order's checklist) open without signal too.
+    var marked = Array.prototype.map.call(document.querySelectorAll("a[data-offline]"), function (a) { return a.getAttribute("href"); });
+    var shell = (cfg.shell || "").split(" ").concat((cfg.assets || "").split(" "), [location.pathname + location.search], marked);
     cacheUrls(shell.filter(Boolean));
   }
 
@@ -257,7 +324,7 @@
     }));
   }
 
-  window.Outbox = { uuid: uuid, put: put, remove: remove, all: all, sync: sync, addPhoto: addPhoto, photosOf: photosOf,
+  window.Outbox = { uuid: uuid, fresh: fresh, put: put, remove: remove, all: all, sync: sync, addPhoto: addPhoto, photosOf: photosOf,
                     release: release, refresh: refresh, progress: progress, cacheUrls: cacheUrls, csrf: csrf,
                     sent: function () { return db().then(function (d) { return d.getAll("sent"); }); },
                     visitUrl: function (u) { return (cfg.visitUrl || "").replace("UUID", u); } };

@@ -34,6 +34,7 @@
       box.hidden = box.dataset.for.split(" ").indexOf(a) < 0;
     });
   }
+  var siteUuid = params.get("enterprise_uuid") || "";  // a site pinned offline, not created yet
   function queued() { return !navigator.onLine || (!!f.visit_uuid.value && !f.visit_id.value); }
   function showMode() {
     var q = queued();
@@ -77,7 +78,7 @@
     var label = document.getElementById("serve-enterprise").textContent + " · " +
       form.querySelector('input[name="action"]:checked').closest("label").textContent.trim();
     Outbox.put({ id: payload.client_uuid, kind: "case", status: "waiting", payload: payload,
-                 visit_uuid: f.visit_uuid.value || null, label: label })
+                 visit_uuid: f.visit_uuid.value || null, enterprise_uuid: siteUuid || null, label: label })
       .then(function () { location.href = document.getElementById("offline-bar").dataset.outbox; });
   });
 })();

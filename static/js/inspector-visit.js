@@ -15,6 +15,20 @@
   if (!f.client_uuid.value) f.client_uuid.value = Outbox.uuid();
   var visitUuid = f.client_uuid.value;
   var far = false;
+  // This page may come from the phone's cache: never reuse a UUID already queued or sent.
+  Outbox.fresh(visitUuid).then(function (u) {
+    if (u !== visitUuid) { visitUuid = u; f.client_uuid.value = u; showPhotos(); }
+  });
+
+  // A site pinned offline: known by the UUID the phone gave it until the bureau creates it.
+  var params = new URLSearchParams(location.search);
+  var siteUuid = d.pendingSite ? params.get("enterprise_uuid") || "" : "";
+  if (siteUuid) {
+    d.enterpriseName = params.get("name") || d.enterpriseName;
+    d.lat = params.get("lat") || ""; d.lon = params.get("lon") || "";
+    document.getElementById("visit-enterprise").textContent = d.enterpriseName;
+    document.getElementById("visit-address").textContent = params.get("address") || "";
+  }
 
   function metres(lat1, lon1, lat2, lon2) {
     var R = 6371008.8, rad = Math.PI / 180;
@@ -26,6 +40,7 @@
     var c = pos.coords;
     f.lat.value = c.latitude.toFixed(7); f.lon.value = c.longitude.toFixed(7);
     f.accuracy_m.value = Math.round(c.accuracy);
+    if (d.lat === "" || d.lon === "") return;  // no pin to measure from
     var dist = Math.round(metres(c.latitude, c.longitude, Number(d.lat), Number(d.lon)));
     far = dist > Number(d.radius);
     gpsText.textContent = gps.dataset.fix.replace("{acc}", Math.round(c.accuracy)).replace("{dist}", dist);
@@ -78,7 +93,7 @@
 
   form.addEventListener("submit", function (ev) {
     f.visited_at.value = new Date().toISOString();
-    if (navigator.onLine) {
+    if (navigator.onLine && !d.pendingSite) {
       // Online: the page posts the form; its photos follow once the server names the visit.
       Outbox.release(visitUuid);
       return;
@@ -101,11 +116,15 @@
       findings: f.findings.value, followup_id: f.followup_id.value ? Number(f.followup_id.value) : null,
       approval_ref: f.approval_ref.value, geofence_reason: f.geofence_reason.value, result: result
     };
-    Outbox.put({ id: visitUuid, kind: "visit", status: "waiting", payload: payload, label: d.enterpriseName })
+    if (d.pendingSite && !siteUuid) return;  // opened without a pinned site: nothing to link to
+    Outbox.put({ id: visitUuid, kind: "visit", status: "waiting", payload: payload, label: d.enterpriseName,
+                 enterprise_uuid: siteUuid || null })
       .then(function () { return Outbox.release(visitUuid); })
       .then(function () {
+        if (navigator.onLine) Outbox.sync();
         var q = new URLSearchParams({ visit_uuid: visitUuid, enterprise_id: d.enterpriseId, name: d.enterpriseName,
                                       findings: f.findings.value });
+        if (siteUuid) q.set("enterprise_uuid", siteUuid);
         location.href = d.serve + "?" + q.toString();
       });
   });

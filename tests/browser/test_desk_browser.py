@@ -101,3 +101,70 @@ def test_the_conflict_queue_shows_both_versions_and_decides(desk):
     desk.goto("/desk/dashboard")
     assert page.locator("figure.chart svg").count() >= 6
     desk.shot("desk-dashboard.png")
+
+
+def test_a_reviewer_pins_a_complaint_on_the_map_and_records_it(desk):
+    page = desk.page
+    desk.goto("/desk/complaints")
+    page.wait_for_selector(".complaint-map[data-ready]")
+    assert page.input_value("#lat") == "" and page.input_value("#lon") == ""
+    page.locator(".complaint-map").click(position={"x": 160, "y": 110})
+    lat, lon = float(page.input_value("#lat")), float(page.input_value("#lon"))
+    assert 30 < lat < 50 and 100 < lon < 130
+    assert page.locator(".complaint-map .leaflet-marker-icon").count() == 1
+    page.select_option("select[name=channel]", "hotline")
+    page.select_option("select[name=category]", "noise")
+    page.fill("textarea[name=text]", "夜间施工噪声扰民，浏览器测试")
+    desk.shot("desk-complaints.png", full_page=False)
+    page.locator("#record button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".flash-success").count() == 1
+    row = page.locator(".complaint-list li", has_text="夜间施工噪声扰民，浏览器测试")
+    assert row.count() == 1 and "暗访期限" in row.inner_text()
+    # The pin can be taken off again (the address alone is enough).
+    page.wait_for_selector(".complaint-map[data-ready]")
+    page.locator(".complaint-map").click(position={"x": 100, "y": 100})
+    page.locator("#complaint-unpin").click()
+    assert page.input_value("#lat") == "" and page.locator(".complaint-map .leaflet-marker-icon").count() == 0
+    desk.set_width(360)
+    assert desk.no_horizontal_scroll()
+
+
+def test_the_enterprise_page_shows_its_pin_and_each_case_timeline(desk):
+    page = desk.page
+    _stop_case(desk, _past_the_plan)
+    page.locator("a[href^='/enterprises/']").first.click()
+    page.wait_for_selector(".enterprise-map[data-ready]")
+    assert page.locator(".enterprise-map .leaflet-marker-icon").count() == 1
+    steps = page.locator(".case-timeline").first.locator("li")
+    assert steps.count() >= 2  # served, then at least the plan
+    dates = [steps.nth(i).locator("strong").inner_text() for i in range(steps.count())]
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in dates)
+    desk.shot("desk-enterprise.png")
+    desk.set_width(360)
+    assert desk.no_horizontal_scroll()
+
+
+def test_on_gcj02_tiles_the_map_still_asks_and_shares_in_wgs84(desk):
+    page = desk.page
+
+    def gcj_tiles(route):
+        response = route.fetch()
+        route.fulfill(response=response,
+                      body=response.text().replace('data-gcj02="0"', 'data-gcj02="1"'))
+
+    page.route("**/desk/map", gcj_tiles)
+    asked = []
+    page.on("request", lambda r: "/desk/map/points.json" in r.url and asked.append(r.url))
+    desk.goto("/desk/map")
+    page.wait_for_selector("#desk-map[data-loaded]")
+    assert page.get_attribute("#desk-map", "data-gcj02") == "1"
+    lat0 = float(page.get_attribute("#desk-map", "data-lat"))
+    lon0 = float(page.get_attribute("#desk-map", "data-lon"))
+    from urllib.parse import parse_qs, urlsplit
+    shared = parse_qs(urlsplit(page.url).query)
+    # The view drawn on GCJ-02 tiles is shifted ~600 m; what is shared and asked is not.
+    assert abs(float(shared["lat"][0]) - lat0) < 1e-4 and abs(float(shared["lon"][0]) - lon0) < 1e-4
+    west, south, east, north = map(float, parse_qs(urlsplit(asked[-1]).query)["bbox"][0].split(","))
+    assert abs((south + north) / 2 - lat0) < 3e-4 and abs((west + east) / 2 - lon0) < 3e-4
+    assert int(page.get_attribute("#desk-map", "data-loaded")) > 0
