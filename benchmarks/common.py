@@ -103,6 +103,10 @@ class Report:
             [f"- {n}" for n in self.notes]
         if notes:
             lines += ["", "## Notes", ""] + notes
+        analysis = os.path.join(os.path.dirname(path), "analysis.md")
+        if os.path.exists(analysis):  # the reasoning behind the figures, kept by hand
+            with open(analysis, encoding="utf-8") as fh:
+                lines += ["", fh.read().rstrip()]
         with open(path, "w", encoding="utf-8") as fh:
             fh.write("\n".join(lines) + "\n")
 
