@@ -13,7 +13,7 @@ from ..models import Enterprise, Township
 from ..models.enterprise import ENTERPRISE_STATUSES, RISK_CLASSES
 from . import audit
 from .actor import Actor
-from .parsing import parse_date, parse_float, text
+from .parsing import collecting, parse_date, parse_float, text
 
 EDITABLE = ("name", "credit_code", "address", "township", "industry", "lat", "lon", "risk_class",
             "permit_no", "permit_expires", "contact_name", "contact_phone", "status")
@@ -36,13 +36,14 @@ def clean(data: dict, *, partial: bool = False) -> dict:
     fields: dict[str, str] = {}
     out: dict = {}
 
+    check = collecting(fields)
+
     def take(key, fn):
         if partial and key not in data:
             return
-        try:
-            out[key] = fn()
-        except ValidationError as exc:
-            fields.update(exc.fields)
+        value = check(fn)
+        if key not in fields:
+            out[key] = value
 
     take("name", lambda: text(data.get("name"), "name", required=True, max_length=200))
     take("lat", lambda: parse_float(data.get("lat"), "lat", minimum=-90, maximum=90))

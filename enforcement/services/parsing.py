@@ -104,3 +104,15 @@ def text(value, field: str, *, required: bool = False, max_length: int = 2000) -
     if len(value) > max_length:
         raise ValidationError(f"{field} is too long.", {field: f"at most {max_length} characters"})
     return value
+
+
+def collecting(fields: dict[str, str]):
+    """A ``check(fn)`` that runs one parser and files its error under ``fields`` instead of
+    raising, so that a form or request is answered with every bad field at once."""
+    def check(fn):
+        try:
+            return fn()
+        except ValidationError as exc:
+            fields.update(exc.fields)
+            return None
+    return check

@@ -19,7 +19,7 @@ from ..models.visit import VISIT_PURPOSES
 from . import audit, cases
 from .actor import Actor
 from .calendars import load_calendar
-from .parsing import parse_bool, parse_datetime, parse_float, parse_int, parse_uuid, text
+from .parsing import collecting, parse_bool, parse_datetime, parse_float, parse_int, parse_uuid, text
 
 #: Fields that make up a visit submission (what a replay must repeat to be "the same").
 SUBMITTED = ("client_uuid", "enterprise_id", "visited_at", "lat", "lon", "accuracy_m", "purpose",
@@ -59,13 +59,7 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
         return VisitResult(found, created=False)
 
     fields: dict[str, str] = {}
-
-    def check(fn):
-        try:
-            return fn()
-        except ValidationError as exc:
-            fields.update(exc.fields)
-            return None
+    check = collecting(fields)
 
     enterprise = None
     enterprise_id = check(lambda: parse_int(data.get("enterprise_id"), "enterprise_id"))

@@ -8,7 +8,7 @@ from ..errors import ValidationError
 from ..extensions import db
 from ..geo import CoordinateError, iter_feature_collection, parse_bbox, parse_latlon
 from ..services import enterprise_search, enterprises, serialize
-from ..services.parsing import parse_float, text
+from ..services.parsing import collecting, parse_float, text
 from ..workflow import ACTION_VALUES
 from .api import (_present_but_empty, arg_bool, as_of, authenticated, body, bp, decode_cursor, encode_cursor,
                   limit_arg)
@@ -29,13 +29,7 @@ def _coordinates(parse, name: str):
 
 def _query() -> enterprise_search.EnterpriseQuery:
     fields: dict[str, str] = {}
-
-    def check(fn):
-        try:
-            return fn()
-        except ValidationError as exc:
-            fields.update(exc.fields)
-            return None
+    check = collecting(fields)
 
     near = check(lambda: _coordinates(parse_latlon, "near"))
     position = check(lambda: decode_cursor(("offset",) if near else ("after_id",))) or {}

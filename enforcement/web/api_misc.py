@@ -9,6 +9,7 @@ from ..errors import ValidationError
 from ..extensions import db
 from ..models import User
 from ..services import complaints, followups
+from ..services.parsing import collecting
 from .api import (KEPT_ERRORS, arg_bool, arg_int, as_of, authenticated, body, bp, decode_cursor,
                   encode_cursor, limit_arg, rejected)
 from .api_enterprises import _coordinates
@@ -31,13 +32,7 @@ def _assignee_id(fields: dict) -> int | None:
 @authenticated()
 def list_followups():
     fields: dict[str, str] = {}
-
-    def check(fn):
-        try:
-            return fn()
-        except ValidationError as exc:
-            fields.update(exc.fields)
-            return None
+    check = collecting(fields)
 
     near = check(lambda: _coordinates(parse_latlon, "near"))
     position = check(lambda: decode_cursor(("offset",) if near else ("due", "id"))) or {}
