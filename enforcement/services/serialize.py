@@ -39,7 +39,11 @@ def case_dict(case: Case, as_of: date) -> dict:
         "legal_basis": case.legal_basis, "params": dict(case.params or {}),
         "provisional": case.provisional, "as_of": as_of.isoformat(),
         "deadlines": [deadline_row(d, as_of) for d in case.deadlines],
-        "followups": [followup_row(f, as_of, f.key in cancelled) for f in case.followups],
+        # API.md's follow-up statuses are planned, done and missed: a follow-up the engine
+        # withdrew (the case left the states it served) is listed apart, never dropped.
+        "followups": [followup_row(f, as_of) for f in case.followups if f.key not in cancelled],
+        "cancelled_followups": [followup_row(f, as_of, True) for f in case.followups
+                                if f.key in cancelled],
         "allowed_events": wf.allowed_events(snapshot),
         "links": [{"case_id": l.to_case_id if l.from_case_id == case.id else l.from_case_id,
                    "direction": "opened" if l.from_case_id == case.id else "opened_by",

@@ -157,7 +157,7 @@ _DEADLINE = obj({"name": STR, "due_on": DATE, "status": {"type": "string",
                  "met_on": nullable(DATE), "provisional": BOOL, "days_overdue": INT},
                 ("name", "due_on", "status", "met_on", "provisional"))
 _FOLLOWUP = obj({"id": INT, "key": STR, "purpose": STR, "earliest_on": DATE, "due_on": DATE,
-                 "status": {"type": "string", "enum": ["planned", "done", "missed", "cancelled"]},
+                 "status": {"type": "string", "enum": ["planned", "done", "missed"]},
                  "visit_id": nullable(INT), "unannounced": BOOL, "provisional": BOOL,
                  "assignee": nullable(STR), "note": STR},
                 ("id", "purpose", "earliest_on", "due_on", "status", "visit_id", "assignee"))
@@ -224,6 +224,11 @@ RESPONSES = {
         "params": {"type": "object"}, "provisional": BOOL, "as_of": DATE,
         "deadlines": {"type": "array", "items": _DEADLINE},
         "followups": {"type": "array", "items": _FOLLOWUP},
+        "cancelled_followups": {"type": "array", "description": (
+            "follow-ups the engine withdrew when the case left the states they served; kept, "
+            "never dropped (status: cancelled)"), "items": {
+                **_FOLLOWUP, "properties": {**_FOLLOWUP["properties"], "status": {
+                    "type": "string", "enum": ["cancelled"]}}}},
         "allowed_events": {"type": "array", "items": STR},
         "links": {"type": "array", "items": obj({"case_id": INT, "direction": STR, "reason": STR},
                                                 ("case_id", "direction", "reason"))},
