@@ -114,7 +114,10 @@ def _cases(rng, enterprise_ids, townships, people, count, batch=5_000):
         snap = wf.open_case(action, served, params, rules=rules, calendar=calendar,
                             township=township).case
         assignee = rng.choice(inspectors)
-        pending.append(({"enterprise_id": enterprise_id, "township_id": ent[enterprise_id],
+        watched = wf.watched_deadline(snap)
+        pending.append(({"enterprise_id": enterprise_id,
+                         "watched_deadline": watched.name if watched else None,
+                         "watched_due_on": watched.due_on if watched else None, "township_id": ent[enterprise_id],
                          "action": action, "state": snap.state, "served_on": served,
                          "violation": "", "legal_basis": "", "params": dict(snap.params),
                          "facts": dict(snap.facts), "provisional": any(

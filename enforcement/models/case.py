@@ -35,6 +35,11 @@ class Case(db.Model):
     params: Mapped[dict] = mapped_column(JSONType, default=dict)
     #: The engine's own memory (extension, decided amount, paid amount, ...).
     facts: Mapped[dict] = mapped_column(JSONType, default=dict)
+    #: The engine's watched deadline (workflow.watched_deadline): the case is overdue on any day
+    #: after ``watched_due_on``. Written with the deadlines by store_snapshot; the overdue list
+    #: is a range scan on it.
+    watched_deadline: Mapped[str | None] = mapped_column(String(40))
+    watched_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     #: True while any open deadline or follow-up was counted without official holiday data.
     provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The visit that found the violation. No foreign key: visit -> follow-up -> case -> visit

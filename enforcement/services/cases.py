@@ -86,6 +86,9 @@ def store_snapshot(case: Case, snapshot: wf.CaseSnapshot) -> None:
             row.purpose, row.earliest_on, row.due_on = f.purpose, f.earliest_on, f.due_on
             row.unannounced, row.done_on, row.visit_id = f.unannounced, f.done_on, f.visit_id
             row.provisional, row.note = f.provisional, f.note
+    watched = wf.watched_deadline(snapshot)
+    case.watched_deadline = watched.name if watched else None
+    case.watched_due_on = watched.due_on if watched else None
     # Follow-ups the engine withdrew stay stored (never silently dropped); the case's facts
     # list them as cancelled and the case page shows them so.
     case.provisional = any(d.provisional and d.met_on is None for d in snapshot.deadlines.values()) \

@@ -13,6 +13,7 @@ export of a million rows holds one batch in memory, not the list.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -248,24 +249,25 @@ def _overdue_spec(f: Filters, *, due_until: date | None = None) -> Spec:
     where = (d.met_on.is_(None), window, _relevant_clause(d), open_case_clause(),
              not_(exists().where(earlier)))
     if due_until is None:
-        # The overdue list reads plain rows (no ORM objects): each row's own deadline is the
-        # case's oldest relevant overdue one, which is all its display state and surcharge need.
-        # Only a fine's facts matter (its surcharge); decoding every case's JSON cost more than
-        # the rest of the row.
-        stmt = (select(d.name.label("deadline_name"), d.due_on, d.provisional, d.met_on,
-                       d.case_id, Case.action, Case.state, Case.served_on,
+        # The overdue list is a range scan on the case's stored watched deadline (the oldest
+        # unmet deadline that makes it overdue in its state, written with the deadlines by
+        # store_snapshot), read as plain rows: a case is overdue on any day after that date.
+        # Only a fine's facts matter (its surcharge), so other cases' JSON is not decoded.
+        stmt = (select(Case.watched_deadline.label("deadline_name"),
+                       Case.watched_due_on.label("due_on"), d.provisional, d.met_on,
+                       Case.id.label("case_id"), Case.action, Case.state, Case.served_on,
                        sa_case((Case.action == "fine", Case.facts), else_=null())
                        .label("facts"), Enterprise.id.label("enterprise_id"),
                        Enterprise.name.label("enterprise_name"), Enterprise.credit_code,
                        Enterprise.lat, Enterprise.lon, Township.code.label("township"),
                        Township.name.label("township_name"), Assignee.username.label("assignee"))
-                .join(Case, Case.id == d.case_id)
+                .join(d, and_(d.case_id == Case.id, d.name == Case.watched_deadline))
                 .join(Enterprise, Case.enterprise_id == Enterprise.id)
                 .outerjoin(Township, Case.township_id == Township.id)
                 .outerjoin(Assignee, Case.assignee_id == Assignee.id)
-                .where(*where))
+                .where(Case.watched_due_on < f.as_of))
         stmt = _filtered(stmt, f)
-        return Spec(stmt, (d.due_on, d.case_id),
+        return Spec(stmt, (Case.watched_due_on, Case.id),
                     key=lambda r: (r.due_on.isoformat(), r.case_id),
                     row=lambda r: overdue_row(r, f.as_of))
     stmt = (select(d, Case, Enterprise, Township, Assignee)
@@ -281,25 +283,38 @@ def _overdue_spec(f: Filters, *, due_until: date | None = None) -> Spec:
                 row=lambda r: case_row(r[1], r[2], r[3], r[4], r[0], f.as_of))
 
 
+@functools.lru_cache(maxsize=256)
+def _overdue_display(action: str, state: str, deadline: str) -> str:
+    """What the engine displays for a case of this state whose ``deadline`` has passed: asked
+    once per (action, state, deadline) with a probe, not once per row."""
+    old = date(2000, 1, 1)
+    probe = wf.CaseSnapshot(action, state, old, None, {}, {}, {deadline: wf.Deadline(deadline, old)}, {})
+    return wf.display_state(probe, date(2100, 1, 1))
+
+
 def overdue_row(r, as_of: date) -> dict:
-    """A row of the overdue list from plain columns; the same fields as case_row."""
+    """A row of the overdue list from plain columns; the same fields as case_row. Every row's
+    deadline has passed by construction, so its display state depends only on the state."""
     d = wf.Deadline(r.deadline_name, r.due_on, r.provisional, r.met_on)
-    facts = r.facts or {}
-    if isinstance(facts, str):  # the CASE expression hides the JSON type from SQLite's driver
-        facts = json.loads(facts)
-    snapshot = wf.CaseSnapshot(r.action, r.state, r.served_on, None, {}, facts, {d.name: d}, {})
     fine = r.action == "fine"
+    surcharge = None
+    if fine:
+        facts = r.facts or {}
+        if isinstance(facts, str):  # the CASE expression hides the JSON type from SQLite's driver
+            facts = json.loads(facts)
+        snapshot = wf.CaseSnapshot(r.action, r.state, r.served_on, None, {}, facts, {d.name: d}, {})
+        surcharge = wf.surcharge_fen(snapshot, as_of, rules=cases.rules())
     return {
         "case_id": r.case_id, "enterprise_id": r.enterprise_id,
         "enterprise_name": r.enterprise_name, "credit_code": r.credit_code,
         "township": r.township, "township_name": r.township_name,
         "action": r.action, "state": r.state,
-        "display_state": wf.display_state(snapshot, as_of),
+        "display_state": _overdue_display(r.action, r.state, d.name),
         "served_on": r.served_on.isoformat(),
         "deadline": d.name, "due_on": d.due_on.isoformat(),
         "deadline_status": wf.deadline_status(d, as_of),
         "days_overdue": wf.days_overdue(d, as_of), "provisional": bool(d.provisional),
-        "surcharge_fen": wf.surcharge_fen(snapshot, as_of, rules=cases.rules()) if fine else None,
+        "surcharge_fen": surcharge,
         "amount_fen": facts.get("amount_fen") if fine else None,
         "assignee": r.assignee, "lat": r.lat, "lon": r.lon,
     }

@@ -21,6 +21,7 @@ from .engine import (
     snapshot_from_dict,
     snapshot_to_dict,
     surcharge_fen,
+    watched_deadline,
     worst_severity,
     worst_state,
 )
@@ -50,6 +51,6 @@ __all__ = [
     "WorkflowError", "YearSchedule", "allowed_events", "apply", "current_deadline", "days_overdue",
     "deadline_status", "display_info", "display_state", "draw", "due_events", "dump_schedule",
     "followup_status", "is_overdue", "next_followup", "open_case", "open_params", "overdue_deadlines", "parse_schedule",
-    "replay", "snapshot_from_dict", "snapshot_to_dict", "state_info", "stored_states", "surcharge_fen",
+    "replay", "snapshot_from_dict", "snapshot_to_dict", "state_info", "stored_states", "surcharge_fen", "watched_deadline",
     "worst_severity", "worst_state",
 ]

@@ -130,6 +130,15 @@ def is_overdue(case: CaseSnapshot, as_of: date) -> bool:
     return bool(overdue_deadlines(case, as_of))
 
 
+def watched_deadline(case: CaseSnapshot) -> Deadline | None:
+    """The oldest unmet deadline that would make the case overdue in its current state: the case
+    is overdue on any day after it falls due. Independent of ``as_of``, so it can be stored and
+    indexed (the overdue list is then one range scan)."""
+    names = _module(case.action).overdue_deadlines(case)
+    unmet = [d for name in names if (d := case.deadlines.get(name)) is not None and d.met_on is None]
+    return min(unmet, key=lambda d: (d.due_on, d.name), default=None)
+
+
 def display_state(case: CaseSnapshot, as_of: date) -> str:
     """The stored state, or ``overdue`` when a deadline of the current state has passed."""
     if state_info(case.action, case.state).severity >= state_info(case.action, "overdue").severity:

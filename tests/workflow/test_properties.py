@@ -7,6 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from enforcement.workflow import (
+    overdue_deadlines,
+    watched_deadline,
     Calendar,
     Event,
     ImpossibleEvent,
@@ -184,6 +186,13 @@ def test_any_sequence_of_allowed_events_keeps_the_case_valid_and_repeats_change_
             assert followup_status(f, on) in ("planned", "done", "missed")
         check_followups(case, cal)
         assert snapshot_from_dict(snapshot_to_dict(case)) == case
+        # The stored watched deadline answers "overdue on day X?" exactly as the engine does.
+        watched = watched_deadline(case)
+        for day in (on, on + timedelta(days=data.draw(st.integers(0, 400)))):
+            overdue = overdue_deadlines(case, day)
+            assert bool(overdue) == (watched is not None and day > watched.due_on)
+            if overdue:
+                assert overdue[0] == watched
         try:
             again = apply(case, event, rules=RULES, calendar=cal).case
         except (ImpossibleEvent, InvalidEvent):

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 43383847b995
+Revision ID: ec7507f89422
 Revises: 
-Create Date: 2026-11-25 08:22:14.332973
+Create Date: 2026-11-25 08:53:32.316607
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import enforcement.models.types
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '43383847b995'
+revision = 'ec7507f89422'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -176,6 +176,8 @@ def upgrade():
     sa.Column('legal_basis', sa.Text(), nullable=False),
     sa.Column('params', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('facts', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('watched_deadline', sa.String(length=40), nullable=True),
+    sa.Column('watched_due_on', sa.Date(), nullable=True),
     sa.Column('provisional', sa.Boolean(), nullable=False),
     sa.Column('visit_id', sa.Integer(), nullable=True),
     sa.Column('opened_by_id', sa.Integer(), nullable=True),
@@ -199,6 +201,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_enforcement_case_assignee_id'), ['assignee_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enforcement_case_enterprise_id'), ['enterprise_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enforcement_case_township_id'), ['township_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enforcement_case_watched_due_on'), ['watched_due_on'], unique=False)
 
     op.create_table('paper_number',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -463,6 +466,7 @@ def downgrade():
     op.drop_table('case_event')
     op.drop_table('paper_number')
     with op.batch_alter_table('enforcement_case', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_enforcement_case_watched_due_on'))
         batch_op.drop_index(batch_op.f('ix_enforcement_case_township_id'))
         batch_op.drop_index(batch_op.f('ix_enforcement_case_enterprise_id'))
         batch_op.drop_index(batch_op.f('ix_enforcement_case_assignee_id'))
