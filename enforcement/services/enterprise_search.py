@@ -3,7 +3,7 @@
 
 Cost, for a map asking for up to 5000 pins in its visible box: one indexed query for the
 enterprises (the bbox on the (lat, lon) index, filters as EXISTS on open cases), then one
-batched load of the page's open cases with their stored Deadline rows (no N+1). What a pin shows
+batched load of the page's open cases with their stored watched deadline (no N+1). What a pin shows
 (worst state, overdue, next due) is derived from those stored rows by the workflow engine for
 ``as_of``; nothing here computes a deadline."""
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from .. import workflow as wf
 from ..extensions import db
 from ..geo import bbox_around, distance_m
-from ..models import Case, Deadline, Enterprise, Township
+from ..models import Case, Enterprise, Township
 from .cases import snapshot_of
 from .queries import open_case_clause, overdue_deadline_clause
 
@@ -116,38 +116,32 @@ def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None):
         stmt = stmt.where(exists().where(Case.enterprise_id == Enterprise.id,
                                          Case.state == query.state))
     if wants_overdue:
-        # A superset in SQL (any unmet deadline passed on an open case); the exact rule (only
-        # the deadlines of the case's current state count) is applied to the page below.
+        # Exactly the engine's rule, through each case's stored watched deadline; a page is
+        # therefore never short of rows.
         stmt = stmt.where(_open_case_of_enterprise(overdue_deadline_clause(query.as_of)))
     return stmt, wants_overdue
 
 
 def _aggregates(enterprise_ids: list[int], as_of: date) -> dict[int, list[wf.CaseSnapshot]]:
-    """Open cases of these enterprises as engine snapshots (state, facts, stored deadlines),
-    read as plain rows: two queries per 900 enterprises, no ORM objects."""
+    """Open cases of these enterprises as engine snapshots holding only their stored watched
+    deadline (workflow.watched_deadline): all a pin needs. Whether a case is overdue, its current
+    deadline and so its display state depend on that deadline alone, so one plain query per 900
+    enterprises answers a whole map box."""
     out: dict[int, list[wf.CaseSnapshot]] = {}
     for start in range(0, len(enterprise_ids), 900):  # stay under SQLite's variable limit
         chunk = enterprise_ids[start:start + 900]
         # Open-ness is judged here, from the state table, not in SQL: the OR over every
         # (action, open states) pair can lure a planner into reading every open case.
-        cases = [c for c in db.session.execute(
-            select(Case.id, Case.enterprise_id, Case.action, Case.state, Case.served_on,
-                   Case.params, Case.facts).where(Case.enterprise_id.in_(chunk)))
-            if not wf.state_info(c.action, c.state).terminal]
-        if not cases:
-            continue
-        deadlines: dict[int, dict[str, wf.Deadline]] = {}
-        case_ids = [c.id for c in cases]
-        for at in range(0, len(case_ids), 900):
-            for d in db.session.execute(
-                    select(Deadline.case_id, Deadline.name, Deadline.due_on, Deadline.provisional,
-                           Deadline.met_on).where(Deadline.case_id.in_(case_ids[at:at + 900]))):
-                deadlines.setdefault(d.case_id, {})[d.name] = wf.Deadline(
-                    d.name, d.due_on, d.provisional, d.met_on)
-        for c in cases:
+        for c in db.session.execute(
+                select(Case.enterprise_id, Case.action, Case.state, Case.served_on,
+                       Case.watched_deadline, Case.watched_due_on)
+                .where(Case.enterprise_id.in_(chunk))):
+            if wf.state_info(c.action, c.state).terminal:
+                continue
+            deadlines = {c.watched_deadline: wf.Deadline(c.watched_deadline, c.watched_due_on)} \
+                if c.watched_deadline else {}
             out.setdefault(c.enterprise_id, []).append(wf.CaseSnapshot(
-                c.action, c.state, c.served_on, None, c.params or {}, c.facts or {},
-                deadlines.get(c.id, {}), {}))
+                c.action, c.state, c.served_on, None, {}, {}, deadlines, {}))
     return out
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import Integer, and_, cast, exists, func, select
 from .. import workflow as wf
 from ..errors import NotFound, ValidationError
 from ..extensions import db
-from ..models import Case, Deadline, Enterprise, Township
+from ..models import Case, Enterprise, Township
 from ..models.enterprise import RISK_CLASSES
-from .queries import open_case_clause
+from .queries import open_case_clause, overdue_deadline_clause
 
 # Severity (workflow.states) -> the map's category name.
 CATEGORY = {wf_sev: name for wf_sev, name in enumerate(("clean", "watch", "open", "overdue",
@@ -76,10 +76,7 @@ def _open_case_filter(q: MapQuery, as_of: date):
     if q.state:
         clauses.append(Case.state == q.state)
     if q.overdue:
-        # A superset (any unmet date passed); the engine's rule narrows it below.
-        clauses.append(exists().where(Deadline.case_id == Case.id, Deadline.met_on.is_(None),
-                                      Deadline.due_on < as_of,
-                                      Deadline.name.not_in(wf.WINDOW_DEADLINES)))
+        clauses.append(overdue_deadline_clause(as_of))  # exactly the engine's overdue
     return exists().where(*clauses)
 
 
@@ -109,19 +106,20 @@ def _snapshots(case_rows, deadlines) -> dict[int, list[wf.CaseSnapshot]]:
 
 
 def _open_cases(enterprise_ids: list[int]):
+    """Open cases with their stored watched deadline (workflow.watched_deadline), which decides
+    overdue, the current deadline and so the display state: no deadline rows are read."""
     rows, dl = [], defaultdict(dict)
     for i in range(0, len(enterprise_ids), 900):
         chunk = enterprise_ids[i:i + 900]
-        found = db.session.execute(
-            select(Case.id, Case.enterprise_id, Case.action, Case.state, Case.served_on,
-                   Case.params, Case.facts)
-            .where(Case.enterprise_id.in_(chunk), open_case_clause())).all()
-        rows.extend(found)
-        ids = [r[0] for r in found]
-        for j in range(0, len(ids), 900):
-            for d in db.session.scalars(select(Deadline).where(
-                    Deadline.case_id.in_(ids[j:j + 900]), Deadline.met_on.is_(None))):
-                dl[d.case_id][d.name] = wf.Deadline(d.name, d.due_on, d.provisional, d.met_on)
+        for c in db.session.execute(
+                select(Case.id, Case.enterprise_id, Case.action, Case.state, Case.served_on,
+                       Case.watched_deadline, Case.watched_due_on)
+                .where(Case.enterprise_id.in_(chunk))):
+            if wf.state_info(c.action, c.state).terminal:  # open-ness from the state table
+                continue
+            rows.append((c.id, c.enterprise_id, c.action, c.state, c.served_on, None, None))
+            if c.watched_deadline:
+                dl[c.id][c.watched_deadline] = wf.Deadline(c.watched_deadline, c.watched_due_on)
     return rows, dl
 
 

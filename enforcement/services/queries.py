@@ -19,10 +19,10 @@ def open_case_clause():
 
 
 def overdue_deadline_clause(as_of: date):
-    # The party's own windows (hearing request, reconsideration, litigation) lapse rather than
-    # fall overdue: the engine does not count them, so neither do the counts.
-    return exists().where(Deadline.case_id == Case.id, Deadline.met_on.is_(None),
-                          Deadline.due_on < as_of, Deadline.name.not_in(wf.WINDOW_DEADLINES))
+    """Cases the engine calls overdue on ``as_of``: their stored watched deadline (the oldest
+    unmet one that counts in their state, workflow.watched_deadline) has passed. Windows the
+    party may use (hearing, reconsideration, litigation) are never watched."""
+    return Case.watched_due_on < as_of
 
 
 def due_deadline_clause(as_of: date, until: date):
