@@ -20,6 +20,7 @@ from enforcement.exports.xlsx import write_xlsx
 from enforcement.extensions import db
 from enforcement.services import lists
 
+from .common import timed
 from .data import AS_OF
 
 RAW_OVERDUE = text(
@@ -48,16 +49,13 @@ def _drain(chunks) -> int:
 
 def run(report, *, rows: int = 1_000_000) -> None:
     f = lists.Filters(as_of=AS_OF)
-    t0 = time.perf_counter()
-    ours = list(lists.iter_rows("overdue", f))
-    ours_t = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    raw = db.session.execute(RAW_OVERDUE, {"as_of": AS_OF}).all()
-    raw_t = time.perf_counter() - t0
+    # Best of three for both: a single run of either swung by 4x between runs on this machine.
+    ours_t, ours = timed(lambda: list(lists.iter_rows("overdue", f)), repeat=3)
+    raw_t, raw = timed(lambda: db.session.execute(RAW_OVERDUE, {"as_of": AS_OF}).all(), repeat=3)
     open_cases = db.session.execute(text("SELECT count(*) FROM enforcement_case")).scalar()
     report.add("lists", f"overdue list over {open_cases:,} open cases ({len(ours):,} rows)",
-               f"{ours_t:.2f} s", f"raw SQL on the stored deadlines ({len(raw):,} overdue deadline "
-               f"rows, no engine view): {raw_t:.2f} s", ours_t / raw_t, goal="within 2x",
+               f"{ours_t:.2f} s (best of 3)", f"raw SQL on the stored deadlines ({len(raw):,} overdue deadline "
+               f"rows, no engine view): {raw_t:.2f} s (best of 3)", ours_t / raw_t, goal="within 2x",
                met=ours_t / raw_t <= 2,
                note="the list also builds each row's display state and surcharge from the stored "
                     "snapshot and keeps one row per case (its first relevant overdue deadline)")
