@@ -34,29 +34,9 @@
   window.addEventListener("offline", showMode);
   showMode();
 
-  function showPhotos() {
-    if (!visitUuid) return;
-    Outbox.photosOf(visitUuid).then(function (photos) {
-      grid.textContent = "";
-      photos.filter(function (p) { return p.status === "draft"; }).forEach(function (p) {
-        var box = document.createElement("div"); box.className = "thumb";
-        var img = document.createElement("img"); img.src = p.thumb; img.alt = "";
-        var rm = document.createElement("button"); rm.type = "button"; rm.textContent = "✕";
-        rm.setAttribute("aria-label", grid.dataset.remove);
-        rm.addEventListener("click", function () { Outbox.remove(p.id).then(showPhotos); });
-        box.appendChild(img); box.appendChild(rm); grid.appendChild(box);
-      });
-    });
-  }
-  if (input) {
-    input.addEventListener("change", function () {
-      var files = Array.prototype.slice.call(input.files || []);
-      files.reduce(function (p, file) {
-        return p.then(function () { return Outbox.addPhoto(file, visitUuid, d.label); }).then(showPhotos);
-      }, Promise.resolve()).then(function () { input.value = ""; });
-    });
-  }
-  showPhotos();
+  // Only photos still being taken here show: those of a visit already sent went with it.
+  var showPhotos = Outbox.photoPicker(grid, input, function () { return visitUuid; }, d.label,
+                                      function (p) { return p.status === "draft"; });
 
   form.addEventListener("change", function (ev) {
     // Ticking an item clears its mark, and the message once nothing is missing.

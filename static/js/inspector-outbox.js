@@ -324,7 +324,39 @@
     }));
   }
 
+  /* The photo picker of the visit and checklist pages: thumbnails of the photos waiting for a
+     visit, removable before sending. getUuid() is asked each time, because a page may take a
+     fresh visit UUID after it has started. keep() chooses which photos show. */
+  function photoPicker(grid, input, getUuid, label, keep) {
+    function show() {
+      var visit = getUuid();
+      if (!visit) return Promise.resolve();
+      return photosOf(visit).then(function (photos) {
+        grid.textContent = "";
+        photos.filter(keep || function () { return true; }).forEach(function (p) {
+          var box = document.createElement("div"); box.className = "thumb";
+          var img = document.createElement("img"); img.src = p.thumb; img.alt = "";
+          var rm = document.createElement("button"); rm.type = "button"; rm.textContent = "✕";
+          rm.setAttribute("aria-label", grid.dataset.remove);
+          rm.addEventListener("click", function () { remove(p.id).then(show); });
+          box.appendChild(img); box.appendChild(rm); grid.appendChild(box);
+        });
+      });
+    }
+    if (input) {
+      input.addEventListener("change", function () {
+        var files = Array.prototype.slice.call(input.files || []);
+        files.reduce(function (p, file) {
+          return p.then(function () { return addPhoto(file, getUuid(), label); }).then(show);
+        }, Promise.resolve()).then(function () { input.value = ""; });
+      });
+    }
+    show();
+    return show;
+  }
+
   window.Outbox = { uuid: uuid, fresh: fresh, put: put, remove: remove, all: all, sync: sync, addPhoto: addPhoto, photosOf: photosOf,
+                    photoPicker: photoPicker,
                     release: release, refresh: refresh, progress: progress, cacheUrls: cacheUrls, csrf: csrf,
                     sent: function () { return db().then(function (d) { return d.getAll("sent"); }); },
                     visitUrl: function (u) { return (cfg.visitUrl || "").replace("UUID", u); } };

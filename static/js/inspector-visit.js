@@ -60,26 +60,7 @@
   }
 
   /* photos */
-  function showPhotos() {
-    Outbox.photosOf(visitUuid).then(function (photos) {
-      grid.textContent = "";
-      photos.forEach(function (p) {
-        var box = document.createElement("div"); box.className = "thumb";
-        var img = document.createElement("img"); img.src = p.thumb; img.alt = "";
-        var rm = document.createElement("button"); rm.type = "button"; rm.textContent = "✕";
-        rm.setAttribute("aria-label", grid.dataset.remove);
-        rm.addEventListener("click", function () { Outbox.remove(p.id).then(showPhotos); });
-        box.appendChild(img); box.appendChild(rm); grid.appendChild(box);
-      });
-    });
-  }
-  input.addEventListener("change", function () {
-    var files = Array.prototype.slice.call(input.files || []);
-    files.reduce(function (p, file) {
-      return p.then(function () { return Outbox.addPhoto(file, visitUuid, d.enterpriseName); }).then(showPhotos);
-    }, Promise.resolve()).then(function () { input.value = ""; });
-  });
-  showPhotos();
+  var showPhotos = Outbox.photoPicker(grid, input, function () { return visitUuid; }, d.enterpriseName);
 
   function checked(name) {
     return Array.prototype.filter.call(form.querySelectorAll('input[name="' + name + '"]'), function (i) { return i.checked; })
