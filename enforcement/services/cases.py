@@ -37,9 +37,13 @@ def snapshot_of(case: Case) -> wf.CaseSnapshot:
                    for d in case.deadlines},
         followups={f.key: wf.FollowUp(f.key, f.purpose, f.earliest_on, f.due_on, f.unannounced,
                                       f.done_on, f.visit_id, f.provisional, f.note)
-                   for f in case.followups if f.key not in (case.facts or {}).get(
-                       "cancelled_followups", ())},
+                   for f in case.followups if f.key not in wf.cancelled_keys(case.facts)},
     )
+
+
+def is_cancelled(followup: FollowUp) -> bool:
+    """Whether the engine withdrew this follow-up (the row stays, as evidence of the plan)."""
+    return followup.key in wf.cancelled_keys(followup.case.facts)
 
 
 def deadline_snapshot(case: Case) -> wf.CaseSnapshot:

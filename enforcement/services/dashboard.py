@@ -8,11 +8,8 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Case, Complaint, Conflict, FollowUp, Visit, visit_inspector
+from .cases import is_cancelled
 from .queries import due_deadline_clause, open_case_clause, overdue_deadline_clause, planned_followups
-
-
-def _cancelled(f: FollowUp) -> bool:
-    return f.key in (f.case.facts or {}).get("cancelled_followups", ())
 
 
 def inspector_summary(user_id: int, as_of: date) -> dict:
@@ -21,7 +18,7 @@ def inspector_summary(user_id: int, as_of: date) -> dict:
         planned_followups().where(FollowUp.assignee_id == user_id, FollowUp.due_on <= week_end)
         .options(joinedload(FollowUp.case).joinedload(Case.enterprise))
         .order_by(FollowUp.due_on).limit(200)).all()
-    rows = [f for f in rows if not _cancelled(f)]
+    rows = [f for f in rows if not is_cancelled(f)]
     complaints = db.session.scalars(
         select(Complaint).where(Complaint.assignee_id == user_id,
                                 Complaint.status.in_(("new", "triaged")))

@@ -12,7 +12,7 @@ from .. import workflow as wf
 from ..extensions import db
 from ..geo import distance_m
 from ..models import Case, Enterprise, FollowUp
-from .cases import snapshot_of
+from .cases import is_cancelled, snapshot_of
 from .queries import open_case_clause
 from .serialize import followup_row
 
@@ -52,10 +52,6 @@ def _statement(query: FollowupQuery):
     return stmt
 
 
-def _cancelled(f: FollowUp) -> bool:
-    return f.key in set((f.case.facts or {}).get("cancelled_followups", ()))
-
-
 def item(f: FollowUp, as_of: date, distance: float | None = None) -> dict:
     case, e = f.case, f.case.enterprise
     row = followup_row(f, as_of)
@@ -83,11 +79,11 @@ def search(query: FollowupQuery) -> tuple[list[dict], dict | None]:
         found = found[:query.limit]
         position = ({"due": found[-1].due_on.toordinal(), "id": found[-1].id}
                     if more else None)
-        return [item(f, query.as_of) for f in found if not _cancelled(f)], position
+        return [item(f, query.as_of) for f in found if not is_cancelled(f)], position
     lat, lon = query.near
     found = db.session.scalars(stmt.limit(NEAR_CANDIDATES)).unique().all()
     measured = sorted(((round(distance_m(lat, lon, f.case.enterprise.lat, f.case.enterprise.lon), 1),
-                        f.due_on, f.id, f) for f in found if not _cancelled(f)),
+                        f.due_on, f.id, f) for f in found if not is_cancelled(f)),
                       key=lambda m: m[:3])
     page = measured[query.offset:query.offset + query.limit]
     end = query.offset + len(page)

@@ -13,11 +13,11 @@ export of a million rows holds one batch in memory, not the list.
 from __future__ import annotations
 
 import base64
-import functools
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
@@ -192,31 +192,44 @@ def _filtered(stmt, f: Filters, *, inspector_column=None):
     return stmt
 
 
-def case_row(case: Case, enterprise: Enterprise, township: Township | None, assignee: User | None,
-             deadline, as_of: date) -> dict:
-    """A row of API.md. ``deadline`` is a stored Deadline (or None: the engine picks the one a
-    list shows, workflow.current_deadline)."""
-    snapshot = cases.deadline_snapshot(case)
-    d = wf.Deadline(deadline.name, deadline.due_on, deadline.provisional, deadline.met_on) \
-        if deadline is not None else wf.current_deadline(snapshot, as_of)
+def _row(r, d: wf.Deadline | None, *, display_state: str, surcharge: int | None,
+         amount: int | None, as_of: date) -> dict:
+    """A row of API.md from the row's plain values (``r``: case_id, action, state, served_on,
+    the enterprise's id, name, credit code, lat and lon, township code and name, assignee) and the
+    deadline it shows."""
     return {
-        "case_id": case.id, "enterprise_id": enterprise.id, "enterprise_name": enterprise.name,
-        "credit_code": enterprise.credit_code,
-        "township": township.code if township else None,
-        "township_name": township.name if township else None,
-        "action": case.action, "state": case.state,
-        "display_state": wf.display_state(snapshot, as_of),
-        "served_on": case.served_on.isoformat(),
+        "case_id": r.case_id, "enterprise_id": r.enterprise_id,
+        "enterprise_name": r.enterprise_name, "credit_code": r.credit_code,
+        "township": r.township, "township_name": r.township_name,
+        "action": r.action, "state": r.state, "display_state": display_state,
+        "served_on": r.served_on.isoformat(),
         "deadline": d.name if d else None, "due_on": d.due_on.isoformat() if d else None,
         "deadline_status": wf.deadline_status(d, as_of) if d else None,
         "days_overdue": wf.days_overdue(d, as_of) if d else 0,
         "provisional": bool(d and d.provisional),
-        "surcharge_fen": wf.surcharge_fen(snapshot, as_of, rules=cases.rules())
-        if case.action == "fine" else None,
-        "amount_fen": (case.facts or {}).get("amount_fen") if case.action == "fine" else None,
-        "assignee": assignee.username if assignee else None,
-        "lat": enterprise.lat, "lon": enterprise.lon,
+        "surcharge_fen": surcharge, "amount_fen": amount,
+        "assignee": r.assignee, "lat": r.lat, "lon": r.lon,
     }
+
+
+def case_row(case: Case, enterprise: Enterprise, township: Township | None, assignee: User | None,
+             deadline, as_of: date) -> dict:
+    """A row from loaded records. ``deadline`` is a stored Deadline (or None: the engine picks
+    the one a list shows, workflow.current_deadline)."""
+    snapshot = cases.deadline_snapshot(case)
+    d = wf.Deadline(deadline.name, deadline.due_on, deadline.provisional, deadline.met_on) \
+        if deadline is not None else wf.current_deadline(snapshot, as_of)
+    fine = case.action == "fine"
+    values = SimpleNamespace(
+        case_id=case.id, action=case.action, state=case.state, served_on=case.served_on,
+        enterprise_id=enterprise.id, enterprise_name=enterprise.name,
+        credit_code=enterprise.credit_code, lat=enterprise.lat, lon=enterprise.lon,
+        township=township.code if township else None,
+        township_name=township.name if township else None,
+        assignee=assignee.username if assignee else None)
+    return _row(values, d, display_state=wf.display_state(snapshot, as_of),
+                surcharge=wf.surcharge_fen(snapshot, as_of, rules=cases.rules()) if fine else None,
+                amount=(case.facts or {}).get("amount_fen") if fine else None, as_of=as_of)
 
 
 @dataclass
@@ -283,7 +296,7 @@ def _overdue_spec(f: Filters, *, due_until: date | None = None) -> Spec:
                 row=lambda r: case_row(r[1], r[2], r[3], r[4], r[0], f.as_of))
 
 
-@functools.lru_cache(maxsize=256)
+@lru_cache(maxsize=256)
 def _overdue_display(action: str, state: str, deadline: str) -> str:
     """What the engine displays for a case of this state whose ``deadline`` has passed: asked
     once per (action, state, deadline) with a probe, not once per row."""
@@ -293,41 +306,25 @@ def _overdue_display(action: str, state: str, deadline: str) -> str:
 
 
 def overdue_row(r, as_of: date) -> dict:
-    """A row of the overdue list from plain columns; the same fields as case_row. Every row's
-    deadline has passed by construction, so its display state depends only on the state."""
+    """A row of the overdue list from plain columns. Every row's deadline has passed by
+    construction, so its display state depends only on the state."""
     d = wf.Deadline(r.deadline_name, r.due_on, r.provisional, r.met_on)
-    fine = r.action == "fine"
-    surcharge = None
-    if fine:
+    surcharge = amount = None
+    if r.action == "fine":
         facts = r.facts or {}
         if isinstance(facts, str):  # the CASE expression hides the JSON type from SQLite's driver
             facts = json.loads(facts)
         snapshot = wf.CaseSnapshot(r.action, r.state, r.served_on, None, {}, facts, {d.name: d}, {})
         surcharge = wf.surcharge_fen(snapshot, as_of, rules=cases.rules())
-    return {
-        "case_id": r.case_id, "enterprise_id": r.enterprise_id,
-        "enterprise_name": r.enterprise_name, "credit_code": r.credit_code,
-        "township": r.township, "township_name": r.township_name,
-        "action": r.action, "state": r.state,
-        "display_state": _overdue_display(r.action, r.state, d.name),
-        "served_on": r.served_on.isoformat(),
-        "deadline": d.name, "due_on": d.due_on.isoformat(),
-        "deadline_status": wf.deadline_status(d, as_of),
-        "days_overdue": wf.days_overdue(d, as_of), "provisional": bool(d.provisional),
-        "surcharge_fen": surcharge,
-        "amount_fen": facts.get("amount_fen") if fine else None,
-        "assignee": r.assignee, "lat": r.lat, "lon": r.lon,
-    }
+        amount = facts.get("amount_fen")
+    return _row(r, d, display_state=_overdue_display(r.action, r.state, d.name),
+                surcharge=surcharge, amount=amount, as_of=as_of)
 
 
 def _action_spec(f: Filters, action: str) -> Spec:
     stmt = _filtered(_base().where(Case.action == action, open_case_clause()), f)
     return Spec(stmt, (Case.id,), key=lambda r: (r[0].id,),
                 row=lambda r: case_row(r[0], r[1], r[2], r[3], None, f.as_of))
-
-
-def _cancelled(case: Case, key: str) -> bool:
-    return key in (case.facts or {}).get("cancelled_followups", ())
 
 
 def _followups_spec(f: Filters, until: date | None = None) -> Spec:
@@ -364,7 +361,7 @@ def _followups_spec(f: Filters, until: date | None = None) -> Spec:
         }
     return Spec(stmt, (FollowUp.due_on, FollowUp.id),
                 key=lambda r: (r[0].due_on.isoformat(), r[0].id), row=row,
-                keep=lambda r: not _cancelled(r[2], r[0].key))
+                keep=lambda r: r[0].key not in wf.cancelled_keys(r[2].facts))
 
 
 def _new_cases_spec(f: Filters, start: date, end: date) -> Spec:

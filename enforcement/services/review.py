@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..errors import Forbidden, ValidationError
 from ..extensions import db
 from ..models import Case, FollowUp, User
+from .. import workflow as wf
 from . import audit, cases
 from .actor import Actor
 from .parsing import parse_date, text
@@ -59,7 +60,7 @@ def reassign_followups(actor: Actor, case: Case, assignments: dict, *, now: date
     move: a done one is evidence of who went. Returns how many changed."""
     _reviewer(actor)
     rows = {f.id: f for f in case.followups}
-    cancelled = set((case.facts or {}).get("cancelled_followups", ()))
+    cancelled = wf.cancelled_keys(case.facts)
     names = {str(v) for v in assignments.values() if v}
     users = {u.username: u for u in db.session.scalars(
         select(User).where(User.username.in_(names), User.role == "inspector",
@@ -144,5 +145,5 @@ def inspectors() -> list[User]:
 
 
 def planned(case: Case) -> list[FollowUp]:
-    cancelled = set((case.facts or {}).get("cancelled_followups", ()))
+    cancelled = wf.cancelled_keys(case.facts)
     return [f for f in case.followups if f.done_on is None and f.key not in cancelled]

@@ -28,7 +28,7 @@ def followup_row(f, as_of: date, cancelled: bool = False) -> dict:
 
 def case_dict(case: Case, as_of: date) -> dict:
     snapshot = cases.snapshot_of(case)
-    cancelled = set((case.facts or {}).get("cancelled_followups", ()))
+    cancelled = wf.cancelled_keys(case.facts)
     links = db.session.execute(select(CaseLink).where(
         or_(CaseLink.from_case_id == case.id, CaseLink.to_case_id == case.id))).scalars().all()
     body = {

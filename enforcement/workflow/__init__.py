@@ -7,6 +7,7 @@ from .draw import Assignment, DrawResult, draw
 from .engine import (
     WINDOW_DEADLINES,
     allowed_events,
+    cancelled_keys,
     apply,
     current_deadline,
     display_info,
@@ -48,7 +49,7 @@ __all__ = [
     "ACTION_VALUES", "ACTIONS", "STATES", "WINDOW_DEADLINES", "ActionInfo", "ActionRules", "Assignment", "Calendar",
     "CaseSnapshot", "ConfigError", "Deadline", "DrawResult", "Escalation", "Event", "FollowUp",
     "ImpossibleEvent", "InvalidEvent", "Outcome", "QuietDay", "Rules", "ScheduleError", "StateInfo",
-    "WorkflowError", "YearSchedule", "allowed_events", "apply", "current_deadline", "days_overdue",
+    "WorkflowError", "YearSchedule", "allowed_events", "cancelled_keys", "apply", "current_deadline", "days_overdue",
     "deadline_status", "display_info", "display_state", "draw", "due_events", "dump_schedule",
     "followup_status", "is_overdue", "next_followup", "open_case", "open_params", "overdue_deadlines", "parse_schedule",
     "replay", "snapshot_from_dict", "snapshot_to_dict", "state_info", "stored_states", "surcharge_fen", "watched_deadline",

@@ -187,6 +187,11 @@ def surcharge_fen(case: CaseSnapshot, as_of: date, *, rules: Rules | None = None
 # --- storage ---------------------------------------------------------------------------------
 
 
+def cancelled_keys(facts: Mapping[str, Any] | None) -> frozenset[str]:
+    """Keys of the follow-ups the engine withdrew (kept in the case's facts, never dropped)."""
+    return frozenset((facts or {}).get("cancelled_followups", ()))
+
+
 def snapshot_to_dict(case: CaseSnapshot) -> dict[str, Any]:
     """A JSON-ready form of a snapshot (dates as ISO strings)."""
     def d(x: date | None) -> str | None:
