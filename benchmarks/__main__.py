@@ -26,8 +26,8 @@ def _credentials(app):
     from datetime import datetime, timezone
     from sqlalchemy import select
     from enforcement.models import User
-    from enforcement.services import users
-    from enforcement.services.actor import SYSTEM
+    from enforcement.services.people import users
+    from enforcement.services.core.actor import SYSTEM
     reviewer = db.session.scalar(select(User).where(User.username == "reviewer"))
     token, _ = users.mint_token(SYSTEM, reviewer, now=datetime.now(timezone.utc), hours=2)
     db.session.commit()

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from enforcement.extensions import db
 from enforcement.models import AuditEvent
-from enforcement.services import audit
+from enforcement.services.core import audit
 
 
 def run(report) -> None:

@@ -10,7 +10,7 @@ import chinese_calendar
 from enforcement import workflow as wf
 from enforcement.extensions import db
 from enforcement.models import Case
-from enforcement.services.calendars import load_calendar
+from enforcement.services.calendar.calendars import load_calendar
 from sqlalchemy import select
 
 

@@ -18,7 +18,7 @@ from enforcement.exports.columns import columns_for
 from enforcement.exports.csv import iter_csv
 from enforcement.exports.xlsx import write_xlsx
 from enforcement.extensions import db
-from enforcement.services import lists
+from enforcement.services.lists import lists
 
 from .common import timed
 from .data import AS_OF

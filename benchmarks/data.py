@@ -14,7 +14,7 @@ from enforcement import demo
 from enforcement import workflow as wf
 from enforcement.extensions import db, write_intent
 from enforcement.models import Case, Deadline, Enterprise, FollowUp, Township, User, Visit
-from enforcement.services.calendars import load_calendar
+from enforcement.services.calendar.calendars import load_calendar
 
 AS_OF = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)

@@ -15,8 +15,10 @@ from .clock import bureau_today, utcnow
 from .errors import DomainError
 from .extensions import db, write_intent
 from .models import User
-from .services import audit, cases, users
-from .services.actor import SYSTEM, Actor
+from .services.core import audit
+from .services.casework import cases
+from .services.people import users
+from .services.core.actor import SYSTEM, Actor
 
 
 def _writes(fn):
@@ -170,7 +172,7 @@ holidays_cli = AppGroup("holidays", help="Official holiday data for years chines
 @_writes
 def holidays_import(file):
     """Add or replace a year's official holidays and adjusted working days."""
-    from .services.calendars import import_holidays
+    from .services.calendar.calendars import import_holidays
     schedule = import_holidays(SYSTEM, file.read(), now=utcnow())
     click.echo(f"{schedule.year}: {len(schedule.holidays)} holidays, "
                f"{len(schedule.workdays)} adjusted working days imported; "
@@ -198,7 +200,7 @@ def recompute(as_of):
 @_writes
 def draw(period, quotas, seed, township):
     """双随机: draw enterprises by risk-class quota and a random inspector pair for each."""
-    from .services.draws import run_draw
+    from .services.field.draws import run_draw
     parsed = {}
     for item in quotas:
         risk, _, number = item.partition("=")

@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .clock import utcnow
-from .services import imports
-from .services.actor import SYSTEM
+from .services.registry import imports
+from .services.core.actor import SYSTEM
 
 enterprises_cli = AppGroup("enterprises", help="The enterprise registry.")
 

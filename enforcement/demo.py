@@ -16,8 +16,9 @@ from . import credit_code as cc
 from .errors import DomainError
 from .extensions import db
 from .models import Complaint, Enterprise, FollowUp, Township, User
-from .services import audit, users
-from .services.actor import SYSTEM, Actor
+from .services.core import audit
+from .services.people import users
+from .services.core.actor import SYSTEM, Actor
 
 TZ = ZoneInfo("Asia/Shanghai")
 CENTER = (39.96, 116.83)
@@ -172,7 +173,7 @@ def _enterprises(rng, townships, count, as_of, now, progress) -> list[int]:
 
 
 def _complaints(rng, townships, people, as_of, now) -> int:
-    from .services.calendars import load_calendar
+    from .services.calendar.calendars import load_calendar
     calendar = load_calendar()
     categories = ("air", "water", "noise", "waste", "odour", "other")
     texts = {"air": "夜间有工厂冒黑烟", "water": "河道有黄色污水排入", "noise": "夜间机器噪声扰民",

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from .errors import DomainError
 from .extensions import db
 from .models import Case, Enterprise, User
-from .services import cases, visits
-from .services.actor import Actor
-from .services.calendars import load_calendar
+from .services.casework import cases
+from .services.field import visits
+from .services.core.actor import Actor
+from .services.calendar.calendars import load_calendar
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Shanghai")

@@ -15,8 +15,9 @@ from PIL import Image  # noqa: E402
 
 from enforcement import create_app  # noqa: E402
 from enforcement.extensions import db  # noqa: E402
-from enforcement.services import enterprises, users  # noqa: E402
-from enforcement.services.actor import SYSTEM  # noqa: E402
+from enforcement.services.registry import enterprises
+from enforcement.services.people import users  # noqa: E402
+from enforcement.services.core.actor import SYSTEM  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)
 PASSWORD = "Inspect-demo-2026"

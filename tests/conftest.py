@@ -125,8 +125,8 @@ def make_township(app):
 
 @pytest.fixture
 def make_user(app):
-    from enforcement.services import users
-    from enforcement.services.actor import SYSTEM
+    from enforcement.services.people import users
+    from enforcement.services.core.actor import SYSTEM
 
     def make(username="insp1", role="inspector", township_code=None, password=PASSWORD):
         user = users.create_user(SYSTEM, username=username, role=role, password=password,
@@ -138,8 +138,8 @@ def make_user(app):
 
 @pytest.fixture
 def make_enterprise(app):
-    from enforcement.services import enterprises
-    from enforcement.services.actor import SYSTEM
+    from enforcement.services.registry import enterprises
+    from enforcement.services.core.actor import SYSTEM
 
     def make(name="三河市某塑料加工厂", lat=39.96, lon=116.83, **extra):
         e = enterprises.create_enterprise(SYSTEM, {"name": name, "lat": lat, "lon": lon, **extra},
@@ -151,8 +151,8 @@ def make_enterprise(app):
 
 @pytest.fixture
 def make_case(app, make_enterprise):
-    from enforcement.services import cases
-    from enforcement.services.actor import SYSTEM
+    from enforcement.services.casework import cases
+    from enforcement.services.core.actor import SYSTEM
 
     def make(action="rectify", served_on=date(2026, 9, 28), enterprise=None, **params):
         enterprise = enterprise or make_enterprise()
@@ -172,8 +172,8 @@ def auth(client):
 
 @pytest.fixture
 def api_token(app):
-    from enforcement.services import users
-    from enforcement.services.actor import SYSTEM
+    from enforcement.services.people import users
+    from enforcement.services.core.actor import SYSTEM
 
     def make(user):
         token, _ = users.mint_token(SYSTEM, user, now=datetime.now(timezone.utc), hours=1)

@@ -38,8 +38,10 @@ def build_city(client, make_township, make_user, make_enterprise, make_case, api
                violation: str = "排污口标志不规范", complaint_text: str = "夜间异味",
                display_name: str | None = None) -> City:
     from enforcement.models import Complaint, Conflict, Draw
-    from enforcement.services import draw_publication, quiet_days, users as user_service
-    from enforcement.services.actor import Actor, SYSTEM
+    from enforcement.services.field import draw_publication
+    from enforcement.services.calendar import quiet_days
+    from enforcement.services.people import users as user_service
+    from enforcement.services.core.actor import Actor, SYSTEM
 
     city = City()
     make_township("yanjiao", "燕郊镇", "Yanjiao")

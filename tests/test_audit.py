@@ -6,8 +6,8 @@ from sqlalchemy import text
 
 from support_app import NOW
 from enforcement.extensions import db
-from enforcement.services import audit
-from enforcement.services.actor import SYSTEM
+from enforcement.services.core import audit
+from enforcement.services.core.actor import SYSTEM
 
 
 @pytest.fixture

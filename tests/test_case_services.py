@@ -11,9 +11,11 @@ from support_app import NOW, new_uuid
 from enforcement.errors import Forbidden, IdempotencyMismatch, ImpossibleTransition, ValidationError
 from enforcement.extensions import db
 from enforcement.models import AuditEvent, Case, CaseLink, Deadline, Visit
-from enforcement.services import audit, cases, visits
-from enforcement.services.actor import SYSTEM, Actor
-from enforcement.services.calendars import import_holidays
+from enforcement.services.core import audit
+from enforcement.services.casework import cases
+from enforcement.services.field import visits
+from enforcement.services.core.actor import SYSTEM, Actor
+from enforcement.services.calendar.calendars import import_holidays
 
 # A FICTIONAL 2027 schedule for tests only: the official one is not published in our data.
 FICTIONAL_2027 = """# fictional test schedule, not the State Council's notice

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from support_app import NOW, new_uuid
 from enforcement.extensions import db
 from enforcement.models import AuditEvent, Case, Complaint, Conflict, QuietDay
-from enforcement.services import mapdata
-from enforcement.services.actor import SYSTEM
+from enforcement.services.maps import mapdata
+from enforcement.services.core.actor import SYSTEM
 
 
 def csrf(client, path: str) -> str:
@@ -99,7 +99,7 @@ def test_an_extension_needs_its_approver_and_the_field_says_so(reviewer, make_ca
 
 
 def test_a_payment_in_yuan_is_stored_in_fen(reviewer, make_case):
-    from enforcement.services import cases
+    from enforcement.services.casework import cases
     case = make_case(action="fine", served_on=date(2026, 9, 1), amount_fen=1_000_000)
     cases.apply_event(SYSTEM, case, {"type": "notify", "on": "2026-09-03"}, now=NOW)
     cases.apply_event(SYSTEM, case, {"type": "decide", "on": "2026-09-16",
@@ -290,7 +290,7 @@ def test_a_box_over_the_limit_gets_grid_counts_not_points(app, make_enterprise):
 # ---------------------------------------------------------------- dashboard and complaints
 
 def test_the_dashboard_draws_each_chart_with_its_numbers(reviewer, make_case):
-    from enforcement.services import cases
+    from enforcement.services.casework import cases
     fine = make_case(action="fine", served_on=date(2026, 9, 1), amount_fen=5_000_000)
     cases.apply_event(SYSTEM, fine, {"type": "notify", "on": "2026-09-03"}, now=NOW)
     cases.apply_event(SYSTEM, fine, {"type": "decide", "on": "2026-09-16",

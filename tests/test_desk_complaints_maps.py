@@ -17,8 +17,9 @@ from support_app import NOW, new_uuid
 from enforcement.extensions import db
 from enforcement.geo.gcj02 import gcj_to_wgs, wgs_to_gcj
 from enforcement.models import AuditEvent, Complaint
-from enforcement.services import cases, visits
-from enforcement.services.actor import SYSTEM, Actor
+from enforcement.services.casework import cases
+from enforcement.services.field import visits
+from enforcement.services.core.actor import SYSTEM, Actor
 
 ROOT = Path(__file__).resolve().parents[1]
 DESK_PAGES = ["/desk/", "/desk/map", "/desk/dashboard", "/desk/conflicts", "/desk/complaints",

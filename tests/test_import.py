@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from support_app import NOW
 from enforcement.extensions import db
 from enforcement.models import AuditEvent, Enterprise
-from enforcement.services import audit, imports
-from enforcement.services.actor import SYSTEM, Actor
+from enforcement.services.core import audit
+from enforcement.services.registry import imports
+from enforcement.services.core.actor import SYSTEM, Actor
 
 FIXTURE = Path(__file__).parent / "fixtures" / "registry_messy_gbk.csv"
 BBOX = (116.5, 39.7, 117.2, 40.2)

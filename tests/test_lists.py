@@ -15,8 +15,9 @@ from support_app import NOW
 from enforcement import workflow as wf
 from enforcement.extensions import db
 from enforcement.models import AuditEvent, Case
-from enforcement.services import cases, lists
-from enforcement.services.actor import SYSTEM
+from enforcement.services.casework import cases
+from enforcement.services.lists import lists
+from enforcement.services.core.actor import SYSTEM
 
 SERVED = date(2026, 10, 26)
 RECTIFY_BY = date(2026, 11, 25)  # served + 30 calendar days

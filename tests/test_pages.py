@@ -5,8 +5,8 @@ from datetime import date
 
 from support_app import NOW
 from enforcement.extensions import db
-from enforcement.services import cases
-from enforcement.services.actor import SYSTEM
+from enforcement.services.casework import cases
+from enforcement.services.core.actor import SYSTEM
 
 
 def test_the_case_page_shows_deadlines_followups_and_provisional_dates(client, auth, make_user,

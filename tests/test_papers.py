@@ -16,8 +16,10 @@ from sqlalchemy import select
 from support_app import NOW, new_uuid
 from enforcement.extensions import db
 from enforcement.models import AuditEvent, Deadline, PaperNumber, Photo
-from enforcement.services import cases, papers, visits
-from enforcement.services.actor import SYSTEM, Actor
+from enforcement.services.casework import cases
+from enforcement.services.papers import papers
+from enforcement.services.field import visits
+from enforcement.services.core.actor import SYSTEM, Actor
 
 
 def cn(d: date) -> str:
@@ -103,7 +105,7 @@ def test_a_lost_race_for_a_serial_takes_the_next_one(make_case, writing, app):
 
 
 def test_officers_names_and_credentials_are_printed(make_case, make_user, auth, client):
-    from enforcement.services import users
+    from enforcement.services.people import users
     officer = make_user("zhangwei", "inspector")
     users.update_user(Actor(None, "system", "admin"), officer,
                       {"display_name": "张伟", "credential_no": "13010520017"}, now=NOW)

@@ -27,7 +27,7 @@ class PaperNumber(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: ``rectification_order``, ``penalty_decision``, ... (enforcement.services.papers.KINDS).
+    #: ``rectification_order``, ``penalty_decision``, ... (enforcement.services.papers.papers.KINDS).
     kind: Mapped[str] = mapped_column(String(30))
     subject_type: Mapped[str] = mapped_column(String(10))
     subject_id: Mapped[int] = mapped_column(Integer)

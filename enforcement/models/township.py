@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -21,6 +21,12 @@ class Township(db.Model):
     kind: Mapped[str] = mapped_column(String(10), default="township")
     center_lat: Mapped[float | None]
     center_lon: Mapped[float | None]
+    #: 统计用区划代码 (12 digits) from the statistics bureau's code list, when imported from it.
+    stat_code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    #: Other spellings clerks use for it, one per line (matched after normalisation).
+    aliases: Mapped[str] = mapped_column(Text, default="")
+    #: The boundary as a GeoJSON geometry (Polygon or MultiPolygon, WGS84), when imported.
+    boundary: Mapped[str | None] = mapped_column(Text)
 
     def __repr__(self) -> str:
         return f"<Township {self.code}>"

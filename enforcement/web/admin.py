@@ -24,8 +24,9 @@ from ..clock import utcnow
 from ..errors import Duplicate, ValidationError
 from ..extensions import db
 from ..models import ROLES, ApiToken, Township, User
-from ..services import imports, users
-from ..services.actor import Actor
+from ..services.registry import imports
+from ..services.people import users
+from ..services.core.actor import Actor
 from .roles import reviewer_required
 
 bp = Blueprint("admin", __name__)

@@ -16,9 +16,11 @@ from ..clock import utcnow
 from ..errors import (Forbidden, IdempotencyMismatch, ImpossibleTransition, NotFound, Unauthorized,
                       ValidationError)
 from ..extensions import csrf, db, limiter
-from ..services import audit, cases, users
-from ..services.actor import Actor
-from ..services.parsing import parse_bool, parse_date, parse_int
+from ..services.core import audit
+from ..services.casework import cases
+from ..services.people import users
+from ..services.core.actor import Actor
+from ..services.core.parsing import parse_bool, parse_date, parse_int
 from . import openapi
 from .context import today
 

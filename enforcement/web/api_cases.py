@@ -6,7 +6,7 @@ from flask import g, jsonify
 from ..clock import utcnow
 from ..errors import IdempotencyMismatch
 from ..extensions import db
-from ..services import cases, serialize
+from ..services.casework import cases, serialize
 from .api import KEPT_ERRORS, as_of, authenticated, body, bp, rejected
 
 

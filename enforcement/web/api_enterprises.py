@@ -7,8 +7,10 @@ from ..clock import utcnow
 from ..errors import ValidationError
 from ..extensions import db
 from ..geo import CoordinateError, iter_feature_collection, parse_bbox, parse_latlon
-from ..services import enterprise_search, enterprises, serialize
-from ..services.parsing import collecting, parse_float, text
+from ..services.maps import enterprise_search
+from ..services.registry import enterprises
+from ..services.casework import serialize
+from ..services.core.parsing import collecting, parse_float, text
 from ..workflow import ACTION_VALUES
 from .api import (_present_but_empty, arg_bool, as_of, authenticated, body, bp, decode_cursor, encode_cursor,
                   limit_arg)

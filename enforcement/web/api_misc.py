@@ -8,8 +8,9 @@ from ..clock import utcnow
 from ..errors import ValidationError
 from ..extensions import db
 from ..models import User
-from ..services import complaints, followups
-from ..services.parsing import collecting
+from ..services.desk import complaints
+from ..services.casework import followups
+from ..services.core.parsing import collecting
 from .api import (KEPT_ERRORS, arg_bool, arg_int, as_of, authenticated, body, bp, decode_cursor,
                   encode_cursor, limit_arg, rejected)
 from .api_enterprises import _coordinates

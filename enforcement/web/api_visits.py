@@ -6,8 +6,9 @@ from flask import g, jsonify, request, send_file
 from ..clock import utcnow
 from ..errors import IdempotencyMismatch, ValidationError
 from ..extensions import db
-from ..services import photos, serialize, visits
-from ..services.storage import photo_storage
+from ..services.field import photos, visits
+from ..services.casework import serialize
+from ..services.core.storage import photo_storage
 from .api import KEPT_ERRORS, authenticated, body, bp, rejected
 
 

@@ -10,8 +10,9 @@ from ..clock import utcnow
 from ..errors import Unauthorized, ValidationError
 from ..extensions import db, limiter
 from ..i18n import LANG_COOKIE
-from ..services import audit, users
-from ..services.actor import Actor
+from ..services.core import audit
+from ..services.people import users
+from ..services.core.actor import Actor
 from .forms import CodeForm, LoginForm
 
 bp = Blueprint("auth", __name__)

@@ -15,10 +15,11 @@ from ..clock import utcnow
 from ..domain import EVENT_LABELS, label
 from ..errors import ImpossibleTransition, ValidationError
 from ..models import Case, CaseEvent, Enterprise, Photo, Township, Visit
-from ..services import review, serialize
-from ..services.actor import Actor
-from ..services.parsing import parse_date
-from ..services.queries import open_case_clause, overdue_deadline_clause
+from ..services.desk import review
+from ..services.casework import serialize
+from ..services.core.actor import Actor
+from ..services.core.parsing import parse_date
+from ..services.core.queries import open_case_clause, overdue_deadline_clause
 from .context import today
 from .desk import pin_map_attrs
 from .desk_forms import EVENT_FIELDS, SERVICE_FIELD, CsrfOnlyForm, EventForm, ResponsibilityForm

@@ -20,10 +20,12 @@ from ..extensions import db
 from ..geo.maps import TileConfig
 from ..models import Enterprise, Township
 from ..models.complaint import CATEGORIES, CHANNELS, COMPLAINT_STATUSES
-from ..services import (complaint_desk, conflicts, dashboard, draw_publication, mapdata,
-                        quiet_days, review)
-from ..services import complaints as complaint_service
-from ..services.actor import Actor
+from ..services.desk import complaint_desk, conflicts, dashboard, review
+from ..services.field import draw_publication
+from ..services.maps import mapdata
+from ..services.calendar import quiet_days
+from ..services.desk import complaints as complaint_service
+from ..services.core.actor import Actor
 from .context import today
 from .desk_forms import (CATEGORY_LABELS, CHANNEL_LABELS, COMPLAINT_STATUS_LABELS,
                          SEVERITY_LABELS, AcceptForm, AssignForm, ComplaintForm, CsrfOnlyForm,

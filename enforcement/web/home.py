@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from ..services import dashboard
+from ..services.desk import dashboard
 from .context import today
 
 bp = Blueprint("home", __name__)

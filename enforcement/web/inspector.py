@@ -23,8 +23,11 @@ from ..errors import Duplicate, Forbidden, ValidationError
 from ..extensions import db
 from ..geo import distance_m
 from ..models import Enterprise
-from ..services import cases, dashboard, enterprises, inspector_views as views, visits
-from ..services.actor import Actor
+from ..services.casework import cases
+from ..services.desk import dashboard
+from ..services.registry import enterprises
+from ..services.field import inspector_views as views, visits
+from ..services.core.actor import Actor
 from .context import today
 from .inspector_forms import ExecuteForm, PinForm, ServeForm, VisitForm
 

@@ -15,8 +15,8 @@ from ..exports import columns_for, iter_csv, iter_geojson, iter_xlsx
 from ..exports.columns import CATEGORY_LABELS
 from ..exports.printable import group_by_inspector
 from ..extensions import db, write_intent
-from ..services import lists
-from ..services.actor import Actor
+from ..services.lists import lists
+from ..services.core.actor import Actor
 from .context import today
 
 bp = Blueprint("lists", __name__)

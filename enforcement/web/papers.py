@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 
 from ..clock import utcnow
 from ..extensions import db, write_intent
-from ..services import evidence, papers, serialize
-from ..services.actor import Actor
+from ..services.papers import evidence, papers
+from ..services.casework import serialize
+from ..services.core.actor import Actor
 from .context import today
 
 bp = Blueprint("papers", __name__)

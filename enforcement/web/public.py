@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from ..errors import ValidationError
-from ..services import disclosure
+from ..services.lists import disclosure
 from .context import today
 
 bp = Blueprint("public", __name__, url_prefix="/public")

@@ -1,0 +1,1 @@
+"""Working-day data the engine counts with: official holiday years and the bureau's quiet days."""

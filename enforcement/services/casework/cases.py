@@ -1,0 +1,404 @@
+"""Cases: open, apply events, recompute. The workflow engine decides; this module stores its
+results (state, deadlines, follow-ups) and nothing else ever writes them."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from enforcement import workflow as wf
+from enforcement.errors import Forbidden, IdempotencyMismatch, ImpossibleTransition, NotFound, ValidationError
+from enforcement.extensions import db
+from enforcement.models import Case, CaseEvent, CaseLink, Conflict, Deadline, Enterprise, FollowUp, Township, User
+from enforcement.services.core import audit
+from enforcement.services.core.actor import Actor
+from enforcement.services.calendar.calendars import load_calendar
+from enforcement.services.core.parsing import parse_date, parse_datetime, parse_uuid, text
+
+def rules() -> wf.Rules:
+    return current_app.extensions["workflow_rules"]
+
+
+def _digest(payload: dict) -> str:
+    return hashlib.sha256(audit.canonical(payload)).hexdigest()
+
+
+def snapshot_of(case: Case) -> wf.CaseSnapshot:
+    """The engine's view of a stored case."""
+    return wf.CaseSnapshot(
+        action=case.action, state=case.state, served_on=case.served_on,
+        township=case.township.code if case.township else None,
+        params=dict(case.params or {}), facts=dict(case.facts or {}),
+        deadlines={d.name: wf.Deadline(d.name, d.due_on, d.provisional, d.met_on)
+                   for d in case.deadlines},
+        followups={f.key: wf.FollowUp(f.key, f.purpose, f.earliest_on, f.due_on, f.unannounced,
+                                      f.done_on, f.visit_id, f.provisional, f.note)
+                   for f in case.followups if f.key not in wf.cancelled_keys(case.facts)},
+    )
+
+
+def is_cancelled(followup: FollowUp) -> bool:
+    """Whether the engine withdrew this follow-up (the row stays, as evidence of the plan)."""
+    return followup.key in wf.cancelled_keys(followup.case.facts)
+
+
+def deadline_snapshot(case: Case) -> wf.CaseSnapshot:
+    """The engine's view of a case without its follow-ups: all a list row or a map pin needs
+    (state, display state, current deadline, surcharge), and half the loading."""
+    return wf.CaseSnapshot(
+        action=case.action, state=case.state, served_on=case.served_on, township=None,
+        params=case.params or {}, facts=case.facts or {},
+        deadlines={d.name: wf.Deadline(d.name, d.due_on, d.provisional, d.met_on)
+                   for d in case.deadlines},
+        followups={})
+
+
+def _dates(snapshot: wf.CaseSnapshot) -> dict:
+    out = {f"deadline:{n}": d.due_on for n, d in snapshot.deadlines.items()}
+    out.update({f"followup:{k}": f.due_on for k, f in snapshot.followups.items()})
+    return out
+
+
+def store_snapshot(case: Case, snapshot: wf.CaseSnapshot) -> None:
+    """Write the engine's result onto the stored case: the only writer of these columns."""
+    case.state = snapshot.state
+    case.params = audit.jsonable(dict(snapshot.params))
+    case.facts = audit.jsonable(dict(snapshot.facts))
+    existing = {d.name: d for d in case.deadlines}
+    for name, d in snapshot.deadlines.items():
+        row = existing.pop(name, None)
+        if row is None:
+            case.deadlines.append(Deadline(name=name, due_on=d.due_on, met_on=d.met_on,
+                                           provisional=d.provisional))
+        else:
+            row.due_on, row.met_on, row.provisional = d.due_on, d.met_on, d.provisional
+    for row in existing.values():  # a deadline the engine no longer sets (e.g. replaced)
+        case.deadlines.remove(row)
+    followups = {f.key: f for f in case.followups}
+    for key, f in snapshot.followups.items():
+        row = followups.get(key)
+        if row is None:
+            case.followups.append(FollowUp(
+                key=key, purpose=f.purpose, earliest_on=f.earliest_on, due_on=f.due_on,
+                unannounced=f.unannounced, done_on=f.done_on, visit_id=f.visit_id,
+                provisional=f.provisional, note=f.note, assignee_id=case.assignee_id))
+        else:
+            row.purpose, row.earliest_on, row.due_on = f.purpose, f.earliest_on, f.due_on
+            row.unannounced, row.done_on, row.visit_id = f.unannounced, f.done_on, f.visit_id
+            row.provisional, row.note = f.provisional, f.note
+    watched = wf.watched_deadline(snapshot)
+    case.watched_deadline = watched.name if watched else None
+    case.watched_due_on = watched.due_on if watched else None
+    # Follow-ups the engine withdrew stay stored (never silently dropped); the case's facts
+    # list them as cancelled and the case page shows them so.
+    case.provisional = any(d.provisional and d.met_on is None for d in snapshot.deadlines.values()) \
+        or any(f.provisional and f.done_on is None for f in snapshot.followups.values())
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    created: bool = True
+    opened: list[Case] = field(default_factory=list)  # cases opened by escalation
+
+
+def _can_act(actor: Actor, case: Case) -> bool:
+    if actor.is_reviewer:
+        return True
+    if case.assignee_id == actor.id or case.opened_by_id == actor.id:
+        return True
+    return any(f.assignee_id == actor.id for f in case.followups)
+
+
+def get_case(case_id: int) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"No case {case_id}.")
+    return case
+
+
+def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar | None = None,
+              parent: Case | None = None, link_reason: str = "") -> CaseResult:
+    """Open a case. An escalation (``parent`` given) is the engine's consequence of an event the
+    actor was allowed to record, so it is not subject to the actor's township limits."""
+    client_uuid = parse_uuid(data.get("client_uuid"), required=False)
+    if client_uuid:
+        existing = db.session.scalar(select(Case).where(Case.client_uuid == client_uuid))
+        if existing is not None:
+            if existing.payload_hash != _digest(data):
+                raise IdempotencyMismatch("This client_uuid was used for a different case.",
+                                          {"client_uuid": "already used with other content"})
+            return CaseResult(existing, created=False)
+    fields = {}
+    action = data.get("action")
+    if action not in wf.ACTION_VALUES:
+        fields["action"] = "one of " + ", ".join(wf.ACTION_VALUES)
+    enterprise = None
+    try:
+        enterprise_id = int(data.get("enterprise_id"))
+        enterprise = db.session.get(Enterprise, enterprise_id)
+    except (TypeError, ValueError):
+        pass
+    if enterprise is None:
+        fields["enterprise_id"] = "no such enterprise"
+    try:
+        served_on = parse_date(data.get("served_on"), "served_on")
+    except ValidationError as exc:
+        fields.update(exc.fields)
+    try:
+        violation = text(data.get("violation"), "violation", max_length=2000)
+        legal_basis = text(data.get("legal_basis"), "legal_basis", max_length=2000)
+    except ValidationError as exc:
+        fields.update(exc.fields)
+    visit_id = _visit_of(data, fields)
+    if fields:
+        raise ValidationError("The case could not be opened.", fields)
+    if parent is None and actor.role == "inspector" and actor.township_id \
+            and enterprise.township_id and enterprise.township_id != actor.township_id:
+        raise Forbidden("Inspectors open cases in their own township only.")
+    params = {k: data[k] for k in wf.open_params(action) if data.get(k) not in (None, "")}
+    if action == "control" and "risk_class" not in params:
+        params["risk_class"] = enterprise.risk_class
+    if action == "control" and "permit_expires" not in params and enterprise.permit_expires:
+        params["permit_expires"] = enterprise.permit_expires.isoformat()
+    calendar = calendar or load_calendar()
+    township = enterprise.township.code if enterprise.township else None
+    try:
+        outcome = wf.open_case(action, served_on, params, rules=rules(), calendar=calendar,
+                               township=township)
+    except wf.InvalidEvent as exc:
+        raise ValidationError("The case could not be opened: " + str(exc), exc.fields) from exc
+    assignee_id = data.get("assignee_id") or (actor.id if actor.role == "inspector" else None)
+    case = Case(
+        client_uuid=client_uuid, enterprise=enterprise, township_id=enterprise.township_id,
+        action=action, state=outcome.case.state, served_on=served_on, violation=violation,
+        legal_basis=legal_basis, params={}, facts={}, visit_id=visit_id,
+        opened_by_id=actor.id, assignee_id=assignee_id, created_at=now, updated_at=now,
+    )
+    db.session.add(case)
+    store_snapshot(case, outcome.case)
+    if client_uuid:
+        case.payload_hash = _digest(data)
+    db.session.flush()
+    if parent is not None:
+        db.session.add(CaseLink(from_case_id=parent.id, to_case_id=case.id, reason=link_reason))
+    audit.record(actor, "case.open", "case", case.id, now=now,
+                 after={"action": action, "enterprise_id": enterprise.id, "served_on": served_on,
+                        "state": case.state, "dates": _dates(outcome.case),
+                        "escalated_from": parent.id if parent else None, "reason": link_reason})
+    return CaseResult(case)
+
+
+def _visit_of(data: dict, fields: dict) -> int | None:
+    """The visit that found the violation: by id, or by the UUID a phone gave it offline (the
+    outbox opens the case before it knows the server's visit id)."""
+    from enforcement.models import Visit
+
+    if data.get("visit_client_uuid") not in (None, ""):
+        try:
+            key = parse_uuid(data.get("visit_client_uuid"), "visit_client_uuid")
+        except ValidationError as exc:
+            fields.update(exc.fields)
+            return None
+        found = db.session.scalar(select(Visit.id).where(Visit.client_uuid == key))
+        if found is None:
+            fields["visit_client_uuid"] = "no visit with this client_uuid (send the visit first)"
+        return found
+    value = data.get("visit_id")
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or db.session.get(Visit, value) is None:
+        fields["visit_id"] = "no such visit"
+        return None
+    return value
+
+
+def parse_event(data: dict) -> wf.Event:
+    kind = data.get("type")
+    if not isinstance(kind, str) or not kind:
+        raise ValidationError("The event needs a type.", {"type": "required"})
+    on = parse_date(data.get("on"), "on")
+    payload = {k: v for k, v in data.items()
+               if k not in ("type", "on", "client_uuid", "recorded_at")}
+    return wf.Event(kind, on, payload)
+
+
+def _open_escalations(actor: Actor, case: Case, escalations, *, now, calendar) -> list[Case]:
+    opened = []
+    for esc in escalations:
+        data = {"enterprise_id": case.enterprise_id, "action": esc.action,
+                "served_on": esc.served_on, "violation": case.violation,
+                "legal_basis": case.legal_basis, "assignee_id": case.assignee_id,
+                **dict(esc.params)}
+        opened.append(open_case(actor, data, now=now, calendar=calendar, parent=case,
+                                link_reason=esc.reason).case)
+    return opened
+
+
+def _lock(case: Case) -> None:
+    """Serialise the writers of one case. Two phones reporting on the same case at once must not
+    both read the old state and both apply: the second waits, sees the first, and is refused.
+    (SQLite writers are already serialised by BEGIN IMMEDIATE.)"""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.flush()
+    db.session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+    # What was read before the lock may be stale: read the case again under it.
+    db.session.expire_all()
+
+
+def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
+                calendar: wf.Calendar | None = None, trusted: bool = False) -> CaseResult:
+    """Record what happened on a case. Events carry their recorded time: one recorded before
+    events already applied (an offline phone syncing late) is put in its place and the case is
+    replayed, so two inspectors acting offline are applied in the order they acted."""
+    if not trusted and not _can_act(actor, case):
+        raise Forbidden("You are not on this case.")
+    _lock(case)
+    client_uuid = parse_uuid(data.get("client_uuid"), required=False)
+    if client_uuid:
+        existing = db.session.scalar(select(CaseEvent).where(CaseEvent.client_uuid == client_uuid))
+        if existing is not None:
+            if existing.case_id != case.id or existing.payload_hash != _digest(data):
+                raise IdempotencyMismatch("This client_uuid was used for a different event.",
+                                          {"client_uuid": "already used with other content"})
+            return CaseResult(case, created=False)
+    event = parse_event(data)
+    recorded_at = parse_datetime(data["recorded_at"], "recorded_at") if data.get("recorded_at") \
+        else now
+    calendar = calendar or load_calendar()
+    before = snapshot_of(case)
+    later = [e for e in case.events if e.recorded_at > recorded_at]
+    try:
+        if not later:
+            outcome = wf.apply(before, event, rules=rules(), calendar=calendar)
+            snapshot, escalations = outcome.case, outcome.escalations
+        else:
+            snapshot, escalations = _replay_with(case, event, recorded_at, calendar)
+    except wf.InvalidEvent as exc:
+        raise ValidationError("The event is not valid: " + str(exc), exc.fields) from exc
+    except wf.ImpossibleEvent as exc:
+        raise ImpossibleTransition(str(exc), allowed=exc.allowed, state=case.state) from exc
+    store_snapshot(case, snapshot)
+    case.updated_at = now
+    stored = audit.jsonable(dict(event.data))
+    seq = (db.session.scalar(select(func.max(CaseEvent.seq)).where(CaseEvent.case_id == case.id))
+           or 0) + 1
+    case.events.append(CaseEvent(seq=seq, type=event.type, on=event.on, data=stored,
+                             recorded_at=recorded_at, received_at=now, actor_id=actor.id,
+                             client_uuid=client_uuid,
+                             payload_hash=_digest(data) if client_uuid else None))
+    db.session.flush()
+    opened = _open_escalations(actor, case, escalations, now=now, calendar=calendar)
+    audit.record(actor, f"case.event.{event.type}", "case", case.id, now=now,
+                 before={"state": before.state, "dates": _changed(before, snapshot, old=True)},
+                 after={"state": snapshot.state, "event": {"on": event.on, **stored},
+                        "dates": _changed(before, snapshot, old=False),
+                        "opened": [c.id for c in opened]})
+    return CaseResult(case, created=True, opened=opened)
+
+
+def _changed(a: wf.CaseSnapshot, b: wf.CaseSnapshot, *, old: bool) -> dict:
+    da, db_ = _dates(a), _dates(b)
+    keys = {k for k in set(da) | set(db_) if da.get(k) != db_.get(k)}
+    src = da if old else db_
+    return {k: src.get(k) for k in sorted(keys)}
+
+
+def _engine_events(case: Case) -> list[tuple[datetime, wf.Event]]:
+    # Offline events may have arrived out of order: the case is what they say in recorded order.
+    return sorted(((e.recorded_at, wf.Event(e.type, e.on, dict(e.data))) for e in case.events),
+                  key=lambda pair: pair[0])
+
+
+def _replay_with(case: Case, new_event: wf.Event, recorded_at: datetime, calendar):
+    events = sorted(_engine_events(case) + [(recorded_at, new_event)], key=lambda pair: pair[0])
+    outcome = wf.open_case(case.action, case.served_on, _open_params(case), rules=rules(),
+                           calendar=calendar, township=case.township.code if case.township else None)
+    snapshot, escalations = outcome.case, ()
+    for at, ev in events:
+        result = wf.apply(snapshot, ev, rules=rules(), calendar=calendar)
+        snapshot = result.case
+        if ev is new_event:
+            escalations = result.escalations
+    return snapshot, escalations
+
+
+def _open_params(case: Case) -> dict:
+    return dict(case.params or {})
+
+
+def keep_rejected(actor: Actor, *, kind: str, error, payload: dict, now: datetime,
+                  case_id: int | None = None) -> Conflict:
+    """Store a rejected submission for a reviewer. Called after the failed unit of work was
+    rolled back, in its own transaction: what an inspector sent is never dropped."""
+    conflict = Conflict(kind=kind, code=error.code, message=error.message, case_id=case_id,
+                        client_uuid=str(payload.get("client_uuid") or "") or None,
+                        payload=audit.jsonable(payload), actor_id=actor.id, received_at=now)
+    db.session.add(conflict)
+    db.session.flush()
+    audit.record(actor, "conflict.keep", "conflict", conflict.id, now=now,
+                 after={"kind": kind, "code": error.code, "case_id": case_id})
+    return conflict
+
+
+def recompute(actor: Actor, *, now: datetime, calendar: wf.Calendar | None = None,
+              batch: int = 500) -> dict:
+    """Replay every case that is not finished with today's calendar and rules (after a holiday
+    import or a configuration change); every changed date gets an audit event."""
+    calendar = calendar or load_calendar()
+    counts = {"cases": 0, "changed": 0}
+    last_id = 0
+    while True:
+        cases = db.session.scalars(select(Case).where(Case.id > last_id).order_by(Case.id)
+                                   .limit(batch)).all()
+        if not cases:
+            break
+        for case in cases:
+            last_id = case.id
+            if wf.state_info(case.action, case.state).terminal:
+                continue
+            counts["cases"] += 1
+            before = snapshot_of(case)
+            snapshot = wf.replay(case.action, case.served_on, _open_params(case),
+                                 [e for _, e in _engine_events(case)], rules=rules(),
+                                 calendar=calendar,
+                                 township=case.township.code if case.township else None)
+            old, new = _changed(before, snapshot, old=True), _changed(before, snapshot, old=False)
+            flags_changed = {n for n, d in snapshot.deadlines.items()
+                             if n in before.deadlines and before.deadlines[n].provisional != d.provisional}
+            if old or new or flags_changed:
+                store_snapshot(case, snapshot)
+                counts["changed"] += 1
+                audit.record(actor, "case.recompute", "case", case.id, now=now,
+                             before={"dates": old}, after={"dates": new,
+                                                           "provisional_changed": sorted(flags_changed)})
+        db.session.flush()
+    return counts
+
+
+def tick(actor: Actor, *, as_of: date, now: datetime, calendar: wf.Calendar | None = None) -> list[int]:
+    """Apply the time-triggered events (a stop period that ran out, a control gate left open)
+    due by ``as_of``; returns the ids of cases opened by the escalations."""
+    calendar = calendar or load_calendar()
+    opened: list[int] = []
+    open_ids = db.session.scalars(select(Case.id).order_by(Case.id)).all()
+    for case_id in open_ids:
+        case = db.session.get(Case, case_id)
+        if wf.state_info(case.action, case.state).terminal:
+            continue
+        for event in wf.due_events(snapshot_of(case), as_of, rules=rules(), calendar=calendar):
+            result = apply_event(actor, case, {"type": event.type, "on": event.on, **event.data},
+                                 now=now, calendar=calendar)
+            opened.extend(c.id for c in result.opened)
+    return opened
+
+
+def may_act(actor: Actor, case: Case) -> bool:
+    """Whether the actor may record events on the case: pages ask before showing a form whose
+    submission the service would refuse anyway."""
+    return _can_act(actor, case)

@@ -1,0 +1,1 @@
+"""The reviewer's desk: dashboard, case review, conflicts left by offline sync, complaints."""

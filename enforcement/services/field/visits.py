@@ -1,0 +1,211 @@
+"""Visits: one inspection on site, recorded exactly once however often the phone replays it."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from enforcement import workflow as wf
+from enforcement.errors import Forbidden, IdempotencyMismatch, ValidationError
+from enforcement.extensions import db
+from enforcement.geo import distance_m
+from enforcement.models import Case, Enterprise, FollowUp, User, Visit
+from enforcement.models.visit import VISIT_PURPOSES
+from enforcement.services.core import audit
+from enforcement.services.casework import cases
+from enforcement.services.core.actor import Actor
+from enforcement.services.calendar.calendars import load_calendar
+from enforcement.services.core.parsing import collecting, parse_bool, parse_datetime, parse_float, parse_int, parse_uuid, text
+
+#: Fields that make up a visit submission (what a replay must repeat to be "the same").
+SUBMITTED = ("client_uuid", "enterprise_id", "visited_at", "lat", "lon", "accuracy_m", "purpose",
+             "unannounced", "inspectors", "findings", "followup_id", "approval_ref",
+             "geofence_reason", "result")
+
+# A quiet day (企业宁静日) stops routine inspections, not these: complaints must be answered,
+# and close/stop verification must be able to happen unannounced any day (WORKFLOWS.md).
+QUIET_DAY_EXEMPT_ACTIONS = ("close", "stop")
+
+
+@dataclass
+class VisitResult:
+    visit: Visit
+    created: bool
+    opened: list[Case] = field(default_factory=list)
+
+
+def payload_hash(data: dict) -> str:
+    return hashlib.sha256(audit.canonical({k: data.get(k) for k in SUBMITTED})).hexdigest()
+
+
+def _existing(client_uuid: str, digest: str) -> Visit | None:
+    visit = db.session.scalar(select(Visit).where(Visit.client_uuid == client_uuid))
+    if visit is not None and visit.payload_hash != digest:
+        raise IdempotencyMismatch("This client_uuid was already used for a different visit.",
+                                  {"client_uuid": "already used with other content"})
+    return visit
+
+
+def record_visit(actor: Actor, data: dict, *, now: datetime,
+                 calendar: wf.Calendar | None = None) -> VisitResult:
+    client_uuid = parse_uuid(data.get("client_uuid"))
+    digest = payload_hash(data)
+    found = _existing(client_uuid, digest)
+    if found is not None:
+        return VisitResult(found, created=False)
+
+    fields: dict[str, str] = {}
+    check = collecting(fields)
+
+    enterprise = None
+    enterprise_id = check(lambda: parse_int(data.get("enterprise_id"), "enterprise_id"))
+    if enterprise_id is not None:
+        enterprise = db.session.get(Enterprise, enterprise_id)
+        if enterprise is None:
+            fields["enterprise_id"] = "no such enterprise"
+    visited_at = check(lambda: parse_datetime(data.get("visited_at"), "visited_at"))
+    if visited_at is not None and visited_at > now.replace(microsecond=0) + _SLACK:
+        fields["visited_at"] = "is in the future"
+    lat = check(lambda: parse_float(data.get("lat"), "lat", required=False, minimum=-90, maximum=90))
+    lon = check(lambda: parse_float(data.get("lon"), "lon", required=False, minimum=-180, maximum=180))
+    if (lat is None) != (lon is None) and "lat" not in fields and "lon" not in fields:
+        fields["lat" if lat is None else "lon"] = "give both lat and lon, or neither"
+    accuracy = check(lambda: parse_float(data.get("accuracy_m"), "accuracy_m", required=False,
+                                         minimum=0, maximum=100_000))
+    purpose = data.get("purpose")
+    if purpose not in VISIT_PURPOSES:
+        fields["purpose"] = "one of " + ", ".join(VISIT_PURPOSES)
+    unannounced = check(lambda: parse_bool(data.get("unannounced"), "unannounced"))
+    findings = check(lambda: text(data.get("findings"), "findings", max_length=10_000)) or ""
+    approval_ref = check(lambda: text(data.get("approval_ref"), "approval_ref", max_length=80)) or ""
+    geofence_reason = check(lambda: text(data.get("geofence_reason"), "geofence_reason",
+                                         max_length=500)) or ""
+    inspectors = _inspectors(actor, data.get("inspectors"), fields)
+    followup = _followup(data.get("followup_id"), enterprise, fields)
+    result = data.get("result") or {}
+    if not isinstance(result, dict):
+        fields["result"] = "expected an object"
+    elif followup is not None and followup.purpose == "verification" and not isinstance(
+            result.get("compliant"), bool):
+        fields["result"] = "a verification visit states whether the site complies (compliant)"
+    if fields:
+        raise ValidationError("The visit could not be recorded.", fields)
+    if actor.role == "inspector" and actor.id not in {u.id for u in inspectors}:
+        raise Forbidden("Inspectors record their own visits only.")
+
+    calendar = calendar or load_calendar()
+    tz = ZoneInfo(current_app.config["BUREAU_TIMEZONE"])
+    visit_day = visited_at.astimezone(tz).date()
+    township = enterprise.township.code if enterprise.township else None
+    if calendar.is_quiet_day(visit_day, township) and not approval_ref and not _quiet_day_exempt(
+            purpose, followup):
+        raise ValidationError(
+            "This is an enterprise quiet day: a routine visit needs an approval reference.",
+            {"approval_ref": "required on a quiet day (宁静日)"})
+
+    distance = ok = None
+    if lat is not None:
+        distance = round(distance_m(lat, lon, enterprise.lat, enterprise.lon), 1)
+        ok = distance <= current_app.config["GEOFENCE_RADIUS_M"]
+
+    visit = Visit(client_uuid=client_uuid, payload_hash=digest, enterprise=enterprise,
+                  recorded_by_id=actor.id, visited_at=visited_at, received_at=now, lat=lat,
+                  lon=lon, accuracy_m=accuracy, distance_m=distance, geofence_ok=ok,
+                  geofence_reason=geofence_reason, purpose=purpose, unannounced=unannounced,
+                  findings=findings, followup_id=followup.id if followup else None,
+                  approval_ref=approval_ref, outcome=audit.jsonable(result))
+    visit.inspectors = inspectors
+    visit.photos = []  # known empty: answering must not read them back after the commit
+    # A concurrent replay of the same UUID loses the race on the unique index, not on a
+    # check-then-insert: the savepoint lets us answer it with the winner's record.
+    try:
+        with db.session.begin_nested():
+            db.session.add(visit)
+            db.session.flush()
+    except IntegrityError:
+        found = _existing(client_uuid, digest)
+        if found is None:
+            raise
+        return VisitResult(found, created=False)
+
+    opened: list[Case] = []
+    if followup is not None:
+        opened = _complete_followup(actor, followup, visit, visit_day, result, now=now,
+                                    calendar=calendar)
+    audit.record(actor, "visit.record", "visit", visit.id, now=now, after={
+        "enterprise_id": enterprise.id, "visited_at": visited_at, "purpose": purpose,
+        "inspectors": [u.username for u in inspectors], "distance_m": distance,
+        "geofence_ok": ok, "followup_id": visit.followup_id, "result": visit.outcome})
+    return VisitResult(visit, created=True, opened=opened)
+
+
+# Phones' clocks drift; a visit a few minutes "in the future" is a clock, not a lie.
+_SLACK = timedelta(minutes=10)
+
+
+def _inspectors(actor: Actor, names, fields: dict) -> list[User]:
+    if names is None:
+        names = []
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        fields["inspectors"] = "expected a list of usernames"
+        return []
+    wanted = {n.strip() for n in names if n.strip()}
+    if actor.role == "inspector":
+        wanted.add(actor.username)
+    users = db.session.scalars(select(User).where(User.username.in_(wanted))).all() if wanted else []
+    unknown = wanted - {u.username for u in users}
+    if unknown:
+        fields["inspectors"] = "unknown: " + ", ".join(sorted(unknown))
+    elif any(not u.is_active_account for u in users):
+        fields["inspectors"] = "deactivated: " + ", ".join(
+            sorted(u.username for u in users if not u.is_active_account))
+    elif len(users) < 2:
+        # Inspections are carried out by at least two officers showing their credentials
+        # (Administrative Penalty Law 2021, Art. 42 and 55).
+        fields["inspectors"] = "at least two officers must be named"
+    return sorted(users, key=lambda u: u.username)
+
+
+def _followup(value, enterprise: Enterprise | None, fields: dict) -> FollowUp | None:
+    if value in (None, ""):
+        return None
+    try:
+        followup = db.session.get(FollowUp, int(value))
+    except (TypeError, ValueError):
+        followup = None
+    if followup is None:
+        fields["followup_id"] = "no such follow-up"
+        return None
+    if enterprise is not None and followup.case.enterprise_id != enterprise.id:
+        fields["followup_id"] = "belongs to another enterprise"
+    elif followup.done_on is not None:
+        fields["followup_id"] = "already completed by another visit"
+    return followup
+
+
+def _quiet_day_exempt(purpose: str, followup: FollowUp | None) -> bool:
+    if purpose == "complaint":
+        return True
+    return (purpose == "verification" and followup is not None
+            and followup.case.action in QUIET_DAY_EXEMPT_ACTIONS)
+
+
+def _complete_followup(actor, followup: FollowUp, visit: Visit, day, result: dict, *, now,
+                       calendar) -> list[Case]:
+    """The visit completes its follow-up through the case's workflow (a verification result
+    moves the case; a check that finds production running escalates it)."""
+    case = followup.case
+    if followup.purpose == "verification":
+        data = {"type": "verify", "compliant": result["compliant"]}
+    else:
+        data = {"type": "visit", "followup": followup.key, **result}
+    data.update({"on": day, "visit_id": visit.id})
+    # The visit itself was authorised (the inspector was there); completing the case's
+    # follow-up is part of recording it, whoever the follow-up was assigned to.
+    outcome = cases.apply_event(actor, case, data, now=now, calendar=calendar, trusted=True)
+    return outcome.opened

@@ -1,0 +1,1 @@
+"""Enforcement lists (overdue, due, weekly, monthly) and the public disclosure list."""

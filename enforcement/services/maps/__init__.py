@@ -1,0 +1,1 @@
+"""Finding enterprises: the map box, near-me and name/code search."""

@@ -1,0 +1,270 @@
+"""Find enterprises for the map, the API and the phone: every filter of ``GET /enterprises``
+(API.md) in one query other parts of the app can call.
+
+Cost, for a map asking for up to 5000 pins in its visible box: one indexed query for the
+enterprises (the bbox on the (lat, lon) index, filters as EXISTS on open cases), then one
+batched load of the page's open cases with their stored watched deadline (no N+1). What a pin shows
+(worst state, overdue, next due) is derived from those stored rows by the workflow engine for
+``as_of``; nothing here computes a deadline."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import selectinload
+
+from enforcement import workflow as wf
+from enforcement.extensions import db
+from enforcement.geo import bbox_around, distance_m
+from enforcement.models import Case, Enterprise, Township
+from enforcement.services.casework.cases import snapshot_of
+from enforcement.services.core.queries import open_case_clause, overdue_deadline_clause
+
+#: ``near`` looks at most this many candidates inside the radius's box (a 50 km radius in the
+#: densest demo township is a few thousand).
+NEAR_CANDIDATES = 20_000
+#: ``near`` starts looking this far out and widens until the page is found.
+START_RADIUS_M = 300.0
+#: A spherical distance is within 0.6 % of the WGS84 geodesic one. Candidates are ranked on the
+#: sphere (cheap) and only those that could be on the page, or near the radius, are measured
+#: exactly with geopy (about 50 µs each), which otherwise dominated a "near me" request.
+SPHERE_ERROR = 0.006
+EARTH_RADIUS_M = 6_371_008.8
+
+#: The columns a pin shows: full ORM rows cost more than the query itself at 5000 pins.
+COLUMNS = (Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.industry,
+           Enterprise.risk_class, Enterprise.lat, Enterprise.lon)
+
+
+@dataclass
+class EnterpriseQuery:
+    as_of: date
+    bbox: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
+    q: str | None = None
+    township: str | None = None
+    industry: str | None = None
+    action: str | None = None
+    state: str | None = None
+    overdue: bool = False
+    near: tuple[float, float] | None = None  # lat, lon
+    radius_m: float = 1000.0
+    limit: int = 100
+    #: Paging position: the last id of the previous page, or (for ``near``) an offset.
+    after_id: int = 0
+    offset: int = 0
+
+
+@dataclass
+class EnterpriseRow:
+    enterprise: Enterprise
+    township: str | None
+    open_actions: list[str]
+    worst_state: str | None
+    worst_severity: int | None
+    colour: str | None
+    overdue: bool
+    next_due: date | None
+    distance_m: float | None = None
+
+    def properties(self) -> dict:
+        e = self.enterprise
+        props = {"id": e.id, "name": e.name, "credit_code": e.credit_code,
+                 "township": self.township, "industry": e.industry, "risk_class": e.risk_class,
+                 "lat": e.lat, "lon": e.lon, "open_actions": self.open_actions,
+                 "worst_state": self.worst_state, "worst_severity": self.worst_severity,
+                 "colour": self.colour, "overdue": self.overdue,
+                 "next_due": self.next_due.isoformat() if self.next_due else None}
+        if self.distance_m is not None:
+            props["distance_m"] = self.distance_m
+        return props
+
+
+@dataclass
+class EnterprisePage:
+    rows: list[EnterpriseRow]
+    #: Where the next page starts ({"after_id": n} or {"offset": n}), None on the last page.
+    next_position: dict | None
+
+
+def _open_case_of_enterprise(*criteria):
+    return exists().where(Case.enterprise_id == Enterprise.id, open_case_clause(), *criteria)
+
+
+def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None):
+    stmt = select(*columns).outerjoin(Township, Enterprise.township_id == Township.id)
+    box = query.bbox
+    if query.near is not None:
+        box = bbox_around(query.near[0], query.near[1], radius_m or query.radius_m)
+    if box is not None:
+        min_lon, min_lat, max_lon, max_lat = box
+        stmt = stmt.where(Enterprise.lat.between(min_lat, max_lat),
+                          Enterprise.lon.between(min_lon, max_lon))
+    if query.q:
+        q = query.q.strip()
+        stmt = stmt.where(or_(Enterprise.name.icontains(q, autoescape=True),
+                              Enterprise.credit_code == q.upper()))
+    if query.township:
+        stmt = stmt.where(Township.code == query.township)
+    if query.industry:
+        stmt = stmt.where(Enterprise.industry == query.industry)
+    if query.action:
+        stmt = stmt.where(_open_case_of_enterprise(Case.action == query.action))
+    wants_overdue = query.overdue or query.state == "overdue"
+    if query.state and query.state != "overdue":
+        stmt = stmt.where(exists().where(Case.enterprise_id == Enterprise.id,
+                                         Case.state == query.state))
+    if wants_overdue:
+        # Exactly the engine's rule, through each case's stored watched deadline; a page is
+        # therefore never short of rows.
+        stmt = stmt.where(_open_case_of_enterprise(overdue_deadline_clause(query.as_of)))
+    return stmt, wants_overdue
+
+
+def _aggregates(enterprise_ids: list[int], as_of: date) -> dict[int, list[wf.CaseSnapshot]]:
+    """Open cases of these enterprises as engine snapshots holding only their stored watched
+    deadline (workflow.watched_deadline): all a pin needs. Whether a case is overdue, its current
+    deadline and so its display state depend on that deadline alone, so one plain query per 900
+    enterprises answers a whole map box."""
+    out: dict[int, list[wf.CaseSnapshot]] = {}
+    for start in range(0, len(enterprise_ids), 900):  # stay under SQLite's variable limit
+        chunk = enterprise_ids[start:start + 900]
+        # Open-ness is judged here, from the state table, not in SQL: the OR over every
+        # (action, open states) pair can lure a planner into reading every open case.
+        for c in db.session.execute(
+                select(Case.enterprise_id, Case.action, Case.state, Case.served_on,
+                       Case.watched_deadline, Case.watched_due_on)
+                .where(Case.enterprise_id.in_(chunk))):
+            if wf.state_info(c.action, c.state).terminal:
+                continue
+            deadlines = {c.watched_deadline: wf.Deadline(c.watched_deadline, c.watched_due_on)} \
+                if c.watched_deadline else {}
+            out.setdefault(c.enterprise_id, []).append(wf.CaseSnapshot(
+                c.action, c.state, c.served_on, None, {}, {}, deadlines, {}))
+    return out
+
+
+def _row(enterprise: Enterprise, township: str | None, snaps: list[wf.CaseSnapshot],
+         as_of: date) -> EnterpriseRow:
+    worst = wf.worst_state(snaps, as_of)
+    dues = [d.due_on for s in snaps if (d := wf.current_deadline(s, as_of)) is not None]
+    return EnterpriseRow(
+        enterprise=enterprise, township=township,
+        open_actions=sorted({s.action for s in snaps}),
+        worst_state=worst.value if worst else None,
+        worst_severity=worst.severity if worst else None,
+        colour=worst.colour if worst else None,
+        overdue=any(wf.is_overdue(s, as_of) for s in snaps),
+        next_due=min(dues, default=None))
+
+
+def _sphere_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(
+        math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _nearest(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, float]]:
+    """The page of enterprises nearest to ``near`` within ``radius_m``. The search starts with a
+    small box and widens it until it holds the page (plus one, to know a next page exists): in a
+    dense city a 2 km box holds tens of thousands of sites, and reading them all to return 50
+    cost more than everything else together."""
+    lat, lon = query.near
+    want = query.offset + query.limit + 1
+    radius = min(query.radius_m, START_RADIUS_M)
+    while True:
+        stmt, _ = _filtered(query, Enterprise.id, Enterprise.lat, Enterprise.lon, radius_m=radius)
+        candidates = db.session.execute(stmt.limit(NEAR_CANDIDATES)).all()
+        ranked = sorted((_sphere_m(lat, lon, c_lat, c_lon), c_id, c_lat, c_lon)
+                        for c_id, c_lat, c_lon in candidates)
+        # Only what is surely inside this search circle counts: a site outside it may be
+        # nearer than one inside the box's corners.
+        sure = sum(1 for r in ranked if r[0] <= radius * (1 - SPHERE_ERROR))
+        if radius >= query.radius_m or sure >= want or len(candidates) >= NEAR_CANDIDATES:
+            break
+        # Widen by what the density so far suggests (at least double).
+        grow = math.sqrt(want / max(sure, 1)) * 1.2
+        radius = min(query.radius_m, radius * max(2.0, grow))
+    limit_m = min(radius, query.radius_m)
+    outer = limit_m * (1 + SPHERE_ERROR)
+    ranked = [r for r in ranked if r[0] <= outer]
+    # Exact distances for what could be on this page (its ranks plus the few whose sphere
+    # distance is within the error of the page's last one) and for the doubtful rim.
+    cut = ranked[want - 1][0] * (1 + 3 * SPHERE_ERROR) if len(ranked) >= want else outer
+    inner = limit_m * (1 - SPHERE_ERROR)
+    exact: dict[int, float] = {}
+    for approx, c_id, c_lat, c_lon in ranked:
+        if approx <= cut or approx >= inner:
+            exact[c_id] = round(distance_m(lat, lon, c_lat, c_lon), 1)
+    inside = sorted((exact.get(c_id, approx), c_id) for approx, c_id, _, _ in ranked
+                    if exact.get(c_id, approx) <= limit_m)
+    page = inside[query.offset:query.offset + query.limit]
+    end = query.offset + len(page)
+    return ([c_id for _, c_id in page], {"offset": end} if end < len(inside) else None,
+            {c_id: d for d, c_id in page})
+
+
+def _page_ids(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, float]]:
+    """The ids of the requested page, where the next one starts, and distances for ``near``."""
+    if query.near is not None:
+        return _nearest(query)
+    stmt, _ = _filtered(query, Enterprise.id)
+    if query.bbox is not None:
+        # The box goes through the (lat, lon) index, which also holds the id: ordering and
+        # paging by id in SQL would make the planner walk the whole table in id order.
+        ids = sorted(i for (i,) in db.session.execute(stmt) if i > query.after_id)
+    else:
+        ids = list(db.session.scalars(stmt.where(Enterprise.id > query.after_id)
+                                      .order_by(Enterprise.id).limit(query.limit + 1)))
+    more = len(ids) > query.limit
+    ids = ids[:query.limit]
+    return ids, ({"after_id": ids[-1]} if more else None), {}
+
+
+def search(query: EnterpriseQuery) -> EnterprisePage:
+    _, wants_overdue = _filtered(query, Enterprise.id)
+    ids, next_position, distances = _page_ids(query)
+    rows_by_id = {}
+    for start in range(0, len(ids), 900):
+        for row in db.session.execute(
+                select(*COLUMNS, Township.code)
+                .outerjoin(Township, Enterprise.township_id == Township.id)
+                .where(Enterprise.id.in_(ids[start:start + 900]))):
+            rows_by_id[row.id] = row
+    snaps = _aggregates(ids, query.as_of)
+    rows = []
+    for enterprise_id in ids:
+        enterprise = rows_by_id[enterprise_id]
+        row = _row(enterprise, enterprise.code, snaps.get(enterprise_id, []), query.as_of)
+        if wants_overdue and not row.overdue:
+            continue
+        row.distance_m = distances.get(enterprise_id)
+        rows.append(row)
+    return EnterprisePage(rows, next_position)
+
+
+def detail(enterprise: Enterprise, as_of: date, *, visits: int = 5) -> dict:
+    """An enterprise's open cases (with what is next due) and last visits, for its record."""
+    from enforcement.models import Visit
+
+    open_cases = db.session.scalars(
+        select(Case).where(Case.enterprise_id == enterprise.id, open_case_clause())
+        .order_by(Case.served_on.desc(), Case.id.desc())
+        .options(selectinload(Case.deadlines), selectinload(Case.followups))).all()
+    rows = []
+    for case in open_cases:
+        snap = snapshot_of(case)
+        due = wf.current_deadline(snap, as_of)
+        rows.append({"id": case.id, "action": case.action, "state": case.state,
+                     "display_state": wf.display_state(snap, as_of),
+                     "served_on": case.served_on.isoformat(),
+                     "next_due": due.due_on.isoformat() if due else None})
+    last = db.session.scalars(select(Visit).where(Visit.enterprise_id == enterprise.id)
+                              .order_by(Visit.visited_at.desc(), Visit.id.desc())
+                              .limit(visits)).all()
+    return {"open_cases": rows,
+            "last_visits": [{"id": v.id, "visited_at": v.visited_at.isoformat(),
+                             "purpose": v.purpose, "geofence_ok": v.geofence_ok,
+                             "distance_m": v.distance_m} for v in last]}

@@ -1,0 +1,199 @@
+"""The bureau map's data: enterprises in a bounding box as GeoJSON, coloured by the worst display
+state of their open cases (the engine's single state table decides), or grid counts when the box
+holds more than the page may carry (no answer ever exceeds ``limit`` features)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Integer, and_, cast, exists, func, select
+
+from enforcement import workflow as wf
+from enforcement.errors import NotFound, ValidationError
+from enforcement.extensions import db
+from enforcement.models import Case, Enterprise, Township
+from enforcement.models.enterprise import RISK_CLASSES
+from enforcement.services.core.queries import open_case_clause, overdue_deadline_clause
+
+# Severity (workflow.states) -> the map's category name.
+CATEGORY = {wf_sev: name for wf_sev, name in enumerate(("clean", "watch", "open", "overdue",
+                                                        "escalated"))}
+MAX_FEATURES = 5000
+GRID_CELLS = 48  # cells across the wider side of the box at low zoom
+
+
+def legend() -> list[dict]:
+    """One entry per severity, worst first, with the colour the state table gives it."""
+    seen = {}
+    for states in wf.STATES.values():
+        for info in states.values():
+            seen.setdefault(info.severity, info.colour)
+    return [{"category": CATEGORY[s], "colour": seen[s], "severity": s}
+            for s in sorted(seen, reverse=True)]
+
+
+@dataclass(frozen=True)
+class MapQuery:
+    bbox: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
+    township: str = ""
+    industry: str = ""
+    action: str = ""
+    state: str = ""
+    overdue: bool = False
+    risk: str = ""
+
+
+def parse_query(args) -> MapQuery:
+    raw = (args.get("bbox") or "").split(",")
+    try:
+        bbox = tuple(float(v) for v in raw)
+        if len(bbox) != 4:
+            raise ValueError
+    except ValueError:
+        raise ValidationError("bbox is minLon,minLat,maxLon,maxLat.",
+                              {"bbox": "four numbers: minLon,minLat,maxLon,maxLat"}) from None
+    min_lon, min_lat, max_lon, max_lat = bbox
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise ValidationError("bbox is out of range.", {"bbox": "min <= max, within WGS84"})
+    action = args.get("action") or ""
+    if action and action not in wf.ACTION_VALUES:
+        raise ValidationError("Unknown action.", {"action": "one of " + ", ".join(wf.ACTION_VALUES)})
+    risk = args.get("risk") or ""
+    if risk and risk not in RISK_CLASSES:
+        raise ValidationError("Unknown risk class.", {"risk": "A, B or C"})
+    return MapQuery(bbox=bbox, township=args.get("township") or "",
+                    industry=args.get("industry") or "", action=action,
+                    state=args.get("state") or "",
+                    overdue=(args.get("overdue") or "").lower() in ("1", "true", "yes", "on"),
+                    risk=risk)
+
+
+def _open_case_filter(q: MapQuery, as_of: date):
+    clauses = [Case.enterprise_id == Enterprise.id, open_case_clause()]
+    if q.action:
+        clauses.append(Case.action == q.action)
+    if q.state:
+        clauses.append(Case.state == q.state)
+    if q.overdue:
+        clauses.append(overdue_deadline_clause(as_of))  # exactly the engine's overdue
+    return exists().where(*clauses)
+
+
+def _where(q: MapQuery, as_of: date) -> list:
+    min_lon, min_lat, max_lon, max_lat = q.bbox
+    where = [Enterprise.lat.between(min_lat, max_lat), Enterprise.lon.between(min_lon, max_lon)]
+    if q.township:
+        where.append(Enterprise.township_id == select(Township.id).where(
+            Township.code == q.township).scalar_subquery())
+    if q.industry:
+        where.append(Enterprise.industry == q.industry)
+    if q.risk:
+        where.append(Enterprise.risk_class == q.risk)
+    if q.action or q.state or q.overdue:
+        where.append(_open_case_filter(q, as_of))
+    return where
+
+
+def _snapshots(case_rows, deadlines) -> dict[int, list[wf.CaseSnapshot]]:
+    by_enterprise: dict[int, list] = defaultdict(list)
+    for cid, eid, action, state, served_on, params, facts in case_rows:
+        snap = wf.CaseSnapshot(action=action, state=state, served_on=served_on, township=None,
+                               params=dict(params or {}), facts=dict(facts or {}),
+                               deadlines=deadlines.get(cid, {}), followups={})
+        by_enterprise[eid].append((cid, snap))
+    return by_enterprise
+
+
+def _open_cases(enterprise_ids: list[int]):
+    """Open cases with their stored watched deadline (workflow.watched_deadline), which decides
+    overdue, the current deadline and so the display state: no deadline rows are read."""
+    rows, dl = [], defaultdict(dict)
+    for i in range(0, len(enterprise_ids), 900):
+        chunk = enterprise_ids[i:i + 900]
+        for c in db.session.execute(
+                select(Case.id, Case.enterprise_id, Case.action, Case.state, Case.served_on,
+                       Case.watched_deadline, Case.watched_due_on)
+                .where(Case.enterprise_id.in_(chunk))):
+            if wf.state_info(c.action, c.state).terminal:  # open-ness from the state table
+                continue
+            rows.append((c.id, c.enterprise_id, c.action, c.state, c.served_on, None, None))
+            if c.watched_deadline:
+                dl[c.id][c.watched_deadline] = wf.Deadline(c.watched_deadline, c.watched_due_on)
+    return rows, dl
+
+
+def features(q: MapQuery, as_of: date, *, limit: int = MAX_FEATURES) -> dict:
+    where = _where(q, as_of)
+    total = db.session.scalar(select(func.count()).select_from(Enterprise).where(*where)) or 0
+    if total > limit:
+        return _grid(q, where, total)
+    rows = db.session.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.lat,
+               Enterprise.lon, Enterprise.industry, Enterprise.risk_class, Township.code)
+        .outerjoin(Township, Enterprise.township_id == Township.id).where(*where)
+        .order_by(Enterprise.id)).all()
+    case_rows, deadlines = _open_cases([r[0] for r in rows])
+    by_enterprise = _snapshots(case_rows, deadlines)
+    out = []
+    for eid, name, code, lat, lon, industry, risk, township in rows:
+        cases = by_enterprise.get(eid, [])
+        relevant = [s for _, s in cases
+                    if (not q.action or s.action == q.action) and (not q.state or s.state == q.state)]
+        overdue = any(wf.is_overdue(s, as_of) for _, s in cases)
+        if q.overdue and not any(wf.is_overdue(s, as_of) for s in relevant):
+            continue
+        worst = wf.worst_severity([s for _, s in cases], as_of)
+        pending = [d.due_on for _, s in cases for d in s.deadlines.values()
+                   if d.met_on is None and d.due_on >= as_of]
+        out.append({"type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                    "properties": {
+                        "id": eid, "name": name, "credit_code": code, "township": township,
+                        "industry": industry, "risk_class": risk,
+                        "open_actions": sorted({s.action for _, s in cases}),
+                        "worst_state": CATEGORY[worst if worst is not None else 0],
+                        "overdue": overdue,
+                        "next_due": min(pending).isoformat() if pending else None}})
+    return {"type": "FeatureCollection", "features": out, "mode": "points", "total": len(out)}
+
+
+def _grid(q: MapQuery, where: list, total: int) -> dict:
+    """Counts per cell: at county zoom a reviewer needs where the enterprises are, not each."""
+    min_lon, min_lat, max_lon, max_lat = q.bbox
+    size = max(max_lon - min_lon, max_lat - min_lat, 1e-6) / GRID_CELLS
+    if db.session.get_bind().dialect.name == "postgresql":
+        gx = func.floor((Enterprise.lon - min_lon) / size)
+        gy = func.floor((Enterprise.lat - min_lat) / size)
+    else:  # values are >= 0 inside the box, so truncation is floor
+        gx = cast((Enterprise.lon - min_lon) / size, Integer)
+        gy = cast((Enterprise.lat - min_lat) / size, Integer)
+    rows = db.session.execute(
+        select(gx.label("gx"), gy.label("gy"), func.count(), func.avg(Enterprise.lat),
+               func.avg(Enterprise.lon)).where(*where).group_by("gx", "gy")).all()
+    feats = [{"type": "Feature",
+              "geometry": {"type": "Point", "coordinates": [round(float(lon), 6),
+                                                           round(float(lat), 6)]},
+              "properties": {"grid": True, "count": int(n)}}
+             for _, _, n, lat, lon in rows]
+    return {"type": "FeatureCollection", "features": feats, "mode": "grid", "total": total,
+            "cell_deg": size}
+
+
+def enterprise_popup(enterprise_id: int, as_of: date) -> dict:
+    e = db.session.get(Enterprise, enterprise_id)
+    if e is None:
+        raise NotFound(f"No enterprise {enterprise_id}.")
+    rows, deadlines = _open_cases([e.id])
+    snaps = _snapshots(rows, deadlines).get(e.id, [])
+    cases = []
+    for cid, snap in sorted(snaps, key=lambda p: p[0]):
+        info = wf.display_info(snap, as_of)
+        due = wf.current_deadline(snap, as_of)
+        cases.append({"id": cid, "action": snap.action, "state": wf.display_state(snap, as_of),
+                      "colour": info.colour, "zh": info.zh, "en": info.en,
+                      "deadline": due.name if due else None,
+                      "due_on": due.due_on.isoformat() if due else None})
+    return {"id": e.id, "name": e.name, "credit_code": e.credit_code,
+            "township": e.township.name if e.township else None, "industry": e.industry,
+            "risk_class": e.risk_class, "cases": cases}

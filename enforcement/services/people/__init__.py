@@ -1,0 +1,1 @@
+"""Officers and their accounts, roles, tokens and second factors."""

@@ -1,0 +1,1 @@
+"""The register of enterprises (sites): creating and editing them, and importing registry files."""

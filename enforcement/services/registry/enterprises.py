@@ -1,0 +1,145 @@
+"""Enterprises: create and edit, with the credit code checked on the way in."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from enforcement import credit_code as cc
+from enforcement.domain import INDUSTRIES
+from enforcement.errors import Duplicate, Forbidden, NotFound, ValidationError
+from enforcement.extensions import db
+from enforcement.models import Enterprise, Township
+from enforcement.models.enterprise import ENTERPRISE_STATUSES, RISK_CLASSES
+from enforcement.services.core import audit
+from enforcement.services.core.actor import Actor
+from enforcement.services.core.parsing import collecting, parse_date, parse_float, text
+
+EDITABLE = ("name", "credit_code", "address", "township", "industry", "lat", "lon", "risk_class",
+            "permit_no", "permit_expires", "contact_name", "contact_phone", "status")
+
+
+def _township(value, fields: dict) -> Township | None:
+    if value in (None, ""):
+        return None
+    stmt = select(Township)
+    stmt = stmt.where(Township.id == value) if isinstance(value, int) else stmt.where(
+        Township.code == str(value))
+    found = db.session.scalar(stmt)
+    if found is None:
+        fields["township"] = "unknown township"
+    return found
+
+
+def clean(data: dict, *, partial: bool = False) -> dict:
+    """Validated values for the given keys; ValidationError lists every bad field at once."""
+    fields: dict[str, str] = {}
+    out: dict = {}
+
+    check = collecting(fields)
+
+    def take(key, fn):
+        if partial and key not in data:
+            return
+        value = check(fn)
+        if key not in fields:
+            out[key] = value
+
+    take("name", lambda: text(data.get("name"), "name", required=True, max_length=200))
+    take("lat", lambda: parse_float(data.get("lat"), "lat", minimum=-90, maximum=90))
+    take("lon", lambda: parse_float(data.get("lon"), "lon", minimum=-180, maximum=180))
+    take("address", lambda: text(data.get("address"), "address", max_length=300))
+    take("permit_no", lambda: text(data.get("permit_no"), "permit_no", max_length=60))
+    take("contact_name", lambda: text(data.get("contact_name"), "contact_name", max_length=80))
+    take("contact_phone", lambda: text(data.get("contact_phone"), "contact_phone", max_length=40))
+    take("permit_expires", lambda: parse_date(data.get("permit_expires"), "permit_expires",
+                                              required=False))
+    if not partial or "credit_code" in data:
+        raw = data.get("credit_code")
+        if raw in (None, ""):
+            out["credit_code"] = None
+        elif not isinstance(raw, str):
+            fields["credit_code"] = "expected text"
+        else:
+            problem = cc.validate(raw)
+            if problem:
+                fields["credit_code"] = problem
+            else:
+                out["credit_code"] = cc.normalise(raw)
+    for key, allowed, default in (("industry", INDUSTRIES, "other"),
+                                  ("risk_class", RISK_CLASSES, "C"),
+                                  ("status", ENTERPRISE_STATUSES, "operating")):
+        if partial and key not in data:
+            continue
+        value = data.get(key) or default
+        if value not in allowed:
+            fields[key] = "one of " + ", ".join(allowed)
+        else:
+            out[key] = value
+    if not partial or "township" in data:
+        out["township"] = _township(data.get("township"), fields)
+    if fields:
+        raise ValidationError("The enterprise has invalid fields.", fields)
+    return out
+
+
+def _snapshot(e: Enterprise) -> dict:
+    return {k: getattr(e, k) if k != "township" else (e.township.code if e.township else None)
+            for k in EDITABLE}
+
+
+def _check_unique_code(code: str | None, exclude_id: int | None = None) -> None:
+    if not code:
+        return
+    stmt = select(Enterprise.id).where(Enterprise.credit_code == code)
+    if exclude_id:
+        stmt = stmt.where(Enterprise.id != exclude_id)
+    existing = db.session.scalar(stmt)
+    if existing:
+        raise Duplicate("An enterprise with this credit code exists.",
+                        {"credit_code": "already registered"}, existing_id=existing)
+
+
+def create_enterprise(actor: Actor, data: dict, *, now: datetime) -> Enterprise:
+    values = clean(data)
+    _check_unique_code(values["credit_code"])
+    enterprise = Enterprise(created_at=now, updated_at=now, **values)
+    db.session.add(enterprise)
+    db.session.flush()
+    audit.record(actor, "enterprise.create", "enterprise", enterprise.id, now=now,
+                 after=_snapshot(enterprise))
+    return enterprise
+
+
+def get_enterprise(enterprise_id: int) -> Enterprise:
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        raise NotFound(f"No enterprise {enterprise_id}.")
+    return enterprise
+
+
+def can_edit(actor: Actor, enterprise: Enterprise) -> bool:
+    """Reviewers and admins edit every record; an inspector with a home township edits the
+    enterprises of that township (and those not yet placed in one)."""
+    if actor.is_reviewer or actor.township_id is None:
+        return True
+    return enterprise.township_id in (None, actor.township_id)
+
+
+def update_enterprise(actor: Actor, enterprise: Enterprise, data: dict, *, now: datetime) -> Enterprise:
+    if not can_edit(actor, enterprise):
+        raise Forbidden("Inspectors edit enterprises of their own township only.")
+    values = clean(data, partial=True)
+    if "credit_code" in values:
+        _check_unique_code(values["credit_code"], enterprise.id)
+    before = _snapshot(enterprise)
+    for key, value in values.items():
+        setattr(enterprise, key, value)
+    enterprise.updated_at = now
+    db.session.flush()
+    after = _snapshot(enterprise)
+    changed = {k for k in EDITABLE if before[k] != after[k]}
+    if changed:
+        audit.record(actor, "enterprise.update", "enterprise", enterprise.id, now=now,
+                     before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return enterprise
