@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app run
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench venv translations vendor init-db demo clean lint
+.PHONY: run test test-fast bench venv translations vendor init-db demo clean lint screenshots audit-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
@@ -35,6 +35,20 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -x -m "not browser and not slow"
+
+# ruff (lint) and mypy (types; strict on the pure engine), configured in pyproject.toml.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check enforcement tests benchmarks
+	$(VENV)/bin/mypy
+
+# Known vulnerabilities in the pinned set (asks PyPI's advisory data).
+audit-deps: $(STAMP)
+	$(VENV)/bin/pip-audit --no-deps --disable-pip -r requirements.txt -r requirements-dev.txt
+
+# Browser tests write their screenshots to build/screenshots; this refreshes the committed ones.
+screenshots: $(STAMP)
+	$(PY) -m pytest -q -m browser tests/browser
+	cp build/screenshots/*.png docs/screenshots/
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from .conftest import SCREENSHOTS
+
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
