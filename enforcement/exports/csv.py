@@ -10,6 +10,18 @@ from .columns import Column
 
 BOM = "\ufeff"
 CHUNK = 64 * 1024
+#: What makes a spreadsheet read a cell as a formula (OWASP "CSV injection"): = + - @, and a tab
+#: or carriage return in front of one. Excel and WPS also skip leading spaces (ASCII and the
+#: full-width 　 a Chinese keyboard types) before deciding, so those are looked through.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_text(text: str) -> str:
+    """User text made safe for a CSV cell: a would-be formula is prefixed with an apostrophe,
+    which spreadsheets show as text and do not evaluate."""
+    if text[:1] in FORMULA_STARTS or text.lstrip(" \u3000")[:1] in FORMULA_STARTS:
+        return "'" + text
+    return text
 
 
 def _cell(column: Column, row: dict):
@@ -22,10 +34,7 @@ def _cell(column: Column, row: dict):
     if column.kind == "date":
         return value.isoformat()
     text = str(value)
-    # A cell starting with = + - @ is a formula to Excel (CSV injection): user text is quoted.
-    if column.kind == "text" and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    return guard_text(text) if column.kind == "text" else text
 
 
 def iter_csv(columns: list[Column], rows: Iterable[dict]) -> Iterator[bytes]:
