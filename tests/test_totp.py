@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timezone
 
 import pytest
+import time_machine
 
 from enforcement import totp
 from enforcement.extensions import db
@@ -30,8 +31,19 @@ def test_a_code_works_once_and_only_near_its_time():
     assert totp.matching_step(secret, "12a456", now) is None
 
 
+#: The instant every test below runs at: the clock is frozen (time-machine), never the wall's.
+FROZEN = datetime(2026, 11, 25, 2, 0, 10, tzinfo=timezone.utc)
+STEP = int(FROZEN.timestamp()) // 30
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(FROZEN, tick=False):
+        yield
+
+
 def _code(secret: str) -> str:
-    return totp.code_at(secret, int(datetime.now(timezone.utc).timestamp()) // 30)
+    return totp.code_at(secret, STEP)
 
 
 def _enrol(client, auth):
@@ -55,8 +67,7 @@ def test_an_enrolled_reviewer_needs_the_code_to_log_in(app, client, auth, make_u
     assert wrong.status_code == 401
     # The enrolment used this step's code; a code works once, so the next step's is sent
     # (one step of clock drift is accepted).
-    step = int(datetime.now(timezone.utc).timestamp()) // 30
-    right = client.post("/login/code", data={"code": totp.code_at(secret, step + 1),
+    right = client.post("/login/code", data={"code": totp.code_at(secret, STEP + 1),
                                              "csrf_token": auth.csrf("/login/code")})
     assert right.status_code == 302 and client.get("/").status_code == 200
     db.session.refresh(user)
@@ -86,8 +97,7 @@ def test_the_api_token_needs_the_code_once_enrolled(app, client, auth, make_user
     refused = client.post("/api/v1/auth/token", json=body)
     assert refused.status_code == 401 and "totp" in refused.get_json()["error"]["fields"]
     # The code used at enrolment cannot be used again: wait for the next step's code.
-    step = int(datetime.now(timezone.utc).timestamp()) // 30
-    later = totp.code_at(secret, step + 1)
+    later = totp.code_at(secret, STEP + 1)
     ok = client.post("/api/v1/auth/token", json={**body, "totp": later})
     assert ok.status_code == 200, ok.get_json()
 

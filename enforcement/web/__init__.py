@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
-from ..extensions import write_intent
+from ..extensions import db, write_intent
 
 
 def register(app: Flask) -> None:
@@ -21,6 +21,18 @@ def register(app: Flask) -> None:
         # A request that may write starts its SQLite transaction as a writer (see extensions).
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             g._write_token = write_intent.set(True)
+
+    @app.after_request
+    def _transaction_boundary(response):
+        # The web's one transaction boundary: services only flush, and a request's changes are
+        # committed here, once, when its answer is a success; any error answer rolls back. A
+        # commit that fails raises into the generic 500 handler, which rolls back too. (A refused
+        # submission is kept by its own commit before the error is raised: see api.rejected.)
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
 
     @app.teardown_request
     def _reset_write_intent(_exc):
