@@ -35,6 +35,7 @@ from .types import (
     Escalation,
     Event,
     FollowUp,
+    ForbiddenByLaw,
     ImpossibleEvent,
     InvalidEvent,
     Outcome,
@@ -47,7 +48,7 @@ from .types import (
 
 __all__ = [
     "ACTION_VALUES", "ACTIONS", "STATES", "WINDOW_DEADLINES", "ActionInfo", "ActionRules", "Assignment", "Calendar",
-    "CaseSnapshot", "ConfigError", "Deadline", "DrawResult", "Escalation", "Event", "FollowUp",
+    "CaseSnapshot", "ConfigError", "Deadline", "DrawResult", "Escalation", "Event", "FollowUp", "ForbiddenByLaw",
     "ImpossibleEvent", "InvalidEvent", "Outcome", "QuietDay", "Rules", "ScheduleError", "StateInfo",
     "WorkflowError", "YearSchedule", "allowed_events", "cancelled_keys", "apply", "current_deadline", "days_overdue",
     "deadline_status", "display_info", "display_state", "draw", "due_events", "dump_schedule",
