@@ -71,7 +71,6 @@ STATES: dict[str, dict[str, StateInfo]] = {
             _s("ordered", "已责令停产", "Ordered", OPEN),
             _s("plan_filed", "整改方案已备案", "Plan filed", OPEN),
             _s("rectifying", "整治中", "Rectifying", OPEN),
-            _s("completed", "已报告完成", "Completion reported", OPEN),
             _s("lifted", "已解除", "Lifted", CLEAN),
             _s("escalated", "已升级取缔", "Escalated", ESCALATED, terminal=True),
             _OVERDUE,

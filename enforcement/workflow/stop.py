@@ -41,7 +41,6 @@ _ALLOWED = {
     "ordered": ["file_plan", "extend", "visit", "expire", "hearing"],
     "plan_filed": ["accept_plan", "report_completed", "extend", "visit", "expire", "hearing"],
     "rectifying": ["report_completed", "extend", "visit", "expire", "hearing"],
-    "completed": ["verify", "visit"],  # first edition only: completion reported, not yet lifted
     "lifted": ["verify", "visit"],
     "closure_proposed": ["approve_close", "decline_close", "report_completed", "visit"],
     "escalated": [],
@@ -126,7 +125,7 @@ def _visitable(case: CaseSnapshot) -> bool:
 def overdue_deadlines(case: CaseSnapshot) -> tuple[str, ...]:
     if case.state in IN_PERIOD:
         return ("plan_due", "period_end") if measure(case) == "limit" else ("plan_due",)
-    if case.state in ("completed", "lifted"):
+    if case.state == "lifted":
         return ("verify_by",)
     return ()
 

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from enforcement import workflow as wf
-from enforcement.errors import Forbidden, IdempotencyMismatch, ImpossibleTransition, NotFound, ValidationError
+from enforcement.errors import Forbidden, ForbiddenByLaw, IdempotencyMismatch, ImpossibleTransition, NotFound, ValidationError
 from enforcement.extensions import db
 from enforcement.models import Case, CaseEvent, CaseLink, Conflict, Deadline, Enterprise, FollowUp, Township, User
 from enforcement.services.core import audit
@@ -151,7 +151,10 @@ def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar 
         fields.update(exc.fields)
     try:
         violation = text(data.get("violation"), "violation", max_length=2000)
-        legal_basis = text(data.get("legal_basis"), "legal_basis", max_length=2000)
+        # A seal-up decision states its legal basis (ACL Art. 24); the serve form asks it for
+        # every order, the API requires it for the actions added since (not to break clients).
+        legal_basis = text(data.get("legal_basis"), "legal_basis", max_length=2000,
+                           required=action == "seal")
     except ValidationError as exc:
         fields.update(exc.fields)
     visit_id = _visit_of(data, fields)
@@ -281,6 +284,8 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
             snapshot, escalations = _replay_with(case, event, recorded_at, calendar)
     except wf.InvalidEvent as exc:
         raise ValidationError("The event is not valid: " + str(exc), exc.fields) from exc
+    except wf.ForbiddenByLaw as exc:
+        raise ForbiddenByLaw(str(exc), allowed=exc.allowed, state=case.state, article=exc.article) from exc
     except wf.ImpossibleEvent as exc:
         raise ImpossibleTransition(str(exc), allowed=exc.allowed, state=case.state) from exc
     store_snapshot(case, snapshot)
