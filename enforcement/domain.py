@@ -55,6 +55,7 @@ DEADLINE_LABELS = {
     "permit_renewal_by": ("排污许可延续申请", "Permit renewal application"),
     "monitoring_report_by": ("监测报告", "Monitoring report"),
     "tax_declare_by": ("环保税申报", "Environmental tax declaration"),
+    "seal_end": ("查封扣押期满", "Seal-up ends"),
 }
 
 STATUS_LABELS = {
@@ -95,6 +96,10 @@ EVENT_LABELS = {
     "expire": ("期限届满", "Period expired"),
     "gate_overdue": ("四关逾期", "Gate overdue"),
     "rebound": ("反弹", "Rebound"),
+    "approve_close": ("人民政府批准关闭", "Closure approved by the government"),
+    "decline_close": ("人民政府不予批准关闭", "Closure not approved"),
+    "handle": ("作出处理决定", "Handling decision"),
+    "hearing": ("听证", "Hearing"),
 }
 
 LINK_REASONS = {
@@ -126,6 +131,8 @@ def followup_label(key: str, locale: str) -> str:
         return "恢复生产后检查" if zh else "Post-resumption check"
     if key in ("verify", "verification") or key.startswith("verify"):
         return "核查验收" if zh else "Verification"
+    if head == "seal_check" and tail.isdigit():
+        return f"封条检查（第{tail}次）" if zh else f"Seal check {tail}"
     if head == "stop_check" and tail.isdigit():
         return f"停产检查（第{tail}次）" if zh else f"Stop check {tail}"
     if head == "rebound" and tail.endswith("m"):

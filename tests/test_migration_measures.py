@@ -2,7 +2,7 @@
 with their history intact, and keep replaying through the engine."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
@@ -58,8 +58,11 @@ def test_old_stop_cases_become_stop_measures_and_keep_replaying(fresh_app):  # n
                                  [wf.Event(ev.type, ev.on, dict(ev.data)) for ev in case.events],
                                  rules=wf.Rules.default(), calendar=wf.Calendar())
             assert snapshot.state == case.state
-        # 3 + 1 months from 2 March 2026 = Thursday 2 July 2026, kept for the first edition.
-        assert {d.name: d.due_on for d in extended.deadlines}["period_end"] == date(2026, 7, 2)
         assert cases.recompute(SYSTEM, now=NOW)["cases"] >= 2
         db.session.commit()
+        # 3 + 1 months from 2 March 2026 = Thursday 2 July 2026, kept as a fact of the first
+        # edition; no longer a deadline (停产整治 runs until lifted).
+        assert extended.facts["first_edition_period_end"] == "2026-07-02"
+        assert "period_end" not in {d.name for d in extended.deadlines}
+        assert extended.watched_deadline == "plan_due"
         assert db.session.scalar(select(Case.state).where(Case.id == ids[1])) == "lifted"

@@ -277,7 +277,9 @@ RESPONSES = {
     "ListRow": obj({"case_id": INT, "enterprise_id": INT, "enterprise_name": STR,
                     "credit_code": nullable(STR), "township": nullable(STR), "action": STR,
                     "state": STR, "deadline": nullable(STR), "due_on": nullable(DATE),
-                    "days_overdue": INT, "surcharge_fen": INT, "assignee": nullable(STR)},
+                    "days_overdue": INT, "surcharge_fen": INT, "assignee": nullable(STR),
+                    "measure": {**nullable(STR), "description": (
+                        "stop cases: limit (限制生产) or stop (停产整治); null otherwise")}},
                    ("case_id", "enterprise_id", "enterprise_name", "action", "state")),
     "ListPage": obj({"items": {"type": "array", "items": ref("ListRow")},
                      "next_cursor": nullable(STR)}, ("items", "next_cursor")),

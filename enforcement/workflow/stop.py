@@ -36,6 +36,7 @@ MEASURES = ("limit", "stop")
 IN_PERIOD = ("ordered", "plan_filed", "rectifying")
 ART_PERIOD = "MEP Order No. 30 (2014) Art. 14"
 ART_CLOSE = "EPL Art. 60; MEP Order No. 30 (2014) Art. 18"
+LEGACY_END = "first_edition_period_end"
 
 _ALLOWED = {
     "ordered": ["file_plan", "extend", "visit", "expire", "hearing"],
@@ -73,9 +74,13 @@ def open_case(served_on: date, params, ctx: Ctx) -> Outcome:
     cal, rules = ctx.calendar, ctx.rules
     # Order No. 30 Art. 15: the rectification plan is filed within 15 working days of service.
     change.set_deadline(deadline("plan_due", cal.add_working_days(served_on, rules.plan_due_working_days)))
-    if kind == "limit" or first:
+    if kind == "limit":
         # Art. 14: 限制生产 lasts at most 3 months (calendar months from service, rolled).
         change.set_deadline(deadline("period_end", cal.add_months(served_on, rules.period_months)))
+    elif first:
+        # First-edition history only: the 3-month period it had is kept as a fact (for its
+        # extend/expire events to replay), not as a deadline: 停产整治 has none (Art. 14).
+        change.facts[LEGACY_END] = iso(cal.add_months(served_on, rules.period_months)[0])
     # An unannounced check that production has really stopped, within 7 days of service.
     change.add_followup(
         plan_followup(
@@ -124,7 +129,7 @@ def _visitable(case: CaseSnapshot) -> bool:
 
 def overdue_deadlines(case: CaseSnapshot) -> tuple[str, ...]:
     if case.state in IN_PERIOD:
-        return ("plan_due", "period_end") if measure(case) == "limit" else ("plan_due",)
+        return ("plan_due", "period_end")  # only 限制生产 has a period_end
     if case.state == "lifted":
         return ("verify_by",)
     return ()
@@ -168,7 +173,7 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
             return Outcome(case)
         _visit(change, event, ctx, *target)
     elif t == "expire":
-        end = case.deadlines["period_end"].due_on
+        end = _period_end(case)
         if on <= end:
             raise InvalidEvent({"on": f"the period runs until {end.isoformat()}"})
         if case.params.get("first_edition") and measure(case) == "stop":
@@ -194,6 +199,12 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
     elif t == "hearing":
         hearing.record_hearing(change, event)
     return change.outcome()
+
+
+def _period_end(case) -> date:
+    if "period_end" in case.deadlines:
+        return case.deadlines["period_end"].due_on
+    return date.fromisoformat(case.facts[LEGACY_END])
 
 
 def _propose_close(change: Change, reason: str, on: date, *, local_rule: bool) -> None:
@@ -256,7 +267,7 @@ def _extend(change: Change, event: Event, ctx: Ctx) -> None:
     r = Reader(event.data)
     months = r.int("months", required=True, minimum=1)
     approved_by = r.str("approved_by", required=True)
-    end = change.deadlines["period_end"].due_on
+    end = _period_end(change)
     if event.on > end:
         r.fail("on", f"the period already ended on {end.isoformat()}")
     r.done()
@@ -264,7 +275,11 @@ def _extend(change: Change, event: Event, ctx: Ctx) -> None:
     total = ctx.rules.period_months + months
     # Counted from service over the whole period, then rolled: the extension adds months to the
     # period, not to a rolled end date.
-    change.set_deadline(deadline("period_end", ctx.calendar.add_months(change.case.served_on, total)))
+    counted = ctx.calendar.add_months(change.case.served_on, total)
+    if LEGACY_END in change.facts:
+        change.facts[LEGACY_END] = iso(counted[0])
+    else:
+        change.set_deadline(deadline("period_end", counted))
     if change.state in IN_PERIOD:
         _schedule_next_check(change, ctx, _last_check_on(change))
 

@@ -175,7 +175,8 @@ def test_first_edition_history_replays_unchanged(rules, cal):
               Event("expire", d("2026-07-03"), {})]
     case = replay("stop", d("2026-03-02"), params, events, rules=rules, calendar=cal)
     # 3 + 1 months from 2 March = Thursday 2 July; the expiry on the day after escalated then.
-    assert case.deadlines["period_end"].due_on == d("2026-07-02")
+    # Kept as a fact for the history, not as a deadline: 停产整治 has none (Art. 14).
+    assert case.facts["first_edition_period_end"] == "2026-07-02" and "period_end" not in case.deadlines
     assert case.state == "escalated"
 
 

@@ -254,6 +254,11 @@ def _lock(case: Case) -> None:
     db.session.expire_all()
 
 
+#: The people's government's decision on a proposed closure (EPL Art. 60) reaches the bureau,
+#: not the field: reviewers record it, inspectors cannot.
+DESK_ONLY_EVENTS = frozenset({"approve_close", "decline_close"})
+
+
 def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
                 calendar: wf.Calendar | None = None, trusted: bool = False) -> CaseResult:
     """Record what happened on a case. Events carry their recorded time: one recorded before
@@ -261,6 +266,8 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
     replayed, so two inspectors acting offline are applied in the order they acted."""
     if not trusted and not _can_act(actor, case):
         raise Forbidden("You are not on this case.")
+    if not trusted and data.get("type") in DESK_ONLY_EVENTS and not actor.is_reviewer:
+        raise Forbidden("The government's decision on a closure is recorded by the bureau desk.")
     _lock(case)
     client_uuid = parse_uuid(data.get("client_uuid"), required=False)
     if client_uuid:
