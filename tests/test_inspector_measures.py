@@ -58,7 +58,7 @@ def test_a_night_execution_without_urgency_is_refused_on_the_phone(
     data = {"csrf_token": csrf(client, path), "client_uuid": new_uuid(), "on": "2026-09-24",
             "started_at": "23:10", **ticks}
     refused = client.post(path, data=data)
-    assert refused.status_code == 409 and "Art. 43" in refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "行政强制法》第四十三条" in refused.get_data(as_text=True)
     done = client.post(path, data={**data, "urgency": "废水正在外排"})
     assert done.status_code == 302
     db.session.expire_all()

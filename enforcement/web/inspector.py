@@ -14,6 +14,7 @@ from decimal import Decimal
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
                    request, send_from_directory, url_for)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import workflow as wf
@@ -34,6 +35,8 @@ from .inspector_forms import LAW_REQUIRED, ExecuteForm, PinForm, ServeForm, Visi
 bp = Blueprint("inspector", __name__, url_prefix="/m")
 
 ACTIONS = ("rectify", "stop", "close", "fine", "control", "seal")
+# The articles a refusal names (engine's stable ids), as a person reads them.
+ARTICLES = {"Administrative Compulsion Law Art. 43": _l("Administrative Compulsion Law Art. 43")}
 #: How far "near me" looks, in metres (the inspector picks one).
 RADII = (500, 1000, 3000, 10000)
 
@@ -400,7 +403,7 @@ def execute(case_id: int):
             db.session.rollback()
             form.urgency.errors = list(form.urgency.errors or []) + [
                 _("Refused by law: %(article)s. Give the urgency reason, or carry it out on a working day in daytime.",
-                  article=exc.extra.get("article", ""))]
+                  article=ARTICLES.get(exc.extra.get("article", ""), exc.extra.get("article", "")))]
             return render_template("inspector/execute.html", case=cases.get_case(case_id), form=form, v=v), 409
         else:
             db.session.commit()
