@@ -41,7 +41,7 @@ def label(table: dict, key: str, locale: str) -> str:
 DEADLINE_LABELS = {
     "rectify_by": ("整改期限", "Rectify by"),
     "plan_due": ("整改方案报送", "Rectification plan due"),
-    "period_end": ("整治期满", "Stop period ends"),
+    "period_end": ("限制生产期满", "Limit period ends"),  # only 限制生产 has one (issue #15)
     "verify_by": ("核查期限", "Verify by"),
     "execute_by": ("两断三清期限", "Execute by"),
     "hearing_request_by": ("听证申请期限", "Hearing request by"),

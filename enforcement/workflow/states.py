@@ -38,7 +38,7 @@ class ActionInfo:
 
 ACTIONS: tuple[ActionInfo, ...] = (
     ActionInfo("close", "取缔", "Close"),
-    ActionInfo("stop", "停产整治", "Stop"),
+    ActionInfo("stop", "限产停产", "Limit/stop"),  # two measures: 限制生产, 停产整治 (issue #15)
     ActionInfo("rectify", "限期整改", "Rectify"),
     ActionInfo("fine", "罚款", "Fine"),
     ActionInfo("control", "监管", "Control"),
