@@ -82,6 +82,8 @@ class Config:
         "penalty_notice": "三环罚告",
         "penalty_decision": "三环罚决",
         "inspection_record": "三环检录",
+        "limit_decision": "三环限决",
+        "seal_decision": "三环封决",
     }
     #: Digits of the serial in a paper number (0012).
     PAPER_SERIAL_DIGITS = 4

@@ -44,16 +44,21 @@ SCRIPTS: dict[str, dict[str, tuple[tuple[int, int], list]]] = {
         "rectifying": ((25, 80), [("visit", "stop_check_1", {"production_running": False}),
                                   ("event", 10, {"type": "file_plan"}),
                                   ("event", 14, {"type": "accept_plan"})]),
-        "completed": ((66, 80), [("visit", "stop_check_1", {"production_running": False}),
-                                 ("event", 10, {"type": "file_plan"}),
-                                 ("event", 14, {"type": "accept_plan"}),
-                                 ("event", 60, {"type": "report_completed"})]),
         "lifted": ((95, 150), [("visit", "stop_check_1", {"production_running": False}),
                                ("event", 10, {"type": "file_plan"}),
                                ("event", 14, {"type": "accept_plan"}),
-                               ("event", 60, {"type": "report_completed"}),
+                               ("event", 60, {"type": "report_completed", "disclosure_ref": "企业网站公示"}),
                                ("visit", "*verification", {"compliant": True})]),
-        "escalated": ((20, 60), [("visit", "stop_check_1", {"production_running": True})]),
+        "closure_proposed": ((20, 60), [("visit", "stop_check_1", {"production_running": True})]),
+        "escalated": ((20, 60), [("visit", "stop_check_1", {"production_running": True}),
+                                 ("after", 5, {"type": "approve_close", "approved_by": "县人民政府"})]),
+    },
+    "seal": {
+        "sealed": ((3, 25), [("visit", "seal_check_1", {"seals_intact": True})]),
+        "released": ((30, 90), [("visit", "seal_check_1", {"seals_intact": True}),
+                                ("event", 25, {"type": "release", "reason": "整改完成"})]),
+        "handled": ((30, 90), [("visit", "seal_check_1", {"seals_intact": True}),
+                               ("event", 28, {"type": "handle", "decision": "依法没收"})]),
     },
     "close": {
         "ordered": ((2, 12), []),
@@ -105,7 +110,7 @@ SCRIPTS: dict[str, dict[str, tuple[tuple[int, int], list]]] = {
 }
 
 # How many cases per state for a 2,000-enterprise city.
-PER_STATE = {"rectify": 6, "stop": 5, "close": 5, "fine": 4, "control": 20}
+PER_STATE = {"rectify": 6, "stop": 5, "close": 5, "fine": 4, "control": 20, "seal": 3}
 
 TEXTS = {
     "rectify": [("排污口未按规定设置标志牌", "《中华人民共和国水污染防治法》第二十二条、第八十四条"),
@@ -118,12 +123,14 @@ TEXTS = {
     "fine": [("通过暗管偷排生产废水，逃避监管", "《中华人民共和国水污染防治法》第八十三条"),
              ("治理设施完好但停运偷排（高限处罚）", "《中华人民共和国大气污染防治法》第九十九条")],
     "control": [("排污许可证后监管（四关）", "《排污许可管理条例》第十四条")],
+    "seal": [("通过暗管排放含重金属废水，设施用于违法排污", "《中华人民共和国环境保护法》第二十五条；《中华人民共和国行政强制法》第二十四条")],
 }
 
 INDUSTRIES_FOR = {
     "close": ("small_refinery", "stone_powder", "foundry", "plastics", "sand_washing"),
     "stop": ("electroplating", "chemical", "papermaking", "sand_washing", "foundry"),
     "fine": None, "rectify": None, "control": None,
+    "seal": ("electroplating", "chemical", "papermaking"),
 }
 
 
@@ -188,6 +195,12 @@ class Runner:
             data["amount_fen"] = amount
             if self.rng.random() < 0.3:
                 data.update(maximum_penalty=True, max_amount_fen=amount)
+        elif action == "stop":
+            data["measure"] = self.rng.choice(("limit", "stop", "stop"))
+            data["approved_by"] = "局长 王建国"
+        elif action == "seal":
+            data.update(approved_by="局长 王建国", kind="seal",
+                        items=["电镀生产线 1 条", "废水提升泵 2 台", "暗管阀门 1 个"])
         elif action == "control":
             data["risk_class"] = enterprise.risk_class
             if self.rng.random() < 0.3:
@@ -259,6 +272,8 @@ class Runner:
 
 
 def _finding(result: dict) -> str:
+    if "seals_intact" in result:
+        return "封条完好，设备未启用" if result["seals_intact"] else "封条被撕毁"
     if result.get("production_running") or result.get("running") or result.get("discharge_continues"):
         return "现场发现仍在生产，设备运转，有废气排放"
     if result.get("compliant") is False:

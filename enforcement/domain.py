@@ -41,7 +41,7 @@ def label(table: dict, key: str, locale: str) -> str:
 DEADLINE_LABELS = {
     "rectify_by": ("整改期限", "Rectify by"),
     "plan_due": ("整改方案报送", "Rectification plan due"),
-    "period_end": ("整治期满", "Stop period ends"),
+    "period_end": ("限制生产期满", "Limit period ends"),  # only 限制生产 has one (issue #15)
     "verify_by": ("核查期限", "Verify by"),
     "execute_by": ("两断三清期限", "Execute by"),
     "hearing_request_by": ("听证申请期限", "Hearing request by"),
@@ -55,6 +55,7 @@ DEADLINE_LABELS = {
     "permit_renewal_by": ("排污许可延续申请", "Permit renewal application"),
     "monitoring_report_by": ("监测报告", "Monitoring report"),
     "tax_declare_by": ("环保税申报", "Environmental tax declaration"),
+    "seal_end": ("查封扣押期满", "Seal-up ends"),
 }
 
 STATUS_LABELS = {
@@ -95,6 +96,10 @@ EVENT_LABELS = {
     "expire": ("期限届满", "Period expired"),
     "gate_overdue": ("四关逾期", "Gate overdue"),
     "rebound": ("反弹", "Rebound"),
+    "approve_close": ("人民政府批准关闭", "Closure approved by the government"),
+    "decline_close": ("人民政府不予批准关闭", "Closure not approved"),
+    "handle": ("作出处理决定", "Handling decision"),
+    "hearing": ("听证", "Hearing"),
 }
 
 LINK_REASONS = {
@@ -126,6 +131,8 @@ def followup_label(key: str, locale: str) -> str:
         return "恢复生产后检查" if zh else "Post-resumption check"
     if key in ("verify", "verification") or key.startswith("verify"):
         return "核查验收" if zh else "Verification"
+    if head == "seal_check" and tail.isdigit():
+        return f"封条检查（第{tail}次）" if zh else f"Seal check {tail}"
     if head == "stop_check" and tail.isdigit():
         return f"停产检查（第{tail}次）" if zh else f"Stop check {tail}"
     if head == "rebound" and tail.endswith("m"):

@@ -53,6 +53,13 @@ class ImpossibleTransition(Conflict):
     code = "impossible_transition"
 
 
+class ForbiddenByLaw(ImpossibleTransition):
+    """An event the law does not allow now; ``article`` names the provision that forbids it.
+    Kept for a reviewer like any refused transition."""
+
+    code = "forbidden_by_law"
+
+
 class TooLarge(DomainError):
     """An upload over a configured limit (bytes or pixels)."""
 

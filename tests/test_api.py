@@ -104,7 +104,7 @@ def test_an_impossible_event_is_409_with_allowed_types_and_kept_for_review(clien
     response = client.post(f"/api/v1/cases/{case_id}/events", json=payload, headers=team["reviewer"])
     assert response.status_code == 409
     error = error_of(response)
-    assert error["code"] == "impossible_transition" and error["allowed"] == ["execute"]
+    assert error["code"] == "impossible_transition" and error["allowed"] == ["execute", "hearing"]
     kept = db.session.scalars(select(Conflict)).one()
     assert kept.case_id == case_id and kept.payload["type"] == "close"
 

@@ -65,7 +65,7 @@ def test_an_impossible_event_names_the_allowed_ones(make_case, writing):
     with pytest.raises(ImpossibleTransition) as caught:
         cases.apply_event(SYSTEM, case, {"type": "verify", "on": "2026-10-01", "compliant": True},
                           now=NOW)
-    assert caught.value.extra["allowed"] == ["execute"]
+    assert caught.value.extra["allowed"] == ["execute", "hearing"]
 
 
 def test_failed_reinspection_escalates_to_a_linked_fine_and_stop(make_case, officers, writing):
@@ -108,7 +108,7 @@ def test_offline_events_are_applied_in_recorded_order(make_case, writing):
     cases.apply_event(SYSTEM, case, {"type": "accept_plan", "on": "2026-10-14",
                                      "recorded_at": (t0 + timedelta(days=2)).isoformat()}, now=NOW)
     db.session.commit()
-    assert case.state == "completed"
+    assert case.state == "lifted"  # lifted on the filing (MEP Order No. 30 Art. 17)
     assert [e.type for e in sorted(case.events, key=lambda e: e.recorded_at)] == [
         "file_plan", "accept_plan", "report_completed"]
 
@@ -151,12 +151,14 @@ def test_provisional_2027_dates_become_official_after_import_and_recompute(make_
     assert audit.verify().ok
 
 
-def test_a_stop_period_that_runs_out_escalates_to_close_on_tick(make_case, writing):
-    case = make_case(action="stop", served_on=date(2026, 6, 1))
+def test_a_limit_period_that_runs_out_only_proposes_closure_on_tick(make_case, writing):
+    case = make_case(action="stop", served_on=date(2026, 6, 1), measure="limit", approved_by="局长 王")
+    stop = make_case(action="stop", served_on=date(2026, 6, 1), measure="stop", approved_by="局长 王")
     opened = cases.tick(SYSTEM, as_of=date(2026, 11, 25), now=NOW)
     db.session.commit()
-    assert case.state == "escalated"
-    assert [db.session.get(Case, i).action for i in opened] == ["close"]
+    # Local rule: a proposal; no close case without the government's approval (EPL Art. 60).
+    assert case.state == "closure_proposed" and opened == []
+    assert stop.state == "ordered"  # 停产整治 runs until lifted
 
 
 # ---------------------------------------------------------------- visits
@@ -228,7 +230,8 @@ def test_a_verification_visit_completes_the_follow_up_and_verifies_the_case(
     assert followup.done_on == day and followup.visit_id is not None
 
 
-def test_a_stop_check_that_finds_production_running_opens_a_close_case(make_case, officers, writing):
+def test_a_stop_check_that_finds_production_running_proposes_closure_and_the_approval_opens_it(
+        make_case, officers, writing):
     case = make_case(action="stop", served_on=date(2026, 11, 16))
     check = case.followups[0]
     data = visit_data(case.enterprise, purpose="follow_up", followup_id=check.id,
@@ -236,5 +239,11 @@ def test_a_stop_check_that_finds_production_running_opens_a_close_case(make_case
                       result={"production_running": True})
     result = visits.record_visit(Actor.of(officers[0]), data, now=NOW)
     db.session.commit()
+    # Issue #15: a proposal only; the people's government approves the closure (EPL Art. 60).
+    assert case.state == "closure_proposed" and result.opened == []
+    approved = cases.apply_event(SYSTEM, case, {"type": "approve_close", "on": "2026-11-30",
+                                                "approved_by": "三河市人民政府"}, now=NOW)
+    db.session.commit()
     assert case.state == "escalated"
-    assert [c.action for c in result.opened] == ["close"]
+    assert [c.action for c in approved.opened] == ["close"]
+    assert approved.opened[0].params["government_approved_on"] == "2026-11-30"

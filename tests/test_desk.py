@@ -53,7 +53,7 @@ def test_the_case_page_offers_only_the_events_allowed_now(reviewer, make_case):
     case = make_case(action="stop", served_on=date(2026, 11, 2))
     page = reviewer.get(f"/cases/{case.id}").get_data(as_text=True)
     offered = set(re.findall(r'data-event="([a-z_]+)"', page))
-    assert offered == {"file_plan", "extend"}
+    assert offered == {"file_plan", "hearing"}  # 停产整治 has no period to extend
 
 
 def test_a_reviewer_records_a_plan_filed_on_behalf_of_the_enterprise(reviewer, make_case):
@@ -83,7 +83,7 @@ def test_an_impossible_event_answers_409_with_the_events_allowed(reviewer, make_
 
 
 def test_an_extension_needs_its_approver_and_the_field_says_so(reviewer, make_case):
-    case = make_case(action="stop", served_on=date(2026, 11, 2))
+    case = make_case(action="stop", served_on=date(2026, 11, 2), measure="limit", approved_by="局长 王")
     token = csrf(reviewer, f"/cases/{case.id}")
     response = reviewer.post(f"/cases/{case.id}/review/event",
                              data={"csrf_token": token, "type": "extend", "on": "2026-11-20",

@@ -22,7 +22,7 @@ from ..services.core.parsing import parse_date
 from ..services.core.queries import open_case_clause, overdue_deadline_clause
 from .context import today
 from .desk import pin_map_attrs
-from .desk_forms import EVENT_FIELDS, SERVICE_FIELD, CsrfOnlyForm, EventForm, ResponsibilityForm
+from .desk_forms import DATE_FIELDS, SERVICE_FIELD, event_fields, CsrfOnlyForm, EventForm, ResponsibilityForm
 from .roles import reviewer_required
 
 bp = Blueprint("bureau", __name__)
@@ -97,7 +97,8 @@ def _case_page(case: Case, *, status: int = 200, event_form: EventForm | None = 
             formdata=None, lead=case.lead, host_unit=case.host_unit,
             co_units="、".join(case.co_units or []), responsible_person=case.responsible_person,
             responsibility_due=case.responsibility_due)
-        ctx.update(review={"events": desk_events, "forms": forms, "fields": EVENT_FIELDS,
+        ctx.update(review={"events": desk_events, "forms": forms, "fields": event_fields(case.action),
+                           "date_fields": DATE_FIELDS,
                            "open": event_form.type.data if event_form is not None else None,
                            "responsibility": rf, "refused": refused,
                            "planned": review.planned(case), "inspectors": review.inspectors(),
@@ -132,10 +133,11 @@ def review_event(case_id: int):
     if not form.validate():
         return _case_page(case, status=422, event_form=form)
     actor = Actor.of(current_user)
-    data = form.payload()
+    data = form.payload(case.action)
     try:
         if data["type"] == "extend":
             result = review.approve_extension(actor, case, on=data["on"], months=data.get("months"),
+                                              days=data.get("days"),
                                               approved_by=data.get("approved_by"), now=utcnow())
         else:
             result = review.record_event(actor, case, data, now=utcnow())

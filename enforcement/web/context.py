@@ -36,7 +36,11 @@ def register(app: Flask) -> None:
             info = state_info(action, state)
             return (info.zh if zh else info.en) if info else state
 
-        def action_label(action):
+        def action_label(action, measure=None):
+            # A stop case is named by its measure (限制生产 / 停产整治, issue #15).
+            info = wf.STOP_MEASURES.get(measure) if action == "stop" and measure else None
+            if info is not None:
+                return info.zh if zh else info.en
             for a in wf.ACTIONS:
                 if a.value == action:
                     return a.zh if zh else a.en

@@ -36,7 +36,23 @@ EVENT_FIELDS = {
     "report_monitoring": ("period_end",),
     "declare_tax": ("period_end",),
     "renew_permit": ("permit_expires",),
+    # Issue #15: closure approval by the people's government (EPL Art. 60), the filing that lifts
+    # a stop measure (MEP Order No. 30 Art. 17), a seal-up's handling decision (ACL Art. 27), the
+    # hearing and its notice (APL Art. 64), a forced execution's time and urgency (ACL Art. 43).
+    "approve_close": ("approved_by", "approved_on"),
+    "decline_close": ("note",),
+    "report_completed": ("disclosure_ref",),
+    "handle": ("decision",),
+    "hearing": ("requested_on", "notified_on", "held_on"),
 }
+EVENT_FIELDS["execute"] = (*EVENT_FIELDS["execute"], "started_at", "urgency")
+# Where one event type needs other inputs in one action.
+ACTION_EVENT_FIELDS = {"seal": {"extend": ("days", "approved_by"), "release": ("reason",)}}
+DATE_FIELDS = ("period_end", "permit_expires", "approved_on", "requested_on", "notified_on", "held_on")
+
+
+def event_fields(action: str) -> dict:
+    return {**EVENT_FIELDS, **ACTION_EVENT_FIELDS.get(action, {})}
 
 
 class EventForm(FlaskForm):
@@ -62,6 +78,17 @@ class EventForm(FlaskForm):
                                                           ("expired", _l("Expired"))],
                               validate_choice=False)
     period_end = DateField(_l("Period ending"), validators=[Optional()])
+    days = IntegerField(_l("Days of extension"), validators=[Optional(), NumberRange(min=1)])
+    approved_on = DateField(_l("Approved on"), validators=[Optional()])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    disclosure_ref = StringField(_l("Public disclosure record"), validators=[Optional(), Length(max=200)])
+    decision = StringField(_l("Handling decision"), validators=[Optional(), Length(max=500)])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+    requested_on = DateField(_l("Hearing requested on"), validators=[Optional()])
+    notified_on = DateField(_l("Party notified on"), validators=[Optional()])
+    held_on = DateField(_l("Hearing held on"), validators=[Optional()])
+    started_at = StringField(_l("Started at (HH:MM)"), validators=[Optional(), Length(max=5)])
+    urgency = StringField(_l("Urgency reason (holiday or night)"), validators=[Optional(), Length(max=500)])
     permit_expires = DateField(_l("New permit expires"), validators=[Optional()])
     check_water_cut = BooleanField(CHECKLIST_LABELS["water_cut"])
     check_power_cut = BooleanField(CHECKLIST_LABELS["power_cut"])
@@ -69,11 +96,11 @@ class EventForm(FlaskForm):
     check_equipment_cleared = BooleanField(CHECKLIST_LABELS["equipment_cleared"])
     check_products_cleared = BooleanField(CHECKLIST_LABELS["products_cleared"])
 
-    def payload(self) -> dict:
+    def payload(self, action: str = "") -> dict:
         """The event as services.cases.apply_event takes it."""
         kind = self.type.data
         data = {"type": kind, "on": self.on.data}
-        wanted = EVENT_FIELDS.get(kind, ())
+        wanted = event_fields(action).get(kind, ())
         if "compliant" in wanted:
             data["compliant"] = self.compliant.data == "yes"
         if "visit_id" in wanted and self.visit_id.data:
@@ -101,6 +128,14 @@ class EventForm(FlaskForm):
             data["period_end"] = self.period_end.data
         if "permit_expires" in wanted:
             data["permit_expires"] = self.permit_expires.data
+        if "days" in wanted:
+            data["days"] = self.days.data
+        for name in ("approved_on", "requested_on", "notified_on", "held_on"):
+            if name in wanted and getattr(self, name).data:
+                data[name] = getattr(self, name).data
+        for name in ("note", "disclosure_ref", "decision", "reason", "started_at", "urgency"):
+            if name in wanted and (getattr(self, name).data or "").strip():
+                data[name] = getattr(self, name).data.strip()
         if kind == "execute":
             data["checklist"] = {k: bool(getattr(self, f"check_{k}").data) for k in CHECKLIST_LABELS}
         return data

@@ -14,12 +14,13 @@ from decimal import Decimal
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
                    request, send_from_directory, url_for)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import workflow as wf
 from ..clock import utcnow
 from ..domain import INDUSTRIES, PURPOSE_LABELS, label
-from ..errors import Duplicate, Forbidden, ValidationError
+from ..errors import Duplicate, Forbidden, ForbiddenByLaw, ValidationError
 from ..extensions import db
 from ..geo import distance_m
 from ..models import Enterprise
@@ -29,11 +30,13 @@ from ..services.registry import enterprises
 from ..services.field import inspector_views as views, visits
 from ..services.core.actor import Actor
 from .context import today
-from .inspector_forms import ExecuteForm, PinForm, ServeForm, VisitForm
+from .inspector_forms import LAW_REQUIRED, ExecuteForm, PinForm, ServeForm, VisitForm
 
 bp = Blueprint("inspector", __name__, url_prefix="/m")
 
-ACTIONS = ("rectify", "stop", "close", "fine", "control")
+ACTIONS = ("rectify", "stop", "close", "fine", "control", "seal")
+# The articles a refusal names (engine's stable ids), as a person reads them.
+ARTICLES = {"Administrative Compulsion Law Art. 43": _l("Administrative Compulsion Law Art. 43")}
 #: How far "near me" looks, in metres (the inspector picks one).
 RADII = (500, 1000, 3000, 10000)
 
@@ -264,10 +267,39 @@ def _case_data(form) -> dict:
                     illegal_discharge=bool(form.illegal_discharge.data))
     elif action in ("close", "stop"):
         data["illegal_discharge"] = bool(form.illegal_discharge.data)
-    if action == "stop" and form.approved_by.data:
-        # A stop order needs the bureau head's approval (MEP Order No. 30): recorded on the case.
+    if action in ("stop", "seal") and form.approved_by.data:
+        # A stop order (MEP Order No. 30 Art. 10) and a seal-up (ACL Art. 18) need the bureau
+        # head's approval: recorded on the case and printed on the decision.
         data["approved_by"] = form.approved_by.data.strip()
+    if action == "stop":
+        data["measure"] = form.measure.data or None
+    if action == "seal":
+        data["kind"] = form.seal_kind.data
+        data["items"] = [line.strip() for line in (form.items.data or "").splitlines() if line.strip()]
+    if action == "close" and form.resumed_production.data:
+        # A closure for a firm that resumed production: the people's government approved it
+        # before service (EPL Art. 60).
+        data["resumed_production"] = True
+        data["government_approved_by"] = (form.government_approved_by.data or "").strip() or None
+        data["government_approved_on"] = form.government_approved_on.data.isoformat() \
+            if form.government_approved_on.data else None
     return data
+
+
+def _missing_for_law(form, data: dict) -> dict:
+    """What the law needs before the preview, by action (LAW_REQUIRED), and a legal basis for
+    every order; the engine checks the same again when the order reaches the bureau."""
+    why = {"legal_basis": _("Every order states its legal basis."),
+           "approved_by": _("The bureau head's approval is needed before this order is served."),
+           "measure": _("Choose limit production or stop production."),
+           "items": _("List the facilities or equipment, one per line.")}
+    missing = {}
+    if not data.get("legal_basis", "").strip():
+        missing["legal_basis"] = why["legal_basis"]
+    for name in LAW_REQUIRED.get(data["action"], ()):
+        if not data.get(name):
+            missing[name] = why[name]
+    return missing
 
 
 @bp.route("/serve", methods=["GET", "POST"])
@@ -294,8 +326,9 @@ def serve():
     snapshot = None
     if form.validate_on_submit() and enterprise is not None:
         data = _case_data(form)
+        missing = _missing_for_law(form, data)
         try:
-            if form.confirm.data != "1":
+            if form.confirm.data != "1" or missing:
                 params = {k: data[k] for k in wf.open_params(data["action"])
                           if data.get(k) not in (None, "")}
                 if data["action"] == "control":
@@ -315,13 +348,17 @@ def serve():
         except Forbidden as exc:
             db.session.rollback()
             flash(_("You may not serve this order: %(why)s", why=_(exc.message)), "error")
+        if missing:
+            # Nothing is previewed until the law's requirements are given (every message at once).
+            snapshot = None
+            _apply_field_errors(form, {k: m for k, m in missing.items() if not getattr(form, k).errors})
     return render_template("inspector/serve.html", form=form, v=v, e=enterprise,
                            snapshot=snapshot, as_of=today())
 
 
 def _param_fields(fields: dict) -> dict:
-    # The engine speaks fen; the form speaks yuan.
-    rename = {"amount_fen": "amount_yuan", "max_amount_fen": "max_amount_yuan"}
+    # The engine speaks fen; the form speaks yuan. A seal-up's kind is seal_kind on the form.
+    rename = {"amount_fen": "amount_yuan", "max_amount_fen": "max_amount_yuan", "kind": "seal_kind"}
     return {rename.get(k, k): v for k, v in (fields or {}).items()}
 
 
@@ -351,12 +388,23 @@ def execute(case_id: int):
                       "products_cleared")}
         event = {"type": "execute", "on": form.on.data.isoformat(), "checklist": checklist,
                  "client_uuid": form.client_uuid.data}
+        # ACL Art. 43: the hour it started, and why it could not wait if at night or on a holiday.
+        if (form.started_at.data or "").strip():
+            event["started_at"] = form.started_at.data.strip()
+        if (form.urgency.data or "").strip():
+            event["urgency"] = form.urgency.data.strip()
         if v is not None:
             event["visit_id"] = v.id
         try:
             cases.apply_event(_actor(), case, event, now=utcnow())
         except ValidationError as exc:
             _apply_field_errors(form, {k.split(".")[-1]: v for k, v in exc.fields.items()})
+        except ForbiddenByLaw as exc:
+            db.session.rollback()
+            form.urgency.errors = list(form.urgency.errors or []) + [
+                _("Refused by law: %(article)s. Give the urgency reason, or carry it out on a working day in daytime.",
+                  article=ARTICLES.get(exc.extra.get("article", ""), exc.extra.get("article", "")))]
+            return render_template("inspector/execute.html", case=cases.get_case(case_id), form=form, v=v), 409
         else:
             db.session.commit()
             flash(_("The closure is recorded as carried out."), "info")

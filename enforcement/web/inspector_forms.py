@@ -37,10 +37,15 @@ class VisitForm(FlaskForm):
 ACTION_PARAMS = {
     "rectify": ("rectify_days",),
     "fine": ("amount_yuan", "maximum_penalty", "max_amount_yuan", "daily_penalty"),
-    "stop": ("approved_by",),
-    "close": ("illegal_discharge",),
+    "stop": ("measure", "approved_by"),
+    "close": ("illegal_discharge", "resumed_production", "government_approved_by", "government_approved_on"),
     "control": (),
+    "seal": ("seal_kind", "items", "approved_by"),
 }
+# What the law needs before an order is previewed (issue #15), by action: the head's approval of a
+# stop (MEP Order No. 30 Art. 10) and its measure; a seal-up's items (ACL Art. 24) and approval
+# (ACL Art. 18); the legal basis of every order.
+LAW_REQUIRED = {"stop": ("measure", "approved_by"), "seal": ("items", "approved_by")}
 
 
 class ServeForm(FlaskForm):
@@ -63,6 +68,18 @@ class ServeForm(FlaskForm):
     daily_penalty = BooleanField(_l("Daily penalty applies (continuing discharge)"))
     illegal_discharge = BooleanField(_l("Illegal discharge"))
     approved_by = StringField(_l("Approved by (bureau head)"), validators=[Length(max=80)])
+    measure = RadioField(_l("Measure"), choices=[("limit", _l("Limit production (at most 3 months)")),
+                                                 ("stop", _l("Stop production for rectification (until lifted)"))],
+                         validators=[Optional()])
+    seal_kind = SelectField(_l("Seal-up or seizure"), default="seal",
+                            choices=[("seal", _l("Seal up")), ("seize", _l("Seize")),
+                                     ("both", _l("Seal up and seize"))])
+    items = TextAreaField(_l("Items sealed or seized (one per line)"), validators=[Length(max=20_000)],
+                          render_kw={"rows": 4})
+    resumed_production = BooleanField(_l("The firm resumed production under a stop order"))
+    government_approved_by = StringField(_l("Closure approved by (people's government)"),
+                                         validators=[Length(max=120)])
+    government_approved_on = DateField(_l("Approved on"), validators=[Optional()])
     confirm = HiddenField()
 
 
@@ -85,3 +102,7 @@ class ExecuteForm(FlaskForm):
     materials_cleared = BooleanField(_l("Raw materials removed"))
     equipment_cleared = BooleanField(_l("Equipment removed"))
     products_cleared = BooleanField(_l("Products removed"))
+    # Administrative Compulsion Law Art. 43: no forced execution at night or on a holiday unless urgent.
+    started_at = StringField(_l("Started at (HH:MM)"), validators=[Optional(), Length(max=5)])
+    urgency = TextAreaField(_l("Urgency reason (only at night or on a holiday)"),
+                            validators=[Optional(), Length(max=500)], render_kw={"rows": 2})

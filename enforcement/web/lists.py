@@ -34,6 +34,7 @@ TITLES = {
     "action/rectify": _l("Rectification orders"),
     "action/fine": _l("Fines"),
     "action/control": _l("Permit supervision"),
+    "action/seal": _l("Seal-ups and seizures"),
 }
 FORMATS = ("json", "csv", "xlsx", "geojson")
 MIMETYPES = {
@@ -44,9 +45,9 @@ MIMETYPES = {
 # Titles in the bureau's language for file names and workbook titles (read in Excel/WPS).
 FILE_TITLES = {"overdue": "逾期清单", "due": "到期清单", "followups": "跟踪检查清单",
                "weekly": "每周调度清单", "monthly": "月度汇总", "disclosure": "公开曝光名单",
-               "action/close": "取缔清单", "action/stop": "停产整治清单",
+               "action/close": "取缔清单", "action/stop": "限产停产清单",
                "action/rectify": "限期整改清单", "action/fine": "罚款清单",
-               "action/control": "监管清单"}
+               "action/control": "监管清单", "action/seal": "查封扣押清单"}
 
 
 def register(app: Flask) -> None:

@@ -95,6 +95,11 @@ _EVENT_FIELDS = {
     "result": text(20), "gate": text(20), "status": text(20), "permit_expires": DATE,
     "period_end": DATE, "running": BOOL, "production_running": BOOL,
     "discharge_continues": BOOL, "followup": text(40), "note": text(500),
+    # Issue #15 (measures): seal-up extension and end, closure approval, hearing, forced execution.
+    "days": INT, "approved_on": DATE, "decision": text(500), "reason": text(500),
+    "seals_intact": BOOL, "started_at": text(25, example="09:30"), "urgency": text(500),
+    "requested_on": DATE, "notified_on": DATE, "held_on": DATE,
+    "disclosure_ref": text(200), "monitoring_ref": text(200),
 }
 
 REQUESTS = {
@@ -130,6 +135,15 @@ REQUESTS = {
         "visit_client_uuid": {**UUID, "description": "the visit that found it, by the UUID the "
                                                      "phone gave it offline"},
         "client_uuid": UUID,
+        # Issue #15: stop measure and approver, seal-up items, government approval of a closure.
+        "measure": {"type": "string", "enum": ["limit", "stop"], "description": (
+            "stop cases: limit (限制生产, at most 3 months) or stop (停产整治, until lifted); "
+            "default stop")},
+        "approved_by": text(80), "items": {"type": "array", "items": text(500), "minItems": 1,
+                                           "maxItems": 200},
+        "kind": {"type": "string", "enum": ["seal", "seize", "both"]},
+        "resumed_production": BOOL, "government_approved_by": text(120),
+        "government_approved_on": DATE,
     }, ("enterprise_id", "action", "served_on"), closed=True, example={
         "enterprise_id": 12, "action": "rectify", "served_on": "2026-11-20",
         "violation": "排污口标志不规范", "legal_basis": "《水污染防治法》第二十二条",
@@ -164,7 +178,9 @@ _FOLLOWUP = obj({"id": INT, "key": STR, "purpose": STR, "earliest_on": DATE, "du
 
 RESPONSES = {
     "Error": obj({"error": obj({"code": STR, "message": STR,
-                                "fields": {"type": "object", "additionalProperties": STR}},
+                                "fields": {"type": "object", "additionalProperties": STR},
+                                "article": {**STR, "description": (
+                                    "forbidden_by_law: the article that forbids the event now")}},
                                ("code", "message", "fields"))}, ("error",), example={
         "error": {"code": "validation_failed", "message": "The visit could not be recorded.",
                   "fields": {"visited_at": "expected ISO 8601 with offset"}}}),
@@ -261,7 +277,9 @@ RESPONSES = {
     "ListRow": obj({"case_id": INT, "enterprise_id": INT, "enterprise_name": STR,
                     "credit_code": nullable(STR), "township": nullable(STR), "action": STR,
                     "state": STR, "deadline": nullable(STR), "due_on": nullable(DATE),
-                    "days_overdue": INT, "surcharge_fen": INT, "assignee": nullable(STR)},
+                    "days_overdue": INT, "surcharge_fen": INT, "assignee": nullable(STR),
+                    "measure": {**nullable(STR), "description": (
+                        "stop cases: limit (限制生产) or stop (停产整治); null otherwise")}},
                    ("case_id", "enterprise_id", "enterprise_name", "action", "state")),
     "ListPage": obj({"items": {"type": "array", "items": ref("ListRow")},
                      "next_cursor": nullable(STR)}, ("items", "next_cursor")),
@@ -473,8 +491,9 @@ def paths() -> dict:
             "parameters": [_path_id("case_id")],
             "post": {"operationId": "recordCaseEvent", "summary": "Record what happened",
                      "description": "409 `impossible_transition` with `allowed` (the event "
-                                    "types possible now); the refused submission is kept in "
-                                    "the conflict queue for a reviewer.",
+                                    "types possible now), or `forbidden_by_law` with the "
+                                    "`article` that forbids the event now; the refused "
+                                    "submission is kept in the conflict queue for a reviewer.",
                      "parameters": [AS_OF], "requestBody": _body("CaseEvent"),
                      "responses": {"200": _json("Case", "the updated case, with "
                                                         "opened_case_ids for escalations"),

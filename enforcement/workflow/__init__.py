@@ -27,7 +27,8 @@ from .engine import (
     worst_state,
 )
 from .rules import ActionRules, Rules
-from .states import ACTION_VALUES, ACTIONS, STATES, ActionInfo, StateInfo, state_info, stored_states
+from .states import (ACTION_VALUES, ACTIONS, STATES, STOP_MEASURES, ActionInfo, MeasureInfo, StateInfo, measure_of,
+                     state_info, stored_states)
 from .types import (
     CaseSnapshot,
     ConfigError,
@@ -35,6 +36,7 @@ from .types import (
     Escalation,
     Event,
     FollowUp,
+    ForbiddenByLaw,
     ImpossibleEvent,
     InvalidEvent,
     Outcome,
@@ -46,8 +48,8 @@ from .types import (
 )
 
 __all__ = [
-    "ACTION_VALUES", "ACTIONS", "STATES", "WINDOW_DEADLINES", "ActionInfo", "ActionRules", "Assignment", "Calendar",
-    "CaseSnapshot", "ConfigError", "Deadline", "DrawResult", "Escalation", "Event", "FollowUp",
+    "ACTION_VALUES", "ACTIONS", "STATES", "STOP_MEASURES", "MeasureInfo", "measure_of", "WINDOW_DEADLINES", "ActionInfo", "ActionRules", "Assignment", "Calendar",
+    "CaseSnapshot", "ConfigError", "Deadline", "DrawResult", "Escalation", "Event", "FollowUp", "ForbiddenByLaw",
     "ImpossibleEvent", "InvalidEvent", "Outcome", "QuietDay", "Rules", "ScheduleError", "StateInfo",
     "WorkflowError", "YearSchedule", "allowed_events", "cancelled_keys", "apply", "current_deadline", "days_overdue",
     "deadline_status", "display_info", "display_state", "draw", "due_events", "dump_schedule",

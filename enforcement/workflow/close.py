@@ -8,17 +8,22 @@ from __future__ import annotations
 from datetime import date
 
 from .calendar import add_months_plain
+from . import hearing
 from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, verify_data, visit_target
-from .types import CaseSnapshot, Event, InvalidEvent, Outcome
+from .types import CaseSnapshot, Event, ForbiddenByLaw, InvalidEvent, Outcome
 
 ACTION = "close"
-EVENTS = ("execute", "verify", "visit", "rebound", "close", "reopen")
-PARAMS = ("illegal_discharge",)
+EVENTS = ("execute", "verify", "visit", "rebound", "close", "reopen", "hearing")
+# A closure for a firm that resumed production under a stop order needs the approval of the
+# people's government (EPL Art. 60; MEP Order No. 30 Art. 18): who approved and when, on or
+# before service.
+PARAMS = ("illegal_discharge", "resumed_production", "government_approved_by", "government_approved_on")
+ART_NIGHT = "Administrative Compulsion Law Art. 43"
 # 两断三清: water and power cut; raw materials, equipment and products cleared.
 CHECKLIST = ("water_cut", "power_cut", "materials_cleared", "equipment_cleared", "products_cleared")
 
 _ALLOWED = {
-    "ordered": ["execute"],
+    "ordered": ["execute", "hearing"],
     "executed": ["verify"],
     "verified": ["visit", "rebound"],
     "monitoring": ["visit", "rebound", "close"],
@@ -31,6 +36,11 @@ def open_case(served_on: date, params, ctx: Ctx) -> Outcome:
     r = Reader(params)
     r.only(PARAMS)
     r.bool("illegal_discharge")
+    resumed = r.bool("resumed_production", default=False)
+    by = r.str("government_approved_by", required=resumed)
+    approved_on = r.date("government_approved_on", required=resumed or by is not None)
+    if approved_on is not None and approved_on > served_on:
+        r.fail("government_approved_on", "the government's approval must come before the order is served (EPL Art. 60)")
     r.done()
     change = Change(new_case(ACTION, "ordered", served_on, ctx, jsonable(params)))
     change.set_deadline(deadline("execute_by", ctx.calendar.add_days_rolled(served_on, ctx.rules.execute_days)))
@@ -45,6 +55,45 @@ def allowed(case: CaseSnapshot) -> list[str]:
     if "close" in events and planned:
         events.remove("close")  # anti-rebound checks still planned: they close the case themselves
     return events
+
+
+def forbidden(case: CaseSnapshot, event: Event, ctx: Ctx, allowed_now: list[str]) -> None:
+    """Forced execution (cutting water and power, clearing equipment) may not happen on statutory
+    holidays or at night unless urgent (Administrative Compulsion Law Art. 43)."""
+    hearing.check(event, allowed_now)
+    if event.type != "execute" or case.state != "ordered":
+        return
+    urgency = event.data.get("urgency")
+    if isinstance(urgency, str) and urgency.strip():
+        return
+    if not ctx.calendar.is_working_day(event.on):
+        # 法定节假日 read with the statutory rest days (weekends), as the NPC commentary does;
+        # an officially adjusted working Saturday is a working day.
+        raise ForbiddenByLaw(
+            f"no forced execution on a holiday or rest day ({event.on.isoformat()}) without an urgency reason",
+            ART_NIGHT, allowed_now,
+        )
+    hour = _hour(event.data.get("started_at"))
+    if hour is not None and (hour >= ctx.rules.night_from_hour or hour < ctx.rules.night_until_hour):
+        raise ForbiddenByLaw(
+            f"no forced execution at night ({ctx.rules.night_from_hour}:00-{ctx.rules.night_until_hour}:00) "
+            "without an urgency reason", ART_NIGHT, allowed_now,
+        )
+
+
+def _hour(value) -> int | None:
+    """The hour of ``started_at`` (HH:MM, or an ISO time or datetime); None when absent or unreadable
+    (the reader then reports it)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if "T" in text:
+        text = text.split("T", 1)[1]
+    try:
+        hour = int(text.split(":", 1)[0])
+    except ValueError:
+        return None
+    return hour if 0 <= hour < 24 else None
 
 
 def overdue_deadlines(case: CaseSnapshot) -> tuple[str, ...]:
@@ -86,6 +135,8 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
     elif t == "close":
         change.state = "closed"
         change.facts["closed_on"] = iso(on)
+    elif t == "hearing":
+        hearing.record_hearing(change, event)
     elif t == "reopen":
         change.state = "monitoring"
         change.facts["reopened"] = [*case.facts.get("reopened", []), iso(on)]
@@ -93,6 +144,17 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
 
 
 def _execute(change: Change, event: Event, ctx: Ctx) -> None:
+    r = Reader(event.data)
+    started_at = r.str("started_at")
+    urgency = r.str("urgency")
+    if started_at is not None and _hour(started_at) is None:
+        r.fail("started_at", "must be a time HH:MM")
+    if r.errors:
+        r.done()
+    if started_at:
+        change.facts["executed_at"] = started_at
+    if urgency:
+        change.facts["execution_urgency"] = urgency  # ACL Art. 43: why it could not wait
     checklist = event.data.get("checklist")
     if not isinstance(checklist, dict):
         raise InvalidEvent({"checklist": f"is required: an object with {', '.join(CHECKLIST)} all true"})

@@ -6,7 +6,7 @@ from datetime import date
 from types import ModuleType
 from typing import Any, Iterable, Mapping
 
-from . import close, control, fine, rectify, stop
+from . import close, control, fine, rectify, seal, stop
 from .calendar import Calendar
 from .casework import Ctx
 from .rules import Rules
@@ -22,7 +22,7 @@ from .types import (
     deadline_status,
 )
 
-_MODULES: dict[str, ModuleType] = {m.ACTION: m for m in (rectify, stop, close, fine, control)}
+_MODULES: dict[str, ModuleType] = {m.ACTION: m for m in (rectify, stop, close, fine, control, seal)}
 WINDOW_DEADLINES = fine.WINDOWS
 
 
@@ -72,6 +72,10 @@ def apply(case: CaseSnapshot, event: Event, *, rules: Rules, calendar: Calendar)
             {"type": f"unknown event type {event.type!r} for a {case.action} case (known: {', '.join(module.EVENTS)})"}
         )
     allowed = module.allowed(case)
+    forbidden = getattr(module, "forbidden", None)
+    if forbidden is not None and isinstance(event.data, Mapping):
+        # What the law forbids is refused with its article, before the generic state check.
+        forbidden(case, event, _ctx(case.action, case.township, rules, calendar), allowed)
     if event.type not in allowed:
         raise ImpossibleEvent(
             f"a {case.action} case in state '{case.state}' cannot take '{event.type}'; "

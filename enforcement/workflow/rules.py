@@ -73,11 +73,18 @@ SCHEMA: dict[str, dict[str, tuple[Check, Any]]] = {
         "first_check_days": (_pos_int, 7),
         "check_interval_days": (_pos_int, 30),
         "post_resumption_days": (_pos_int, 30),
+        # Local campaign rule, not national law: a 限制生产 period that ends unrectified proposes
+        # closure (never closes: EPL Art. 60 needs the people's government's approval).
+        "propose_close_on_expiry": (_bool, True),
     },
     "close": {
         "execute_days": (_pos_int, 15),
         "verify_working_days": (_pos_int, 5),
         "anti_rebound_months": (_month_steps, (1, 3, 6)),
+        # Administrative Compulsion Law Art. 43: no forced execution at night. The law does not
+        # define night; 22:00-06:00 is the usual reading (engine default, configurable).
+        "night_from_hour": (_nonneg_int, 22),
+        "night_until_hour": (_nonneg_int, 6),
     },
     "fine": {
         "hearing_request_working_days": (_pos_int, 5),  # APL Art. 64
@@ -100,6 +107,11 @@ SCHEMA: dict[str, dict[str, tuple[Check, Any]]] = {
         "inspection_months": (_risk_months, {"A": 3, "B": 6, "C": 12}),
         "gate_fix_days": (_pos_int, 30),
         "routine_unannounced": (_bool, True),
+    },
+    "seal": {
+        "max_days": (_pos_int, 30),  # Administrative Compulsion Law Art. 25: at most 30 days
+        "max_extension_days": (_pos_int, 30),  # ACL Art. 25: one extension, at most 30 days
+        "check_days": (_pos_int, 15),  # engine default: seals checked within 15 days, then every 15
     },
 }
 
@@ -166,6 +178,9 @@ def _check_combined(action: str, values: Mapping[str, Any], path: str) -> None:
         raise ConfigError(f"{path}.max_extension_months: must not exceed 3 (MEP Order No. 30)")
     if action == "control" and 12 % values["monitoring_interval_months"] != 0:
         raise ConfigError(f"{path}.monitoring_interval_months: must divide the year (1, 2, 3, 4, 6 or 12)")
+    if action == "seal" and (values["max_days"] > 30 or values["max_extension_days"] > 30):
+        # Administrative Compulsion Law Art. 25: 30 days, extended once by at most 30 days.
+        raise ConfigError(f"{path}: max_days and max_extension_days must not exceed 30 (ACL Art. 25)")
     if action == "fine" and values["surcharge_bp_per_day"] > 10000:
         raise ConfigError(f"{path}.surcharge_bp_per_day: must not exceed 10000 (100 %)")
 

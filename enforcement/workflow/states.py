@@ -38,10 +38,11 @@ class ActionInfo:
 
 ACTIONS: tuple[ActionInfo, ...] = (
     ActionInfo("close", "取缔", "Close"),
-    ActionInfo("stop", "停产整治", "Stop"),
+    ActionInfo("stop", "限产停产", "Limit/stop"),  # two measures: 限制生产, 停产整治 (issue #15)
     ActionInfo("rectify", "限期整改", "Rectify"),
     ActionInfo("fine", "罚款", "Fine"),
     ActionInfo("control", "监管", "Control"),
+    ActionInfo("seal", "查封扣押", "Seal-up"),
 )
 ACTION_VALUES = tuple(a.value for a in ACTIONS)
 
@@ -70,10 +71,11 @@ STATES: dict[str, dict[str, StateInfo]] = {
             _s("ordered", "已责令停产", "Ordered", OPEN),
             _s("plan_filed", "整改方案已备案", "Plan filed", OPEN),
             _s("rectifying", "整治中", "Rectifying", OPEN),
-            _s("completed", "已报告完成", "Completion reported", OPEN),
             _s("lifted", "已解除", "Lifted", CLEAN),
             _s("escalated", "已升级取缔", "Escalated", ESCALATED, terminal=True),
             _OVERDUE,
+            # Second edition (issue #15): closure proposed, waiting for the people's government.
+            _s("closure_proposed", "拟报请关闭", "Closure proposed", ESCALATED),
         )
     },
     "close": {
@@ -111,9 +113,19 @@ STATES: dict[str, dict[str, StateInfo]] = {
             _OVERDUE,
         )
     },
+    "seal": {
+        s.value: s
+        for s in (
+            _s("sealed", "查封扣押中", "Sealed", OPEN),
+            _s("released", "已解除查封扣押", "Released", CLEAN, terminal=True),
+            _s("handled", "已作出处理决定", "Handled", CLEAN, terminal=True),
+            _OVERDUE,
+        )
+    },
 }
 
-INITIAL_STATE = {"rectify": "ordered", "stop": "ordered", "close": "ordered", "fine": "filed", "control": "active"}
+INITIAL_STATE = {"rectify": "ordered", "stop": "ordered", "close": "ordered", "fine": "filed", "control": "active",
+                 "seal": "sealed"}
 
 
 def state_info(action: str, state: str) -> StateInfo:
@@ -126,3 +138,27 @@ def state_info(action: str, state: str) -> StateInfo:
 def stored_states(action: str) -> tuple[str, ...]:
     """The states a snapshot can be in (everything but the derived ``overdue``)."""
     return tuple(s for s in STATES[action] if s != "overdue")
+
+
+# The two measures of a stop case (MEP Order No. 30, 2014), a sub-kind kept in its params.
+@dataclass(frozen=True)
+class MeasureInfo:
+    value: str
+    zh: str
+    en: str
+
+
+STOP_MEASURES: dict[str, MeasureInfo] = {
+    m.value: m
+    for m in (
+        MeasureInfo("limit", "限制生产", "Limit production"),
+        MeasureInfo("stop", "停产整治", "Stop production for rectification"),
+    )
+}
+
+
+def measure_of(action: str, params) -> str | None:
+    """The measure of a stop case; cases opened before the second edition are 停产整治."""
+    if action != "stop":
+        return None
+    return (params or {}).get("measure") or "stop"

@@ -118,3 +118,15 @@ def followup_status(f: FollowUp, as_of: date) -> str:
     if f.done_on is not None:
         return "done"
     return "missed" if as_of > f.due_on else "planned"
+
+
+class ForbiddenByLaw(ImpossibleEvent):
+    """An event the law does not allow now (an extension beyond its limit, a forced execution on
+    a holiday or at night without an urgency reason). Refused like an impossible transition (409,
+    kept for a reviewer), naming the article that forbids it."""
+
+    code = "forbidden_by_law"
+
+    def __init__(self, message: str, article: str, allowed: list[str] | None = None):
+        super().__init__(f"{message} ({article})", allowed)
+        self.article = article

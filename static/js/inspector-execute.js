@@ -68,6 +68,9 @@
     var payload = { type: "execute", on: f.on.value, checklist: checklist, client_uuid: f.client_uuid.value,
                     recorded_at: new Date().toISOString() };
     if (f.visit_id.value) payload.visit_id = Number(f.visit_id.value);
+    // ACL Art. 43: the start time and, at night or on a holiday, why it could not wait.
+    if (f.started_at && f.started_at.value) payload.started_at = f.started_at.value;
+    if (f.urgency && f.urgency.value.trim()) payload.urgency = f.urgency.value.trim();
     Outbox.put({ id: payload.client_uuid, kind: "event", status: "waiting", case_id: Number(d.caseId),
                  visit_uuid: visitUuid || null, payload: payload, label: d.label })
       .then(function () { return visitUuid ? Outbox.release(visitUuid) : null; })

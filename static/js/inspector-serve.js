@@ -73,7 +73,18 @@
       payload.illegal_discharge = checkedBox("illegal_discharge");
     }
     if (a === "close" || a === "stop") payload.illegal_discharge = checkedBox("illegal_discharge");
-    if (a === "stop" && f.approved_by.value) payload.legal_basis = (payload.legal_basis + " " + f.approved_by.value).trim();
+    // Issue #15: what the law needs of a stop, a seal-up and a closure after resumed production.
+    if ((a === "stop" || a === "seal") && f.approved_by.value) payload.approved_by = f.approved_by.value.trim();
+    if (a === "stop") { var m = form.querySelector('input[name="measure"]:checked'); if (m) payload.measure = m.value; }
+    if (a === "seal") {
+      payload.kind = f.seal_kind.value;
+      payload.items = f.items.value.split("\n").map(function (x) { return x.trim(); }).filter(Boolean);
+    }
+    if (a === "close" && checkedBox("resumed_production")) {
+      payload.resumed_production = true;
+      payload.government_approved_by = f.government_approved_by.value.trim();
+      if (f.government_approved_on.value) payload.government_approved_on = f.government_approved_on.value;
+    }
     if (f.visit_id.value) payload.visit_id = Number(f.visit_id.value);
     var label = document.getElementById("serve-enterprise").textContent + " · " +
       form.querySelector('input[name="action"]:checked').closest("label").textContent.trim();

@@ -11,6 +11,7 @@ from enforcement.workflow import (
     watched_deadline,
     Calendar,
     Event,
+    ForbiddenByLaw,
     ImpossibleEvent,
     InvalidEvent,
     QuietDay,
@@ -41,7 +42,7 @@ def quiet_days(draw_):
 
 @st.composite
 def opening(draw_):
-    action = draw_(st.sampled_from(["rectify", "stop", "close", "fine", "control"]))
+    action = draw_(st.sampled_from(["rectify", "stop", "close", "fine", "control", "seal"]))
     if action == "rectify":
         params = {"rectify_days": draw_(st.sampled_from([0, 7, 15, 30, 60, 90])), "illegal_discharge": draw_(st.booleans())}
     elif action == "fine":
@@ -54,6 +55,11 @@ def opening(draw_):
         }
         if draw_(st.booleans()):
             params["permit_expires"] = draw_(dates).isoformat()
+    elif action == "stop":
+        params = {"measure": draw_(st.sampled_from(["limit", "stop"])), "approved_by": "Director Wang",
+                  "first_edition": draw_(st.booleans())}
+    elif action == "seal":
+        params = {"items": ["mixer", "pump"], "approved_by": "Director Wang"}
     else:
         params = {}
     return action, params
@@ -136,9 +142,24 @@ def event_data(draw_, case, type_):
         }
     if type_ == "extend":
         return {"months": draw_(st.integers(1, 4)), "approved_by": draw_(st.sampled_from(["Director Wang", ""]))}
+    if type_ == "extend" and case.action == "seal":
+        return {"days": draw_(st.integers(1, 31)), "approved_by": draw_(st.sampled_from(["Director Wang", ""]))}
+    if type_ == "visit" and case.action == "seal":
+        planned = sorted(k for k, f in case.followups.items() if f.done_on is None)
+        return {"followup": draw_(st.sampled_from(planned)), "visit_id": draw_(st.integers(1, 10**6)),
+                "seals_intact": draw_(st.booleans())}
+    if type_ == "handle":
+        return {"decision": "confiscated"}
+    if type_ == "approve_close":
+        return {"approved_by": "County government"}
+    if type_ == "hearing":
+        return {"requested_on": case.served_on.isoformat(), "notified_on": case.served_on.isoformat(),
+                "held_on": (case.served_on + timedelta(days=draw_(st.integers(0, 10)))).isoformat()}
     if type_ == "execute":
         items = ("water_cut", "power_cut", "materials_cleared", "equipment_cleared", "products_cleared")
-        return {"checklist": {i: draw_(st.sampled_from([True, True, True, False])) for i in items}}
+        return {"checklist": {i: draw_(st.sampled_from([True, True, True, False])) for i in items},
+                "started_at": draw_(st.sampled_from(["09:30", "23:10", None])),
+                "urgency": draw_(st.sampled_from([None, None, "toxic leak"]))}
     if type_ == "decide":
         return {"amount_fen": draw_(st.integers(1, 10**7)), "hearing_waived": draw_(st.booleans())}
     if type_ == "pay":
@@ -174,6 +195,9 @@ def test_any_sequence_of_allowed_events_keeps_the_case_valid_and_repeats_change_
         try:
             outcome = apply(case, event, rules=RULES, calendar=cal)
         except InvalidEvent:
+            continue
+        except ForbiddenByLaw as exc:
+            assert exc.article  # refused by law: names its article
             continue
         except ImpossibleEvent:
             assert type_ == "pay"  # the same payment recorded twice

@@ -2,16 +2,21 @@ from __future__ import annotations
 
 import pytest
 
-from enforcement.workflow import ImpossibleEvent, InvalidEvent, due_events
+from enforcement.workflow import ForbiddenByLaw, ImpossibleEvent, InvalidEvent, due_events
 
 from .support import d
+
+LIMIT = {"measure": "limit", "approved_by": "Director Wang"}
 
 
 def test_a_stop_order_served_2026_09_28_has_its_plan_due_2026_10_23(flow):
     f = flow("stop", d("2026-09-28"))
     # 15 working days: National Day skipped, the adjusted working Saturday 10 October counted.
     assert f.case.deadlines["plan_due"].due_on == d("2026-10-23")
-    assert f.case.deadlines["period_end"].due_on == d("2026-12-28")
+    # 停产整治 runs until lifted (MEP Order No. 30 Art. 14): no period end.
+    assert "period_end" not in f.case.deadlines and f.case.params["measure"] == "stop"
+    # 限制生产: at most 3 months from service.
+    assert flow("stop", d("2026-09-28"), LIMIT).case.deadlines["period_end"].due_on == d("2026-12-28")
 
 
 def test_the_first_unannounced_check_within_7_days_moves_past_national_day(flow):
@@ -29,11 +34,11 @@ def test_a_clean_check_schedules_the_next_one_30_days_later(flow):
     assert f.case.followups["stop_check_1"].visit_id == 11
 
 
-def test_production_found_running_escalates_to_close(flow):
+def test_production_found_running_proposes_closure_and_never_closes_by_itself(flow):
     f = flow("stop", d("2026-09-28"))
     out = f("visit", d("2026-10-08"), followup="stop_check_1", visit_id=11, production_running=True)
-    assert f.case.state == "escalated"
-    assert [(e.action, e.reason) for e in out.escalations] == [("close", "production_running")]
+    assert f.case.state == "closure_proposed" and out.escalations == ()
+    assert f.case.facts["closure_proposal"]["reason"] == "production_running"
 
 
 def test_the_same_visit_twice_has_no_effect(flow):
@@ -47,15 +52,18 @@ def test_the_same_visit_twice_has_no_effect(flow):
 
 
 def test_one_extension_of_at_most_3_months_with_approval(flow):
-    f = flow("stop", d("2026-09-28"))
+    f = flow("stop", d("2026-09-28"), LIMIT)
+    with pytest.raises(ForbiddenByLaw) as too_long:
+        f("extend", d("2026-12-01"), months=4, approved_by="Director Wang")
+    assert too_long.value.article == "MEP Order No. 30 (2014) Art. 14"
     with pytest.raises(InvalidEvent) as err:
-        f("extend", d("2026-12-01"), months=4)
-    assert set(err.value.fields) == {"months", "approved_by"}
+        f("extend", d("2026-12-01"), months=2)
+    assert set(err.value.fields) == {"approved_by"}
     f("extend", d("2026-12-01"), months=3, approved_by="Director Wang")
     end = f.case.deadlines["period_end"]
     assert end.due_on == d("2027-03-29") and end.provisional  # 28 March 2027 is a Sunday; 2027 not yet official
     assert f.case.facts["extension"] == {"months": 3, "approved_by": "Director Wang", "on": "2026-12-01"}
-    with pytest.raises(ImpossibleEvent):
+    with pytest.raises(ForbiddenByLaw):
         f("extend", d("2026-12-02"), months=1, approved_by="Director Wang")
 
 
@@ -65,7 +73,7 @@ def test_the_completion_report_turns_the_pending_check_into_the_verification_vis
     f("accept_plan", d("2026-10-21"))
     f("visit", d("2026-10-22"), followup="stop_check_1", visit_id=1, production_running=False)
     out = f("report_completed", d("2026-11-02"))
-    assert f.case.state == "completed"
+    assert f.case.state == "lifted" and f.case.facts["lifted_on"] == "2026-11-02"  # lifted on filing
     assert f.case.deadlines["verify_by"].due_on == d("2026-11-23")
     check = f.case.followups["stop_check_2"]
     assert check.purpose == "verification" and check.due_on == d("2026-11-23")
@@ -86,26 +94,39 @@ def test_the_completion_report_moves_an_earlier_pending_check(flow):
     assert f.case.facts["verify_followup"] == "stop_check_2"
 
 
-def test_a_period_ending_without_completion_escalates_to_close(flow, rules, cal):
-    f = flow("stop", d("2026-09-28"))
+def test_a_limit_period_ending_without_completion_only_proposes_closure(flow, rules, cal):
+    f = flow("stop", d("2026-09-28"), LIMIT)
     assert due_events(f.case, d("2026-12-28"), rules=rules, calendar=cal) == []
     (event,) = due_events(f.case, d("2027-01-05"), rules=rules, calendar=cal)
     assert (event.type, event.on) == ("expire", d("2026-12-29"))
     out = f(event.type, event.on)
+    # Local campaign rule: a proposal, never a closure (EPL Art. 60 needs the government).
+    assert f.case.state == "closure_proposed" and out.escalations == ()
+    assert f.case.facts["closure_proposal"] == {"reason": "period_expired", "on": "2026-12-29",
+                                                "from": "ordered", "local_rule": True}
+    out = f("approve_close", d("2027-01-08"), approved_by="County People's Government", approved_on="2027-01-06")
     assert f.case.state == "escalated"
-    assert [(e.action, e.reason) for e in out.escalations] == [("close", "period_expired")]
+    (esc,) = out.escalations
+    assert (esc.action, esc.reason, esc.served_on) == ("close", "period_expired", d("2027-01-08"))
+    assert esc.params["government_approved_by"] == "County People's Government"
+    assert esc.params["government_approved_on"] == "2027-01-06"
     assert "stop_check_1" in out.cancelled and f.case.facts["cancelled_followups"] == ["stop_check_1"]
     assert f.case.facts["cancelled_followup_log"][0]["reason"] == "escalated: period_expired"
 
 
-def test_expiry_before_the_end_of_the_period_is_refused(flow):
+def test_a_stop_measure_never_expires_by_itself(flow, rules, cal):
     f = flow("stop", d("2026-09-28"))
+    assert due_events(f.case, d("2027-06-30"), rules=rules, calendar=cal) == []
+
+
+def test_expiry_before_the_end_of_the_period_is_refused(flow):
+    f = flow("stop", d("2026-09-28"), LIMIT)
     with pytest.raises(InvalidEvent):
         f("expire", d("2026-12-28"))
 
 
 def test_a_failed_verification_within_the_period_returns_to_rectifying(flow):
-    f = flow("stop", d("2026-09-28"))
+    f = flow("stop", d("2026-09-28"), LIMIT)
     f("file_plan", d("2026-10-20"))
     f("report_completed", d("2026-10-26"))
     f("verify", d("2026-11-02"), compliant=False, visit_id=5)

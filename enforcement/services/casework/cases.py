@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from enforcement import workflow as wf
-from enforcement.errors import Forbidden, IdempotencyMismatch, ImpossibleTransition, NotFound, ValidationError
+from enforcement.errors import Forbidden, ForbiddenByLaw, IdempotencyMismatch, ImpossibleTransition, NotFound, ValidationError
 from enforcement.extensions import db
 from enforcement.models import Case, CaseEvent, CaseLink, Conflict, Deadline, Enterprise, FollowUp, Township, User
 from enforcement.services.core import audit
@@ -151,7 +151,10 @@ def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar 
         fields.update(exc.fields)
     try:
         violation = text(data.get("violation"), "violation", max_length=2000)
-        legal_basis = text(data.get("legal_basis"), "legal_basis", max_length=2000)
+        # A seal-up decision states its legal basis (ACL Art. 24); the serve form asks it for
+        # every order, the API requires it for the actions added since (not to break clients).
+        legal_basis = text(data.get("legal_basis"), "legal_basis", max_length=2000,
+                           required=action == "seal")
     except ValidationError as exc:
         fields.update(exc.fields)
     visit_id = _visit_of(data, fields)
@@ -251,6 +254,11 @@ def _lock(case: Case) -> None:
     db.session.expire_all()
 
 
+#: The people's government's decision on a proposed closure (EPL Art. 60) reaches the bureau,
+#: not the field: reviewers record it, inspectors cannot.
+DESK_ONLY_EVENTS = frozenset({"approve_close", "decline_close"})
+
+
 def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
                 calendar: wf.Calendar | None = None, trusted: bool = False) -> CaseResult:
     """Record what happened on a case. Events carry their recorded time: one recorded before
@@ -258,6 +266,8 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
     replayed, so two inspectors acting offline are applied in the order they acted."""
     if not trusted and not _can_act(actor, case):
         raise Forbidden("You are not on this case.")
+    if not trusted and data.get("type") in DESK_ONLY_EVENTS and not actor.is_reviewer:
+        raise Forbidden("The government's decision on a closure is recorded by the bureau desk.")
     _lock(case)
     client_uuid = parse_uuid(data.get("client_uuid"), required=False)
     if client_uuid:
@@ -281,6 +291,8 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
             snapshot, escalations = _replay_with(case, event, recorded_at, calendar)
     except wf.InvalidEvent as exc:
         raise ValidationError("The event is not valid: " + str(exc), exc.fields) from exc
+    except wf.ForbiddenByLaw as exc:
+        raise ForbiddenByLaw(str(exc), allowed=exc.allowed, state=case.state, article=exc.article) from exc
     except wf.ImpossibleEvent as exc:
         raise ImpossibleTransition(str(exc), allowed=exc.allowed, state=case.state) from exc
     store_snapshot(case, snapshot)

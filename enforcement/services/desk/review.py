@@ -23,6 +23,9 @@ DESK_EVENTS = (
     "execute", "rebound", "notify", "request_hearing", "decide", "pay", "appeal",
     "appeal_decided", "request_enforcement", "publish", "gate", "report_monitoring",
     "declare_tax", "apply_permit_renewal", "renew_permit", "release", "close", "reopen",
+    # Issue #15: the government's decision on a proposed closure, a seal-up's handling decision,
+    # a hearing.
+    "approve_close", "decline_close", "handle", "hearing",
 )
 
 CHECKLIST = ("water_cut", "power_cut", "materials_cleared", "equipment_cleared", "products_cleared")
@@ -48,11 +51,13 @@ def record_event(actor: Actor, case: Case, data: dict, *, now: datetime) -> case
 
 
 def approve_extension(actor: Actor, case: Case, *, on, months, approved_by: str,
-                      now: datetime) -> cases.CaseResult:
-    """A stop period's one extension (MEP Order 30): the approver is part of the record."""
+                      now: datetime, days=None) -> cases.CaseResult:
+    """The one extension of a 限制生产 (MEP Order 30 Art. 14, in months) or of a seal-up (ACL
+    Art. 25, in days): the approver is part of the record."""
     _reviewer(actor)
     approver = text(approved_by, "approved_by", required=True, max_length=80)
-    return cases.apply_event(actor, case, {"type": "extend", "on": on, "months": months,
+    length = {"days": days} if case.action == "seal" else {"months": months}
+    return cases.apply_event(actor, case, {"type": "extend", "on": on, **length,
                                            "approved_by": approver}, now=now)
 
 

@@ -210,7 +210,13 @@ def _row(r, d: wf.Deadline | None, *, display_state: str, surcharge: int | None,
         "provisional": bool(d and d.provisional),
         "surcharge_fen": surcharge, "amount_fen": amount,
         "assignee": r.assignee, "lat": r.lat, "lon": r.lon,
+        # Issue #15: a stop case's measure (limit / stop), null for other actions.
+        "measure": wf.measure_of(r.action, _json(getattr(r, "params", None))),
     }
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def case_row(case: Case, enterprise: Enterprise, township: Township | None, assignee: User | None,
@@ -225,6 +231,7 @@ def case_row(case: Case, enterprise: Enterprise, township: Township | None, assi
         case_id=case.id, action=case.action, state=case.state, served_on=case.served_on,
         enterprise_id=enterprise.id, enterprise_name=enterprise.name,
         credit_code=enterprise.credit_code, lat=enterprise.lat, lon=enterprise.lon,
+        params=case.params,
         township=township.code if township else None,
         township_name=township.name if township else None,
         assignee=assignee.username if assignee else None)
@@ -271,7 +278,9 @@ def _overdue_spec(f: Filters, *, due_until: date | None = None) -> Spec:
                        Case.watched_due_on.label("due_on"), d.provisional, d.met_on,
                        Case.id.label("case_id"), Case.action, Case.state, Case.served_on,
                        sa_case((Case.action == "fine", Case.facts), else_=null())
-                       .label("facts"), Enterprise.id.label("enterprise_id"),
+                       .label("facts"),
+                       sa_case((Case.action == "stop", Case.params), else_=null())
+                       .label("params"), Enterprise.id.label("enterprise_id"),
                        Enterprise.name.label("enterprise_name"), Enterprise.credit_code,
                        Enterprise.lat, Enterprise.lon, Township.code.label("township"),
                        Township.name.label("township_name"), Assignee.username.label("assignee"))

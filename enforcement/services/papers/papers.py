@@ -23,6 +23,9 @@ KINDS = {
     "penalty_notice": ("行政处罚事先告知书", "Advance notice of administrative penalty"),
     "penalty_decision": ("行政处罚决定书", "Administrative penalty decision"),
     "inspection_record": ("现场检查（勘察）笔录", "On-site inspection record"),
+    # Issue #15: the second stop measure and the seal-up (with its list of items, ACL Art. 24).
+    "limit_decision": ("责令限制生产决定书", "Decision to limit production"),
+    "seal_decision": ("查封（扣押）决定书", "Decision to seal up or seize"),
 }
 
 #: The papers an action's case needs, in the order they are served. ``control`` has none of its
@@ -33,7 +36,11 @@ CASE_PAPERS = {
     "close": ("closure_decision",),
     "fine": ("penalty_notice", "penalty_decision"),
     "control": (),
+    "seal": ("seal_decision",),
 }
+
+#: A stop case prints the decision of its measure (MEP Order No. 30 Art. 12).
+MEASURE_PAPERS = {"limit": ("limit_decision",), "stop": ("stop_decision",)}
 
 #: A paper can only be printed once the engine has stored the deadline it announces.
 NEEDS_DEADLINE = {
@@ -42,7 +49,16 @@ NEEDS_DEADLINE = {
     "closure_decision": "execute_by",
     "penalty_notice": "hearing_request_by",
     "penalty_decision": "pay_by",
+    "limit_decision": "period_end",
+    "seal_decision": "seal_end",
 }
+
+
+def papers_of(case: Case) -> tuple[str, ...]:
+    """The papers a case needs; a stop case's depend on its measure."""
+    if case.action == "stop":
+        return MEASURE_PAPERS[(case.params or {}).get("measure") or "stop"]
+    return CASE_PAPERS.get(case.action, ())
 
 
 def title(kind: str, locale: str = "zh_CN") -> str:
@@ -178,7 +194,7 @@ def case_papers(case: Case) -> list[PaperStatus]:
     numbers = numbers_for("case", [case.id])
     stored = {d.name for d in case.deadlines}
     out = []
-    for kind in CASE_PAPERS.get(case.action, ()):
+    for kind in papers_of(case):
         needed = NEEDS_DEADLINE[kind]
         ready = needed in stored
         out.append(PaperStatus(kind, ready, numbers.get((case.id, kind)),
@@ -234,7 +250,7 @@ def _dated(case: Case, kind: str) -> date:
 def print_case_paper(actor: Actor, case: Case, kind: str, *, now: datetime, year: int,
                      config) -> Paper:
     """Everything on the paper, its number allocated once; every print is an audit event."""
-    if kind not in CASE_PAPERS.get(case.action, ()):
+    if kind not in papers_of(case):
         raise NotFound(f"A {case.action} case has no {kind}.")
     if not may_print_case(actor, case):
         raise Forbidden("You may not print this case's papers.")
