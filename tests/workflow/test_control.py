@@ -72,7 +72,9 @@ def test_routine_inspections_follow_the_risk_class(flow):
     assert a.case.followups["routine_1"].due_on == d("2026-12-01")
     assert c.case.followups["routine_1"].due_on == d("2027-09-01")
     a("visit", d("2026-11-05"), followup="routine_1", visit_id=3)
-    assert a.case.followups["routine_2"].due_on == d("2027-02-05")
+    # visit Thu 2026-11-05 + 3 months = Fri 2027-02-05 (除夕, statutory holiday); 6–7 Feb weekend,
+    # Mon 8 Feb 初三 (holiday) → Tue 2027-02-09.
+    assert a.case.followups["routine_2"].due_on == d("2027-02-09")
 
 
 def test_a_risk_class_is_required(flow):
