@@ -118,3 +118,12 @@ def followup_status(f: FollowUp, as_of: date) -> str:
     if f.done_on is not None:
         return "done"
     return "missed" if as_of > f.due_on else "planned"
+
+
+class ForbiddenByLaw(ImpossibleEvent):
+    """An event the law does not allow now (HTTP 409, like any impossible transition), naming the
+    article that forbids it: enforcement before the periods lapse, an extension beyond the limit."""
+
+    def __init__(self, message: str, allowed: list[str] | None = None, *, article: str):
+        super().__init__(f"{message} ({article})", allowed)
+        self.article = article

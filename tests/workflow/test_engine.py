@@ -42,7 +42,7 @@ def test_an_unknown_event_type_is_invalid_and_an_untimely_one_impossible(flow):
         f("explode", d("2026-09-02"))
     with pytest.raises(ImpossibleEvent) as err:
         f("pay", d("2026-09-02"), amount_fen=1)
-    assert err.value.allowed == ["notify"] and "'filed'" in str(err.value)
+    assert err.value.allowed == ["notify", "extend_decision", "suspend"] and "'filed'" in str(err.value)
 
 
 def test_events_apply_in_date_order_and_not_before_service(flow):
