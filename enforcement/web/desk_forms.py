@@ -28,7 +28,7 @@ EVENT_FIELDS = {
     "extend": ("months", "approved_by"),
     "execute": tuple(f"check_{k}" for k in CHECKLIST_LABELS),
     "rebound": ("visit_id",),
-    "decide": ("amount_yuan", "hearing_waived"),
+    "decide": ("amount_yuan", "hearing_waived", "received_on"),
     "pay": ("amount_yuan", "payment_ref"),
     "appeal": ("kind",),
     "appeal_decided": ("result", "amount_yuan"),
@@ -36,6 +36,9 @@ EVENT_FIELDS = {
     "report_monitoring": ("period_end",),
     "declare_tax": ("period_end",),
     "renew_permit": ("permit_expires",),
+    "notify_hearing": ("hearing_on",),
+    "extend_decision": ("days", "approved_by", "collective"),
+    "suspend": ("reason",),
 }
 
 
@@ -63,6 +66,16 @@ class EventForm(FlaskForm):
                               validate_choice=False)
     period_end = DateField(_l("Period ending"), validators=[Optional()])
     permit_expires = DateField(_l("New permit expires"), validators=[Optional()])
+    received_on = DateField(_l("Received by the party on"), validators=[Optional()])
+    hearing_on = DateField(_l("Hearing held on"), validators=[Optional()])
+    days = IntegerField(_l("Days of extension"), validators=[Optional(), NumberRange(1, 30)])
+    collective = BooleanField(_l("Decided collectively by the bureau's heads"))
+    reason = SelectField(_l("Reason"), choices=[("hearing", _l("Hearing")), ("testing", _l("Testing or monitoring")),
+                                                ("service", _l("Service of papers")),
+                                                ("announcement", _l("Public announcement")),
+                                                ("evaluation", _l("Evaluation or appraisal")),
+                                                ("suspension", _l("Suspension of the case"))],
+                         validate_choice=False)
     check_water_cut = BooleanField(CHECKLIST_LABELS["water_cut"])
     check_power_cut = BooleanField(CHECKLIST_LABELS["power_cut"])
     check_materials_cleared = BooleanField(CHECKLIST_LABELS["materials_cleared"])
@@ -101,6 +114,16 @@ class EventForm(FlaskForm):
             data["period_end"] = self.period_end.data
         if "permit_expires" in wanted:
             data["permit_expires"] = self.permit_expires.data
+        if "received_on" in wanted and self.received_on.data:
+            data["received_on"] = self.received_on.data
+        if "hearing_on" in wanted:
+            data["hearing_on"] = self.hearing_on.data
+        if "days" in wanted:
+            data["days"] = self.days.data
+        if "collective" in wanted and self.collective.data:
+            data["collective"] = True
+        if "reason" in wanted:
+            data["reason"] = self.reason.data
         if kind == "execute":
             data["checklist"] = {k: bool(getattr(self, f"check_{k}").data) for k in CHECKLIST_LABELS}
         return data

@@ -95,6 +95,17 @@ _EVENT_FIELDS = {
     "result": text(20), "gate": text(20), "status": text(20), "permit_expires": DATE,
     "period_end": DATE, "running": BOOL, "production_running": BOOL,
     "discharge_continues": BOOL, "followup": text(40), "note": text(500),
+    # issue #15: receipt of a paper (APL Arts. 61, 67), the hearing notice (APL Art. 64), the time
+    # limit for deciding (extension `days`, `collective`; suspension `reason`)
+    "received_on": nullable({**DATE, "description": "the day the party received the paper, when "
+                                                     "later than `on`; its periods run from it"}),
+    "hearing_on": {**DATE, "description": "notify_hearing: the day of the hearing, at least 7 days "
+                                          "after `on` (APL Art. 64)"},
+    "days": {"type": "integer", "minimum": 1, "maximum": 366,
+             "description": "extend_decision: days of extension (at most 30)"},
+    "collective": {**BOOL, "description": "extend_decision: a second extension decided collectively"},
+    "reason": {"type": "string", "enum": ["hearing", "testing", "service", "announcement", "evaluation",
+                                          "suspension"], "description": "suspend: why the time limit stops"},
 }
 
 REQUESTS = {
@@ -124,6 +135,9 @@ REQUESTS = {
         "served_on": DATE, "violation": text(2000), "legal_basis": text(2000),
         "rectify_days": INT, "amount_fen": INT, "max_amount_fen": INT, "maximum_penalty": BOOL,
         "daily_penalty": BOOL, "illegal_discharge": BOOL, "parent_amount_fen": INT,
+        "correction_served_on": {**DATE, "description": "fine with daily_penalty: the day the "
+                                 "correction order (责令改正违法行为决定书) was served; default served_on"},
+        "daily_days": INT,
         "gate": text(20), "gates": {"type": "object", "additionalProperties": STR},
         "risk_class": {"type": "string", "enum": list(RISK_CLASSES)}, "permit_expires": DATE,
         "visit_id": nullable(ID),
@@ -164,7 +178,9 @@ _FOLLOWUP = obj({"id": INT, "key": STR, "purpose": STR, "earliest_on": DATE, "du
 
 RESPONSES = {
     "Error": obj({"error": obj({"code": STR, "message": STR,
-                                "fields": {"type": "object", "additionalProperties": STR}},
+                                "fields": {"type": "object", "additionalProperties": STR},
+                                "article": {**STR, "description": "409: the legal article that "
+                                            "forbids the event now"}},
                                ("code", "message", "fields"))}, ("error",), example={
         "error": {"code": "validation_failed", "message": "The visit could not be recorded.",
                   "fields": {"visited_at": "expected ISO 8601 with offset"}}}),

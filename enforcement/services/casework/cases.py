@@ -282,7 +282,9 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
     except wf.InvalidEvent as exc:
         raise ValidationError("The event is not valid: " + str(exc), exc.fields) from exc
     except wf.ImpossibleEvent as exc:
-        raise ImpossibleTransition(str(exc), allowed=exc.allowed, state=case.state) from exc
+        # ForbiddenByLaw names the article that forbids the event now (issue #15)
+        extra = {"article": exc.article} if getattr(exc, "article", None) else {}
+        raise ImpossibleTransition(str(exc), allowed=exc.allowed, state=case.state, **extra) from exc
     store_snapshot(case, snapshot)
     case.updated_at = now
     stored = audit.jsonable(dict(event.data))

@@ -23,6 +23,8 @@ DESK_EVENTS = (
     "execute", "rebound", "notify", "request_hearing", "decide", "pay", "appeal",
     "appeal_decided", "request_enforcement", "publish", "gate", "report_monitoring",
     "declare_tax", "apply_permit_renewal", "renew_permit", "release", "close", "reopen",
+    # issue #15
+    "receive", "notify_hearing", "extend_decision", "suspend", "resume", "demand_served",
 )
 
 CHECKLIST = ("water_cut", "power_cut", "materials_cleared", "equipment_cleared", "products_cleared")
