@@ -252,6 +252,22 @@ class Calendar:
             d += timedelta(days=1)
 
 
+    def latest_followup_day(self, earliest: date, limit: date, township: str | None) -> tuple[date, bool] | None:
+        """The last day in [earliest, limit] that is a working day and not a quiet day, or None.
+
+        A local quiet day (宁静日) may move a routine check but never a limit set by law: a
+        follow-up whose last day is a quiet day is done earlier instead (WORKFLOWS.md)."""
+        prov = False
+        d = limit
+        while d >= earliest:
+            working = self.is_working_day(d)
+            prov |= not self._year(d.year).official
+            if working and not self.is_quiet_day(d, township):
+                return d, prov
+            d -= timedelta(days=1)
+        return None
+
+
 def add_months_plain(start: date, n: int) -> date:
     months = start.year * 12 + (start.month - 1) + n
     year, month = divmod(months, 12)

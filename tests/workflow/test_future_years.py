@@ -178,3 +178,43 @@ def test_counting_to_the_last_working_day_of_any_year_stays_in_that_year(year):
     n = sum(cal.is_working_day(start + timedelta(days=i)) for i in range(1, (last - start).days + 1))
     assert cal.add_working_days(start, n)[0] == last
     assert cal.add_working_days(start, n + 1)[0] == cal.next_working_day(date(year + 1, 1, 1))[0]
+
+
+# --- quiet days never push a follow-up past a legal limit (WORKFLOWS.md, 企业宁静日) ---------------
+
+def test_a_quiet_day_moves_a_re_inspection_earlier_not_past_its_limit(flow):
+    from enforcement.workflow import QuietDay
+    # rectify served Mon 2026-10-12, 7 days: rectify_by Mon 10-19. Re-inspection within 5 working
+    # days after it: Tue 20 (1), 21 (2), 22 (3), Fri 23 (4), Mon 26 (5) → due Mon 10-26.
+    plain = flow("rectify", d("2026-10-12"), {"rectify_days": 7}, township="Xinzhuang")
+    assert plain.case.followups["reinspect"].due_on == d("2026-10-26")
+    # Mon 10-26 is Xinzhuang's quiet day: the re-inspection is due Fri 10-23, not Tue 10-27.
+    quiet = Calendar(quiet_days=[QuietDay(d("2026-10-26"), "Xinzhuang")])
+    f = flow("rectify", d("2026-10-12"), {"rectify_days": 7}, township="Xinzhuang", calendar=quiet)
+    assert f.case.followups["reinspect"].due_on == d("2026-10-23")
+    # Another township's quiet day changes nothing.
+    g = flow("rectify", d("2026-10-12"), {"rectify_days": 7}, township="Hengli", calendar=quiet)
+    assert g.case.followups["reinspect"].due_on == d("2026-10-26")
+
+
+def test_a_routine_check_may_move_past_a_quiet_day(flow):
+    from enforcement.workflow import QuietDay
+    # control served Tue 2026-09-01, class A: routine_1 due Tue 12-01; quiet → Wed 12-02.
+    quiet = Calendar(quiet_days=[QuietDay(d("2026-12-01"), None)])
+    f = flow("control", d("2026-09-01"), {"risk_class": "A"}, calendar=quiet)
+    assert f.case.followups["routine_1"].due_on == d("2026-12-02")
+
+
+@SETTINGS
+@given(start=st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)),
+       action=st.sampled_from(["rectify", "stop", "close", "fine"]),
+       quiet=st.lists(st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 3, 31)), max_size=60))
+def test_quiet_days_never_move_a_legal_follow_up_later(start, action, quiet):
+    from enforcement.workflow import QuietDay, Rules, open_case
+    params = {"daily_penalty": True, "illegal_discharge": True} if action == "fine" else {}
+    rules = Rules.default()
+    base = open_case(action, start, params, rules=rules, calendar=Calendar(), township="T").case
+    cal = Calendar(quiet_days=[QuietDay(q, "T") for q in quiet])
+    moved = open_case(action, start, params, rules=rules, calendar=cal, township="T").case
+    for key, f in moved.followups.items():
+        assert f.due_on <= base.followups[key].due_on, key
