@@ -218,3 +218,25 @@ def test_quiet_days_never_move_a_legal_follow_up_later(start, action, quiet):
     moved = open_case(action, start, params, rules=rules, calendar=cal, township="T").case
     for key, f in moved.followups.items():
         assert f.due_on <= base.followups[key].due_on, key
+
+
+# --- environmental protection tax: Tax Collection Law Implementing Rules Art. 109 ---------------
+
+def test_tax_periods_holding_3_or_more_consecutive_rest_days_are_extended_by_their_number(cal):
+    from enforcement.workflow.control import tax_period_end
+    # Q2 2026: 06-30 + 15 = Wed 07-15; only 2-day weekends inside → not extended.
+    assert tax_period_end(cal, d("2026-06-30"), 15) == (d("2026-07-15"), False)
+    # Q3 2026: 09-30 + 15 = Thu 10-15; National Day 1–7 Oct = 7 consecutive rest days → Thu 10-22.
+    assert tax_period_end(cal, d("2026-09-30"), 15) == (d("2026-10-22"), False)
+    # Q4 2026: 12-31 + 15 = Fri 2027-01-15; Fri 1 Jan (元旦) + weekend = 3 → Mon 2027-01-18.
+    assert tax_period_end(cal, d("2026-12-31"), 15) == (d("2027-01-18"), True)
+
+
+@SETTINGS
+@given(end=st.dates(min_value=date(2024, 1, 1), max_value=date(2040, 12, 31)), n=st.integers(1, 40))
+def test_a_tax_period_is_never_shorter_than_the_rolled_period_and_ends_on_a_working_day(end, n):
+    from enforcement.workflow.control import tax_period_end
+    cal = Calendar()
+    due = tax_period_end(cal, end, n)[0]
+    assert due >= cal.add_days_rolled(end, n)[0]
+    assert cal.is_working_day(due) and not cal.is_statutory_holiday(due)
