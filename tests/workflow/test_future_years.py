@@ -240,3 +240,16 @@ def test_a_tax_period_is_never_shorter_than_the_rolled_period_and_ends_on_a_work
     due = tax_period_end(cal, end, n)[0]
     assert due >= cal.add_days_rolled(end, n)[0]
     assert cal.is_working_day(due) and not cal.is_statutory_holiday(due)
+
+
+def test_the_documented_import_file_is_the_2026_notice_as_chinese_calendar_has_it():
+    import pathlib
+
+    import chinese_calendar
+
+    text = (pathlib.Path(__file__).parents[2] / "docs" / "holidays" / "2026.txt").read_text("utf-8")
+    s = parse_schedule(text)
+    assert s.holidays == {x for x in chinese_calendar.holidays if x.year == 2026}
+    assert s.workdays == {x for x in chinese_calendar.workdays if x.year == 2026}
+    # the official year contains every statutory day of the 放假办法 (the rest is 调休)
+    assert statutory_schedule(2026).holidays <= s.holidays
