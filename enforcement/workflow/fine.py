@@ -91,8 +91,10 @@ def allowed(case: CaseSnapshot) -> list[str]:
     if case.facts.get("suspended_since"):
         # the time limit for deciding is suspended: no decision until it resumes
         events = [e for e in events if e not in ("decide", "suspend", "extend_decision")] + ["resume"]
-    if case.state == "decided" and "received_on" not in case.facts:
-        events.append("receive")
+    if case.state == "decided" and "received_on" not in case.facts and not case.facts.get("appeals"):
+        events.append("receive")  # the receipt comes before any appeal against the decision
+    if "demand_served_on" in case.facts and "demand_served" in events:
+        events.remove("demand_served")  # served once
     if case.state != "closed" and any(f.done_on is None for f in case.followups.values()):
         events.append("visit")
     if "close" in events and any(f.done_on is None for f in case.followups.values()):
