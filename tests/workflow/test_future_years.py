@@ -253,3 +253,24 @@ def test_the_documented_import_file_is_the_2026_notice_as_chinese_calendar_has_i
     assert s.workdays == {x for x in chinese_calendar.workdays if x.year == 2026}
     # the official year contains every statutory day of the 放假办法 (the rest is 调休)
     assert statutory_schedule(2026).holidays <= s.holidays
+
+
+@SETTINGS
+@given(served=st.dates(min_value=date(2026, 10, 1), max_value=date(2028, 12, 31)),
+       action=st.sampled_from(["rectify", "stop", "close", "fine", "control"]),
+       later=st.integers(0, 60))
+def test_no_case_deadline_lands_on_a_statutory_holiday(served, action, later):
+    from enforcement.workflow import Event, Rules, apply, open_case
+    rules, cal = Rules.default(), Calendar()
+    params = {"risk_class": "B"} if action == "control" else {}
+    case = open_case(action, served, params, rules=rules, calendar=cal).case
+    if action == "fine":
+        case = apply(case, Event("notify", served), rules=rules, calendar=cal).case
+        on = served + timedelta(days=later)
+        case = apply(case, Event("decide", on, {"amount_fen": 100, "hearing_waived": True}),
+                     rules=rules, calendar=cal).case
+    for dl in case.deadlines.values():
+        if dl.name != "permit_renewal_by":  # counted backwards from the permit's expiry, not rolled
+            assert not cal.is_statutory_holiday(dl.due_on) and cal.is_working_day(dl.due_on), dl
+    for f in case.followups.values():
+        assert not cal.is_statutory_holiday(f.due_on), f
