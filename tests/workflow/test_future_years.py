@@ -96,8 +96,15 @@ def _naive_working_days(cal: Calendar, start: date, n: int) -> date:
 
 
 def _certain_rest_day(day: date) -> bool:
-    """A weekend or a holiday the law fixes (放假办法 Art. 2); what is certain without a notice."""
+    """What is certain about a day: the official schedule where the year has one, otherwise a
+    weekend or a holiday the law fixes (放假办法 Art. 2); only the 调休 of such a year is unknown."""
+    cal = _OFFICIAL
+    if cal.has_official_data(day.year):
+        return not cal.is_working_day(day)
     return day.weekday() >= 5 or day in statutory_schedule(day.year).holidays
+
+
+_OFFICIAL = Calendar()
 
 
 def _naive_certain(start: date, n: int) -> date:
