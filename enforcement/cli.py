@@ -186,7 +186,8 @@ def recompute(as_of):
     """Recompute open deadlines and follow-ups after a calendar or configuration change."""
     now = utcnow()
     counts = cases.recompute(SYSTEM, now=now)
-    click.echo(f"recomputed {counts['cases']} open cases, {counts['changed']} changed")
+    click.echo(f"recomputed {counts['cases']} open cases, {counts['changed']} changed, "
+               f"{counts['refused']} refused by today's rules (see the audit trail)")
     if as_of:
         opened = cases.tick(SYSTEM, as_of=_date(as_of), now=now)
         click.echo(f"time-triggered events applied; {len(opened)} cases opened by escalation")

@@ -101,6 +101,8 @@ SCRIPTS: dict[str, dict[str, tuple[tuple[int, int], list]]] = {
         "enforcement_requested": ((220, 270), [
             ("event", 2, {"type": "notify"}),
             ("event", 20, {"type": "decide", "amount_fen": "$amount"}),
+            # the written demand (催告) and 10 days first (Administrative Compulsion Law Art. 54)
+            ("event", 60, {"type": "demand_served"}),
             ("event", 215, {"type": "request_enforcement"})]),
     },
     "control": {

@@ -100,6 +100,13 @@ EVENT_LABELS = {
     "decline_close": ("人民政府不予批准关闭", "Closure not approved"),
     "handle": ("作出处理决定", "Handling decision"),
     "hearing": ("听证", "Hearing"),
+    "appeal_decided": ("复议或诉讼结果", "Appeal decided"),
+    "receive": ("当事人签收决定书", "Decision received by the party"),
+    "notify_hearing": ("送达听证通知书", "Hearing notice served"),
+    "extend_decision": ("批准延长办案期限", "Time limit for deciding extended"),
+    "suspend": ("办案期限中止", "Time limit suspended"),
+    "resume": ("办案期限恢复计算", "Time limit resumed"),
+    "demand_served": ("送达催告书", "Written demand served"),
 }
 
 LINK_REASONS = {

@@ -136,7 +136,7 @@ def test_provisional_2027_dates_become_official_after_import_and_recompute(make_
     case = make_case(action="rectify", served_on=date(2026, 12, 15), rectify_days=60)
     row = next(d for d in case.deadlines if d.name == "rectify_by")
     assert row.provisional and case.provisional
-    before = row.due_on  # 2027-02-13 is a Saturday: weekends-only fallback rolls to Monday
+    before = row.due_on  # 2027-02-13 is a Saturday: rolls to Monday 15 (no statutory day)
     assert before == date(2027, 2, 15)
     import_holidays(SYSTEM, FICTIONAL_2027, now=NOW)
     counts = cases.recompute(SYSTEM, now=NOW)
@@ -247,3 +247,21 @@ def test_a_stop_check_that_finds_production_running_proposes_closure_and_the_app
     assert case.state == "escalated"
     assert [c.action for c in approved.opened] == ["close"]
     assert approved.opened[0].params["government_approved_on"] == "2026-11-30"
+
+
+def test_recompute_keeps_a_case_whose_history_the_rules_now_refuse_and_audits_it(make_case, writing,
+                                                                                  monkeypatch):
+    from enforcement import workflow as wf
+    case = make_case(action="rectify", served_on=date(2026, 9, 28))
+
+    def refuse(*args, **kwargs):
+        raise wf.ForbiddenByLaw("no written demand (催告) has been served", [],
+                                article="Administrative Compulsion Law Art. 54")
+
+    monkeypatch.setattr(wf, "replay", refuse)
+    counts = cases.recompute(SYSTEM, now=NOW)
+    db.session.commit()
+    assert counts["refused"] == 1 and case.state == "ordered"
+    kept = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "case.recompute_refused")).one()
+    assert kept.after["article"] == "Administrative Compulsion Law Art. 54"

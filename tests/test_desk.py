@@ -324,3 +324,29 @@ def test_complaints_are_listed_by_state_and_assigned_to_an_inspector(reviewer, m
     stored = db.session.get(Complaint, c.id)
     assert stored.assignee.username == "zhangwei" and stored.status == "triaged"
     assert "夜间异味" not in reviewer.get("/desk/complaints?status=new").get_data(as_text=True)
+
+
+def test_the_desk_records_an_extension_of_the_time_limit_and_refuses_one_beyond_30_days(
+        reviewer, make_case):
+    # filed Tue 2026-09-01: decide_by 90 days = Mon 11-30; 30 more days = Wed 12-30.
+    case = make_case(action="fine", served_on=date(2026, 9, 1), amount_fen=1_000_000)
+    page = reviewer.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "批准延长办案期限" in page and "办案期限中止" in page  # offered at the desk, in zh_CN
+    token = csrf(reviewer, f"/cases/{case.id}")
+    refused = reviewer.post(f"/cases/{case.id}/review/event", data={
+        "csrf_token": token, "type": "extend_decision", "on": "2026-11-20", "days": "31",
+        "approved_by": "局长 李明"})
+    # beyond 30 days: refused by the engine, naming the rule (409, kept for a reviewer)
+    assert refused.status_code == 409 and "生态环境行政处罚办法" in refused.get_data(as_text=True)
+    response = reviewer.post(f"/cases/{case.id}/review/event", data={
+        "csrf_token": token, "type": "extend_decision", "on": "2026-11-20", "days": "30",
+        "approved_by": "局长 李明"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(Case, case.id)
+    assert next(d for d in stored.deadlines if d.name == "decide_by").due_on == date(2026, 12, 30)
+    # a second one without the collective decision: 409 naming the rule
+    again = reviewer.post(f"/cases/{case.id}/review/event", data={
+        "csrf_token": token, "type": "extend_decision", "on": "2026-12-01", "days": "10",
+        "approved_by": "局长 李明"})
+    assert again.status_code == 409 and "生态环境行政处罚办法" in again.get_data(as_text=True)

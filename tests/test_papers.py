@@ -181,3 +181,17 @@ def test_the_evidence_pack_holds_papers_visits_photos_hashes_and_history(visited
     assert any(a["action"] == "case.open" for a in history["audit_events"])
     assert "三环责改〔2026〕第0001号" in pack.read("papers/rectification_order.html").decode()
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.evidence_pack"))
+
+
+def test_a_paper_printing_a_date_of_a_year_without_the_notice_says_it_is_provisional(
+        make_case, reviewer, client):
+    # served Wed 2026-12-02, 30 days: Fri 2027-01-01 (New Year, a statutory holiday even before
+    # the State Council's 2027 notice) → Mon 2027-01-04, provisional.
+    case = make_case(action="rectify", served_on=date(2026, 12, 2), rectify_days=30)
+    page = client.get(f"/papers/case/{case.id}/rectification_order").get_data(as_text=True)
+    assert cn(date(2027, 1, 4)) + '<span class="paper-provisional">（暂定*）</span>' in page
+    assert "全国年节及纪念日放假办法" in page
+    # a date inside 2026 is official: no mark, no note
+    other = make_case(action="rectify", served_on=date(2026, 9, 28))
+    page = client.get(f"/papers/case/{other.id}/rectification_order").get_data(as_text=True)
+    assert "暂定" not in page

@@ -28,7 +28,7 @@ EVENT_FIELDS = {
     "extend": ("months", "approved_by"),
     "execute": tuple(f"check_{k}" for k in CHECKLIST_LABELS),
     "rebound": ("visit_id",),
-    "decide": ("amount_yuan", "hearing_waived"),
+    "decide": ("amount_yuan", "hearing_waived", "received_on"),
     "pay": ("amount_yuan", "payment_ref"),
     "appeal": ("kind",),
     "appeal_decided": ("result", "amount_yuan"),
@@ -44,11 +44,15 @@ EVENT_FIELDS = {
     "report_completed": ("disclosure_ref",),
     "handle": ("decision",),
     "hearing": ("requested_on", "notified_on", "held_on"),
+    "notify_hearing": ("hearing_on",),
+    "extend_decision": ("days", "approved_by", "collective"),
+    "suspend": ("suspend_reason",),
 }
 EVENT_FIELDS["execute"] = (*EVENT_FIELDS["execute"], "started_at", "urgency")
 # Where one event type needs other inputs in one action.
 ACTION_EVENT_FIELDS = {"seal": {"extend": ("days", "approved_by"), "release": ("reason",)}}
-DATE_FIELDS = ("period_end", "permit_expires", "approved_on", "requested_on", "notified_on", "held_on")
+DATE_FIELDS = ("period_end", "permit_expires", "approved_on", "requested_on", "notified_on", "held_on",
+               "received_on", "hearing_on")
 
 
 def event_fields(action: str) -> dict:
@@ -78,7 +82,7 @@ class EventForm(FlaskForm):
                                                           ("expired", _l("Expired"))],
                               validate_choice=False)
     period_end = DateField(_l("Period ending"), validators=[Optional()])
-    days = IntegerField(_l("Days of extension"), validators=[Optional(), NumberRange(min=1)])
+    days = IntegerField(_l("Days of extension"), validators=[Optional(), NumberRange(min=1)])  # the limits are the law's: refused by the engine with the article
     approved_on = DateField(_l("Approved on"), validators=[Optional()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
     disclosure_ref = StringField(_l("Public disclosure record"), validators=[Optional(), Length(max=200)])
@@ -90,6 +94,15 @@ class EventForm(FlaskForm):
     started_at = StringField(_l("Started at (HH:MM)"), validators=[Optional(), Length(max=5)])
     urgency = StringField(_l("Urgency reason (holiday or night)"), validators=[Optional(), Length(max=500)])
     permit_expires = DateField(_l("New permit expires"), validators=[Optional()])
+    received_on = DateField(_l("Received by the party on"), validators=[Optional()])
+    hearing_on = DateField(_l("Hearing held on"), validators=[Optional()])
+    collective = BooleanField(_l("Decided collectively by the bureau's heads"))
+    suspend_reason = SelectField(_l("Reason"), choices=[("hearing", _l("Hearing")), ("testing", _l("Testing or monitoring")),
+                                                ("service", _l("Service of papers")),
+                                                ("announcement", _l("Public announcement")),
+                                                ("evaluation", _l("Evaluation or appraisal")),
+                                                ("suspension", _l("Suspension of the case"))],
+                         validate_choice=False)
     check_water_cut = BooleanField(CHECKLIST_LABELS["water_cut"])
     check_power_cut = BooleanField(CHECKLIST_LABELS["power_cut"])
     check_materials_cleared = BooleanField(CHECKLIST_LABELS["materials_cleared"])
@@ -130,12 +143,18 @@ class EventForm(FlaskForm):
             data["permit_expires"] = self.permit_expires.data
         if "days" in wanted:
             data["days"] = self.days.data
-        for name in ("approved_on", "requested_on", "notified_on", "held_on"):
+        for name in ("approved_on", "requested_on", "notified_on", "held_on", "received_on"):
             if name in wanted and getattr(self, name).data:
                 data[name] = getattr(self, name).data
         for name in ("note", "disclosure_ref", "decision", "reason", "started_at", "urgency"):
             if name in wanted and (getattr(self, name).data or "").strip():
                 data[name] = getattr(self, name).data.strip()
+        if "hearing_on" in wanted:
+            data["hearing_on"] = self.hearing_on.data
+        if "collective" in wanted and self.collective.data:
+            data["collective"] = True
+        if "suspend_reason" in wanted:
+            data["reason"] = self.suspend_reason.data
         if kind == "execute":
             data["checklist"] = {k: bool(getattr(self, f"check_{k}").data) for k in CHECKLIST_LABELS}
         return data

@@ -100,6 +100,13 @@ _EVENT_FIELDS = {
     "seals_intact": BOOL, "started_at": text(25, example="09:30"), "urgency": text(500),
     "requested_on": DATE, "notified_on": DATE, "held_on": DATE,
     "disclosure_ref": text(200), "monitoring_ref": text(200),
+    # issue #15 (clock): receipt of a paper (APL Arts. 61, 67), the hearing notice (APL Art. 64),
+    # the time limit for deciding (extension `days`, `collective`; suspension `reason`)
+    "received_on": nullable({**DATE, "description": "the day the party received the paper, when "
+                                                     "later than `on`; its periods run from it"}),
+    "hearing_on": {**DATE, "description": "notify_hearing: the day of the hearing, at least 7 days "
+                                          "after `on` (APL Art. 64)"},
+    "collective": {**BOOL, "description": "extend_decision: a second extension decided collectively"},
 }
 
 REQUESTS = {
@@ -129,6 +136,9 @@ REQUESTS = {
         "served_on": DATE, "violation": text(2000), "legal_basis": text(2000),
         "rectify_days": INT, "amount_fen": INT, "max_amount_fen": INT, "maximum_penalty": BOOL,
         "daily_penalty": BOOL, "illegal_discharge": BOOL, "parent_amount_fen": INT,
+        "correction_served_on": {**DATE, "description": "fine with daily_penalty: the day the "
+                                 "correction order (责令改正违法行为决定书) was served; default served_on"},
+        "daily_days": INT,
         "gate": text(20), "gates": {"type": "object", "additionalProperties": STR},
         "risk_class": {"type": "string", "enum": list(RISK_CLASSES)}, "permit_expires": DATE,
         "visit_id": nullable(ID),

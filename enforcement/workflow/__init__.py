@@ -1,4 +1,4 @@
-"""The workflow engine of the five enforcement actions (pure Python: stdlib + chinese_calendar).
+"""The workflow engine of the five enforcement actions (pure Python: stdlib + chinese_calendar + holidays).
 
 See docs/workflows.md for every rule as implemented and its legal source.
 """
@@ -56,4 +56,5 @@ __all__ = [
     "followup_status", "is_overdue", "next_followup", "open_case", "open_params", "overdue_deadlines", "parse_schedule",
     "replay", "snapshot_from_dict", "snapshot_to_dict", "state_info", "stored_states", "surcharge_fen", "watched_deadline",
     "worst_severity", "worst_state",
+    "ForbiddenByLaw",
 ]

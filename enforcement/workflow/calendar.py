@@ -4,8 +4,10 @@ Periods of the Administrative Penalty Law counted in days of 2, 3, 5 or 7 are wo
 (APL 2021 Art. 85): weekends and statutory holidays are excluded, officially adjusted working
 Saturdays/Sundays (调休上班) count. Official data comes from ``chinese_calendar`` for the years it
 knows, and from schedules a bureau imports from the State Council's annual notice for later
-years. A year with neither is counted with weekends only and every result that depends on it is
-marked ``provisional``.
+years. A year with neither is counted with its statutory holidays, which the 全国年节及纪念日放假办法
+(2024 revision, Arts. 2 and 6) fixes for every year (computed by the ``holidays`` package from the
+solar and lunar dates), and weekends; only the yearly 调休 arrangement is unknown, so every result
+that depends on such a year is marked ``provisional``.
 
 Speed matters (recompute runs over every open case), so each year is turned once into a sorted
 array of working-day ordinals plus a running count per day; every query is then an index lookup
@@ -21,6 +23,7 @@ from datetime import date, timedelta
 from typing import Iterable, Mapping
 
 import chinese_calendar
+import holidays as _holidays
 
 from .types import ConfigError, ScheduleError
 
@@ -66,6 +69,35 @@ def _official_years() -> dict[int, YearSchedule]:
     return _official_cache
 
 
+# --- statutory holidays of years without the notice ----------------------------------------
+
+#: The days the 全国年节及纪念日放假办法 (2024 revision) Art. 2 gives every citizen off: 元旦 1 Jan,
+#: 春节 from the eve (除夕) to the third day of the first lunar month, 清明, 劳动节 1–2 May, 端午,
+#: 中秋, 国庆节 1–3 Oct. Art. 6 leaves the moving of days (调休, 补假) to the State Council's yearly
+#: notice, so the ``holidays`` package's "(observed)" days and any 调休 rest days it lists are NOT
+#: statutory and are left out: only these names count.
+STATUTORY_NAMES = ("元旦", "除夕", "春节", "清明", "劳动节", "端午", "中秋", "国庆")
+
+_statutory_cache: dict[int, YearSchedule] = {}
+
+
+def statutory_schedule(year: int) -> YearSchedule:
+    """The holidays fixed by law for ``year`` (放假办法 2024 Arts. 2, 6), without any 调休.
+
+    Used for a year that has neither chinese_calendar data nor an imported notice; the dates
+    counted with it are provisional until the notice is imported."""
+    found = _statutory_cache.get(year)
+    if found is None:
+        days: dict[date, str] = {}
+        for d, name in _holidays.China(years=year, observed=False, language="zh_CN").items():
+            parts = [p.strip() for p in str(name).split(";")]
+            kept = [p for p in parts if any(k in p for k in STATUTORY_NAMES)]
+            if kept:
+                days[d] = "、".join(kept)
+        found = _statutory_cache[year] = YearSchedule(year, frozenset(days), frozenset(), days)
+    return found
+
+
 def validate_schedule(s: YearSchedule) -> None:
     for d in s.holidays | s.workdays:
         if d.year != s.year:
@@ -85,7 +117,7 @@ def validate_schedule(s: YearSchedule) -> None:
 class _Year:
     __slots__ = ("first", "flags", "cum", "works", "official")
 
-    def __init__(self, year: int, schedule: YearSchedule | None):
+    def __init__(self, year: int, schedule: YearSchedule | None, official: bool | None = None):
         self.first = date(year, 1, 1).toordinal()
         ndays = 366 if _stdcal.isleap(year) else 365
         holidays = schedule.holidays if schedule else frozenset()
@@ -105,7 +137,7 @@ class _Year:
         self.flags = bytes(flags)
         self.cum = cum  # working days from 1 January up to and including day i
         self.works = works
-        self.official = schedule is not None
+        self.official = schedule is not None if official is None else official
 
 
 class Calendar:
@@ -137,20 +169,31 @@ class Calendar:
         info = self._years.get(year)
         if info is None:
             schedule = self._extra.get(year) or _official_years().get(year)
-            if schedule is None and year not in _warned_years:
-                _warned_years.add(year)
-                log.warning(
-                    "no official holiday data for %s: counting weekends only, results are provisional; "
-                    "import the State Council's notice for that year",
-                    year,
-                )
-            info = self._years[year] = _Year(year, schedule)
+            official = schedule is not None
+            if schedule is None:
+                # 放假办法 (2024) Arts. 2, 6: the statutory days are certain, the 调休 is not.
+                schedule = statutory_schedule(year)
+                if year not in _warned_years:
+                    _warned_years.add(year)
+                    log.warning(
+                        "no official holiday data for %s: counting weekends and the statutory holidays "
+                        "without 调休, results are provisional; import the State Council's notice for that year",
+                        year,
+                    )
+            info = self._years[year] = _Year(year, schedule, official)
         return info
 
     # -- queries ------------------------------------------------------------------------
     def is_working_day(self, d: date) -> bool:
         info = self._year(d.year)
         return bool(info.flags[d.toordinal() - info.first])
+
+    def is_statutory_holiday(self, d: date) -> bool:
+        """A day the 放假办法 (2024 revision, Art. 2) gives off, whatever the year's 调休."""
+        return d in statutory_schedule(d.year).holidays
+
+    def is_official(self, year: int) -> bool:
+        return self._year(year).official
 
     def is_quiet_day(self, d: date, township: str | None) -> bool:
         if d in self._quiet_everywhere:
@@ -207,6 +250,22 @@ class Calendar:
             if not self.is_quiet_day(d, township):
                 return d, prov
             d += timedelta(days=1)
+
+
+    def latest_followup_day(self, earliest: date, limit: date, township: str | None) -> tuple[date, bool] | None:
+        """The last day in [earliest, limit] that is a working day and not a quiet day, or None.
+
+        A local quiet day (宁静日) may move a routine check but never a limit set by law: a
+        follow-up whose last day is a quiet day is done earlier instead (WORKFLOWS.md)."""
+        prov = False
+        d = limit
+        while d >= earliest:
+            working = self.is_working_day(d)
+            prov |= not self._year(d.year).official
+            if working and not self.is_quiet_day(d, township):
+                return d, prov
+            d -= timedelta(days=1)
+        return None
 
 
 def add_months_plain(start: date, n: int) -> date:

@@ -56,9 +56,12 @@ def plan_followup(
 ) -> FollowUp:
     """A follow-up whose window never starts or ends on a weekend, holiday or quiet day.
 
-    Both ends move forward to the next allowed day; if that pushes the due date past the legal
-    limit it still moves forward (an inspection cannot happen on a closed day), and it is never
-    earlier than the earliest day.
+    Both ends move forward over weekends and statutory holidays (a period whose last day is a
+    rest day ends on the next working day). A township quiet day (宁静日) is local, not law: it
+    may move a routine check forward, but a follow-up with a limit set by law (re-inspections,
+    checks and verifications) is moved EARLIER to the last allowed day of its window instead; if
+    the window holds no allowed day at all, it keeps its legal last day (a visit on a quiet day
+    then needs an approval reference, or is a verification). Never earlier than the earliest day.
     """
     prov = False
     if isinstance(earliest, tuple):
@@ -67,9 +70,20 @@ def plan_followup(
     if isinstance(due, tuple):
         due, p = due
         prov |= p
-    earliest, p1 = ctx.calendar.next_followup_day(earliest, ctx.township)
-    due, p2 = ctx.calendar.next_followup_day(max(due, earliest), ctx.township)
-    return FollowUp(key, purpose, earliest, due, unannounced, provisional=prov or p1 or p2, note=note)
+    cal = ctx.calendar
+    if purpose == "routine":
+        earliest, p1 = cal.next_followup_day(earliest, ctx.township)
+        due, p2 = cal.next_followup_day(max(due, earliest), ctx.township)
+        return FollowUp(key, purpose, earliest, due, unannounced, provisional=prov or p1 or p2, note=note)
+    # the legal limit: the last day rolled over weekends and holidays only, never over a quiet day
+    limit, p1 = cal.next_working_day(max(due, earliest))
+    found = cal.latest_followup_day(earliest, limit, ctx.township)
+    if found is None:
+        start, p2 = cal.next_working_day(earliest)
+        return FollowUp(key, purpose, min(start, limit), limit, unannounced, provisional=prov or p1 or p2, note=note)
+    due, p2 = found
+    start, p3 = cal.next_followup_day(earliest, ctx.township)
+    return FollowUp(key, purpose, min(start, due), due, unannounced, provisional=prov or p1 or p2 or p3, note=note)
 
 
 class Change:

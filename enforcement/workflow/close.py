@@ -71,13 +71,13 @@ def forbidden(case: CaseSnapshot, event: Event, ctx: Ctx, allowed_now: list[str]
         # an officially adjusted working Saturday is a working day.
         raise ForbiddenByLaw(
             f"no forced execution on a holiday or rest day ({event.on.isoformat()}) without an urgency reason",
-            ART_NIGHT, allowed_now,
+            allowed_now, article=ART_NIGHT,
         )
     hour = _hour(event.data.get("started_at"))
     if hour is not None and (hour >= ctx.rules.night_from_hour or hour < ctx.rules.night_until_hour):
         raise ForbiddenByLaw(
             f"no forced execution at night ({ctx.rules.night_from_hour}:00-{ctx.rules.night_until_hour}:00) "
-            "without an urgency reason", ART_NIGHT, allowed_now,
+            "without an urgency reason", allowed_now, article=ART_NIGHT,
         )
 
 

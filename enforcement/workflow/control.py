@@ -88,9 +88,30 @@ def _set_monitoring(change: Change, ctx: Ctx) -> None:
 
 
 def _set_tax(change: Change, ctx: Ctx) -> None:
-    # Environmental Protection Tax Law: declared within 15 days after each quarter ends.
+    # Environmental Protection Tax Law Art. 18: declared within 15 days after each quarter ends.
     end = date.fromisoformat(change.facts["tax_quarter_end"])
-    change.set_deadline(deadline("tax_declare_by", ctx.calendar.add_days_rolled(end, ctx.rules.tax_declare_days)))
+    change.set_deadline(deadline("tax_declare_by", tax_period_end(ctx.calendar, end, ctx.rules.tax_declare_days)))
+
+
+def tax_period_end(cal, end: date, days: int) -> tuple[date, bool]:
+    """The last day of a tax period of ``days`` days after ``end`` (Tax Collection Law Implementing
+    Rules Art. 109): a period holding 3 or more consecutive statutory rest days is extended by
+    their number; a last day that is a rest day moves to the day after the rest ends."""
+    last = end + timedelta(days=days)
+    prov = False
+    extra, run = 0, 0
+    day = end + DAY
+    while day <= last:
+        rest = not cal.is_working_day(day)
+        prov |= not cal.is_official(day.year)
+        run = run + 1 if rest else 0
+        if run == 3:
+            extra += 3  # the run now counts: its first three days at once
+        elif run > 3:
+            extra += 1
+        day += DAY
+    rolled, p = cal.next_working_day(last + timedelta(days=extra))
+    return rolled, prov or p
 
 
 def _schedule_routine(change: Change, ctx: Ctx, after: date) -> None:

@@ -24,7 +24,7 @@ def notice_too_short(data) -> bool:
 def check(event: Event, allowed_now: list[str]) -> None:
     if event.type == "hearing" and notice_too_short(event.data):
         raise ForbiddenByLaw(
-            f"a hearing is notified at least {NOTICE_DAYS} days before it is held", ART_NOTICE, allowed_now
+            f"a hearing is notified at least {NOTICE_DAYS} days before it is held", allowed_now, article=ART_NOTICE
         )
 
 

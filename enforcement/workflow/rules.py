@@ -96,8 +96,13 @@ SCHEMA: dict[str, dict[str, tuple[Check, Any]]] = {
         "enforce_months": (_pos_int, 3),  # Administrative Compulsion Law Art. 53
         "enforce_requires_lapsed_appeal": (_bool, True),  # Administrative Compulsion Law Art. 53
         "publish_working_days": (_pos_int, 7),
-        "daily_penalty_reinspect_days": (_pos_int, 30),  # MEP Order No. 31 (2014)
+        "daily_penalty_reinspect_days": (_pos_int, 30),  # MEP Order No. 28 (2014): re-inspection within 30 days
         "after_reconsideration_litigation_days": (_pos_int, 15),  # Administrative Litigation Law Art. 45
+        "hearing_notice_days": (_pos_int, 7),  # APL Art. 64: hearing notified at least 7 days before
+        "decide_extension_days": (_pos_int, 30),  # 生态环境行政处罚办法 (2023): each extension at most 30 days
+        "decide_extensions_max": (_pos_int, 2),  # the second one only by collective decision (same article)
+        "demand_days": (_pos_int, 10),  # Administrative Compulsion Law Art. 54: 10 days after the demand
+        "enforce_requires_demand": (_bool, True),  # Administrative Compulsion Law Art. 54
     },
     "control": {
         "permit_renewal_days_before": (_pos_int, 60),  # Regulation on Pollutant Discharge Permits Art. 14
@@ -183,6 +188,14 @@ def _check_combined(action: str, values: Mapping[str, Any], path: str) -> None:
         raise ConfigError(f"{path}: max_days and max_extension_days must not exceed 30 (ACL Art. 25)")
     if action == "fine" and values["surcharge_bp_per_day"] > 10000:
         raise ConfigError(f"{path}.surcharge_bp_per_day: must not exceed 10000 (100 %)")
+    if action == "fine" and values["hearing_notice_days"] < 7:
+        raise ConfigError(f"{path}.hearing_notice_days: must be at least 7 (APL Art. 64)")
+    if action == "fine" and values["decide_extension_days"] > 30:
+        raise ConfigError(f"{path}.decide_extension_days: must not exceed 30 (生态环境行政处罚办法 2023)")
+    if action == "fine" and values["decide_extensions_max"] > 2:
+        raise ConfigError(f"{path}.decide_extensions_max: must not exceed 2 (生态环境行政处罚办法 2023)")
+    if action == "fine" and values["demand_days"] < 10:
+        raise ConfigError(f"{path}.demand_days: must be at least 10 (Administrative Compulsion Law Art. 54)")
 
 
 class Rules:

@@ -79,16 +79,16 @@ def forbidden(case: CaseSnapshot, event: Event, ctx: Ctx, allowed_now: list[str]
     if event.type != "extend" or case.state != "sealed":
         return
     if "extension" in case.facts:
-        raise ForbiddenByLaw("a seal-up or seizure may be extended once only", ART_PERIOD, allowed_now)
+        raise ForbiddenByLaw("a seal-up or seizure may be extended once only", allowed_now, article=ART_PERIOD)
     days = event.data.get("days")
     if isinstance(days, int) and not isinstance(days, bool) and days > ctx.rules.max_extension_days:
         raise ForbiddenByLaw(
-            f"the extension may not exceed {ctx.rules.max_extension_days} days", ART_PERIOD, allowed_now
+            f"the extension may not exceed {ctx.rules.max_extension_days} days", allowed_now, article=ART_PERIOD
         )
     end = case.deadlines["seal_end"].due_on
     if event.on > end:
-        raise ForbiddenByLaw(f"the seal-up ended on {end.isoformat()}; it can no longer be extended", ART_PERIOD,
-                             allowed_now)
+        raise ForbiddenByLaw(f"the seal-up ended on {end.isoformat()}; it can no longer be extended", allowed_now,
+                             article=ART_PERIOD)
 
 
 def overdue_deadlines(case: CaseSnapshot) -> tuple[str, ...]:

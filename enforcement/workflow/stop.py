@@ -113,13 +113,13 @@ def forbidden(case: CaseSnapshot, event: Event, ctx: Ctx, allowed_now: list[str]
     if event.type != "extend" or case.state not in IN_PERIOD:
         return
     if not _has_period(case):
-        raise ForbiddenByLaw("停产整治 runs until it is lifted; it has no period to extend", ART_PERIOD, allowed_now)
+        raise ForbiddenByLaw("停产整治 runs until it is lifted; it has no period to extend", allowed_now, article=ART_PERIOD)
     if "extension" in case.facts:
-        raise ForbiddenByLaw("限制生产 may be extended once only", ART_PERIOD, allowed_now)
+        raise ForbiddenByLaw("限制生产 may be extended once only", allowed_now, article=ART_PERIOD)
     months = event.data.get("months")
     if isinstance(months, int) and not isinstance(months, bool) and months > ctx.rules.max_extension_months:
         raise ForbiddenByLaw(
-            f"the extension of 限制生产 may not exceed {ctx.rules.max_extension_months} months", ART_PERIOD, allowed_now
+            f"the extension of 限制生产 may not exceed {ctx.rules.max_extension_months} months", allowed_now, article=ART_PERIOD
         )
 
 

@@ -121,12 +121,12 @@ def followup_status(f: FollowUp, as_of: date) -> str:
 
 
 class ForbiddenByLaw(ImpossibleEvent):
-    """An event the law does not allow now (an extension beyond its limit, a forced execution on
-    a holiday or at night without an urgency reason). Refused like an impossible transition (409,
-    kept for a reviewer), naming the article that forbids it."""
+    """An event the law does not allow now (HTTP 409, like any impossible transition, and kept for
+    a reviewer), naming the article that forbids it: enforcement before the periods lapse, an
+    extension beyond its limit, a forced execution on a holiday or at night without urgency."""
 
     code = "forbidden_by_law"
 
-    def __init__(self, message: str, article: str, allowed: list[str] | None = None):
+    def __init__(self, message: str, allowed: list[str] | None = None, *, article: str):
         super().__init__(f"{message} ({article})", allowed)
         self.article = article

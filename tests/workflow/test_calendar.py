@@ -79,7 +79,9 @@ def test_an_imported_schedule_makes_its_year_official(cal):
     official = Calendar(extra_years={2027: schedule})
     assert official.has_official_data(2027)
     assert official.add_working_days(d("2027-02-04"), 2) == (d("2027-02-14"), False)  # fictional adjusted Sunday
-    assert cal.add_working_days(d("2027-02-04"), 2) == (d("2027-02-08"), True)
+    # Without the notice: Thu 2027-02-04; Fri 5 Feb 除夕 and Mon 8 Feb 初三 are statutory holidays
+    # (放假办法 2024 Art. 2), 6–7 Feb a weekend; Tue 9 Feb is 1, Wed 10 Feb is 2.
+    assert cal.add_working_days(d("2027-02-04"), 2) == (d("2027-02-10"), True)
 
 
 def test_an_imported_schedule_overrides_chinese_calendar_for_its_year():

@@ -55,12 +55,16 @@ def test_permit_renewal_is_due_60_days_before_expiry(flow):
 
 def test_monitoring_and_tax_roll_on_to_the_next_quarter_when_met(flow):
     f = flow("control", d("2026-08-10"), {"risk_class": "C"})
-    assert f.case.deadlines["tax_declare_by"].due_on == d("2026-10-15")
+    # quarter ends 09-30; 15 days to Thu 10-15, holding National Day 1–7 Oct (7 consecutive
+    # rest days): extended by 7 to Thu 10-22 (Tax Collection Law Implementing Rules Art. 109).
+    assert f.case.deadlines["tax_declare_by"].due_on == d("2026-10-22")
     assert f.case.deadlines["monitoring_report_by"].due_on == d("2026-10-15")
     f("declare_tax", d("2026-10-12"))
     tax = f.case.deadlines["tax_declare_by"]
-    assert tax.due_on == d("2027-01-15") and tax.met_on is None and tax.provisional
-    assert f.case.facts["tax_declarations"] == [{"period_end": "2026-09-30", "due_on": "2026-10-15", "on": "2026-10-12"}]
+    # Q4: 15 days to Fri 2027-01-15; Fri 1 Jan (New Year) + Sat 2 + Sun 3 are 3 consecutive rest
+    # days → +3 = Mon 2027-01-18 (provisional: 2027 without the notice).
+    assert tax.due_on == d("2027-01-18") and tax.met_on is None and tax.provisional
+    assert f.case.facts["tax_declarations"] == [{"period_end": "2026-09-30", "due_on": "2026-10-22", "on": "2026-10-12"}]
     before = f.case
     f("declare_tax", d("2026-10-12"))
     assert f.case == before
@@ -72,7 +76,9 @@ def test_routine_inspections_follow_the_risk_class(flow):
     assert a.case.followups["routine_1"].due_on == d("2026-12-01")
     assert c.case.followups["routine_1"].due_on == d("2027-09-01")
     a("visit", d("2026-11-05"), followup="routine_1", visit_id=3)
-    assert a.case.followups["routine_2"].due_on == d("2027-02-05")
+    # visit Thu 2026-11-05 + 3 months = Fri 2027-02-05 (除夕, statutory holiday); 6–7 Feb weekend,
+    # Mon 8 Feb 初三 (holiday) → Tue 2027-02-09.
+    assert a.case.followups["routine_2"].due_on == d("2027-02-09")
 
 
 def test_a_risk_class_is_required(flow):

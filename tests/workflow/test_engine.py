@@ -42,7 +42,7 @@ def test_an_unknown_event_type_is_invalid_and_an_untimely_one_impossible(flow):
         f("explode", d("2026-09-02"))
     with pytest.raises(ImpossibleEvent) as err:
         f("pay", d("2026-09-02"), amount_fen=1)
-    assert err.value.allowed == ["notify"] and "'filed'" in str(err.value)
+    assert err.value.allowed == ["notify", "extend_decision", "suspend"] and "'filed'" in str(err.value)
 
 
 def test_events_apply_in_date_order_and_not_before_service(flow):
@@ -71,7 +71,9 @@ def test_a_deadline_counted_into_2027_is_provisional_until_the_schedule_is_impor
     events = [Event("file_plan", d("2027-01-04"))]
     before = replay("stop", d("2026-12-20"), {}, events, rules=rules, calendar=Calendar())
     plan_due = before.deadlines["plan_due"]
-    assert (plan_due.due_on, plan_due.provisional) == (d("2027-01-08"), True)  # 1 January counted as a workday
+    # served Sun 2026-12-20; 15 working days: 21–25 Dec (5), 28–31 Dec (9), Fri 1 Jan 2027 is New
+    # Year (放假办法 Art. 2, certain before the notice), 4–8 Jan (14), Mon 11 Jan (15).
+    assert (plan_due.due_on, plan_due.provisional) == (d("2027-01-11"), True)
     official = Calendar(extra_years={2027: parse_schedule(FICTIONAL_2027)})
     after = replay("stop", d("2026-12-20"), {}, events, rules=rules, calendar=official)
     plan_due = after.deadlines["plan_due"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from enforcement.workflow import ImpossibleEvent, InvalidEvent, display_state, surcharge_fen
+from enforcement.workflow import ForbiddenByLaw, ImpossibleEvent, InvalidEvent, display_state, surcharge_fen
 
 from .support import d
 
@@ -104,13 +104,19 @@ def test_the_same_payment_twice_is_refused_and_overpaying_is_invalid(flow):
         f("pay", d("2026-10-02"), amount_fen=10_000 * YUAN)
 
 
-def test_an_appeal_does_not_stop_the_surcharge(flow):
+def test_a_pending_appeal_stops_the_surcharge_for_its_time(flow):
+    # decided 2026-09-16, pay_by 10-08 (10-01 rolled past National Day). Delay from 10-09; the
+    # reconsideration is applied for on 10-20: 9–19 Oct = 11 days × 300 yuan = 3,300 yuan, and
+    # nothing more while it is pending (APL Art. 73(3)).
     f = decided(flow)
     f("appeal", d("2026-10-20"), kind="reconsideration")
     assert f.case.state == "reconsideration"
-    assert surcharge_fen(f.case, d("2026-10-20")) == 3_600 * YUAN
+    assert surcharge_fen(f.case, d("2026-10-20")) == 3_300 * YUAN
+    assert surcharge_fen(f.case, d("2026-11-30")) == 3_300 * YUAN
     f("appeal_decided", d("2026-12-01"), result="upheld")
     assert f.case.state == "decided"
+    # counting resumes the day after the decision: 2 Dec is day 12 (3,600 yuan).
+    assert surcharge_fen(f.case, d("2026-12-02")) == 3_600 * YUAN
 
 
 def test_a_varied_decision_changes_the_amount_and_a_revoked_one_closes(flow):
@@ -132,11 +138,13 @@ def test_a_reconsideration_after_60_days_is_out_of_time(flow):
 
 def test_enforcement_waits_until_the_appeal_windows_lapse(flow):
     f = decided(flow)
-    with pytest.raises(InvalidEvent):
+    with pytest.raises(ForbiddenByLaw):
         f("request_enforcement", d("2026-10-08"))
-    with pytest.raises(InvalidEvent) as err:
+    with pytest.raises(ForbiddenByLaw) as err:
         f("request_enforcement", d("2026-12-01"))
-    assert "2027-03-16" in err.value.fields["on"]
+    # decided 2026-09-16 + 6 months = Tue 2027-03-16 (litigation, the later window)
+    assert "2027-03-16" in str(err.value) and err.value.article == "Administrative Compulsion Law Art. 53"
+    f("demand_served", d("2026-12-01"))  # the written demand (ACL Art. 54), +10 days = 12-11
     f("request_enforcement", d("2027-03-17"))
     assert f.case.state == "enforcement_requested"
     assert f.case.deadlines["enforce_by"].met_on == d("2027-03-17")
@@ -163,16 +171,18 @@ def test_amounts_are_integer_fen(flow):
 
 
 def test_continued_illegal_discharge_accrues_the_daily_penalty(flow):
+    # correction order served with the filing, Tue 2026-09-01 (no separate date given):
+    # re-inspection from Wed 09-02, within 30 days = Thu 10-01 (National Day) → Thu 10-08.
     f = decided(flow, amount=200_000 * YUAN, params={"daily_penalty": True, "illegal_discharge": True})
     check = f.case.followups["daily_reinspect"]
-    assert (check.earliest_on, check.due_on, check.unannounced) == (d("2026-09-17"), d("2026-10-16"), True)
+    assert (check.earliest_on, check.due_on, check.unannounced) == (d("2026-09-02"), d("2026-10-08"), True)
     out = f("visit", d("2026-10-12"), followup="daily_reinspect", visit_id=21, discharge_continues=True)
     (esc,) = out.escalations
-    # 17 September to 12 October inclusive: 26 days.
+    # 2 September to 12 October inclusive: 29 + 12 = 41 days (MEP Order No. 28).
     assert (esc.action, esc.reason) == ("fine", "daily_penalty")
     assert esc.params == {
-        "amount_fen": 200_000 * YUAN * 26, "daily_penalty": True, "illegal_discharge": True,
-        "parent_amount_fen": 200_000 * YUAN,
+        "amount_fen": 200_000 * YUAN * 41, "daily_penalty": True, "illegal_discharge": True,
+        "parent_amount_fen": 200_000 * YUAN, "correction_served_on": "2026-10-12", "daily_days": 41,
     }
 
 
@@ -181,8 +191,10 @@ def test_the_daily_penalty_repeats_with_the_original_amount(flow):
     f = flow("fine", d("2026-10-12"), params)
     f("notify", d("2026-10-13"))
     f("decide", d("2026-10-21"), amount_fen=5_200_000 * YUAN)
+    # the order was served again at the re-inspection of Mon 10-12 (this case's filing):
+    # 13 to 31 October = 19 days.
     out = f("visit", d("2026-10-31"), followup="daily_reinspect", visit_id=22, discharge_continues=True)
-    assert out.escalations[0].params["amount_fen"] == 200_000 * YUAN * 10
+    assert out.escalations[0].params["amount_fen"] == 200_000 * YUAN * 19
 
 
 def test_a_corrected_discharge_stops_the_daily_penalty(flow):

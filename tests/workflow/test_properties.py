@@ -71,8 +71,13 @@ def allowed_day(cal, d, township):
 
 def check_followups(case, cal):
     for f in case.followups.values():
-        assert allowed_day(cal, f.earliest_on, case.township), f
-        assert allowed_day(cal, f.due_on, case.township), f
+        assert cal.is_working_day(f.earliest_on) and cal.is_working_day(f.due_on), f
+        # A window made only of quiet days keeps its legal last day (a quiet day never extends a
+        # legal limit); otherwise both ends are allowed days.
+        window = [f.earliest_on + timedelta(days=i) for i in range((f.due_on - f.earliest_on).days + 1)]
+        if any(allowed_day(cal, x, case.township) for x in window):
+            assert allowed_day(cal, f.earliest_on, case.township), f
+            assert allowed_day(cal, f.due_on, case.township), f
         assert f.earliest_on <= f.due_on
 
 
@@ -172,6 +177,14 @@ def event_data(draw_, case, type_):
     if type_ in ("gate", "gate_overdue"):
         return {"gate": draw_(st.sampled_from(["declaration", "acceptance", "monitoring", "tax"])),
                 "status": draw_(st.sampled_from(["ok", "missing", "expired"]))}
+    if type_ in ("receive", "demand_served", "notify"):
+        return {"received_on": None} if draw_(st.booleans()) else {}
+    if type_ == "notify_hearing":
+        return {"hearing_on": (case.served_on + timedelta(days=draw_(st.integers(0, 200)))).isoformat()}
+    if type_ == "extend_decision":
+        return {"days": draw_(st.integers(1, 40)), "approved_by": "Director Wang", "collective": draw_(st.booleans())}
+    if type_ == "suspend":
+        return {"reason": draw_(st.sampled_from(["hearing", "testing", "service"]))}
     if type_ == "renew_permit":
         return {"permit_expires": draw_(dates).isoformat()}
     del on_choice

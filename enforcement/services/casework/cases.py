@@ -294,7 +294,9 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
     except wf.ForbiddenByLaw as exc:
         raise ForbiddenByLaw(str(exc), allowed=exc.allowed, state=case.state, article=exc.article) from exc
     except wf.ImpossibleEvent as exc:
-        raise ImpossibleTransition(str(exc), allowed=exc.allowed, state=case.state) from exc
+        # ForbiddenByLaw names the article that forbids the event now (issue #15)
+        extra = {"article": exc.article} if getattr(exc, "article", None) else {}
+        raise ImpossibleTransition(str(exc), allowed=exc.allowed, state=case.state, **extra) from exc
     store_snapshot(case, snapshot)
     case.updated_at = now
     stored = audit.jsonable(dict(event.data))
@@ -363,7 +365,7 @@ def recompute(actor: Actor, *, now: datetime, calendar: wf.Calendar | None = Non
     """Replay every case that is not finished with today's calendar and rules (after a holiday
     import or a configuration change); every changed date gets an audit event."""
     calendar = calendar or load_calendar()
-    counts = {"cases": 0, "changed": 0}
+    counts = {"cases": 0, "changed": 0, "refused": 0}
     last_id = 0
     while True:
         cases = db.session.scalars(select(Case).where(Case.id > last_id).order_by(Case.id)
@@ -376,10 +378,21 @@ def recompute(actor: Actor, *, now: datetime, calendar: wf.Calendar | None = Non
                 continue
             counts["cases"] += 1
             before = snapshot_of(case)
-            snapshot = wf.replay(case.action, case.served_on, _open_params(case),
-                                 [e for _, e in _engine_events(case)], rules=rules(),
-                                 calendar=calendar,
-                                 township=case.township.code if case.township else None)
+            try:
+                snapshot = wf.replay(case.action, case.served_on, _open_params(case),
+                                     [e for _, e in _engine_events(case)], rules=rules(),
+                                     calendar=calendar,
+                                     township=case.township.code if case.township else None)
+            except wf.WorkflowError as exc:
+                # A history the rules now refuse (e.g. enforcement requested before a written
+                # demand, ACL Art. 54): keep the stored case as it is and say so in the audit
+                # trail, so a reviewer can record the missing event; never abort the whole run.
+                counts["refused"] += 1
+                audit.record(actor, "case.recompute_refused", "case", case.id, now=now,
+                             before={"state": case.state},
+                             after={"code": exc.code, "message": str(exc),
+                                    "article": getattr(exc, "article", None)})
+                continue
             old, new = _changed(before, snapshot, old=True), _changed(before, snapshot, old=False)
             flags_changed = {n for n, d in snapshot.deadlines.items()
                              if n in before.deadlines and before.deadlines[n].provisional != d.provisional}

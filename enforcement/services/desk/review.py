@@ -26,6 +26,8 @@ DESK_EVENTS = (
     # Issue #15: the government's decision on a proposed closure, a seal-up's handling decision,
     # a hearing.
     "approve_close", "decline_close", "handle", "hearing",
+    # issue #15
+    "receive", "notify_hearing", "extend_decision", "suspend", "resume", "demand_served",
 )
 
 CHECKLIST = ("water_cut", "power_cut", "materials_cleared", "equipment_cleared", "products_cleared")

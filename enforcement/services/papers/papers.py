@@ -61,6 +61,17 @@ def papers_of(case: Case) -> tuple[str, ...]:
     return CASE_PAPERS.get(case.action, ())
 
 
+#: The deadlines each paper prints (templates/papers/_<kind>.html). A printed date counted without
+#: the State Council's holiday notice for its year is marked 暂定 on the paper (issue #15).
+PRINTED_DEADLINES = {
+    "rectification_order": ("rectify_by",),
+    "stop_decision": ("plan_due", "period_end"),
+    "closure_decision": ("execute_by",),
+    "penalty_notice": ("hearing_request_by",),
+    "penalty_decision": ("pay_by", "reconsideration_by", "litigation_by"),
+}
+
+
 def title(kind: str, locale: str = "zh_CN") -> str:
     return KINDS[kind][0 if str(locale).startswith("zh") else 1]
 
@@ -90,6 +101,12 @@ class Paper:
     @property
     def zh_title(self) -> str:
         return KINDS[self.kind][0]
+
+    @property
+    def provisional_deadlines(self) -> list[str]:
+        """Names of the printed deadlines that are provisional (no official 调休 for their year)."""
+        return [n for n in PRINTED_DEADLINES.get(self.kind, ())
+                if n in self.deadlines and self.deadlines[n].provisional]
 
 
 @dataclass
