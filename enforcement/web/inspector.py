@@ -241,6 +241,10 @@ def visit_detail(visit_id: int):
 @login_required
 def visit_by_uuid(client_uuid: str):
     v = views.visit_by_uuid(client_uuid) or abort(404)
+    if request.accept_mimetypes.best == "application/json":
+        # The outbox asks for a visit's id by the UUID the phone gave it, so that its photos can
+        # follow from any page.
+        return jsonify(id=v.id, client_uuid=v.client_uuid)
     return redirect(url_for(".visit_detail", visit_id=v.id))
 
 

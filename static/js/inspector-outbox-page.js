@@ -31,6 +31,11 @@
         main.appendChild(el("div", "ob-kind", KIND[i.kind] || i.kind));
         main.appendChild(el("div", "small muted", i.label || ""));
         if (i.error) main.appendChild(el("div", "ob-error", i.error));
+        if (i.status === "failed" && i.next_at) {
+          var secs = Math.max(1, Math.round((i.next_at - Date.now()) / 1000));
+          main.appendChild(el("div", "small muted ob-retry", t.retryIn.replace("{s}", secs)));
+        }
+        if (i.status === "conflict") main.appendChild(el("div", "small muted", t.keptNote));
         var p = Outbox.progress[i.id];
         if (i.kind === "photo" && (i.status === "sending" || p)) {
           var bar = el("div", "progress-bar"); var fill = el("span"); fill.style.width = Math.round((p || 0) * 100) + "%";
@@ -42,7 +47,11 @@
         if (i.status !== "sending") {
           var rm = el("button", "button", "✕");
           rm.type = "button"; rm.title = t.discard; rm.setAttribute("aria-label", t.discard);
-          rm.addEventListener("click", function () { Outbox.remove(i.id); });
+          rm.addEventListener("click", function () {
+            // Unsent evidence exists only on this phone: ask before it goes.
+            if (!window.confirm(i.status === "conflict" ? t.confirmRefused : t.confirmDiscard)) return;
+            Outbox.remove(i.id);
+          });
           li.appendChild(rm);
         }
         list.appendChild(li);
@@ -64,6 +73,6 @@
     });
   }
   document.addEventListener("outbox:change", render);
-  document.getElementById("sync-now").addEventListener("click", function () { Outbox.sync(); });
+  document.getElementById("sync-now").addEventListener("click", function () { Outbox.sync(true); });
   render();
 })();

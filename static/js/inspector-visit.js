@@ -75,8 +75,14 @@
   form.addEventListener("submit", function (ev) {
     f.visited_at.value = new Date().toISOString();
     if (navigator.onLine && !d.pendingSite) {
-      // Online: the page posts the form; its photos follow once the server names the visit.
-      Outbox.release(visitUuid);
+      // Online: the page posts the form; its photos are handed to the outbox first (the post
+      // must not leave before they are), and follow as soon as the bureau knows the visit.
+      if (form.dataset.released) return;
+      ev.preventDefault();
+      Outbox.release(visitUuid).then(function () {
+        form.dataset.released = "1";
+        if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      }, function () { form.submit(); });
       return;
     }
     ev.preventDefault();
