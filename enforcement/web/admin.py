@@ -28,6 +28,7 @@ from ..services.registry import imports
 from ..services.people import users
 from ..services.core.actor import Actor
 from .roles import reviewer_required
+from .messages import error_text, field_text
 
 bp = Blueprint("admin", __name__)
 
@@ -209,7 +210,7 @@ def user_active(user_id: int):
         users.set_active(_actor(), user, active, now=utcnow())
     except ValidationError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
     else:
         db.session.commit()
         flash(_("Reactivated.") if active else _("Deactivated: this person can no longer log in."),
@@ -369,7 +370,7 @@ def import_preview(token: str):
     try:
         analysis = _analyse(table, township_default)
     except ValidationError as exc:
-        flash("; ".join(exc.fields.values()) or exc.message, "error")
+        flash("；".join(field_text(k, v) for k, v in exc.fields.items()) or error_text(exc), "error")
         return redirect(url_for("admin.import_map", token=token))
     return render_template("admin/import_preview.html", token=token, analysis=analysis,
                            township_default=township_default, reason=_reason,

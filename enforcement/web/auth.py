@@ -14,6 +14,7 @@ from ..services.core import audit
 from ..services.people import users
 from ..services.core.actor import Actor
 from .forms import CodeForm, LoginForm
+from .messages import error_text
 
 bp = Blueprint("auth", __name__)
 
@@ -105,7 +106,7 @@ def totp_setup():
                               now=utcnow())
         except ValidationError as exc:
             db.session.rollback()
-            error = exc.message
+            error = error_text(exc)
         else:
             session.pop("totp_pending", None)
             db.session.commit()

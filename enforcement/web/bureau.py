@@ -16,7 +16,8 @@ from ..domain import EVENT_LABELS, label
 from ..errors import ImpossibleTransition, ValidationError
 from ..models import Case, CaseEvent, Enterprise, Photo, Township, Visit
 from ..services.desk import review
-from ..services.casework import serialize
+from ..services.casework import case_evidence, serialize
+from ..services.papers import papers as paper_service
 from ..services.core.actor import Actor
 from ..services.core.parsing import parse_date
 from ..services.core.queries import open_case_clause, overdue_deadline_clause
@@ -24,6 +25,7 @@ from .context import today
 from .desk import pin_map_attrs
 from .desk_forms import EVENT_FIELDS, SERVICE_FIELD, CsrfOnlyForm, EventForm, ResponsibilityForm
 from .roles import reviewer_required
+from .messages import error_text, field_label, field_text
 
 bp = Blueprint("bureau", __name__)
 PAGE = 50
@@ -82,7 +84,11 @@ def _case_page(case: Case, *, status: int = 200, event_form: EventForm | None = 
     as_of = _as_of()
     view = serialize.case_dict(case, as_of)
     assignees = {f.assignee.username: f.assignee.label for f in case.followups if f.assignee}
-    ctx = {"case": case, "view": view, "as_of": as_of, "assignees": assignees}
+    ctx = {"case": case, "view": view, "as_of": as_of, "assignees": assignees,
+           # The evidence beside the decision: visits, photos, fixes, officers, and papers.
+           "evidence": case_evidence.case_visits(case),
+           "papers": paper_service.case_papers(case),
+           "paper_title": lambda kind: paper_service.title(kind, str(get_locale() or "zh_CN"))}
     if current_user.role in ("reviewer", "admin"):
         desk_events = review.desk_events(view["allowed_events"])
         forms = {}
@@ -115,9 +121,10 @@ def _visit_choices(case: Case) -> list[tuple[str, str]]:
 def _apply_field_errors(form, fields: dict) -> None:
     for name, message in (fields or {}).items():
         target = getattr(form, SERVICE_FIELD.get(name, name.split(".")[0]), None)
+        message = field_text(name, message)
         if target is None or not hasattr(target, "errors"):
             target = form.on if name != "checklist" else form.check_water_cut
-            message = f"{name}: {message}"
+            message = f"{field_label(name)}：{message}"
         if isinstance(target.errors, tuple):
             target.errors = list(target.errors)
         target.errors.append(message)
@@ -143,7 +150,7 @@ def review_event(case_id: int):
         db.session.rollback()
         case = db.session.get(Case, case_id)
         return _case_page(case, status=409, event_form=form,
-                          refused={"message": exc.message, "allowed": exc.extra.get("allowed", [])})
+                          refused={"message": error_text(exc), "allowed": exc.extra.get("allowed", [])})
     except ValidationError as exc:
         db.session.rollback()
         case = db.session.get(Case, case_id)

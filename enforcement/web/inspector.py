@@ -23,12 +23,13 @@ from ..errors import Duplicate, Forbidden, ValidationError
 from ..extensions import db
 from ..geo import distance_m
 from ..models import Enterprise
-from ..services.casework import cases
+from ..services.casework import authority, cases
 from ..services.desk import dashboard
 from ..services.registry import enterprises
 from ..services.field import inspector_views as views, visits
 from ..services.core.actor import Actor
 from .context import today
+from .messages import error_text, field_label, field_text
 from .inspector_forms import ExecuteForm, PinForm, ServeForm, VisitForm
 
 bp = Blueprint("inspector", __name__, url_prefix="/m")
@@ -58,10 +59,11 @@ def _apply_field_errors(form, fields: dict) -> None:
     """Put a service's field messages next to the form's fields (others go on top)."""
     for name, message in (fields or {}).items():
         target = getattr(form, name.split(".")[0], None)
+        said = field_text(name, message)
         if target is not None and hasattr(target, "errors"):
-            target.errors = list(target.errors or []) + [message]
+            target.errors = list(target.errors or []) + [said]
         else:
-            flash(f"{name}: {message}", "error")
+            flash(f"{field_label(name)}：{said}", "error")
 
 
 # -- worklist ---------------------------------------------------------------------------------
@@ -118,11 +120,15 @@ def near():
         raise ValidationError("Give lat, lon and radius_m.", {"near": "lat and lon are required"})
     if not (-90 <= lat <= 90 and -180 <= lon <= 180 and radius > 0):
         raise ValidationError("Out of range.", {"near": "out of range"})
+    actor, day = _actor(), today()
+    drawn = authority.drawn_for(actor, as_of=day)
     items = [{"id": e.id, "name": e.name, "address": e.address, "lat": e.lat, "lon": e.lon,
               "industry": label(INDUSTRIES, e.industry, _locale()), "distance_m": round(d),
               "township": e.township.code if e.township else None,
               "township_name": e.township.name if e.township else "",
               "mine": bool(current_user.township_id and e.township_id == current_user.township_id),
+              "may_serve": authority.site_rights(actor, e, as_of=day, drawn=drawn).may_serve,
+              "drawn": e.id in drawn,
               "visit_url": url_for(".visit", enterprise_id=e.id)}
              for e, d in views.near(lat, lon, radius)]
     return jsonify(items=items)
@@ -207,6 +213,7 @@ def visit(enterprise_id: int):
                 return redirect(url_for(".serve", visit=result.visit.id))
     return render_template("inspector/visit.html", e=enterprise, form=form, followup=followup,
                            result_key=key,
+                           rights=authority.site_rights(_actor(), enterprise, as_of=today()),
                            open_cases=views.open_cases(enterprise),
                            visits=views.recent_visits(enterprise), map_attrs=_map_attrs(),
                            radius=current_app.config["GEOFENCE_RADIUS_M"])
@@ -296,6 +303,12 @@ def serve():
         if enterprise is not None:
             form.enterprise_id.data = str(enterprise.id)
     snapshot = None
+    # What this officer may do here is said at the top, before anything is filled in.
+    rights = authority.site_rights(_actor(), enterprise, as_of=today()) if enterprise else None
+    if rights is not None and not rights.may_serve:
+        return render_template("inspector/serve.html", form=form, v=v, e=enterprise,
+                               snapshot=None, as_of=today(), rights=rights,
+                               outsider_township=enterprise.township), 200
     if form.validate_on_submit() and enterprise is not None:
         data = _case_data(form)
         try:
@@ -318,9 +331,9 @@ def serve():
             _apply_field_errors(form, _param_fields(exc.fields))
         except Forbidden as exc:
             db.session.rollback()
-            flash(_("You may not serve this order: %(why)s", why=_(exc.message)), "error")
+            flash(_("You may not serve this order: %(why)s", why=error_text(exc)), "error")
     return render_template("inspector/serve.html", form=form, v=v, e=enterprise,
-                           snapshot=snapshot, as_of=today())
+                           snapshot=snapshot, as_of=today(), rights=rights)
 
 
 def _param_fields(fields: dict) -> dict:

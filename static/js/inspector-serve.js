@@ -24,6 +24,14 @@
     f.served_on.value = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
   }
 
+  // Offline, the visit page said this officer may not serve here: say so now, not at the end.
+  if (params.get("may_serve") === "0") {
+    var chip = document.getElementById("rights-offline");
+    chip.textContent = form.dataset.notHere; chip.hidden = false; chip.classList.add("rights-no");
+    form.hidden = true;
+    return;
+  }
+
   function action() {
     var on = form.querySelector('input[name="action"]:checked');
     return on ? on.value : "";

@@ -112,6 +112,7 @@
         var q = new URLSearchParams({ visit_uuid: visitUuid, enterprise_id: d.enterpriseId, name: d.enterpriseName,
                                       findings: f.findings.value });
         if (siteUuid) q.set("enterprise_uuid", siteUuid);
+        if (d.mayServe === "0") q.set("may_serve", "0");  // known from the visit page: said on the order form
         location.href = d.serve + "?" + q.toString();
       });
   });
