@@ -137,3 +137,15 @@ def test_the_case_page_shows_the_visit_its_photo_fix_and_officers(
     assert f'/api/v1/photos/{photo["id"]}?size=thumb' in block and f'href="/api/v1/photos/{photo["id"]}"' in block
     assert "liuyang" in block and "zhangwei" in block and "±8" in block and "发现违法行为" in block
     assert "39.960100, 116.830200" in block
+
+
+def test_papers_have_no_double_full_stop_and_no_stray_space(app, client, make_user, make_case):
+    """Finding 10: a violation typed with its own full stop does not print "。。"."""
+    import re as _re
+    make_user("rev", "reviewer")
+    _login(client, "rev")
+    for action, kind in (("rectify", "rectification_order"), ("close", "closure_decision")):
+        case = make_case(action=action, served_on=date(2026, 9, 28), violation="废水未经处理直排。")
+        page = client.get(f"/papers/case/{case.id}/{kind}").get_data(as_text=True)
+        assert "直排。" in page and "。。" not in page and "的规定。。" not in page
+        assert not _re.search(r"本局责令你单位\s+于", page)

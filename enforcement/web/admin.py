@@ -348,7 +348,7 @@ def import_map(token: str):
     return render_template("admin/import_map.html", token=token, table=table, mapping=mapping,
                            samples=samples, fields=imports.FIELDS, errors=errors,
                            field_label=_field_label, townships=_townships(),
-                           cell_text=imports.cell_text), 422 if errors else 200
+                           cell_text=imports.cell_text, change_text=_change_text()), 422 if errors else 200
 
 
 def _field_label(name: str) -> str:
@@ -360,6 +360,24 @@ def _reason(code: str, params: dict) -> str:
 
 
 PREVIEW_ROWS = 300
+
+
+def _change_text():
+    """A changed value as a person reads it: the township's name, the industry's label."""
+    from ..domain import INDUSTRIES, label
+    towns = dict(db.session.execute(select(Township.id, Township.name)).all())
+    towns.update(dict(db.session.execute(select(Township.code, Township.name)).all()))
+    locale = str(get_locale() or "zh_CN")
+
+    def show(key, value):
+        if value is None or value == "":
+            return "—"
+        if key in ("township_id", "township"):
+            return towns.get(value, value)
+        if key == "industry":
+            return label(INDUSTRIES, value, locale)
+        return value
+    return show
 
 
 @bp.route("/admin/import/<token>/preview")
@@ -375,7 +393,7 @@ def import_preview(token: str):
     return render_template("admin/import_preview.html", token=token, analysis=analysis,
                            township_default=township_default, reason=_reason,
                            field_label=_field_label, limit=PREVIEW_ROWS, done=None,
-                           cell_text=imports.cell_text)
+                           cell_text=imports.cell_text, change_text=_change_text())
 
 
 @bp.route("/admin/import/<token>/apply", methods=["POST"])
@@ -389,7 +407,7 @@ def import_apply(token: str):
     return render_template("admin/import_preview.html", token=token, analysis=analysis,
                            township_default=township_default, reason=_reason,
                            field_label=_field_label, limit=PREVIEW_ROWS, done=counts,
-                           cell_text=imports.cell_text)
+                           cell_text=imports.cell_text, change_text=_change_text())
 
 
 @bp.route("/admin/import/<token>/rejected.xlsx")

@@ -65,7 +65,9 @@ def _complete_login(user, target, now):
     session.permanent = True
     audit.record(Actor.of(user), "user.login", "user", user.id, now=now)
     db.session.commit()
-    return redirect(target or url_for("home.index"))
+    # An inspector lands in the phone app (its home is in the service worker's scope).
+    home = url_for("inspector.home") if user.role == "inspector" else url_for("home.index")
+    return redirect(target or home)
 
 
 @bp.route("/login/code", methods=["GET", "POST"])

@@ -84,6 +84,8 @@ def _case_page(case: Case, *, status: int = 200, event_form: EventForm | None = 
     as_of = _as_of()
     view = serialize.case_dict(case, as_of)
     assignees = {f.assignee.username: f.assignee.label for f in case.followups if f.assignee}
+    # People read names: the history's actors by name, not username.
+    assignees.update({e.actor.username: e.actor.label for e in case.events if e.actor})
     ctx = {"case": case, "view": view, "as_of": as_of, "assignees": assignees,
            # The evidence beside the decision: visits, photos, fixes, officers, and papers.
            "evidence": case_evidence.case_visits(case),

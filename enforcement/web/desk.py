@@ -283,6 +283,7 @@ def draw_detail(draw_id: int):
     record = db.session.get(Draw, draw_id) or abort(404)
     check = request.args.get("check") == "1"
     return render_template("desk/draw.html", draw=record, rows=draw_publication.rows(record),
+                           roster=draw_publication.roster_names(record),
                            seed_hash=draw_publication.seed_hash(record.seed),
                            rerun=draw_publication.rerun_matches(record) if check else None)
 

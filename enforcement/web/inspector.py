@@ -66,6 +66,32 @@ def _apply_field_errors(form, fields: dict) -> None:
             flash(f"{field_label(name)}：{said}", "error")
 
 
+# -- the app's home ---------------------------------------------------------------------------
+
+@bp.route("/")
+@login_required
+def home():
+    """The inspector's landing page after login: inside the service worker's scope and the
+    manifest's, so the app added to the home screen opens here, with or without signal."""
+    as_of = today()
+    work = dashboard.inspector_summary(current_user.id, as_of)
+    return render_template("home/inspector.html", work=work, as_of=as_of, in_app=True)
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    cfg = current_app.config
+    body = {"name": _("%(bureau)s · Field enforcement", bureau=cfg["BUREAU_NAME"]),
+            "short_name": _("Field enforcement"), "lang": _locale().replace("_", "-"),
+            "start_url": url_for(".home"), "scope": url_for(".home"), "display": "standalone",
+            "background_color": "#ffffff", "theme_color": "#0f5c4d",
+            "icons": [{"src": url_for("static", filename=f"icons/icon-{n}.png"),
+                       "sizes": f"{n}x{n}", "type": "image/png"} for n in (192, 512)]}
+    response = jsonify(body)
+    response.mimetype = "application/manifest+json"
+    return response
+
+
 # -- worklist ---------------------------------------------------------------------------------
 
 @bp.route("/worklist")
@@ -306,6 +332,9 @@ def serve():
     # What this officer may do here is said at the top, before anything is filled in.
     rights = authority.site_rights(_actor(), enterprise, as_of=today()) if enterprise else None
     if rights is not None and not rights.may_serve:
+        if request.method == "POST":
+            flash(_("You may not serve this order: %(why)s",
+                    why=error_text(Forbidden("", code="outside_township"))), "error")
         return render_template("inspector/serve.html", form=form, v=v, e=enterprise,
                                snapshot=None, as_of=today(), rights=rights,
                                outsider_township=enterprise.township), 200
@@ -352,6 +381,9 @@ def execute(case_id: int):
         abort(404)
     if not cases.may_act(_actor(), case):
         abort(403)
+    if case.state != "ordered":
+        # Executed (or further on): the checklist is no longer offered (issue #17, finding 9).
+        return render_template("inspector/execute.html", case=case, form=None, v=None, done=True)
     form = ExecuteForm()
     # The photos of the closure are evidence of the visit made to carry it out.
     visit_id = request.values.get("visit_id") or request.args.get("visit")

@@ -65,6 +65,24 @@ class ServeForm(FlaskForm):
     approved_by = StringField(_l("Approved by (bureau head)"), validators=[Length(max=80)])
     confirm = HiddenField()
 
+    #: Actions that are orders to the party: each names the law it applies (APL Arts. 44, 59).
+    ORDERS = ("rectify", "stop", "close", "fine")
+
+    def validate(self, extra_validators=None):
+        """What the law needs per action is asked before the deadlines are shown: the legal
+        basis of every order, and the amount of a fine."""
+        ok = super().validate(extra_validators)
+        if self.action.data in self.ORDERS and not (self.legal_basis.data or "").strip():
+            self.legal_basis.errors = list(self.legal_basis.errors) + [
+                _l("Name the legal basis: the law and article this order applies.")]
+            ok = False
+        if self.action.data == "fine" and not self.amount_yuan.errors \
+                and (self.amount_yuan.data is None or self.amount_yuan.data <= 0):
+            self.amount_yuan.errors = list(self.amount_yuan.errors) + [
+                _l("Give the amount of the fine, in yuan.")]
+            ok = False
+        return ok
+
 
 class PinForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])

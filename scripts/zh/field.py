@@ -90,4 +90,12 @@ GLOSSARY = {
     "accuracy ±%(m)s m": "精度 ±%(m)s 米", "none": "无", "No visit is linked to this case.": "本案尚无关联的检查记录。",
     "Papers": "执法文书", "not issued yet": "尚未出具",
     "Other township: visit and evidence only, no order": "外乡镇企业：仅可检查取证，不能作出决定",
+    # serve form: what the law needs
+    "Name the legal basis: the law and article this order applies.": "请填写法律依据：本决定适用的法律及条款。",
+    "Give the amount of the fine, in yuan.": "请填写罚款金额（元）。",
+    "Already carried out": "已执行完毕",
+    "This closure is “%(state)s”: the two cuts and three clears are recorded. Nothing is left to tick here.":
+        "本关闭决定当前为“%(state)s”：两断三清已记录，此处无需再勾选。",
+    "Open the case": "打开案件",
+    "%(bureau)s · Field enforcement": "%(bureau)s · 现场执法", "Field enforcement": "现场执法",
 }

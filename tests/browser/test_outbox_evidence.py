@@ -91,3 +91,20 @@ def test_a_refused_order_shows_the_reason_stops_retrying_and_is_kept_for_a_revie
     error = page.locator("#outbox-list .ob-error").inner_text()
     assert error and not re.search(r"[A-Za-z]{4,}", error), error  # the server's reason, in Chinese
     phone.shot("inspector-outbox-refused.png", full_page=False)
+
+
+def test_the_landing_page_after_login_is_the_installable_app_home_and_opens_offline(phone):
+    """Finding 11: the inspector lands on /m/, inside the manifest's scope, cached by the service
+    worker; without signal it still opens."""
+    phone.login("inspector")
+    page = phone.page
+    assert page.url.endswith("/m/")
+    manifest = api(page, page.locator("link[rel=manifest]").get_attribute("href"))["body"]
+    assert manifest["scope"] == "/m/" and manifest["start_url"] == "/m/" and manifest["icons"]
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    until(page, "async () => !!(await caches.match('/m/'))")
+    phone.context.set_offline(True)
+    page.reload()
+    assert page.locator("a.stat[href*='/m/worklist']").first.is_visible()
+    assert page.locator("#offline-bar").is_visible()
+    phone.context.set_offline(False)
