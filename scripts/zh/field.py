@@ -98,4 +98,7 @@ GLOSSARY = {
         "本关闭决定当前为“%(state)s”：两断三清已记录，此处无需再勾选。",
     "Open the case": "打开案件",
     "%(bureau)s · Field enforcement": "%(bureau)s · 现场执法", "Field enforcement": "现场执法",
+    "%(n)s waiting to be sent: they are being sent now.": "%(n)s 项待发送，正在发送。",
+    "%(n)s refused by the bureau: the reason is shown below; the bureau keeps it for a reviewer.":
+        "%(n)s 项被执法局拒收：原因见下方，执法局已留存待审核。",
 }

@@ -12,7 +12,7 @@ import re
 import pytest
 from PIL import Image
 
-from test_inspector_phone import fill_visit, start_visit_near_me, until
+from .test_inspector_phone import fill_visit, start_visit_near_me, until
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -90,6 +90,7 @@ def test_a_refused_order_shows_the_reason_stops_retrying_and_is_kept_for_a_revie
     assert len(posts) == 1, posts  # refused for good: never sent again
     error = page.locator("#outbox-list .ob-error").inner_text()
     assert error and not re.search(r"[A-Za-z]{4,}", error), error  # the server's reason, in Chinese
+    assert "网络恢复后" not in page.locator("#outbox-summary").inner_text()  # we are online
     phone.shot("inspector-outbox-refused.png", full_page=False)
 
 
