@@ -47,6 +47,29 @@ def test_a_photo_of_a_visit_saved_online_is_sent_from_the_next_page(phone, jpeg)
     assert got["status"] == 200 and len(got["body"]["photos"]) == 1
     phone.goto(f"/m/visits/{visit_id}")
     assert page.locator("#photo-count").get_attribute("data-count") == "1"
+    assert "已收到 1 张" in page.locator("#photo-count").inner_text()
+
+    # Finding 6: the order served from this visit shows the evidence on the case page.
+    page.locator("#cases a.button.primary").tap()
+    page.wait_for_url(re.compile(r"/m/serve\?visit=\d+"))
+    page.locator(".seg-opt", has_text="限期整改").tap()
+    page.fill("input[name=legal_basis]", "《大气污染防治法》第一百零八条")
+    page.locator("#preview-serve").tap()
+    page.locator("#preview").wait_for()
+    page.locator("#confirm-serve").tap()
+    page.wait_for_url(re.compile(r"/m/visits/\d+$"))
+    phone.goto(page.locator("#cases a.title-line").first.get_attribute("href"))
+    evidence = page.locator("#evidence")
+    thumb = evidence.locator("a.evidence-photo img")
+    thumb.first.wait_for()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", thumb.first.element_handle())
+    full = evidence.locator("a.evidence-photo").first.get_attribute("href")
+    assert api(page, full)["status"] == 200  # full size on tap
+    text = evidence.inner_text()
+    assert "发现违法行为" in text and "刘洋" in text and "±" in text and "米" in text
+    page.set_viewport_size({"width": 1366, "height": 768})
+    evidence.scroll_into_view_if_needed()
+    phone.shot("case-evidence.png")
 
 
 def test_deleting_an_unsent_photo_asks_first(phone, jpeg):
