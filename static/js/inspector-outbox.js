@@ -344,6 +344,8 @@
       var count = document.getElementById("outbox-count");
       if (count) count.textContent = String(n);
       if (fab) fab.hidden = n === 0 || /\/m\/outbox$/.test(location.pathname);
+      // Room at the end of the page, so the floating pill never hides the last lines.
+      document.body.classList.toggle("has-fab", !!fab && !fab.hidden);
       photoCount(items);
       emit();
       return items;
