@@ -149,3 +149,23 @@ def test_papers_have_no_double_full_stop_and_no_stray_space(app, client, make_us
         page = client.get(f"/papers/case/{case.id}/{kind}").get_data(as_text=True)
         assert "直排。" in page and "。。" not in page and "的规定。。" not in page
         assert not _re.search(r"本局责令你单位\s+于", page)
+
+
+def test_search_pages_ranks_by_distance_and_finds_a_partial_credit_code(
+        app, client, make_township, make_user, make_enterprise):
+    """Finding 7."""
+    make_township("yanjiao", "燕郊镇", "Yanjiao")
+    make_user("zhangwei", "inspector", township_code="yanjiao")
+    for i in range(25):
+        make_enterprise(name=f"塑料厂{i:02d}", lat=39.96 + i * 0.001, lon=116.83, township="yanjiao")
+    make_enterprise(name="某化工厂", credit_code="91110000600037341L", township="yanjiao")
+    _login(client, "zhangwei")
+    first = client.get("/m/find?q=塑料厂").get_data(as_text=True)
+    assert first.count('class="task"') == 20 and 'id="more-results"' in first
+    more = client.get("/m/find?q=塑料厂&offset=20").get_data(as_text=True)
+    assert more.count('class="task"') == 5 and 'id="more-results"' not in more
+    near = client.get("/m/find?q=塑料厂&lat=39.984&lon=116.83").get_data(as_text=True)
+    names = re.findall(r'<div class="title-line">(塑料厂\d\d)</div>', near)
+    assert names[:2] == ["塑料厂24", "塑料厂23"] and "米" in near
+    partial = client.get("/m/find?q=600037341").get_data(as_text=True)
+    assert "某化工厂" in partial

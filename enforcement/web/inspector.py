@@ -110,7 +110,8 @@ def worklist():
 def find():
     q = request.args.get("q", "").strip()
     form = PinForm()
-    form.industry.choices = [(k, label(INDUSTRIES, k, _locale())) for k in INDUSTRIES]
+    form.industry.choices = [("", _("Choose the industry"))] + [
+        (k, label(INDUSTRIES, k, _locale())) for k in INDUSTRIES]
     if form.validate_on_submit():
         data = {"name": form.name.data, "address": form.address.data,
                 "industry": form.industry.data, "credit_code": form.credit_code.data or None,
@@ -129,7 +130,17 @@ def find():
             db.session.commit()
             flash(_("%(name)s is pinned. Record the visit now.", name=enterprise.name), "info")
             return redirect(url_for(".visit", enterprise_id=enterprise.id))
-    return render_template("inspector/find.html", q=q, results=views.search(q), form=form,
+    try:
+        here = (float(request.args["lat"]), float(request.args["lon"]))
+        if not (-90 <= here[0] <= 90 and -180 <= here[1] <= 180):
+            raise ValueError
+    except (KeyError, ValueError):
+        here = (None, None)
+    offset = request.args.get("offset", "0")
+    found = views.search(q, offset=int(offset) if offset.isdigit() else 0,
+                         lat=here[0], lon=here[1])
+    return render_template("inspector/find.html", q=q, results=found.results, found=found,
+                           here=here, form=form,
                            radii=RADII, pinning=request.method == "POST" or "pin" in request.args,
                            map_attrs=_map_attrs(),
                            township=current_user.township.code if getattr(current_user, "township", None) else "")

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, RadioField,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, ValidationError, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
@@ -91,6 +91,11 @@ class PinForm(FlaskForm):
     credit_code = StringField(_l("Credit code (optional)"), validators=[Length(max=18)])
     lat = HiddenField(validators=[DataRequired()])
     lon = HiddenField(validators=[DataRequired()])
+
+    def validate_industry(self, field):
+        # No industry is preselected: a default (the first, 小炼油) would be saved unread.
+        if not field.data:
+            raise ValidationError(_l("Choose the industry."))
 
 
 class ExecuteForm(FlaskForm):

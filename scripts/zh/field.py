@@ -101,4 +101,6 @@ GLOSSARY = {
     "%(n)s waiting to be sent: they are being sent now.": "%(n)s 项待发送，正在发送。",
     "%(n)s refused by the bureau: the reason is shown below; the bureau keeps it for a reviewer.":
         "%(n)s 项被执法局拒收：原因见下方，执法局已留存待审核。",
+    "More results": "更多结果",
+    "Choose the industry": "请选择行业", "Choose the industry.": "请选择行业。",
 }
