@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from support_app import PASSWORD, new_uuid
+from support_app import NOW, PASSWORD, new_uuid
 from enforcement.extensions import db
 
 ENGLISH_SENTENCE = re.compile(r"[A-Za-z]{3,}(?:[\s,:;'()-]+[A-Za-z]{2,}){2,}")
@@ -169,3 +169,26 @@ def test_search_pages_ranks_by_distance_and_finds_a_partial_credit_code(
     assert names[:2] == ["塑料厂24", "塑料厂23"] and "米" in near
     partial = client.get("/m/find?q=600037341").get_data(as_text=True)
     assert "某化工厂" in partial
+
+
+def test_a_closure_is_public_after_a_reviewer_publishes_it_or_after_the_delay(
+        app, client, make_user, make_case, writing):
+    """Finding 12 (双公示): no order on the public page the minute it is served."""
+    from datetime import timedelta
+    from enforcement.services.core.actor import Actor
+    from enforcement.services.desk import review
+    from enforcement.services.lists import lists
+    reviewer = make_user("rev", "reviewer")
+    served = date(2026, 11, 28)
+    first = make_case(action="close", served_on=served)
+    second = make_case(action="close", served_on=served)
+
+    def public(day):
+        return {r["case_id"] for r in lists.page("disclosure", lists.Filters(day))["items"]}
+    assert not {first.id, second.id} & public(served)
+    review.disclose(Actor.of(reviewer), first, on=date(2026, 11, 29), now=NOW)
+    db.session.commit()
+    assert first.id in public(date(2026, 11, 29)) and second.id not in public(date(2026, 11, 29))
+    assert second.id in public(served + timedelta(days=7))  # nobody reviewed it: by itself
+    app.config["DISCLOSURE_DELAY_DAYS"] = None
+    assert second.id not in public(served + timedelta(days=70))

@@ -91,6 +91,7 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("bureau.review_event", "POST"): (L, 403, 403, 422, 422),
     ("bureau.review_followups", "POST"): (L, 403, 403, 302, 302),
     ("bureau.review_responsibility", "POST"): (L, 403, 403, 302, 302),
+    ("bureau.disclose", "POST"): (L, 403, 403, 302, 302),
     ("desk.index", "GET"): (L, 403, 403, 200, 200),
     ("desk.complaints", "GET"): (L, 403, 403, 200, 200),
     ("desk.complaints", "POST"): (L, 403, 403, 422, 422),

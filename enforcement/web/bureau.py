@@ -90,7 +90,8 @@ def _case_page(case: Case, *, status: int = 200, event_form: EventForm | None = 
            # The evidence beside the decision: visits, photos, fixes, officers, and papers.
            "evidence": case_evidence.case_visits(case),
            "papers": paper_service.case_papers(case),
-           "paper_title": lambda kind: paper_service.title(kind, str(get_locale() or "zh_CN"))}
+           "paper_title": lambda kind: paper_service.title(kind, str(get_locale() or "zh_CN")),
+           "disclosure": _disclosure_state(case, as_of)}
     if current_user.role in ("reviewer", "admin"):
         desk_events = review.desk_events(view["allowed_events"])
         forms = {}
@@ -112,6 +113,20 @@ def _case_page(case: Case, *, status: int = 200, event_form: EventForm | None = 
                            "followup_errors": followup_errors or {},
                            "csrf": CsrfOnlyForm()})
     return render_template("bureau/case.html", **ctx), status
+
+
+def _disclosure_state(case: Case, as_of) -> dict | None:
+    """Whether a close or stop order is on the public page yet, and when it will be."""
+    from datetime import timedelta
+    from flask import current_app
+    if case.action not in ("close", "stop"):
+        return None
+    delay = current_app.config.get("DISCLOSURE_DELAY_DAYS")
+    auto_on = case.served_on + timedelta(days=int(delay)) if delay is not None else None
+    public_on = min(d for d in (case.disclosed_on, auto_on) if d is not None) \
+        if (case.disclosed_on or auto_on) else None
+    return {"public": public_on is not None and public_on <= as_of, "on": public_on,
+            "reviewed": case.disclosed_on, "auto_on": auto_on}
 
 
 def _visit_choices(case: Case) -> list[tuple[str, str]]:
@@ -204,6 +219,24 @@ def review_responsibility(case_id: int):
         return _case_page(case, status=422, responsibility_form=form)
     db.session.commit()
     flash(_("Responsibility chain saved."), "success")
+    return redirect(url_for("bureau.case", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/disclose")
+@reviewer_required
+def disclose(case_id: int):
+    """Publish a served close or stop order on the public disclosure page (双公示)."""
+    case = db.session.get(Case, case_id) or abort(404)
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    try:
+        review.disclose(Actor.of(current_user), case, on=_as_of(), now=utcnow())
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(error_text(exc), "error")
+        return redirect(url_for("bureau.case", case_id=case_id))
+    db.session.commit()
+    flash(_("Published on the public disclosure page."), "success")
     return redirect(url_for("bureau.case", case_id=case_id))
 
 

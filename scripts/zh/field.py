@@ -103,4 +103,13 @@ GLOSSARY = {
         "%(n)s 项被执法局拒收：原因见下方，执法局已留存待审核。",
     "More results": "更多结果",
     "Choose the industry": "请选择行业", "Choose the industry.": "请选择行业。",
+    # disclosure review
+    "Published on the public disclosure page.": "已在公开曝光页面发布。",
+    "Public disclosure": "公开曝光",
+    "Published by a reviewer on %(day)s.": "已由审核人员于 %(day)s 发布。",
+    "On the public page since %(day)s (published by itself after the review period).":
+        "自 %(day)s 起公开（审核期满后自动发布）。",
+    "Not public yet: a reviewer publishes it after reading it.": "尚未公开：经审核人员审阅后发布。",
+    "Otherwise it is published by itself on %(day)s.": "如未审核，将于 %(day)s 自动发布。",
+    "Publish on the disclosure page": "发布到公开曝光页面",
 }

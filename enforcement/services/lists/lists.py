@@ -395,7 +395,13 @@ def _disclosure_spec(f: Filters) -> Spec:
     fine_public = and_(Case.action == "fine", exists().where(
         publish.case_id == Case.id, publish.name == "publish_by",
         or_(publish.due_on <= f.as_of, publish.met_on <= f.as_of)))
-    order_public = and_(Case.action.in_(("close", "stop")), Case.served_on <= f.as_of)
+    # Close and stop orders: once a reviewer published them (review before publication, 双公示),
+    # or by themselves DISCLOSURE_DELAY_DAYS after service when nobody did.
+    delay = current_app.config.get("DISCLOSURE_DELAY_DAYS")
+    reviewed = and_(Case.disclosed_on.is_not(None), Case.disclosed_on <= f.as_of)
+    order_public = and_(Case.action.in_(("close", "stop")), Case.served_on <= f.as_of,
+                        reviewed if delay is None else
+                        or_(reviewed, Case.served_on <= f.as_of - timedelta(days=int(delay))))
     # Only public columns are selected: contact name and phone never leave the database here.
     stmt = (select(Case.id, Case.action, Case.served_on, Case.violation, Case.facts,
                    Enterprise.name, Enterprise.credit_code, Enterprise.contact_name,
