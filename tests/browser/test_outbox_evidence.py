@@ -132,3 +132,26 @@ def test_the_landing_page_after_login_is_the_installable_app_home_and_opens_offl
     assert page.locator("a.stat[href*='/m/worklist']").first.is_visible()
     assert page.locator("#offline-bar").is_visible()
     phone.context.set_offline(False)
+
+
+def test_the_order_form_says_at_the_top_when_the_officer_cannot_serve_here(phone):
+    """Finding 3: known before anything is filled in, not at the last tap."""
+    phone.login("inspector")
+    page = phone.page
+    near = api(page, "/m/find/near.json?lat=39.9612&lon=116.8305&radius_m=20000")["body"]["items"]
+    other = next(e for e in near if not e["may_serve"])
+    phone.goto(other["visit_url"])
+    assert page.locator("#rights.rights-no").is_visible()
+    phone.goto(f"/m/serve?enterprise_id={other['id']}")
+    rights = page.locator("#rights")
+    assert rights.is_visible() and "您不能在此作出决定" in rights.inner_text()
+    assert page.locator("#serve-form").count() == 0
+    assert phone.no_horizontal_scroll()
+    phone.shot("inspector-serve-outside.png", full_page=False)
+    mine = next(e for e in near if e["mine"])
+    phone.goto(f"/m/serve?enterprise_id={mine['id']}")
+    assert "本乡镇企业" in page.locator("#rights").inner_text()
+    # Search: a page of results, nearest first with the distance, and more on request.
+    phone.goto("/m/find?q=厂&lat=39.9612&lon=116.8305")
+    assert page.locator("#results .dist").count() >= 1 and page.locator("#more-results").count() == 1
+    phone.shot("inspector-search.png", full_page=False)
