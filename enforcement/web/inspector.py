@@ -99,8 +99,15 @@ def manifest():
 def worklist():
     as_of = today()
     work = dashboard.inspector_summary(current_user.id, as_of)
-    return render_template("inspector/worklist.html", work=work, rows=views.worklist(work, as_of),
-                           as_of=as_of)
+    rows = views.worklist(work, as_of)
+    # What this officer may do at each site, said on the list before he goes there.
+    actor = _actor()
+    drawn = authority.drawn_for(actor, as_of=as_of)
+    may_serve = {r["enterprise"].id: authority.site_rights(actor, r["enterprise"], as_of=as_of,
+                                                           drawn=drawn).may_serve
+                 for r in rows if r["enterprise"] is not None}
+    return render_template("inspector/worklist.html", work=work, rows=rows, as_of=as_of,
+                           may_serve=may_serve)
 
 
 # -- find, near me, pin -----------------------------------------------------------------------
