@@ -62,6 +62,8 @@
   });
   showFields();
   showMode();
+  // After 查看期限 the page comes back with the dates: show them, not the top of the form.
+  if (preview && !preview.hidden) preview.scrollIntoView({ block: "start" });
   window.addEventListener("offline", showMode);
 
   function checkedBox(name) { return !!(f[name] && f[name].checked); }
