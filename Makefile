@@ -26,9 +26,11 @@ init-db: $(STAMP)
 demo: init-db
 	$(FLASK) demo-data --if-empty
 
+# `make run PORT=8080` when 5000 is taken.
+PORT ?= 5000
 run: demo
-	@echo "Serving http://127.0.0.1:5000 (Ctrl-C to stop)"
-	$(PY) run.py
+	@echo "Serving http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
+	PORT=$(PORT) $(PY) run.py
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadgroup

@@ -65,6 +65,8 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=os.path.join(app.root_path, "translations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    from flask_babel import lazy_gettext
+    login_manager.login_message = lazy_gettext("Please log in to access this page.")
     login_manager.session_protection = "strong"
     register_security_headers(app)
     from . import auth_loader  # noqa: F401  (registers the user loader)

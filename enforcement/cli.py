@@ -65,7 +65,7 @@ def init_db():
 @_writes
 def demo_data(enterprises: int, seed: int, as_of: str | None, if_empty: bool):
     """Load the demo city: townships, enterprises, users, visits, complaints and cases."""
-    from .demo import ACCOUNTS, generate
+    from .demo import ACCOUNTS, TOWNSHIP_OF, generate
     if db.session.scalar(select(User.id).limit(1)) is not None:
         if if_empty:
             click.echo("demo data already loaded: nothing to do")
@@ -79,9 +79,10 @@ def demo_data(enterprises: int, seed: int, as_of: str | None, if_empty: bool):
     from .extensions import refresh_statistics
     refresh_statistics()
     click.echo("demo city loaded: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
-    click.echo("demo accounts (username / password / role):")
+    click.echo("demo accounts (username / password / role / township):")
     for username, password, role in ACCOUNTS:
-        click.echo(f"  {username:<12} {password:<16} {role}")
+        click.echo(f"  {username:<12} {password:<18} {role:<10} {TOWNSHIP_OF.get(username) or '-'}")
+    click.echo("inspectors serve orders only in their own township, or at a firm a draw assigned them")
 
 
 users_cli = AppGroup("users", help="Manage users.")

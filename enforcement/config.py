@@ -33,6 +33,10 @@ class Config:
     MAP_TILES_GCJ02 = False
     #: A visit further than this from the enterprise pin is flagged (API.md: 200 m default).
     GEOFENCE_RADIUS_M = 200
+    #: A served close or stop order appears on the public disclosure page once a reviewer
+    #: publishes it, or by itself this many days after service if nobody did; None: only
+    #: after a reviewer publishes it.
+    DISCLOSURE_DELAY_DAYS: int | None = 7
     #: Per-action, per-township overrides of the workflow defaults (see docs/workflows.md).
     WORKFLOW_RULES: dict = {}
     #: Bearer token lifetime for the API, in hours.
@@ -105,6 +109,7 @@ _ENV = {
     "MAP_TILE_ATTRIBUTION": str,
     "MAP_TILES_GCJ02": lambda v: v.lower() in ("1", "true", "yes"),
     "GEOFENCE_RADIUS_M": int,
+    "DISCLOSURE_DELAY_DAYS": lambda v: int(v) if v.strip() else None,
     "API_TOKEN_HOURS": int,
     "PHOTO_MAX_BYTES": int,
     "PHOTO_MAX_PIXELS": int,

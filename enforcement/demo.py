@@ -46,7 +46,10 @@ PEOPLE = [
     ("zhoujie", "Inspect-demo-2026", "inspector", "huangzhuang", "周杰", "13108200217"),
     ("wuhao", "Inspect-demo-2026", "inspector", "xinji", "吴昊", "13108200218"),
 ]
-ACCOUNTS = [(u, p, r) for u, p, r, *_ in PEOPLE if u in ("admin", "reviewer", "zhangwei", "liuyang")]
+#: Every demo account, with the township an inspector serves in (they serve orders only there,
+#: or at a firm a 双随机 draw assigned them).
+ACCOUNTS = [(u, p, r) for u, p, r, *_ in PEOPLE]
+TOWNSHIP_OF = {u: t for u, _p, _r, t, *_ in PEOPLE}
 
 # industry, word in names, share of enterprises, lawful share (has a licence and permit)
 INDUSTRY_MIX = [

@@ -7,11 +7,16 @@ class DomainError(Exception):
     code = "error"
     status = 400
 
-    def __init__(self, message: str, fields: dict[str, str] | None = None, **extra):
+    def __init__(self, message: str, fields: dict[str, str] | None = None, *,
+                 code: str | None = None, **extra):
         super().__init__(message)
+        #: The English sentence, for logs and integrators; people read the text of ``code``
+        #: (web/messages.py), in their language.
         self.message = message
         self.fields = fields or {}
         self.extra = extra
+        if code:
+            self.code = code  # a more precise stable code than the class's
 
 
 class ValidationError(DomainError):

@@ -93,6 +93,15 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite cannot alter a column or constraint in place: Alembic's batch mode copies the
+            # table and drops the old one. With foreign keys enforced, that DROP deletes every
+            # child row through ON DELETE CASCADE (a case's events, visits, deadlines...). So
+            # migrations run with enforcement off (the pragma only takes effect outside a
+            # transaction), and the keys are checked after the migration instead.
+            # On the DBAPI connection itself: SQLAlchemy would open a transaction (BEGIN) first.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -101,6 +110,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            raw = connection.connection.driver_connection
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            raw.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:5]}")
 
 
 if context.is_offline_mode():

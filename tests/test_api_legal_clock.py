@@ -80,7 +80,8 @@ def test_surcharge_reconsideration_suit_window_demand_and_enforcement(client, h,
     refused = event(client, h, fine["id"], "request_enforcement", "2026-11-21", status=409)
     assert refused["error"]["code"] == "forbidden_by_law"  # a 409 that names its article
     assert refused["error"]["article"] == "Administrative Compulsion Law Art. 53"
-    assert "2026-12-07" in refused["error"]["message"]
+    assert "2026-12-07" in refused["error"]["detail"]  # the integrator's sentence keeps the date
+    assert "行政强制法" in refused["error"]["message"]  # a person reads it in zh_CN
     assert db.session.scalar(select(func.count()).select_from(Conflict)) == 1
     # periods lapsed, no demand yet: ACL Art. 54
     refused = event(client, h, fine["id"], "request_enforcement", "2026-12-08", status=409)

@@ -41,7 +41,7 @@ def test_a_seal_up_is_extended_in_days_at_the_desk_and_beyond_30_refused_with_th
     token = csrf(reviewer, f"/cases/{case.id}")
     refused = reviewer.post(f"/cases/{case.id}/review/event", data={
         "csrf_token": token, "type": "extend", "on": "2026-03-25", "days": "31", "approved_by": "局长 王"})
-    assert refused.status_code == 409 and "Art. 25" in refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "第25条" in refused.get_data(as_text=True)
     done = reviewer.post(f"/cases/{case.id}/review/event", data={
         "csrf_token": token, "type": "extend", "on": "2026-03-25", "days": "30", "approved_by": "局长 王"})
     assert done.status_code == 302

@@ -104,7 +104,12 @@ def test_a_fine_over_its_legal_maximum_is_refused_before_any_date_is_shown(
             "served_on": "2026-11-25", "violation": "超标排放", "amount_yuan": "200000",
             "max_amount_yuan": "100000"}
     page = client.post("/m/serve", data=data).get_data(as_text=True)
-    assert 'id="preview"' not in page and "max_amount_fen" in page  # amount over the maximum
+    # The missing legal basis is asked for before any date is shown (issue #17, finding 4) ...
+    assert 'id="preview"' not in page and "请填写法律依据" in page
+    data["legal_basis"] = "《大气污染防治法》第九十九条"
+    page = client.post("/m/serve", data=data).get_data(as_text=True)
+    # ... and the amount over the maximum is said in yuan, not as the engine's field in fen.
+    assert 'id="preview"' not in page and "¥100,000" in page and "max_amount_fen" not in page
     assert count(Case) == 0
 
 

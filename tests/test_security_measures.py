@@ -67,5 +67,7 @@ def test_a_refused_extension_is_kept_but_an_intruders_is_not_let_in(client, make
     event = {"type": "extend", "on": "2026-03-20", "days": 40, "approved_by": "局长 王"}
     assert client.post(f"/api/v1/cases/{case_id}/events", json=event, headers=tokens["wangfang"]).status_code == 403
     assert client.post(f"/api/v1/cases/{case_id}/events", json=event, headers=tokens["zhangwei"]).status_code == 409
-    kept = db.session.scalars(select(Conflict)).all()
-    assert [(c.code, c.case_id) for c in kept] == [("forbidden_by_law", case_id)]
+    # Both refusals are kept for a reviewer (a phone's refused item must not vanish), each with
+    # its own code; the intruder's changed nothing on the case.
+    kept = db.session.scalars(select(Conflict).order_by(Conflict.id)).all()
+    assert [(c.code, c.case_id) for c in kept] == [("not_on_case", case_id), ("forbidden_by_law", case_id)]

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Callable
 
 from .. import workflow as wf
-from ..domain import DEADLINE_LABELS, PURPOSE_LABELS, STATUS_LABELS, followup_label, label
+from ..domain import DEADLINE_LABELS, GATE_LABELS, PURPOSE_LABELS, STATUS_LABELS, followup_label, label
 from ..models.complaint import CATEGORIES
 
 SECTION_LABELS = {"new": "新立案件", "due": "本周到期", "overdue": "逾期", "followups": "跟踪检查"}
@@ -31,6 +31,9 @@ def deadline_zh(name: str | None) -> str:
         return ""
     if name in DEADLINE_LABELS:
         return label(DEADLINE_LABELS, name, "zh")
+    if name.startswith("gate_") and name.endswith("_by"):
+        # A control case's gate deadline (gate_acceptance_by): the gate's name, not the key.
+        return f"{label(GATE_LABELS, name[5:-3], 'zh')}整改期限"
     return followup_label(name, "zh")
 
 
@@ -63,7 +66,7 @@ _CASE = [
     Column("due_on", "到期日", "date", 11),
     Column("days_overdue", "逾期天数", "int", 9),
     Column("surcharge_fen", "加处罚款（元）", "money", 14),
-    Column("assignee", "承办人", "text", 10),
+    Column("assignee", "承办人", "text", 10, lambda r: r.get("assignee_name") or r.get("assignee")),
 ]
 _FOLLOWUP = _CASE[:6] + [
     Column("deadline", "跟踪检查", "label", 18, lambda r: deadline_zh(r.get("deadline"))),
@@ -73,7 +76,7 @@ _FOLLOWUP = _CASE[:6] + [
     Column("deadline_status", "检查状态", "label", 9,
            lambda r: label(STATUS_LABELS, r.get("deadline_status") or "", "zh")),
     Column("days_overdue", "逾期天数", "int", 9),
-    Column("assignee", "承办人", "text", 10),
+    Column("assignee", "承办人", "text", 10, lambda r: r.get("assignee_name") or r.get("assignee")),
 ]
 _WEEKLY = [Column("section", "栏目", "label", 10, lambda r: SECTION_LABELS.get(r["section"], r["section"])),
            *_CASE]
@@ -86,6 +89,7 @@ _DISCLOSURE = [
     Column("amount_fen", "罚款金额（元）", "money", 14),
 ]
 _MONTHLY = [
+    Column("month", "月份", "text", 8),
     Column("township_name", "乡镇/园区", "text", 12),
     *[Column(f"cases_{a.value}", f"{a.zh}（件）", "int", 9) for a in wf.ACTIONS],
     Column("cases_total", "立案合计", "int", 9),

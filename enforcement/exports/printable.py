@@ -6,5 +6,8 @@ from itertools import groupby
 
 
 def group_by_inspector(rows: list[dict]) -> list[tuple[str, list[dict]]]:
-    ordered = sorted(rows, key=lambda r: (r.get("assignee") or "", r.get("due_on") or ""))
-    return [(who, list(items)) for who, items in groupby(ordered, key=lambda r: r.get("assignee") or "")]
+    # Grouped by the officer and headed with his name, not his username.
+    def who(r):
+        return r.get("assignee_name") or r.get("assignee") or ""
+    ordered = sorted(rows, key=lambda r: (who(r), r.get("due_on") or ""))
+    return [(name, list(items)) for name, items in groupby(ordered, key=who)]

@@ -54,6 +54,10 @@ class Case(db.Model):
     co_units: Mapped[list] = mapped_column(JSONType, default=list)
     responsible_person: Mapped[str] = mapped_column(String(80), default="")
     responsibility_due: Mapped[date | None] = mapped_column(Date)
+    #: The day a reviewer published a close or stop order on the public disclosure page (双公示
+    #: review before publication); None until then (see DISCLOSURE_DELAY_DAYS).
+    disclosed_on: Mapped[date | None] = mapped_column(Date)
+    disclosed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

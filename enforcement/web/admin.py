@@ -28,6 +28,7 @@ from ..services.registry import imports
 from ..services.people import users
 from ..services.core.actor import Actor
 from .roles import reviewer_required
+from .messages import error_text, field_text
 
 bp = Blueprint("admin", __name__)
 
@@ -209,7 +210,7 @@ def user_active(user_id: int):
         users.set_active(_actor(), user, active, now=utcnow())
     except ValidationError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
     else:
         db.session.commit()
         flash(_("Reactivated.") if active else _("Deactivated: this person can no longer log in."),
@@ -347,7 +348,7 @@ def import_map(token: str):
     return render_template("admin/import_map.html", token=token, table=table, mapping=mapping,
                            samples=samples, fields=imports.FIELDS, errors=errors,
                            field_label=_field_label, townships=_townships(),
-                           cell_text=imports.cell_text), 422 if errors else 200
+                           cell_text=imports.cell_text, change_text=_change_text()), 422 if errors else 200
 
 
 def _field_label(name: str) -> str:
@@ -361,6 +362,24 @@ def _reason(code: str, params: dict) -> str:
 PREVIEW_ROWS = 300
 
 
+def _change_text():
+    """A changed value as a person reads it: the township's name, the industry's label."""
+    from ..domain import INDUSTRIES, label
+    towns = dict(db.session.execute(select(Township.id, Township.name)).all())
+    towns.update(dict(db.session.execute(select(Township.code, Township.name)).all()))
+    locale = str(get_locale() or "zh_CN")
+
+    def show(key, value):
+        if value is None or value == "":
+            return "—"
+        if key in ("township_id", "township"):
+            return towns.get(value, value)
+        if key == "industry":
+            return label(INDUSTRIES, value, locale)
+        return value
+    return show
+
+
 @bp.route("/admin/import/<token>/preview")
 @importer_required
 def import_preview(token: str):
@@ -369,12 +388,12 @@ def import_preview(token: str):
     try:
         analysis = _analyse(table, township_default)
     except ValidationError as exc:
-        flash("; ".join(exc.fields.values()) or exc.message, "error")
+        flash("；".join(field_text(k, v) for k, v in exc.fields.items()) or error_text(exc), "error")
         return redirect(url_for("admin.import_map", token=token))
     return render_template("admin/import_preview.html", token=token, analysis=analysis,
                            township_default=township_default, reason=_reason,
                            field_label=_field_label, limit=PREVIEW_ROWS, done=None,
-                           cell_text=imports.cell_text)
+                           cell_text=imports.cell_text, change_text=_change_text())
 
 
 @bp.route("/admin/import/<token>/apply", methods=["POST"])
@@ -388,7 +407,7 @@ def import_apply(token: str):
     return render_template("admin/import_preview.html", token=token, analysis=analysis,
                            township_default=township_default, reason=_reason,
                            field_label=_field_label, limit=PREVIEW_ROWS, done=counts,
-                           cell_text=imports.cell_text)
+                           cell_text=imports.cell_text, change_text=_change_text())
 
 
 @bp.route("/admin/import/<token>/rejected.xlsx")

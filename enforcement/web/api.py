@@ -176,6 +176,10 @@ def rejected(kind: str, exc, payload: dict, case_id=None):
 
 
 KEPT_ERRORS = (ImpossibleTransition, IdempotencyMismatch)
+#: What a phone's outbox sends and the server refuses for good (not allowed, not valid, not
+#: possible): kept for a reviewer, because the phone stops retrying and an officer's work from
+#: the field must never be lost.
+REFUSED_ERRORS = KEPT_ERRORS + (Forbidden, ValidationError)
 
 
 # ------------------------------------------------------------------ auth and audit endpoints

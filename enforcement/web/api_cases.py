@@ -7,7 +7,7 @@ from ..clock import utcnow
 from ..errors import IdempotencyMismatch
 from ..extensions import db
 from ..services.casework import cases, serialize
-from .api import KEPT_ERRORS, as_of, authenticated, body, bp, rejected
+from .api import REFUSED_ERRORS, as_of, authenticated, body, bp, rejected
 
 
 @bp.post("/cases")
@@ -17,7 +17,7 @@ def open_case():
     day = as_of()
     try:
         result = cases.open_case(g.actor, data, now=utcnow())
-    except IdempotencyMismatch as exc:
+    except REFUSED_ERRORS as exc:
         rejected("case", exc, data)
     db.session.commit()
     return jsonify(serialize.case_dict(result.case, day)), 201 if result.created else 200
@@ -40,7 +40,7 @@ def case_event(case_id: int):
     case = cases.get_case(case_id)
     try:
         result = cases.apply_event(g.actor, case, data, now=utcnow())
-    except KEPT_ERRORS as exc:
+    except REFUSED_ERRORS as exc:
         rejected("case_event", exc, data, case_id)
     db.session.commit()
     view = serialize.case_dict(result.case, day)

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..services.field import photos, visits
 from ..services.casework import serialize
 from ..services.core.storage import photo_storage
-from .api import KEPT_ERRORS, authenticated, body, bp, rejected
+from .api import REFUSED_ERRORS, authenticated, body, bp, rejected
 
 
 @bp.post("/visits")
@@ -18,7 +18,7 @@ def record_visit():
     data = body("VisitCreate")
     try:
         result = visits.record_visit(g.actor, data, now=utcnow())
-    except KEPT_ERRORS as exc:
+    except REFUSED_ERRORS as exc:
         rejected("visit", exc, data)
     db.session.commit()
     view = serialize.visit_dict(result.visit)

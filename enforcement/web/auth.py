@@ -14,6 +14,7 @@ from ..services.core import audit
 from ..services.people import users
 from ..services.core.actor import Actor
 from .forms import CodeForm, LoginForm
+from .messages import error_text
 
 bp = Blueprint("auth", __name__)
 
@@ -64,7 +65,9 @@ def _complete_login(user, target, now):
     session.permanent = True
     audit.record(Actor.of(user), "user.login", "user", user.id, now=now)
     db.session.commit()
-    return redirect(target or url_for("home.index"))
+    # An inspector lands in the phone app (its home is in the service worker's scope).
+    home = url_for("inspector.home") if user.role == "inspector" else url_for("home.index")
+    return redirect(target or home)
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -105,7 +108,7 @@ def totp_setup():
                               now=utcnow())
         except ValidationError as exc:
             db.session.rollback()
-            error = exc.message
+            error = error_text(exc)
         else:
             session.pop("totp_pending", None)
             db.session.commit()

@@ -16,7 +16,8 @@ from ..domain import EVENT_LABELS, label
 from ..errors import ImpossibleTransition, ValidationError
 from ..models import Case, CaseEvent, Enterprise, Photo, Township, Visit
 from ..services.desk import review
-from ..services.casework import serialize
+from ..services.casework import case_evidence, serialize
+from ..services.papers import papers as paper_service
 from ..services.core.actor import Actor
 from ..services.core.parsing import parse_date
 from ..services.core.queries import open_case_clause, overdue_deadline_clause
@@ -24,6 +25,7 @@ from .context import today
 from .desk import pin_map_attrs
 from .desk_forms import DATE_FIELDS, SERVICE_FIELD, event_fields, CsrfOnlyForm, EventForm, ResponsibilityForm
 from .roles import reviewer_required
+from .messages import error_text, field_label, field_text
 
 bp = Blueprint("bureau", __name__)
 PAGE = 50
@@ -82,7 +84,14 @@ def _case_page(case: Case, *, status: int = 200, event_form: EventForm | None = 
     as_of = _as_of()
     view = serialize.case_dict(case, as_of)
     assignees = {f.assignee.username: f.assignee.label for f in case.followups if f.assignee}
-    ctx = {"case": case, "view": view, "as_of": as_of, "assignees": assignees}
+    # People read names: the history's actors by name, not username.
+    assignees.update({e.actor.username: e.actor.label for e in case.events if e.actor})
+    ctx = {"case": case, "view": view, "as_of": as_of, "assignees": assignees,
+           # The evidence beside the decision: visits, photos, fixes, officers, and papers.
+           "evidence": case_evidence.case_visits(case),
+           "papers": paper_service.case_papers(case),
+           "paper_title": lambda kind: paper_service.title(kind, str(get_locale() or "zh_CN")),
+           "disclosure": _disclosure_state(case, as_of)}
     if current_user.role in ("reviewer", "admin"):
         desk_events = review.desk_events(view["allowed_events"])
         forms = {}
@@ -107,6 +116,20 @@ def _case_page(case: Case, *, status: int = 200, event_form: EventForm | None = 
     return render_template("bureau/case.html", **ctx), status
 
 
+def _disclosure_state(case: Case, as_of) -> dict | None:
+    """Whether a close or stop order is on the public page yet, and when it will be."""
+    from datetime import timedelta
+    from flask import current_app
+    if case.action not in ("close", "stop"):
+        return None
+    delay = current_app.config.get("DISCLOSURE_DELAY_DAYS")
+    auto_on = case.served_on + timedelta(days=int(delay)) if delay is not None else None
+    public_on = min(d for d in (case.disclosed_on, auto_on) if d is not None) \
+        if (case.disclosed_on or auto_on) else None
+    return {"public": public_on is not None and public_on <= as_of, "on": public_on,
+            "reviewed": case.disclosed_on, "auto_on": auto_on}
+
+
 def _visit_choices(case: Case) -> list[tuple[str, str]]:
     rows = db.session.scalars(select(Visit).where(Visit.enterprise_id == case.enterprise_id)
                               .order_by(Visit.visited_at.desc()).limit(20)).all()
@@ -116,9 +139,10 @@ def _visit_choices(case: Case) -> list[tuple[str, str]]:
 def _apply_field_errors(form, fields: dict) -> None:
     for name, message in (fields or {}).items():
         target = getattr(form, SERVICE_FIELD.get(name, name.split(".")[0]), None)
+        message = field_text(name, message)
         if target is None or not hasattr(target, "errors"):
             target = form.on if name != "checklist" else form.check_water_cut
-            message = f"{name}: {message}"
+            message = f"{field_label(name)}：{message}"
         if isinstance(target.errors, tuple):
             target.errors = list(target.errors)
         target.errors.append(message)
@@ -145,7 +169,7 @@ def review_event(case_id: int):
         db.session.rollback()
         case = db.session.get(Case, case_id)
         return _case_page(case, status=409, event_form=form,
-                          refused={"message": exc.message, "allowed": exc.extra.get("allowed", [])})
+                          refused={"message": error_text(exc), "allowed": exc.extra.get("allowed", [])})
     except ValidationError as exc:
         db.session.rollback()
         case = db.session.get(Case, case_id)
@@ -197,6 +221,24 @@ def review_responsibility(case_id: int):
         return _case_page(case, status=422, responsibility_form=form)
     db.session.commit()
     flash(_("Responsibility chain saved."), "success")
+    return redirect(url_for("bureau.case", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/disclose")
+@reviewer_required
+def disclose(case_id: int):
+    """Publish a served close or stop order on the public disclosure page (双公示)."""
+    case = db.session.get(Case, case_id) or abort(404)
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    try:
+        review.disclose(Actor.of(current_user), case, on=_as_of(), now=utcnow())
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(error_text(exc), "error")
+        return redirect(url_for("bureau.case", case_id=case_id))
+    db.session.commit()
+    flash(_("Published on the public disclosure page."), "success")
     return redirect(url_for("bureau.case", case_id=case_id))
 
 

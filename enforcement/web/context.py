@@ -60,8 +60,17 @@ def register(app: Flask) -> None:
             "state_info": state_info,
             "state_label": state_label,
             "action_label": action_label,
+            "error_message": lambda code, message: _messages().say(message, code),
+            "payload_label": lambda k: _messages().payload_label(k),
+            "payload_value": lambda v: _messages().payload_value(v),
+            "payload_hidden": lambda k: k in _messages().PAYLOAD_HIDDEN,
             "yuan": lambda fen: f"{(fen or 0) // 100:,}.{(fen or 0) % 100:02d}",
         }
+
+
+def _messages():
+    from . import messages
+    return messages
 
 
 def _deadline_label(name: str, locale: str) -> str:

@@ -31,6 +31,7 @@ from .desk_forms import (CATEGORY_LABELS, CHANNEL_LABELS, COMPLAINT_STATUS_LABEL
                          SEVERITY_LABELS, AcceptForm, AssignForm, ComplaintForm, CsrfOnlyForm,
                          DiscardForm, DrawForm, PublishSeedForm, QuietDayForm)
 from .roles import reviewer_required
+from .messages import error_text, field_label, field_text
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -52,10 +53,11 @@ def _townships() -> list[Township]:
 def _field_errors(form, fields: dict) -> None:
     for name, message in (fields or {}).items():
         target = getattr(form, name, None)
+        said = field_text(name, message)
         if target is None or not hasattr(target, "errors"):
-            flash(f"{name}: {message}", "error")
+            flash(f"{field_label(name)}：{said}", "error")
             continue
-        target.errors = list(target.errors) + [message]
+        target.errors = list(target.errors) + [said]
 
 
 # ---------------------------------------------------------------- hub
@@ -114,7 +116,7 @@ def map_points():
     try:
         query = mapdata.parse_query(request.args)
     except ValidationError as exc:
-        return jsonify({"error": {"code": exc.code, "message": exc.message,
+        return jsonify({"error": {"code": exc.code, "message": error_text(exc),
                                   "fields": exc.fields}}), 422
     body = mapdata.features(query, today())
     response = jsonify(body)
@@ -159,7 +161,7 @@ def conflict_accept(conflict_id: int):
     except DomainError as exc:
         db.session.rollback()
         flash(_("Still refused: %(message)s The submission stays in the queue; discard it with "
-                "a reason or correct the record first.", message=exc.message), "error")
+                "a reason or correct the record first.", message=error_text(exc)), "error")
         return redirect(url_for("desk.conflict_queue") + f"#conflict-{conflict_id}")
     db.session.commit()
     flash(_("Conflict %(id)s accepted and applied.", id=conflict_id), "success")
@@ -281,6 +283,7 @@ def draw_detail(draw_id: int):
     record = db.session.get(Draw, draw_id) or abort(404)
     check = request.args.get("check") == "1"
     return render_template("desk/draw.html", draw=record, rows=draw_publication.rows(record),
+                           roster=draw_publication.roster_names(record),
                            seed_hash=draw_publication.seed_hash(record.seed),
                            rerun=draw_publication.rerun_matches(record) if check else None)
 
@@ -372,7 +375,7 @@ def complaint_assign(complaint_id: int):
         complaint_desk.assign(_actor(), complaint_id, form.assignee.data, now=utcnow())
     except ValidationError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
         return redirect(url_for("desk.complaints"))
     db.session.commit()
     flash(_("Complaint assigned."), "success")

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import DomainError
 from ..extensions import db
+from .messages import error_text
 
 
 def wants_json() -> bool:
@@ -22,13 +23,33 @@ def error_body(code: str, message: str, fields: dict | None = None, **extra) -> 
     return {"error": body}
 
 
+def http_text(status: int | None) -> str:
+    """What a person reads for an HTTP error (werkzeug's descriptions are English)."""
+    texts = {
+        400: _("The request was not understood. Please go back and try again."),
+        401: _("Please log in."),
+        403: _("You may not open this page with your role. Ask the bureau's administrator if you need it."),
+        404: _("This page does not exist, or the record was removed."),
+        405: _("This page cannot be used this way."),
+        413: _("What you sent is too large."),
+        415: _("This file type is not accepted."),
+        422: _("Some values need correcting."),
+        429: _("Too many attempts. Please wait a minute and try again."),
+    }
+    return texts.get(status or 500, _("Something went wrong on our side. Nothing was saved."))
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
         db.session.rollback()
+        message = error_text(exc)
         if wants_json():
-            return jsonify(error_body(exc.code, exc.message, exc.fields, **exc.extra)), exc.status
-        return render_template("error.html", status=exc.status, message=exc.message), exc.status
+            # `detail`: the service's own sentence (English, with its dates and values) for
+            # integrators and logs; `message` is what a person reads, in the interface language.
+            extra = {**exc.extra, "detail": exc.message} if exc.message and exc.message != message else exc.extra
+            return jsonify(error_body(exc.code, message, exc.fields, **extra)), exc.status
+        return render_template("error.html", status=exc.status, message=message), exc.status
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
@@ -43,12 +64,12 @@ def register(app: Flask) -> None:
             db.session.rollback()
         if wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
-            response = jsonify(error_body(code, exc.description or exc.name))
+            response = jsonify(error_body(code, http_text(exc.code)))
             response.status_code = exc.code or 500
             if exc.code == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
             return response
-        return render_template("error.html", status=exc.code, message=exc.description), exc.code
+        return render_template("error.html", status=exc.code, message=http_text(exc.code)), exc.code
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

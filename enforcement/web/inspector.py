@@ -24,12 +24,13 @@ from ..errors import Duplicate, Forbidden, ForbiddenByLaw, ValidationError
 from ..extensions import db
 from ..geo import distance_m
 from ..models import Enterprise
-from ..services.casework import cases
+from ..services.casework import authority, cases
 from ..services.desk import dashboard
 from ..services.registry import enterprises
 from ..services.field import inspector_views as views, visits
 from ..services.core.actor import Actor
 from .context import today
+from .messages import error_text, field_label, field_text
 from .inspector_forms import LAW_REQUIRED, ExecuteForm, PinForm, ServeForm, VisitForm
 
 bp = Blueprint("inspector", __name__, url_prefix="/m")
@@ -61,10 +62,37 @@ def _apply_field_errors(form, fields: dict) -> None:
     """Put a service's field messages next to the form's fields (others go on top)."""
     for name, message in (fields or {}).items():
         target = getattr(form, name.split(".")[0], None)
+        said = field_text(name, message)
         if target is not None and hasattr(target, "errors"):
-            target.errors = list(target.errors or []) + [message]
+            target.errors = list(target.errors or []) + [said]
         else:
-            flash(f"{name}: {message}", "error")
+            flash(f"{field_label(name)}：{said}", "error")
+
+
+# -- the app's home ---------------------------------------------------------------------------
+
+@bp.route("/")
+@login_required
+def home():
+    """The inspector's landing page after login: inside the service worker's scope and the
+    manifest's, so the app added to the home screen opens here, with or without signal."""
+    as_of = today()
+    work = dashboard.inspector_summary(current_user.id, as_of)
+    return render_template("home/inspector.html", work=work, as_of=as_of, in_app=True)
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    cfg = current_app.config
+    body = {"name": _("%(bureau)s · Field enforcement", bureau=cfg["BUREAU_NAME"]),
+            "short_name": _("Field enforcement"), "lang": _locale().replace("_", "-"),
+            "start_url": url_for(".home"), "scope": url_for(".home"), "display": "standalone",
+            "background_color": "#ffffff", "theme_color": "#0f5c4d",
+            "icons": [{"src": url_for("static", filename=f"icons/icon-{n}.png"),
+                       "sizes": f"{n}x{n}", "type": "image/png"} for n in (192, 512)]}
+    response = jsonify(body)
+    response.mimetype = "application/manifest+json"
+    return response
 
 
 # -- worklist ---------------------------------------------------------------------------------
@@ -74,8 +102,15 @@ def _apply_field_errors(form, fields: dict) -> None:
 def worklist():
     as_of = today()
     work = dashboard.inspector_summary(current_user.id, as_of)
-    return render_template("inspector/worklist.html", work=work, rows=views.worklist(work, as_of),
-                           as_of=as_of)
+    rows = views.worklist(work, as_of)
+    # What this officer may do at each site, said on the list before he goes there.
+    actor = _actor()
+    drawn = authority.drawn_for(actor, as_of=as_of)
+    may_serve = {r["enterprise"].id: authority.site_rights(actor, r["enterprise"], as_of=as_of,
+                                                           drawn=drawn).may_serve
+                 for r in rows if r["enterprise"] is not None}
+    return render_template("inspector/worklist.html", work=work, rows=rows, as_of=as_of,
+                           may_serve=may_serve)
 
 
 # -- find, near me, pin -----------------------------------------------------------------------
@@ -85,7 +120,8 @@ def worklist():
 def find():
     q = request.args.get("q", "").strip()
     form = PinForm()
-    form.industry.choices = [(k, label(INDUSTRIES, k, _locale())) for k in INDUSTRIES]
+    form.industry.choices = [("", _("Choose the industry"))] + [
+        (k, label(INDUSTRIES, k, _locale())) for k in INDUSTRIES]
     if form.validate_on_submit():
         data = {"name": form.name.data, "address": form.address.data,
                 "industry": form.industry.data, "credit_code": form.credit_code.data or None,
@@ -104,7 +140,17 @@ def find():
             db.session.commit()
             flash(_("%(name)s is pinned. Record the visit now.", name=enterprise.name), "info")
             return redirect(url_for(".visit", enterprise_id=enterprise.id))
-    return render_template("inspector/find.html", q=q, results=views.search(q), form=form,
+    try:
+        here = (float(request.args["lat"]), float(request.args["lon"]))
+        if not (-90 <= here[0] <= 90 and -180 <= here[1] <= 180):
+            raise ValueError
+    except (KeyError, ValueError):
+        here = (None, None)
+    offset = request.args.get("offset", "0")
+    found = views.search(q, offset=int(offset) if offset.isdigit() else 0,
+                         lat=here[0], lon=here[1])
+    return render_template("inspector/find.html", q=q, results=found.results, found=found,
+                           here=here, form=form,
                            radii=RADII, pinning=request.method == "POST" or "pin" in request.args,
                            map_attrs=_map_attrs(),
                            township=current_user.township.code if getattr(current_user, "township", None) else "")
@@ -121,11 +167,15 @@ def near():
         raise ValidationError("Give lat, lon and radius_m.", {"near": "lat and lon are required"})
     if not (-90 <= lat <= 90 and -180 <= lon <= 180 and radius > 0):
         raise ValidationError("Out of range.", {"near": "out of range"})
+    actor, day = _actor(), today()
+    drawn = authority.drawn_for(actor, as_of=day)
     items = [{"id": e.id, "name": e.name, "address": e.address, "lat": e.lat, "lon": e.lon,
               "industry": label(INDUSTRIES, e.industry, _locale()), "distance_m": round(d),
               "township": e.township.code if e.township else None,
               "township_name": e.township.name if e.township else "",
               "mine": bool(current_user.township_id and e.township_id == current_user.township_id),
+              "may_serve": authority.site_rights(actor, e, as_of=day, drawn=drawn).may_serve,
+              "drawn": e.id in drawn,
               "visit_url": url_for(".visit", enterprise_id=e.id)}
              for e, d in views.near(lat, lon, radius)]
     return jsonify(items=items)
@@ -210,6 +260,7 @@ def visit(enterprise_id: int):
                 return redirect(url_for(".serve", visit=result.visit.id))
     return render_template("inspector/visit.html", e=enterprise, form=form, followup=followup,
                            result_key=key,
+                           rights=authority.site_rights(_actor(), enterprise, as_of=today()),
                            open_cases=views.open_cases(enterprise),
                            visits=views.recent_visits(enterprise), map_attrs=_map_attrs(),
                            radius=current_app.config["GEOFENCE_RADIUS_M"])
@@ -244,6 +295,10 @@ def visit_detail(visit_id: int):
 @login_required
 def visit_by_uuid(client_uuid: str):
     v = views.visit_by_uuid(client_uuid) or abort(404)
+    if request.accept_mimetypes.best == "application/json":
+        # The outbox asks for a visit's id by the UUID the phone gave it, so that its photos can
+        # follow from any page.
+        return jsonify(id=v.id, client_uuid=v.client_uuid)
     return redirect(url_for(".visit_detail", visit_id=v.id))
 
 
@@ -324,6 +379,15 @@ def serve():
         if enterprise is not None:
             form.enterprise_id.data = str(enterprise.id)
     snapshot = None
+    # What this officer may do here is said at the top, before anything is filled in.
+    rights = authority.site_rights(_actor(), enterprise, as_of=today()) if enterprise else None
+    if rights is not None and not rights.may_serve:
+        if request.method == "POST":
+            flash(_("You may not serve this order: %(why)s",
+                    why=error_text(Forbidden("", code="outside_township"))), "error")
+        return render_template("inspector/serve.html", form=form, v=v, e=enterprise,
+                               snapshot=None, as_of=today(), rights=rights,
+                               outsider_township=enterprise.township), 200
     if form.validate_on_submit() and enterprise is not None:
         data = _case_data(form)
         missing = _missing_for_law(form, data)
@@ -347,13 +411,13 @@ def serve():
             _apply_field_errors(form, _param_fields(exc.fields))
         except Forbidden as exc:
             db.session.rollback()
-            flash(_("You may not serve this order: %(why)s", why=_(exc.message)), "error")
+            flash(_("You may not serve this order: %(why)s", why=error_text(exc)), "error")
         if missing:
             # Nothing is previewed until the law's requirements are given (every message at once).
             snapshot = None
             _apply_field_errors(form, {k: m for k, m in missing.items() if not getattr(form, k).errors})
     return render_template("inspector/serve.html", form=form, v=v, e=enterprise,
-                           snapshot=snapshot, as_of=today())
+                           snapshot=snapshot, as_of=today(), rights=rights)
 
 
 def _param_fields(fields: dict) -> dict:
@@ -372,6 +436,9 @@ def execute(case_id: int):
         abort(404)
     if not cases.may_act(_actor(), case):
         abort(403)
+    if case.state != "ordered":
+        # Executed (or further on): the checklist is no longer offered (issue #17, finding 9).
+        return render_template("inspector/execute.html", case=case, form=None, v=None, done=True)
     form = ExecuteForm()
     # The photos of the closure are evidence of the visit made to carry it out.
     visit_id = request.values.get("visit_id") or request.args.get("visit")

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, RadioField,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, ValidationError, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
@@ -82,6 +82,34 @@ class ServeForm(FlaskForm):
     government_approved_on = DateField(_l("Approved on"), validators=[Optional()])
     confirm = HiddenField()
 
+    #: Actions that are orders to the party: each names the law it applies (APL Arts. 44, 59).
+    ORDERS = ("rectify", "stop", "close", "fine")
+
+    def validate(self, extra_validators=None):
+        """What the law needs per action is asked before the deadlines are shown: the legal
+        basis of every order, and the amount of a fine."""
+        ok = super().validate(extra_validators)
+        if self.action.data in self.ORDERS and not (self.legal_basis.data or "").strip():
+            self.legal_basis.errors = list(self.legal_basis.errors) + [
+                _l("Name the legal basis: the law and article this order applies.")]
+            ok = False
+        if self.action.data == "fine" and not self.amount_yuan.errors \
+                and (self.amount_yuan.data is None or self.amount_yuan.data <= 0):
+            self.amount_yuan.errors = list(self.amount_yuan.errors) + [
+                _l("Give the amount of the fine, in yuan.")]
+            ok = False
+        # Issue #15: a stop names its measure and the head who approved it (MEP Order No. 30), a
+        # seal-up its items and approver (ACL Art. 24) — all said at once, before the preview.
+        why = {"measure": _l("Choose limit production or stop production."),
+               "approved_by": _l("The bureau head's approval is needed before this order is served."),
+               "items": _l("List the facilities or equipment, one per line.")}
+        for name in LAW_REQUIRED.get(self.action.data, ()):
+            field = getattr(self, name)
+            if not (field.data or "").strip() and not field.errors:
+                field.errors = list(field.errors) + [why[name]]
+                ok = False
+        return ok
+
 
 class PinForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -90,6 +118,11 @@ class PinForm(FlaskForm):
     credit_code = StringField(_l("Credit code (optional)"), validators=[Length(max=18)])
     lat = HiddenField(validators=[DataRequired()])
     lon = HiddenField(validators=[DataRequired()])
+
+    def validate_industry(self, field):
+        # No industry is preselected: a default (the first, 小炼油) would be saved unread.
+        if not field.data:
+            raise ValidationError(_l("Choose the industry."))
 
 
 class ExecuteForm(FlaskForm):

@@ -100,11 +100,14 @@ def _download(actor: Actor, name: str, filters, fmt: str) -> Response:
         yield from chunks
         _audit_export(actor, name, filters, fmt, counted.n)
 
-    filename = f"{title}-{filters.as_of.isoformat()}.{fmt}"
+    # A monthly summary is named by its month, other lists by their day.
+    stamp = (filters.month or filters.as_of.isoformat()[:7]) if name == "monthly" \
+        else filters.as_of.isoformat()
+    filename = f"{title}-{stamp}.{fmt}"
     response = Response(stream_with_context(body()), mimetype=MIMETYPES[fmt])
     if fmt != "geojson" or request.args.get("download"):
         response.headers["Content-Disposition"] = (
-            f"attachment; filename=\"list-{filters.as_of.isoformat()}.{fmt}\"; "
+            f"attachment; filename=\"list-{stamp}.{fmt}\"; "
             f"filename*=UTF-8''{quote(filename)}")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # let nginx pass the stream through

@@ -190,7 +190,9 @@ RESPONSES = {
     "Error": obj({"error": obj({"code": STR, "message": STR,
                                 "fields": {"type": "object", "additionalProperties": STR},
                                 "article": {**STR, "description": (
-                                    "forbidden_by_law: the article that forbids the event now")}},
+                                    "forbidden_by_law: the article that forbids the event now")},
+                                "detail": {**STR, "description": (
+                                    "the service's own sentence (English), with its dates and values")}},
                                ("code", "message", "fields"))}, ("error",), example={
         "error": {"code": "validation_failed", "message": "The visit could not be recorded.",
                   "fields": {"visited_at": "expected ISO 8601 with offset"}}}),

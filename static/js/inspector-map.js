@@ -53,11 +53,13 @@
           pop.appendChild(go);
           m.bindPopup(pop);
           var li = document.createElement("li"); li.className = "task"; li.dataset.mine = e.mine ? "1" : "0";
+          li.dataset.mayServe = e.may_serve === false ? "0" : "1";
           var main = document.createElement("div"); main.className = "task-main";
           var name = document.createElement("div"); name.className = "title-line"; name.textContent = e.name;
           var sub = document.createElement("div"); sub.className = "small muted";
           sub.textContent = list.dataset.away.replace("{m}", e.distance_m) + " · " + e.industry + (e.township_name ? " · " + e.township_name : "") + (e.address ? " · " + e.address : "");
           main.appendChild(name); main.appendChild(sub);
+          if (e.may_serve === false) { var only = document.createElement("div"); only.className = "small rights-only"; only.textContent = list.dataset.visitOnly; main.appendChild(only); }
           var a = document.createElement("a"); a.className = "button primary start"; a.href = e.visit_url; a.textContent = d.start;
           li.appendChild(main); li.appendChild(a); list.appendChild(li);
         });

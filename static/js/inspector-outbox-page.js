@@ -22,27 +22,45 @@
       items = items.filter(function (i) { return i.status !== "draft"; });
       items.sort(function (a, b) { return a.created < b.created ? -1 : 1; });
       list.textContent = "";
-      summary.textContent = items.length ? summary.dataset.some.replace("{n}", items.length) : summary.dataset.none;
+      // Say what is true now: waiting (and why), or refused; never "when the network is back"
+      // while the phone is online.
+      var refusedN = items.filter(function (i) { return i.status === "conflict"; }).length;
+      var waitingN = items.length - refusedN;
+      var parts = [];
+      if (waitingN) parts.push((navigator.onLine ? summary.dataset.online : summary.dataset.some).replace("{n}", waitingN));
+      if (refusedN) parts.push(summary.dataset.refused.replace("{n}", refusedN));
+      summary.textContent = parts.length ? parts.join(" ") : summary.dataset.none;
       items.forEach(function (i) {
         var li = el("li", "ob-item ob-" + i.kind);
         li.dataset.kind = i.kind; li.dataset.status = i.status;
         if (i.thumb) { var img = el("img", "ob-thumb"); img.src = i.thumb; img.alt = ""; li.appendChild(img); }
         var main = el("div", "ob-main");
-        main.appendChild(el("div", "ob-kind", KIND[i.kind] || i.kind));
+        var head = el("div", "ob-head");
+        head.appendChild(el("span", "ob-kind", KIND[i.kind] || i.kind));
+        var state = { waiting: t.waiting, sending: t.sending, conflict: t.conflict, failed: t.failed }[i.status] || i.status;
+        head.appendChild(el("span", "ob-state " + i.status, state));
+        main.appendChild(head);
         main.appendChild(el("div", "small muted", i.label || ""));
         if (i.error) main.appendChild(el("div", "ob-error", i.error));
+        if (i.status === "failed" && i.next_at) {
+          var secs = Math.max(1, Math.round((i.next_at - Date.now()) / 1000));
+          main.appendChild(el("div", "small muted ob-retry", t.retryIn.replace("{s}", secs)));
+        }
+        if (i.status === "conflict") main.appendChild(el("div", "small muted", t.keptNote));
         var p = Outbox.progress[i.id];
         if (i.kind === "photo" && (i.status === "sending" || p)) {
           var bar = el("div", "progress-bar"); var fill = el("span"); fill.style.width = Math.round((p || 0) * 100) + "%";
           bar.appendChild(fill); main.appendChild(bar);
         }
         li.appendChild(main);
-        var state = { waiting: t.waiting, sending: t.sending, conflict: t.conflict, failed: t.failed }[i.status] || i.status;
-        li.appendChild(el("span", "ob-state " + i.status, state));
         if (i.status !== "sending") {
           var rm = el("button", "button", "✕");
           rm.type = "button"; rm.title = t.discard; rm.setAttribute("aria-label", t.discard);
-          rm.addEventListener("click", function () { Outbox.remove(i.id); });
+          rm.addEventListener("click", function () {
+            // Unsent evidence exists only on this phone: ask before it goes.
+            if (!window.confirm(i.status === "conflict" ? t.confirmRefused : t.confirmDiscard)) return;
+            Outbox.remove(i.id);
+          });
           li.appendChild(rm);
         }
         list.appendChild(li);
@@ -64,6 +82,6 @@
     });
   }
   document.addEventListener("outbox:change", render);
-  document.getElementById("sync-now").addEventListener("click", function () { Outbox.sync(); });
+  document.getElementById("sync-now").addEventListener("click", function () { Outbox.sync(true); });
   render();
 })();

@@ -1,8 +1,12 @@
 /* The inspector's outbox: what was recorded on this phone and has not reached the bureau yet.
-   Every item carries its client UUID, so a replay after a dropped connection never duplicates
-   (the API answers 200 with the same record). Items go out in order: sites pinned offline
-   first, then visits, case events, and the orders and photos that hang on a visit. A refusal
-   (409/422) is shown and kept, never dropped.
+   It owns every piece of evidence until the server has it. Every item carries its client UUID,
+   so a replay after a dropped connection never duplicates (the API answers 200 with the same
+   record). Items go out in order: sites pinned offline first, then visits, case events, and the
+   orders and photos that hang on a visit. A photo is queued with its visit's client UUID and goes
+   as soon as the visit is known to the bureau, from whatever page is open (the server is asked
+   for the visit's id by UUID). A refusal (a 4xx other than a lost session) is shown with the
+   server's reason, kept on the server for a reviewer and never retried; a network or server
+   failure is retried with a growing pause (5 s, 10 s, 20 s … at most 10 minutes).
    A pinned site has no client UUID in the API, so the phone itself makes sure it is created once:
    an acknowledged site is removed from the outbox in the same transaction that records its
    server id, and a site whose earlier attempt ended without an answer is first looked up (same
@@ -146,6 +150,7 @@
           tx.objectStore("ids").put({ uuid: item.id, id: Number(res.body.id) });
         }
         tx.objectStore("items").delete(item.id);
+        if (item.kind === "photo") sentHere[item.visit_uuid] = (sentHere[item.visit_uuid] || 0) + 1;
         tx.objectStore("sent").put({ id: item.id, kind: item.kind, label: item.label || "", thumb: item.thumb || null,
                                      visit_uuid: item.kind === "visit" ? item.id : item.visit_uuid,
                                      server_id: serverId || (res.body && res.body.id) || null, at: new Date().toISOString() });
@@ -153,15 +158,25 @@
       });
     }
     var err = (res.body && res.body.error) || {};
-    if (res.status === 409 || res.status === 422 || res.status === 404) {
-      // Refused for good: the API keeps what it refused for a reviewer; the phone shows it.
+    if (refused(res.status)) {
+      // Refused for good: the API keeps what it refused for a reviewer; the phone shows why and
+      // does not send it again.
       item.status = "conflict";
-      item.error = (err.code ? err.code + ": " : "") + (err.message || ("HTTP " + res.status));
-    } else {
-      item.status = "failed";
       item.error = err.message || ("HTTP " + res.status);
+      item.code = err.code || "";
+    } else {
+      backoff(item, res.status === 401 ? (cfg.relogin || err.message) : (err.message || ("HTTP " + res.status)));
     }
     return db().then(function (d) { return d.put("items", item); });
+  }
+  /* 401 is a lost session (log in again, then it goes); 408 and 429 are "try later". */
+  function refused(status) { return status >= 400 && status < 500 && [401, 408, 429].indexOf(status) < 0; }
+  var BACKOFF_MS = 5000, BACKOFF_MAX_MS = 600000;
+  function backoff(item, why) {
+    item.status = "failed";
+    item.error = why;
+    item.attempts = (item.attempts || 0) + 1;
+    item.next_at = Date.now() + Math.min(BACKOFF_MAX_MS, BACKOFF_MS * Math.pow(2, item.attempts - 1));
   }
 
   function pending(kind, id) {
@@ -175,6 +190,22 @@
      while it is still waiting (or was refused, then its visit waits with it). */
   function siteId(enterpriseUuid) {
     return enterpriseUuid ? knownId(enterpriseUuid) : Promise.resolve(null);
+  }
+
+  /* A visit saved online by a form post (or sent from another page) is known to the bureau by
+     its UUID: ask once, remember the answer. Never for a visit still waiting on this phone. */
+  function lookupVisit(visitUuid) {
+    if (!visitUuid) return Promise.resolve(null);
+    return pending("visit", visitUuid).then(function (waits) {
+      if (waits || !cfg.visitUrl) return null;
+      return fetch(cfg.visitUrl.replace("UUID", encodeURIComponent(visitUuid)),
+                   { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) {
+          if (!body || !body.id) return null;
+          return remember(visitUuid, body.id).then(function () { return Number(body.id); });
+        });
+    });
   }
 
   function sendEnterprise(item) {
@@ -224,8 +255,11 @@
     return Promise.all([knownId(item.visit_uuid), siteId(item.enterprise_uuid)]).then(function (ids) {
       var visitId = ids[0];
       if (item.kind === "photo") {
-        if (!visitId) return null;  // its visit has not arrived yet
-        return sendPhoto(visitId, item).then(function (res) { return settle(item, res, visitId); });
+        var known = visitId ? Promise.resolve(visitId) : lookupVisit(item.visit_uuid);
+        return known.then(function (id) {
+          if (!id) return null;  // its visit has not arrived yet
+          return sendPhoto(id, item).then(function (res) { return settle(item, res, id); });
+        });
       }
       if (item.kind === "case") {
         var payload = Object.assign({}, item.payload);
@@ -249,34 +283,55 @@
   }
 
   var syncing = null;
+  var timer = null;
   var ORDER = { enterprise: 0, visit: 1, event: 2, case: 3, photo: 4 };
+  /* Whether an item may be tried in this pass. A photo still in "draft" belongs to a visit form
+     that may not be saved yet: it goes only once the bureau knows that visit (sendOne asks). */
+  function due(i, now, force) {
+    if (i.status === "waiting") return true;
+    if (i.status === "draft") return i.kind === "photo";
+    if (i.status === "failed") return force || !i.next_at || i.next_at <= now;
+    return false;
+  }
   /* One pass sends what can go now; what waited on an item sent in this pass goes in the next.
      Passes stop when one sends nothing (the rest waits for the network or for a refused item). */
-  function pass() {
+  function pass(force) {
     return all().then(function (items) {
-      items = items.filter(function (i) { return i.status === "waiting" || i.status === "failed"; });
+      var now = Date.now();
+      items = items.filter(function (i) { return due(i, now, force); });
       items.sort(function (a, b) { return (ORDER[a.kind] - ORDER[b.kind]) || (a.created < b.created ? -1 : 1); });
       var sent = 0;
       return items.reduce(function (p, item) {
         return p.then(function () {
-          item.status = "sending"; emit();
+          var before = item.status;
+          if (before !== "draft") { item.status = "sending"; emit(); }
           return sendOne(item).then(function (r) {
-            if (r === null) { item.status = "waiting"; } else { sent += 1; }
+            if (r === null) { item.status = before === "failed" ? "failed" : before; }
+            else { sent += 1; }
           }).catch(function () {
-            item.status = "failed"; item.error = "network";
+            backoff(item, cfg.network || "network");
             return db().then(function (d) { return d.put("items", item); });
           }).then(function () { delete progress[item.id]; return refresh(); });
         });
       }, Promise.resolve()).then(function () { return sent; });
     });
   }
-  function sync() {
+  /* The next retry of a failed item, when its pause is over. */
+  function schedule() {
+    return all().then(function (items) {
+      var next = items.filter(function (i) { return i.status === "failed" && i.next_at; })
+        .map(function (i) { return i.next_at; }).sort()[0];
+      if (timer) { clearTimeout(timer); timer = null; }
+      if (next) timer = setTimeout(function () { timer = null; sync(); }, Math.max(1000, next - Date.now()));
+    });
+  }
+  function sync(force) {
     if (syncing) return syncing;
     if (!navigator.onLine) return Promise.resolve();
     function loop(n) {
-      return pass().then(function (sent) { if (sent && n < 5 && navigator.onLine) return loop(n + 1); });
+      return pass(force && n === 0).then(function (sent) { if (sent && n < 5 && navigator.onLine) return loop(n + 1); });
     }
-    syncing = loop(0).then(function () { syncing = null; }, function (e) { syncing = null; throw e; });
+    syncing = loop(0).then(schedule).then(function () { syncing = null; }, function (e) { syncing = null; throw e; });
     return syncing;
   }
 
@@ -289,9 +344,28 @@
       var count = document.getElementById("outbox-count");
       if (count) count.textContent = String(n);
       if (fab) fab.hidden = n === 0 || /\/m\/outbox$/.test(location.pathname);
+      // Room at the end of the page, so the floating pill never hides the last lines.
+      document.body.classList.toggle("has-fab", !!fab && !fab.hidden);
+      photoCount(items);
       emit();
       return items;
     });
+  }
+  /* A visit's page counts its photos: received by the bureau, and those still on this phone, so
+     an officer never takes them again thinking they were lost. */
+  var sentHere = {};
+  function photoCount(items) {
+    var box = document.getElementById("photo-count");
+    if (!box || !box.dataset.visitUuid) return;
+    var mine = items.filter(function (i) { return i.kind === "photo" && i.visit_uuid === box.dataset.visitUuid; });
+    var refusedN = mine.filter(function (i) { return i.status === "conflict"; }).length;
+    var received = Number(box.dataset.count) + (sentHere[box.dataset.visitUuid] || 0);
+    var parts = [box.dataset.received.replace("{n}", received)];
+    if (mine.length - refusedN) parts.push(box.dataset.waiting.replace("{n}", mine.length - refusedN));
+    if (refusedN) parts.push(box.dataset.refused.replace("{n}", refusedN));
+    box.dataset.receivedNow = String(received);
+    box.dataset.pending = String(mine.length - refusedN);
+    box.textContent = parts.join(" · ");
   }
   function showOnline() {
     if (bar) bar.hidden = navigator.onLine;
@@ -338,7 +412,10 @@
           var img = document.createElement("img"); img.src = p.thumb; img.alt = "";
           var rm = document.createElement("button"); rm.type = "button"; rm.textContent = "✕";
           rm.setAttribute("aria-label", grid.dataset.remove);
-          rm.addEventListener("click", function () { remove(p.id).then(show); });
+          rm.addEventListener("click", function () {
+            if (!window.confirm(grid.dataset.confirm || grid.dataset.remove)) return;
+            remove(p.id).then(show);
+          });
           box.appendChild(img); box.appendChild(rm); grid.appendChild(box);
         });
       });
@@ -357,11 +434,11 @@
 
   window.Outbox = { uuid: uuid, fresh: fresh, put: put, remove: remove, all: all, sync: sync, addPhoto: addPhoto, photosOf: photosOf,
                     photoPicker: photoPicker,
-                    release: release, refresh: refresh, progress: progress, cacheUrls: cacheUrls, csrf: csrf,
+                    release: release, refresh: refresh, refused: refused, progress: progress, cacheUrls: cacheUrls, csrf: csrf,
                     sent: function () { return db().then(function (d) { return d.getAll("sent"); }); },
                     visitUrl: function (u) { return (cfg.visitUrl || "").replace("UUID", u); } };
 
-  window.addEventListener("online", function () { showOnline(); sync(); });
+  window.addEventListener("online", function () { showOnline(); sync(true); });
   window.addEventListener("offline", showOnline);
   showOnline();
   registerWorker();

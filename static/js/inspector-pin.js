@@ -22,6 +22,7 @@
     ev.preventDefault();
     var name = f.name.value.trim();
     var ok = mark(f.name, name !== "");
+    ok = mark(f.industry, f.industry.value !== "") && ok;  // no default industry is saved unread
     ok = mark(f.credit_code, /^$|^[0-9A-HJ-NP-RT-UW-Y]{18}$/i.test(f.credit_code.value.trim())) && ok;
     if (!f.lat.value || !f.lon.value) { document.getElementById("pin-where").classList.add("field-error"); ok = false; }
     if (!ok) { (form.querySelector(".has-error") || form).scrollIntoView({ block: "center" }); return; }

@@ -24,6 +24,14 @@
     f.served_on.value = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
   }
 
+  // Offline, the visit page said this officer may not serve here: say so now, not at the end.
+  if (params.get("may_serve") === "0") {
+    var chip = document.getElementById("rights-offline");
+    chip.textContent = form.dataset.notHere; chip.hidden = false; chip.classList.add("rights-no");
+    form.hidden = true;
+    return;
+  }
+
   function action() {
     var on = form.querySelector('input[name="action"]:checked');
     return on ? on.value : "";
@@ -54,6 +62,8 @@
   });
   showFields();
   showMode();
+  // After 查看期限 the page comes back with the dates: show them, not the top of the form.
+  if (preview && !preview.hidden) preview.scrollIntoView({ block: "start" });
   window.addEventListener("offline", showMode);
 
   function checkedBox(name) { return !!(f[name] && f[name].checked); }
@@ -62,6 +72,21 @@
     ev.preventDefault();
     var a = action();
     if (!f.violation.value.trim()) { f.violation.closest(".field").classList.add("has-error"); f.violation.focus(); return; }
+    // What the law needs, asked here too when the order is queued without signal.
+    var missing = [];
+    if (a !== "control" && !f.legal_basis.value.trim()) missing.push([f.legal_basis, form.dataset.needBasis]);
+    if (a === "fine" && !(Number(f.amount_yuan.value) > 0)) missing.push([f.amount_yuan, form.dataset.needAmount]);
+    if (missing.length) {
+      missing.forEach(function (m) {
+        var box = m[0].closest(".field"); box.classList.add("has-error");
+        if (!box.querySelector(".field-error.js")) {
+          var p = document.createElement("p"); p.className = "field-error js"; p.setAttribute("role", "alert");
+          p.textContent = m[1]; box.appendChild(p);
+        }
+      });
+      missing[0][0].focus();
+      return;
+    }
     var payload = { client_uuid: f.client_uuid.value || Outbox.uuid(), enterprise_id: Number(f.enterprise_id.value), action: a,
                     served_on: f.served_on.value, violation: f.violation.value, legal_basis: f.legal_basis.value };
     if (a === "rectify") { payload.rectify_days = Number(f.rectify_days.value); payload.illegal_discharge = checkedBox("illegal_discharge"); }

@@ -75,8 +75,14 @@
   form.addEventListener("submit", function (ev) {
     f.visited_at.value = new Date().toISOString();
     if (navigator.onLine && !d.pendingSite) {
-      // Online: the page posts the form; its photos follow once the server names the visit.
-      Outbox.release(visitUuid);
+      // Online: the page posts the form; its photos are handed to the outbox first (the post
+      // must not leave before they are), and follow as soon as the bureau knows the visit.
+      if (form.dataset.released) return;
+      ev.preventDefault();
+      Outbox.release(visitUuid).then(function () {
+        form.dataset.released = "1";
+        if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      }, function () { form.submit(); });
       return;
     }
     ev.preventDefault();
@@ -106,6 +112,7 @@
         var q = new URLSearchParams({ visit_uuid: visitUuid, enterprise_id: d.enterpriseId, name: d.enterpriseName,
                                       findings: f.findings.value });
         if (siteUuid) q.set("enterprise_uuid", siteUuid);
+        if (d.mayServe === "0") q.set("may_serve", "0");  // known from the visit page: said on the order form
         location.href = d.serve + "?" + q.toString();
       });
   });

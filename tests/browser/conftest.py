@@ -119,7 +119,9 @@ class Phone:
         self.page.fill("input[name=password]", password)
         with self.page.expect_navigation():
             self.page.click("form:has(input[name=password]) button[type=submit]")
-        assert urlsplit(self.page.url).path == "/", f"{role} did not land on home: {self.page.url}"
+        # The desk lands on /, an inspector in the phone app's home (/m/, issue #17).
+        home = "/m/" if role == "inspector" else "/"
+        assert urlsplit(self.page.url).path == home, f"{role} did not land on home: {self.page.url}"
 
     def set_width(self, width: int) -> None:
         self.page.set_viewport_size({"width": width, "height": PHONE["height"]})

@@ -82,6 +82,7 @@ def test_offline_close_checklist_and_pinned_site_with_its_visit_arrive_once(phon
     until(page, "document.getElementById('pin-lat').value !== ''")
     page.fill("input[name=name]", name)
     page.fill("input[name=address]", "高楼村北口")
+    page.select_option("select[name=industry]", "plastics")  # no industry is preselected
     page.locator("#pin-form button[type=submit]").tap()
     page.wait_for_url(re.compile(r"/m/pinned/visit\?enterprise_uuid="))
     assert name in page.locator("#visit-enterprise").inner_text()

@@ -128,6 +128,10 @@ def test_without_signal_the_visit_photo_and_order_wait_in_the_outbox_and_arrive_
     page.locator(".seg-opt", has_text="限期整改").tap()
     page.select_option("select[name=rectify_days]", "30")
     page.locator("#preview-serve").tap()
+    # Every order names its legal basis, asked before it is queued (issue #17, finding 4).
+    page.locator(".field.has-error .field-error", has_text="法律依据").wait_for()
+    page.fill("input[name=legal_basis]", "大气污染防治法 第九十九条")
+    page.locator("#preview-serve").tap()
     page.wait_for_url(re.compile(r"/m/outbox$"))
     page.locator("#outbox-list li").nth(2).wait_for()
     kinds = sorted(page.locator("#outbox-list li").evaluate_all("els => els.map(e => e.dataset.kind)"))

@@ -16,6 +16,7 @@ from enforcement.extensions import db
 from enforcement.models import Case, CaseEvent, CaseLink, Conflict, Deadline, Enterprise, FollowUp, Township, User
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
+from enforcement.services.casework import authority
 from enforcement.services.calendar.calendars import load_calendar
 from enforcement.services.core.parsing import parse_date, parse_datetime, parse_uuid, text
 
@@ -160,9 +161,9 @@ def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar 
     visit_id = _visit_of(data, fields)
     if fields:
         raise ValidationError("The case could not be opened.", fields)
-    if parent is None and actor.role == "inspector" and actor.township_id \
-            and enterprise.township_id and enterprise.township_id != actor.township_id:
-        raise Forbidden("Inspectors open cases in their own township only.")
+    if parent is None and not authority.site_rights(actor, enterprise, as_of=served_on).may_serve:
+        raise Forbidden("Inspectors open cases in their own township only, or at a firm a draw "
+                        "assigned them.", code="outside_township")
     params = {k: data[k] for k in wf.open_params(action) if data.get(k) not in (None, "")}
     if action == "control" and "risk_class" not in params:
         params["risk_class"] = enterprise.risk_class
@@ -265,7 +266,7 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
     events already applied (an offline phone syncing late) is put in its place and the case is
     replayed, so two inspectors acting offline are applied in the order they acted."""
     if not trusted and not _can_act(actor, case):
-        raise Forbidden("You are not on this case.")
+        raise Forbidden("You are not on this case.", code="not_on_case")
     if not trusted and data.get("type") in DESK_ONLY_EVENTS and not actor.is_reviewer:
         raise Forbidden("The government's decision on a closure is recorded by the bureau desk.")
     _lock(case)
@@ -296,7 +297,8 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
     except wf.ImpossibleEvent as exc:
         # ForbiddenByLaw names the article that forbids the event now (issue #15)
         extra = {"article": exc.article} if getattr(exc, "article", None) else {}
-        raise ImpossibleTransition(str(exc), allowed=exc.allowed, state=case.state, **extra) from exc
+        raise ImpossibleTransition(str(exc), allowed=exc.allowed, state=case.state,
+                                   action=case.action, event=event.type, **extra) from exc
     store_snapshot(case, snapshot)
     case.updated_at = now
     stored = audit.jsonable(dict(event.data))

@@ -55,11 +55,17 @@ def current_version(conflict: Conflict, as_of: date) -> dict:
             view = serialize.case_dict(case, as_of)
             same = db.session.scalar(select(CaseEvent).where(CaseEvent.client_uuid == uuid_)) \
                 if uuid_ else None
+            last = view["history"][-3:]
+            actors = {e["actor"] for e in last if e.get("actor")}
+            names = {u.username: u.label for u in db.session.scalars(
+                select(User).where(User.username.in_(actors)))} if actors else {}
+            # A reviewer reads who acted by name, not username.
+            last = [{**e, "actor_name": names.get(e.get("actor"), e.get("actor"))} for e in last]
             return {"kind": "case", "case_id": case.id, "enterprise": case.enterprise.name,
                     "action": case.action, "state": case.state,
                     "display_state": view["display_state"],
                     "allowed_events": view["allowed_events"],
-                    "last_events": view["history"][-3:],
+                    "last_events": last,
                     "same_uuid": ({"type": same.type, "on": same.on.isoformat(), **(same.data or {})}
                                   if same else None)}
     if conflict.kind == "visit" and uuid_:

@@ -155,3 +155,20 @@ def inspectors() -> list[User]:
 def planned(case: Case) -> list[FollowUp]:
     cancelled = wf.cancelled_keys(case.facts)
     return [f for f in case.followups if f.done_on is None and f.key not in cancelled]
+
+
+def disclose(actor: Actor, case: Case, *, on: date, now: datetime) -> Case:
+    """Publish a served close or stop order on the public disclosure page (双公示: a reviewer
+    reads it before the public does). Decided fines follow their own ``publish`` event."""
+    _reviewer(actor)
+    if case.action not in ("close", "stop"):
+        raise ValidationError("Only close and stop orders are published this way.",
+                              {"action": "close or stop"})
+    if on < case.served_on:
+        raise ValidationError("Not before the order was served.", {"on": "before service"})
+    if case.disclosed_on is not None:
+        return case
+    case.disclosed_on, case.disclosed_by_id = on, actor.id
+    db.session.flush()
+    audit.record(actor, "case.disclose", "case", case.id, now=now, after={"disclosed_on": on})
+    return case

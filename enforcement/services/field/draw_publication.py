@@ -90,11 +90,20 @@ def rows(draw: Draw) -> list[dict]:
     return out
 
 
+def roster_names(draw: Draw) -> list[str]:
+    """The drawn-from roster by people's names."""
+    roster = (draw.result or {}).get("roster", [])
+    labels = dict(db.session.execute(select(User.username, User.display_name)
+                                     .where(User.username.in_(roster))).all()) if roster else {}
+    return [labels.get(u) or u for u in roster]
+
+
 def csv_text(draw: Draw) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(["period", "seed", "seed_sha256", "n", "enterprise_id", "enterprise",
-                     "credit_code", "township", "risk_class", "inspector_1", "inspector_2"])
+    # Headers for the people who read the published list (the CSV is a public record).
+    writer.writerow(["期次", "随机种子", "种子SHA-256", "序号", "企业编号", "企业名称",
+                     "统一社会信用代码", "乡镇/园区", "风险等级", "执法人员一", "执法人员二"])
     for r in rows(draw):
         writer.writerow([draw.period, draw.seed, seed_hash(draw.seed), r["n"], r["enterprise_id"],
                          r["name"], r["credit_code"], r["township"], r["risk_class"],

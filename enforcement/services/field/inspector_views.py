@@ -3,6 +3,7 @@ and finding enterprises near a point, the questions a follow-up visit must answe
 no-write preview of the deadlines an action would set."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
@@ -56,15 +57,44 @@ def worklist(summary: dict, as_of: date) -> list[dict]:
     return rows
 
 
-def search(q: str, limit: int = 30) -> list[Enterprise]:
+#: How many matches the phone's search ranks by distance (beyond that it pages by name).
+SEARCH_RANKED = 500
+
+
+@dataclass
+class SearchPage:
+    #: (enterprise, metres from the officer or None when no fix is known)
+    results: list[tuple[Enterprise, float | None]]
+    offset: int
+    next_offset: int | None  #: None: no more results
+
+
+def search(q: str, *, offset: int = 0, limit: int = 20, lat: float | None = None,
+           lon: float | None = None) -> SearchPage:
+    """Name, address or credit code (any part of it), a page at a time: nearest first when
+    the officer's position is known, by name otherwise."""
     q = (q or "").strip()
+    offset = max(0, int(offset or 0))
     if not q:
-        return []
+        return SearchPage([], 0, None)
     like = f"%{q}%"
-    return db.session.scalars(
-        select(Enterprise).where(or_(Enterprise.name.ilike(like), Enterprise.address.ilike(like),
-                                     Enterprise.credit_code == q.upper()))
-        .order_by(Enterprise.name).limit(limit)).all()
+    match = [Enterprise.name.ilike(like), Enterprise.address.ilike(like)]
+    code = q.upper().replace(" ", "")
+    if len(code) >= 4 and code.isalnum():
+        match.append(Enterprise.credit_code.ilike(f"%{code}%"))  # a partial credit code
+    stmt = select(Enterprise).where(or_(*match)).options(joinedload(Enterprise.township))
+    if lat is not None and lon is not None:
+        found = db.session.scalars(stmt.limit(SEARCH_RANKED)).all()
+        ranked = sorted(((e, distance_m(lat, lon, e.lat, e.lon)) for e in found),
+                        key=lambda p: p[1])
+        page = ranked[offset:offset + limit]
+        more = len(ranked) > offset + limit
+    else:
+        rows = db.session.scalars(stmt.order_by(Enterprise.name, Enterprise.id)
+                                  .offset(offset).limit(limit + 1)).all()
+        page = [(e, None) for e in rows[:limit]]
+        more = len(rows) > limit
+    return SearchPage(page, offset, offset + limit if more else None)
 
 
 def near(lat: float, lon: float, radius_m: float, limit: int = 200) -> list[tuple[Enterprise, float]]:

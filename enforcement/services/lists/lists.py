@@ -212,6 +212,8 @@ def _row(r, d: wf.Deadline | None, *, display_state: str, surcharge: int | None,
         "assignee": r.assignee, "lat": r.lat, "lon": r.lon,
         # Issue #15: a stop case's measure (limit / stop), null for other actions.
         "measure": wf.measure_of(r.action, _json(getattr(r, "params", None))),
+        # The person's name for people (pages, exports, print); the username stays the code.
+        "assignee_name": getattr(r, "assignee_name", None) or r.assignee,
     }
 
 
@@ -234,7 +236,8 @@ def case_row(case: Case, enterprise: Enterprise, township: Township | None, assi
         params=case.params,
         township=township.code if township else None,
         township_name=township.name if township else None,
-        assignee=assignee.username if assignee else None)
+        assignee=assignee.username if assignee else None,
+        assignee_name=assignee.label if assignee else None)
     return _row(values, d, display_state=wf.display_state(snapshot, as_of),
                 surcharge=wf.surcharge_fen(snapshot, as_of, rules=cases.rules()) if fine else None,
                 amount=(case.facts or {}).get("amount_fen") if fine else None, as_of=as_of)
@@ -283,7 +286,8 @@ def _overdue_spec(f: Filters, *, due_until: date | None = None) -> Spec:
                        .label("params"), Enterprise.id.label("enterprise_id"),
                        Enterprise.name.label("enterprise_name"), Enterprise.credit_code,
                        Enterprise.lat, Enterprise.lon, Township.code.label("township"),
-                       Township.name.label("township_name"), Assignee.username.label("assignee"))
+                       Township.name.label("township_name"), Assignee.username.label("assignee"),
+                       Assignee.display_name.label("assignee_name"))
                 .join(d, and_(d.case_id == Case.id, d.name == Case.watched_deadline))
                 .join(Enterprise, Case.enterprise_id == Enterprise.id)
                 .outerjoin(Township, Case.township_id == Township.id)
@@ -365,6 +369,7 @@ def _followups_spec(f: Filters, until: date | None = None) -> Spec:
             "provisional": fu.provisional,
             "surcharge_fen": None, "amount_fen": None,
             "assignee": who.username if who else None,
+            "assignee_name": who.label if who else None,
             "followup_id": fu.id, "purpose": fu.purpose,
             "earliest_on": fu.earliest_on.isoformat(), "unannounced": fu.unannounced,
             "lat": enterprise.lat, "lon": enterprise.lon,
@@ -399,7 +404,13 @@ def _disclosure_spec(f: Filters) -> Spec:
     fine_public = and_(Case.action == "fine", exists().where(
         publish.case_id == Case.id, publish.name == "publish_by",
         or_(publish.due_on <= f.as_of, publish.met_on <= f.as_of)))
-    order_public = and_(Case.action.in_(("close", "stop")), Case.served_on <= f.as_of)
+    # Close and stop orders: once a reviewer published them (review before publication, 双公示),
+    # or by themselves DISCLOSURE_DELAY_DAYS after service when nobody did.
+    delay = current_app.config.get("DISCLOSURE_DELAY_DAYS")
+    reviewed = and_(Case.disclosed_on.is_not(None), Case.disclosed_on <= f.as_of)
+    order_public = and_(Case.action.in_(("close", "stop")), Case.served_on <= f.as_of,
+                        reviewed if delay is None else
+                        or_(reviewed, Case.served_on <= f.as_of - timedelta(days=int(delay))))
     # Only public columns are selected: contact name and phone never leave the database here.
     stmt = (select(Case.id, Case.action, Case.served_on, Case.violation, Case.facts,
                    Enterprise.name, Enterprise.credit_code, Enterprise.contact_name,
@@ -630,7 +641,9 @@ def iter_report_rows(name: str, f: Filters) -> Iterator[dict]:
         yield from _flatten_weekly(body)
         return
     for row in body["items"]:
-        flat = {k: v for k, v in row.items() if k not in ("cases", "complaints")}
+        # Each row says its month: a file read on its own must say what it counts.
+        flat = {"month": body["month"],
+                **{k: v for k, v in row.items() if k not in ("cases", "complaints")}}
         for action in wf.ACTION_VALUES:
             flat[f"cases_{action}"] = sum(row["cases"][action].values())
         for category, n in row["complaints"].items():
