@@ -29,6 +29,12 @@ class Forbidden(DomainError):
     status = 403
 
 
+class NotOnCase(Forbidden):
+    """An officer not on a case tried to move it (kept for a reviewer when it came with a visit)."""
+
+    code = "not_on_case"
+
+
 class Unauthorized(DomainError):
     code = "unauthorized"
     status = 401

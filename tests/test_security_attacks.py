@@ -1,0 +1,129 @@
+"""The attacks of issue #14, each written as the attack (they failed before the fix), on SQLite
+and, with TEST_DATABASE_URL, on PostgreSQL."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from support_app import new_uuid
+from enforcement.extensions import db
+from enforcement.models import Case, CaseEvent, Conflict, FollowUp, Visit
+
+
+@pytest.fixture
+def two_townships(make_township, make_user):
+    make_township("yanjiao", "燕郊镇", "Yanjiao")
+    make_township("gucheng", "古城镇", "Gucheng")
+    on = make_user("zhangwei", "inspector", township_code="yanjiao")
+    make_user("liuyang", "inspector", township_code="yanjiao")
+    off = make_user("wangfang", "inspector", township_code="gucheng")
+    make_user("zhaolei", "inspector", township_code="gucheng")
+    return on, off
+
+
+def _visit(enterprise, followup, **extra):
+    return {"client_uuid": new_uuid(), "enterprise_id": enterprise.id,
+            "visited_at": f"{followup.earliest_on.isoformat()}T10:00:00+08:00",
+            "lat": enterprise.lat, "lon": enterprise.lon, "purpose": "verification",
+            "unannounced": True, "inspectors": ["wangfang", "zhaolei"], "findings": "已整改",
+            "followup_id": followup.id, **extra}
+
+
+def _case_rows(case_id):
+    db.session.expire_all()
+    case = db.session.get(Case, case_id)
+    events = db.session.scalar(select(func.count()).select_from(CaseEvent)
+                               .where(CaseEvent.case_id == case_id))
+    return case.state, events
+
+
+def test_an_inspector_not_on_the_case_cannot_complete_its_verification(
+        client, two_townships, make_enterprise, make_case, api_token):
+    on, off = two_townships
+    enterprise = make_enterprise(township="yanjiao")
+    case = make_case(action="rectify", served_on=date(2026, 10, 9), rectify_days=15,
+                     enterprise=enterprise, assignee_id=on.id)
+    followup = case.followups[0]
+    before = _case_rows(case.id)
+    response = client.post("/api/v1/visits", headers=api_token(off),
+                           json=_visit(enterprise, followup, result={"compliant": True}))
+    # The observation is evidence: the visit is kept ...
+    assert response.status_code == 201, response.get_json()
+    visit_id = response.get_json()["id"]
+    assert db.session.get(Visit, visit_id) is not None
+    # ... but it completes nothing: the case did not move, the follow-up is still planned.
+    assert _case_rows(case.id) == before == ("ordered", 0)
+    row = db.session.get(FollowUp, followup.id)
+    assert row.done_on is None and row.visit_id is None
+    # The desk sees the visit and what it claimed.
+    kept = db.session.scalars(select(Conflict).where(Conflict.case_id == case.id)).all()
+    assert [(k.kind, k.code) for k in kept] == [("followup", "not_on_case")]
+    assert kept[0].payload["visit_id"] == visit_id
+    assert kept[0].payload["followup_id"] == followup.id
+
+
+def test_the_officer_on_the_case_still_completes_it(
+        client, two_townships, make_enterprise, make_case, api_token):
+    on, off = two_townships
+    enterprise = make_enterprise(township="yanjiao")
+    case = make_case(action="rectify", served_on=date(2026, 10, 9), rectify_days=15,
+                     enterprise=enterprise, assignee_id=on.id)
+    followup = case.followups[0]
+    response = client.post("/api/v1/visits", headers=api_token(on), json=_visit(
+        enterprise, followup, inspectors=["zhangwei", "liuyang"], result={"compliant": True}))
+    assert response.status_code == 201, response.get_json()
+    assert _case_rows(case.id) == ("verified", 1)
+
+
+@pytest.mark.parametrize("who", ["on", "off"])
+@pytest.mark.parametrize("action,injected,purpose", [
+    ("control", {"type": "release"}, "follow_up"),
+    ("stop", {"type": "file_plan"}, "follow_up"),
+    ("stop", {"type": "file_plan", "production_running": False}, "follow_up"),
+    ("rectify", {"type": "report_rectified", "compliant": True}, "verification"),
+])
+def test_a_visit_result_cannot_carry_an_event_type(
+        client, two_townships, make_enterprise, make_case, api_token, who, action, injected,
+        purpose):
+    on, off = two_townships
+    enterprise = make_enterprise(township="yanjiao")
+    params = {"rectify_days": 15} if action == "rectify" else {}
+    case = make_case(action=action, served_on=date(2026, 10, 9) if action == "rectify"
+                     else date(2026, 11, 16), enterprise=enterprise, assignee_id=on.id, **params)
+    followup = min(case.followups, key=lambda f: f.due_on)
+    before = _case_rows(case.id)
+    actor = on if who == "on" else off
+    names = ["zhangwei", "liuyang"] if who == "on" else ["wangfang", "zhaolei"]
+    response = client.post("/api/v1/visits", headers=api_token(actor), json=_visit(
+        enterprise, followup, purpose=purpose, inspectors=names, result=injected))
+    assert response.status_code == 422, response.get_json()
+    assert "result.type" in response.get_json()["error"]["fields"]
+    assert _case_rows(case.id) == before
+    assert db.session.get(FollowUp, followup.id).done_on is None
+
+
+def test_a_result_must_answer_the_follow_ups_own_question(
+        client, two_townships, make_enterprise, make_case, api_token):
+    on, _ = two_townships
+    enterprise = make_enterprise(township="yanjiao")
+    case = make_case(action="stop", served_on=date(2026, 11, 16), enterprise=enterprise,
+                     assignee_id=on.id)
+    check = case.followups[0]
+    names = ["zhangwei", "liuyang"]
+    for result, field in (({}, "result.production_running"),
+                          ({"production_running": "no"}, "result.production_running"),
+                          ({"compliant": True}, "result.compliant")):
+        response = client.post("/api/v1/visits", headers=api_token(on), json=_visit(
+            enterprise, check, purpose="follow_up", inspectors=names, result=result))
+        assert response.status_code == 422, (result, response.get_json())
+        assert field in response.get_json()["error"]["fields"], response.get_json()
+    response = client.post("/api/v1/visits", headers=api_token(on), json=_visit(
+        enterprise, check, purpose="follow_up", inspectors=names,
+        result={"production_running": False}))
+    assert response.status_code == 201, response.get_json()
+    day = check.earliest_on
+    db.session.expire_all()
+    assert db.session.get(FollowUp, check.id).done_on == day
+
