@@ -127,3 +127,30 @@ def test_a_result_must_answer_the_follow_ups_own_question(
     db.session.expire_all()
     assert db.session.get(FollowUp, check.id).done_on == day
 
+
+
+def test_a_reviewer_accepting_the_kept_claim_completes_the_follow_up(
+        client, two_townships, make_enterprise, make_case, make_user, api_token):
+    from enforcement.extensions import write_intent
+    from enforcement.services.core.actor import Actor
+    from enforcement.services.desk import conflicts
+    from support_app import NOW
+
+    on, off = two_townships
+    reviewer = make_user("reviewer", "reviewer")
+    enterprise = make_enterprise(township="yanjiao")
+    case = make_case(action="rectify", served_on=date(2026, 10, 9), rectify_days=15,
+                     enterprise=enterprise, assignee_id=on.id)
+    followup = case.followups[0]
+    response = client.post("/api/v1/visits", headers=api_token(off),
+                           json=_visit(enterprise, followup, result={"compliant": True}))
+    assert response.status_code == 201
+    kept = db.session.scalars(select(Conflict).where(Conflict.kind == "followup")).one()
+    token = write_intent.set(True)
+    try:
+        conflicts.accept(Actor.of(reviewer), kept, now=NOW, note="同乡镇联合执法")
+        db.session.commit()
+    finally:
+        write_intent.reset(token)
+    assert _case_rows(case.id) == ("verified", 1)
+    assert db.session.get(FollowUp, followup.id).visit_id == response.get_json()["id"]

@@ -1,0 +1,6 @@
+"""zh_CN translations for issue #14 (security holes)."""
+GLOSSARY = {
+    "Follow-up claimed by an officer not on the case": "非本案执法人员提交的跟进检查",
+    "Not on this case": "非本案承办人员",
+    "Text that cannot be stored": "无法保存的文字",
+}
