@@ -154,3 +154,84 @@ def test_a_reviewer_accepting_the_kept_claim_completes_the_follow_up(
         write_intent.reset(token)
     assert _case_rows(case.id) == ("verified", 1)
     assert db.session.get(FollowUp, followup.id).visit_id == response.get_json()["id"]
+
+
+# -- 4. sessions that outlive logout ----------------------------------------------------------
+
+def _copy_session(client):
+    return client.get_cookie("session").value
+
+
+def _replay_session(client, value):
+    client.set_cookie("session", value)
+
+
+def _logged_in(client) -> bool:
+    return client.get("/").status_code == 200
+
+
+@pytest.fixture
+def people(make_user):
+    return make_user("zhangwei", "inspector"), make_user("admin", "admin")
+
+
+def test_a_session_cookie_copied_before_logout_is_dead_after_it(client, auth, people):
+    from support_app import PASSWORD
+
+    auth.login("zhangwei")
+    assert _logged_in(client)
+    stolen, token = _copy_session(client), auth.csrf("/account/password")
+    auth.logout()
+    _replay_session(client, stolen)
+    assert not _logged_in(client)
+    response = client.post("/account/password", data={
+        "csrf_token": token, "current": PASSWORD, "new": "Zhe-shi-xin-mima-77", "confirm": "Zhe-shi-xin-mima-77"})
+    assert response.status_code in (302, 400)
+    assert auth.login("zhangwei", PASSWORD).status_code == 302  # the password did not change
+
+
+def test_logout_on_one_device_ends_the_users_other_sessions(app, auth, people):
+    other = app.test_client()
+    from support_app import Auth
+    Auth(other).login("zhangwei")
+    auth.login("zhangwei")
+    assert _logged_in(other)
+    auth.logout()
+    assert not _logged_in(other)
+
+
+def test_a_password_change_ends_the_other_sessions_but_not_its_own(app, client, auth, people):
+    from support_app import PASSWORD, Auth
+    auth.login("zhangwei")
+    stolen = _copy_session(client)
+    other = app.test_client()
+    Auth(other).login("zhangwei")
+    response = other.post("/account/password", data={
+        "csrf_token": Auth(other).csrf("/account/password"), "current": PASSWORD,
+        "new": "Zhe-shi-xin-mima-77", "confirm": "Zhe-shi-xin-mima-77"})
+    assert response.status_code == 302
+    assert _logged_in(other)
+    _replay_session(client, stolen)
+    assert not _logged_in(client)
+
+
+def test_deactivation_and_sign_out_everywhere_end_every_session(app, client, auth, people):
+    from support_app import Auth
+    officer, admin = people
+    auth.login("zhangwei")
+    stolen = _copy_session(client)
+    desk = app.test_client()
+    Auth(desk).login("admin")
+    response = desk.post(f"/admin/users/{officer.id}/revoke-tokens",
+                         data={"csrf_token": Auth(desk).csrf(f"/admin/users/{officer.id}")})
+    assert response.status_code == 302
+    _replay_session(client, stolen)
+    assert not _logged_in(client)
+    auth.login("zhangwei")
+    stolen = _copy_session(client)
+    response = desk.post(f"/admin/users/{officer.id}/active",
+                         data={"csrf_token": Auth(desk).csrf(f"/admin/users/{officer.id}"),
+                               "active": "0"})
+    assert response.status_code == 302
+    _replay_session(client, stolen)
+    assert not _logged_in(client)

@@ -137,6 +137,8 @@ def _force_second_factor():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    users.logout(Actor.of(current_user), current_user, now=utcnow())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
