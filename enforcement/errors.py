@@ -19,6 +19,13 @@ class ValidationError(DomainError):
     status = 422
 
 
+class InvalidText(ValidationError):
+    """Text that cannot be stored: a NUL character, or a lone UTF-16 surrogate (a phone cut a
+    string in the middle of an emoji). Answered 422 like any invalid field."""
+
+    code = "invalid_text"
+
+
 class NotFound(DomainError):
     code = "not_found"
     status = 404

@@ -235,3 +235,68 @@ def test_deactivation_and_sign_out_everywhere_end_every_session(app, client, aut
     assert response.status_code == 302
     _replay_session(client, stolen)
     assert not _logged_in(client)
+
+
+# -- 3. a lone UTF-16 surrogate (a phone cut a string inside an emoji) ------------------------
+
+LONE = "\\ud83d"  # JSON text: the first half of 😀 without the second
+
+
+@pytest.fixture
+def township_officers(two_townships, make_enterprise, make_case, api_token):
+    on, _ = two_townships
+    enterprise = make_enterprise(township="yanjiao")
+    case = make_case(action="stop", served_on=date(2026, 11, 16), enterprise=enterprise,
+                     assignee_id=on.id)
+    return api_token(on), enterprise, case
+
+
+def _raw(client, method, path, headers, text):
+    return client.open(path, method=method, headers={**headers, "Content-Type": "application/json"},
+                       data=text.encode())
+
+
+def test_a_lone_surrogate_is_a_422_naming_the_field_on_every_json_route(client, township_officers):
+    headers, enterprise, case = township_officers
+    probes = [
+        ("POST", "/api/v1/enterprises", '{"name": "塑料厂%s", "lat": 39.9, "lon": 116.8}', "name"),
+        ("PATCH", f"/api/v1/enterprises/{enterprise.id}", '{"address": "燕郊%s"}', "address"),
+        ("POST", "/api/v1/cases", '{"enterprise_id": %d, "action": "rectify", "served_on": '
+         '"2026-11-20", "rectify_days": 15, "violation": "x%%s", "legal_basis": "y"}'
+         % enterprise.id, "violation"),
+        ("POST", f"/api/v1/cases/{case.id}/events", '{"type": "file_plan", "on": "2026-11-20", '
+         '"note": "计划%s"}', "note"),
+        ("POST", "/api/v1/complaints", '{"channel": "hotline", "category": "odour", '
+         '"text": "异味%s", "address": "燕郊"}', "text"),
+        ("POST", "/api/v1/auth/token", '{"username": "zhangwei%s", "password": "x"}', "username"),
+        ("POST", "/api/v1/visits", '{"client_uuid": "%s", "enterprise_id": %d, '
+         '"visited_at": "2026-11-20T10:00:00+08:00", "purpose": "routine", '
+         '"inspectors": ["zhangwei", "liuyang"], "findings": "废气%%s"}'
+         % (new_uuid(), enterprise.id), "findings"),
+        ("POST", "/api/v1/visits", '{"client_uuid": "%s", "enterprise_id": %d, '
+         '"visited_at": "2026-11-20T10:00:00+08:00", "purpose": "routine", '
+         '"inspectors": ["zhangwei", "liu%%syang"]}' % (new_uuid(), enterprise.id),
+         "inspectors.1"),
+    ]
+    for method, path, template, field in probes:
+        response = _raw(client, method, path, {} if "auth" in path else headers,
+                        template % LONE)
+        assert response.status_code == 422, (path, response.status_code, response.get_data())
+        assert field in response.get_json()["error"]["fields"], (path, response.get_json())
+    assert _case_rows(case.id)[1] == 0
+
+
+def test_a_refused_visit_is_kept_for_review_once_however_often_it_is_replayed(
+        client, township_officers):
+    headers, enterprise, _ = township_officers
+    key = new_uuid()
+    text = ('{"client_uuid": "%s", "enterprise_id": %d, "visited_at": "2026-11-20T10:00:00+08:00",'
+            ' "purpose": "routine", "inspectors": ["zhangwei", "liuyang"], "findings": "废气%s直排"}'
+            % (key, enterprise.id, LONE))
+    for _ in range(3):
+        response = _raw(client, "POST", "/api/v1/visits", headers, text)
+        assert response.status_code == 422
+    kept = db.session.scalars(select(Conflict).where(Conflict.client_uuid == key)).all()
+    assert len(kept) == 1 and kept[0].kind == "visit"
+    assert kept[0].payload["findings"] == "废气\ufffd直排"  # stored replaced, readable
+    assert db.session.scalar(select(func.count()).select_from(Visit)) == 0

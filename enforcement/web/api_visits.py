@@ -9,17 +9,20 @@ from ..extensions import db
 from ..services.field import photos, visits
 from ..services.casework import serialize
 from ..services.core.storage import photo_storage
-from .api import KEPT_ERRORS, authenticated, body, bp, rejected
+from .api import KEPT_ERRORS, authenticated, body, bp, raw_object, refused, rejected
 
 
 @bp.post("/visits")
 @authenticated()
 def record_visit():
-    data = body("VisitCreate")
+    raw = raw_object()
     try:
+        data = body("VisitCreate")
         result = visits.record_visit(g.actor, data, now=utcnow())
     except KEPT_ERRORS as exc:
         rejected("visit", exc, data)
+    except ValidationError as exc:
+        refused("visit", exc, raw)
     db.session.commit()
     view = serialize.visit_dict(result.visit)
     view["opened_case_ids"] = [c.id for c in result.opened]
