@@ -72,6 +72,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .web import register
+    from .web.ids import BoundedIdConverter
+    app.url_map.converters["int"] = BoundedIdConverter  # every <int:id>: 404 beyond the range
     register(app)
 
 

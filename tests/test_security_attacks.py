@@ -300,3 +300,94 @@ def test_a_refused_visit_is_kept_for_review_once_however_often_it_is_replayed(
     assert len(kept) == 1 and kept[0].kind == "visit"
     assert kept[0].payload["findings"] == "废气\ufffd直排"  # stored replaced, readable
     assert db.session.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+# -- 5. integers beyond the database's range in pages -----------------------------------------
+
+HUGE = ("99999999999999999999", "2147483648", "9223372036854775808")
+
+
+def _int_params(app, rule_text):
+    rule = next(r for r in app.url_map.iter_rules() if r.rule == rule_text)
+    return [name for name, conv in rule._converters.items()
+            if type(conv).__name__.lower().startswith(("integer", "boundedid"))]
+
+
+def test_an_id_beyond_the_database_range_in_any_page_route_is_404(
+        app, client, make_township, make_user, make_enterprise, make_case, api_token):
+    from security_city import build_city, login
+    from test_security_matrix import fill, routes
+    city = build_city(client, make_township, make_user, make_enterprise, make_case, api_token)
+    tried, wrong = 0, []
+    for username in ("admin", "zhangwei"):
+        browser = app.test_client()
+        login(browser, username)
+        page = browser.get("/").get_data(as_text=True)
+        import re
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        for endpoint, method, rule in routes(app):
+            if rule.startswith("/api/") or endpoint == "auth.logout":
+                continue
+            names = _int_params(app, rule)
+            if not names:
+                continue
+            for huge in HUGE:
+                path = fill(rule, {**city.ids, **{n: huge for n in names}})
+                response = (browser.get(path) if method == "GET"
+                            else browser.post(path, data={"csrf_token": token}))
+                db.session.rollback()
+                tried += 1
+                if response.status_code != 404:
+                    wrong.append((username, method, path, response.status_code))
+    assert tried >= 100
+    assert wrong == []
+
+
+def test_huge_numbers_in_query_parameters_and_form_fields_never_answer_500(
+        app, client, make_township, make_user, make_enterprise, make_case, api_token, caplog):
+    import re
+    from security_city import build_city, login
+    from test_security_matrix import fill, routes
+    city = build_city(client, make_township, make_user, make_enterprise, make_case, api_token)
+    tried, crashed = 0, []
+    for username in ("admin", "zhangwei"):
+        browser = app.test_client()
+        login(browser, username)
+        pages = [(ep, m, r) for ep, m, r in routes(app)
+                 if not r.startswith("/api/") and ep not in ("auth.logout", "static")]
+        names: set[str] = set()
+        for endpoint, method, rule in pages:
+            if method == "GET":
+                html = browser.get(fill(rule, city.ids)).get_data().decode("utf-8", "replace")
+                names.update(re.findall(r'name="([\w-]+)"', html))
+        names -= {"csrf_token", "csrf-token", "viewport", "referrer", "description",
+                  "color-scheme", "theme-color"}
+        names |= {"page", "enterprise_id", "case_id", "visit_id", "followup_id", "followup",
+                  "complaint", "user_id", "id", "ids", "township_id"}
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                          browser.get("/").get_data(as_text=True)).group(1)
+        for huge in HUGE:
+            for endpoint, method, rule in pages:
+                path = fill(rule, city.ids)
+                if method == "GET":
+                    response = browser.get(path, query_string={n: huge for n in names})
+                else:
+                    response = browser.post(path, data={**{n: huge for n in names},
+                                                        "csrf_token": token})
+                db.session.rollback()
+                tried += 1
+                if response.status_code >= 500:
+                    crashed.append((username, method, path, response.status_code))
+    assert tried >= 300
+    assert sorted(set(crashed)) == []
+    # ... and not by the last-resort handler either: each parameter is bounded where it is read.
+    assert [r.getMessage()[:120] for r in caplog.records if "range on" in r.getMessage()] == []
+
+
+def test_page_query_ids_are_404_beyond_range_and_422_when_malformed(app, client, make_user, auth):
+    make_user("reviewer", "reviewer")
+    auth.login("reviewer")
+    assert client.get("/cases?page=99999999999999999999").status_code == 404
+    assert client.get("/desk/complaints?enterprise_id=2147483648").status_code == 404
+    assert client.get("/desk/complaints?enterprise_id=abc").status_code == 422
+    assert client.get("/cases?page=2").status_code == 200

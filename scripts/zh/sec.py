@@ -5,4 +5,5 @@ GLOSSARY = {
     "Text that cannot be stored": "无法保存的文字",
     "Signed out everywhere: every session ended, %(n)s API tokens revoked.": "已全部退出：所有会话已结束，%(n)s 个接口令牌已吊销。",
     "Sign out everywhere (sessions and API tokens)": "全部退出（会话及接口令牌）",
+    "A number or text in the request is out of range.": "请求中的数字或文字超出允许范围。",
 }

@@ -63,7 +63,8 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
     check = collecting(fields)
 
     enterprise = None
-    enterprise_id = check(lambda: parse_int(data.get("enterprise_id"), "enterprise_id"))
+    enterprise_id = check(lambda: parse_int(data.get("enterprise_id"), "enterprise_id",
+                                            minimum=1, maximum=2**31 - 1))
     if enterprise_id is not None:
         enterprise = db.session.get(Enterprise, enterprise_id)
         if enterprise is None:
@@ -175,7 +176,8 @@ def _followup(value, enterprise: Enterprise | None, fields: dict) -> FollowUp | 
     if value in (None, ""):
         return None
     try:
-        followup = db.session.get(FollowUp, int(value))
+        key = int(value)
+        followup = db.session.get(FollowUp, key) if 0 < key < 2**31 else None
     except (TypeError, ValueError):
         followup = None
     if followup is None:
