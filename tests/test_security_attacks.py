@@ -391,3 +391,114 @@ def test_page_query_ids_are_404_beyond_range_and_422_when_malformed(app, client,
     assert client.get("/desk/complaints?enterprise_id=2147483648").status_code == 404
     assert client.get("/desk/complaints?enterprise_id=abc").status_code == 422
     assert client.get("/cases?page=2").status_code == 200
+
+
+# -- 7. rate limits shared by every worker, keyed on the real client --------------------------
+
+REDIS_URL = "redis://127.0.0.1:6379/3"
+#: One prefix for this test process; only keys under it are ever deleted.
+RL_PREFIX = f"test-sec-{new_uuid()[:8]}"
+
+
+@pytest.fixture
+def redis_limits():
+    import redis
+    conn = redis.Redis.from_url(REDIS_URL)
+    assert conn.ping()  # CI has Redis on 127.0.0.1:6379: unreachable is a failure, not a skip
+    yield conn
+    for key in conn.scan_iter(match=f"*/{RL_PREFIX}/*"):
+        conn.delete(key)
+
+
+def _worker(app, **config):
+    """Another process serving the same bureau (same database, same settings)."""
+    from enforcement import create_app
+    overrides = {k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "TESTING",
+                                             "PHOTO_DIR", "INSTANCE_PATH", "AS_OF_OVERRIDE")}
+    overrides.update(RATELIMIT_ENABLED=True, RATELIMIT_KEY_PREFIX=RL_PREFIX, **config)
+    other = create_app(overrides)
+    other.test_client_class = type(app.test_client())
+    return other
+
+
+def _tries(clients, n, username="zhangwei", env=None):
+    from support_app import Auth
+    codes = []
+    for i in range(n):
+        c = clients[i % len(clients)]
+        codes.append(c.post("/api/v1/auth/token", environ_base=env or {"REMOTE_ADDR": "198.51.100.7"},
+                            json={"username": username, "password": f"wrong-{i}"}).status_code)
+    return codes
+
+
+def test_four_workers_share_one_login_limit_in_redis(app, make_user, redis_limits):
+    make_user("zhangwei", "inspector")
+    settings = dict(RATELIMIT_STORAGE_URI=REDIS_URL, LOGIN_RATE_LIMIT="5 per minute",
+                    LOGIN_ACCOUNT_RATE_LIMIT="1000 per minute")
+    workers = [_worker(app, **settings) for _ in range(4)]
+    codes = _tries([w.test_client() for w in workers], 8)
+    assert codes == [401] * 5 + [429] * 3  # not 4 x 5 tries
+    assert any(f"/{RL_PREFIX}/".encode() in k for k in redis_limits.scan_iter())
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(app, make_user, redis_limits):
+    make_user("zhangwei", "inspector")
+    make_user("liuyang", "inspector")
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}  # every request arrives from the proxy
+    one = _worker(app, TRUSTED_PROXIES=1, RATELIMIT_STORAGE_URI=REDIS_URL,
+                  LOGIN_RATE_LIMIT="3 per minute", LOGIN_ACCOUNT_RATE_LIMIT="1000 per minute")
+    client = one.test_client()
+    typo = _tries([client], 4, env={**proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.5"})
+    assert typo == [401, 401, 401, 429]
+    colleague = client.post("/api/v1/auth/token", environ_base={
+        **proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.6"},
+        json={"username": "liuyang", "password": "wrong-x"})
+    assert colleague.status_code == 401  # not locked out by someone else's typos
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_does_not_reset_the_limit(
+        app, make_user, redis_limits):
+    make_user("zhangwei", "inspector")
+    direct = _worker(app, RATELIMIT_STORAGE_URI=REDIS_URL, LOGIN_RATE_LIMIT="3 per minute",
+                     LOGIN_ACCOUNT_RATE_LIMIT="1000 per minute")
+    client = direct.test_client()
+    codes = [client.post("/api/v1/auth/token", environ_base={
+        "REMOTE_ADDR": "198.51.100.9", "HTTP_X_FORWARDED_FOR": f"203.0.113.{i}"},
+        json={"username": "zhangwei", "password": "wrong"}).status_code for i in range(5)]
+    assert codes == [401, 401, 401, 429, 429]
+
+
+def test_many_addresses_cannot_try_one_account(app, make_user, redis_limits):
+    from support_app import PASSWORD, Auth
+    make_user("zhangwei", "inspector")
+    make_user("liuyang", "inspector")
+    w = _worker(app, RATELIMIT_STORAGE_URI=REDIS_URL, LOGIN_RATE_LIMIT="1000 per minute",
+                LOGIN_ACCOUNT_RATE_LIMIT="4 per 10 minutes")
+    client = w.test_client()
+    codes = [client.post("/api/v1/auth/token", environ_base={"REMOTE_ADDR": f"203.0.113.{i}"},
+                         json={"username": "ZhangWei", "password": "wrong"}).status_code
+             for i in range(6)]
+    assert codes == [401] * 4 + [429] * 2
+    right = client.post("/api/v1/auth/token", environ_base={"REMOTE_ADDR": "192.0.2.1"},
+                        json={"username": "zhangwei", "password": PASSWORD})
+    assert right.status_code == 429  # the account waits, whoever asks
+    page = w.test_client()
+    login = page.post("/login", environ_base={"REMOTE_ADDR": "192.0.2.2"}, data={
+        "username": "zhangwei", "password": PASSWORD,
+        "csrf_token": Auth(page).csrf()})
+    assert login.status_code == 429
+    other = client.post("/api/v1/auth/token", environ_base={"REMOTE_ADDR": "203.0.113.1"},
+                        json={"username": "liuyang", "password": PASSWORD})
+    assert other.status_code == 200
+
+
+def test_a_successful_login_costs_the_account_nothing(app, make_user, redis_limits):
+    from support_app import PASSWORD
+    make_user("zhangwei", "inspector")
+    w = _worker(app, RATELIMIT_STORAGE_URI=REDIS_URL, LOGIN_RATE_LIMIT="1000 per minute",
+                LOGIN_ACCOUNT_RATE_LIMIT="2 per 10 minutes")
+    client = w.test_client()
+    codes = [client.post("/api/v1/auth/token", json={"username": "zhangwei",
+                                                    "password": PASSWORD}).status_code
+             for _ in range(5)]
+    assert codes == [200] * 5

@@ -22,6 +22,7 @@ from ..services.people import users
 from ..services.core.actor import Actor
 from ..services.core.parsing import parse_bool, parse_date, parse_int
 from . import openapi
+from .auth import account_limited
 from .context import today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -240,6 +241,7 @@ def refused(kind: str, exc: ValidationError, raw: dict, case_id=None):
 
 @bp.post("/auth/token")
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@account_limited
 def token():
     data = body("TokenRequest")
     now = utcnow()
