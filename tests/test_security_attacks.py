@@ -502,3 +502,99 @@ def test_a_successful_login_costs_the_account_nothing(app, make_user, redis_limi
                                                     "password": PASSWORD}).status_code
              for _ in range(5)]
     assert codes == [200] * 5
+
+
+# -- 8. a large photo decoded while the write transaction is open ------------------------------
+
+def _noisy_jpeg(side: int, seed: int) -> bytes:
+    import io
+    import random
+    from PIL import Image
+    rng = random.Random(seed)
+    tile = Image.frombytes("RGB", (256, 256), rng.randbytes(256 * 256 * 3))
+    image = Image.new("RGB", (side, side))
+    for x in range(0, side, 256):
+        for y in range(0, side, 256):
+            image.paste(tile, (x, y))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+@pytest.fixture
+def a_visit(client, two_townships, make_enterprise, api_token):
+    on, _ = two_townships
+    enterprise = make_enterprise(township="yanjiao")
+    headers = api_token(on)
+    response = client.post("/api/v1/visits", headers=headers, json={
+        "client_uuid": new_uuid(), "enterprise_id": enterprise.id,
+        "visited_at": "2026-11-20T10:00:00+08:00", "purpose": "routine",
+        "inspectors": ["zhangwei", "liuyang"], "findings": "现场检查"})
+    return headers, enterprise, response.get_json()["id"]
+
+
+def test_a_photo_is_decoded_and_re_encoded_outside_any_transaction(app, client, a_visit):
+    import io
+    from enforcement.services.field import photos
+    headers, _, visit_id = a_visit
+    seen = []
+    real = photos.reencode
+
+    def watching(image, **kw):  # the real re-encoder, noting whether a transaction is open
+        seen.append(db.session().in_transaction())
+        return real(image, **kw)
+
+    photos.reencode = watching
+    try:
+        response = client.post(f"/api/v1/visits/{visit_id}/photos", headers=headers,
+                               data={"file": (io.BytesIO(_noisy_jpeg(512, 1)), "p.jpg"),
+                                     "client_uuid": new_uuid()},
+                               content_type="multipart/form-data")
+    finally:
+        photos.reencode = real
+    assert response.status_code == 201, response.get_json()
+    assert seen == [False, False]  # full size and thumbnail, no lock held
+
+
+def test_eight_parallel_large_uploads_and_small_visits_all_succeed(app, a_visit):
+    import contextvars
+    import io
+    import threading
+    import time
+    from flask.testing import FlaskClient
+    from enforcement.models import Photo
+    headers, enterprise, visit_id = a_visit
+    photos_ = [_noisy_jpeg(2048, i) for i in range(8)]
+    barrier = threading.Barrier(12)
+    statuses, waits = [], []
+
+    def upload(blob):
+        own = FlaskClient(app)
+        barrier.wait()
+        r = contextvars.Context().run(
+            own.post, f"/api/v1/visits/{visit_id}/photos", headers=headers,
+            data={"file": (io.BytesIO(blob), "p.jpg"), "client_uuid": new_uuid()},
+            content_type="multipart/form-data")
+        statuses.append(r.status_code)
+
+    def small_visit():
+        own = FlaskClient(app)
+        barrier.wait()
+        time.sleep(0.2)  # arrive while the photos are being decoded
+        started = time.monotonic()
+        r = contextvars.Context().run(own.post, "/api/v1/visits", headers=headers, json={
+            "client_uuid": new_uuid(), "enterprise_id": enterprise.id,
+            "visited_at": "2026-11-20T11:00:00+08:00", "purpose": "routine",
+            "inspectors": ["zhangwei", "liuyang"], "findings": "复查"})
+        waits.append(time.monotonic() - started)
+        statuses.append(r.status_code)
+
+    threads = ([threading.Thread(target=upload, args=(b,)) for b in photos_]
+               + [threading.Thread(target=small_visit) for _ in range(4)])
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.session.rollback()
+    assert sorted(statuses) == [201] * 12
+    assert db.session.scalar(select(func.count()).select_from(Photo)) == 8
