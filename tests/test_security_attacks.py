@@ -598,3 +598,43 @@ def test_eight_parallel_large_uploads_and_small_visits_all_succeed(app, a_visit)
     db.session.rollback()
     assert sorted(statuses) == [201] * 12
     assert db.session.scalar(select(func.count()).select_from(Photo)) == 8
+
+
+# -- smaller holes -----------------------------------------------------------------------------
+
+def test_an_inspector_cannot_move_an_enterprise_out_of_his_township_or_create_in_another(
+        client, two_townships, make_enterprise, api_token):
+    from enforcement.models import Enterprise
+    on, _ = two_townships
+    headers = api_token(on)
+    enterprise = make_enterprise(township="yanjiao")
+    moved = client.patch(f"/api/v1/enterprises/{enterprise.id}", headers=headers,
+                         json={"township": "gucheng"})
+    assert moved.status_code == 403, moved.get_json()
+    db.session.expire_all()
+    assert db.session.get(Enterprise, enterprise.id).township.code == "yanjiao"
+    elsewhere = client.post("/api/v1/enterprises", headers=headers,
+                            json={"name": "外镇企业", "lat": 39.97, "lon": 116.84,
+                                  "township": "gucheng"})
+    assert elsewhere.status_code == 403
+    here = client.post("/api/v1/enterprises", headers=headers,
+                       json={"name": "本镇企业", "lat": 39.97, "lon": 116.84})
+    assert here.status_code == 201 and here.get_json()["township"] == "yanjiao"
+
+
+def test_csv_says_its_charset_once_and_an_empty_photo_size_is_422(
+        app, client, a_visit):
+    import io
+    from security_city import jpeg
+    headers, _, visit_id = a_visit
+    # buffered: the streamed export is read inside its own request, which then ends
+    csv = client.get("/api/v1/lists/overdue?format=csv", headers=headers, buffered=True)
+    status, content_type = csv.status_code, csv.headers.get("Content-Type", "")
+    assert status == 200, status
+    assert content_type.lower().count("charset") == 1, content_type
+    photo = client.post(f"/api/v1/visits/{visit_id}/photos", headers=headers,
+                        data={"file": (io.BytesIO(jpeg()), "p.jpg"), "client_uuid": new_uuid()},
+                        content_type="multipart/form-data").get_json()
+    empty = client.get(f"/api/v1/photos/{photo['id']}?size=", headers=headers)
+    assert empty.status_code == 422 and "size" in empty.get_json()["error"]["fields"]
+    assert client.get(f"/api/v1/photos/{photo['id']}?size=thumb", headers=headers).status_code == 200

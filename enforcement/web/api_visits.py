@@ -73,7 +73,7 @@ def upload_photo(visit_id: int):
 @bp.get("/photos/<int:photo_id>")
 @authenticated()
 def get_photo(photo_id: int):
-    size = request.args.get("size") or "full"
+    size = request.args.get("size", "full")
     if size not in ("full", "thumb"):
         raise ValidationError("Unknown size.", {"size": "one of full, thumb"})
     photo = photos.get_photo(photo_id)

@@ -100,7 +100,8 @@ def _download(actor: Actor, name: str, filters, fmt: str) -> Response:
         _audit_export(actor, name, filters, fmt, counted.n)
 
     filename = f"{title}-{filters.as_of.isoformat()}.{fmt}"
-    response = Response(stream_with_context(body()), mimetype=MIMETYPES[fmt])
+    # content_type, not mimetype: werkzeug would add a second "; charset=utf-8" to text/csv.
+    response = Response(stream_with_context(body()), content_type=MIMETYPES[fmt])
     if fmt != "geojson" or request.args.get("download"):
         response.headers["Content-Disposition"] = (
             f"attachment; filename=\"list-{filters.as_of.isoformat()}.{fmt}\"; "
