@@ -4,6 +4,7 @@ malformed one a 422, never a database error."""
 from __future__ import annotations
 
 from flask import request
+from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.routing import IntegerConverter
 
 from ..errors import NotFound, ValidationError
@@ -13,15 +14,13 @@ MAX_ID = 2**31 - 1
 
 
 class BoundedIdConverter(IntegerConverter):
-    """``<int:...>`` in every route: digits up to MAX_ID, else the URL matches nothing (404)."""
+    """``<int:...>`` in every route: digits up to MAX_ID, else 404 (raised here rather than
+    "no match", which werkzeug would answer 405 for a method another rule of the path has)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min,
-                         max=MAX_ID if max is None else min_(max, MAX_ID), signed=signed)
-
-
-def min_(a: int, b: int) -> int:
-    return a if a < b else b
+    def to_python(self, value: str):
+        if len(value) > 10 or int(value) > MAX_ID:
+            raise HTTPNotFound()
+        return super().to_python(value)
 
 
 def parse_id(raw, name: str) -> int | None:
