@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=os.path.join(root, "static"),
     )
     configure(app, config)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -51,6 +52,15 @@ def configure(app: Flask, overrides: dict | None) -> None:
     app.extensions["workflow_rules"] = Rules.from_mapping(app.config["WORKFLOW_RULES"])
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client is the address they forwarded (rate
+    limits and the audit log key on it); with 0, X-Forwarded-For is ignored (it is forgeable)."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def register_extensions(app: Flask) -> None:
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
@@ -74,6 +84,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .web import register
+    from .web.ids import BoundedIdConverter
+    app.url_map.converters["int"] = BoundedIdConverter  # every <int:id>: 404 beyond the range
     register(app)
 
 

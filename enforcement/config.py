@@ -49,7 +49,15 @@ class Config:
     PHOTO_DIR = ""
     #: Login attempts allowed per client address.
     LOGIN_RATE_LIMIT = "10 per minute"
+    #: Failed logins allowed per account, from any number of addresses (then 429 until the
+    #: window passes, even for the right password).
+    LOGIN_ACCOUNT_RATE_LIMIT = "10 per 10 minutes"
+    #: Where rate-limit counters live. ``memory://`` counts per process: with more than one
+    #: process (gunicorn -w 4) use a shared store, e.g. ``redis://127.0.0.1:6379/0``.
     RATELIMIT_STORAGE_URI = "memory://"
+    #: Reverse proxies in front of the app that may be trusted to set X-Forwarded-For and
+    #: X-Forwarded-Proto (werkzeug's ProxyFix). 0: the socket's address is the client's.
+    TRUSTED_PROXIES = 0
     RATELIMIT_HEADERS_ENABLED = True
     #: Languages offered in the switch; the first is the default.
     LANGUAGES = ("zh_CN", "en")
@@ -116,6 +124,8 @@ _ENV = {
     "PHOTO_DIR": str,
     "LOGIN_RATE_LIMIT": str,
     "RATELIMIT_STORAGE_URI": str,
+    "LOGIN_ACCOUNT_RATE_LIMIT": str,
+    "TRUSTED_PROXIES": int,
     "WORKFLOW_RULES": json.loads,
     "PASSWORD_MIN_LENGTH": int,
     "COMPLAINT_ANSWER_WORKING_DAYS": int,

@@ -24,6 +24,13 @@ class ValidationError(DomainError):
     status = 422
 
 
+class InvalidText(ValidationError):
+    """Text that cannot be stored: a NUL character, or a lone UTF-16 surrogate (a phone cut a
+    string in the middle of an emoji). Answered 422 like any invalid field."""
+
+    code = "invalid_text"
+
+
 class NotFound(DomainError):
     code = "not_found"
     status = 404
@@ -32,6 +39,12 @@ class NotFound(DomainError):
 class Forbidden(DomainError):
     code = "forbidden"
     status = 403
+
+
+class NotOnCase(Forbidden):
+    """An officer not on a case tried to move it (kept for a reviewer when it came with a visit)."""
+
+    code = "not_on_case"
 
 
 class Unauthorized(DomainError):

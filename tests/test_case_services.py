@@ -70,7 +70,7 @@ def test_an_impossible_event_names_the_allowed_ones(make_case, writing):
 
 def test_failed_reinspection_escalates_to_a_linked_fine_and_stop(make_case, officers, writing):
     case = make_case(action="rectify", served_on=date(2026, 9, 1), rectify_days=15,
-                     illegal_discharge=True)
+                     illegal_discharge=True, assignee_id=officers[0].id)
     reinspect = case.followups[0]
     data = visit_data(case.enterprise, purpose="verification", followup_id=reinspect.id,
                       visited_at=f"{reinspect.earliest_on.isoformat()}T10:00:00+08:00",
@@ -219,7 +219,8 @@ def test_a_quiet_day_visit_needs_an_approval_reference_unless_it_is_a_complaint(
 
 def test_a_verification_visit_completes_the_follow_up_and_verifies_the_case(
         make_case, officers, writing):
-    case = make_case(action="rectify", served_on=date(2026, 10, 9), rectify_days=15)
+    case = make_case(action="rectify", served_on=date(2026, 10, 9), rectify_days=15,
+                     assignee_id=officers[0].id)
     followup = case.followups[0]
     day = followup.earliest_on
     data = visit_data(case.enterprise, purpose="verification", followup_id=followup.id,
@@ -232,7 +233,7 @@ def test_a_verification_visit_completes_the_follow_up_and_verifies_the_case(
 
 def test_a_stop_check_that_finds_production_running_proposes_closure_and_the_approval_opens_it(
         make_case, officers, writing):
-    case = make_case(action="stop", served_on=date(2026, 11, 16))
+    case = make_case(action="stop", served_on=date(2026, 11, 16), assignee_id=officers[0].id)
     check = case.followups[0]
     data = visit_data(case.enterprise, purpose="follow_up", followup_id=check.id,
                       visited_at=f"{check.earliest_on.isoformat()}T15:00:00+08:00",

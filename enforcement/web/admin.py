@@ -13,7 +13,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
@@ -235,7 +235,8 @@ def user_revoke_tokens(user_id: int):
     user = _user_or_404(user_id)
     count = users.revoke_tokens(_actor(), user, now=utcnow())
     db.session.commit()
-    flash(_("%(n)s API tokens revoked.", n=count), "success")
+    flash(_("Signed out everywhere: every session ended, %(n)s API tokens revoked.", n=count),
+          "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
@@ -263,6 +264,7 @@ def change_password():
             _field_errors(form, exc)
         else:
             db.session.commit()
+            login_user(current_user)  # this session continues under the new generation
             flash(_("Your password is changed."), "success")
             return redirect(url_for("home.index"))
     status = 422 if form.errors else 200

@@ -13,8 +13,8 @@ from flask import Blueprint, Flask, current_app, g, jsonify, request
 from flask_login import current_user
 
 from ..clock import utcnow
-from ..errors import (Forbidden, IdempotencyMismatch, ImpossibleTransition, NotFound, Unauthorized,
-                      ValidationError)
+from ..errors import (Forbidden, IdempotencyMismatch, ImpossibleTransition, InvalidText, NotFound,
+                      Unauthorized, ValidationError)
 from ..extensions import csrf, db, limiter
 from ..services.core import audit
 from ..services.casework import cases
@@ -22,6 +22,7 @@ from ..services.people import users
 from ..services.core.actor import Actor
 from ..services.core.parsing import parse_bool, parse_date, parse_int
 from . import openapi
+from .auth import account_limited
 from .context import today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -40,17 +41,51 @@ def register(app: Flask) -> None:
 
 # ------------------------------------------------------------------ input
 
-def _nul_fields(value, where: str = "") -> list[str]:
-    """Fields holding a NUL character: PostgreSQL cannot store one, and no real text has it."""
+def _text_problem(value: str) -> str | None:
+    if "\x00" in value:
+        return "contains a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains a lone UTF-16 surrogate (text cut inside an emoji?)"
+    return None
+
+
+def bad_text_fields(value, where: str = "") -> dict[str, str]:
+    """Fields (dotted paths) holding text no database can store: a NUL character (PostgreSQL
+    refuses it, no real text has it) or a lone surrogate (not encodable as UTF-8)."""
+    found: dict[str, str] = {}
     if isinstance(value, str):
-        return [where or "body"] if "\x00" in value else []
+        problem = _text_problem(value)
+        if problem:
+            found[where or "body"] = problem
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            path = f"{where}.{k}" if where else str(k)
+            problem = _text_problem(str(k))
+            if problem:
+                found[scrub(path)] = "the name " + problem
+            found.update(bad_text_fields(v, path))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found.update(bad_text_fields(v, f"{where}.{i}" if where else str(i)))
+    return found
+
+
+# JSON decoding joins a valid pair into one code point: a surrogate left in a str is lone.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(value):
+    """The same value with unstorable characters replaced by U+FFFD (to keep a refused
+    submission for a reviewer, readable)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value.replace("\x00", "\ufffd"))
     if isinstance(value, dict):
-        return [f for k, v in value.items()
-                for f in _nul_fields(v, f"{where}.{k}" if where else str(k))
-                + (([f"{where}.{k}" if where else str(k)]) if "\x00" in str(k) else [])]
+        return {scrub(k): scrub(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [f for i, v in enumerate(value) for f in _nul_fields(v, f"{where}.{i}" if where else str(i))]
-    return []
+        return [scrub(v) for v in value]
+    return value
 
 
 def body(schema: str) -> dict:
@@ -58,10 +93,9 @@ def body(schema: str) -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ValidationError("Send a JSON object.", {"body": "expected a JSON object"})
-    bad = _nul_fields(data)
+    bad = bad_text_fields(data)
     if bad:
-        raise ValidationError("Text may not contain NUL characters.",
-                              {f: "contains a NUL character" for f in bad})
+        raise InvalidText("Some text cannot be stored: fix the named fields.", bad)
     return openapi.validate(schema, data)
 
 
@@ -169,7 +203,7 @@ def authenticated(*roles: str):
 def rejected(kind: str, exc, payload: dict, case_id=None):
     """Keep what was refused for a reviewer, in its own transaction, then answer the error."""
     db.session.rollback()
-    cases.keep_rejected(g.actor, kind=kind, error=exc, payload=payload, now=utcnow(),
+    cases.keep_rejected(g.actor, kind=kind, error=exc, payload=scrub(payload), now=utcnow(),
                         case_id=case_id)
     db.session.commit()
     raise exc
@@ -182,10 +216,36 @@ KEPT_ERRORS = (ImpossibleTransition, IdempotencyMismatch)
 REFUSED_ERRORS = KEPT_ERRORS + (Forbidden, ValidationError)
 
 
+def raw_object() -> dict:
+    """The JSON object as sent (before validation), to keep it if it is refused."""
+    raw = request.get_json(silent=True)
+    return raw if isinstance(raw, dict) else {}
+
+
+def refused(kind: str, exc: ValidationError, raw: dict, case_id=None):
+    """Keep an invalid outbox submission (once per client_uuid), then answer the error. A
+    refused submission with a ``client_uuid`` is final for the phone (it stops retrying), so it
+    waits for a reviewer instead of being dropped."""
+    key = raw.get("client_uuid")
+    if not isinstance(key, str) or not key or len(key) > 36 or bad_text_fields(key):
+        raise exc
+    db.session.rollback()
+    from ..models import Case, Conflict
+    from sqlalchemy import select
+    if case_id is not None and db.session.get(Case, case_id) is None:
+        raise exc
+    if db.session.scalar(select(Conflict.id).where(
+            Conflict.client_uuid == key, Conflict.kind == kind, Conflict.code == exc.code,
+            Conflict.resolved_at.is_(None)).limit(1)) is None:
+        rejected(kind, exc, raw, case_id)
+    raise exc
+
+
 # ------------------------------------------------------------------ auth and audit endpoints
 
 @bp.post("/auth/token")
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@account_limited
 def token():
     data = body("TokenRequest")
     now = utcnow()

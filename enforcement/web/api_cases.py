@@ -4,19 +4,22 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from ..clock import utcnow
-from ..errors import IdempotencyMismatch
+from ..errors import IdempotencyMismatch, ValidationError
 from ..extensions import db
 from ..services.casework import cases, serialize
-from .api import REFUSED_ERRORS, as_of, authenticated, body, bp, rejected
+from .api import REFUSED_ERRORS, as_of, authenticated, body, bp, raw_object, refused, rejected
 
 
 @bp.post("/cases")
 @authenticated()
 def open_case():
-    data = body("CaseCreate")
+    raw = raw_object()
     day = as_of()
     try:
+        data = body("CaseCreate")
         result = cases.open_case(g.actor, data, now=utcnow())
+    except ValidationError as exc:
+        refused("case", exc, raw)
     except REFUSED_ERRORS as exc:
         rejected("case", exc, data)
     db.session.commit()
@@ -35,11 +38,14 @@ def get_case(case_id: int):
 @bp.post("/cases/<int:case_id>/events")
 @authenticated()
 def case_event(case_id: int):
-    data = body("CaseEvent")
+    raw = raw_object()
     day = as_of()
-    case = cases.get_case(case_id)
     try:
+        data = body("CaseEvent")
+        case = cases.get_case(case_id)
         result = cases.apply_event(g.actor, case, data, now=utcnow())
+    except ValidationError as exc:
+        refused("case_event", exc, raw, case_id)
     except REFUSED_ERRORS as exc:
         rejected("case_event", exc, data, case_id)
     db.session.commit()

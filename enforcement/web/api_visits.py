@@ -6,18 +6,22 @@ from flask import g, jsonify, request, send_file
 from ..clock import utcnow
 from ..errors import IdempotencyMismatch, ValidationError
 from ..extensions import db
+from ..services.core.parsing import parse_uuid
 from ..services.field import photos, visits
 from ..services.casework import serialize
 from ..services.core.storage import photo_storage
-from .api import REFUSED_ERRORS, authenticated, body, bp, rejected
+from .api import REFUSED_ERRORS, authenticated, body, bp, raw_object, refused, rejected
 
 
 @bp.post("/visits")
 @authenticated()
 def record_visit():
-    data = body("VisitCreate")
+    raw = raw_object()
     try:
+        data = body("VisitCreate")
         result = visits.record_visit(g.actor, data, now=utcnow())
+    except ValidationError as exc:
+        refused("visit", exc, raw)
     except REFUSED_ERRORS as exc:
         rejected("visit", exc, data)
     db.session.commit()
@@ -36,15 +40,23 @@ def get_visit(visit_id: int):
 @authenticated()
 def upload_photo(visit_id: int):
     visit = photos.get_visit(visit_id)
+    photos.check_attach(g.actor, visit)
     upload = request.files.get("file")
     if upload is None:
         raise ValidationError("Send the photo as multipart field 'file'.", {"file": "required"})
     data = upload.read()
     form = {"client_uuid": request.form.get("client_uuid"), "taken_at": request.form.get("taken_at")}
+    prepared = None
+    if not photos.uuid_taken(parse_uuid(form["client_uuid"])):  # a replay is answered as sent
+        # End the transaction the checks opened (on SQLite a writer's: BEGIN IMMEDIATE) before
+        # the slow part: decoding and re-encoding hold no lock; the write only stores the result.
+        db.session.commit()
+        prepared = photos.prepare(data)
+        visit = photos.get_visit(visit_id)
     storage = photo_storage()
     try:
-        result = photos.store_photo(g.actor, visit, data=data, now=utcnow(), storage=storage,
-                                    **form)
+        result = photos.store_photo(g.actor, visit, now=utcnow(), storage=storage,
+                                    prepared=prepared, data=data, **form)
     except IdempotencyMismatch as exc:
         rejected("photo", exc, {**form, "visit_id": visit_id})
     try:
@@ -61,7 +73,7 @@ def upload_photo(visit_id: int):
 @bp.get("/photos/<int:photo_id>")
 @authenticated()
 def get_photo(photo_id: int):
-    size = request.args.get("size") or "full"
+    size = request.args.get("size", "full")
     if size not in ("full", "thumb"):
         raise ValidationError("Unknown size.", {"size": "one of full, thumb"})
     photo = photos.get_photo(photo_id)

@@ -34,8 +34,36 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def account_key() -> str:
+    """The account a login names, whichever address it comes from: many addresses cannot try
+    one account more often than one address could."""
+    name = request.form.get("username")
+    if name is None:
+        data = request.get_json(silent=True)
+        name = data.get("username") if isinstance(data, dict) else None
+    if not isinstance(name, str):
+        name = ""
+    return "login-account:" + name.strip().lower()[:64]
+
+
+def failed(response) -> bool:
+    return response.status_code == 401
+
+
+#: Counted only when the login fails (a right password after a typo costs nothing), checked
+#: always (once the account is limited, even the right password waits).
+#: One counter for the login page and the API token endpoint.
+account_limited = limiter.shared_limit(account_limit, scope="login-account", key_func=account_key,
+                                       methods=["POST"], deduct_when=failed)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@account_limited
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -140,6 +168,8 @@ def _force_second_factor():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    users.logout(Actor.of(current_user), current_user, now=utcnow())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from .ids import parse_id
 from .. import workflow as wf
 from ..extensions import db
 from ..clock import utcnow
@@ -39,10 +40,11 @@ def _as_of():
 
 
 def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
+    """The page number: 1 when absent or not a number; 404 past any page that can exist."""
+    raw = (request.args.get("page") or "1").strip()
+    if not raw.isascii() or not raw.isdigit():
         return 1
+    return max(1, parse_id(raw, "page") or 1)
 
 
 @bp.route("/cases")

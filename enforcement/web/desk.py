@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .ids import arg_id
 from .. import workflow as wf
 from ..clock import utcnow
 from ..domain import INDUSTRIES
@@ -317,7 +318,7 @@ def _complaint_form():
     else:
         # A fresh key per blank form: a double-clicked Record replays it instead of making two.
         form = ComplaintForm(formdata=None, client_uuid=str(uuid.uuid4()),
-                             enterprise_id=request.args.get("enterprise_id", type=int))
+                             enterprise_id=arg_id("enterprise_id"))
     form.channel.choices = [(c, CHANNEL_LABELS.get(c, c)) for c in CHANNELS]
     form.category.choices = [(c, CATEGORY_LABELS.get(c, c)) for c in CATEGORIES]
     return form
@@ -355,7 +356,7 @@ def complaints():
     assign = AssignForm(formdata=None)
     assign.assignee.choices = [(u.username, u.label) for u in review.inspectors()]
     enterprise = (db.session.get(Enterprise, form.enterprise_id.data)
-                  if form.enterprise_id.data else None)
+                  if form.enterprise_id.data and not form.enterprise_id.errors else None)
     return render_template("desk/complaints.html", form=form, enterprise=enterprise,
                            pin=pin_map_attrs(lat_input="lat", lon_input="lon",
                                              clear="complaint-unpin"),

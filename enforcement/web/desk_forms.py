@@ -215,7 +215,7 @@ class ComplaintForm(FlaskForm):
     lat = DecimalField(_l("Latitude"), places=6, validators=[Optional(), NumberRange(-90, 90)])
     lon = DecimalField(_l("Longitude"), places=6, validators=[Optional(), NumberRange(-180, 180)])
     enterprise_id = IntegerField(_l("Enterprise number (optional)"),
-                                 validators=[Optional(), NumberRange(min=1)])
+                                 validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
 
     def payload(self, tz: tzinfo) -> dict:
         """The complaint as services.complaints.record_complaint takes it. A letter or a call

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import DomainError
@@ -70,6 +71,19 @@ def register(app: Flask) -> None:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
             return response
         return render_template("error.html", status=exc.code, message=http_text(exc.code)), exc.code
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def _out_of_range(exc: Exception):
+        # The last line of defence (ids are bounded by web.ids before any query): a value the
+        # database cannot hold is the request's fault, not ours. Logged so that it gets fixed.
+        db.session.rollback()
+        app.logger.warning("value out of the database's range on %s %s: %s", request.method,
+                           request.path, exc)
+        message = _("A number or text in the request is out of range.")
+        if wants_json():
+            return jsonify(error_body("validation_failed", message)), 422
+        return render_template("error.html", status=422, message=message), 422
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from .ids import safe_id
 from .. import workflow as wf
 from ..clock import utcnow
 from ..domain import INDUSTRIES, PURPOSE_LABELS, label
@@ -309,7 +310,7 @@ def _case_data(form) -> dict:
     data = {"client_uuid": form.client_uuid.data or None, "enterprise_id": form.enterprise_id.data,
             "action": action, "served_on": form.served_on.data.isoformat() if form.served_on.data else None,
             "violation": form.violation.data or "", "legal_basis": form.legal_basis.data or "",
-            "visit_id": int(form.visit_id.data) if form.visit_id.data else None}
+            "visit_id": safe_id(form.visit_id.data)}
     if action == "rectify":
         data["rectify_days"] = int(form.rectify_days.data)
         data["illegal_discharge"] = bool(form.illegal_discharge.data)
@@ -362,13 +363,14 @@ def _missing_for_law(form, data: dict) -> dict:
 def serve():
     form = ServeForm()
     form.action.choices = [(a, a) for a in ACTIONS]
-    visit_id = request.values.get("visit_id") or request.args.get("visit")
-    v = views.get_visit(int(visit_id)) if visit_id and str(visit_id).isdigit() else None
-    if visit_id and v is None:
+    visit_id = safe_id(request.values.get("visit_id") or request.args.get("visit"))
+    v = views.get_visit(visit_id) if visit_id else None
+    if (request.values.get("visit_id") or request.args.get("visit")) and v is None:
         abort(404)
     enterprise = v.enterprise if v else None
-    if enterprise is None and str(request.values.get("enterprise_id", "")).isdigit():
-        enterprise = db.session.get(Enterprise, int(request.values["enterprise_id"]))
+    enterprise_id = safe_id(request.values.get("enterprise_id"))
+    if enterprise is None and enterprise_id:
+        enterprise = db.session.get(Enterprise, enterprise_id)
     if request.method == "GET":
         form.client_uuid.data = str(uuid.uuid4())
         form.served_on.data = today()
@@ -441,8 +443,8 @@ def execute(case_id: int):
         return render_template("inspector/execute.html", case=case, form=None, v=None, done=True)
     form = ExecuteForm()
     # The photos of the closure are evidence of the visit made to carry it out.
-    visit_id = request.values.get("visit_id") or request.args.get("visit")
-    v = views.get_visit(int(visit_id)) if visit_id and str(visit_id).isdigit() else None
+    visit_id = safe_id(request.values.get("visit_id") or request.args.get("visit"))
+    v = views.get_visit(visit_id) if visit_id else None
     if v is not None and v.enterprise_id != case.enterprise_id:
         v = None
     if request.method == "GET":

@@ -104,7 +104,8 @@ def _download(actor: Actor, name: str, filters, fmt: str) -> Response:
     stamp = (filters.month or filters.as_of.isoformat()[:7]) if name == "monthly" \
         else filters.as_of.isoformat()
     filename = f"{title}-{stamp}.{fmt}"
-    response = Response(stream_with_context(body()), mimetype=MIMETYPES[fmt])
+    # content_type, not mimetype: werkzeug would add a second "; charset=utf-8" to text/csv.
+    response = Response(stream_with_context(body()), content_type=MIMETYPES[fmt])
     if fmt != "geojson" or request.args.get("download"):
         response.headers["Content-Disposition"] = (
             f"attachment; filename=\"list-{stamp}.{fmt}\"; "

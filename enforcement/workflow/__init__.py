@@ -3,6 +3,7 @@
 See docs/workflows.md for every rule as implemented and its legal source.
 """
 from .calendar import Calendar, QuietDay, YearSchedule, dump_schedule, parse_schedule
+from .casework import visit_outcome_fields
 from .draw import Assignment, DrawResult, draw
 from .engine import (
     WINDOW_DEADLINES,
@@ -55,6 +56,6 @@ __all__ = [
     "deadline_status", "display_info", "display_state", "draw", "due_events", "dump_schedule",
     "followup_status", "is_overdue", "next_followup", "open_case", "open_params", "overdue_deadlines", "parse_schedule",
     "replay", "snapshot_from_dict", "snapshot_to_dict", "state_info", "stored_states", "surcharge_fen", "watched_deadline",
-    "worst_severity", "worst_state",
+    "worst_severity", "worst_state", "visit_outcome_fields",
     "ForbiddenByLaw",
 ]

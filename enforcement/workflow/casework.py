@@ -289,3 +289,19 @@ def new_case(action: str, state: str, served_on: date, ctx: Ctx, params: Mapping
 def jsonable(params: Mapping[str, Any]) -> dict[str, Any]:
     """Params as stored: dates become ISO strings so the snapshot is JSON-serialisable."""
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items() if v is not None}
+
+
+def visit_outcome_fields(action: str, key: str, purpose: str) -> dict[str, bool]:
+    """The answers a visit completing this follow-up may carry, each a yes/no, and whether it
+    is required: the follow-up's own outcome, never an event type or any other event data."""
+    if purpose == "verification":
+        return {"compliant": True}
+    if action == "stop":
+        return {"compliant": False} if key == "post_resumption" else {"production_running": True}
+    if action == "close" and key.startswith("rebound"):
+        return {"running": True}
+    if action == "fine" and key == "daily_reinspect":
+        return {"discharge_continues": True}
+    if action == "seal" and key.startswith("seal_check_"):
+        return {"seals_intact": True}  # EPL Art. 25, MEP Order No. 29: are the seals intact?
+    return {}

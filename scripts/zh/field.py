@@ -117,3 +117,4 @@ GLOSSARY.update({
     "The law does not allow this step now.": "法律不允许现在办理此事项。",
     "The law does not allow this step now (%(article)s).": "法律不允许现在办理此事项（依据：%(article)s）。",
 })
+GLOSSARY["Not allowed by law"] = "法律不允许"

@@ -148,7 +148,7 @@
           fillColor: COLOUR[p.worst_state] || "#546e7a"
         });
         m.feature = f;
-        m.bindTooltip(p.name, { direction: "top", offset: [0, -6] });
+        m.bindTooltip(node("span", "", p.name), { direction: "top", offset: [0, -6] });  // text, never HTML
         m.on("click", function () { openPopup(m, p); });
         m.addTo(layer);
       }

@@ -66,7 +66,7 @@
     if (d.points) {
       JSON.parse(d.points).forEach(function (p) {
         L.circleMarker(shift.show(p[0], p[1]), { radius: 6, weight: 2, color: "#ffffff", fillColor: "#546e7a", fillOpacity: 0.9 })
-          .bindTooltip(p[2] || "").addTo(map);
+          .bindTooltip(document.createTextNode(p[2] || "")).addTo(map);  // text, never HTML
       });
     }
 

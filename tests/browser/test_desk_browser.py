@@ -168,3 +168,37 @@ def test_on_gcj02_tiles_the_map_still_asks_and_shares_in_wgs84(desk):
     west, south, east, north = map(float, parse_qs(urlsplit(asked[-1]).query)["bbox"][0].split(","))
     assert abs((south + north) / 2 - lat0) < 3e-4 and abs((west + east) / 2 - lon0) < 3e-4
     assert int(page.get_attribute("#desk-map", "data-loaded")) > 0
+
+
+def test_an_enterprise_name_with_markup_shows_as_text_in_the_map_tooltip(desk):
+    """Issue #14 (6): the tooltip took the name as HTML. Every name the map receives is
+    replaced by markup; hovering a pin must show it as text and insert no element."""
+    import json
+    page = desk.page
+    probe = '<img src=x id=injected-tip><b id=injected-b>x</b>'
+
+    def rename(value):
+        if isinstance(value, dict):
+            return {k: (probe if k == "name" and isinstance(v, str) else rename(v))
+                    for k, v in value.items()}
+        if isinstance(value, list):
+            return [rename(v) for v in value]
+        return value
+
+    def hostile(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=json.dumps(rename(response.json())))
+
+    page.route("**/desk/map/points.json*", hostile)
+    desk.goto("/desk/map")
+    page.wait_for_selector("#desk-map[data-loaded]")
+    for _ in range(8):
+        if page.locator("path.leaflet-interactive").count():
+            break
+        page.locator(".cluster-icon").first.click()
+        page.wait_for_timeout(400)
+    page.locator("path.leaflet-interactive").first.hover(force=True)
+    tip = page.locator(".leaflet-tooltip")
+    tip.first.wait_for()
+    assert probe in tip.first.inner_text()
+    assert page.locator("#injected-tip, #injected-b").count() == 0

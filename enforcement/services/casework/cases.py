@@ -141,7 +141,8 @@ def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar 
     enterprise = None
     try:
         enterprise_id = int(data.get("enterprise_id"))
-        enterprise = db.session.get(Enterprise, enterprise_id)
+        if 0 < enterprise_id < 2**31:  # beyond an integer column no row can exist
+            enterprise = db.session.get(Enterprise, enterprise_id)
     except (TypeError, ValueError):
         pass
     if enterprise is None:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from enforcement.errors import Conflict as ConflictError, Forbidden, NotFound, ValidationError
 from enforcement.extensions import db
-from enforcement.models import Case, CaseEvent, Conflict, User, Visit
+from enforcement.models import Case, CaseEvent, Conflict, FollowUp, User, Visit
 from enforcement.services.core import audit
 from enforcement.services.casework import cases, serialize
 from enforcement.services.field import visits
@@ -72,6 +72,10 @@ def current_version(conflict: Conflict, as_of: date) -> dict:
         visit = db.session.scalar(select(Visit).where(Visit.client_uuid == uuid_))
         if visit is not None:
             return {"kind": "visit", "visit": serialize.visit_dict(visit)}
+    if conflict.kind == "followup" and payload.get("visit_id"):
+        visit = db.session.get(Visit, payload["visit_id"])
+        if visit is not None:
+            return {"kind": "visit", "visit": serialize.visit_dict(visit)}
     if conflict.kind == "case" and uuid_:
         case = db.session.scalar(select(Case).where(Case.client_uuid == uuid_))
         if case is not None:
@@ -116,6 +120,15 @@ def accept(actor: Actor, conflict: Conflict, *, now: datetime, note: str = "") -
     elif conflict.kind == "visit":
         outcome = visits.record_visit(on_behalf, data, now=now)
         result = {"visit_id": outcome.visit.id, "opened": [c.id for c in outcome.opened]}
+    elif conflict.kind == "followup":
+        # The submitter was not on the case: the reviewer completes it on the desk's authority.
+        visit = db.session.get(Visit, data.get("visit_id") or 0)
+        followup = db.session.get(FollowUp, data.get("followup_id") or 0)
+        if visit is None or followup is None:
+            raise ValidationError("The visit or its follow-up is gone.", {"visit_id": "missing"})
+        opened = visits.complete_with(actor, visit, followup, data.get("result") or {}, now=now)
+        result = {"visit_id": visit.id, "case_id": followup.case_id,
+                  "opened": [c.id for c in opened]}
     elif conflict.kind == "case":
         outcome = cases.open_case(on_behalf, data, now=now)
         result = {"case_id": outcome.case.id}

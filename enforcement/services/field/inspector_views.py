@@ -35,9 +35,10 @@ def result_key(followup: FollowUp | None) -> str | None:
 
 def get_followup(followup_id) -> FollowUp | None:
     try:
-        return db.session.get(FollowUp, int(followup_id))
+        key = int(followup_id)
     except (TypeError, ValueError):
         return None
+    return db.session.get(FollowUp, key) if 0 < key < 2**31 else None
 
 
 def worklist(summary: dict, as_of: date) -> list[dict]:

@@ -168,16 +168,34 @@ def reencode(image: Image.Image, *, thumb: bool = False) -> tuple[bytes, int, in
     return out.getvalue(), image.width, image.height
 
 
-def store_photo(actor: Actor, visit: Visit, *, data: bytes, client_uuid, taken_at=None,
-                now: datetime, storage: LocalFolderStorage) -> PhotoResult:
-    key_uuid = parse_uuid(client_uuid)
-    taken = parse_datetime(taken_at, "taken_at") if taken_at not in (None, "") else None
+@dataclass(frozen=True)
+class Prepared:
+    """A photo checked, decoded and re-encoded: everything the write transaction stores."""
+
+    digest: str
+    kind: str
+    size_bytes: int
+    full: bytes
+    width: int
+    height: int
+    small: bytes
+    lat: float | None
+    lon: float | None
+    exif_taken: str
+
+
+def uuid_taken(client_uuid: str) -> bool:
+    return db.session.scalar(select(Photo.id).where(Photo.client_uuid == client_uuid)) is not None
+
+
+def check_attach(actor: Actor, visit: Visit) -> None:
     if not can_attach(actor, visit):
         raise Forbidden("Only the officers of this visit add its photos.")
-    digest = hashlib.sha256(data).hexdigest()
-    found = _existing(key_uuid, visit, digest)
-    if found is not None:
-        return PhotoResult(found, created=False)
+
+
+def prepare(data: bytes) -> Prepared:
+    """Check, decode and re-encode an upload. CPU only, no database: the caller runs it before
+    its write transaction begins, so a large photo never holds SQLite's write lock."""
     limit = current_app.config["PHOTO_MAX_BYTES"]
     if len(data) > limit:
         raise TooLarge("The photo is too large.", {"file": f"at most {limit} bytes"})
@@ -197,9 +215,33 @@ def store_photo(actor: Actor, visit: Visit, *, data: bytes, client_uuid, taken_a
     image, lat, lon, exif_taken = decode(data, max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
     full, width, height = reencode(image)
     small, _, _ = reencode(image, thumb=True)
+    return Prepared(hashlib.sha256(data).hexdigest(), kind, len(data), full, width, height, small,
+                    lat, lon, exif_taken)
+
+
+def store_photo(actor: Actor, visit: Visit, *, client_uuid, taken_at=None, now: datetime,
+                storage: LocalFolderStorage, data: bytes | None = None,
+                prepared: Prepared | None = None) -> PhotoResult:
+    """Store a photo of a visit, once per client_uuid. Give ``prepared`` (from ``prepare``,
+    run outside the transaction); ``data`` alone is prepared here (scripts, tests)."""
+    key_uuid = parse_uuid(client_uuid)
+    taken = parse_datetime(taken_at, "taken_at") if taken_at not in (None, "") else None
+    check_attach(actor, visit)
+    if prepared is None:
+        digest = hashlib.sha256(data or b"").hexdigest()
+        found = _existing(key_uuid, visit, digest)
+        if found is not None:
+            return PhotoResult(found, created=False)
+        prepared = prepare(data or b"")
+    p = prepared
+    digest, kind, lat, lon, exif_taken = p.digest, p.kind, p.lat, p.lon, p.exif_taken
+    full, small, width, height = p.full, p.small, p.width, p.height
+    found = _existing(key_uuid, visit, digest)
+    if found is not None:
+        return PhotoResult(found, created=False)
     photo = Photo(client_uuid=key_uuid, visit_id=visit.id,
                   storage_key=f"visits/{visit.id}/{key_uuid}.jpg", sha256_original=digest,
-                  content_type=kind, width=width, height=height, size_bytes=len(data),
+                  content_type=kind, width=width, height=height, size_bytes=p.size_bytes,
                   exif_lat=lat, exif_lon=lon, exif_taken_at=exif_taken, created_at=now)
     # Replays racing each other meet on the unique index, not on a check-then-insert.
     try:
@@ -217,7 +259,7 @@ def store_photo(actor: Actor, visit: Visit, *, data: bytes, client_uuid, taken_a
         written.append(key)
     audit.record(actor, "photo.add", "photo", photo.id, now=now, after={
         "visit_id": visit.id, "sha256_original": digest, "content_type": kind,
-        "size_bytes": len(data), "exif_lat": lat, "exif_lon": lon, "exif_taken_at": exif_taken,
+        "size_bytes": p.size_bytes, "exif_lat": lat, "exif_lon": lon, "exif_taken_at": exif_taken,
         "taken_at": taken})
     return PhotoResult(photo, created=True, written=written)
 

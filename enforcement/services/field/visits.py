@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from enforcement import workflow as wf
-from enforcement.errors import Forbidden, IdempotencyMismatch, ValidationError
+from enforcement.errors import Forbidden, IdempotencyMismatch, NotOnCase, ValidationError
 from enforcement.extensions import db
 from enforcement.geo import distance_m
 from enforcement.models import Case, Enterprise, FollowUp, User, Visit
@@ -63,7 +63,8 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
     check = collecting(fields)
 
     enterprise = None
-    enterprise_id = check(lambda: parse_int(data.get("enterprise_id"), "enterprise_id"))
+    enterprise_id = check(lambda: parse_int(data.get("enterprise_id"), "enterprise_id",
+                                            minimum=1, maximum=2**31 - 1))
     if enterprise_id is not None:
         enterprise = db.session.get(Enterprise, enterprise_id)
         if enterprise is None:
@@ -87,12 +88,7 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
                                          max_length=500)) or ""
     inspectors = _inspectors(actor, data.get("inspectors"), fields)
     followup = _followup(data.get("followup_id"), enterprise, fields)
-    result = data.get("result") or {}
-    if not isinstance(result, dict):
-        fields["result"] = "expected an object"
-    elif followup is not None and followup.purpose == "verification" and not isinstance(
-            result.get("compliant"), bool):
-        fields["result"] = "a verification visit states whether the site complies (compliant)"
+    result = _result(data.get("result"), followup, fields)
     if fields:
         raise ValidationError("The visit could not be recorded.", fields)
     if actor.role == "inspector" and actor.id not in {u.id for u in inspectors}:
@@ -113,11 +109,14 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
         distance = round(distance_m(lat, lon, enterprise.lat, enterprise.lon), 1)
         ok = distance <= current_app.config["GEOFENCE_RADIUS_M"]
 
+    # Completing the follow-up is posting an event on its case: the same rule decides. An
+    # officer not on the case still records what he saw, but it completes nothing.
+    completes = followup is not None and cases.may_act(actor, followup.case)
     visit = Visit(client_uuid=client_uuid, payload_hash=digest, enterprise=enterprise,
                   recorded_by_id=actor.id, visited_at=visited_at, received_at=now, lat=lat,
                   lon=lon, accuracy_m=accuracy, distance_m=distance, geofence_ok=ok,
                   geofence_reason=geofence_reason, purpose=purpose, unannounced=unannounced,
-                  findings=findings, followup_id=followup.id if followup else None,
+                  findings=findings, followup_id=followup.id if completes else None,
                   approval_ref=approval_ref, outcome=audit.jsonable(result))
     visit.inspectors = inspectors
     visit.photos = []  # known empty: answering must not read them back after the commit
@@ -134,9 +133,11 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
         return VisitResult(found, created=False)
 
     opened: list[Case] = []
-    if followup is not None:
+    if completes:
         opened = _complete_followup(actor, followup, visit, visit_day, result, now=now,
                                     calendar=calendar)
+    elif followup is not None:
+        _keep_unauthorised_completion(actor, followup, visit, result, now=now)
     audit.record(actor, "visit.record", "visit", visit.id, now=now, after={
         "enterprise_id": enterprise.id, "visited_at": visited_at, "purpose": purpose,
         "inspectors": [u.username for u in inspectors], "distance_m": distance,
@@ -175,7 +176,8 @@ def _followup(value, enterprise: Enterprise | None, fields: dict) -> FollowUp | 
     if value in (None, ""):
         return None
     try:
-        followup = db.session.get(FollowUp, int(value))
+        key = int(value)
+        followup = db.session.get(FollowUp, key) if 0 < key < 2**31 else None
     except (TypeError, ValueError):
         followup = None
     if followup is None:
@@ -186,6 +188,56 @@ def _followup(value, enterprise: Enterprise | None, fields: dict) -> FollowUp | 
     elif followup.done_on is not None:
         fields["followup_id"] = "already completed by another visit"
     return followup
+
+
+def _result(value, followup: FollowUp | None, fields: dict) -> dict:
+    """The visit's outcome: only the yes/no answers its follow-up asks (never an event type)."""
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        fields["result"] = "expected an object"
+        return {}
+    allowed = (wf.visit_outcome_fields(followup.case.action, followup.key, followup.purpose)
+               if followup is not None else {})
+    for key in value:
+        if key not in allowed:
+            fields[f"result.{key}"] = ("not an answer of this follow-up (it asks: "
+                                       + (", ".join(allowed) or "nothing") + ")")
+    for key, required in allowed.items():
+        answer = value.get(key)
+        if answer is None and not required:
+            continue
+        if not isinstance(answer, bool):
+            fields[f"result.{key}"] = "true or false" if key in value else "required"
+    return {k: v for k, v in value.items() if k in allowed and v is not None}
+
+
+def _keep_unauthorised_completion(actor: Actor, followup: FollowUp, visit: Visit, result: dict,
+                                  *, now: datetime) -> None:
+    """A visit claiming a follow-up of a case its officer is not on: kept for a reviewer, who
+    may complete the follow-up with it (conflicts.accept) or discard the claim."""
+    error = NotOnCase("The visit was recorded, but only an officer on the case completes its "
+                      "follow-up.")
+    cases.keep_rejected(actor, kind="followup", error=error, case_id=followup.case_id,
+                        payload={"visit_id": visit.id, "followup_id": followup.id,
+                                 "client_uuid": visit.client_uuid, "result": result}, now=now)
+
+
+def complete_with(actor: Actor, visit: Visit, followup: FollowUp, result: dict, *,
+                  now: datetime) -> list[Case]:
+    """A reviewer completes a follow-up with a visit already recorded (an accepted claim)."""
+    if followup.done_on is not None:
+        raise ValidationError("The follow-up was already completed.",
+                              {"followup_id": "already completed by another visit"})
+    fields: dict[str, str] = {}
+    result = _result(result, followup, fields)
+    if fields:
+        raise ValidationError("The visit's answers do not fit this follow-up.", fields)
+    tz = ZoneInfo(current_app.config["BUREAU_TIMEZONE"])
+    opened = _complete_followup(actor, followup, visit, visit.visited_at.astimezone(tz).date(),
+                                result, now=now, calendar=load_calendar())
+    visit.followup_id = followup.id
+    return opened
 
 
 def _quiet_day_exempt(purpose: str, followup: FollowUp | None) -> bool:
@@ -200,12 +252,12 @@ def _complete_followup(actor, followup: FollowUp, visit: Visit, day, result: dic
     """The visit completes its follow-up through the case's workflow (a verification result
     moves the case; a check that finds production running escalates it)."""
     case = followup.case
+    # ``result`` holds only the follow-up's own answers (``_result``): the event type is ours.
     if followup.purpose == "verification":
-        data = {"type": "verify", "compliant": result["compliant"]}
+        data = {**result, "type": "verify"}
     else:
-        data = {"type": "visit", "followup": followup.key, **result}
+        data = {**result, "type": "visit", "followup": followup.key}
     data.update({"on": day, "visit_id": visit.id})
-    # The visit itself was authorised (the inspector was there); completing the case's
-    # follow-up is part of recording it, whoever the follow-up was assigned to.
-    outcome = cases.apply_event(actor, case, data, now=now, calendar=calendar, trusted=True)
+    # The same authorisation as posting the event itself (the caller checked may_act).
+    outcome = cases.apply_event(actor, case, data, now=now, calendar=calendar)
     return outcome.opened

@@ -171,6 +171,8 @@ def set_active(actor: Actor, user: User, active: bool, *, now: datetime) -> User
                                   {"active": "make someone else administrator first"})
     user.is_active_account = active
     revoked = 0 if active else _revoke_all(user, now)
+    if not active:
+        end_sessions(user)
     audit.record(actor, "user.reactivate" if active else "user.deactivate", "user", user.id,
                  now=now, before={"active": not active},
                  after={"active": active, "tokens_revoked": revoked})
@@ -186,11 +188,26 @@ def _revoke_all(user: User, now: datetime) -> int:
     return len(tokens)
 
 
+def end_sessions(user: User) -> None:
+    """End every signed-in session of the user (the cookies name the old generation)."""
+    user.session_generation = (user.session_generation or 0) + 1
+    db.session.flush()
+
+
+def logout(actor: Actor, user: User, *, now: datetime) -> None:
+    """Logging out ends every session of the user, including cookies copied from this one."""
+    end_sessions(user)
+    audit.record(actor, "user.logout", "user", user.id, now=now)
+
+
 def revoke_tokens(actor: Actor, user: User, *, now: datetime) -> int:
-    """Revoke every API token of the user (a lost phone): they log in again."""
+    """Sign out everywhere (a lost phone): every API token revoked and every session ended;
+    they log in again."""
     _require_admin(actor)
     count = _revoke_all(user, now)
-    audit.record(actor, "user.tokens_revoked", "user", user.id, now=now, after={"count": count})
+    end_sessions(user)
+    audit.record(actor, "user.tokens_revoked", "user", user.id, now=now,
+                 after={"count": count, "sessions_ended": True})
     return count
 
 
@@ -222,6 +239,7 @@ def reset_password(actor: Actor, user: User, *, now: datetime, password: str | N
     user.password_hash = generate_password_hash(password)
     user.must_change_password = True
     revoked = _revoke_all(user, now)
+    end_sessions(user)
     audit.record(actor, "user.password_reset", "user", user.id, now=now,
                  after={"must_change_password": True, "tokens_revoked": revoked})
     return password
@@ -244,6 +262,7 @@ def change_password(actor: Actor, user: User, *, current: str, new: str, now: da
         raise ValidationError("The password was not changed.", fields)
     user.password_hash = generate_password_hash(new)
     user.must_change_password = False
+    end_sessions(user)  # the caller renews its own session; every other one ends
     audit.record(actor, "user.password_change", "user", user.id, now=now)
     return user
 

@@ -100,8 +100,20 @@ def _check_unique_code(code: str | None, exclude_id: int | None = None) -> None:
                         {"credit_code": "already registered"}, existing_id=existing)
 
 
+def _own_township(actor: Actor, township, fields_name: str = "township") -> None:
+    """An inspector with a home township places enterprises there only (a reviewer moves them)."""
+    if actor.is_reviewer or actor.township_id is None:
+        return
+    if township is None or township.id != actor.township_id:
+        raise Forbidden("Inspectors place enterprises in their own township only.",
+                        {fields_name: "your own township only"})
+
+
 def create_enterprise(actor: Actor, data: dict, *, now: datetime) -> Enterprise:
     values = clean(data)
+    if values.get("township") is None and not actor.is_reviewer and actor.township_id:
+        values["township"] = db.session.get(Township, actor.township_id)
+    _own_township(actor, values.get("township"))
     _check_unique_code(values["credit_code"])
     enterprise = Enterprise(created_at=now, updated_at=now, **values)
     db.session.add(enterprise)
@@ -130,6 +142,8 @@ def update_enterprise(actor: Actor, enterprise: Enterprise, data: dict, *, now: 
     if not can_edit(actor, enterprise):
         raise Forbidden("Inspectors edit enterprises of their own township only.")
     values = clean(data, partial=True)
+    if "township" in values and values["township"] is not enterprise.township:
+        _own_township(actor, values["township"])
     if "credit_code" in values:
         _check_unique_code(values["credit_code"], enterprise.id)
     before = _snapshot(enterprise)
