@@ -72,3 +72,39 @@ def import_file(file, township_default, gcj02, rejected_path, dry_run):
     if not dry_run:
         from .extensions import refresh_statistics
         refresh_statistics()  # a large import changes what the planner should expect
+
+
+townships_cli = AppGroup("townships", help="Townships, parks and their boundaries.")
+
+
+@townships_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--gcj02", is_flag=True, help="the boundary coordinates are GCJ-02")
+def import_townships(file, gcj02):
+    """Create or update townships from the statistics bureau's code list (CSV: code,name, with
+    or without a header) or a GeoJSON FeatureCollection of boundary polygons (properties
+    ``code`` and ``name``). Running it again with the same file changes nothing."""
+    from .cli import _writes
+    from .services.registry import townships
+
+    @_writes
+    def run():
+        with open(file, "rb") as handle:
+            entries = townships.read_entries(handle.read(), os.path.basename(file), gcj02=gcj02)
+        result = townships.import_townships(SYSTEM, entries, now=utcnow())
+        counts = result.counts
+        click.echo(f"townships: {counts['created']} created, {counts['updated']} updated, "
+                   f"{counts['unchanged']} unchanged")
+    run()
+
+
+@townships_cli.command("list")
+def list_townships():
+    """Every township with its code, statistics code, aliases and whether it has a boundary."""
+    from sqlalchemy import select
+    from .extensions import db
+    from .models import Township
+    for t in db.session.scalars(select(Township).order_by(Township.code)):
+        aliases = ", ".join((t.aliases or "").split())
+        click.echo(f"{t.code}\t{t.stat_code or ''}\t{t.name}\t{'boundary' if t.boundary else ''}"
+                   f"\t{aliases}")
