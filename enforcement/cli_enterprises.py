@@ -23,7 +23,11 @@ enterprises_cli = AppGroup("enterprises", help="The enterprise registry.")
 @click.option("--rejected", "rejected_path", default=None,
               help="where to write the rejected rows (default: FILE.rejected.xlsx)")
 @click.option("--dry-run", is_flag=True, help="analyse and report, change nothing")
-def import_file(file, township_default, gcj02, rejected_path, dry_run):
+@click.option("--mapping", "mapping_path", type=click.Path(exists=True, dir_okay=False),
+              default=None, help='JSON column mapping: {"header": "field", ...} or '
+                                 '{"columns": {...}, "coordinates": "gcj02"}; remembered for the '
+                                 'import page too')
+def import_file(file, township_default, gcj02, rejected_path, dry_run, mapping_path):
     """Import or update enterprises from a CSV or XLSX registry (Chinese headers, any order).
 
     The columns are mapped as last chosen on the import page for the same headers, else by the
@@ -31,6 +35,7 @@ def import_file(file, township_default, gcj02, rejected_path, dry_run):
     with their reasons to a spreadsheet.
     """
     from .cli import _writes
+    from .services.registry import townships
 
     @_writes
     def run():
@@ -38,6 +43,13 @@ def import_file(file, township_default, gcj02, rejected_path, dry_run):
         with open(file, "rb") as handle:
             table = imports.read_table(handle.read(), os.path.basename(file))
         mapping = imports.mapping_for(table.headers)
+        if mapping_path:
+            import json
+            with open(mapping_path, encoding="utf-8-sig") as handle:
+                mapping = imports.mapping_from_json(json.load(handle), table.headers)
+            if not dry_run:
+                imports.remember_mapping(SYSTEM, table.headers, mapping.columns,
+                                         mapping.coordinates, now=utcnow())
         if gcj02:
             mapping.coordinates = "gcj02"
         click.echo(f"{len(table.rows)} rows; columns: " + ", ".join(
@@ -47,13 +59,12 @@ def import_file(file, township_default, gcj02, rejected_path, dry_run):
         with click.progressbar(length=len(table.rows), label="checking rows",
                                file=sys.stderr) as bar:
             analysis = imports.analyse(
-                table, mapping, bbox=config["BUREAU_BBOX"], township_default=township_default,
-                geocode=imports.geocoder_from_config(config["GEOCODER"], config["GEOCODER_OPTIONS"]),
-                progress=bar.update)
+                table, mapping, area=townships.bureau_area(config),
+                township_default=township_default, progress=bar.update)
         counts = analysis.counts
         if not dry_run:
             imports.apply(SYSTEM, analysis, now=utcnow())
-        if counts["rejected"]:
+        if counts["rejected"] or counts["conflict"]:
             target = rejected_path or os.path.splitext(file)[0] + ".rejected.xlsx"
             with open(target, "wb") as out:
                 out.write(imports.rejected_xlsx(analysis))
@@ -63,8 +74,10 @@ def import_file(file, township_default, gcj02, rejected_path, dry_run):
                 f"{k} {old!r} → {new!r}" for k, (old, new) in row.changes.items()))
         verb = "would import" if dry_run else "imported"
         click.echo(f"{verb}: {counts['new']} new, {counts['update']} updated, "
-                   f"{counts['unchanged']} unchanged, {counts['rejected']} rejected "
-                   f"in {time.perf_counter() - started:.1f} s")
+                   f"{counts['unchanged']} unchanged, {counts['conflict']} conflicts, "
+                   f"{counts['rejected']} rejected in {time.perf_counter() - started:.1f} s")
+        if analysis.awaiting_location:
+            click.echo(f"{analysis.awaiting_location} new sites wait for a location")
         if dry_run:
             from .extensions import db
             db.session.rollback()

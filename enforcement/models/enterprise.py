@@ -54,6 +54,8 @@ class Enterprise(db.Model):
     risk_class: Mapped[str] = mapped_column(String(1), default="C")
     permit_no: Mapped[str] = mapped_column(String(60), default="")
     permit_expires: Mapped[date | None] = mapped_column(Date)
+    #: 法定代表人 of the legal entity (papers are addressed to it), as the register gives it.
+    legal_rep: Mapped[str] = mapped_column(String(80), default="")
     #: Private: never on a public page or export.
     contact_name: Mapped[str] = mapped_column(String(80), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")

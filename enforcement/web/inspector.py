@@ -170,6 +170,8 @@ def _geofence_problem(form, enterprise) -> str | None:
         lat, lon = float(form.lat.data), float(form.lon.data)
     except (TypeError, ValueError):
         return None
+    if enterprise.lat is None:
+        return None  # no pin yet: no geofence (the first good fix pins the site)
     far = distance_m(lat, lon, enterprise.lat, enterprise.lon) > current_app.config["GEOFENCE_RADIUS_M"]
     if far and not (form.geofence_reason.data or "").strip():
         return _("You are outside the site's geofence: say why.")

@@ -38,6 +38,8 @@ def upgrade():
                                       server_default=''))
         batch_op.add_column(sa.Column('industry_text', sa.String(length=120), nullable=False,
                                       server_default=''))
+        batch_op.add_column(sa.Column('legal_rep', sa.String(length=80), nullable=False,
+                                      server_default=''))
         batch_op.add_column(sa.Column('location_source', sa.String(length=12), nullable=False,
                                       server_default=''))
     # Every pin so far came with the register or was typed at the desk.
@@ -48,6 +50,7 @@ def downgrade():
     op.execute("DELETE FROM enterprise WHERE lat IS NULL OR lon IS NULL")
     with op.batch_alter_table('enterprise', schema=None) as batch_op:
         batch_op.drop_column('location_source')
+        batch_op.drop_column('legal_rep')
         batch_op.drop_column('industry_text')
         batch_op.drop_column('industry_gbt')
         batch_op.drop_column('legacy_code')
