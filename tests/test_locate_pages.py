@@ -182,3 +182,31 @@ def test_a_reviewer_may_keep_aliases_but_not_import_townships(app, client, auth,
         "file": (io.BytesIO(b"131082100000,x\n"), "a.csv")}, content_type="multipart/form-data")
     assert refused.status_code == 403
     assert db.session.scalar(select(func.count()).select_from(Township)) == 0
+
+
+def test_the_phone_offers_the_sites_of_its_township_and_the_visit_page_has_no_pin(
+        app, client, auth, make_user, waiting):
+    township = db.session.scalar(select(Township.id).where(Township.name == "鼎盛东大街道"))
+    inspector = make_user("zhangwei", "inspector")
+    inspector.township_id = township
+    db.session.commit()
+    auth.login("zhangwei")
+    db.session.rollback()
+    page = client.get("/m/worklist")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "待定位" in text
+    assert "甲厂" in text and "乙厂" in text and "丙厂" not in text  # 丙厂 is in 高楼镇
+    visit = client.get(f"/m/enterprises/{waiting['甲厂']}/visit").get_data(as_text=True)
+    assert 'data-lat=""' in visit and "精度优于 50 米" in visit
+
+
+def test_the_map_and_the_enterprise_list_say_how_many_are_waiting(app, client, auth, make_user,
+                                                                 waiting):
+    make_user("rev", "reviewer")
+    auth.login("rev")
+    db.session.rollback()
+    for url in ("/desk/map", "/enterprises"):
+        page = client.get(url)
+        assert page.status_code == 200 and "3 家企业待定位" in page.get_data(as_text=True), url
+    one = client.get(f"/enterprises/{waiting['甲厂']}").get_data(as_text=True)
+    assert "待定位" in one

@@ -23,6 +23,7 @@ from ..errors import Duplicate, Forbidden, ValidationError
 from ..extensions import db
 from ..geo import distance_m
 from ..models import Enterprise
+from ..services.registry import locations
 from ..services.casework import cases
 from ..services.desk import dashboard
 from ..services.registry import enterprises
@@ -71,8 +72,11 @@ def _apply_field_errors(form, fields: dict) -> None:
 def worklist():
     as_of = today()
     work = dashboard.inspector_summary(current_user.id, as_of)
+    # Sites of the inspector's township still awaiting a location: a visit's first good GPS
+    # fix pins them (issue 16).
+    to_locate, locate_total = locations.awaiting(township_id=current_user.township_id, limit=20)
     return render_template("inspector/worklist.html", work=work, rows=views.worklist(work, as_of),
-                           as_of=as_of)
+                           as_of=as_of, to_locate=to_locate, locate_total=locate_total)
 
 
 # -- find, near me, pin -----------------------------------------------------------------------

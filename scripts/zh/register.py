@@ -105,4 +105,6 @@ GLOSSARY = {
     "%(n)s awaiting a location": "%(n)s 家待定位",
     "%(n)s sites in your township await a location: visit them and your GPS fix pins them.":
         "您所在乡镇有 %(n)s 家企业待定位：现场检查时您的定位会作为企业位置。",
+    "Awaiting a location": "待定位",
+    "%(n)s enterprises await a location": "%(n)s 家企业待定位",
 }
