@@ -41,7 +41,12 @@ def import_file(file, township_default, gcj02, rejected_path, dry_run, mapping_p
     def run():
         started = time.perf_counter()
         with open(file, "rb") as handle:
-            table = imports.read_table(handle.read(), os.path.basename(file))
+            data = handle.read()
+        # Rows stream from the file through the analysis into the database a chunk at a time:
+        # memory stays flat however long the register (only held rows are kept, for the
+        # spreadsheet of reasons).
+        lines = imports.count_lines(data)
+        table = imports.open_table(data, os.path.basename(file))
         mapping = imports.mapping_for(table.headers)
         if mapping_path:
             import json
@@ -52,32 +57,45 @@ def import_file(file, township_default, gcj02, rejected_path, dry_run, mapping_p
                                          mapping.coordinates, now=utcnow())
         if gcj02:
             mapping.coordinates = "gcj02"
-        click.echo(f"{len(table.rows)} rows; columns: " + ", ".join(
+        click.echo(f"about {lines} rows; columns: " + ", ".join(
             f"{h}→{f}" for h, f in zip(table.headers, mapping.columns) if f)
             + (" (remembered mapping)" if mapping.remembered else ""))
         config = current_app.config
-        with click.progressbar(length=len(table.rows), label="checking rows",
-                               file=sys.stderr) as bar:
-            analysis = imports.analyse(
-                table, mapping, area=townships.bureau_area(config),
-                township_default=township_default, progress=bar.update)
-        counts = analysis.counts
+        counts = dict.fromkeys(imports.STATUSES, 0)
+        held: list = []
+        updates: list = []
+        awaiting = 0
+        now = utcnow()
+        with click.progressbar(length=lines, label="importing", file=sys.stderr) as bar:
+            for chunk in imports.analyse_chunks(
+                    table, mapping, area=townships.bureau_area(config),
+                    township_default=township_default, chunk=5000):
+                for row in chunk:
+                    counts[row.status] += 1
+                    awaiting += row.awaiting_location
+                    if row.status in ("rejected", "conflict"):
+                        held.append(row)
+                    elif row.status == "update" and len(updates) < 20:
+                        updates.append(row)
+                if not dry_run:
+                    imports.apply_rows(SYSTEM, chunk, table.filename, now=now)
+                bar.update(len(chunk))
         if not dry_run:
-            imports.apply(SYSTEM, analysis, now=utcnow())
-        if counts["rejected"] or counts["conflict"]:
+            imports.finish(SYSTEM, table.filename, counts, awaiting, now=now)
+        if held:
             target = rejected_path or os.path.splitext(file)[0] + ".rejected.xlsx"
             with open(target, "wb") as out:
-                out.write(imports.rejected_xlsx(analysis))
+                out.write(imports.held_xlsx(table.headers, held))
             click.echo(f"rejected rows and their reasons: {target}")
-        for row in analysis.of("update")[:20]:
+        for row in updates:
             click.echo(f"  line {row.line}: enterprise {row.enterprise_id} " + ", ".join(
                 f"{k} {old!r} → {new!r}" for k, (old, new) in row.changes.items()))
         verb = "would import" if dry_run else "imported"
         click.echo(f"{verb}: {counts['new']} new, {counts['update']} updated, "
                    f"{counts['unchanged']} unchanged, {counts['conflict']} conflicts, "
                    f"{counts['rejected']} rejected in {time.perf_counter() - started:.1f} s")
-        if analysis.awaiting_location:
-            click.echo(f"{analysis.awaiting_location} new sites wait for a location")
+        if awaiting:
+            click.echo(f"{awaiting} new sites wait for a location")
         if dry_run:
             from .extensions import db
             db.session.rollback()

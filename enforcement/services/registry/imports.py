@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable, Iterable
 
-from sqlalchemy import func, insert, select, update
+from flask_babel import gettext as _
+from sqlalchemy import insert, select, update
 
 from enforcement import credit_code as cc
 from enforcement.domain import INDUSTRIES
@@ -204,8 +205,9 @@ def reason_text(code: str, params: dict, locale: str = "zh_CN") -> str:
 class Table:
     filename: str
     headers: list[str]
-    #: (spreadsheet line number, cells), blank lines left out.
-    rows: list[tuple[int, list]]
+    #: (spreadsheet line number, cells), blank lines left out: a list from ``read_table``, an
+    #: iterator (read once) from ``open_table``.
+    rows: Iterable[tuple[int, list]]
 
 
 def _decode(data: bytes) -> str:
@@ -221,53 +223,97 @@ def _decode(data: bytes) -> str:
         # GB18030 is a superset of GBK and GB2312: what Excel in Chinese Windows writes.
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise ValidationError("The file is neither UTF-8 nor GBK text.",
-                              {"file": "save it as CSV (UTF-8) or XLSX"}) from None
+        raise _not_a_table() from None
 
 
 def _blank(cells) -> bool:
     return all(c is None or str(c).strip() == "" for c in cells)
 
 
-def _from_rows(filename: str, rows: Iterable[Iterable]) -> Table:
+def _split(rows: Iterable[Iterable]):
+    """The header row and an iterator over the body (line number, cells padded to the header's
+    width), blank lines left out. Nothing is read past the header until the body is iterated."""
+    numbered = enumerate(rows, start=1)
     headers: list[str] | None = None
-    body: list[tuple[int, list]] = []
-    for line, cells in enumerate(rows, start=1):
+    for _line, cells in numbered:
         cells = list(cells)
         if _blank(cells):
             continue
-        if headers is None:
-            # A title line above the header ("某某市污染源名录") has one filled cell: skip it.
-            if sum(1 for c in cells if c not in (None, "")) < 2:
-                continue
-            headers = [cell_text(c) for c in cells]
+        # A title line above the header ("某某市污染源名录") has one filled cell: skip it.
+        if sum(1 for c in cells if c not in (None, "")) < 2:
             continue
-        body.append((line, cells))
+        headers = [cell_text(c) for c in cells]
+        break
     if headers is None:
-        raise ValidationError("The file has no header row.", {"file": "no header row found"})
+        raise ValidationError(_("No header row was found."), {"file": _(
+            "No header row was found: the sheet needs a row of column names (企业名称, 地址, ...) "
+            "above the enterprises. Check that this is the register and that it is not empty.")})
     width = len(headers)
-    return Table(filename, headers, [(n, (c + [None] * width)[:width]) for n, c in body])
+
+    def body():
+        for line, cells in numbered:
+            cells = list(cells)
+            if not _blank(cells):
+                yield line, (cells + [None] * width)[:width]
+    return headers, body()
 
 
-def read_table(data: bytes, filename: str = "") -> Table:
+def open_table(data: bytes, filename: str = "") -> Table:
+    """The table with its rows as an iterator (read once, in order): large files stream."""
     if data[:4] == b"PK\x03\x04":
         from openpyxl import load_workbook
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheet = book.worksheets[0]
         except Exception:  # openpyxl raises many kinds for a damaged file
-            raise ValidationError("The spreadsheet cannot be read.",
-                                  {"file": "not a valid XLSX file"}) from None
-        try:
-            return _from_rows(filename, book.worksheets[0].iter_rows(values_only=True))
-        finally:
-            book.close()
+            raise ValidationError(_("The spreadsheet cannot be read."), {"file": _(
+                "The spreadsheet cannot be read: open it in Excel or WPS, save it again as "
+                "XLSX or CSV and upload that.")}) from None
+
+        def cells():
+            try:
+                yield from sheet.iter_rows(values_only=True)
+            finally:
+                book.close()
+        headers, body = _split(cells())
+        return Table(filename, headers, body)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ValidationError("Old Excel (.xls) files are not read.",
-                              {"file": "save it as XLSX or CSV in Excel first"})
+        raise ValidationError(_("Old Excel (.xls) files are not read."), {"file": _(
+            "This is an old Excel (.xls) file: open it in Excel or WPS and save it as XLSX "
+            "(or CSV), then upload that.")})
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _not_a_table()
     text = _decode(data)
     first = text.split("\n", 1)[0]
     delimiter = max((",", "\t", ";", "|"), key=first.count)
-    return _from_rows(filename, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    headers, body = _split(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return Table(filename, headers, body)
+
+
+def _not_a_table() -> ValidationError:
+    return ValidationError(_("This is not a CSV or XLSX file."), {"file": _(
+        "This is not a CSV or XLSX file: save the register from Excel or WPS as XLSX or CSV and "
+        "upload that.")})
+
+
+def count_lines(data: bytes) -> int:
+    """About how many rows a file has, for a progress bar (XLSX: its stated dimension)."""
+    if data[:4] == b"PK\x03\x04":
+        from openpyxl import load_workbook
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True)
+            rows = book.worksheets[0].max_row or 0
+            book.close()
+            return rows
+        except Exception:  # read_table names the problem
+            return 0
+    return data.count(b"\n")
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    table = open_table(data, filename)
+    table.rows = list(table.rows)
+    return table
 
 
 def cell_text(value) -> str:
@@ -555,6 +601,22 @@ def analyse(table: Table, mapping: Mapping, *, bbox=None, area=None,
     """Classify every row. Reads the database, writes nothing. ``area`` (anything with
     ``contains(lat, lon)``: the county boundary) decides "outside the bureau's area"; without it
     the ``bbox`` rectangle does."""
+    rows: list[Row] = []
+    for chunk in analyse_chunks(table, mapping, bbox=bbox, area=area,
+                                township_default=township_default, geocode=geocode):
+        rows.extend(chunk)
+        if progress:
+            progress(len(chunk))
+    return Analysis(table, mapping, rows)
+
+
+def analyse_chunks(table: Table, mapping: Mapping, *, bbox=None, area=None,
+                   township_default: str | None = None,
+                   geocode: Callable[[str], tuple[float, float] | None] | None = None,
+                   chunk: int = 1000):
+    """``analyse`` a chunk of rows at a time, for files too large to hold: the registry and the
+    townships are read once, the file's rows once, in order. A generator: the set-up errors
+    (mapping, default township) are raised before the first chunk."""
     check_mapping(mapping.columns)
     if area is None:
         area = BoxArea(bbox)
@@ -564,25 +626,29 @@ def analyse(table: Table, mapping: Mapping, *, bbox=None, area=None,
     if township_default:
         default_township = townships.resolve(township_default)
         if default_township is None:
-            raise ValidationError("Unknown default township.",
-                                  {"township_default": f"no township {township_default!r}"})
+            raise ValidationError("Unknown default township.", {"township_default": _(
+                "No township is called “%(value)s”: choose one from the list.",
+                value=township_default)})
     column_of = {f: i for i, f in enumerate(mapping.columns) if f}
-    seen = _Seen()
-    geocoded: dict[str, tuple[float, float] | None] = {}
-    rows: list[Row] = []
-    for index, (line, cells) in enumerate(table.rows):
-        raw = {f: cells[i] for f, i in column_of.items()}
-        row = Row(line, cells)
-        _clean(row, raw, townships, default_township)
-        _locate(row, raw, mapping.coordinates, area, geocode, geocoded)
-        _place(row, townships)
-        _match(row, existing, seen)
-        rows.append(row)
-        if progress and index % 1000 == 999:
-            progress(1000)
-    if progress:
-        progress(len(table.rows) % 1000)
-    return Analysis(table, mapping, rows)
+
+    def run():
+        seen = _Seen()
+        geocoded: dict[str, tuple[float, float] | None] = {}
+        rows: list[Row] = []
+        for line, cells in table.rows:
+            raw = {f: cells[i] for f, i in column_of.items()}
+            row = Row(line, cells)
+            _clean(row, raw, townships, default_township)
+            _locate(row, raw, mapping.coordinates, area, geocode, geocoded)
+            _place(row, townships)
+            _match(row, existing, seen)
+            rows.append(row)
+            if len(rows) >= chunk:
+                yield rows
+                rows = []
+        if rows:
+            yield rows
+    return run()
 
 
 def _clean(row: Row, raw: dict, townships: TownshipIndex, default_township: int | None) -> None:
@@ -706,8 +772,11 @@ class _Seen:
         self.by_name: dict[str, list[tuple[int, dict]]] = {}
         self.targets: dict[int, int] = {}
 
+    #: What is kept of a row to compare later rows with: a few fields, not the whole row.
+    KEPT = ("name", "credit_code", "address", "township_id", "lat", "lon", "permit_no")
+
     def add(self, row: Row) -> None:
-        values = row.values
+        values = {k: row.values[k] for k in self.KEPT if k in row.values}
         if values.get("credit_code"):
             self.by_code.setdefault(values["credit_code"], []).append((row.line, values))
         if values.get("name"):
@@ -859,8 +928,27 @@ def _audit_values(values: dict, township_codes: dict[int, str]) -> dict:
 def apply(actor: Actor, analysis: Analysis, *, now: datetime) -> dict[str, int]:
     """Insert the new rows and update the changed ones, in the caller's ONE transaction."""
     _require(actor)
+    apply_rows(actor, analysis.rows, analysis.table.filename, now=now)
+    counts = analysis.counts
+    finish(actor, analysis.table.filename, counts, analysis.awaiting_location, now=now)
+    return counts
+
+
+def finish(actor: Actor, filename: str, counts: dict, awaiting_location: int, *,
+           now: datetime) -> None:
+    """The import's own summary event, after every chunk was applied."""
+    audit.record(actor, "enterprise.import_file", "import", None, now=now,
+                 after={"file": filename, **counts, "awaiting_location": awaiting_location})
+    db.session.flush()
+    # The ORM may hold enterprises loaded before the bulk statements: make them reread.
+    db.session.expire_all()
+
+
+def apply_rows(actor: Actor, rows: list[Row], filename: str, *, now: datetime) -> None:
+    """Insert the new and update the changed rows of one chunk (bulk statements, bulk audit)."""
+    _require(actor)
     codes = dict(db.session.execute(select(Township.id, Township.code)).all())
-    new_rows = analysis.of("new")
+    new_rows = [r for r in rows if r.status == "new"]
     if new_rows:
         defaults = {"name": "", "address": "", "industry": "other", "risk_class": "C",
                     "permit_no": "", "contact_name": "", "contact_phone": "", "legal_rep": "",
@@ -876,10 +964,9 @@ def apply(actor: Actor, analysis: Analysis, *, now: datetime) -> dict[str, int]:
         for start in range(0, len(payload), 5000):
             ids.extend(db.session.scalars(stmt, payload[start:start + 5000]).all())
         audit.record_many(actor, "enterprise.import", "enterprise",
-                          ((eid, {**_audit_values(values, codes),
-                                  "source": analysis.table.filename})
+                          ((eid, {**_audit_values(values, codes), "source": filename})
                            for eid, values in zip(ids, payload)), now=now)
-    changed = analysis.of("update")
+    changed = [r for r in rows if r.status == "update"]
     if changed:
         db.session.execute(update(Enterprise), [
             {"id": r.enterprise_id, **{k: new for k, (_old, new) in r.changes.items()},
@@ -888,16 +975,9 @@ def apply(actor: Actor, analysis: Analysis, *, now: datetime) -> dict[str, int]:
             (r.enterprise_id, {"changes": {
                 ("township" if k == "township_id" else k):
                     [codes.get(o), codes.get(n)] if k == "township_id" else [o, n]
-                for k, (o, n) in r.changes.items()}, "source": analysis.table.filename})
+                for k, (o, n) in r.changes.items()}, "source": filename})
             for r in changed), now=now)
-    counts = analysis.counts
-    audit.record(actor, "enterprise.import_file", "import", None, now=now,
-                 after={"file": analysis.table.filename, **counts,
-                        "awaiting_location": analysis.awaiting_location})
     db.session.flush()
-    # The ORM may hold enterprises loaded before the bulk statements: make them reread.
-    db.session.expire_all()
-    return counts
 
 
 # ---------------------------------------------------------------- rejected rows
@@ -905,12 +985,18 @@ def apply(actor: Actor, analysis: Analysis, *, now: datetime) -> dict[str, int]:
 
 def rejected_xlsx(analysis: Analysis, locale: str = "zh_CN") -> bytes:
     """The rejected rows as the bureau sent them, plus the line number and the reasons."""
+    return held_xlsx(analysis.table.headers, analysis.of("rejected") + analysis.of("conflict"),
+                     locale)
+
+
+def held_xlsx(headers: list[str], rows: list[Row], locale: str = "zh_CN") -> bytes:
+    """Rows that were not imported (rejected or in conflict), with their reasons."""
     from openpyxl import Workbook
     book = Workbook(write_only=True)
     sheet = book.create_sheet("rejected")
     zh = str(locale).startswith("zh")
-    sheet.append(["原行号" if zh else "Line", *analysis.table.headers, "问题" if zh else "Problems"])
-    for row in analysis.of("rejected") + analysis.of("conflict"):
+    sheet.append(["原行号" if zh else "Line", *headers, "问题" if zh else "Problems"])
+    for row in rows:
         reasons = "；".join(reason_text(c, p, locale) for c, p in row.problems)
         sheet.append([row.line, *(cell_text(c) for c in row.cells), reasons])
     out = io.BytesIO()
