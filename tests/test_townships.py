@@ -141,3 +141,14 @@ def test_cli_imports_both_files(app, writing):
     assert "12 updated" in result.output
     result = runner.invoke(args=["townships", "import", str(FIXTURES / "registry_messy_gbk.csv")])
     assert result.exit_code != 0
+
+
+def test_a_township_made_by_hand_under_its_short_name_becomes_the_official_one(app, writing,
+                                                                             make_township):
+    hand = make_township("yanjiao", "燕郊高新区", "Yanjiao")
+    db.session.commit()
+    result = load(CODES)
+    assert result.counts == {"created": 11, "updated": 1, "unchanged": 0}
+    db.session.refresh(hand)
+    assert (hand.name, hand.stat_code, hand.code) == ("燕郊高新技术产业开发区", "131082400000", "yanjiao")
+    assert townships.TownshipIndex().resolve("燕郊高新区") == hand.id

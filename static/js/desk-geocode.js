@@ -6,6 +6,7 @@
   if (!box || !window.fetch) { return; }
   var status = document.getElementById("geocode-status");
   var bar = box.querySelector("progress");
+  if (!status || !bar) { return; }  // no geocoder configured
   function poll() {
     fetch(box.dataset.progress, { credentials: "same-origin" }).then(function (r) { return r.json(); })
       .then(function (p) {

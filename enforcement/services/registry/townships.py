@@ -310,13 +310,21 @@ def import_townships(actor: Actor, entries: list[Entry], *, now: datetime) -> To
     by_stat = {t.stat_code: t for t in existing if t.stat_code}
     by_code = {t.code: t for t in existing}
     by_name: dict[str, Township] = {}
+    by_short: dict[str, Township | None] = {}
     for t in existing:
         for key in name_keys(t.name)[:1] + alias_list(t):
             by_name.setdefault(key, t)
+        for key in name_keys(t.name):
+            # A short form two townships share tells nothing.
+            by_short[key] = None if by_short.get(key, t) is not t else t
     for entry in entries:
         stat = entry.code if entry.code.isdigit() else None
         township = (by_stat.get(stat) if stat else None) or by_code.get(entry.code) \
             or by_name.get(norm(entry.name))
+        if township is None:
+            # A township created by hand as 燕郊高新区 is the official 燕郊高新技术产业开发区.
+            township = next((by_short[k] for k in name_keys(entry.name)[1:]
+                             if by_short.get(k) is not None and not by_short[k].stat_code), None)
         boundary = json.dumps(entry.boundary, ensure_ascii=False, separators=(",", ":")) \
             if entry.boundary else None
         if township is None:
