@@ -292,3 +292,19 @@ def test_a_file_that_is_no_register_gives_one_message_and_writes_nothing(county,
     with pytest.raises(ValidationError):
         imports.read_table(data, name)
     assert enterprises() == 0
+
+
+def test_the_same_rows_as_an_old_xls_file_change_nothing(county):
+    run(REGISTER_FILE.read_bytes(), REGISTER_FILE.name)
+    data = (FIXTURES / "county_register.xls").read_bytes()
+    analysis, counts = run(data, "名录.xls")
+    assert counts["unchanged"] == 40 and counts["new"] == 0, [
+        (r.line, r.status, r.changes, r.problems) for r in analysis.rows if r.status != "unchanged"]
+    assert any(c == "excel_number" for r in analysis.rows for c, _ in r.warnings)
+
+
+def test_a_damaged_xls_gives_one_message(county):
+    from enforcement.errors import ValidationError
+    with pytest.raises(ValidationError) as caught:
+        imports.read_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "x.xls")
+    assert "另存为" in caught.value.fields["file"] or "XLSX" in caught.value.fields["file"]

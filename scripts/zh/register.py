@@ -107,4 +107,16 @@ GLOSSARY = {
         "您所在乡镇有 %(n)s 家企业待定位：现场检查时您的定位会作为企业位置。",
     "Awaiting a location": "待定位",
     "%(n)s enterprises await a location": "%(n)s 家企业待定位",
+    # reading a register
+    "No header row was found.": "未找到表头行。",
+    "No header row was found: the sheet needs a row of column names (企业名称, 地址, ...) above the enterprises. Check that this is the register and that it is not empty.":
+        "未找到表头行：表格中企业数据的上方需要一行列名（企业名称、地址等）。请确认选择的是名录文件且内容不为空。",
+    "The spreadsheet cannot be read.": "无法读取该表格。",
+    "The spreadsheet cannot be read: open it in Excel or WPS, save it again as XLSX or CSV and upload that.":
+        "无法读取该表格：请用 Excel 或 WPS 打开，另存为 XLSX 或 CSV 后再上传。",
+    "This is not a CSV or XLSX file.": "这不是 CSV 或 XLSX 文件。",
+    "This is not a CSV or XLSX file: save the register from Excel or WPS as XLSX or CSV and upload that.":
+        "这不是 CSV、XLSX 或 XLS 文件：请用 Excel 或 WPS 把名录另存为 XLSX 或 CSV 后再上传。",
+    "No township is called “%(value)s”: choose one from the list.":
+        "没有名为“%(value)s”的乡镇：请从列表中选择。",
 }

@@ -278,9 +278,8 @@ def open_table(data: bytes, filename: str = "") -> Table:
         headers, body = _split(cells())
         return Table(filename, headers, body)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ValidationError(_("Old Excel (.xls) files are not read."), {"file": _(
-            "This is an old Excel (.xls) file: open it in Excel or WPS and save it as XLSX "
-            "(or CSV), then upload that.")})
+        headers, body = _split(_xls_rows(data))
+        return Table(filename, headers, body)
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise _not_a_table()
     text = _decode(data)
@@ -288,6 +287,32 @@ def open_table(data: bytes, filename: str = "") -> Table:
     delimiter = max((",", "\t", ";", "|"), key=first.count)
     headers, body = _split(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     return Table(filename, headers, body)
+
+
+def _xls_rows(data: bytes):
+    """The first sheet of an old Excel (.xls) file, cells as openpyxl gives them: numbers stay
+    numbers (so an Excel-mangled code is recognised), dates become datetimes."""
+    import xlrd
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        sheet = book.sheet_by_index(0)
+    except Exception:  # xlrd raises many kinds for a damaged or encrypted file
+        raise ValidationError(_("The spreadsheet cannot be read."), {"file": _(
+            "The spreadsheet cannot be read: open it in Excel or WPS, save it again as "
+            "XLSX or CSV and upload that.")}) from None
+    try:
+        for r in range(sheet.nrows):
+            row = []
+            for cell in sheet.row(r):
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    row.append(None)
+                else:
+                    row.append(cell.value)
+            yield row
+    finally:
+        book.release_resources()
 
 
 def _not_a_table() -> ValidationError:
