@@ -212,7 +212,8 @@ def township_list():
                 return redirect(url_for("register.township_list"))
         else:
             status = 422
-    rows = list(db.session.scalars(select(Township).order_by(Township.code)))
+    rows = list(db.session.scalars(select(Township).order_by(
+        Township.stat_code.is_(None), Township.stat_code, Township.code)))
     counts = dict(db.session.execute(select(Enterprise.township_id, func.count())
                                      .group_by(Enterprise.township_id)).all())
     return render_template("admin/townships.html", form=form, townships=rows, counts=counts,
