@@ -285,8 +285,18 @@ def open_table(data: bytes, filename: str = "") -> Table:
     text = _decode(data)
     first = text.split("\n", 1)[0]
     delimiter = max((",", "\t", ";", "|"), key=first.count)
-    headers, body = _split(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    headers, body = _split(csv.reader(_lines(text), delimiter=delimiter))
     return Table(filename, headers, body)
+
+
+def _lines(text: str):
+    """The text's lines with their endings, one at a time (no second copy of a large file)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 def _xls_rows(data: bytes):
@@ -789,6 +799,24 @@ def _place(row: Row, townships: TownshipIndex) -> None:
             "inside": townships.names[inside], "value": townships.names[values["township_id"]]}))
 
 
+class _Kept:
+    """What is kept of an accepted row to compare later rows with: a few fields in slots, not
+    the whole row (a 130,000-row file keeps 130,000 of these)."""
+
+    __slots__ = ("name", "credit_code", "address", "township_id", "lat", "lon", "permit_no")
+
+    def __init__(self, values: dict):
+        for key in self.__slots__:
+            setattr(self, key, values.get(key))
+
+    def get(self, key: str, default=None):
+        value = getattr(self, key, None)
+        return default if value is None else value
+
+    def __getitem__(self, key: str):
+        return getattr(self, key)
+
+
 class _Seen:
     """The rows of this file accepted so far, to find a site listed twice."""
 
@@ -797,11 +825,8 @@ class _Seen:
         self.by_name: dict[str, list[tuple[int, dict]]] = {}
         self.targets: dict[int, int] = {}
 
-    #: What is kept of a row to compare later rows with: a few fields, not the whole row.
-    KEPT = ("name", "credit_code", "address", "township_id", "lat", "lon", "permit_no")
-
     def add(self, row: Row) -> None:
-        values = {k: row.values[k] for k in self.KEPT if k in row.values}
+        values = _Kept(row.values)
         if values.get("credit_code"):
             self.by_code.setdefault(values["credit_code"], []).append((row.line, values))
         if values.get("name"):
