@@ -585,12 +585,31 @@ def _norm_permit(permit: str) -> str:
     return _SPACE.sub("", permit or "").upper()
 
 
+class _Record:
+    """One stored site as the matching reads it: its columns in slots (a dict per site cost
+    about twice the memory at 130,000 sites)."""
+
+    __slots__ = ("id", "name", "credit_code", "legacy_code", "address", "township_id",
+                 "industry", "industry_gbt", "industry_text", "lat", "lon", "location_source",
+                 "risk_class", "permit_no", "permit_expires", "contact_name", "contact_phone",
+                 "legal_rep")
+
+    def __init__(self, values):
+        for key, value in zip(self.__slots__, values):
+            setattr(self, key, value)
+
+    def __getitem__(self, key: str):
+        return getattr(self, key)
+
+    def get(self, key: str, default=None):
+        value = getattr(self, key, None)
+        return default if value is None else value
+
+
 class _Existing:
     """The registry as it is, in memory: one query, then dictionary look-ups (130,000 rows)."""
 
-    COLUMNS = ("id", "name", "credit_code", "legacy_code", "address", "township_id", "industry",
-               "industry_gbt", "industry_text", "lat", "lon", "location_source", "risk_class",
-               "permit_no", "permit_expires", "contact_name", "contact_phone", "legal_rep")
+    COLUMNS = _Record.__slots__
 
     def __init__(self):
         self.by_id: dict[int, dict] = {}
@@ -599,8 +618,7 @@ class _Existing:
         self.by_name: dict[str, list[int]] = {}
         stmt = select(*(getattr(Enterprise, c) for c in self.COLUMNS))
         for values in db.session.execute(stmt):
-            record = dict(zip(self.COLUMNS, values))
-            self.add(record)
+            self.add(_Record(values))
 
     def add(self, record: dict) -> None:
         self.by_id[record["id"]] = record
