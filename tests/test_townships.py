@@ -152,3 +152,16 @@ def test_a_township_made_by_hand_under_its_short_name_becomes_the_official_one(a
     db.session.refresh(hand)
     assert (hand.name, hand.stat_code, hand.code) == ("燕郊高新技术产业开发区", "131082400000", "yanjiao")
     assert townships.TownshipIndex().resolve("燕郊高新区") == hand.id
+
+
+def test_a_county_boundary_file_replaces_the_rectangle(app, tmp_path):
+    county = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+              "geometry": {"type": "Polygon", "coordinates": [[[116.7, 39.8], [116.94, 39.8],
+                                                                [116.94, 39.98], [116.7, 39.98],
+                                                                [116.7, 39.8]]]}}]}
+    path = tmp_path / "county.geojson"
+    path.write_text(json.dumps(county))
+    area = townships.bureau_area({"BUREAU_BOUNDARY": str(path), "BUREAU_BBOX": (0, 0, 1, 1)})
+    assert area.contains(39.9, 116.8) and not area.contains(39.99, 116.8)
+    rectangle = townships.bureau_area({"BUREAU_BBOX": (116.5, 39.7, 117.2, 40.2)})
+    assert rectangle.contains(40.1, 117.1)  # no boundaries yet: the old rectangle
