@@ -225,4 +225,6 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
     for group in (users_cli, audit_cli, holidays_cli):
         app.cli.add_command(group)
-    from .cli_enterprises import enterprises_cli; app.cli.add_command(enterprises_cli)
+    from .cli_enterprises import enterprises_cli, townships_cli
+    app.cli.add_command(enterprises_cli)
+    app.cli.add_command(townships_cli)

@@ -79,10 +79,15 @@ class Config:
     #: Working days to answer a complaint after receipt (triage is within 1 working day).
     COMPLAINT_ANSWER_WORKING_DAYS = 15
     #: The bureau's area as (minLon, minLat, maxLon, maxLat): imported coordinates outside it
-    #: are rejected (and a swapped latitude/longitude is recognised).
+    #: are rejected (and a swapped latitude/longitude is recognised). Used only until township
+    #: boundaries are imported: then their union is the area (or BUREAU_BOUNDARY).
     BUREAU_BBOX = (116.5, 39.7, 117.2, 40.2)
-    #: geopy geocoder used to place imported rows that have an address but no coordinates
-    #: (e.g. ``nominatim``); empty: such rows are listed for pinning on the map.
+    #: A GeoJSON file (FeatureCollection of polygons, WGS84) with the county's own boundary;
+    #: empty: the union of the township boundaries.
+    BUREAU_BOUNDARY = ""
+    #: geopy geocoder the desk's pinning page uses, in the background and cached, to suggest a
+    #: location for sites that have an address but no coordinates (e.g. ``nominatim``); empty:
+    #: they are pinned by hand or on site.
     GEOCODER = ""
     #: Keyword arguments for that geocoder (user_agent, api_key, domain, ...).
     GEOCODER_OPTIONS: dict = {}
@@ -132,6 +137,9 @@ _ENV = {
     "AS_OF_OVERRIDE": str,
     "REQUIRE_TOTP_FOR": lambda v: tuple(json.loads(v)),
     "BUREAU_BBOX": lambda v: tuple(float(x) for x in v.split(",")),
+    "BUREAU_BOUNDARY": str,
+    "MAP_CENTER": lambda v: tuple(float(x) for x in v.split(",")),
+    "MAP_ZOOM": int,
     "GEOCODER": str,
     "GEOCODER_OPTIONS": json.loads,
     "PAPER_PREFIXES": json.loads,

@@ -20,15 +20,14 @@ from enforcement.services.core.actor import SYSTEM, Actor
 FIXTURE = Path(__file__).parent / "fixtures" / "registry_messy_gbk.csv"
 BBOX = (116.5, 39.7, 117.2, 40.2)
 
-# line in the spreadsheet -> the problems it must be rejected with
+# line in the spreadsheet -> the problems it must be rejected (or held as a conflict) with.
+# A wrong check character (4), no coordinates (5) and an unknown township (8) no longer refuse
+# the row: it is imported with a note saying what to do.
 REJECTED = {
-    4: {"credit_code_invalid"},
-    5: {"needs_pinning"},
     6: {"coordinates_swapped"},
     7: {"outside_area"},
-    8: {"township_unknown"},
-    9: {"duplicate_in_file"},
-    12: {"duplicate_in_file", "duplicate_existing"},
+    9: {"conflict_in_file"},
+    12: {"duplicate_existing"},
     15: {"name_missing"},
 }
 
@@ -56,8 +55,9 @@ def analyse_fixture(**options):
 
 
 def outcome(analysis):
-    return ({r.line: r.status for r in analysis.rows if r.status != "rejected"},
-            {r.line: {code for code, _ in r.problems} for r in analysis.of("rejected")})
+    held = ("rejected", "conflict")
+    return ({r.line: r.status for r in analysis.rows if r.status not in held},
+            {r.line: {code for code, _ in r.problems} for r in analysis.rows if r.status in held})
 
 
 def test_the_gbk_registry_headers_are_recognised_in_their_own_order(registry):
@@ -75,8 +75,15 @@ def test_messy_registry_imports_exactly_the_good_rows_twice_the_same(registry, w
     old, plastics = registry
     first = analyse_fixture()
     accepted, rejected = outcome(first)
-    assert accepted == {3: "new", 13: "new", 10: "update", 11: "update"}
+    assert accepted == {3: "new", 4: "new", 5: "new", 8: "new", 13: "new",
+                        10: "update", 11: "update"}
     assert rejected == REJECTED
+    assert next(r for r in first.rows if r.line == 12).status == "conflict"
+    row4 = next(r for r in first.rows if r.line == 4)
+    assert "credit_code" not in row4.values and row4.warnings[0][0] == "code_check"
+    row5 = next(r for r in first.rows if r.line == 5)
+    assert row5.awaiting_location and row5.values["township_id"] is not None
+    assert first.awaiting_location == 1
     row10 = next(r for r in first.rows if r.line == 10)
     assert row10.enterprise_id == old.id
     assert set(row10.changes) >= {"contact_phone", "risk_class", "permit_expires"}
@@ -89,7 +96,9 @@ def test_messy_registry_imports_exactly_the_good_rows_twice_the_same(registry, w
 
     counts = imports.apply(SYSTEM, first, now=NOW)
     db.session.commit()
-    assert counts == {"new": 2, "update": 2, "unchanged": 0, "rejected": 8}
+    assert counts == {"new": 5, "update": 2, "unchanged": 0, "conflict": 1, "rejected": 4}
+    waiting = db.session.scalar(select(Enterprise).where(Enterprise.name == "无坐标家具厂"))
+    assert waiting.lat is None and waiting.township.code == "gaolou"
     foundry = db.session.scalar(select(Enterprise).where(Enterprise.name == "三河市新华铸造有限公司"))
     assert (foundry.industry, foundry.risk_class, foundry.township.code) == ("foundry", "A", "yanjiao")
     assert foundry.permit_expires.isoformat() == "2027-05-31"
@@ -104,8 +113,10 @@ def test_messy_registry_imports_exactly_the_good_rows_twice_the_same(registry, w
     enterprises_before = db.session.scalar(select(func.count()).select_from(Enterprise))
     second = analyse_fixture()
     accepted, rejected = outcome(second)
-    assert accepted == {3: "unchanged", 13: "unchanged", 10: "unchanged", 11: "unchanged"}
-    assert rejected == REJECTED
+    assert set(accepted.values()) == {"unchanged"} and len(accepted) == 7
+    # Row 9 repeats row 3's code under another name and place: now that row 3 is registered,
+    # it is a conflict with that enterprise rather than with a line of the file.
+    assert rejected == {**REJECTED, 9: {"conflict"}}
     imports.apply(SYSTEM, second, now=NOW)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Enterprise)) == enterprises_before
@@ -119,17 +130,21 @@ def test_the_rejected_download_lists_each_row_with_its_reasons(registry):
     assert rows[0][0] == "原行号" and rows[0][-1] == "问题" and "单位名称" in rows[0]
     by_line = {r[0]: r[-1] for r in rows[1:]}
     assert set(by_line) == set(REJECTED)
-    assert "需在地图上标注" in by_line[5]
-    assert "经纬度疑似填反" in by_line[6] and "经度 116.8" in by_line[6]
-    assert "校验" not in by_line[4] and re.search(r"\b\d → [0-9A-Z]", by_line[4])
-    assert "不存在镇" in by_line[8]
-    assert "第3行" in by_line[9]
+    assert "经纬度疑似填反" in by_line[6] and "经度改为 116.8" in by_line[6]
+    assert "第3行" in by_line[9] and "请" in by_line[9]
+    assert "未覆盖" in by_line[12]
+    analysis = analyse_fixture()
+    notes = {r.line: imports.reason_text(*r.warnings[0]) for r in analysis.rows if r.warnings}
+    assert "第18位校验码应为" in notes[4] and "营业执照" in notes[4]
+    assert "等待在地图上标注位置" in notes[5]
+    assert "不存在镇" in notes[8] and "别名" in notes[8]
 
 
 def test_a_geocoder_places_rows_that_only_have_an_address(registry):
     analysis = analyse_fixture(geocode=lambda address: (39.88, 116.95) if "东街" in address else None)
     row = next(r for r in analysis.rows if r.line == 5)
     assert row.status == "new" and (row.values["lat"], row.values["lon"]) == (39.88, 116.95)
+    assert row.values["location_source"] == "geocoder"
 
 
 def test_gcj02_coordinates_are_converted_to_wgs84(registry, writing):
@@ -175,7 +190,7 @@ def test_the_import_pages_map_preview_apply_and_download(registry, client, auth,
     assert "经纬度疑似填反" in preview and "needs" not in preview
     applied = client.post(map_url + "/apply", data={"csrf_token": auth.csrf(preview_url)})
     assert applied.status_code == 200
-    assert db.session.scalar(select(func.count()).select_from(Enterprise)) == 4
+    assert db.session.scalar(select(func.count()).select_from(Enterprise)) == 7
     download = client.get(map_url + "/rejected.xlsx")
     assert download.status_code == 200 and download.data[:2] == b"PK"
 
@@ -185,7 +200,7 @@ def test_the_cli_imports_a_file_and_writes_the_rejected_rows(registry, app, tmp_
     target.write_bytes(FIXTURE.read_bytes())
     result = app.test_cli_runner().invoke(args=["enterprises", "import", str(target)])
     assert result.exit_code == 0, result.output
-    assert "2 new, 2 updated, 0 unchanged, 8 rejected" in result.output
+    assert "5 new, 2 updated, 0 unchanged, 1 conflicts, 4 rejected" in result.output
     assert (tmp_path / "registry.rejected.xlsx").exists()
     again = app.test_cli_runner().invoke(args=["enterprises", "import", str(target)])
-    assert "0 new, 0 updated, 4 unchanged, 8 rejected" in again.output
+    assert "0 new, 0 updated, 7 unchanged, 2 conflicts, 3 rejected" in again.output

@@ -4,6 +4,7 @@ from .calendar import Draw, HolidayDay, QuietDay
 from .case import ACTIONS, Case, CaseEvent, CaseLink, Conflict, Deadline, FollowUp
 from .complaint import Complaint
 from .enterprise import Enterprise
+from .geocode_cache import GeocodeCache
 from .import_mapping import ImportMapping
 from .paper import PaperNumber
 from .township import Township
@@ -12,6 +13,6 @@ from .visit import Photo, Visit, visit_inspector
 
 __all__ = [
     "ACTIONS", "ROLES", "ApiToken", "AuditEvent", "Case", "CaseEvent", "CaseLink", "Complaint",
-    "Conflict", "Deadline", "Draw", "Enterprise", "FollowUp", "HolidayDay", "ImportMapping", "PaperNumber", "Photo", "QuietDay",
+    "Conflict", "Deadline", "Draw", "Enterprise", "FollowUp", "GeocodeCache", "HolidayDay", "ImportMapping", "PaperNumber", "Photo", "QuietDay",
     "Township", "User", "Visit", "visit_inspector",
 ]

@@ -9,6 +9,9 @@ from ..extensions import db
 from .types import UTCDateTime
 
 RISK_CLASSES = ("A", "B", "C")
+#: Where a site's pin came from: the register file, the geocoder, a clerk at the desk, the first
+#: good GPS fix of a visit (awaiting a reviewer), or confirmed by a reviewer. "" = not located.
+LOCATION_SOURCES = ("", "register", "geocoder", "desk", "visit", "confirmed")
 ENTERPRISE_STATUSES = ("operating", "stopped", "closed", "unknown")
 
 
@@ -19,24 +22,40 @@ class Enterprise(db.Model):
     __table_args__ = (
         # The map asks for a bounding box; lat first because boxes are narrower in latitude here.
         Index("ix_enterprise_lat_lon", "lat", "lon"),
+        # One legal entity may run several sites: the code is looked up, not unique.
+        Index("ix_enterprise_credit_code", "credit_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     #: Unified social credit code (GB 32100-2015), checked on the way in; illegal workshops
-    #: often have none.
-    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    #: often have none. Not unique: each site of a multi-plant company is its own enterprise;
+    #: papers are addressed to the legal entity the code names.
+    credit_code: Mapped[str | None] = mapped_column(String(18))
+    #: An older identifier from a register that predates credit codes: the 9-character
+    #: 组织机构代码 or the 15-digit 工商注册号.
+    legacy_code: Mapped[str] = mapped_column(String(20), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"), index=True)
     #: Industry code, see enforcement.domain.INDUSTRIES.
     industry: Mapped[str] = mapped_column(String(40), default="other", index=True)
-    #: WGS84. Tiles in GCJ-02 are shifted for display only, never here.
-    lat: Mapped[float]
-    lon: Mapped[float]
+    #: National industry classification (GB/T 4754-2017): 门类 letter and 大类 digits ("C26"),
+    #: see enforcement.industry_gbt.
+    industry_gbt: Mapped[str] = mapped_column(String(4), default="")
+    #: The industry exactly as the register wrote it.
+    industry_text: Mapped[str] = mapped_column(String(120), default="")
+    #: WGS84. Tiles in GCJ-02 are shifted for display only, never here. None while the site
+    #: waits for a location (registers rarely carry coordinates).
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    #: See LOCATION_SOURCES.
+    location_source: Mapped[str] = mapped_column(String(12), default="")
     #: A key / B / C: drives routine inspection frequency.
     risk_class: Mapped[str] = mapped_column(String(1), default="C")
     permit_no: Mapped[str] = mapped_column(String(60), default="")
     permit_expires: Mapped[date | None] = mapped_column(Date)
+    #: 法定代表人 of the legal entity (papers are addressed to it), as the register gives it.
+    legal_rep: Mapped[str] = mapped_column(String(80), default="")
     #: Private: never on a public page or export.
     contact_name: Mapped[str] = mapped_column(String(80), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")

@@ -24,7 +24,7 @@ from ..clock import utcnow
 from ..errors import Duplicate, ValidationError
 from ..extensions import db
 from ..models import ROLES, ApiToken, Township, User
-from ..services.registry import imports
+from ..services.registry import imports, townships
 from ..services.people import users
 from ..services.core.actor import Actor
 from .roles import reviewer_required
@@ -298,11 +298,13 @@ def _load(token: str) -> imports.Table:
 
 
 def _analyse(table: imports.Table, township_default: str | None) -> imports.Analysis:
-    config = current_app.config
+    # No geocoding here: the preview is analysed again on every view, and a geocoder must never
+    # be asked once per page view. Rows without coordinates wait for a location instead, and the
+    # desk's pinning page geocodes them in the background.
     return imports.analyse(
-        table, imports.mapping_for(table.headers), bbox=config["BUREAU_BBOX"],
-        township_default=township_default or None,
-        geocode=imports.geocoder_from_config(config["GEOCODER"], config["GEOCODER_OPTIONS"]))
+        table, imports.mapping_for(table.headers),
+        area=townships.bureau_area(current_app.config),
+        township_default=township_default or None)
 
 
 @bp.route("/admin/import", methods=["GET", "POST"])

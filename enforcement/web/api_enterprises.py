@@ -47,6 +47,7 @@ def _query() -> enterprise_search.EnterpriseQuery:
         action=action,
         state=check(lambda: text(request.args.get("state"), "state", max_length=24)) or None,
         overdue=bool(check(lambda: arg_bool("overdue"))),
+        located=check(lambda: arg_bool("located")) if "located" in request.args else None,
         near=near,
         radius_m=check(lambda: _present_but_empty("radius_m") or parse_float(request.args.get("radius_m"), "radius_m",
                                            required=False, minimum=0, maximum=50_000)) or 1000.0,
@@ -66,10 +67,12 @@ def list_enterprises():
     query = _query()
     page = enterprise_search.search(query)
     # Built directly: the coordinates come from validated columns, and the checking helper
-    # cost more than the query for a full map box.
+    # cost more than the query for a full map box. A site awaiting a location has a null
+    # geometry (RFC 7946, 3.2).
     features = [{"type": "Feature", "id": row.enterprise.id,
                  "geometry": {"type": "Point",
-                              "coordinates": [row.enterprise.lon, row.enterprise.lat]},
+                              "coordinates": [row.enterprise.lon, row.enterprise.lat]}
+                 if row.enterprise.lat is not None else None,
                  "properties": row.properties()} for row in page.rows]
     members = {"next_cursor": encode_cursor(page.next_position) if page.next_position else None,
                "as_of": query.as_of.isoformat()}

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .ids import parse_id
+from .ids import page_number
 from .. import workflow as wf
 from ..extensions import db
 from ..clock import utcnow
@@ -39,12 +39,7 @@ def _as_of():
         return today()
 
 
-def _page() -> int:
-    """The page number: 1 when absent or not a number; 404 past any page that can exist."""
-    raw = (request.args.get("page") or "1").strip()
-    if not raw.isascii() or not raw.isdigit():
-        return 1
-    return max(1, parse_id(raw, "page") or 1)
+_page = page_number
 
 
 @bp.route("/cases")

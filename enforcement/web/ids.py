@@ -53,3 +53,12 @@ def safe_id(raw) -> int | None:
         return parse_id(raw, "id")
     except (ValidationError, NotFound):
         return None
+
+
+def page_number(name: str = "page") -> int:
+    """A page number from the query: 1 when absent or not a number; 404 past any page that can
+    exist (the same bound as an id)."""
+    raw = (request.args.get(name) or "1").strip()
+    if not raw.isascii() or not raw.isdigit():
+        return 1
+    return max(1, parse_id(raw, name) or 1)

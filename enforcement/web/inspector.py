@@ -25,6 +25,7 @@ from ..errors import Duplicate, Forbidden, ForbiddenByLaw, ValidationError
 from ..extensions import db
 from ..geo import distance_m
 from ..models import Enterprise
+from ..services.registry import locations
 from ..services.casework import authority, cases
 from ..services.desk import dashboard
 from ..services.registry import enterprises
@@ -110,8 +111,11 @@ def worklist():
     may_serve = {r["enterprise"].id: authority.site_rights(actor, r["enterprise"], as_of=as_of,
                                                            drawn=drawn).may_serve
                  for r in rows if r["enterprise"] is not None}
+    # Sites of the inspector's township still awaiting a location: a visit's first good GPS
+    # fix pins them (issue 16).
+    to_locate, locate_total = locations.awaiting(township_id=current_user.township_id, limit=20)
     return render_template("inspector/worklist.html", work=work, rows=rows, as_of=as_of,
-                           may_serve=may_serve)
+                           may_serve=may_serve, to_locate=to_locate, locate_total=locate_total)
 
 
 # -- find, near me, pin -----------------------------------------------------------------------
@@ -224,6 +228,8 @@ def _geofence_problem(form, enterprise) -> str | None:
         lat, lon = float(form.lat.data), float(form.lon.data)
     except (TypeError, ValueError):
         return None
+    if enterprise.lat is None:
+        return None  # no pin yet: no geofence (the first good fix pins the site)
     far = distance_m(lat, lon, enterprise.lat, enterprise.lon) > current_app.config["GEOFENCE_RADIUS_M"]
     if far and not (form.geofence_reason.data or "").strip():
         return _("You are outside the site's geofence: say why.")

@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from ..domain import INDUSTRIES
 from ..errors import ValidationError
 from ..models.complaint import CATEGORIES, CHANNELS
-from ..models.enterprise import ENTERPRISE_STATUSES, RISK_CLASSES
+from ..models.enterprise import ENTERPRISE_STATUSES, LOCATION_SOURCES, RISK_CLASSES
 from ..models.visit import VISIT_PURPOSES
 from ..workflow import ACTION_VALUES
 
@@ -201,7 +201,18 @@ RESPONSES = {
     "Enterprise": obj({**{k: v for k, v in _ENTERPRISE_FIELDS.items()},
                        "id": INT, "name": STR, "credit_code": nullable(STR),
                        "permit_no": STR, "address": STR,
-                       "contact_name": STR, "contact_phone": STR},
+                       "contact_name": STR, "contact_phone": STR,
+                       "lat": nullable(LAT), "lon": nullable(LON),
+                       "located": {**BOOL, "description": "false while the site awaits a location"},
+                       "location_source": {"type": "string", "enum": list(LOCATION_SOURCES),
+                                           "description": "where the pin came from; `visit` "
+                                           "awaits a reviewer's confirmation"},
+                       "legacy_code": {**STR, "description": "组织机构代码 or 注册号 from an older "
+                                                             "register"},
+                       "industry_gbt": {**STR, "description": "GB/T 4754-2017 门类+大类, e.g. C26"},
+                       "industry_text": {**STR, "description": "the industry as the register "
+                                                               "wrote it"},
+                       "legal_rep": STR},
                       ("id", "name", "credit_code", "lat", "lon", "township", "industry")),
     "EnterpriseDetail": {"allOf": [ref("Enterprise"), obj({
         "open_cases": {"type": "array", "items": obj({
@@ -215,12 +226,14 @@ RESPONSES = {
         "type": {"const": "FeatureCollection"},
         "features": {"type": "array", "items": obj({
             "type": {"const": "Feature"}, "id": INT,
-            "geometry": obj({"type": {"const": "Point"},
-                             "coordinates": {"type": "array", "items": NUM,
-                                             "minItems": 2, "maxItems": 2}}),
+            "geometry": {"oneOf": [obj({"type": {"const": "Point"},
+                                        "coordinates": {"type": "array", "items": NUM,
+                                                        "minItems": 2, "maxItems": 2}}),
+                                   {"type": "null", "description": "awaiting a location"}]},
             "properties": obj({
                 "id": INT, "name": STR, "credit_code": nullable(STR), "township": nullable(STR),
-                "industry": STR, "risk_class": STR, "lat": NUM, "lon": NUM,
+                "industry": STR, "risk_class": STR, "lat": nullable(NUM), "lon": nullable(NUM),
+                "located": BOOL, "location_source": STR, "address": STR,
                 "open_actions": {"type": "array", "items": STR},
                 "worst_state": nullable(STR), "worst_severity": nullable(INT),
                 "colour": nullable(STR), "overdue": BOOL, "next_due": nullable(DATE),
@@ -272,7 +285,8 @@ RESPONSES = {
         **_FOLLOWUP["properties"],
         "case": obj({"id": INT, "action": STR, "state": STR, "display_state": STR},
                     ("id", "action", "state")),
-        "enterprise": obj({"id": INT, "name": STR, "lat": NUM, "lon": NUM, "township": nullable(STR)},
+        "enterprise": obj({"id": INT, "name": STR, "lat": nullable(NUM), "lon": nullable(NUM),
+                           "township": nullable(STR)},
                           ("id", "name", "lat", "lon")),
         "distance_m": NUM}, ("id", "purpose", "due_on", "status", "case", "enterprise")),
     "FollowupList": obj({"items": {"type": "array", "items": ref("FollowupItem")},
@@ -428,6 +442,8 @@ def paths() -> dict:
                     _param("state", text(24), "has an open case in this state "
                                               "(`overdue` = a deadline has passed)"),
                     _param("overdue", {"type": "boolean"}, "only enterprises with an overdue case"),
+                    _param("located", {"type": "boolean"}, "false: only sites awaiting a "
+                           "location (null geometry); true: only pinned sites"),
                     NEAR, _param("radius_m", {"type": "number", "exclusiveMinimum": 0,
                                               "maximum": 50000, "default": 1000}),
                     AS_OF, _param("limit", {"type": "integer", "minimum": 1, "maximum": 5000,

@@ -40,7 +40,10 @@
     var c = pos.coords;
     f.lat.value = c.latitude.toFixed(7); f.lon.value = c.longitude.toFixed(7);
     f.accuracy_m.value = Math.round(c.accuracy);
-    if (d.lat === "" || d.lon === "") return;  // no pin to measure from
+    if (d.lat === "" || d.lon === "") {  // no pin to measure from: this fix may become it
+      if (gps.dataset.unpinned) gpsText.textContent = gps.dataset.unpinned.replace("{acc}", Math.round(c.accuracy));
+      return;
+    }
     var dist = Math.round(metres(c.latitude, c.longitude, Number(d.lat), Number(d.lon)));
     far = dist > Number(d.radius);
     gpsText.textContent = gps.dataset.fix.replace("{acc}", Math.round(c.accuracy)).replace("{dist}", dist);

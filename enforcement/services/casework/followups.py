@@ -82,8 +82,10 @@ def search(query: FollowupQuery) -> tuple[list[dict], dict | None]:
         return [item(f, query.as_of) for f in found if not is_cancelled(f)], position
     lat, lon = query.near
     found = db.session.scalars(stmt.limit(NEAR_CANDIDATES)).unique().all()
+    # A site still awaiting a location has no distance: it is not "near" anything yet.
     measured = sorted(((round(distance_m(lat, lon, f.case.enterprise.lat, f.case.enterprise.lon), 1),
-                        f.due_on, f.id, f) for f in found if not is_cancelled(f)),
+                        f.due_on, f.id, f) for f in found
+                       if not is_cancelled(f) and f.case.enterprise.lat is not None),
                       key=lambda m: m[:3])
     page = measured[query.offset:query.offset + query.limit]
     end = query.offset + len(page)

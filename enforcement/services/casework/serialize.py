@@ -81,7 +81,10 @@ def enterprise_dict(e: Enterprise, *, private: bool = True) -> dict:
             "township": e.township.code if e.township else None, "industry": e.industry,
             "lat": e.lat, "lon": e.lon, "risk_class": e.risk_class, "permit_no": e.permit_no,
             "permit_expires": e.permit_expires.isoformat() if e.permit_expires else None,
-            "status": e.status}
+            "status": e.status, "located": e.lat is not None,
+            "location_source": e.location_source, "legacy_code": e.legacy_code,
+            "industry_gbt": e.industry_gbt, "industry_text": e.industry_text,
+            "legal_rep": e.legal_rep}
     if private:
         body.update(contact_name=e.contact_name, contact_phone=e.contact_phone)
     return body

@@ -16,6 +16,7 @@ from enforcement.extensions import db
 from enforcement.geo import distance_m
 from enforcement.models import Case, Enterprise, FollowUp, User, Visit
 from enforcement.models.visit import VISIT_PURPOSES
+from enforcement.services.registry.locations import pin_from_first_fix
 from enforcement.services.core import audit
 from enforcement.services.casework import cases
 from enforcement.services.core.actor import Actor
@@ -105,7 +106,9 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
             {"approval_ref": "required on a quiet day (宁静日)"})
 
     distance = ok = None
-    if lat is not None:
+    # A geofence needs a pin: an unpinned site is visited without one (and its first good fix
+    # pins it, see registry.locations).
+    if lat is not None and not pin_from_first_fix(actor, enterprise, lat, lon, accuracy, now=now):
         distance = round(distance_m(lat, lon, enterprise.lat, enterprise.lon), 1)
         ok = distance <= current_app.config["GEOFENCE_RADIUS_M"]
 

@@ -35,7 +35,8 @@ EARTH_RADIUS_M = 6_371_008.8
 
 #: The columns a pin shows: full ORM rows cost more than the query itself at 5000 pins.
 COLUMNS = (Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.industry,
-           Enterprise.risk_class, Enterprise.lat, Enterprise.lon)
+           Enterprise.risk_class, Enterprise.lat, Enterprise.lon, Enterprise.address,
+           Enterprise.location_source)
 
 
 @dataclass
@@ -48,6 +49,8 @@ class EnterpriseQuery:
     action: str | None = None
     state: str | None = None
     overdue: bool = False
+    #: True: pinned sites only; False: sites awaiting a location only; None: both.
+    located: bool | None = None
     near: tuple[float, float] | None = None  # lat, lon
     radius_m: float = 1000.0
     limit: int = 100
@@ -72,7 +75,9 @@ class EnterpriseRow:
         e = self.enterprise
         props = {"id": e.id, "name": e.name, "credit_code": e.credit_code,
                  "township": self.township, "industry": e.industry, "risk_class": e.risk_class,
-                 "lat": e.lat, "lon": e.lon, "open_actions": self.open_actions,
+                 "lat": e.lat, "lon": e.lon, "located": e.lat is not None,
+                 "location_source": e.location_source, "address": e.address,
+                 "open_actions": self.open_actions,
                  "worst_state": self.worst_state, "worst_severity": self.worst_severity,
                  "colour": self.colour, "overdue": self.overdue,
                  "next_due": self.next_due.isoformat() if self.next_due else None}
@@ -107,6 +112,8 @@ def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None):
                               Enterprise.credit_code == q.upper()))
     if query.township:
         stmt = stmt.where(Township.code == query.township)
+    if query.located is not None:
+        stmt = stmt.where(Enterprise.lat.is_not(None) if query.located else Enterprise.lat.is_(None))
     if query.industry:
         stmt = stmt.where(Enterprise.industry == query.industry)
     if query.action:

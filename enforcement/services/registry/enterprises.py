@@ -88,16 +88,25 @@ def _snapshot(e: Enterprise) -> dict:
             for k in EDITABLE}
 
 
-def _check_unique_code(code: str | None, exclude_id: int | None = None) -> None:
+def _check_unique_code(code: str | None, values: dict, exclude_id: int | None = None) -> None:
+    """One credit code may have several sites (a company's plants), all under the same name;
+    the same code at the same site, or under another name, is a duplicate."""
     if not code:
         return
-    stmt = select(Enterprise.id).where(Enterprise.credit_code == code)
+    from .imports import same_site
+    stmt = select(Enterprise).where(Enterprise.credit_code == code)
     if exclude_id:
         stmt = stmt.where(Enterprise.id != exclude_id)
-    existing = db.session.scalar(stmt)
-    if existing:
-        raise Duplicate("An enterprise with this credit code exists.",
-                        {"credit_code": "already registered"}, existing_id=existing)
+    mine = {"name": values.get("name"), "address": values.get("address"),
+            "lat": values.get("lat"), "lon": values.get("lon"),
+            "township_id": values["township"].id if values.get("township") else None}
+    for other in db.session.scalars(stmt):
+        theirs = {"name": other.name, "address": other.address, "lat": other.lat,
+                  "lon": other.lon, "township_id": other.township_id}
+        if "".join(mine["name"].split()) != "".join(other.name.split()) \
+                or same_site(mine, theirs) is not False:
+            raise Duplicate("An enterprise with this credit code exists.",
+                            {"credit_code": "already registered"}, existing_id=other.id)
 
 
 def _own_township(actor: Actor, township, fields_name: str = "township") -> None:
@@ -114,8 +123,9 @@ def create_enterprise(actor: Actor, data: dict, *, now: datetime) -> Enterprise:
     if values.get("township") is None and not actor.is_reviewer and actor.township_id:
         values["township"] = db.session.get(Township, actor.township_id)
     _own_township(actor, values.get("township"))
-    _check_unique_code(values["credit_code"])
-    enterprise = Enterprise(created_at=now, updated_at=now, **values)
+    _check_unique_code(values["credit_code"], values)
+    enterprise = Enterprise(created_at=now, updated_at=now, **values,
+                            location_source="desk" if values.get("lat") is not None else "")
     db.session.add(enterprise)
     db.session.flush()
     audit.record(actor, "enterprise.create", "enterprise", enterprise.id, now=now,
@@ -145,7 +155,13 @@ def update_enterprise(actor: Actor, enterprise: Enterprise, data: dict, *, now: 
     if "township" in values and values["township"] is not enterprise.township:
         _own_township(actor, values["township"])
     if "credit_code" in values:
-        _check_unique_code(values["credit_code"], enterprise.id)
+        merged = {**{k: getattr(enterprise, k) for k in ("name", "address", "lat", "lon",
+                                                          "township")}, **values}
+        _check_unique_code(values["credit_code"], merged, enterprise.id)
+    if ("lat" in values or "lon" in values) and (values.get("lat", enterprise.lat),
+                                                 values.get("lon", enterprise.lon)) != (
+            enterprise.lat, enterprise.lon):
+        enterprise.location_source = "desk"
     before = _snapshot(enterprise)
     for key, value in values.items():
         setattr(enterprise, key, value)
