@@ -85,6 +85,31 @@ class Config:
     }
     #: Digits of the serial in a paper number (0012).
     PAPER_SERIAL_DIGITS = 4
+    # --- the daily run and its reminders (flask --app run daily) -----------------------------
+    #: The public address of the site, for links in reminders (e.g. https://zf.example.gov.cn).
+    SITE_URL = ""
+    #: File the daily run appends the audit chain head to (default: instance/audit-anchor.jsonl);
+    #: keep it, or a copy, outside the database server.
+    AUDIT_ANCHOR_FILE = ""
+    #: SMTP for email reminders; empty host: no email channel.
+    SMTP_HOST = ""
+    SMTP_PORT = 25
+    #: ``""`` (plain), ``starttls`` or ``ssl``.
+    SMTP_SECURITY = ""
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    MAIL_FROM = ""
+    #: 企业微信 group robot webhook (https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...).
+    WECOM_WEBHOOK_URL = ""
+    #: 钉钉 custom robot webhook (https://oapi.dingtalk.com/robot/send?access_token=...) and
+    #: its 加签 secret if the robot uses signing.
+    DINGTALK_WEBHOOK_URL = ""
+    DINGTALK_SECRET = ""
+    #: Sending: tries within one run, pauses between them, total tries over runs, timeout.
+    REMINDER_TRIES_PER_RUN = 3
+    REMINDER_RETRY_SECONDS = (2, 10)
+    REMINDER_MAX_ATTEMPTS = 9
+    REMINDER_TIMEOUT_SECONDS = 10
 
 
 class TestConfig(Config):
@@ -118,6 +143,19 @@ _ENV = {
     "GEOCODER": str,
     "GEOCODER_OPTIONS": json.loads,
     "PAPER_PREFIXES": json.loads,
+    "SITE_URL": str,
+    "AUDIT_ANCHOR_FILE": str,
+    "SMTP_HOST": str,
+    "SMTP_PORT": int,
+    "SMTP_SECURITY": str,
+    "SMTP_USERNAME": str,
+    "SMTP_PASSWORD": str,
+    "MAIL_FROM": str,
+    "WECOM_WEBHOOK_URL": str,
+    "DINGTALK_WEBHOOK_URL": str,
+    "DINGTALK_SECRET": str,
+    "REMINDER_TRIES_PER_RUN": int,
+    "REMINDER_MAX_ATTEMPTS": int,
 }
 
 

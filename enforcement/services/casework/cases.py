@@ -381,20 +381,44 @@ def recompute(actor: Actor, *, now: datetime, calendar: wf.Calendar | None = Non
     return counts
 
 
-def tick(actor: Actor, *, as_of: date, now: datetime, calendar: wf.Calendar | None = None) -> list[int]:
+def tick(actor: Actor, *, as_of: date, now: datetime, calendar: wf.Calendar | None = None,
+         batch: int = 500) -> list[int]:
     """Apply the time-triggered events (a stop period that ran out, a control gate left open)
-    due by ``as_of``; returns the ids of cases opened by the escalations."""
+    due by ``as_of``; returns the ids of cases opened by the escalations.
+
+    Idempotent: an event applied changes the state the engine reads, so a second tick finds
+    nothing, and the event's date is the engine's (the day after the period), not ``as_of``: a
+    missed day changes nothing. Only open cases with a deadline already past can have a due
+    event; they are read in batches with their deadlines and follow-ups."""
+    from sqlalchemy import exists
+    from sqlalchemy.orm import selectinload
+
+    from enforcement.services.core.queries import open_case_clause
+
     calendar = calendar or load_calendar()
     opened: list[int] = []
-    open_ids = db.session.scalars(select(Case.id).order_by(Case.id)).all()
-    for case_id in open_ids:
-        case = db.session.get(Case, case_id)
-        if wf.state_info(case.action, case.state).terminal:
-            continue
-        for event in wf.due_events(snapshot_of(case), as_of, rules=rules(), calendar=calendar):
-            result = apply_event(actor, case, {"type": event.type, "on": event.on, **event.data},
-                                 now=now, calendar=calendar)
-            opened.extend(c.id for c in result.opened)
+    last_id = 0
+    while True:
+        page = db.session.scalars(
+            select(Case).where(Case.id > last_id, open_case_clause(),
+                               exists().where(Deadline.case_id == Case.id, Deadline.due_on < as_of))
+            .order_by(Case.id).limit(batch)
+            .options(selectinload(Case.deadlines), selectinload(Case.followups),
+                     selectinload(Case.township))).all()
+        if not page:
+            break
+        last_id = page[-1].id
+        due = [(case.id, events) for case in page
+               if (events := wf.due_events(snapshot_of(case), as_of, rules=rules(),
+                                           calendar=calendar))]
+        for case_id, events in due:
+            case = db.session.get(Case, case_id)
+            for event in events:
+                result = apply_event(actor, case, {"type": event.type, "on": event.on,
+                                                   **event.data},
+                                     now=now, calendar=calendar, trusted=True)
+                opened.extend(c.id for c in result.opened)
+        db.session.flush()
     return opened
 
 
