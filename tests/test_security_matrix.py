@@ -45,6 +45,11 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("home.index", "GET"): (L, 200, 200, 200, 200),
     ("admin.change_password", "GET"): (L, 200, 200, 200, 200),
     ("admin.change_password", "POST"): (L, 422, 422, 422, 422),
+    # the bell and the reminder channels: each officer's own (issue 18)
+    ("notify.index", "GET"): (L, 200, 200, 200, 200),
+    ("notify.mark_read", "POST"): (L, 302, 302, 302, 302),
+    ("notify.preferences", "GET"): (L, 200, 200, 200, 200),
+    ("notify.preferences", "POST"): (L, 302, 302, 302, 302),
     ("bureau.cases", "GET"): (L, 200, 200, 200, 200),
     ("bureau.case", "GET"): (L, 200, 200, 200, 200),
     ("bureau.enterprises", "GET"): (L, 200, 200, 200, 200),
