@@ -41,8 +41,19 @@ class Config:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     PHOTO_MAX_BYTES = 15 * 1024 * 1024
     PHOTO_MAX_PIXELS = 40_000_000
-    #: Where photos are kept (a folder; object storage can replace the storage class).
+    #: Where the app keeps its files (photos, thumbnails, uploads waiting for import):
+    #: ``local`` (the folder PHOTO_DIR) or ``s3`` (an S3-compatible bucket: MinIO, a government
+    #: cloud's object storage), configured by the S3_* settings.
+    STORAGE_BACKEND = "local"
+    #: The local folder (default: instance/photos).
     PHOTO_DIR = ""
+    S3_ENDPOINT_URL = ""
+    S3_BUCKET = ""
+    S3_ACCESS_KEY_ID = ""
+    S3_SECRET_ACCESS_KEY = ""
+    S3_REGION = "us-east-1"
+    #: Key prefix inside the bucket (several instances may share one bucket).
+    S3_PREFIX = ""
     #: Login attempts allowed per client address.
     LOGIN_RATE_LIMIT = "10 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
@@ -132,6 +143,13 @@ _ENV = {
     "PHOTO_MAX_BYTES": int,
     "PHOTO_MAX_PIXELS": int,
     "PHOTO_DIR": str,
+    "STORAGE_BACKEND": str,
+    "S3_ENDPOINT_URL": str,
+    "S3_BUCKET": str,
+    "S3_ACCESS_KEY_ID": str,
+    "S3_SECRET_ACCESS_KEY": str,
+    "S3_REGION": str,
+    "S3_PREFIX": str,
     "LOGIN_RATE_LIMIT": str,
     "RATELIMIT_STORAGE_URI": str,
     "WORKFLOW_RULES": json.loads,

@@ -83,3 +83,48 @@ class WebhookReceiver:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class MotoS3Server:
+    """moto's S3 server mode (``moto_server``) on a free port, as a real local S3 endpoint."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        import subprocess
+        import sys
+        import time
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from moto.server import main; main()", "-H", "127.0.0.1",
+             "-p", str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("moto_server did not start (pip install 'moto[server]')")
+                time.sleep(0.2)
+        self.process.kill()
+        raise RuntimeError("moto_server did not answer within 60 s")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except Exception:
+            self.process.kill()
+
+    def config(self, bucket: str) -> dict:
+        return {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": self.url, "S3_BUCKET": bucket,
+                "S3_ACCESS_KEY_ID": "test", "S3_SECRET_ACCESS_KEY": "test",
+                "S3_REGION": "us-east-1"}
+
+    def create_bucket(self, bucket: str) -> None:
+        import boto3
+        boto3.client("s3", endpoint_url=self.url, aws_access_key_id="test",
+                     aws_secret_access_key="test", region_name="us-east-1"
+                     ).create_bucket(Bucket=bucket)

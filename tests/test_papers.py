@@ -174,10 +174,8 @@ def visited_case(make_case, make_user, app):
     case.visit_id = visit.id
     original = b"\xff\xd8 original jpeg bytes"
     stored = b"\xff\xd8 re-encoded"
-    import os
-    os.makedirs(app.config["PHOTO_DIR"], exist_ok=True)
-    with open(os.path.join(app.config["PHOTO_DIR"], "p1.jpg"), "wb") as f:
-        f.write(stored)
+    from enforcement.services.core.storage import file_storage
+    file_storage().put("p1.jpg", stored)
     db.session.add(Photo(client_uuid=new_uuid(), visit_id=visit.id, storage_key="p1.jpg",
                          sha256_original=hashlib.sha256(original).hexdigest(),
                          content_type="image/jpeg", width=10, height=10, size_bytes=len(stored),

@@ -22,7 +22,7 @@ from enforcement.models import Photo, Visit
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.core.parsing import parse_datetime, parse_uuid
-from enforcement.services.core.storage import LocalFolderStorage
+from enforcement.services.core.storage import Storage
 
 JPEG_QUALITY = 85
 THUMB_SIZE = (320, 320)
@@ -169,7 +169,7 @@ def reencode(image: Image.Image, *, thumb: bool = False) -> tuple[bytes, int, in
 
 
 def store_photo(actor: Actor, visit: Visit, *, data: bytes, client_uuid, taken_at=None,
-                now: datetime, storage: LocalFolderStorage) -> PhotoResult:
+                now: datetime, storage: Storage) -> PhotoResult:
     key_uuid = parse_uuid(client_uuid)
     taken = parse_datetime(taken_at, "taken_at") if taken_at not in (None, "") else None
     if not can_attach(actor, visit):
