@@ -67,6 +67,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
     register_security_headers(app)
+    from .logs import register as register_logging
+    register_logging(app)
     from . import auth_loader  # noqa: F401  (registers the user loader)
 
 

@@ -96,6 +96,11 @@ class Config:
     }
     #: Digits of the serial in a paper number (0012).
     PAPER_SERIAL_DIGITS = 4
+    #: ``json`` (one JSON object a line, with the request id) or ``text``.
+    LOG_FORMAT = "json"
+    LOG_LEVEL = "INFO"
+    #: Report unexpected errors to Sentry (needs ``pip install sentry-sdk``); empty: off.
+    SENTRY_DSN = ""
     # --- the daily run and its reminders (flask --app run daily) -----------------------------
     #: The public address of the site, for links in reminders (e.g. https://zf.example.gov.cn).
     SITE_URL = ""
@@ -162,6 +167,9 @@ _ENV = {
     "GEOCODER_OPTIONS": json.loads,
     "PAPER_PREFIXES": json.loads,
     "SITE_URL": str,
+    "LOG_FORMAT": str,
+    "LOG_LEVEL": str,
+    "SENTRY_DSN": str,
     "AUDIT_ANCHOR_FILE": str,
     "SMTP_HOST": str,
     "SMTP_PORT": int,

@@ -28,6 +28,8 @@ L = LOGIN
 TABLE: dict[tuple[str, str], tuple] = {
     # public
     ("static", "GET"): (200, 200, 200, 200, 200),
+    ("health.healthz", "GET"): (200, 200, 200, 200, 200),
+    ("health.readyz", "GET"): (200, 200, 200, 200, 200),
     ("public.disclosure", "GET"): (200, 200, 200, 200, 200),
     ("inspector.service_worker", "GET"): (200, 200, 200, 200, 200),
     ("api.openapi_document", "GET"): (200, 200, 200, 200, 200),
@@ -86,6 +88,8 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("papers.case_paper", "GET"): (L, 200, 403, 200, 200),
     ("papers.evidence_pack", "GET"): (L, 200, 403, 200, 200),
     ("papers.visit_record", "GET"): (L, 200, 403, 200, 200),
+    ("papers.case_paper_pdf", "GET"): (L, 200, 403, 200, 200),
+    ("papers.visit_record_pdf", "GET"): (L, 200, 403, 200, 200),
     ("api.open_case", "POST"): (L, 201, 403, 201, 201),
     ("api.case_event", "POST"): (L, 200, 403, 409, 409),
     ("api.update_enterprise", "PATCH"): (L, 200, 403, 200, 200),
