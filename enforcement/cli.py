@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from datetime import date, datetime
 
@@ -250,6 +251,22 @@ def run_daily(day: date, now: datetime, *, send: bool = True, clock=None, echo=c
     return True
 
 
+@click.command("backup")
+@click.argument("directory", type=click.Path(file_okay=False))
+def backup(directory):
+    """Back up the database (SQLite online backup, or pg_dump on PostgreSQL) and every kept
+    file into DIRECTORY (new or empty), with a manifest; restore: README, Deployment."""
+    from .backup import run_backup
+    from .services.core.storage import file_storage
+    try:
+        manifest = run_backup(directory, storage=file_storage(), now=utcnow())
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup in {directory}: {manifest['database']}, {len(manifest['files'])} files, "
+               f"audit chain {manifest['audit']['events']} events "
+               f"({'ok' if manifest['audit']['ok'] else 'BROKEN'})")
+
+
 @click.command("draw")
 @click.option("--period", required=True, help="e.g. 2026-Q4")
 @click.option("--quota", "quotas", multiple=True, required=True, help="RISK=N, e.g. A=5")
@@ -277,7 +294,7 @@ def draw(period, quotas, seed, township):
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, demo_data, recompute, draw, daily):
+    for command in (init_db, demo_data, recompute, draw, daily, backup):
         app.cli.add_command(command)
     for group in (users_cli, audit_cli, holidays_cli):
         app.cli.add_command(group)
