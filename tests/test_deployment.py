@@ -73,3 +73,16 @@ def test_gunicorn_serves_the_app_with_the_committed_config(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_worker_does_not_load_folium_numpy_or_greenlet_at_start(tmp_path):
+    """folium (and numpy under it) serve the map builders only; greenlet nothing at all."""
+    code = ("import sys; from enforcement import create_app; "
+            f"create_app({{'INSTANCE_PATH': {str(tmp_path)!r}, "
+            f"'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/x.db'}}); "
+            "print(sorted(m for m in ('folium', 'numpy', 'greenlet') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.strip().splitlines()[-1]
+    assert out == "[]"
+    requirements = (ROOT / "requirements.txt").read_text()
+    assert "greenlet" not in requirements
