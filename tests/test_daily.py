@@ -123,3 +123,19 @@ def test_the_daily_command(app, city, tmp_path):
     again = runner.invoke(args=["daily", "--as-of", "2026-11-11", "--no-send"])
     assert "0 cases opened by escalation, 0 reminders" in again.output
     assert "audit anchor: unchanged" in again.output
+
+
+def test_the_tick_reads_cases_in_batches_not_one_by_one(app, make_enterprise, make_case, writing):
+    """Ten or forty overdue cases with nothing due: the same handful of queries."""
+    from test_query_counts import counting
+    from enforcement.services.casework import cases
+    from enforcement.services.core.actor import SYSTEM
+
+    def queries_for(n: int) -> int:
+        for _ in range(n):
+            make_case(action="rectify", served_on=date(2026, 9, 1), rectify_days=15)
+        with counting(app) as seen:
+            cases.tick(SYSTEM, as_of=date(2026, 11, 25), now=START)
+        return len(seen)
+
+    assert queries_for(10) == queries_for(30) <= 8
