@@ -6,7 +6,6 @@ import json
 import shutil
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from enforcement import create_app

@@ -68,11 +68,19 @@ def test_gunicorn_serves_the_app_with_the_committed_config(tmp_path):
                 time.sleep(0.3)
         assert answer is not None and answer.status == 200
         assert answer.headers["X-Request-ID"]
-        live = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+        live = urllib.request.urlopen(urllib.request.Request(
+            f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "deploy-test-0001"}),
+            timeout=5)
         assert live.read().strip() == b'{"status":"ok"}'
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # Every line on standard error, gunicorn's and the app's, is one JSON object.
+    import json
+    lines = [json.loads(line) for line in server.stderr.read().decode().splitlines() if line.strip()]
+    assert any(l["logger"].startswith("gunicorn") for l in lines)
+    assert any(l.get("request_id") == "deploy-test-0001" and l.get("path") == "/healthz"
+               for l in lines)
 
 
 def test_a_worker_does_not_load_folium_numpy_or_greenlet_at_start(tmp_path):
