@@ -201,7 +201,9 @@ def daily(as_of, no_send):
     """The daily run: time-driven transitions, reminders (bell, email, group robots), the audit
     anchor and the holiday-data warning. Idempotent: safe twice a day and after missed days."""
     now = utcnow()
-    day = _date(as_of) or bureau_today(current_app.config["BUREAU_TIMEZONE"], now)
+    # A training instance pins its "today" (AS_OF_OVERRIDE) for the daily run too.
+    day = _date(as_of) or _date(current_app.config.get("AS_OF_OVERRIDE") or None) \
+        or bureau_today(current_app.config["BUREAU_TIMEZONE"], now)
     if not run_daily(day, now, send=not no_send, clock=utcnow):
         sys.exit(1)
 

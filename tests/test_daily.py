@@ -139,3 +139,9 @@ def test_the_tick_reads_cases_in_batches_not_one_by_one(app, make_enterprise, ma
         return len(seen)
 
     assert queries_for(10) == queries_for(30) <= 8
+
+
+def test_the_daily_command_follows_a_pinned_today(app, city, tmp_path):
+    app.config.update(AUDIT_ANCHOR_FILE=str(tmp_path / "anchor.jsonl"), AS_OF_OVERRIDE="2026-11-12")
+    result = app.test_cli_runner().invoke(args=["daily", "--no-send"])
+    assert result.exit_code == 0 and result.output.startswith("2026-11-12:"), result.output
