@@ -166,3 +166,24 @@ def test_officers_choose_their_channels_and_read_the_bell(app, client, auth, off
     bad = client.post("/account/reminders", data={"csrf_token": token, "email": "not-an-address",
                                                    "channels": ["email"]})
     assert bad.status_code == 422
+
+
+def test_a_follow_up_reassigned_at_the_desk_reaches_its_new_officer(app, officer_case,
+                                                                    make_user):
+    from enforcement.services.core.actor import Actor
+    from enforcement.services.desk import review
+    officer, case = officer_case
+    other = make_user("liuyang", "inspector")
+    reviewer = make_user("rev", "reviewer")
+    _configure(app)
+    assert run_daily(date(2026, 11, 3), NOW.replace(day=3), echo=lambda *a, **k: None)
+    followup = case.followups[0]
+    review.reassign_followups(Actor.of(reviewer), case, {str(followup.id): "liuyang"},
+                              now=NOW.replace(day=3, hour=5))
+    db.session.commit()
+    assert run_daily(date(2026, 11, 4), NOW.replace(day=4), echo=lambda *a, **k: None)
+    told = db.session.scalars(select(Notification).where(
+        Notification.user_id == other.id, Notification.kind == "assigned")).all()
+    assert [n.key for n in told] == [f"assigned:followup:{followup.id}:{other.id}"]
+    from enforcement.services.notify.messages import text
+    assert "已分派给您" in text(told[0].kind, told[0].params, "zh_CN")

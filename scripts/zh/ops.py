@@ -26,6 +26,7 @@ GLOSSARY = {
     "Every reminder is in the bell. The daily run can also send them by the channels you choose here.": "所有提醒都显示在铃铛中；每日任务还可通过您在此选择的方式发送。",
     "Not set up on this server yet:": "本系统尚未配置：",
     "Save": "保存",
+    "%(enterprise)s: a follow-up visit (%(what)s, due %(due_on)s) was assigned to you": "%(enterprise)s：一项%(what)s（%(due_on)s前完成）已分派给您",
     "Request number (give it to your administrator):": "请求编号（请提供给系统管理员）：",
     "PDF (share)": "PDF（分享）",
     "Not an email address.": "电子邮箱格式不正确。",

@@ -44,6 +44,11 @@ def text(kind: str, params: dict, locale: str) -> str:
             return _("%(enterprise)s: %(deadline)s (%(due_on)s) has passed: the case is overdue",
                      enterprise=p.get("enterprise", ""),
                      deadline=_deadline(p.get("deadline", ""), locale), due_on=p.get("due_on"))
+        if kind == "assigned" and p.get("what") == "followup":
+            return _("%(enterprise)s: a follow-up visit (%(what)s, due %(due_on)s) was assigned "
+                     "to you", enterprise=p.get("enterprise", ""),
+                     what=label(PURPOSE_LABELS, p.get("purpose", ""), locale),
+                     due_on=p.get("due_on"))
         if kind == "assigned":
             return _("%(enterprise)s: a %(action)s case was assigned to you",
                      enterprise=p.get("enterprise", ""), action=_action(p.get("action", ""), locale))

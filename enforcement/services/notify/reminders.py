@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from enforcement import workflow as wf
 from enforcement.extensions import db
-from enforcement.models import Case, Deadline, Enterprise, FollowUp, Notification, User
+from enforcement.models import AuditEvent, Case, Deadline, Enterprise, FollowUp, Notification, User
 from enforcement.services.core.queries import open_case_clause
 
 #: How far back a run catches up after missed days.
@@ -103,6 +103,25 @@ def collect(*, as_of: date, last_as_of: date | None, since: datetime | None,
             out.append({"user_id": user_id, "key": f"assigned:case:{case_id}",
                         "kind": "assigned", "case_id": case_id,
                         "params": {"action": action, "enterprise": ent}})
+
+        # Follow-ups handed to an officer at the desk since the last run (audited reassignments).
+        moved = db.session.execute(
+            select(AuditEvent.object_id, AuditEvent.after).where(
+                AuditEvent.action == "followup.reassign", AuditEvent.at >= since)
+            .order_by(AuditEvent.id)).all()
+        names = {(after or {}).get("assignee") for _, after in moved} - {None}
+        people = {name: uid for name, uid in db.session.execute(
+            select(User.username, User.id).where(User.username.in_(names)))} if names else {}
+        for object_id, after in moved:
+            user_id = people.get((after or {}).get("assignee"))
+            followup = db.session.get(FollowUp, int(object_id)) if user_id else None
+            if followup is None or followup.assignee_id != user_id or followup.done_on:
+                continue  # moved on again since, or already done
+            out.append({"user_id": user_id, "key": f"assigned:followup:{followup.id}:{user_id}",
+                        "kind": "assigned", "case_id": followup.case_id,
+                        "params": {"what": "followup", "purpose": followup.purpose,
+                                   "due_on": followup.due_on.isoformat(),
+                                   "enterprise": followup.case.enterprise.name}})
 
     # Reviewers: the day's overdue list (one notification a day, the same for each).
     overdue = db.session.execute(
