@@ -79,6 +79,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please log in to access this page.")
     login_manager.session_protection = "strong"
     register_security_headers(app)
+    from .logs import register as register_logging
+    register_logging(app)
     from . import auth_loader  # noqa: F401  (registers the user loader)
 
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 
 import click
 from flask import Flask, current_app
@@ -194,6 +196,81 @@ def recompute(as_of):
         click.echo(f"time-triggered events applied; {len(opened)} cases opened by escalation")
 
 
+@click.command("daily")
+@click.option("--as-of", "as_of", default=None, help="the bureau day to run for (default: today)")
+@click.option("--no-send", is_flag=True, help="write reminders but send nothing now")
+def daily(as_of, no_send):
+    """The daily run: time-driven transitions, reminders (bell, email, group robots), the audit
+    anchor and the holiday-data warning. Idempotent: safe twice a day and after missed days."""
+    now = utcnow()
+    # A training instance pins its "today" (AS_OF_OVERRIDE) for the daily run too.
+    day = _date(as_of) or _date(current_app.config.get("AS_OF_OVERRIDE") or None) \
+        or bureau_today(current_app.config["BUREAU_TIMEZONE"], now)
+    if not run_daily(day, now, send=not no_send, clock=utcnow):
+        sys.exit(1)
+
+
+def run_daily(day: date, now: datetime, *, send: bool = True, clock=None, echo=click.echo) -> bool:
+    """One daily run as a unit of work, then (after its commit) the sending, each outcome
+    committed on its own, and the audit anchor. False when the audit chain is broken."""
+    import logging
+
+    from .services.notify import channels, daily as daily_service
+    clock = clock or (lambda: now)
+    config = current_app.config
+    token = write_intent.set(True)
+    try:
+        result = daily_service.run(SYSTEM, as_of=day, now=now, config=config)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    finally:
+        write_intent.reset(token)
+    echo(f"{day}: {len(result.opened)} cases opened by escalation, "
+         f"{result.notifications} reminders, {result.deliveries} deliveries planned")
+    for warning in result.warnings:
+        echo("WARNING: " + warning, err=True)
+    if send:
+        sent = failed = 0
+        for delivery_id in channels.due(config):
+            token = write_intent.set(True)
+            try:
+                delivery = db.session.get(channels.Delivery, delivery_id)
+                ok = channels.attempt(delivery, config=config, now=clock())
+                db.session.commit()
+            finally:
+                write_intent.reset(token)
+            sent, failed = sent + ok, failed + (not ok)
+        echo(f"deliveries: {sent} sent, {failed} failed (retried at the next run)")
+    anchor = config.get("AUDIT_ANCHOR_FILE") or os.path.join(current_app.instance_path,
+                                                                "audit-anchor.jsonl")
+    try:
+        line = daily_service.append_anchor(anchor, now=clock())
+    except RuntimeError as exc:
+        logging.getLogger("enforcement.daily").error(str(exc))
+        echo(f"audit chain BROKEN: {exc}", err=True)
+        return False
+    echo(f"audit anchor: {'appended to ' + anchor if line else 'unchanged'}")
+    return True
+
+
+@click.command("backup")
+@click.argument("directory", type=click.Path(file_okay=False))
+def backup(directory):
+    """Back up the database (SQLite online backup, or pg_dump on PostgreSQL) and every kept
+    file into DIRECTORY (new or empty), with a manifest; restore: README, Deployment."""
+    from .backup import run_backup
+    from .services.core.storage import file_storage
+    try:
+        manifest = run_backup(directory, storage=file_storage(), now=utcnow())
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup in {directory}: {manifest['database']}, {len(manifest['files'])} files, "
+               f"audit chain {manifest['audit']['events']} events "
+               f"({'ok' if manifest['audit']['ok'] else 'BROKEN'})")
+
+
 @click.command("draw")
 @click.option("--period", required=True, help="e.g. 2026-Q4")
 @click.option("--quota", "quotas", multiple=True, required=True, help="RISK=N, e.g. A=5")
@@ -221,7 +298,7 @@ def draw(period, quotas, seed, township):
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, demo_data, recompute, draw):
+    for command in (init_db, demo_data, recompute, draw, daily, backup):
         app.cli.add_command(command)
     for group in (users_cli, audit_cli, holidays_cli):
         app.cli.add_command(group)

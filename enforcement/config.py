@@ -45,8 +45,19 @@ class Config:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     PHOTO_MAX_BYTES = 15 * 1024 * 1024
     PHOTO_MAX_PIXELS = 40_000_000
-    #: Where photos are kept (a folder; object storage can replace the storage class).
+    #: Where the app keeps its files (photos, thumbnails, uploads waiting for import):
+    #: ``local`` (the folder PHOTO_DIR) or ``s3`` (an S3-compatible bucket: MinIO, a government
+    #: cloud's object storage), configured by the S3_* settings.
+    STORAGE_BACKEND = "local"
+    #: The local folder (default: instance/photos).
     PHOTO_DIR = ""
+    S3_ENDPOINT_URL = ""
+    S3_BUCKET = ""
+    S3_ACCESS_KEY_ID = ""
+    S3_SECRET_ACCESS_KEY = ""
+    S3_REGION = "us-east-1"
+    #: Key prefix inside the bucket (several instances may share one bucket).
+    S3_PREFIX = ""
     #: Login attempts allowed per client address.
     LOGIN_RATE_LIMIT = "10 per minute"
     #: Failed logins allowed per account, from any number of addresses (then 429 until the
@@ -104,6 +115,36 @@ class Config:
     }
     #: Digits of the serial in a paper number (0012).
     PAPER_SERIAL_DIGITS = 4
+    #: ``json`` (one JSON object a line, with the request id) or ``text``.
+    LOG_FORMAT = "json"
+    LOG_LEVEL = "INFO"
+    #: Report unexpected errors to Sentry (needs ``pip install sentry-sdk``); empty: off.
+    SENTRY_DSN = ""
+    # --- the daily run and its reminders (flask --app run daily) -----------------------------
+    #: The public address of the site, for links in reminders (e.g. https://zf.example.gov.cn).
+    SITE_URL = ""
+    #: File the daily run appends the audit chain head to (default: instance/audit-anchor.jsonl);
+    #: keep it, or a copy, outside the database server.
+    AUDIT_ANCHOR_FILE = ""
+    #: SMTP for email reminders; empty host: no email channel.
+    SMTP_HOST = ""
+    SMTP_PORT = 25
+    #: ``""`` (plain), ``starttls`` or ``ssl``.
+    SMTP_SECURITY = ""
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    MAIL_FROM = ""
+    #: 企业微信 group robot webhook (https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...).
+    WECOM_WEBHOOK_URL = ""
+    #: 钉钉 custom robot webhook (https://oapi.dingtalk.com/robot/send?access_token=...) and
+    #: its 加签 secret if the robot uses signing.
+    DINGTALK_WEBHOOK_URL = ""
+    DINGTALK_SECRET = ""
+    #: Sending: tries within one run, pauses between them, total tries over runs, timeout.
+    REMINDER_TRIES_PER_RUN = 3
+    REMINDER_RETRY_SECONDS = (2, 10)
+    REMINDER_MAX_ATTEMPTS = 9
+    REMINDER_TIMEOUT_SECONDS = 10
 
 
 class TestConfig(Config):
@@ -127,6 +168,13 @@ _ENV = {
     "PHOTO_MAX_BYTES": int,
     "PHOTO_MAX_PIXELS": int,
     "PHOTO_DIR": str,
+    "STORAGE_BACKEND": str,
+    "S3_ENDPOINT_URL": str,
+    "S3_BUCKET": str,
+    "S3_ACCESS_KEY_ID": str,
+    "S3_SECRET_ACCESS_KEY": str,
+    "S3_REGION": str,
+    "S3_PREFIX": str,
     "LOGIN_RATE_LIMIT": str,
     "RATELIMIT_STORAGE_URI": str,
     "LOGIN_ACCOUNT_RATE_LIMIT": str,
@@ -143,6 +191,22 @@ _ENV = {
     "GEOCODER": str,
     "GEOCODER_OPTIONS": json.loads,
     "PAPER_PREFIXES": json.loads,
+    "SITE_URL": str,
+    "LOG_FORMAT": str,
+    "LOG_LEVEL": str,
+    "SENTRY_DSN": str,
+    "AUDIT_ANCHOR_FILE": str,
+    "SMTP_HOST": str,
+    "SMTP_PORT": int,
+    "SMTP_SECURITY": str,
+    "SMTP_USERNAME": str,
+    "SMTP_PASSWORD": str,
+    "MAIL_FROM": str,
+    "WECOM_WEBHOOK_URL": str,
+    "DINGTALK_WEBHOOK_URL": str,
+    "DINGTALK_SECRET": str,
+    "REMINDER_TRIES_PER_RUN": int,
+    "REMINDER_MAX_ATTEMPTS": int,
 }
 
 

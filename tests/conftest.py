@@ -21,6 +21,33 @@ from enforcement.extensions import db, write_intent
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
+def pytest_addoption(parser):
+    parser.addoption("--storage", choices=("local", "s3"),
+                     default=os.environ.get("TEST_STORAGE", "local"),
+                     help="file storage for the app fixture: local folder (default) or S3 "
+                          "against a local moto server (also TEST_STORAGE=s3)")
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3 server (moto's server mode) for the whole session."""
+    from servers import MotoS3Server
+    with MotoS3Server() as server:
+        yield server
+
+
+@pytest.fixture
+def storage_config(request):
+    """Settings of the app's file storage: the tmp folder, or a fresh bucket on the local S3
+    server when the suite runs with --storage=s3."""
+    if request.config.getoption("--storage") != "s3":
+        return {}
+    server = request.getfixturevalue("s3_server")
+    bucket = "t-" + uuid.uuid4().hex[:20]
+    server.create_bucket(bucket)
+    return server.config(bucket)
+
+
 def _pg_url(worker: str) -> tuple[str, str]:
     base = os.environ["TEST_DATABASE_URL"]
     schema = "t_" + re.sub(r"\W", "_", worker)
@@ -57,7 +84,7 @@ _created: set[str] = set()
 
 
 @pytest.fixture(params=BACKENDS)
-def app(request, tmp_path, pg_schema):
+def app(request, tmp_path, pg_schema, storage_config):
     if request.param == "postgresql":
         url = pg_schema
     else:
@@ -66,7 +93,7 @@ def app(request, tmp_path, pg_schema):
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
         "LOGIN_RATE_LIMIT": "1000 per minute", "RATELIMIT_ENABLED": True,
         "PHOTO_DIR": str(tmp_path / "photos"), "INSTANCE_PATH": str(tmp_path),
-        "AS_OF_OVERRIDE": "2026-11-25",
+        "AS_OF_OVERRIDE": "2026-11-25", **storage_config,
     })
     app.config["DB_BACKEND"] = request.param
     with app.app_context():

@@ -124,6 +124,43 @@ def test_an_inspector_from_elsewhere_may_not_print(make_case, make_user, auth, c
     assert client.get(f"/papers/case/{case.id}/rectification_order").status_code == 403
 
 
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF as pdftotext (poppler-utils, installed by .ci/run) reads it: the paper
+    must be searchable text, not a picture. Fails, never skips, when the tool is missing."""
+    import shutil
+    import subprocess
+    assert shutil.which("pdftotext"), "pdftotext missing: apt-get install poppler-utils (.ci/run)"
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode()
+
+
+def test_a_paper_as_pdf_is_a4_and_its_text_holds_the_number_and_the_deadlines(
+        make_case, reviewer, client):
+    import subprocess
+    import time
+    case = make_case(action="fine", served_on=date(2026, 9, 28), amount_fen=5_000_000)
+    for event in ({"type": "notify", "on": "2026-10-09"},
+                  {"type": "decide", "on": "2026-10-30", "amount_fen": 5_000_000}):
+        cases.apply_event(SYSTEM, case, event, now=NOW)
+    db.session.commit()
+    started = time.perf_counter()
+    response = client.get(f"/papers/case/{case.id}/penalty_decision.pdf")
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    pay_by = next(d for d in case.deadlines if d.name == "pay_by").due_on
+    assert "三环罚决〔2026〕第0001号" in text
+    assert f"{pay_by.year}年{pay_by.month}月{pay_by.day}日" in text
+    assert "行政处罚决定书" in text and "伍万元整" in text
+    info = subprocess.run(["pdfinfo", "-"], input=response.data, capture_output=True,
+                          check=True).stdout.decode()
+    assert "(A4)" in info
+    # The HTML page and the PDF show the same number (one allocation, any kind of paper).
+    page = client.get(f"/papers/case/{case.id}/penalty_decision").get_data(as_text=True)
+    assert number_on(page) == "三环罚决〔2026〕第0001号" and ".pdf" in page
+    print(f"PDF render: {elapsed:.2f} s")
+
+
 @pytest.fixture
 def visited_case(make_case, make_user, app):
     officers = make_user("zhangwei", "inspector"), make_user("liuyang", "inspector")
@@ -137,10 +174,8 @@ def visited_case(make_case, make_user, app):
     case.visit_id = visit.id
     original = b"\xff\xd8 original jpeg bytes"
     stored = b"\xff\xd8 re-encoded"
-    import os
-    os.makedirs(app.config["PHOTO_DIR"], exist_ok=True)
-    with open(os.path.join(app.config["PHOTO_DIR"], "p1.jpg"), "wb") as f:
-        f.write(stored)
+    from enforcement.services.core.storage import file_storage
+    file_storage().put("p1.jpg", stored)
     db.session.add(Photo(client_uuid=new_uuid(), visit_id=visit.id, storage_key="p1.jpg",
                          sha256_original=hashlib.sha256(original).hexdigest(),
                          content_type="image/jpeg", width=10, height=10, size_bytes=len(stored),
@@ -166,9 +201,10 @@ def test_the_evidence_pack_holds_papers_visits_photos_hashes_and_history(visited
     assert response.status_code == 200
     pack = zipfile.ZipFile(io.BytesIO(response.data))
     names = set(pack.namelist())
-    assert {"papers/rectification_order.html", f"visits/{visit.id}/visit.json",
+    assert {"papers/rectification_order.pdf", f"visits/{visit.id}/visit.json",
             "case.json", "history.json", "manifest.json", "manifest.csv"} <= names
     photo = next(n for n in names if n.startswith(f"visits/{visit.id}/photo-"))
+    assert photo.endswith(".jpg")  # the stored file is the re-encoded JPEG, whatever was sent
     assert pack.read(photo) == stored
     manifest = json.loads(pack.read("manifest.json"))
     entry = manifest["photos"][0]
@@ -179,7 +215,10 @@ def test_the_evidence_pack_holds_papers_visits_photos_hashes_and_history(visited
     assert visit_json["gps"]["accuracy_m"] == 8 and visit_json["gps"]["geofence_ok"] is True
     history = json.loads(pack.read("history.json"))
     assert any(a["action"] == "case.open" for a in history["audit_events"])
-    assert "三环责改〔2026〕第0001号" in pack.read("papers/rectification_order.html").decode()
+    order = pack.read("papers/rectification_order.pdf")
+    assert order.startswith(b"%PDF-")
+    assert "三环责改〔2026〕第0001号" in pdf_text(order)
+    assert not any(n.endswith(".html") for n in names)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.evidence_pack"))
 
 

@@ -28,6 +28,8 @@ L = LOGIN
 TABLE: dict[tuple[str, str], tuple] = {
     # public
     ("static", "GET"): (200, 200, 200, 200, 200),
+    ("health.healthz", "GET"): (200, 200, 200, 200, 200),
+    ("health.readyz", "GET"): (200, 200, 200, 200, 200),
     ("public.disclosure", "GET"): (200, 200, 200, 200, 200),
     ("inspector.service_worker", "GET"): (200, 200, 200, 200, 200),
     ("inspector.manifest", "GET"): (200, 200, 200, 200, 200),
@@ -46,6 +48,11 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("home.index", "GET"): (L, 200, 200, 200, 200),
     ("admin.change_password", "GET"): (L, 200, 200, 200, 200),
     ("admin.change_password", "POST"): (L, 422, 422, 422, 422),
+    # the bell and the reminder channels: each officer's own (issue 18)
+    ("notify.index", "GET"): (L, 200, 200, 200, 200),
+    ("notify.mark_read", "POST"): (L, 302, 302, 302, 302),
+    ("notify.preferences", "GET"): (L, 200, 200, 200, 200),
+    ("notify.preferences", "POST"): (L, 302, 302, 302, 302),
     ("bureau.cases", "GET"): (L, 200, 200, 200, 200),
     ("bureau.case", "GET"): (L, 200, 200, 200, 200),
     ("bureau.enterprises", "GET"): (L, 200, 200, 200, 200),
@@ -83,6 +90,8 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("papers.case_paper", "GET"): (L, 200, 403, 200, 200),
     ("papers.evidence_pack", "GET"): (L, 200, 403, 200, 200),
     ("papers.visit_record", "GET"): (L, 200, 403, 200, 200),
+    ("papers.case_paper_pdf", "GET"): (L, 200, 403, 200, 200),
+    ("papers.visit_record_pdf", "GET"): (L, 200, 403, 200, 200),
     ("api.open_case", "POST"): (L, 201, 403, 201, 201),
     ("api.case_event", "POST"): (L, 200, 403, 409, 409),
     ("api.update_enterprise", "PATCH"): (L, 200, 403, 200, 200),

@@ -83,8 +83,8 @@ def visit(client, make_user, make_enterprise, api_token):
 
 
 def _stored(app) -> tuple[set, int, int]:
-    folder = Path(app.config["PHOTO_DIR"])
-    files = {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+    from enforcement.services.core.storage import file_storage
+    files = set(file_storage().keys())  # the local folder or the S3 bucket
     photos = db.session.scalar(select(func.count()).select_from(Photo))
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))
     return files, photos, events

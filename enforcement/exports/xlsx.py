@@ -58,6 +58,15 @@ def write_xlsx(path: str, columns: list[Column], rows: Iterable[dict], *, title:
 
 def iter_xlsx(columns: list[Column], rows: Iterable[dict], *, title: str = "",
               sheet: str = "清单") -> Iterator[bytes]:
+    """The download: written as it is sent (xlsx_stream), so its first bytes leave at once and
+    a long export never waits on a worker timeout before answering."""
+    from .xlsx_stream import iter_xlsx_streaming
+    return iter_xlsx_streaming(columns, rows, title=title, sheet=sheet)
+
+
+def iter_xlsx_buffered(columns: list[Column], rows: Iterable[dict], *, title: str = "",
+                       sheet: str = "清单") -> Iterator[bytes]:
+    """The finished XlsxWriter file from disk (nothing leaves before the last row is written)."""
     handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="list-")
     os.close(handle)
     try:

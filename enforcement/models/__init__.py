@@ -6,13 +6,14 @@ from .complaint import Complaint
 from .enterprise import Enterprise
 from .geocode_cache import GeocodeCache
 from .import_mapping import ImportMapping
+from .notification import CHANNELS, DailyRun, Delivery, Notification
 from .paper import PaperNumber
 from .township import Township
 from .user import ROLES, ApiToken, User
 from .visit import Photo, Visit, visit_inspector
 
 __all__ = [
-    "ACTIONS", "ROLES", "ApiToken", "AuditEvent", "Case", "CaseEvent", "CaseLink", "Complaint",
+    "ACTIONS", "CHANNELS", "DailyRun", "Delivery", "Notification", "ROLES", "ApiToken", "AuditEvent", "Case", "CaseEvent", "CaseLink", "Complaint",
     "Conflict", "Deadline", "Draw", "Enterprise", "FollowUp", "GeocodeCache", "HolidayDay", "ImportMapping", "PaperNumber", "Photo", "QuietDay",
     "Township", "User", "Visit", "visit_inspector",
 ]

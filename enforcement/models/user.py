@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime
+from .types import JSONType, UTCDateTime
 
 ROLES = ("inspector", "reviewer", "admin")
 
@@ -28,6 +28,10 @@ class User(UserMixin, db.Model):
     #: 执法证号: the officer's enforcement credential, printed on legal papers.
     credential_no: Mapped[str] = mapped_column(String(40), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
+    #: Where reminders are emailed (empty: none).
+    email: Mapped[str] = mapped_column(String(254), default="")
+    #: Reminder channels the officer chose besides the bell: ``email``, ``wecom``, ``dingtalk``.
+    notify_channels: Mapped[list] = mapped_column(JSONType, default=list)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Base32 TOTP secret once the user has enrolled a second factor (RFC 6238).
     totp_secret: Mapped[str | None] = mapped_column(String(64))

@@ -15,6 +15,8 @@ def register(app: Flask) -> None:
     lists.register(app)  # GET /api/v1/lists/<name> (issue 8)
     from . import papers; app.register_blueprint(papers.bp)  # legal papers (issue 11)
     from . import register_desk; app.register_blueprint(register_desk.bp)  # locating, townships (issue 16)
+    from . import notifications; app.register_blueprint(notifications.bp)  # the bell (issue 18)
+    from . import health; app.register_blueprint(health.bp)  # /healthz, /readyz (issue 18)
     context.register(app)
 
     @app.before_request

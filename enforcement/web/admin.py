@@ -24,6 +24,7 @@ from ..clock import utcnow
 from ..errors import Duplicate, ValidationError
 from ..extensions import db
 from ..models import ROLES, ApiToken, Township, User
+from ..services.core.storage import file_storage
 from ..services.registry import imports, townships
 from ..services.people import users
 from ..services.core.actor import Actor
@@ -279,21 +280,20 @@ def change_password():
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
-def _upload_dir() -> str:
-    path = os.path.join(current_app.instance_path, "imports")
-    os.makedirs(path, exist_ok=True)
-    return path
-
-
 def _load(token: str) -> imports.Table:
+    # The upload waits in the app's file storage (local folder or object store), not on this
+    # app server: the next step may be answered by another one.
     if not _TOKEN.match(token):
         abort(404)
-    base = os.path.join(_upload_dir(), token)
-    if not os.path.exists(base + ".dat"):
+    store = file_storage()
+    try:
+        data = store.read(f"imports/{token}.dat")
+    except FileNotFoundError:
         abort(404)
-    with open(base + ".dat", "rb") as handle:
-        data = handle.read()
-    name = open(base + ".name", encoding="utf-8").read() if os.path.exists(base + ".name") else ""
+    try:
+        name = store.read(f"imports/{token}.name").decode("utf-8")
+    except FileNotFoundError:
+        name = ""
     return imports.read_table(data, name)
 
 
@@ -319,11 +319,10 @@ def import_upload():
             form.file.errors = list(form.file.errors) + list(exc.fields.values())
         else:
             token = secrets.token_hex(16)
-            base = os.path.join(_upload_dir(), token)
-            with open(base + ".dat", "wb") as handle:
-                handle.write(data)
-            with open(base + ".name", "w", encoding="utf-8") as handle:
-                handle.write(os.path.basename(form.file.data.filename or "upload"))
+            store = file_storage()
+            store.put(f"imports/{token}.dat", data)
+            store.put(f"imports/{token}.name",
+                      os.path.basename(form.file.data.filename or "upload").encode("utf-8"))
             return redirect(url_for("admin.import_map", token=token))
     status = 422 if form.errors else 200
     return render_template("admin/import_upload.html", form=form), status

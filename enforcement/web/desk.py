@@ -18,7 +18,6 @@ from ..clock import utcnow
 from ..domain import INDUSTRIES
 from ..errors import DomainError, ValidationError
 from ..extensions import db
-from ..geo.maps import TileConfig
 from ..models import Enterprise, Township
 from ..models.complaint import CATEGORIES, CHANNELS, COMPLAINT_STATUSES
 from ..services.desk import complaint_desk, conflicts, dashboard, review
@@ -75,7 +74,10 @@ def index():
 
 # ---------------------------------------------------------------- map
 
-def _tiles() -> TileConfig:
+def _tiles() -> "TileConfig":
+    # Imported here: geo.maps imports folium (and numpy), which no request of this page needs
+    # at start-up; every worker would otherwise load them for this one small class.
+    from ..geo.maps import TileConfig
     cfg = current_app.config
     url = cfg.get("MAP_TILE_URL") or None
     return TileConfig(url=url, attribution=cfg.get("MAP_TILE_ATTRIBUTION", ""),

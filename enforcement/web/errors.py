@@ -91,5 +91,6 @@ def register(app: Flask) -> None:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         message = _("Something went wrong on our side. Nothing was saved.")
         if wants_json():
-            return jsonify(error_body("server_error", message)), 500
+            from ..logs import request_id
+            return jsonify(error_body("server_error", message, request_id=request_id())), 500
         return render_template("error.html", status=500, message=message), 500

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ..clock import utcnow
 from ..extensions import db, write_intent
-from ..services.papers import evidence, papers
+from ..services.papers import evidence, papers, pdf
 from ..services.casework import serialize
 from ..services.core.actor import Actor
 from .context import today
@@ -18,7 +18,8 @@ bp = Blueprint("papers", __name__)
 
 # Showing a paper allocates its number and writes the print's audit event, so these GETs are
 # units of work that write: on SQLite their transaction must start as a writer (extensions).
-_WRITING = {"papers.case_paper", "papers.visit_record", "papers.evidence_pack"}
+_WRITING = {"papers.case_paper", "papers.visit_record", "papers.evidence_pack",
+            "papers.case_paper_pdf", "papers.visit_record_pdf"}
 
 
 @bp.before_request
@@ -82,6 +83,43 @@ def _standalone(paper: papers.Paper) -> str:
     return render_template("papers/standalone.html", paper=paper, css=css, standalone=True)
 
 
+def _pdf(paper: papers.Paper) -> bytes:
+    """The paper as an A4 PDF, from the same template as the printed page (any kind)."""
+    from flask_babel import force_locale
+    with force_locale("zh_CN"):  # legal papers are in Chinese whatever the reader's language
+        html = _standalone(paper)
+    return pdf.html_to_pdf(html, title=f"{paper.zh_title} {paper.number}",
+                           author=current_app.config["BUREAU_NAME"])
+
+
+def _send_pdf(data: bytes, name: str):
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=False,
+                     download_name=name)
+
+
+@bp.route("/papers/case/<int:case_id>/<kind>.pdf")
+@login_required
+def case_paper_pdf(case_id: int, kind: str):
+    case = papers.get_case_for(_actor(), case_id)
+    paper = papers.print_case_paper(_actor(), case, kind, now=utcnow(), year=today().year,
+                                    config=current_app.config)
+    data = _pdf(paper)
+    db.session.commit()
+    return _send_pdf(data, f"{kind}-case-{case.id}.pdf")
+
+
+@bp.route("/papers/visit/<int:visit_id>.pdf")
+@login_required
+def visit_record_pdf(visit_id: int):
+    visit = papers.get_visit_for(_actor(), visit_id)
+    paper = papers.print_visit_record(_actor(), visit, now=utcnow(), year=today().year,
+                                      config=current_app.config,
+                                      timezone=current_app.config["BUREAU_TIMEZONE"])
+    data = _pdf(paper)
+    db.session.commit()
+    return _send_pdf(data, f"inspection_record-visit-{visit.id}.pdf")
+
+
 @bp.route("/papers/case/<int:case_id>/evidence.zip")
 @login_required
 def evidence_pack(case_id: int):
@@ -89,7 +127,7 @@ def evidence_pack(case_id: int):
     data, _summary = evidence.build_pack(
         _actor(), case, now=utcnow(), config=current_app.config,
         timezone=current_app.config["BUREAU_TIMEZONE"],
-        case_view=serialize.case_dict(case, today()), render=_standalone)
+        case_view=serialize.case_dict(case, today()), render=_pdf)
     db.session.commit()
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
                      download_name=f"evidence-case-{case.id}.zip")

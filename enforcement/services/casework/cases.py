@@ -409,20 +409,74 @@ def recompute(actor: Actor, *, now: datetime, calendar: wf.Calendar | None = Non
     return counts
 
 
-def tick(actor: Actor, *, as_of: date, now: datetime, calendar: wf.Calendar | None = None) -> list[int]:
+def _plain_snapshots(case_ids: list[int]) -> dict[int, wf.CaseSnapshot]:
+    """Engine snapshots of many cases from plain rows (three queries, no ORM objects): what
+    snapshot_of gives for one loaded case, at a fraction of the cost."""
+    from collections import defaultdict
+
+    deadlines: dict[int, dict] = defaultdict(dict)
+    for cid, name, due_on, provisional, met_on in db.session.execute(
+            select(Deadline.case_id, Deadline.name, Deadline.due_on, Deadline.provisional,
+                   Deadline.met_on).where(Deadline.case_id.in_(case_ids))):
+        deadlines[cid][name] = wf.Deadline(name, due_on, provisional, met_on)
+    followups: dict[int, list] = defaultdict(list)
+    for row in db.session.execute(
+            select(FollowUp.case_id, FollowUp.key, FollowUp.purpose, FollowUp.earliest_on,
+                   FollowUp.due_on, FollowUp.unannounced, FollowUp.done_on, FollowUp.visit_id,
+                   FollowUp.provisional, FollowUp.note).where(FollowUp.case_id.in_(case_ids))):
+        followups[row[0]].append(wf.FollowUp(*row[1:]))
+    out = {}
+    for cid, action, state, served_on, params, facts, township in db.session.execute(
+            select(Case.id, Case.action, Case.state, Case.served_on, Case.params, Case.facts,
+                   Township.code).outerjoin(Township, Case.township_id == Township.id)
+            .where(Case.id.in_(case_ids))):
+        cancelled = wf.cancelled_keys(facts)
+        out[cid] = wf.CaseSnapshot(
+            action=action, state=state, served_on=served_on, township=township,
+            params=dict(params or {}), facts=dict(facts or {}), deadlines=deadlines[cid],
+            followups={f.key: f for f in followups[cid] if f.key not in cancelled})
+    return out
+
+
+def tick(actor: Actor, *, as_of: date, now: datetime, calendar: wf.Calendar | None = None,
+         batch: int = 1000) -> list[int]:
     """Apply the time-triggered events (a stop period that ran out, a control gate left open)
-    due by ``as_of``; returns the ids of cases opened by the escalations."""
+    due by ``as_of``; returns the ids of cases opened by the escalations.
+
+    Idempotent: an event applied changes what the engine reads, so a second tick finds nothing,
+    and the event's date is the engine's (the day after the period), not ``as_of``: a missed
+    day changes nothing. Time makes an event due only when an unmet deadline has passed, so only
+    open cases with one are read, in batches of plain rows; the few with a due event are then
+    applied through apply_event like any other event."""
+    from sqlalchemy import exists
+
+    from enforcement.services.core.queries import open_case_clause
+
     calendar = calendar or load_calendar()
     opened: list[int] = []
-    open_ids = db.session.scalars(select(Case.id).order_by(Case.id)).all()
-    for case_id in open_ids:
-        case = db.session.get(Case, case_id)
-        if wf.state_info(case.action, case.state).terminal:
-            continue
-        for event in wf.due_events(snapshot_of(case), as_of, rules=rules(), calendar=calendar):
-            result = apply_event(actor, case, {"type": event.type, "on": event.on, **event.data},
-                                 now=now, calendar=calendar)
-            opened.extend(c.id for c in result.opened)
+    last_id = 0
+    while True:
+        ids = db.session.scalars(
+            select(Case.id).where(Case.id > last_id, open_case_clause(),
+                                  exists().where(Deadline.case_id == Case.id,
+                                                 Deadline.met_on.is_(None),
+                                                 Deadline.due_on < as_of))
+            .order_by(Case.id).limit(batch)).all()
+        if not ids:
+            break
+        last_id = ids[-1]
+        snapshots = _plain_snapshots(list(ids))
+        due = [(cid, events) for cid in ids
+               if (events := wf.due_events(snapshots[cid], as_of, rules=rules(),
+                                           calendar=calendar))]
+        for case_id, events in due:
+            case = db.session.get(Case, case_id)
+            for event in events:
+                result = apply_event(actor, case, {"type": event.type, "on": event.on,
+                                                   **event.data},
+                                     now=now, calendar=calendar, trusted=True)
+                opened.extend(c.id for c in result.opened)
+        db.session.flush()
     return opened
 
 

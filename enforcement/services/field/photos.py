@@ -22,7 +22,7 @@ from enforcement.models import Photo, Visit
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.core.parsing import parse_datetime, parse_uuid
-from enforcement.services.core.storage import LocalFolderStorage
+from enforcement.services.core.storage import Storage
 
 JPEG_QUALITY = 85
 THUMB_SIZE = (320, 320)
@@ -220,7 +220,7 @@ def prepare(data: bytes) -> Prepared:
 
 
 def store_photo(actor: Actor, visit: Visit, *, client_uuid, taken_at=None, now: datetime,
-                storage: LocalFolderStorage, data: bytes | None = None,
+                storage: Storage, data: bytes | None = None,
                 prepared: Prepared | None = None) -> PhotoResult:
     """Store a photo of a visit, once per client_uuid. Give ``prepared`` (from ``prepare``,
     run outside the transaction); ``data`` alone is prepared here (scripts, tests)."""

@@ -1,5 +1,5 @@
-"""The evidence pack (证据包) of a case for a hearing or a court: one ZIP with the papers served,
-the visits with their photos and GPS, the SHA-256 of every original photo, and the case's full
+"""The evidence pack (证据包) of a case for a hearing or a court: one ZIP with the papers served
+(as PDF), the visits with their photos and GPS, the SHA-256 of every original photo, and the case's full
 history (its events and the audit events that touch it), indexed by a manifest."""
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import zipfile
 from datetime import date, datetime
 from typing import Callable
@@ -20,7 +19,9 @@ from enforcement.services.core import audit
 from enforcement.services.papers import papers
 from enforcement.services.core.actor import Actor
 
-EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}
+#: Every stored photo is the server's re-encoded JPEG (services.field.photos.reencode), whatever
+#: the upload's type: the pack names it .jpg and records the original type in the manifest.
+STORED_PHOTO_EXTENSION = "jpg"
 
 
 def _json(value) -> bytes:
@@ -29,15 +30,14 @@ def _json(value) -> bytes:
                       ).encode()
 
 
-def _photo_bytes(photo_dir: str, storage_key: str) -> bytes | None:
-    # The storage key comes from our own database, but a path is still checked to stay inside
-    # the photo folder (a restored or migrated database is not always our own).
-    root = os.path.realpath(photo_dir)
-    path = os.path.realpath(os.path.join(root, storage_key))
-    if not path.startswith(root + os.sep) or not os.path.isfile(path):
+def _photo_bytes(storage, storage_key: str) -> bytes | None:
+    # Through the storage interface (local folder or object store); a key the store refuses or
+    # does not hold (a restored or migrated database is not always our own) is reported missing.
+    try:
+        with storage.open(storage_key) as handle:
+            return handle.read()
+    except (FileNotFoundError, ValueError, KeyError):
         return None
-    with open(path, "rb") as handle:
-        return handle.read()
 
 
 def _history(case: Case, visit_ids: list[int]) -> dict:
@@ -56,13 +56,17 @@ def _history(case: Case, visit_ids: list[int]) -> dict:
 
 
 def build_pack(actor: Actor, case: Case, *, now: datetime, config, timezone: str,
-               case_view: dict, render: Callable[[papers.Paper], str]) -> tuple[bytes, dict]:
-    """The ZIP's bytes and a summary. ``render`` turns a paper into a standalone HTML page
-    (the web layer owns templates). Only papers that were issued (have a number) are included:
+               case_view: dict, render: Callable[[papers.Paper], bytes],
+               storage=None) -> tuple[bytes, dict]:
+    """The ZIP's bytes and a summary. ``render`` turns a paper into its PDF (the web layer owns
+    templates). Only papers that were issued (have a number) are included:
     the pack documents what was served, and packing must not allocate numbers."""
     if not papers.may_print_case(actor, case):
         from enforcement.errors import Forbidden
         raise Forbidden("You may not download this case's evidence.")
+    if storage is None:
+        from enforcement.services.core.storage import photo_storage
+        storage = photo_storage()
     visits = papers.case_visits(case)
     visit_ids = [v.id for v in visits]
     files: list[dict] = []
@@ -82,12 +86,12 @@ def build_pack(actor: Actor, case: Case, *, now: datetime, config, timezone: str
         for number in issued:
             if number.subject_type == "case":
                 paper = papers.build_case_paper(case, number.kind, number.number, config)
-                path = f"papers/{number.kind}.html"
+                path = f"papers/{number.kind}.pdf"
             else:
                 paper = papers.build_visit_record(by_visit[number.subject_id], number.number,
                                                   config, timezone)
-                path = f"papers/inspection_record-visit-{number.subject_id}.html"
-            add(path, render(paper).encode(), "paper", number=number.number)
+                path = f"papers/inspection_record-visit-{number.subject_id}.pdf"
+            add(path, render(paper), "paper", number=number.number)
 
         photo_rows = []
         for visit in visits:
@@ -103,11 +107,11 @@ def build_pack(actor: Actor, case: Case, *, now: datetime, config, timezone: str
                 "outcome": visit.outcome, "photos": [],
             }
             for photo in visit.photos:
-                ext = EXTENSIONS.get(photo.content_type, "bin")
-                path = f"visits/{visit.id}/photo-{photo.id}.{ext}"
-                data = _photo_bytes(config["PHOTO_DIR"], photo.storage_key)
+                path = f"visits/{visit.id}/photo-{photo.id}.{STORED_PHOTO_EXTENSION}"
+                data = _photo_bytes(storage, photo.storage_key)
                 entry = {"photo_id": photo.id, "file": path if data is not None else None,
                          "sha256_original": photo.sha256_original,
+                         "original_content_type": photo.content_type,
                          "exif_lat": photo.exif_lat, "exif_lon": photo.exif_lon,
                          "exif_taken_at": photo.exif_taken_at, "width": photo.width,
                          "height": photo.height, "received_at": photo.created_at}
