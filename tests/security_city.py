@@ -109,6 +109,7 @@ def build_city(client, make_township, make_user, make_enterprise, make_case, api
         "user_id": target.id, "draw_id": draw.id if isinstance(draw, Draw) else draw,
         "quiet_day_id": quiet.id, "kind": "closure_decision", "name": "overdue",
         "code": "en", "filename": "css/app.css", "token": "0" * 32,
+        "layer": "streets", "z": 12, "x": 3377, "y": 1550,
     }
     return city
 

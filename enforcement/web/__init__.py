@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     api.register(app)
     lists.register(app)  # GET /api/v1/lists/<name> (issue 8)
     from . import papers; app.register_blueprint(papers.bp)  # legal papers (issue 11)
+    from . import maps; app.register_blueprint(maps.bp)  # basemap tiles, boundaries (issue 19)
     context.register(app)
 
     @app.before_request

@@ -27,6 +27,7 @@ from ..services.calendar import quiet_days
 from ..services.desk import complaints as complaint_service
 from ..services.core.actor import Actor
 from .context import today
+from .maps import basemap_text, layer_dicts
 from .desk_forms import (CATEGORY_LABELS, CHANNEL_LABELS, COMPLAINT_STATUS_LABELS,
                          SEVERITY_LABELS, AcceptForm, AssignForm, ComplaintForm, CsrfOnlyForm,
                          DiscardForm, DrawForm, PublishSeedForm, QuietDayForm)
@@ -73,10 +74,14 @@ def index():
 # ---------------------------------------------------------------- map
 
 def _tiles() -> TileConfig:
-    cfg = current_app.config
-    url = cfg.get("MAP_TILE_URL") or None
-    return TileConfig(url=url, attribution=cfg.get("MAP_TILE_ATTRIBUTION", ""),
-                      gcj02=bool(cfg.get("MAP_TILES_GCJ02")))
+    """The first basemap layer (the app's own file, a preset or MAP_TILE_URL) for the pin maps."""
+    layers = layer_dicts()
+    if not layers:
+        return TileConfig(gcj02=bool(current_app.config.get("MAP_TILES_GCJ02")))
+    first = layers[0]
+    return TileConfig(url=first["url"], attribution=first["attribution"] or first["name"],
+                      gcj02=first["gcj02"], max_zoom=first["maxZoom"],
+                      min_zoom=first["minZoom"], subdomains=first["subdomains"])
 
 
 def pin_map_attrs(lat: float | None = None, lon: float | None = None, **extra) -> dict:
@@ -105,7 +110,7 @@ def map_page():
         legend=mapdata.legend(), townships=_townships(), industries=INDUSTRIES,
         actions=wf.ACTIONS, states=sorted({s for st in wf.STATES.values() for s in st
                                            if s != "overdue"}),
-        limit=mapdata.MAX_FEATURES)
+        limit=mapdata.MAX_FEATURES, layers=layer_dicts(), basemap_text=basemap_text())
 
 
 @bp.route("/map/points.json")

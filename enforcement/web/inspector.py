@@ -29,6 +29,7 @@ from ..services.registry import enterprises
 from ..services.field import inspector_views as views, visits
 from ..services.core.actor import Actor
 from .context import today
+from .maps import layer_dicts, map_attrs as basemap_map_attrs
 from .inspector_forms import ExecuteForm, PinForm, ServeForm, VisitForm
 
 bp = Blueprint("inspector", __name__, url_prefix="/m")
@@ -49,9 +50,12 @@ def _locale() -> str:
 
 def _map_attrs() -> dict:
     cfg = current_app.config
+    layers = layer_dicts()
+    gcj02 = layers[0]["gcj02"] if layers else cfg["MAP_TILES_GCJ02"]
     return {"data-tiles": cfg["MAP_TILE_URL"], "data-attribution": cfg["MAP_TILE_ATTRIBUTION"],
-            "data-gcj02": "1" if cfg["MAP_TILES_GCJ02"] else "0",
-            "data-center": "%s,%s" % tuple(cfg["MAP_CENTER"]), "data-zoom": cfg["MAP_ZOOM"]}
+            "data-gcj02": "1" if gcj02 else "0",
+            "data-center": "%s,%s" % tuple(cfg["MAP_CENTER"]), "data-zoom": cfg["MAP_ZOOM"],
+            **basemap_map_attrs()}
 
 
 def _apply_field_errors(form, fields: dict) -> None:
@@ -104,6 +108,7 @@ def find():
     return render_template("inspector/find.html", q=q, results=views.search(q), form=form,
                            radii=RADII, pinning=request.method == "POST" or "pin" in request.args,
                            map_attrs=_map_attrs(),
+                           offline_maps=any(layer["local"] for layer in layer_dicts()),
                            township=current_user.township.code if getattr(current_user, "township", None) else "")
 
 
