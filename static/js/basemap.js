@@ -117,6 +117,7 @@
       L.control.layers(specs.length > 1 ? bases : {}, overlays, { collapsed: true }).addTo(map);
     }
     window.addEventListener("online", function () { misses = 0; missing.hide(); });
+    window.Basemap.maps.push(map);
     return { layers: specs, first: first && first.spec };
   }
 
@@ -180,7 +181,8 @@
     });
   }
 
-  window.Basemap = { add: add, offline: offline, TILE_CACHE: TILE_CACHE };
+  // maps: every live map on the page (for the browser tests and the console).
+  window.Basemap = { add: add, offline: offline, TILE_CACHE: TILE_CACHE, maps: [] };
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-basemap-download]").forEach(offline);
   });
