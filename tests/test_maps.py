@@ -75,7 +75,7 @@ def _refused(app, tmp_path):
     write_mbtiles(far, (100.0, 20.0, 100.1, 20.1), [10])
     with pytest.raises(ValidationError) as info:
         basemap.import_file(app.config, far, "far")
-    assert "km" in info.value.message and "2" in info.value.message
+    assert "2684 公里" in info.value.message and "是否选错了文件" in info.value.message
     junk = tmp_path / "junk.mbtiles"
     junk.write_bytes(b"PK\x03\x04 a zip file")
     with pytest.raises(ValidationError) as info:
@@ -179,7 +179,7 @@ def test_the_evidence_pack_carries_a_map_that_opens_from_the_zip(make_case, make
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing from outside
     for ref in re.findall(r'(?:src|href)="([^"]+)"', page):
         assert f"map/{ref}" in names
-    assert "2026-11-20 10:00" in page and "±12 m" in page and "燕郊镇" in page
+    assert "2026-11-20 10:00" in page and "±12 米" in page and "燕郊镇" in page
     assert "116.79" in page  # the township boundary
     manifest = json.loads(pack.read("manifest.json"))
     assert any(f["path"] == "map/case-map.html" and f["kind"] == "map" for f in manifest["files"])

@@ -24,6 +24,8 @@ WATER = (170, 205, 230)
 GRID = (226, 221, 206)
 LINE = (120, 96, 150)
 TEXT = (60, 60, 60)
+FILLS = [(238, 243, 226), (246, 238, 224), (232, 240, 240), (243, 234, 240), (236, 236, 226),
+         (228, 238, 230)]
 
 FONT_PATHS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
               "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
@@ -78,6 +80,16 @@ def demo_painter(townships: Iterable[dict]) -> Callable:
         for i in range(0, TILE, step):
             d.line([(i, 0), (i, TILE)], fill=GRID)
             d.line([(0, i), (TILE, i)], fill=GRID)
+        for i, t in enumerate(towns):
+            geom = t.get("boundary")
+            if geom:
+                polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+                for poly in polys:
+                    outer = [_project(lon, lat, z, x, y) for lon, lat in poly[0]]
+                    d.polygon(outer, fill=FILLS[i % len(FILLS)])
+        for i in range(0, TILE, step):  # the grid over the fills
+            d.line([(i, 0), (i, TILE)], fill=GRID)
+            d.line([(0, i), (TILE, i)], fill=GRID)
         for t in towns:
             geom = t.get("boundary")
             if geom:
@@ -88,7 +100,9 @@ def demo_painter(townships: Iterable[dict]) -> Callable:
                         d.line(pts, fill=LINE, width=2 if z >= 12 else 1)
         if z >= 10:
             for t in towns:
-                if t.get("lat") is None:
+                # Named here only without a boundary: with one, the live map's boundary layer
+                # names it (twice would be noise).
+                if t.get("lat") is None or t.get("boundary"):
                     continue
                 px, py = _project(t["lon"], t["lat"], z, x, y)
                 if -120 < px < TILE + 120 and -40 < py < TILE + 40:

@@ -99,13 +99,13 @@ def offline_plan():
     rows = views.worklist(dashboard.inspector_summary(current_user.id, as_of), as_of)
     points = [(r["lat"], r["lon"]) for r in rows if r.get("lat") is not None
               and r.get("lon") is not None]
+    town = getattr(current_user, "township", None)
+    if town is not None and town.center_lat is not None:
+        points.append((town.center_lat, town.center_lon))  # his own township's centre always
     if not points:
-        town = getattr(current_user, "township", None)
-        if town is not None and town.center_lat is not None:
-            points = [(town.center_lat, town.center_lon)]
-        else:
-            points = [tuple(current_app.config["MAP_CENTER"])]
-    plan = basemap.offline_plan(current_app.config, points, name=request.args.get("layer"))
+        points = [tuple(current_app.config["MAP_CENTER"])]
+    plan = basemap.offline_plan(current_app.config, points, name=request.args.get("layer"),
+                                area_points=townships.corners(town.boundary) if town else ())
     response = jsonify(plan)
     response.headers["Cache-Control"] = "no-store"
     return response

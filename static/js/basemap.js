@@ -90,10 +90,10 @@
     specs.forEach(function (spec) {
       var layer = tileLayer(spec, shift);
       var tiles = layer.getLayers ? layer.getLayers()[0] : layer;
-      tiles.on("tileerror", function () {
-        if (!navigator.onLine) { misses += 1; missing.show(T.missing); }
-      });
-      tiles.on("load", function () { if (!misses) { missing.hide(); } misses = 0; });
+      // Each batch of tiles (a pan, a zoom): offline and any tile missing -> say so.
+      tiles.on("loading", function () { misses = 0; });
+      tiles.on("tileerror", function () { if (!navigator.onLine) { misses += 1; } });
+      tiles.on("load", function () { if (misses) { missing.show(T.missing); } else { missing.hide(); } });
       bases[spec.label] = layer;
       if (!first) { first = { layer: layer, spec: spec }; }
     });

@@ -47,7 +47,7 @@ def clip(poly, a, b, c):  # keep the side a*x + b*y <= c (Sutherland-Hodgman)
 
 with app.app_context():
     towns = db.session.query(Township).all()
-    west, south, east, north = 116.70, 39.86, 117.00, 40.09
+    west, south, east, north = 116.62, 39.80, 117.10, 40.16
     for t in towns:
         poly = [(west, south), (east, south), (east, north), (west, north)]
         for o in towns:
@@ -140,7 +140,7 @@ def test_the_desk_map_shows_the_basemap_and_the_township_boundaries(browser, map
         desk.login("reviewer")
         desk.goto("/desk/map")
         page = desk.page
-        until(page, LOADED_TILES.replace("{sel}", "#desk-map") + "() >= 4")
+        until(page, "(" + LOADED_TILES.replace("{sel}", "#desk-map") + ")() >= 4")
         until(page, "document.getElementById('desk-map').dataset.townships === '6'")
         page.locator("#desk-map .township-label", has_text="泃阳镇").wait_for()
         assert page.locator(".leaflet-control-attribution").inner_text().find("演示") >= 0 or \
@@ -172,7 +172,7 @@ def test_the_phone_downloads_its_area_and_shows_it_with_the_network_cut(browser,
 
         phone.context.set_offline(True)
         page.reload()
-        until(page, LOADED_TILES.replace("{sel}", "#map") + "() >= 4")
+        until(page, "(" + LOADED_TILES.replace("{sel}", "#map") + ")() >= 4")
         broken = page.evaluate("""() => Array.from(document.images)
             .filter(i => i.complete && i.naturalWidth === 0 && !i.src.startsWith('data:')).length""")
         assert broken == 0

@@ -56,8 +56,9 @@ PRESETS = {
 #: Zoom levels above a file's top zoom that the map still allows (tiles drawn larger): more
 #: would show a blur of a few pixels, which is the "empty 30 m view" reviewers complained of.
 OVERZOOM = 2
-#: Radius around each worklist site downloaded at the closest zoom levels (metres).
-OFFLINE_SITE_RADIUS_M = 600
+#: Radius around each worklist site downloaded at the closest zoom levels (metres): the
+#: find page's default "near me" circle is 1 km.
+OFFLINE_SITE_RADIUS_M = 1200
 #: How far a tile set may lie from the bureau's area and still be imported (km).
 AREA_TOLERANCE_KM = 50
 
@@ -251,10 +252,11 @@ def _fmt_box(b) -> str:
 # -- offline download ------------------------------------------------------------------------
 
 def offline_plan(config, points: list[tuple[float, float]], *, name: str | None = None,
-                 budget_bytes: int | None = None) -> dict:
+                 budget_bytes: int | None = None, area_points=()) -> dict:
     """The tiles an inspector needs offline around ``points`` (WGS84 lat, lon of his sites):
     the whole area at the overview zoom levels, and a square of ``OFFLINE_SITE_RADIUS_M``
-    around each site at the closer ones, down to the file's top zoom. Sizes are read from the
+    around each site at the closer ones, down to the file's top zoom (``area_points`` widen
+    the overview area only: the corners of the inspector's township). Sizes are read from the
     file, so the phone shows the download's size before it starts; a plan over the budget
     drops the closest zoom levels first and says so."""
     found = [(layer, ts) for layer, ts in local_layers(config) if name in (None, layer.name)]
@@ -264,9 +266,9 @@ def offline_plan(config, points: list[tuple[float, float]], *, name: str | None 
         return {"layer": None, "tiles": [], "bytes": 0, "budget": budget, "zooms": [],
                 "dropped_zooms": [], "sites": len(points)}
     layer, ts = found[0]
-    lats = [p[0] for p in points]
-    lons = [p[1] for p in points]
-    pad = 0.01
+    lats = [p[0] for p in list(points) + list(area_points)]
+    lons = [p[1] for p in list(points) + list(area_points)]
+    pad = 0.02  # about 2 km around the outermost sites
     area = (min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad)
     overview_top = min(ts.max_zoom, max(ts.min_zoom, 13))
     by_zoom: dict[int, set] = {}

@@ -39,3 +39,14 @@ def boundaries() -> dict:
 def have_boundaries() -> bool:
     return db.session.scalar(select(Township.id).where(Township.boundary.is_not(None))
                              .limit(1)) is not None
+
+
+def corners(boundary_text: str | None) -> list[tuple[float, float]]:
+    """(lat, lon) of the corners of a boundary's box; [] without a usable boundary."""
+    geom = parse_boundary(boundary_text)
+    if geom is None:
+        return []
+    polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+    lons = [c[0] for p in polys for c in p[0]]
+    lats = [c[1] for p in polys for c in p[0]]
+    return [(min(lats), min(lons)), (max(lats), max(lons))]
