@@ -196,3 +196,17 @@ def test_the_case_map_page_runs_no_inline_script(make_case, make_user, make_town
     name = re.search(r'id="(map_\w+)"', page).group(1)
     assert f'L.map(\n                "{name}"' in script or f'"{name}"' in script
     assert f"/cases/{case.id}/map" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_with_a_basemap_the_pack_carries_the_tiles_around_the_site(streets, make_case, make_user,
+                                                                   make_township, reviewer,
+                                                                   client):
+    case = _visited_case(make_case, make_user, make_township)
+    pack = zipfile.ZipFile(io.BytesIO(client.get(f"/papers/case/{case.id}/evidence.zip").data))
+    tiles = [n for n in pack.namelist() if n.startswith("map/tiles/")]
+    assert 0 < len(tiles) <= 160 and all(n.endswith(".png") for n in tiles)
+    page = pack.read("map/case-map.html").decode()
+    assert "\"tiles/{z}/{x}/{y}.png\"" in page and "\\u4e09\\u6cb3" in page  # attribution, JSON-escaped
+    # the same case rendered twice is the same page (reproducible digests in the manifest)
+    again = zipfile.ZipFile(io.BytesIO(client.get(f"/papers/case/{case.id}/evidence.zip").data))
+    assert again.read("map/case-map.html").decode() == page

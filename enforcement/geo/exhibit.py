@@ -52,7 +52,8 @@ def _e(text) -> str:
     return html.escape(str(text or ""), quote=True)
 
 
-def _extent(ex: Exhibit) -> list[list[float]] | None:
+def extent(ex: Exhibit) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of what the exhibit shows, padded by the geofence."""
     pts = []
     if ex.site:
         pts.append(ex.site)
@@ -103,9 +104,9 @@ def build(ex: Exhibit, *, static_prefix: str = DEFAULT_STATIC_PREFIX,
         folium.CircleMarker([lat, lon], radius=6, color="#ffffff", weight=2, fill=True,
                             fill_color=colour, fill_opacity=1, tooltip=_e(fix.label),
                             popup=folium.Popup(_e(fix.label), max_width=260)).add_to(m)
-    extent = _extent(ex)
-    if extent:
-        m.fit_bounds(extent)
+    box = extent(ex)
+    if box:
+        m.fit_bounds(box)
     m.get_root().html.add_child(folium.Element(_legend_html(ex)))
     m.get_root().header.add_child(folium.Element(
         f"<title>{_e(ex.title)}</title><style>{LEGEND_CSS}</style>"))
@@ -117,12 +118,24 @@ def _stable_ids(root) -> None:
     """Number every element in tree order instead of folium's random uuid4 ids: the same case
     renders the same page (the pack's sha256 is reproducible), and the page and its script
     (``split_scripts``) can be rendered in two requests and still refer to the same names."""
-    queue, n = [root], 0
+    queue, order, old = [root], [], {}
     while queue:
         element = queue.pop(0)
-        n += 1
-        element._id = f"{n:06d}"
+        if id(element) in old:
+            continue
+        old[id(element)] = element.get_name()
+        order.append(element)
         queue.extend(element._children.values())
+        # Figures and popups keep header/html/script elements beside their children.
+        queue.extend(getattr(element, part) for part in ("header", "html", "script")
+                     if getattr(getattr(element, part, None), "_children", None) is not None)
+    for n, element in enumerate(order, 1):
+        element._id = f"{n:06d}"
+    # Children are keyed by the name they had when added, and templates use those keys.
+    for element in order:
+        element._children = type(element._children)(
+            (child.get_name() if key == old[id(child)] else key, child)
+            for key, child in element._children.items())
 
 
 _INLINE = re.compile(r"<script>(.*?)</script>", re.S)
@@ -140,7 +153,7 @@ def split_scripts(page: str, script_url: str) -> tuple[str, str]:
 
 
 LEGEND_CSS = (
-    ".exhibit-legend{position:fixed;z-index:1000;left:10px;bottom:24px;background:#fff;"
+    ".exhibit-legend{position:fixed;z-index:1000;right:10px;bottom:28px;background:#fff;"
     "padding:8px 10px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.3);"
     "font:13px/1.5 'Noto Sans CJK SC',sans-serif;max-width:70%}"
     ".exhibit-legend h1{font-size:14px;margin:0 0 4px}"

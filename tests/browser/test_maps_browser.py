@@ -188,3 +188,47 @@ def test_the_phone_downloads_its_area_and_shows_it_with_the_network_cut(browser,
         phone.context.set_offline(False)
         phone.context.close()
     assert not phone.outside and not errors, (phone.outside, errors)
+
+
+def test_the_evidence_pack_opens_its_case_map_from_the_zip_with_no_network(browser, map_server,
+                                                                          tmp_path):
+    import io
+    import zipfile
+
+    desk, errors = _context(browser, map_server, {"width": 1366, "height": 768}, False)
+    try:
+        desk.login("reviewer")
+        best = None
+        for case_id in range(1, 40):  # the demo case with the most visits
+            r = desk.page.request.get(f"{map_server}/papers/case/{case_id}/evidence.zip")
+            if r.status != 200:
+                continue
+            pack = zipfile.ZipFile(io.BytesIO(r.body()))
+            n = sum(1 for name in pack.namelist() if name.endswith("visit.json"))
+            if best is None or n > best[0]:
+                best = (n, pack)
+            if n >= 2:
+                break
+        assert best is not None
+        best[1].extractall(tmp_path)
+    finally:
+        desk.context.close()
+    context = browser.new_context(viewport={"width": 1000, "height": 700}, locale="zh-CN")
+    context.set_offline(True)
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    try:
+        page.goto((tmp_path / "map" / "case-map.html").as_uri())
+        page.locator(".leaflet-container").wait_for()
+        page.locator(".exhibit-legend").wait_for()
+        # the site pin, the geofence, the township boundary, and each fix with its circle
+        assert page.locator("path.leaflet-interactive").count() >= 3
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ROOT / "docs" / "screenshots" / "evidence-case-map.png"))
+    finally:
+        context.close()
+    assert all(u.startswith("file://") for u in requests), requests
+    assert not page_errors and not errors, (page_errors, errors)

@@ -20,14 +20,13 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import threading
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from enforcement.errors import ValidationError
-from enforcement.geo.tiles import (TileSet, TileSetError, bbox_distance_km, open_tileset,
-                                   tiles_for_bbox)
+from enforcement.geo import basemap_files as files
+from enforcement.geo.tiles import TileSetError, bbox_distance_km, open_tileset, tiles_for_bbox
 
 #: Layers of the online presets. ``{tk}`` is the bureau's 天地图 key. 天地图's Web Mercator
 #: ("_w") services are CGCS2000, which for a map agrees with WGS84 to well under a metre: no
@@ -108,42 +107,9 @@ class Layer:
                 "subdomains": self.subdomains, "overlay": self.overlay, "gcj02": self.gcj02}
 
 
-_open: dict[str, tuple[float, TileSet]] = {}
-_lock = threading.Lock()
-
-
-def basemap_dir(config) -> str:
-    return config["BASEMAP_DIR"]  # set from the instance folder by create_app when empty
-
-
-def _files(config) -> list[tuple[str, str, str]]:
-    """(name, label, path) of every local tile file, configured ones first."""
-    folder = basemap_dir(config)
-    found, seen = [], set()
-    for item in config.get("BASEMAPS") or ():
-        path = item["file"] if os.path.isabs(item["file"]) else os.path.join(folder, item["file"])
-        found.append((item["name"], item.get("label") or item["name"], path))
-        seen.add(os.path.abspath(path))
-    if os.path.isdir(folder):
-        for entry in sorted(os.listdir(folder)):
-            stem, ext = os.path.splitext(entry)
-            path = os.path.join(folder, entry)
-            if ext in (".mbtiles", ".pmtiles") and os.path.abspath(path) not in seen \
-                    and stem not in {n for n, _, _ in found}:
-                found.append((stem, stem, path))
-    return found
-
-
-def tileset(path: str) -> TileSet:
-    """The opened file, reopened when it changes on disk (a new import)."""
-    mtime = os.path.getmtime(path)
-    hit = _open.get(path)
-    if hit and hit[0] == mtime:
-        return hit[1]
-    with _lock:
-        opened = open_tileset(path)
-        _open[path] = (mtime, opened)
-        return opened
+basemap_dir = files.basemap_dir
+_files = files.basemap_files
+tileset = files.tileset
 
 
 def local_layers(config) -> list[tuple[Layer, TileSet]]:

@@ -11,7 +11,10 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from enforcement.geo.exhibit import Exhibit, Fix, build, parse_boundary, split_scripts
+from enforcement.geo.exhibit import Exhibit, Fix, build, extent, parse_boundary, split_scripts
+from enforcement.geo.basemap_files import first_local
+from enforcement.geo.maps import TileConfig
+from enforcement.geo.tiles import tiles_for_bbox
 from enforcement.models import Case
 from enforcement.services.papers import papers
 
@@ -51,10 +54,43 @@ def exhibit_of(case: Case, config, timezone: str) -> Exhibit:
                 "fence": _("Geofence: %(m)s m", m=round(radius))})
 
 
+#: Most basemap tiles copied into a pack (the area of the site, its geofence and the fixes).
+PACK_TILE_LIMIT = 160
+
+
+def _basemap(config):
+    """(name, file) of the app's own first basemap, or None (then the exhibit has none)."""
+    try:
+        return first_local(config)
+    except Exception:  # a broken file must not stop an evidence pack
+        return None
+
+
+def _pack_tiles(ts, ex: Exhibit) -> list[tuple[int, int, int]]:
+    box = extent(ex)
+    if box is None:
+        return []
+    (s, w), (n, e) = box
+    chosen: list[tuple[int, int, int]] = []
+    for z in range(max(ts.min_zoom, 12), ts.max_zoom + 1):
+        tiles = list(tiles_for_bbox((w, s, e, n), z))
+        if len(chosen) + len(tiles) > PACK_TILE_LIMIT:
+            break
+        chosen += tiles
+    return chosen
+
+
 def page_html(case: Case, config, timezone: str, static_prefix: str) -> str:
-    """The exhibit as a page of the app (Leaflet from our static files)."""
+    """The exhibit as a page of the app (Leaflet from our static files, tiles from /tiles/)."""
+    found = _basemap(config)
+    tiles = None
+    if found:
+        name, ts = found
+        tiles = TileConfig(url=f"/tiles/{name}/{{z}}/{{x}}/{{y}}",
+                           attribution=ts.attribution or ts.name or name,
+                           max_zoom=ts.max_zoom, min_zoom=ts.min_zoom)
     return build(exhibit_of(case, config, timezone), static_prefix=static_prefix,
-                 center=tuple(config["MAP_CENTER"])).get_root().render()
+                 tiles=tiles, center=tuple(config["MAP_CENTER"])).get_root().render()
 
 
 def page_parts(case: Case, config, timezone: str, static_prefix: str,
@@ -65,8 +101,23 @@ def page_parts(case: Case, config, timezone: str, static_prefix: str,
 
 def add_to_pack(add, case: Case, config, timezone: str) -> None:
     """Write the exhibit and the files it needs through the pack's ``add(path, bytes, kind)``."""
-    m = build(exhibit_of(case, config, timezone), static_prefix="vendor/",
-              center=tuple(config["MAP_CENTER"]))
+    ex = exhibit_of(case, config, timezone)
+    found, tiles = _basemap(config), None
+    if found is not None:
+        ts = found[1]
+        # The basemap around the site travels in the pack too, by relative paths.
+        ext = {"jpg": "jpg", "png": "png", "webp": "webp"}[ts.format]
+        copied = 0
+        for z, x, y in _pack_tiles(ts, ex):
+            data = ts.get(z, x, y)
+            if data:
+                add(f"map/tiles/{z}/{x}/{y}.{ext}", data, "map")
+                copied += 1
+        if copied:
+            tiles = TileConfig(url="tiles/{z}/{x}/{y}." + ext,
+                               attribution=ts.attribution or ts.name or "basemap",
+                               min_zoom=ts.min_zoom, max_zoom=ts.max_zoom)
+    m = build(ex, static_prefix="vendor/", tiles=tiles, center=tuple(config["MAP_CENTER"]))
     add("map/case-map.html", m.get_root().render().encode(), "map")
     for rel in PACK_FILES:
         path = os.path.join(VENDOR, rel)
