@@ -71,6 +71,8 @@ def _pack_tiles(ts, ex: Exhibit) -> list[tuple[int, int, int]]:
     if box is None:
         return []
     (s, w), (n, e) = box
+    pad = 0.012  # about a kilometre: a screen around the site shows more than the geofence
+    s, w, n, e = s - pad, w - pad, n + pad, e + pad
     chosen: list[tuple[int, int, int]] = []
     for z in range(max(ts.min_zoom, 12), ts.max_zoom + 1):
         tiles = list(tiles_for_bbox((w, s, e, n), z))
