@@ -23,8 +23,11 @@ init-db: $(STAMP)
 	$(FLASK) init-db
 
 # Loads the demo city once: a second `make run` keeps what is there.
+# ... and draws the demo city's basemap once (instance/basemaps/demo.mbtiles, ~10 s, Pillow)
+# unless a basemap is already there.
 demo: init-db
 	$(FLASK) demo-data --if-empty
+	$(FLASK) basemap demo --if-missing
 
 run: demo
 	@echo "Serving http://127.0.0.1:5000 (Ctrl-C to stop)"

@@ -70,9 +70,12 @@ def check_command():
 @basemap_cli.command("demo")
 @click.option("--name", default="demo", show_default=True)
 @click.option("--max-zoom", default=14, show_default=True, type=click.IntRange(8, 16))
+@click.option("--if-missing", is_flag=True, help="Do nothing when a basemap file is there.")
 @_in_locale
-def demo_command(name, max_zoom):
+def demo_command(name, max_zoom, if_missing):
     """Draw a small basemap of the demo city's townships with Pillow and import it."""
+    if if_missing and basemap._files(current_app.config):
+        return
     from .geo.tilegen import demo_painter, townships_for_demo, write_mbtiles
     from .models import Township
 
