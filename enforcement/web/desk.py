@@ -94,6 +94,9 @@ def pin_map_attrs(lat: float | None = None, lon: float | None = None, **extra) -
              "data-min-zoom": tiles.min_zoom, "data-subdomains": tiles.subdomains,
              "data-center": "%s,%s" % tuple(center),
              "data-center-zoom": current_app.config["MAP_ZOOM"], "data-zoom": 15}
+    layers = layer_dicts()
+    if layers:  # tiles drawn larger past the file's top zoom instead of blank (maps.md)
+        attrs["data-max-native-zoom"] = layers[0]["maxNativeZoom"]
     if lat is not None and lon is not None:
         attrs.update({"data-lat": lat, "data-lon": lon})
     attrs.update({f"data-{k.replace('_', '-')}": v for k, v in extra.items()})
