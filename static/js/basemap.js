@@ -46,7 +46,7 @@
 
   /* Township boundaries and their names. Names are DOM nodes (textContent) in permanent
      tooltips, shown from zoom 11 (below it they overlap and the counts speak instead). */
-  function townships(map, url, shift, T) {
+  function townships(map, url, shift, T, ready) {
     var group = L.layerGroup();
     var names = L.layerGroup();
     var NAME_ZOOM = 11;
@@ -68,6 +68,7 @@
             .bindTooltip(label, { permanent: true, direction: "center", className: "township-label" }));
         });
         map.getContainer().dataset.townships = String(data.features.length);
+        if (data.features.length) { group.addTo(map); ready(group); }
         toggleNames();
       })
       .catch(function () { /* no boundaries: the map works without them */ });
@@ -76,7 +77,6 @@
       if (map.getZoom() >= NAME_ZOOM) { names.addTo(map); } else { names.remove(); }
     }
     map.on("zoomend overlayadd overlayremove", toggleNames);
-    group.addTo(map);
     return group;
   }
 
@@ -109,12 +109,17 @@
     }
     // A wheel notch moves half a zoom level, and never past the tiles (see maxZoom above).
     map.options.wheelPxPerZoomLevel = 120;
-    var overlays = {};
-    if (el.dataset.townshipsUrl) {
-      overlays[T.boundaries || "Townships"] = townships(map, el.dataset.townshipsUrl, shift, T);
+    // The layer switch: base layers when there are several, boundaries once there are some.
+    var control = null;
+    function switcher() {
+      if (!control) { control = L.control.layers(specs.length > 1 ? bases : {}, {}, { collapsed: true }).addTo(map); }
+      return control;
     }
-    if (specs.length > 1 || Object.keys(overlays).length) {
-      L.control.layers(specs.length > 1 ? bases : {}, overlays, { collapsed: true }).addTo(map);
+    if (specs.length > 1) { switcher(); }
+    if (el.dataset.townshipsUrl) {
+      townships(map, el.dataset.townshipsUrl, shift, T, function (group) {
+        switcher().addOverlay(group, T.boundaries || "Townships");
+      });
     }
     window.addEventListener("online", function () { misses = 0; missing.hide(); });
     window.Basemap.maps.push(map);

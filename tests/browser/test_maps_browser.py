@@ -169,6 +169,7 @@ def test_the_phone_downloads_its_area_and_shows_it_with_the_network_cut(browser,
         until(page, "(async () => !!(await caches.match(location.pathname)))()")
         page.reload()  # the service worker now controls the page and holds the shell
         until(page, "!!navigator.serviceWorker.controller")
+        until(page, "(async () => !!(await caches.match('/maps/townships.json')))()")
 
         phone.context.set_offline(True)
         page.reload()
