@@ -210,3 +210,17 @@ def test_with_a_basemap_the_pack_carries_the_tiles_around_the_site(streets, make
     # the same case rendered twice is the same page (reproducible digests in the manifest)
     again = zipfile.ZipFile(io.BytesIO(client.get(f"/papers/case/{case.id}/evidence.zip").data))
     assert again.read("map/case-map.html").decode() == page
+
+
+def test_the_import_command_says_what_is_wrong_in_one_line(app, tmp_path):
+    runner = app.test_cli_runner()
+    junk = tmp_path / "notes.mbtiles"
+    junk.write_text("not a map")
+    refused = runner.invoke(args=["basemap", "import", str(junk)])
+    assert refused.exit_code == 1 and "这不是瓦片文件" in refused.output
+    good = str(tmp_path / "city.mbtiles")
+    write_mbtiles(good, BOX, [10, 11])
+    done = runner.invoke(args=["basemap", "import", good, "--name", "streets"])
+    assert done.exit_code == 0 and "底图已导入" in done.output and "zoom 10–11" in done.output
+    checked = runner.invoke(args=["basemap", "check"])
+    assert checked.exit_code == 0 and "streets" in checked.output
