@@ -107,8 +107,10 @@
       el.classList.remove("plain");
       el.dataset.basemap = first.spec.name;
     }
-    // A wheel notch moves half a zoom level, and never past the tiles (see maxZoom above).
+    // A wheel notch moves half a zoom level, and never past the tiles (see maxZoom above); with
+    // no basemap at all, not into a street-corner view of an empty background either.
     map.options.wheelPxPerZoomLevel = 120;
+    if (!first && map.getMaxZoom() > 17) { map.setMaxZoom(17); }
     // The layer switch: base layers when there are several, boundaries once there are some.
     var control = null;
     function switcher() {
