@@ -20,6 +20,7 @@ import functools
 import gzip
 import json
 import math
+import mmap
 import os
 import sqlite3
 import threading
@@ -274,7 +275,8 @@ def _open_pmtiles(path: str) -> TileSet:
                               find_tile, zxy_to_tileid)
 
     with open(path, "rb") as handle:
-        data = handle.read()  # archives for one bureau are small; mmap would do for big ones
+        # Mapped, not read: a province's imagery archive may be gigabytes; pages load on use.
+        data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     try:
         header = deserialize_header(data[:127])
     except Exception as exc:  # the package raises its own classes and struct errors
