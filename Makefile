@@ -23,8 +23,11 @@ init-db: $(STAMP)
 	$(FLASK) init-db
 
 # Loads the demo city once: a second `make run` keeps what is there.
+# ... and draws the demo city's basemap once (instance/basemaps/demo.mbtiles, ~10 s, Pillow)
+# unless a basemap is already there.
 demo: init-db
 	$(FLASK) demo-data --if-empty
+	$(FLASK) basemap demo --if-missing
 
 # `make run PORT=8080` when 5000 is taken.
 PORT ?= 5000

@@ -39,6 +39,8 @@ def configure(app: Flask, overrides: dict | None) -> None:
             app.instance_path, "enforcement.db")
     if not app.config["PHOTO_DIR"]:
         app.config["PHOTO_DIR"] = os.path.join(app.instance_path, "photos")
+    if not app.config["BASEMAP_DIR"]:
+        app.config["BASEMAP_DIR"] = os.path.join(app.instance_path, "basemaps")
     if app.config["ENV_NAME"] == "production":
         if app.config["SECRET_KEY"] in ("", config_module.DEV_SECRET_KEY):
             raise RuntimeError(

@@ -305,3 +305,4 @@ def register(app: Flask) -> None:
     from .cli_enterprises import enterprises_cli, townships_cli
     app.cli.add_command(enterprises_cli)
     app.cli.add_command(townships_cli)
+    from .cli_basemap import basemap_cli; app.cli.add_command(basemap_cli)

@@ -31,6 +31,18 @@ class Config:
     MAP_TILE_ATTRIBUTION = ""
     #: True when the tiles are in GCJ-02 (Gaode, Tencent): markers are shifted for display only.
     MAP_TILES_GCJ02 = False
+    #: The app's own basemaps: ``[{"name": "streets", "file": "city.mbtiles", "label": "街道"}]``
+    #: (MBTiles or PMTiles raster files; a relative file is looked up in BASEMAP_DIR). Files
+    #: imported with ``flask basemap import`` are found in BASEMAP_DIR without being listed.
+    BASEMAPS: list = []
+    #: Folder of imported basemap files. Empty: ``instance/basemaps``.
+    BASEMAP_DIR = ""
+    #: Online preset: ``tianditu`` (天地图, needs TIANDITU_KEY) or ``gaode`` (GCJ-02); empty: none.
+    MAP_PRESET = ""
+    #: The bureau's 天地图 key (``tk``), from console.tianditu.gov.cn (a 浏览器端 key).
+    TIANDITU_KEY = ""
+    #: Most a phone may download for offline maps of its worklist area, in MB.
+    OFFLINE_TILE_BUDGET_MB = 60
     #: A visit further than this from the enterprise pin is flagged (API.md: 200 m default).
     GEOFENCE_RADIUS_M = 200
     #: A served close or stop order appears on the public disclosure page once a reviewer
@@ -162,6 +174,11 @@ _ENV = {
     "MAP_TILE_URL": str,
     "MAP_TILE_ATTRIBUTION": str,
     "MAP_TILES_GCJ02": lambda v: v.lower() in ("1", "true", "yes"),
+    "BASEMAPS": json.loads,
+    "BASEMAP_DIR": str,
+    "MAP_PRESET": str,
+    "TIANDITU_KEY": str,
+    "OFFLINE_TILE_BUDGET_MB": int,
     "GEOFENCE_RADIUS_M": int,
     "DISCLOSURE_DELAY_DAYS": lambda v: int(v) if v.strip() else None,
     "API_TOKEN_HOURS": int,

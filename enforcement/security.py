@@ -25,7 +25,8 @@ def tile_origin(url: str) -> str:
 
 
 def register_security_headers(app: Flask) -> None:
-    csp = CSP.format(tiles=tile_origin(app.config.get("MAP_TILE_URL", ""))).replace(" ;", ";")
+    from .services.maps.basemap import tile_hosts  # the configured online tile servers
+    csp = CSP.format(tiles=" ".join(tile_hosts(app.config))).replace(" ;", ";")
 
     @app.after_request
     def _headers(response):

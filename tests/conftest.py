@@ -93,6 +93,7 @@ def app(request, tmp_path, pg_schema, storage_config):
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
         "LOGIN_RATE_LIMIT": "1000 per minute", "RATELIMIT_ENABLED": True,
         "PHOTO_DIR": str(tmp_path / "photos"), "INSTANCE_PATH": str(tmp_path),
+        "BASEMAP_DIR": str(tmp_path / "basemaps"),
         "AS_OF_OVERRIDE": "2026-11-25", **storage_config,
     })
     app.config["DB_BACKEND"] = request.param

@@ -110,6 +110,7 @@ def build_city(client, make_township, make_user, make_enterprise, make_case, api
         "quiet_day_id": quiet.id, "kind": "closure_decision", "name": "overdue",
         "code": "en", "filename": "css/app.css", "token": "0" * 32,
         "township_id": enterprise.township_id or 1,
+        "layer": "streets", "z": 12, "x": 3377, "y": 1550,
     }
     return city
 

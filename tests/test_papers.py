@@ -218,7 +218,8 @@ def test_the_evidence_pack_holds_papers_visits_photos_hashes_and_history(visited
     order = pack.read("papers/rectification_order.pdf")
     assert order.startswith(b"%PDF-")
     assert "三环责改〔2026〕第0001号" in pdf_text(order)
-    assert not any(n.endswith(".html") for n in names)
+    # papers are PDFs; the only page is the map exhibit, which opens from the ZIP (issue 19)
+    assert [n for n in names if n.endswith(".html")] == ["map/case-map.html"]
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.evidence_pack"))
 
 

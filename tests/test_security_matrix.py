@@ -92,6 +92,14 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("papers.visit_record", "GET"): (L, 200, 403, 200, 200),
     ("papers.case_paper_pdf", "GET"): (L, 200, 403, 200, 200),
     ("papers.visit_record_pdf", "GET"): (L, 200, 403, 200, 200),
+    # maps (issue 19): the case's map exhibit like its papers; tiles and boundaries for every
+    # officer (no basemap file in this city: the tile routes answer 404, never 500)
+    ("maps.case_map", "GET"): (L, 200, 403, 200, 200),
+    ("maps.case_map_script", "GET"): (L, 200, 403, 200, 200),
+    ("maps.tile", "GET"): (L, 404, 404, 404, 404),
+    ("maps.default_tile", "GET"): (L, 404, 404, 404, 404),
+    ("maps.township_boundaries", "GET"): (L, 200, 200, 200, 200),
+    ("maps.offline_plan", "GET"): (L, 200, 200, 200, 200),
     ("api.open_case", "POST"): (L, 201, 403, 201, 201),
     ("api.case_event", "POST"): (L, 200, 403, 409, 409),
     ("api.update_enterprise", "PATCH"): (L, 200, 403, 200, 200),

@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     from . import register_desk; app.register_blueprint(register_desk.bp)  # locating, townships (issue 16)
     from . import notifications; app.register_blueprint(notifications.bp)  # the bell (issue 18)
     from . import health; app.register_blueprint(health.bp)  # /healthz, /readyz (issue 18)
+    from . import maps; app.register_blueprint(maps.bp)  # basemap tiles, boundaries (issue 19)
     context.register(app)
 
     @app.before_request

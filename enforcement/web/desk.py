@@ -27,6 +27,7 @@ from ..services.calendar import quiet_days
 from ..services.desk import complaints as complaint_service
 from ..services.core.actor import Actor
 from .context import today
+from .maps import basemap_text, layer_dicts
 from .desk_forms import (CATEGORY_LABELS, CHANNEL_LABELS, COMPLAINT_STATUS_LABELS,
                          SEVERITY_LABELS, AcceptForm, AssignForm, ComplaintForm, CsrfOnlyForm,
                          DiscardForm, DrawForm, PublishSeedForm, QuietDayForm)
@@ -75,13 +76,17 @@ def index():
 # ---------------------------------------------------------------- map
 
 def _tiles() -> "TileConfig":
+    """The first basemap layer (the app's own file, a preset or MAP_TILE_URL) for the pin maps."""
     # Imported here: geo.maps imports folium (and numpy), which no request of this page needs
     # at start-up; every worker would otherwise load them for this one small class.
     from ..geo.maps import TileConfig
-    cfg = current_app.config
-    url = cfg.get("MAP_TILE_URL") or None
-    return TileConfig(url=url, attribution=cfg.get("MAP_TILE_ATTRIBUTION", ""),
-                      gcj02=bool(cfg.get("MAP_TILES_GCJ02")))
+    layers = layer_dicts()
+    if not layers:
+        return TileConfig(gcj02=bool(current_app.config.get("MAP_TILES_GCJ02")))
+    first = layers[0]
+    return TileConfig(url=first["url"], attribution=first["attribution"] or first["name"],
+                      gcj02=first["gcj02"], max_zoom=first["maxZoom"],
+                      min_zoom=first["minZoom"], subdomains=first["subdomains"])
 
 
 def pin_map_attrs(lat: float | None = None, lon: float | None = None, **extra) -> dict:
@@ -94,6 +99,9 @@ def pin_map_attrs(lat: float | None = None, lon: float | None = None, **extra) -
              "data-min-zoom": tiles.min_zoom, "data-subdomains": tiles.subdomains,
              "data-center": "%s,%s" % tuple(center),
              "data-center-zoom": current_app.config["MAP_ZOOM"], "data-zoom": 15}
+    layers = layer_dicts()
+    if layers:  # tiles drawn larger past the file's top zoom instead of blank (maps.md)
+        attrs["data-max-native-zoom"] = layers[0]["maxNativeZoom"]
     if lat is not None and lon is not None:
         attrs.update({"data-lat": lat, "data-lon": lon})
     attrs.update({f"data-{k.replace('_', '-')}": v for k, v in extra.items()})
@@ -110,7 +118,7 @@ def map_page():
         legend=mapdata.legend(), townships=_townships(), industries=INDUSTRIES,
         actions=wf.ACTIONS, states=sorted({s for st in wf.STATES.values() for s in st
                                            if s != "overdue"}),
-        limit=mapdata.MAX_FEATURES)
+        limit=mapdata.MAX_FEATURES, layers=layer_dicts(), basemap_text=basemap_text())
 
 
 @bp.route("/map/points.json")

@@ -34,6 +34,7 @@ from ..services.core.actor import Actor
 from .context import today
 from .messages import error_text, field_label, field_text
 from .inspector_forms import LAW_REQUIRED, ExecuteForm, PinForm, ServeForm, VisitForm
+from .maps import layer_dicts, map_attrs as basemap_map_attrs
 
 bp = Blueprint("inspector", __name__, url_prefix="/m")
 
@@ -55,9 +56,12 @@ def _locale() -> str:
 
 def _map_attrs() -> dict:
     cfg = current_app.config
+    layers = layer_dicts()
+    gcj02 = layers[0]["gcj02"] if layers else cfg["MAP_TILES_GCJ02"]
     return {"data-tiles": cfg["MAP_TILE_URL"], "data-attribution": cfg["MAP_TILE_ATTRIBUTION"],
-            "data-gcj02": "1" if cfg["MAP_TILES_GCJ02"] else "0",
-            "data-center": "%s,%s" % tuple(cfg["MAP_CENTER"]), "data-zoom": cfg["MAP_ZOOM"]}
+            "data-gcj02": "1" if gcj02 else "0",
+            "data-center": "%s,%s" % tuple(cfg["MAP_CENTER"]), "data-zoom": cfg["MAP_ZOOM"],
+            **basemap_map_attrs()}
 
 
 def _apply_field_errors(form, fields: dict) -> None:
@@ -158,6 +162,7 @@ def find():
                            here=here, form=form,
                            radii=RADII, pinning=request.method == "POST" or "pin" in request.args,
                            map_attrs=_map_attrs(),
+                           offline_maps=any(layer["local"] for layer in layer_dicts()),
                            township=current_user.township.code if getattr(current_user, "township", None) else "")
 
 

@@ -27,7 +27,9 @@
     minZoom: parseInt(el.dataset.minZoom, 10), maxZoom: parseInt(el.dataset.maxZoom, 10),
     preferCanvas: false
   });
-  if (el.dataset.tiles) {
+  if (window.Basemap && el.dataset.layers) {
+    window.Basemap.add(map, el, shift.show);  // own tiles, presets, township boundaries
+  } else if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, {
       attribution: el.dataset.attribution, subdomains: el.dataset.subdomains,
       maxZoom: parseInt(el.dataset.maxZoom, 10)
@@ -87,9 +89,9 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) {
         lastUrl = url;
-        if (data.mode === "grid") {
+        if (data.mode === "grid" || data.mode === "townships") {
           index = null; gridFeatures = forDisplay(data.features);
-          say(fmt(TEXT.grid, data.total));
+          say(fmt(data.mode === "townships" && TEXT.townships ? TEXT.townships : TEXT.grid, data.total));
         } else {
           gridFeatures = null;
           index = new Supercluster({
@@ -126,9 +128,15 @@
       gridFeatures.forEach(function (f) {
         var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
         if (!b.pad(0.1).contains(ll)) { return; }
-        L.marker(ll, { icon: bubble(f.properties.count, "#546e7a", "grid"), keyboard: false })
+        var cell = L.marker(ll, { icon: bubble(f.properties.count, "#546e7a", f.properties.township_count ? "grid township-count" : "grid"), keyboard: false })
           .on("click", function () { map.setView(ll, Math.min(map.getZoom() + 2, map.getMaxZoom())); })
           .addTo(layer);
+        if (f.properties.township_count) {
+          // Counts per township: its name under the bubble, as a text node.
+          var name = document.createElement("span");
+          name.textContent = (f.properties.name || TEXT.no_township || "") + " " + f.properties.count.toLocaleString();
+          cell.bindTooltip(name, { permanent: true, direction: "bottom", offset: [0, 14], className: "township-count-label" });
+        }
       });
       return;
     }

@@ -16,7 +16,8 @@
     var map = L.map(el, { minZoom: parseInt(d.minZoom, 10) || 0, maxZoom: maxZoom, scrollWheelZoom: false,
                           attributionControl: !!d.tiles });
     if (d.tiles) {
-      L.tileLayer(d.tiles, { attribution: d.attribution, subdomains: d.subdomains || "abc", maxZoom: maxZoom }).addTo(map);
+      L.tileLayer(d.tiles, { attribution: d.attribution, subdomains: d.subdomains || "abc", maxZoom: maxZoom,
+                             maxNativeZoom: parseInt(d.maxNativeZoom, 10) || undefined }).addTo(map);
     } else {
       el.classList.add("plain");
     }

@@ -14,7 +14,9 @@
 
   var center = d.center.split(",").map(Number);
   var map = L.map(box, { zoomControl: true, attributionControl: !!d.tiles }).setView(show(center[0], center[1]), Number(d.zoom) || 12);
-  if (d.tiles) L.tileLayer(d.tiles, { attribution: d.attribution, maxZoom: 19 }).addTo(map);
+  if (window.Basemap) {  // own tiles (kept offline), presets, township boundaries
+    if (!window.Basemap.add(map, box, show).first) box.classList.add("plain");
+  } else if (d.tiles) L.tileLayer(d.tiles, { attribution: d.attribution, maxZoom: 19 }).addTo(map);
   else box.classList.add("plain");
 
   var radius = 1000, here = null, you = null, ring = null, layer = L.layerGroup().addTo(map);
@@ -29,7 +31,9 @@
   }
   function placePin() {
     if (!here || pin) return;
-    pin = L.marker(show(here[0], here[1]), { draggable: true, autoPan: true }).addTo(map);
+    // A CSS pin, not Leaflet's PNG icon: that image is not in the offline cache (broken offline).
+    pin = L.marker(show(here[0], here[1]), { draggable: true, autoPan: true,
+                                              icon: L.divIcon({ className: "pin-icon", html: "", iconSize: [22, 22], iconAnchor: [11, 22] }) }).addTo(map);
     pin.on("dragend", function () { var p = pin.getLatLng(), w = store(p.lat, p.lng); setPin(w[0], w[1]); });
     setPin(here[0], here[1]);
   }

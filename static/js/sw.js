@@ -5,11 +5,14 @@
 "use strict";
 var CACHE = "inspector-v5";
 var NETWORK_TIMEOUT_MS = 4000;
+// Basemap tiles the inspector downloaded for his worklist area (static/js/basemap.js fills it);
+// kept apart from the app shell so a new shell version does not throw the maps away.
+var TILE_CACHE = "basemap-tiles-v1";
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (keys) {
-    return Promise.all(keys.filter(function (k) { return k !== CACHE; }).map(function (k) { return caches.delete(k); }));
+    return Promise.all(keys.filter(function (k) { return k !== CACHE && k !== TILE_CACHE; }).map(function (k) { return caches.delete(k); }));
   }).then(function () { return self.clients.claim(); }));
 });
 
@@ -69,11 +72,23 @@ function cacheFirst(request) {
   });
 }
 
+// A downloaded tile from the tile cache; else the network; offline and not downloaded: 504, so
+// the map shows "not downloaded" (never a broken image: basemap.js sets errorTileUrl).
+function tileFirst(request) {
+  return caches.open(TILE_CACHE).then(function (cache) {
+    return cache.match(request.url).then(function (hit) {
+      return hit || fetch(request).catch(function () { return new Response(null, { status: 504 }); });
+    });
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") return;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.indexOf("/api/") === 0) return;
   if (url.pathname.indexOf("/static/") === 0) { event.respondWith(cacheFirst(request)); return; }
+  if (url.pathname.indexOf("/tiles/") === 0) { event.respondWith(tileFirst(request)); return; }
+  if (url.pathname === "/maps/townships.json") { event.respondWith(networkFirst(request)); return; }
   if (url.pathname.indexOf("/m/") === 0 && url.pathname !== "/m/sw.js") { event.respondWith(networkFirst(request)); }
 });

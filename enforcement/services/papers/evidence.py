@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from enforcement.extensions import db
 from enforcement.models import AuditEvent, Case, PaperNumber
 from enforcement.services.core import audit
-from enforcement.services.papers import papers
+from enforcement.services.papers import map_exhibit, papers
 from enforcement.services.core.actor import Actor
 
 #: Every stored photo is the server's re-encoded JPEG (services.field.photos.reencode), whatever
@@ -122,6 +122,7 @@ def build_pack(actor: Actor, case: Case, *, now: datetime, config, timezone: str
                 record["photos"].append(entry)
                 photo_rows.append({"visit_id": visit.id, **entry})
             add(f"visits/{visit.id}/visit.json", _json(record), "visit")
+        map_exhibit.add_to_pack(add, case, config, timezone)  # map/case-map.html, no network
         add("case.json", _json(case_view), "case")
         add("history.json", _json(_history(case, visit_ids)), "history")
 
