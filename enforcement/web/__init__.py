@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     api.register(app)
     lists.register(app)  # GET /api/v1/lists/<name> (issue 8)
     from . import papers; app.register_blueprint(papers.bp)  # legal papers (issue 11)
+    from . import oversight; oversight.register(app)  # units, tasks, 督查, 问责, 考核 (issue 20)
     context.register(app)
 
     @app.before_request

@@ -267,7 +267,9 @@ RESPONSES = {
                      "next_cursor": nullable(STR)}, ("items", "next_cursor")),
 }
 
-SCHEMAS = {**REQUESTS, **RESPONSES}
+from . import openapi_oversight  # noqa: E402  (issue 20: its schemas use the helpers above)
+
+SCHEMAS = {**REQUESTS, **RESPONSES, **openapi_oversight.REQUESTS, **openapi_oversight.RESPONSES}
 
 
 # ------------------------------------------------------------------ request validation
@@ -518,6 +520,7 @@ def paths() -> dict:
         "/api/v1/audit/verify": {"get": {
             "operationId": "verifyAudit", "summary": "Admin: check the audit hash chain",
             "responses": {"200": _json("AuditReport", "the report"), **_errors(*_AUTH)}}},
+        **openapi_oversight.paths(),
     }
 
 

@@ -1,0 +1,134 @@
+"""督查: the joint supervision group's visits to units and townships, open or unannounced, with
+GPS, findings and the tasks found undelivered; and the units' overdue-task list."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from enforcement.errors import NotFound, ValidationError
+from enforcement.extensions import db
+from enforcement.models import ResponsibleUnit, SupervisionVisit, Task
+from enforcement.services.core import audit
+from enforcement.services.core.actor import Actor
+from enforcement.services.core.parsing import (collecting, parse_bool, parse_datetime, parse_float,
+                                               parse_int, parse_uuid, text)
+
+from .access import require_desk
+from .tasks import state_clause
+
+
+def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[SupervisionVisit, bool]:
+    """Record a supervision visit; returns (visit, created). The same client_uuid again returns
+    the first record and writes nothing."""
+    require_desk(actor)
+    fields: dict[str, str] = {}
+    check = collecting(fields)
+    client_uuid = check(lambda: parse_uuid(data.get("client_uuid"), required=False))
+    if client_uuid:
+        found = db.session.scalar(select(SupervisionVisit)
+                                  .where(SupervisionVisit.client_uuid == client_uuid))
+        if found is not None:
+            return found, False
+    unit_id = check(lambda: parse_int(data.get("unit_id"), "unit_id", minimum=1, maximum=2**31 - 1))
+    unit = db.session.get(ResponsibleUnit, unit_id) if unit_id else None
+    if unit_id and unit is None:
+        fields["unit_id"] = "no such unit"
+    raw_at = data.get("visited_at")
+    visited_at = check(lambda: parse_datetime(raw_at, "visited_at")) if raw_at not in (None, "") \
+        else now
+    if visited_at and visited_at > now:
+        fields["visited_at"] = "is in the future"
+    unannounced = check(lambda: parse_bool(data.get("unannounced"), "unannounced"))
+    lat = check(lambda: parse_float(data.get("lat"), "lat", required=False, minimum=-90, maximum=90))
+    lon = check(lambda: parse_float(data.get("lon"), "lon", required=False, minimum=-180, maximum=180))
+    acc = check(lambda: parse_float(data.get("accuracy_m"), "accuracy_m", required=False, minimum=0,
+                                    maximum=100000))
+    if (lat is None) != (lon is None) and not {"lat", "lon"} & set(fields):
+        fields["lat" if lat is None else "lon"] = "give both lat and lon, or neither"
+    members = check(lambda: text(data.get("members"), "members", max_length=300)) or ""
+    findings = check(lambda: text(data.get("findings"), "findings", required=True, max_length=10000))
+    raw_tasks = data.get("undelivered_task_ids") or []
+    if isinstance(raw_tasks, str):
+        raw_tasks = [t for t in raw_tasks.replace("，", ",").split(",") if t.strip()]
+    task_ids = []
+    for t in raw_tasks:
+        tid = check(lambda t=t: parse_int(t, "undelivered_task_ids", minimum=1, maximum=2**31 - 1))
+        if tid:
+            task_ids.append(tid)
+    tasks = []
+    if unit is not None and visited_at is not None:
+        day = visited_at.astimezone(ZoneInfo(current_app.config["BUREAU_TIMEZONE"])).date()
+        for tid in dict.fromkeys(task_ids):
+            task = db.session.get(Task, tid)
+            if task is None:
+                fields["undelivered_task_ids"] = f"no such task: {tid}"
+            elif unit.id != task.host_unit_id and unit not in task.co_units:
+                fields["undelivered_task_ids"] = f"task {tid} is not this unit's"
+            elif task.done_on is not None and task.done_on <= day:
+                fields["undelivered_task_ids"] = f"task {tid} was delivered on {task.done_on}"
+            else:
+                tasks.append(task)
+    if fields:
+        raise ValidationError("The supervision visit could not be recorded.", fields)
+    visit = SupervisionVisit(client_uuid=client_uuid, unit_id=unit.id, township_id=unit.township_id,
+                             visited_at=visited_at, unannounced=bool(unannounced), lat=lat, lon=lon,
+                             accuracy_m=acc, members=members, findings=findings,
+                             recorded_by_id=actor.id, created_at=now)
+    visit.undelivered = tasks
+    db.session.add(visit)
+    db.session.flush()
+    audit.record(actor, "supervision.record", "supervision_visit", visit.id, now=now,
+                 after={"unit_id": unit.id, "visited_at": visited_at, "unannounced": visit.unannounced,
+                        "lat": lat, "lon": lon, "findings": findings,
+                        "undelivered_task_ids": [t.id for t in tasks]})
+    return visit, True
+
+
+def get_visit(actor: Actor, visit_id: int) -> SupervisionVisit:
+    require_desk(actor)
+    visit = db.session.get(SupervisionVisit, visit_id)
+    if visit is None:
+        raise NotFound("No such supervision visit.")
+    return visit
+
+
+def list_visits(actor: Actor, *, unit_id: int | None = None, branch_id: int | None = None,
+                limit: int = 200) -> list[SupervisionVisit]:
+    require_desk(actor)
+    stmt = select(SupervisionVisit).order_by(SupervisionVisit.visited_at.desc()).limit(limit)
+    if unit_id is not None:
+        stmt = stmt.where(SupervisionVisit.unit_id == unit_id)
+    if branch_id is not None:
+        stmt = stmt.join(ResponsibleUnit, ResponsibleUnit.id == SupervisionVisit.unit_id) \
+            .where(ResponsibleUnit.branch_id == branch_id)
+    return list(db.session.scalars(stmt))
+
+
+def overdue_by_unit(actor: Actor, as_of: date, *, branch_id: int | None = None) -> list[dict]:
+    """Per unit: its overdue tasks as host on ``as_of`` (the list the supervision group works
+    from), the worst first."""
+    require_desk(actor)
+    stmt = (select(ResponsibleUnit, func.count(Task.id), func.min(Task.deadline))
+            .join(Task, Task.host_unit_id == ResponsibleUnit.id)
+            .where(state_clause("overdue", as_of))
+            .group_by(ResponsibleUnit.id)
+            .order_by(func.count(Task.id).desc(), func.min(Task.deadline), ResponsibleUnit.id))
+    if branch_id is not None:
+        stmt = stmt.where(ResponsibleUnit.branch_id == branch_id)
+    return [{"unit": unit, "overdue": n, "oldest_deadline": oldest,
+             "days_overdue": (as_of - oldest).days}
+            for unit, n, oldest in db.session.execute(stmt)]
+
+
+def visit_row(v: SupervisionVisit) -> dict:
+    return {"id": v.id, "client_uuid": v.client_uuid, "unit_id": v.unit_id,
+            "unit": v.unit.name if v.unit else None,
+            "township": v.township.code if v.township else None,
+            "visited_at": v.visited_at.isoformat(), "unannounced": v.unannounced,
+            "lat": v.lat, "lon": v.lon, "accuracy_m": v.accuracy_m, "members": v.members,
+            "findings": v.findings, "undelivered_task_ids": [t.id for t in v.undelivered]}
+
+

@@ -1,0 +1,200 @@
+"""API: responsible units, tasks (the responsibility table), supervision visits, accountability
+records and the scoreboard (issue 20). Unit officers reach the endpoints marked ``for_units``,
+and within them only their unit's records."""
+from __future__ import annotations
+
+from flask import g, jsonify, request
+
+from ..clock import utcnow
+from ..errors import ValidationError
+from ..extensions import db
+from ..models import Branch, Township
+from ..services.oversight import accountability, scoreboard, supervision, tasks, units
+from .api import as_of, authenticated, body, bp, limit_arg
+
+
+def for_units(view):
+    """Mark an endpoint as open to unit officers (api.authenticated refuses them elsewhere)."""
+    view.unit_allowed = True
+    return view
+
+
+def _branch_id() -> int | None:
+    code = request.args.get("branch")
+    if not code:
+        return g.actor.branch_id
+    branch = db.session.query(Branch).filter_by(code=code).one_or_none()
+    if branch is None:
+        raise ValidationError("No such branch.", {"branch": "no such branch"})
+    return branch.id
+
+
+# ---------------------------------------------------------------- units
+
+@bp.get("/units")
+@authenticated()
+def oversight_list_units():
+    rows = units.list_units(g.actor, branch_id=_branch_id())
+    return jsonify(items=[units.unit_row(u) for u in rows], next_cursor=None)
+
+
+@bp.post("/units")
+@authenticated()
+def oversight_create_unit():
+    unit = units.create_unit(g.actor, body("UnitCreate"), now=utcnow())
+    db.session.commit()
+    return jsonify(units.unit_row(unit)), 201
+
+
+# ---------------------------------------------------------------- tasks
+
+@bp.get("/tasks")
+@authenticated()
+@for_units
+def oversight_list_tasks():
+    day = as_of()
+    state = request.args.get("state") or ""
+    if state and state not in tasks.STATES:
+        raise ValidationError("Unknown state.", {"state": "one of " + ", ".join(tasks.STATES)})
+    unit_id = request.args.get("unit_id")
+    if unit_id is not None and not (unit_id.isdigit() and len(unit_id) < 10):
+        raise ValidationError("unit_id is not a number.", {"unit_id": "expected an id"})
+    township = request.args.get("township")
+    township_id = None
+    if township:
+        township_id = db.session.query(Township.id).filter_by(code=township).scalar()
+        if township_id is None:
+            raise ValidationError("No such township.", {"township": "no such township"})
+    case_id = request.args.get("case_id")
+    f = tasks.TaskFilter(as_of=day, state=state, unit_id=int(unit_id) if unit_id else None,
+                         township_id=township_id,
+                         case_id=int(case_id) if case_id and case_id.isdigit() and len(case_id) < 10 else None,
+                         branch_id=_branch_id())
+    rows = tasks.list_tasks(g.actor, f, limit=limit_arg())
+    return jsonify(items=[tasks.task_row(t, day) for t in rows], next_cursor=None,
+                   as_of=day.isoformat())
+
+
+@bp.post("/tasks")
+@authenticated()
+def oversight_create_task():
+    day = as_of()
+    task = tasks.create_task(g.actor, body("TaskCreate"), now=utcnow(), as_of=day)
+    db.session.commit()
+    return jsonify(tasks.task_row(task, day)), 201
+
+
+@bp.get("/tasks/<int:task_id>")
+@authenticated()
+@for_units
+def oversight_get_task(task_id: int):
+    day = as_of()
+    return jsonify(tasks.task_row(tasks.get_task(g.actor, task_id), day))
+
+
+@bp.post("/tasks/<int:task_id>/delivery")
+@authenticated()
+@for_units
+def oversight_deliver_task(task_id: int):
+    day = as_of()
+    task = tasks.report_delivery(g.actor, task_id, body("TaskDelivery"), now=utcnow(), as_of=day)
+    db.session.commit()
+    return jsonify(tasks.task_row(task, day))
+
+
+# ---------------------------------------------------------------- supervision
+
+@bp.get("/supervision-visits")
+@authenticated()
+def oversight_list_supervision():
+    rows = supervision.list_visits(g.actor, branch_id=_branch_id(), limit=limit_arg())
+    return jsonify(items=[supervision.visit_row(v) for v in rows], next_cursor=None)
+
+
+@bp.post("/supervision-visits")
+@authenticated()
+def oversight_record_supervision():
+    visit, created = supervision.record_visit(g.actor, body("SupervisionVisitCreate"), now=utcnow())
+    db.session.commit()
+    return jsonify(supervision.visit_row(visit)), 201 if created else 200
+
+
+@bp.get("/supervision/overdue")
+@authenticated()
+def oversight_overdue_units():
+    day = as_of()
+    rows = supervision.overdue_by_unit(g.actor, day, branch_id=_branch_id())
+    return jsonify(as_of=day.isoformat(), items=[
+        {"unit_id": r["unit"].id, "unit": r["unit"].name, "overdue": r["overdue"],
+         "oldest_deadline": r["oldest_deadline"].isoformat(), "days_overdue": r["days_overdue"]}
+        for r in rows], next_cursor=None)
+
+
+# ---------------------------------------------------------------- accountability
+
+@bp.get("/accountability")
+@authenticated()
+@for_units
+def oversight_list_records():
+    day = as_of()
+    state = request.args.get("state") or ""
+    rows = accountability.list_records(g.actor, state=state, as_of=day, branch_id=_branch_id())
+    return jsonify(items=[accountability.record_row(r, day) for r in rows], next_cursor=None)
+
+
+@bp.post("/accountability")
+@authenticated()
+def oversight_create_record():
+    day = as_of()
+    record = accountability.create_record(g.actor, body("AccountabilityCreate"), now=utcnow(),
+                                          as_of=day)
+    db.session.commit()
+    return jsonify(accountability.record_row(record, day)), 201
+
+
+@bp.get("/accountability/<int:record_id>")
+@authenticated()
+@for_units
+def oversight_get_record(record_id: int):
+    day = as_of()
+    return jsonify(accountability.record_row(accountability.get_record(g.actor, record_id), day))
+
+
+@bp.post("/accountability/<int:record_id>/answer")
+@authenticated()
+@for_units
+def oversight_answer_record(record_id: int):
+    day = as_of()
+    record = accountability.answer(g.actor, record_id, body("AccountabilityAnswer"), now=utcnow(),
+                                   as_of=day)
+    db.session.commit()
+    return jsonify(accountability.record_row(record, day))
+
+
+@bp.post("/accountability/<int:record_id>/close")
+@authenticated()
+def oversight_close_record(record_id: int):
+    day = as_of()
+    record = accountability.close(g.actor, record_id, body("AccountabilityClose"), now=utcnow(),
+                                  as_of=day)
+    db.session.commit()
+    return jsonify(accountability.record_row(record, day))
+
+
+# ---------------------------------------------------------------- scoreboard
+
+@bp.get("/scoreboard")
+@authenticated("reviewer", "admin")
+def oversight_scoreboard():
+    day = as_of()
+    p = scoreboard.Period.parse(request.args.get("from") or day.replace(month=1, day=1).isoformat(),
+                                request.args.get("to") or day.isoformat())
+    by = request.args.get("by") or "township"
+    if by not in ("township", "unit"):
+        raise ValidationError("Unknown grouping.", {"by": "township or unit"})
+    rows = (scoreboard.units if by == "unit" else scoreboard.townships)(
+        g.actor, p, branch_id=_branch_id())
+    body_ = {"from": p.start.isoformat(), "to": p.end.isoformat(), "by": by, "items": rows}
+    if by == "township":
+        body_["total"] = scoreboard.city_total(rows)
+    return jsonify(body_)
