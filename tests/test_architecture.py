@@ -18,6 +18,7 @@ LAYERS: list[list[str]] = [
     ["casework"],
     ["field", "maps", "lists", "papers", "people"],
     ["desk"],
+    ["oversight"],
 ]
 RANK = {pkg: i for i, layer in enumerate(LAYERS) for pkg in layer}
 

@@ -13,6 +13,9 @@ from ..services.oversight import accountability, scoreboard, supervision, tasks,
 from .api import as_of, authenticated, body, bp, limit_arg
 
 
+DESK = ("reviewer", "admin")
+
+
 def for_units(view):
     """Mark an endpoint as open to unit officers (api.authenticated refuses them elsewhere)."""
     view.unit_allowed = True
@@ -32,14 +35,14 @@ def _branch_id() -> int | None:
 # ---------------------------------------------------------------- units
 
 @bp.get("/units")
-@authenticated()
+@authenticated(*DESK)
 def oversight_list_units():
     rows = units.list_units(g.actor, branch_id=_branch_id())
     return jsonify(items=[units.unit_row(u) for u in rows], next_cursor=None)
 
 
 @bp.post("/units")
-@authenticated()
+@authenticated(*DESK)
 def oversight_create_unit():
     unit = units.create_unit(g.actor, body("UnitCreate"), now=utcnow())
     db.session.commit()
@@ -49,7 +52,7 @@ def oversight_create_unit():
 # ---------------------------------------------------------------- tasks
 
 @bp.get("/tasks")
-@authenticated()
+@authenticated(*DESK, "unit")
 @for_units
 def oversight_list_tasks():
     day = as_of()
@@ -76,7 +79,7 @@ def oversight_list_tasks():
 
 
 @bp.post("/tasks")
-@authenticated()
+@authenticated(*DESK)
 def oversight_create_task():
     day = as_of()
     task = tasks.create_task(g.actor, body("TaskCreate"), now=utcnow(), as_of=day)
@@ -85,7 +88,7 @@ def oversight_create_task():
 
 
 @bp.get("/tasks/<int:task_id>")
-@authenticated()
+@authenticated(*DESK, "unit")
 @for_units
 def oversight_get_task(task_id: int):
     day = as_of()
@@ -93,7 +96,7 @@ def oversight_get_task(task_id: int):
 
 
 @bp.post("/tasks/<int:task_id>/delivery")
-@authenticated()
+@authenticated(*DESK, "unit")
 @for_units
 def oversight_deliver_task(task_id: int):
     day = as_of()
@@ -105,14 +108,14 @@ def oversight_deliver_task(task_id: int):
 # ---------------------------------------------------------------- supervision
 
 @bp.get("/supervision-visits")
-@authenticated()
+@authenticated(*DESK)
 def oversight_list_supervision():
     rows = supervision.list_visits(g.actor, branch_id=_branch_id(), limit=limit_arg())
     return jsonify(items=[supervision.visit_row(v) for v in rows], next_cursor=None)
 
 
 @bp.post("/supervision-visits")
-@authenticated()
+@authenticated(*DESK)
 def oversight_record_supervision():
     visit, created = supervision.record_visit(g.actor, body("SupervisionVisitCreate"), now=utcnow())
     db.session.commit()
@@ -120,7 +123,7 @@ def oversight_record_supervision():
 
 
 @bp.get("/supervision/overdue")
-@authenticated()
+@authenticated(*DESK)
 def oversight_overdue_units():
     day = as_of()
     rows = supervision.overdue_by_unit(g.actor, day, branch_id=_branch_id())
@@ -133,7 +136,7 @@ def oversight_overdue_units():
 # ---------------------------------------------------------------- accountability
 
 @bp.get("/accountability")
-@authenticated()
+@authenticated(*DESK, "unit")
 @for_units
 def oversight_list_records():
     day = as_of()
@@ -143,7 +146,7 @@ def oversight_list_records():
 
 
 @bp.post("/accountability")
-@authenticated()
+@authenticated(*DESK)
 def oversight_create_record():
     day = as_of()
     record = accountability.create_record(g.actor, body("AccountabilityCreate"), now=utcnow(),
@@ -153,7 +156,7 @@ def oversight_create_record():
 
 
 @bp.get("/accountability/<int:record_id>")
-@authenticated()
+@authenticated(*DESK, "unit")
 @for_units
 def oversight_get_record(record_id: int):
     day = as_of()
@@ -161,7 +164,7 @@ def oversight_get_record(record_id: int):
 
 
 @bp.post("/accountability/<int:record_id>/answer")
-@authenticated()
+@authenticated(*DESK, "unit")
 @for_units
 def oversight_answer_record(record_id: int):
     day = as_of()
@@ -172,7 +175,7 @@ def oversight_answer_record(record_id: int):
 
 
 @bp.post("/accountability/<int:record_id>/close")
-@authenticated()
+@authenticated(*DESK)
 def oversight_close_record(record_id: int):
     day = as_of()
     record = accountability.close(g.actor, record_id, body("AccountabilityClose"), now=utcnow(),
@@ -184,7 +187,7 @@ def oversight_close_record(record_id: int):
 # ---------------------------------------------------------------- scoreboard
 
 @bp.get("/scoreboard")
-@authenticated("reviewer", "admin")
+@authenticated(*DESK)
 def oversight_scoreboard():
     day = as_of()
     p = scoreboard.Period.parse(request.args.get("from") or day.replace(month=1, day=1).isoformat(),

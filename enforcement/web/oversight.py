@@ -370,7 +370,7 @@ def supervision_visits():
             visit, _created = supervision.record_visit(actor, data, now=utcnow())
             db.session.commit()
             flash(_("Supervision visit recorded."), "success")
-            return redirect(url_for("oversight.supervision_visit", visit_id=visit.id))
+            return redirect(url_for("oversight.supervision_visit", supervision_id=visit.id))
         except DomainError as exc:
             db.session.rollback()
             errors, status = exc.fields or {"findings": exc.message}, 422
@@ -386,11 +386,11 @@ def supervision_visits():
         form=CsrfForm()), status
 
 
-@bp.get("/supervision/<int:visit_id>")
+@bp.get("/supervision/<int:supervision_id>")
 @login_required
-def supervision_visit(visit_id: int):
+def supervision_visit(supervision_id: int):
     _desk_only()
-    v = supervision.get_visit(_actor(), visit_id)
+    v = supervision.get_visit(_actor(), supervision_id)
     return render_template("oversight/supervision_visit.html", v=v, as_of=today())
 
 

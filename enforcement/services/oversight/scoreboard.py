@@ -134,6 +134,7 @@ def township_figures(p: Period) -> dict:
         _count_task(b(task.township_id), task, p)
     for tid, n in db.session.execute(
             select(ResponsibleUnit.township_id, func.count())
+            .select_from(AccountabilityRecord)
             .join(ResponsibleUnit, ResponsibleUnit.id == AccountabilityRecord.unit_id)
             .where(AccountabilityRecord.decided_on >= p.start,
                    AccountabilityRecord.decided_on <= p.end)
