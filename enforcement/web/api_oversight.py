@@ -10,7 +10,9 @@ from ..errors import ValidationError
 from ..extensions import db
 from ..models import Branch, Township
 from ..services.oversight import accountability, scoreboard, supervision, tasks, units
-from .api import as_of, authenticated, body, bp, limit_arg
+from ..services.core.parsing import parse_date
+from .api import _ISO_DATE, _present_but_empty, arg_int, as_of, authenticated, body, bp, limit_arg
+from .openapi import INT32
 
 
 DESK = ("reviewer", "admin")
@@ -22,7 +24,29 @@ def for_units(view):
     return view
 
 
+def _date_arg(name: str):
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    if not _ISO_DATE.match(raw):
+        raise ValidationError(f"{name} is not a date.", {name: "expected YYYY-MM-DD"})
+    return parse_date(raw, name)
+
+
+def _enum_arg(name: str, allowed) -> str:
+    _present_but_empty(name)
+    value = request.args.get(name) or ""
+    if value and value not in allowed:
+        raise ValidationError(f"Unknown {name}.", {name: "one of " + ", ".join(allowed)})
+    return value
+
+
+def _id_arg(name: str) -> int | None:
+    return arg_int(name, minimum=1, maximum=INT32)
+
+
 def _branch_id() -> int | None:
+    _present_but_empty("branch")
     code = request.args.get("branch")
     if not code:
         return g.actor.branch_id
@@ -56,23 +80,17 @@ def oversight_create_unit():
 @for_units
 def oversight_list_tasks():
     day = as_of()
-    state = request.args.get("state") or ""
-    if state and state not in tasks.STATES:
-        raise ValidationError("Unknown state.", {"state": "one of " + ", ".join(tasks.STATES)})
-    unit_id = request.args.get("unit_id")
-    if unit_id is not None and not (unit_id.isdigit() and len(unit_id) < 10):
-        raise ValidationError("unit_id is not a number.", {"unit_id": "expected an id"})
+    state = _enum_arg("state", tasks.STATES)
+    unit_id = _id_arg("unit_id")
+    _present_but_empty("township")
     township = request.args.get("township")
     township_id = None
     if township:
         township_id = db.session.query(Township.id).filter_by(code=township).scalar()
         if township_id is None:
             raise ValidationError("No such township.", {"township": "no such township"})
-    case_id = request.args.get("case_id")
-    f = tasks.TaskFilter(as_of=day, state=state, unit_id=int(unit_id) if unit_id else None,
-                         township_id=township_id,
-                         case_id=int(case_id) if case_id and case_id.isdigit() and len(case_id) < 10 else None,
-                         branch_id=_branch_id())
+    f = tasks.TaskFilter(as_of=day, state=state, unit_id=unit_id, township_id=township_id,
+                         case_id=_id_arg("case_id"), branch_id=_branch_id())
     rows = tasks.list_tasks(g.actor, f, limit=limit_arg())
     return jsonify(items=[tasks.task_row(t, day) for t in rows], next_cursor=None,
                    as_of=day.isoformat())
@@ -140,7 +158,7 @@ def oversight_overdue_units():
 @for_units
 def oversight_list_records():
     day = as_of()
-    state = request.args.get("state") or ""
+    state = _enum_arg("state", ("open", "overdue", "answered", "closed"))
     rows = accountability.list_records(g.actor, state=state, as_of=day, branch_id=_branch_id())
     return jsonify(items=[accountability.record_row(r, day) for r in rows], next_cursor=None)
 
@@ -190,11 +208,10 @@ def oversight_close_record(record_id: int):
 @authenticated(*DESK)
 def oversight_scoreboard():
     day = as_of()
-    p = scoreboard.Period.parse(request.args.get("from") or day.replace(month=1, day=1).isoformat(),
-                                request.args.get("to") or day.isoformat())
-    by = request.args.get("by") or "township"
-    if by not in ("township", "unit"):
-        raise ValidationError("Unknown grouping.", {"by": "township or unit"})
+    start = _date_arg("from") or day.replace(month=1, day=1)
+    end = _date_arg("to") or day
+    p = scoreboard.Period.parse(start.isoformat(), end.isoformat())
+    by = _enum_arg("by", ("township", "unit")) or "township"
     rows = (scoreboard.units if by == "unit" else scoreboard.townships)(
         g.actor, p, branch_id=_branch_id())
     body_ = {"from": p.start.isoformat(), "to": p.end.isoformat(), "by": by, "items": rows}
