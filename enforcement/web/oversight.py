@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import (Blueprint, Flask, Response, abort, flash, redirect, render_template, request,
-                   stream_with_context, url_for)
+                   url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -54,7 +54,7 @@ def confine_unit_officers() -> None:
     if endpoint in UNIT_ENDPOINTS or endpoint in OPEN_ENDPOINTS or endpoint.startswith("auth."):
         return
     if current_user.is_authenticated and current_user.role == "unit":
-        raise Forbidden("A unit officer may open only his unit's tasks and records.")
+        raise Forbidden(_("A unit officer may open only his unit's tasks and records."))
 
 
 def register(app: Flask) -> None:
@@ -446,6 +446,6 @@ def scoreboard_export():
     scoreboard.record_export(actor, p, by=by, rows=len(rows), now=utcnow())
     db.session.commit()
     name = f"scoreboard-{by}-{p.start.isoformat()}-{p.end.isoformat()}.xlsx"
-    return Response(stream_with_context(scoreboard_xlsx(rows, p, by=by)),
+    return Response(scoreboard_xlsx(rows, p, by=by),  # rows are counted already: no context needed
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
