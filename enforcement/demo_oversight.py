@@ -85,6 +85,21 @@ def generate(rng: random.Random, *, as_of: date, now: datetime, branches: bool =
                 tasks.report_delivery(SYSTEM, task.id, {"done_on": as_of.isoformat(),
                                                         "report": "已提前完成"}, now=now, as_of=as_of)
             made_tasks.append(task)
+        # The standing task of the campaign, open in every township; the first one also has an
+        # overdue task, so that every screen has something to show.
+        made_tasks.append(tasks.create_task(SYSTEM, {
+            "title": f"{u.township.name}清理全部小塑料作坊", "host_unit_id": u.id,
+            "co_unit_ids": [departments[-1].id], "lead_leader": LEADERS[0],
+            "responsible_person": u.contact_name, "campaign": "关停改罚控专项行动",
+            "assigned_on": max(year_start, as_of - timedelta(days=30)).isoformat(),
+            "deadline": date(as_of.year + 1, 3, 31).isoformat()}, now=now, as_of=as_of))
+        if u is unit_list[0]:
+            made_tasks.append(tasks.create_task(SYSTEM, {
+                "title": f"{u.township.name}石粉加工企业断电", "host_unit_id": u.id,
+                "co_unit_ids": [departments[-1].id], "lead_leader": LEADERS[1],
+                "responsible_person": u.contact_name, "campaign": "关停改罚控专项行动",
+                "assigned_on": (as_of - timedelta(days=40)).isoformat(),
+                "deadline": (as_of - timedelta(days=10)).isoformat()}, now=now, as_of=as_of))
     overdue = [t for t in made_tasks if t.state(as_of) == "overdue"]
     visits = records = 0
     for task in overdue[: max(len(overdue) * 2 // 3, 1)] if overdue else []:
