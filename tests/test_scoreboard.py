@@ -141,3 +141,34 @@ def test_the_scoreboard_page_and_its_xlsx_export(demo_city, client, make_user):
     assert [round(v[-1], 2) for v in values[1:]] == [r["score"] for r in rows]
     api = client.get("/api/v1/scoreboard?from=2026-01-01&to=2026-11-25&branch=east")
     assert api.status_code == 200 and api.get_json()["items"]
+
+
+def test_each_branch_sees_its_own_lists_and_the_city_sees_them_all(demo_city, client, make_user):
+    from support_app import Auth
+    from enforcement.models import User
+    from enforcement.services.desk import dashboard
+    from enforcement.services.lists import lists
+    branches = {b.code: b for b in db.session.scalars(select(Branch))}
+    city_rows = list(lists.iter_rows("action/close", lists.Filters(as_of=AS_OF)))
+    parts = {code: list(lists.iter_rows("action/close", lists.Filters(as_of=AS_OF, branch=code)))
+             for code in branches}
+    towns_of = {code: {t.code for t in db.session.scalars(
+        select(Township).where(Township.branch_id == b.id))} for code, b in branches.items()}
+    for code, rows in parts.items():
+        assert {r["township"] for r in rows} <= towns_of[code]
+    assert sorted(r["case_id"] for rows in parts.values() for r in rows) == sorted(
+        r["case_id"] for r in city_rows)
+    monthly = lists.monthly(lists.Filters(as_of=AS_OF, branch="east"))
+    assert {r["township"] for r in monthly["items"]} == towns_of["east"]
+    east = dashboard.bureau_summary(AS_OF, branches["east"].id)
+    whole = dashboard.bureau_summary(AS_OF)
+    assert sum(dashboard.bureau_summary(AS_OF, b.id)["open"] for b in branches.values()) == whole["open"]
+    assert east["open"] < whole["open"]
+    # An officer of the east branch gets the east branch's list whatever he asks for.
+    officer = make_user("east_reviewer", "reviewer")
+    db.session.get(User, officer.id).branch_id = branches["east"].id
+    db.session.commit()
+    Auth(client).login("east_reviewer")
+    body = client.get("/api/v1/lists/action/close?branch=west").get_json()
+    assert {r["township"] for r in body["items"]} <= towns_of["east"]
+    assert len(body["items"]) == len(parts["east"])

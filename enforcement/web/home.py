@@ -18,5 +18,5 @@ def index():
     if current_user.role == "inspector":
         work = dashboard.inspector_summary(current_user.id, as_of)
         return render_template("home/inspector.html", work=work, as_of=as_of)
-    summary = dashboard.bureau_summary(as_of)
+    summary = dashboard.bureau_summary(as_of, getattr(current_user, "branch_id", None))
     return render_template("home/bureau.html", summary=summary, as_of=as_of)

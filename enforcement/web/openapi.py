@@ -498,7 +498,9 @@ def paths() -> dict:
                     "description": "The disclosure list is public (no token).",
                     "parameters": [_param("format", {"type": "string",
                                                      "enum": list(_LIST_FORMATS)}),
-                                   _param("township", text(40)), AS_OF,
+                                   _param("township", text(40)),
+                                   _param("branch", text(40), "branch (分局) code: its "
+                                                              "townships only"), AS_OF,
                                    _param("within", {"type": "integer", "minimum": 0}),
                                    _param("month", {"type": "string",
                                                     "pattern": r"^\d{4}-\d{2}$"}),
