@@ -16,6 +16,7 @@ LAYERS: list[list[str]] = [
     ["calendar"],
     ["registry"],
     ["casework"],
+    ["tally"],
     ["field", "maps", "lists", "papers", "people"],
     ["desk"],
     ["oversight"],

@@ -172,3 +172,14 @@ def test_each_branch_sees_its_own_lists_and_the_city_sees_them_all(demo_city, cl
     body = client.get("/api/v1/lists/action/close?branch=west").get_json()
     assert {r["township"] for r in body["items"]} <= towns_of["east"]
     assert len(body["items"]) == len(parts["east"])
+
+
+def test_the_monthly_summary_carries_the_scoreboards_figures_for_its_month(demo_city):
+    from enforcement.services.lists import lists
+    body = lists.monthly(lists.Filters(as_of=AS_OF, month="2026-11"))
+    month = scoreboard.townships(SYSTEM, scoreboard.Period(date(2026, 11, 1), date(2026, 11, 30)))
+    by_code = {r["code"]: {k: r[k] for k in scoreboard.FIGURES} for r in month}
+    rows = [r for r in body["items"] if r["township"]]
+    assert rows and all(r["scoreboard"] == by_code[r["township"]] for r in rows)
+    flat = next(lists.iter_report_rows("monthly", lists.Filters(as_of=AS_OF, month="2026-11")))
+    assert flat["score_complaints"] == rows[0]["scoreboard"]["complaints"]

@@ -32,6 +32,7 @@ from enforcement.extensions import db
 from enforcement.models import (Case, CaseEvent, Complaint, Deadline, Enterprise, FollowUp, Township, User,
                       Visit)
 from enforcement.models import Branch
+from enforcement.services.tally import figures
 from enforcement.models.complaint import CATEGORIES
 from enforcement.services.core import audit
 from enforcement.services.casework import cases
@@ -611,7 +612,10 @@ def monthly(f: Filters) -> dict:
             .group_by(Complaint.township_id, Complaint.category)):
         if (b := bucket(tid)) is not None:
             b["complaints"][category] = b["complaints"].get(category, 0) + n
-    rows = [{"township": t.code, "township_name": t.name, **table[t.id]} for t in towns]
+    # The scoreboard's figures for the month (issue 20), counted where the scoreboard counts them.
+    scores = figures.township_figures(figures.Period(first, last))
+    rows = [{"township": t.code, "township_name": t.name, **table[t.id],
+             "scoreboard": scores.get(t.id, figures.blank())} for t in towns]
     other = table[None]
     if not (f.township or f.branch) and (other["cases_total"] or other["visits"] or any(other["complaints"].values())
                            or other["fines_decided"] or other["fines_collected_fen"]):
@@ -637,7 +641,9 @@ def iter_report_rows(name: str, f: Filters) -> Iterator[dict]:
         yield from _flatten_weekly(body)
         return
     for row in body["items"]:
-        flat = {k: v for k, v in row.items() if k not in ("cases", "complaints")}
+        flat = {k: v for k, v in row.items() if k not in ("cases", "complaints", "scoreboard")}
+        for key, n in (row.get("scoreboard") or {}).items():
+            flat[f"score_{key}"] = n
         for action in wf.ACTION_VALUES:
             flat[f"cases_{action}"] = sum(row["cases"][action].values())
         for category, n in row["complaints"].items():

@@ -1,6 +1,6 @@
 """考核: the scoreboard the campaign is judged by, per township and per unit, for any period.
 
-Every figure is counted from the stored records of the period ``[start, end]`` (bureau days):
+Every figure is counted from the stored records of the period by services.tally.figures:
 
 - ``firms_found``: enterprises with a case served in the period;
 - ``closed``: closure cases whose execution (两断三清) happened in the period;
@@ -16,56 +16,22 @@ The score is 100 plus the weighted figures (``SCOREBOARD_WEIGHTS``, documented i
 docs/oversight.md); the ranking orders by score, then by fewer overdue orders, then by code."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from flask import current_app
 from sqlalchemy import func, select
 
-from enforcement.errors import ValidationError
 from enforcement.extensions import db
-from enforcement.models import (AccountabilityRecord, Case, Complaint, Deadline, ResponsibleUnit,
-                                Task, Township)
+from enforcement.models import AccountabilityRecord, ResponsibleUnit, Task, Township
 from enforcement.services.core.actor import Actor
-from enforcement.services.core.queries import open_case_clause, overdue_deadline_clause
+from enforcement.services.tally.figures import FIGURES, Period, blank, count_task, township_figures
 
 from .access import require_reader
+
+__all__ = ["FIGURES", "Period", "township_figures", "townships", "units", "score", "city_total"]
 
 DEFAULT_WEIGHTS = {
     "closed": 2, "rectified_on_time": 1, "overdue_orders": -2, "rebounds": -5,
     "complaint_share": 10, "task_share": 10, "tasks_overdue": -3, "accountability": -5,
 }
-
-FIGURES = ("firms_found", "closed", "rectified_on_time", "overdue_orders", "rebounds",
-           "complaints", "complaints_answered_on_time", "tasks_due", "tasks_on_time",
-           "tasks_overdue", "accountability")
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date
-
-    @classmethod
-    def parse(cls, start, end) -> "Period":
-        fields = {}
-        try:
-            s = date.fromisoformat(str(start))
-        except ValueError:
-            fields["from"] = "expected YYYY-MM-DD"
-        try:
-            e = date.fromisoformat(str(end))
-        except ValueError:
-            fields["to"] = "expected YYYY-MM-DD"
-        if not fields and e < s:
-            fields["to"] = "before from"
-        if fields:
-            raise ValidationError("The period is not valid.", fields)
-        return cls(s, e)
-
-
-def _blank() -> dict:
-    return {k: 0 for k in FIGURES}
 
 
 def weights() -> dict:
@@ -89,68 +55,6 @@ def score(row: dict, w: dict | None = None) -> float:
     return round(total, 2)
 
 
-def _in(day_iso, p: Period) -> bool:
-    return bool(day_iso) and p.start.isoformat() <= str(day_iso)[:10] <= p.end.isoformat()
-
-
-def township_figures(p: Period) -> dict:
-    """{township_id (None: no township): figures} over the whole installation."""
-    table: dict = {}
-
-    def b(tid):
-        return table.setdefault(tid, _blank())
-
-    for tid, n in db.session.execute(
-            select(Case.township_id, func.count(func.distinct(Case.enterprise_id)))
-            .where(Case.served_on >= p.start, Case.served_on <= p.end).group_by(Case.township_id)):
-        b(tid)["firms_found"] = n
-    for tid, facts in db.session.execute(select(Case.township_id, Case.facts)
-                                         .where(Case.action == "close")):
-        facts = facts or {}
-        if _in(facts.get("executed_on"), p):
-            b(tid)["closed"] += 1
-        if _in(facts.get("rebounded_on"), p):
-            b(tid)["rebounds"] += 1
-    for tid, n in db.session.execute(
-            select(Case.township_id, func.count()).join(Deadline, Deadline.case_id == Case.id)
-            .where(Case.action == "rectify", Deadline.name == "rectify_by",
-                   Deadline.met_on >= p.start, Deadline.met_on <= p.end,
-                   Deadline.met_on <= Deadline.due_on).group_by(Case.township_id)):
-        b(tid)["rectified_on_time"] = n
-    for tid, n in db.session.execute(
-            select(Case.township_id, func.count()).where(open_case_clause(),
-                                                         overdue_deadline_clause(p.end))
-            .group_by(Case.township_id)):
-        b(tid)["overdue_orders"] = n
-    for tid, answered_on, answer_by in db.session.execute(
-            select(Complaint.township_id, Complaint.answered_on, Complaint.answer_by)
-            .where(Complaint.received_on >= p.start, Complaint.received_on <= p.end)):
-        row = b(tid)
-        row["complaints"] += 1
-        if answered_on is not None and answered_on <= answer_by:
-            row["complaints_answered_on_time"] += 1
-    for task in db.session.scalars(select(Task).where(Task.deadline >= p.start,
-                                                      Task.deadline <= p.end)):
-        _count_task(b(task.township_id), task, p)
-    for tid, n in db.session.execute(
-            select(ResponsibleUnit.township_id, func.count())
-            .select_from(AccountabilityRecord)
-            .join(ResponsibleUnit, ResponsibleUnit.id == AccountabilityRecord.unit_id)
-            .where(AccountabilityRecord.decided_on >= p.start,
-                   AccountabilityRecord.decided_on <= p.end)
-            .group_by(ResponsibleUnit.township_id)):
-        b(tid)["accountability"] = n
-    return table
-
-
-def _count_task(row: dict, task: Task, p: Period) -> None:
-    row["tasks_due"] += 1
-    if task.done_on is not None and task.done_on <= task.deadline:
-        row["tasks_on_time"] += 1
-    elif task.state(p.end) == "overdue":
-        row["tasks_overdue"] += 1
-
-
 def _finish(rows: list[dict]) -> list[dict]:
     w = weights()
     for row in rows:
@@ -171,7 +75,7 @@ def townships(actor: Actor, p: Period, *, branch_id: int | None = None) -> list[
     if branch_id is not None:
         stmt = stmt.where(Township.branch_id == branch_id)
     rows = [{"township_id": t.id, "code": t.code, "name": t.name, "name_en": t.name_en,
-             "branch_id": t.branch_id, **table.get(t.id, _blank())}
+             "branch_id": t.branch_id, **table.get(t.id, blank())}
             for t in db.session.scalars(stmt)]
     return _finish(rows)
 
@@ -189,9 +93,9 @@ def units(actor: Actor, p: Period, *, branch_id: int | None = None) -> list[dict
     town = township_figures(p)
     rows = {}
     for u in unit_list:
-        row = {"unit_id": u.id, "code": u.code, "name": u.name, "kind": u.kind, **_blank()}
+        row = {"unit_id": u.id, "code": u.code, "name": u.name, "kind": u.kind, **blank()}
         if u.kind in ("township_gov", "park_committee") and u.township_id is not None:
-            figures = town.get(u.township_id, _blank())
+            figures = town.get(u.township_id, blank())
             for key in ("firms_found", "closed", "rectified_on_time", "overdue_orders",
                         "rebounds", "complaints", "complaints_answered_on_time"):
                 row[key] = figures[key]
@@ -199,7 +103,7 @@ def units(actor: Actor, p: Period, *, branch_id: int | None = None) -> list[dict
     for task in db.session.scalars(select(Task).where(Task.deadline >= p.start,
                                                       Task.deadline <= p.end)):
         if task.host_unit_id in rows:
-            _count_task(rows[task.host_unit_id], task, p)
+            count_task(rows[task.host_unit_id], task, p)
     for uid, n in db.session.execute(
             select(AccountabilityRecord.unit_id, func.count())
             .where(AccountabilityRecord.decided_on >= p.start,
