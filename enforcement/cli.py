@@ -229,3 +229,4 @@ def register(app: Flask) -> None:
     for group in (users_cli, audit_cli, holidays_cli):
         app.cli.add_command(group)
     from .cli_enterprises import enterprises_cli; app.cli.add_command(enterprises_cli)
+    from .cli_branches import branches_cli; app.cli.add_command(branches_cli)  # issue 20

@@ -10,9 +10,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Branch, Case, Township, User
+from .models import Case, Township, User
 from .services.core.actor import SYSTEM
 from .services.oversight import accountability, supervision, tasks, units
+from .services.oversight import branches as branch_service
 from .services.people import users
 
 UNIT_PASSWORD = "Unit-demo-2026"
@@ -33,15 +34,12 @@ POSTS = ("镇长", "副镇长", "主任", "副主任")
 def generate(rng: random.Random, *, as_of: date, now: datetime, branches: bool = False) -> dict:
     towns = list(db.session.scalars(select(Township).order_by(Township.id)))
     if branches:
-        made = []
-        for code, name, name_en, prefix in BRANCHES:
-            b = Branch(code=code, name=name, name_en=name_en, paper_prefix=prefix)
-            db.session.add(b)
-            made.append(b)
-        db.session.flush()
+        made = [branch_service.create_branch(SYSTEM, {"code": code, "name": name, "name_en": name_en,
+                                                      "paper_prefix": prefix}, now=now)
+                for code, name, name_en, prefix in BRANCHES]
         for i, t in enumerate(towns):
-            t.branch_id = made[i * len(made) // max(len(towns), 1)].id
-        db.session.flush()
+            branch_service.place_township(SYSTEM, t.code, made[i * len(made) // max(len(towns), 1)].code,
+                                          now=now)
     unit_list = []
     for t in towns:
         kind = "park_committee" if t.kind == "park" else "township_gov"

@@ -145,3 +145,20 @@ def test_every_oversight_step_is_audited(city):
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"unit.create", "unit.officer", "task.assign", "accountability.create",
             "supervision.record"} <= actions
+
+
+def test_branches_from_the_command_line_are_audited(app, city):
+    from enforcement.models import Branch, Township, User
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["branches", "add", "east", "东区分局", "--prefix", "东环"]).exit_code == 0
+    assert runner.invoke(args=["branches", "township", "yanjiao", "east"]).exit_code == 0
+    assert runner.invoke(args=["branches", "officer", "unit_yj", "east"]).exit_code == 0
+    bad = runner.invoke(args=["branches", "township", "nowhere", "east"])
+    assert bad.exit_code == 1 and "township" in bad.output
+    db.session.expire_all()
+    east = db.session.scalar(select(Branch).where(Branch.code == "east"))
+    assert east.paper_prefix == "东环"
+    assert db.session.scalar(select(Township.branch_id).where(Township.code == "yanjiao")) == east.id
+    assert db.session.scalar(select(User.branch_id).where(User.username == "unit_yj")) == east.id
+    actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"branch.create", "branch.township", "branch.officer"} <= actions
