@@ -3,14 +3,25 @@ responsible units, a unit officer for each township, tasks, an accountability re
 supervision visit, built through the services."""
 from __future__ import annotations
 
+import io
+import uuid
 from datetime import date
+
+from PIL import Image
 
 from support_app import NOW
 from enforcement.extensions import db, write_intent
 
 
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
 def build(make_user, *, townships=("yanjiao", "gucheng")) -> dict:
     from enforcement.services.core.actor import Actor, SYSTEM
+    from enforcement.services.core.storage import photo_storage
     from enforcement.services.oversight import accountability, supervision, tasks, units
 
     token = write_intent.set(True)
@@ -52,10 +63,12 @@ def build(make_user, *, townships=("yanjiao", "gucheng")) -> dict:
             "unit_id": yj.id, "visited_at": "2026-11-24T10:00:00+08:00", "unannounced": True,
             "lat": 39.95, "lon": 116.82, "findings": "小塑料仍在生产",
             "undelivered_task_ids": [overdue.id]}, now=NOW)
+        photo, _ = supervision.store_photo(SYSTEM, visit, data=_jpeg(), client_uuid=str(uuid.uuid4()),
+                                           now=NOW, storage=photo_storage())
         db.session.commit()
     finally:
         write_intent.reset(token)
-    return {"unit_id": yj.id, "other_unit_id": gc.id, "power_unit_id": power.id,
+    return {"supervision_photo_id": photo.id, "unit_id": yj.id, "other_unit_id": gc.id, "power_unit_id": power.id,
             "task_id": overdue.id, "open_task_id": open_task.id, "other_task_id": other.id,
             "record_id": record.id, "other_record_id": other_record.id,
             "supervision_visit_id": visit.id, "officer_on": officer_on, "officer_off": officer_off}

@@ -162,3 +162,26 @@ def test_branches_from_the_command_line_are_audited(app, city):
     assert db.session.scalar(select(User.branch_id).where(User.username == "unit_yj")) == east.id
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"branch.create", "branch.township", "branch.officer"} <= actions
+
+
+def test_a_supervision_visit_keeps_its_photos_reencoded_and_refuses_what_is_not_a_photo(city, app):
+    from enforcement.models import SupervisionPhoto
+    from enforcement.errors import UnsupportedMedia
+    from enforcement.services.core.storage import photo_storage
+    visit = db.session.get(SupervisionVisit, city["supervision_visit_id"])
+    stored = db.session.get(SupervisionPhoto, city["supervision_photo_id"])
+    assert stored.visit_id == visit.id and photo_storage().exists(stored.storage_key)
+    again, created = supervision.store_photo(SYSTEM, visit, data=oversight_city._jpeg(),
+                                             client_uuid=stored.client_uuid, now=NOW,
+                                             storage=photo_storage())
+    assert (again.id, created) == (stored.id, False)
+    before = counts()
+    with pytest.raises(UnsupportedMedia):
+        supervision.store_photo(SYSTEM, visit, data=b"<html>not a photo</html>",
+                                client_uuid="0b0c4a8e-1b7d-4c55-9a0e-6d1f2e3b4c5d", now=NOW,
+                                storage=photo_storage())
+    with pytest.raises(Forbidden):
+        supervision.store_photo(Actor.of(city["officer_on"]), visit, data=oversight_city._jpeg(),
+                                client_uuid="1b0c4a8e-1b7d-4c55-9a0e-6d1f2e3b4c5d", now=NOW,
+                                storage=photo_storage())
+    assert counts() == before

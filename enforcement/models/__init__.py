@@ -13,12 +13,12 @@ from .user import ROLES, ApiToken, User
 from .visit import Photo, Visit, visit_inspector
 from .unit import ResponsibleUnit
 from .task import Task, task_co_unit
-from .supervision import SupervisionVisit, supervision_finding
+from .supervision import SupervisionPhoto, SupervisionVisit, supervision_finding
 
 __all__ = [
     "ACTIONS", "ROLES", "ApiToken", "AuditEvent", "Case", "CaseEvent", "CaseLink", "Complaint",
     "Conflict", "Deadline", "Draw", "Enterprise", "FollowUp", "HolidayDay", "ImportMapping", "PaperNumber", "Photo", "QuietDay",
     "Township", "User", "Visit", "visit_inspector",
-    "AccountabilityRecord", "Branch", "ResponsibleUnit", "SupervisionVisit", "Task",
+    "AccountabilityRecord", "Branch", "ResponsibleUnit", "SupervisionPhoto", "SupervisionVisit", "Task",
     "supervision_finding", "task_co_unit",
 ]

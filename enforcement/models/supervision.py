@@ -39,6 +39,32 @@ class SupervisionVisit(db.Model):
     unit = relationship("ResponsibleUnit")
     township = relationship("Township")
     undelivered = relationship("Task", secondary=supervision_finding, order_by="Task.id")
+    photos = relationship("SupervisionPhoto", back_populates="visit", order_by="SupervisionPhoto.id")
 
     def __repr__(self) -> str:
         return f"<SupervisionVisit {self.id} unit={self.unit_id}>"
+
+
+class SupervisionPhoto(db.Model):
+    """A photo of a supervision visit: checked, re-encoded and stored like a visit's photo
+    (services.field.photos), its original's SHA-256 and EXIF GPS kept as evidence."""
+
+    __tablename__ = "supervision_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("supervision_visit.id"), index=True)
+    storage_key: Mapped[str] = mapped_column(String(120))
+    sha256_original: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int]
+    height: Mapped[int]
+    size_bytes: Mapped[int]
+    exif_lat: Mapped[float | None]
+    exif_lon: Mapped[float | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    visit = relationship("SupervisionVisit", back_populates="photos")
+
+    def __repr__(self) -> str:
+        return f"<SupervisionPhoto {self.id} visit={self.visit_id}>"

@@ -3,7 +3,7 @@ records and the scoreboard (issue 20). Unit officers reach the endpoints marked 
 and within them only their unit's records."""
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, jsonify, request, send_file
 
 from ..clock import utcnow
 from ..errors import ValidationError
@@ -138,6 +138,34 @@ def oversight_record_supervision():
     visit, created = supervision.record_visit(g.actor, body("SupervisionVisitCreate"), now=utcnow())
     db.session.commit()
     return jsonify(supervision.visit_row(visit)), 201 if created else 200
+
+
+@bp.post("/supervision-visits/<int:supervision_id>/photos")
+@authenticated(*DESK)
+def oversight_supervision_photo(supervision_id: int):
+    from ..services.core.storage import photo_storage
+    visit = supervision.get_visit(g.actor, supervision_id)
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationError("Send the photo as multipart field 'file'.", {"file": "required"})
+    photo, created = supervision.store_photo(g.actor, visit, data=upload.read(),
+                                             client_uuid=request.form.get("client_uuid"),
+                                             now=utcnow(), storage=photo_storage())
+    db.session.commit()
+    return jsonify(supervision.photo_row(photo)), 201 if created else 200
+
+
+@bp.get("/supervision-photos/<int:supervision_photo_id>")
+@authenticated(*DESK)
+def oversight_get_supervision_photo(supervision_photo_id: int):
+    from ..services.core.storage import photo_storage
+    size = _enum_arg("size", ("full", "thumb")) or "full"
+    photo = supervision.get_photo(g.actor, supervision_photo_id)
+    key = supervision.thumb_key(photo) if size == "thumb" else photo.storage_key
+    response = send_file(photo_storage().open(key), mimetype="image/jpeg", max_age=0,
+                         download_name=f"supervision-{photo.id}.jpg")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @bp.get("/supervision/overdue")

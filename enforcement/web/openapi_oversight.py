@@ -76,8 +76,14 @@ RESPONSES = {
                              "visited_at": DATETIME, "unannounced": BOOL, "lat": nullable(NUM),
                              "lon": nullable(NUM), "accuracy_m": nullable(NUM), "members": STR,
                              "findings": STR, "undelivered_task_ids": {"type": "array",
-                                                                       "items": INT}},
+                                                                       "items": INT},
+                             "photos": {"type": "array", "items": ref("SupervisionPhoto")}},
                             ("id", "unit_id", "visited_at", "findings")),
+    "SupervisionPhoto": obj({"id": INT, "client_uuid": STR, "visit_id": INT, "content_type": STR,
+                             "width": INT, "height": INT, "size_bytes": INT,
+                             "sha256_original": STR, "exif_lat": nullable(NUM),
+                             "exif_lon": nullable(NUM), "url": STR, "thumb_url": STR},
+                            ("id", "visit_id", "url")),
     "SupervisionVisitList": obj({"items": {"type": "array", "items": ref("SupervisionVisit")},
                                  "next_cursor": nullable(STR)}, ("items",)),
     "OverdueUnits": obj({"as_of": DATE, "next_cursor": nullable(STR), "items": {
@@ -150,6 +156,25 @@ def paths() -> dict:
                      "responses": {"201": _json("SupervisionVisit", "recorded"),
                                    "200": _json("SupervisionVisit", "a replay"),
                                    **_errors(*auth)}}},
+        "/api/v1/supervision-visits/{supervision_id}/photos": {
+            "parameters": [_path_id("supervision_id")],
+            "post": {"operationId": "uploadSupervisionPhoto",
+                     "summary": "Desk: one photo of a supervision visit (multipart, idempotent by "
+                                "client_uuid)",
+                     "requestBody": {"required": True, "content": {"multipart/form-data": {
+                         "schema": obj({"file": {"type": "string", "format": "binary"},
+                                        "client_uuid": UUID}, ("file", "client_uuid")),
+                         "encoding": {"file": {"contentType": "image/jpeg, image/png, image/webp"}}}}},
+                     "responses": {"201": _json("SupervisionPhoto", "stored"),
+                                   "200": _json("SupervisionPhoto", "a replay"),
+                                   **_errors(*auth, 404, 409, 413, 415)}}},
+        "/api/v1/supervision-photos/{supervision_photo_id}": {
+            "parameters": [_path_id("supervision_photo_id")],
+            "get": {"operationId": "getSupervisionPhoto", "summary": "Desk: the re-encoded photo",
+                    "parameters": [_param("size", {"type": "string", "enum": ["full", "thumb"]})],
+                    "responses": {"200": {"description": "JPEG", "content": {"image/jpeg": {
+                        "schema": {"type": "string", "format": "binary"}}}},
+                        **_errors(*auth, 404)}}},
         "/api/v1/supervision/overdue": {
             "get": {"operationId": "listOverdueUnits", "summary": "Desk: units with overdue tasks",
                     "parameters": [branch, AS_OF],

@@ -6,6 +6,7 @@ A ``unit`` officer reaches only the pages marked here for units (``UNIT_ENDPOINT
 within them only his unit's records: ``confine_unit_officers`` refuses every other page."""
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from flask import (Blueprint, Flask, Response, abort, flash, redirect, render_template, request,
@@ -391,7 +392,32 @@ def supervision_visits():
 def supervision_visit(supervision_id: int):
     _desk_only()
     v = supervision.get_visit(_actor(), supervision_id)
-    return render_template("oversight/supervision_visit.html", v=v, as_of=today())
+    return render_template("oversight/supervision_visit.html", v=v, as_of=today(),
+                           form=CsrfForm(), client_uuid=str(uuid.uuid4()))
+
+
+@bp.post("/supervision/<int:supervision_id>/photos")
+@login_required
+def supervision_photo(supervision_id: int):
+    _desk_only()
+    if not CsrfForm().validate():
+        abort(400)
+    from ..services.core.storage import photo_storage
+    actor = _actor()
+    visit = supervision.get_visit(actor, supervision_id)
+    upload = request.files.get("file")
+    try:
+        if upload is None:
+            raise ValidationError(_("Choose a photo."), {"file": "required"})
+        supervision.store_photo(actor, visit, data=upload.read(),
+                                client_uuid=request.form.get("client_uuid") or str(uuid.uuid4()),
+                                now=utcnow(), storage=photo_storage())
+        db.session.commit()
+        flash(_("Photo added."), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(next(iter(exc.fields.values()), exc.message), "error")
+    return redirect(url_for("oversight.supervision_visit", supervision_id=supervision_id))
 
 
 # ---------------------------------------------------------------- scoreboard

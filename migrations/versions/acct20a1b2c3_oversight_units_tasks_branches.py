@@ -1,4 +1,4 @@
-"""oversight: branches, responsible units, tasks, supervision visits, accountability records
+"""oversight: branches, responsible units, tasks, supervision visits and photos, accountability records
 
 Revision ID: acct20a1b2c3
 Revises: b1c2d3e4f501
@@ -119,6 +119,26 @@ def upgrade():
         sa.PrimaryKeyConstraint('visit_id', 'task_id', name=op.f('pk_supervision_finding')),
     )
     op.create_table(
+        'supervision_photo',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('client_uuid', sa.String(length=36), nullable=False),
+        sa.Column('visit_id', sa.Integer(), nullable=False),
+        sa.Column('storage_key', sa.String(length=120), nullable=False),
+        sa.Column('sha256_original', sa.String(length=64), nullable=False),
+        sa.Column('content_type', sa.String(length=40), nullable=False),
+        sa.Column('width', sa.Integer(), nullable=False),
+        sa.Column('height', sa.Integer(), nullable=False),
+        sa.Column('size_bytes', sa.Integer(), nullable=False),
+        sa.Column('exif_lat', sa.Double(), nullable=True),
+        sa.Column('exif_lon', sa.Double(), nullable=True),
+        sa.Column('created_at', UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['visit_id'], ['supervision_visit.id'], name=op.f('fk_supervision_photo_visit_id_supervision_visit')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_photo')),
+        sa.UniqueConstraint('client_uuid', name=op.f('uq_supervision_photo_client_uuid')),
+    )
+    with op.batch_alter_table('supervision_photo', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_photo_visit_id'), ['visit_id'], unique=False)
+    op.create_table(
         'accountability_record',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('target_kind', sa.String(length=10), nullable=False),
@@ -176,6 +196,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_township_branch_id'))
         batch_op.drop_column('branch_id')
     op.drop_table('accountability_record')
+    op.drop_table('supervision_photo')
     op.drop_table('supervision_finding')
     op.drop_table('supervision_visit')
     op.drop_table('task_co_unit')

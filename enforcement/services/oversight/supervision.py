@@ -2,17 +2,20 @@
 GPS, findings and the tasks found undelivered; and the units' overdue-task list."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from enforcement.errors import NotFound, ValidationError
+from enforcement.errors import (IdempotencyMismatch, NotFound, TooLarge, UnsupportedMedia,
+                               ValidationError)
 from enforcement.extensions import db
-from enforcement.models import ResponsibleUnit, SupervisionVisit, Task
+from enforcement.models import ResponsibleUnit, SupervisionPhoto, SupervisionVisit, Task
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
+from enforcement.services.field import photos
 from enforcement.services.core.parsing import (collecting, parse_bool, parse_datetime, parse_float,
                                                parse_int, parse_uuid, text)
 
@@ -129,6 +132,70 @@ def visit_row(v: SupervisionVisit) -> dict:
             "township": v.township.code if v.township else None,
             "visited_at": v.visited_at.isoformat(), "unannounced": v.unannounced,
             "lat": v.lat, "lon": v.lon, "accuracy_m": v.accuracy_m, "members": v.members,
-            "findings": v.findings, "undelivered_task_ids": [t.id for t in v.undelivered]}
+            "findings": v.findings, "undelivered_task_ids": [t.id for t in v.undelivered],
+            "photos": [photo_row(p) for p in v.photos]}
 
 
+
+
+def store_photo(actor: Actor, visit: SupervisionVisit, *, data: bytes, client_uuid, now: datetime,
+                storage) -> tuple[SupervisionPhoto, bool]:
+    """A photo of a supervision visit, checked and re-encoded exactly like a visit's photo;
+    the same client_uuid again returns the first photo."""
+    require_desk(actor)
+    key_uuid = parse_uuid(client_uuid)
+    digest = hashlib.sha256(data).hexdigest()
+    found = db.session.scalar(select(SupervisionPhoto).where(SupervisionPhoto.client_uuid == key_uuid))
+    if found is not None:
+        if found.visit_id != visit.id or found.sha256_original != digest:
+            raise IdempotencyMismatch("This client_uuid was already used for another photo.",
+                                      {"client_uuid": "already used with other content"})
+        return found, False
+    limit = current_app.config["PHOTO_MAX_BYTES"]
+    if not data:
+        raise ValidationError("The photo is empty.", {"file": "required"})
+    if len(data) > limit:
+        raise TooLarge("The photo is too large.", {"file": f"at most {limit} bytes"})
+    kind = photos.sniff(data)
+    if kind is None or (kind == "image/heic" and not photos.heic_supported()):
+        raise UnsupportedMedia("Send a JPEG, PNG or WebP photo.",
+                               {"file": "not a JPEG, PNG or WebP image"})
+    if photos.smuggles_payload(data):
+        raise UnsupportedMedia("The file carries something besides the photo.",
+                               {"file": "an image with an archive or a web page inside"})
+    image, lat, lon, _taken = photos.decode(data, max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
+    full, width, height = photos.reencode(image)
+    small, _, _ = photos.reencode(image, thumb=True)
+    photo = SupervisionPhoto(client_uuid=key_uuid, visit_id=visit.id,
+                             storage_key=f"supervision/{visit.id}/{key_uuid}.jpg",
+                             sha256_original=digest, content_type=kind, width=width, height=height,
+                             size_bytes=len(data), exif_lat=lat, exif_lon=lon, created_at=now)
+    db.session.add(photo)
+    db.session.flush()
+    storage.put(photo.storage_key, full)
+    storage.put(thumb_key(photo), small)
+    audit.record(actor, "supervision.photo", "supervision_photo", photo.id, now=now, after={
+        "visit_id": visit.id, "sha256_original": digest, "content_type": kind,
+        "size_bytes": len(data), "exif_lat": lat, "exif_lon": lon})
+    return photo, True
+
+
+def thumb_key(photo: SupervisionPhoto) -> str:
+    return photo.storage_key[:-4] + "-thumb.jpg"
+
+
+def get_photo(actor: Actor, photo_id: int) -> SupervisionPhoto:
+    require_desk(actor)
+    photo = db.session.get(SupervisionPhoto, photo_id)
+    if photo is None:
+        raise NotFound("No such photo.")
+    return photo
+
+
+def photo_row(p: SupervisionPhoto) -> dict:
+    return {"id": p.id, "client_uuid": p.client_uuid, "visit_id": p.visit_id,
+            "content_type": p.content_type, "width": p.width, "height": p.height,
+            "size_bytes": p.size_bytes, "sha256_original": p.sha256_original,
+            "exif_lat": p.exif_lat, "exif_lon": p.exif_lon,
+            "url": f"/api/v1/supervision-photos/{p.id}",
+            "thumb_url": f"/api/v1/supervision-photos/{p.id}?size=thumb"}
