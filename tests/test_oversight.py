@@ -185,3 +185,19 @@ def test_a_supervision_visit_keeps_its_photos_reencoded_and_refuses_what_is_not_
                                 client_uuid="1b0c4a8e-1b7d-4c55-9a0e-6d1f2e3b4c5d", now=NOW,
                                 storage=photo_storage())
     assert counts() == before
+
+
+def test_the_oversight_pages_speak_chinese_by_default_and_english_when_switched(city, client, make_user):
+    from support_app import Auth
+    make_user("desk", "reviewer")
+    auth = Auth(client)
+    auth.login("desk")
+    zh = client.get(f"/oversight/tasks/{city['task_id']}").get_data(as_text=True)
+    assert "逾期未办结" in zh and "主办单位" in zh and "牵头领导" in zh
+    record = client.get(f"/oversight/accountability/{city['record_id']}").get_data(as_text=True)
+    assert "约谈" in record and "逾期未完成任务" in record
+    client.post("/lang/en", data={"csrf_token": auth.csrf("/oversight/")})
+    en = client.get(f"/oversight/tasks/{city['task_id']}").get_data(as_text=True)
+    assert "Overdue" in en and "Lead leader" in en and "逾期未办结" not in en
+    record = client.get(f"/oversight/accountability/{city['record_id']}").get_data(as_text=True)
+    assert "Interview" in record and "Missed deadline" in record
