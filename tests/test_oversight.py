@@ -201,3 +201,17 @@ def test_the_oversight_pages_speak_chinese_by_default_and_english_when_switched(
     assert "Overdue" in en and "Lead leader" in en and "逾期未办结" not in en
     record = client.get(f"/oversight/accountability/{city['record_id']}").get_data(as_text=True)
     assert "Interview" in record and "Missed deadline" in record
+
+
+def test_the_desk_reopens_a_delivery_the_supervision_group_finds_false(city):
+    task = tasks.report_delivery(Actor.of(city["officer_on"]), city["open_task_id"],
+                                 {"done_on": "2026-11-20", "report": "已办结"}, now=NOW, as_of=AS_OF)
+    with pytest.raises(ValidationError):
+        tasks.reopen(SYSTEM, task.id, {}, now=NOW)
+    with pytest.raises(Forbidden):
+        tasks.reopen(Actor.of(city["officer_on"]), task.id, {"reason": "x"}, now=NOW)
+    tasks.reopen(SYSTEM, task.id, {"reason": "督查发现仍在生产"}, now=NOW)
+    assert task.state(AS_OF) == "assigned" and task.done_on is None
+    visit, _ = supervision.record_visit(SYSTEM, {"unit_id": city["unit_id"], "findings": "仍在生产",
+                                                 "undelivered_task_ids": [task.id]}, now=NOW)
+    assert [t.id for t in visit.undelivered] == [task.id]

@@ -136,6 +136,7 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("oversight.tasks", "POST"): (L, 403, 403, 422, 422),
     ("oversight.task", "GET"): (L, 403, 403, 200, 200),
     ("oversight.task_deliver", "POST"): (L, 403, 403, 422, 422),
+    ("oversight.task_reopen", "POST"): (L, 403, 403, 302, 302),
     ("oversight.records", "GET"): (L, 403, 403, 200, 200),
     ("oversight.records", "POST"): (L, 403, 403, 422, 422),
     ("oversight.record", "GET"): (L, 403, 403, 200, 200),

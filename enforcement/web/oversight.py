@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..clock import utcnow
-from ..errors import DomainError, Forbidden, ValidationError
+from ..errors import Conflict, DomainError, Forbidden, ValidationError
 from ..extensions import db
 from ..models import Branch, ResponsibleUnit, Task, Township
 from ..models.accountability import DECISIONS, GROUNDS, TARGET_KINDS
@@ -263,6 +263,23 @@ def task_deliver(task_id: int):
         return render_template("oversight/task.html", t=t, row=tasks.task_row(t, as_of),
                                as_of=as_of, errors=exc.fields, values=request.form.to_dict(),
                                form=CsrfForm(), can_report=True, records=[]), 422
+
+
+@bp.post("/tasks/<int:task_id>/reopen")
+@login_required
+def task_reopen(task_id: int):
+    """The desk finds a reported delivery not done (on a supervision visit, say): reopen it."""
+    _desk_only()
+    if not CsrfForm().validate():
+        abort(400)
+    try:
+        tasks.reopen(_actor(), task_id, request.form.to_dict(), now=utcnow())
+        db.session.commit()
+        flash(_("Task reopened."), "success")
+    except (ValidationError, Conflict) as exc:
+        db.session.rollback()
+        flash(next(iter(exc.fields.values()), exc.message), "error")
+    return redirect(url_for("oversight.task", task_id=task_id))
 
 
 # ---------------------------------------------------------------- accountability

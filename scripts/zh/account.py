@@ -17,7 +17,7 @@ GLOSSARY = {
     "Explain and rectify by": "说明整改期限", "Answer": "说明及整改情况", "Closed": "结案",
     "Public": "公开", "published": "已通报", "not public": "未公开",
     "Explanation and rectification": "情况说明及整改", "On": "日期", "Submit the answer": "提交说明",
-    "Closures": "关停取缔", "Photos": "照片", "Photo": "照片", "No photos yet.": "尚无照片。", "Add the photo": "添加照片", "Choose a photo.": "请选择照片。", "Photo added.": "照片已添加。", "Scoreboard figures": "考核指标", "Close": "结案", "Closure note": "结案意见", "Close the record": "结案",
+    "Closures": "关停取缔", "Task reopened.": "任务已重新打开。", "Delivery not true?": "办结不实？", "Why": "原因", "Reopen the task": "重新打开任务", "Photos": "照片", "Photo": "照片", "No photos yet.": "尚无照片。", "Add the photo": "添加照片", "Choose a photo.": "请选择照片。", "Photo added.": "照片已添加。", "Scoreboard figures": "考核指标", "Close": "结案", "Closure note": "结案意见", "Close the record": "结案",
     "Publish (通报)": "通报（公开）",
     "Private to the bureau and the unit concerned, unless the bureau publishes it.":
         "仅本局及被问责单位可见，经本局决定通报后方可公开。",
