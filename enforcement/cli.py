@@ -64,8 +64,9 @@ def init_db():
 @click.option("--seed", default=20261125, show_default=True, help="random seed (reproducible)")
 @click.option("--as-of", "as_of", default=None, help="the demo's 'today' (YYYY-MM-DD)")
 @click.option("--if-empty", is_flag=True, help="do nothing when the database has users")
+@click.option("--branches", is_flag=True, help="a city bureau with three branches (分局)")
 @_writes
-def demo_data(enterprises: int, seed: int, as_of: str | None, if_empty: bool):
+def demo_data(enterprises: int, seed: int, as_of: str | None, if_empty: bool, branches: bool = False):
     """Load the demo city: townships, enterprises, users, visits, complaints and cases."""
     from .demo import ACCOUNTS, TOWNSHIP_OF, generate
     if db.session.scalar(select(User.id).limit(1)) is not None:
@@ -77,12 +78,16 @@ def demo_data(enterprises: int, seed: int, as_of: str | None, if_empty: bool):
     today = _date(as_of) or bureau_today(current_app.config["BUREAU_TIMEZONE"])
     stats = generate(enterprises=enterprises, seed=seed, as_of=today, now=utcnow(),
                      progress=sys.stderr.isatty())
+    from . import demo_oversight  # units, tasks, 督查, 问责 and branches (issue 20)
+    import random
+    stats.update(demo_oversight.generate(random.Random(seed), as_of=today, now=utcnow(),
+                                         branches=branches))
     db.session.commit()
     from .extensions import refresh_statistics
     refresh_statistics()
     click.echo("demo city loaded: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
     click.echo("demo accounts (username / password / role / township):")
-    for username, password, role in ACCOUNTS:
+    for username, password, role in ACCOUNTS + demo_oversight.unit_accounts():
         click.echo(f"  {username:<12} {password:<18} {role:<10} {TOWNSHIP_OF.get(username) or '-'}")
     click.echo("inspectors serve orders only in their own township, or at a firm a draw assigned them")
 
@@ -306,3 +311,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(enterprises_cli)
     app.cli.add_command(townships_cli)
     from .cli_basemap import basemap_cli; app.cli.add_command(basemap_cli)
+    from .cli_branches import branches_cli; app.cli.add_command(branches_cli)  # issue 20

@@ -22,6 +22,7 @@ ROLE_LABELS = {
     "inspector": ("执法人员", "Inspector"),
     "reviewer": ("审核人员", "Reviewer"),
     "admin": ("管理员", "Administrator"),
+    "unit": ("责任单位联络员", "Unit officer"),
 }
 
 PURPOSE_LABELS = {

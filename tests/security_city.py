@@ -98,9 +98,16 @@ def build_city(client, make_township, make_user, make_enterprise, make_case, api
         db.session.commit()
     finally:
         write_intent.reset(token)
+    # Issue 20: responsible units, a unit officer of each township, tasks, a record, a visit.
+    import oversight_city
+    oversight = oversight_city.build(make_user)
+    city.users.update(unit_on=oversight.pop("officer_on"), unit_off=oversight.pop("officer_off"))
     db.session.expire_all()
     case = db.session.get(type(case), case.id)
     city.ids = {
+        "unit_id": oversight["unit_id"], "task_id": oversight["task_id"],
+        "record_id": oversight["record_id"], "supervision_id": oversight["supervision_visit_id"],
+        "supervision_photo_id": oversight["supervision_photo_id"],
         "case_id": case.id, "enterprise_id": enterprise.id, "visit_id": visit_id,
         "photo_id": photo_id, "client_uuid": visit_uuid,
         "followup_id": case.followups[0].id if case.followups else None,

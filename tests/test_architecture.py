@@ -16,8 +16,10 @@ LAYERS: list[list[str]] = [
     ["calendar"],
     ["registry"],
     ["casework"],
+    ["tally"],
     ["field", "maps", "lists", "papers", "people"],
     ["desk"],
+    ["oversight"],
     ["notify"],
 ]
 RANK = {pkg: i for i, layer in enumerate(LAYERS) for pkg in layer}

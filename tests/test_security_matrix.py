@@ -156,6 +156,65 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("admin.user_revoke_tokens", "POST"): (L, 403, 403, 403, 302),
     ("admin.user_reset_totp", "POST"): (L, 403, 403, 403, 302),
     ("api.audit_verify", "GET"): (L, 403, 403, 403, 200),
+    # oversight (issue 20): the desk; unit officers are tried in UNIT below
+    ("oversight.index", "GET"): (L, 403, 403, 200, 200),
+    ("oversight.unit_list", "GET"): (L, 403, 403, 200, 200),
+    ("oversight.unit_list", "POST"): (L, 403, 403, 422, 422),
+    ("oversight.unit", "GET"): (L, 403, 403, 200, 200),
+    ("oversight.unit_officer", "POST"): (L, 403, 403, 302, 302),
+    ("oversight.tasks", "GET"): (L, 403, 403, 200, 200),
+    ("oversight.tasks", "POST"): (L, 403, 403, 422, 422),
+    ("oversight.task", "GET"): (L, 403, 403, 200, 200),
+    ("oversight.task_deliver", "POST"): (L, 403, 403, 422, 422),
+    ("oversight.task_reopen", "POST"): (L, 403, 403, 302, 302),
+    ("oversight.records", "GET"): (L, 403, 403, 200, 200),
+    ("oversight.records", "POST"): (L, 403, 403, 422, 422),
+    ("oversight.record", "GET"): (L, 403, 403, 200, 200),
+    ("oversight.record_answer", "POST"): (L, 403, 403, 422, 422),
+    ("oversight.record_close", "POST"): (L, 403, 403, 422, 422),
+    ("oversight.record_publish", "POST"): (L, 403, 403, 302, 409),
+    ("oversight.supervision_visits", "GET"): (L, 403, 403, 200, 200),
+    ("oversight.supervision_visits", "POST"): (L, 403, 403, 422, 422),
+    ("oversight.supervision_visit", "GET"): (L, 403, 403, 200, 200),
+    ("oversight.supervision_photo", "POST"): (L, 403, 403, 302, 302),
+    ("api.oversight_supervision_photo", "POST"): (L, 403, 403, 422, 422),
+    ("api.oversight_get_supervision_photo", "GET"): (L, 403, 403, 200, 200),
+    ("oversight.scoreboard_page", "GET"): (L, 403, 403, 200, 200),
+    ("oversight.scoreboard_export", "GET"): (L, 403, 403, 200, 200),
+    ("api.oversight_list_units", "GET"): (L, 403, 403, 200, 200),
+    ("api.oversight_create_unit", "POST"): (L, 403, 403, 422, 422),
+    ("api.oversight_list_tasks", "GET"): (L, 403, 403, 200, 200),
+    ("api.oversight_create_task", "POST"): (L, 403, 403, 422, 422),
+    ("api.oversight_get_task", "GET"): (L, 403, 403, 200, 200),
+    ("api.oversight_deliver_task", "POST"): (L, 403, 403, 422, 422),
+    ("api.oversight_list_supervision", "GET"): (L, 403, 403, 200, 200),
+    ("api.oversight_record_supervision", "POST"): (L, 403, 403, 422, 422),
+    ("api.oversight_overdue_units", "GET"): (L, 403, 403, 200, 200),
+    ("api.oversight_list_records", "GET"): (L, 403, 403, 200, 200),
+    ("api.oversight_create_record", "POST"): (L, 403, 403, 422, 422),
+    ("api.oversight_get_record", "GET"): (L, 403, 403, 200, 200),
+    ("api.oversight_answer_record", "POST"): (L, 403, 403, 422, 422),
+    ("api.oversight_close_record", "POST"): (L, 403, 403, 422, 422),
+    ("api.oversight_scoreboard", "GET"): (L, 403, 403, 200, 200),
+}
+
+# The unit officer (issue 20), the smallest rights of all: what he may open, with the status
+# an empty form gets; every other route answers him 403.
+UNIT: dict[tuple[str, str], int] = {
+    ("static", "GET"): 200, ("public.disclosure", "GET"): 200,
+    ("inspector.service_worker", "GET"): 200, ("api.openapi_document", "GET"): 200,
+    ("auth.login", "GET"): 302, ("auth.login", "POST"): 302, ("auth.set_language", "POST"): 302,
+    ("auth.logout", "POST"): 302, ("auth.login_code", "GET"): 302,
+    ("auth.login_code", "POST"): 302, ("auth.totp_setup", "GET"): 200,
+    ("auth.totp_setup", "POST"): 422, ("api.token", "POST"): 200,
+    ("home.index", "GET"): 302, ("admin.change_password", "GET"): 200,
+    ("admin.change_password", "POST"): 422,
+    ("oversight.tasks", "GET"): 200, ("oversight.task", "GET"): 200,
+    ("oversight.task_deliver", "POST"): 422, ("oversight.records", "GET"): 200,
+    ("oversight.record", "GET"): 200, ("oversight.record_answer", "POST"): 422,
+    ("api.oversight_list_tasks", "GET"): 200, ("api.oversight_get_task", "GET"): 200,
+    ("api.oversight_deliver_task", "POST"): 422, ("api.oversight_list_records", "GET"): 200,
+    ("api.oversight_get_record", "GET"): 200, ("api.oversight_answer_record", "POST"): 422,
 }
 
 ORDER = ("anonymous", "inspector_off", "inspector_on", "reviewer", "admin")
@@ -280,3 +339,62 @@ def test_an_inspector_of_another_township_changes_nothing_on_the_case_or_the_ent
                              json={"address": "被改的地址"})
     assert (event.status_code, patched.status_code) == (403, 403)
     assert state() == before
+
+
+def test_a_unit_officer_reaches_his_units_tasks_and_records_and_nothing_else(
+        app, client, make_township, make_user, make_enterprise, make_case, api_token):
+    city = build_city(client, make_township, make_user, make_enterprise, make_case, api_token)
+    app.config["WTF_CSRF_ENABLED"] = False
+    officer = app.test_client()
+    login(officer, "unit_yj")
+    headers = api_token(city.users["unit_on"])
+    wrong = []
+    for endpoint, method, rule in routes(app):
+        path = fill(rule, city.ids)
+        kwargs = payload(endpoint, city, "unit_on")
+        if path.startswith("/api/"):
+            kwargs["headers"] = headers
+        got = officer.open(path, method=method, **kwargs).status_code
+        db.session.rollback()
+        want = UNIT.get((endpoint, method), 403)
+        if got != want:
+            wrong.append(f"unit {method} {path} ({endpoint}): {got}, table says {want}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_unit_officer_cannot_read_or_report_another_units_task_nor_answer_its_record(
+        app, client, make_township, make_user, make_enterprise, make_case, api_token):
+    from enforcement.models import AccountabilityRecord, Task
+    import oversight_city  # noqa: F401
+    city = build_city(client, make_township, make_user, make_enterprise, make_case, api_token)
+    other = db.session.scalar(select(Task).where(Task.title == "古城镇铸造厂关停"))
+    other_record = db.session.scalar(select(AccountabilityRecord)
+                                     .where(AccountabilityRecord.ground == "slow_action"))
+    headers = api_token(city.users["unit_on"])
+    read = client.get(f"/api/v1/tasks/{other.id}", headers=headers)
+    listed = client.get(f"/api/v1/tasks?unit_id={other.host_unit_id}", headers=headers)
+    report = client.post(f"/api/v1/tasks/{other.id}/delivery", headers=headers,
+                         json={"done_on": "2026-11-24", "report": "冒名办结"})
+    answer = client.post(f"/api/v1/accountability/{other_record.id}/answer", headers=headers,
+                         json={"answer": "冒名说明"})
+    mine = client.get("/api/v1/tasks", headers=headers).get_json()["items"]
+    assert (read.status_code, listed.status_code, report.status_code, answer.status_code) == (
+        404, 403, 404, 404)
+    assert listed.get_json()["error"]["fields"] == {"unit": "not your unit"}
+    assert all(t["host_unit_id"] == city["unit_id"] or city["unit_id"] in t["co_unit_ids"]
+               for t in mine) and mine
+    db.session.expire_all()
+    assert db.session.get(Task, other.id).done_on is None
+    assert db.session.get(AccountabilityRecord, other_record.id).answered_on is None
+
+
+def test_an_inspector_cannot_write_an_accountability_record(
+        app, client, make_township, make_user, make_enterprise, make_case, api_token):
+    from enforcement.models import AccountabilityRecord
+    city = build_city(client, make_township, make_user, make_enterprise, make_case, api_token)
+    before = db.session.scalar(select(func.count()).select_from(AccountabilityRecord))
+    response = client.post("/api/v1/accountability", headers=api_token(city.users["inspector_on"]),
+                           json={"unit_id": city["unit_id"], "ground": "inaction",
+                                 "decision": "interview", "respond_by": "2026-12-05"})
+    assert response.status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(AccountabilityRecord)) == before

@@ -100,6 +100,14 @@ _MONTHLY = [
     Column("closures_verified", "取缔核查通过", "int", 11),
     Column("rebounds", "反弹", "int", 7),
     *[Column(f"complaints_{c}", f"投诉·{CATEGORY_LABELS.get(c, c)}", "int", 9) for c in CATEGORIES],
+    # The scoreboard's figures for the month (issue 20).
+    *[Column(f"score_{key}", header, "int", 10) for key, header in (
+        ("firms_found", "考核·发现问题企业"), ("closed", "考核·关停取缔"),
+        ("rectified_on_time", "考核·按期整改"), ("overdue_orders", "考核·逾期未办结"),
+        ("rebounds", "考核·关停后反弹"), ("complaints", "考核·信访投诉"),
+        ("complaints_answered_on_time", "考核·按期答复"), ("tasks_due", "考核·责任任务"),
+        ("tasks_on_time", "考核·按期完成"), ("tasks_overdue", "考核·逾期未完成"),
+        ("accountability", "考核·问责"))],
 ]
 
 

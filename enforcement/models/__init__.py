@@ -1,5 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+from .accountability import AccountabilityRecord
 from .audit import AuditEvent
+from .branch import Branch
 from .calendar import Draw, HolidayDay, QuietDay
 from .case import ACTIONS, Case, CaseEvent, CaseLink, Conflict, Deadline, FollowUp
 from .complaint import Complaint
@@ -11,9 +13,14 @@ from .paper import PaperNumber
 from .township import Township
 from .user import ROLES, ApiToken, User
 from .visit import Photo, Visit, visit_inspector
+from .unit import ResponsibleUnit
+from .task import Task, task_co_unit
+from .supervision import SupervisionPhoto, SupervisionVisit, supervision_finding
 
 __all__ = [
     "ACTIONS", "CHANNELS", "DailyRun", "Delivery", "Notification", "ROLES", "ApiToken", "AuditEvent", "Case", "CaseEvent", "CaseLink", "Complaint",
     "Conflict", "Deadline", "Draw", "Enterprise", "FollowUp", "GeocodeCache", "HolidayDay", "ImportMapping", "PaperNumber", "Photo", "QuietDay",
     "Township", "User", "Visit", "visit_inspector",
+    "AccountabilityRecord", "Branch", "ResponsibleUnit", "SupervisionPhoto", "SupervisionVisit", "Task",
+    "supervision_finding", "task_co_unit",
 ]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -27,6 +27,8 @@ class Township(db.Model):
     aliases: Mapped[str] = mapped_column(Text, default="")
     #: The boundary as a GeoJSON geometry (Polygon or MultiPolygon, WGS84), when imported.
     boundary: Mapped[str | None] = mapped_column(Text)
+    #: The branch (分局) it belongs to; None in an installation without branches.
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
 
     def __repr__(self) -> str:
         return f"<Township {self.code}>"

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .types import JSONType, UTCDateTime
 
-ROLES = ("inspector", "reviewer", "admin")
+#: ``unit``: a responsible unit's contact officer (issue 20), the smallest rights of all.
+ROLES = ("inspector", "reviewer", "admin", "unit")
 
 
 class User(UserMixin, db.Model):
@@ -22,6 +23,10 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), index=True)
     #: An inspector's home township (their worklist); None for bureau-wide staff.
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"), index=True)
+    #: A ``unit`` officer's responsible unit: he sees and reports on its tasks only.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("responsible_unit.id"), index=True)
+    #: The branch (分局) the officer acts within; None: the city (or the one implicit branch).
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
     #: scrypt hash (werkzeug); never the password.
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     from . import notifications; app.register_blueprint(notifications.bp)  # the bell (issue 18)
     from . import health; app.register_blueprint(health.bp)  # /healthz, /readyz (issue 18)
     from . import maps; app.register_blueprint(maps.bp)  # basemap tiles, boundaries (issue 19)
+    from . import oversight; oversight.register(app)  # units, tasks, 督查, 问责, 考核 (issue 20)
     context.register(app)
 
     @app.before_request

@@ -31,7 +31,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def register(app: Flask) -> None:
-    from . import api_cases, api_enterprises, api_misc, api_visits  # noqa: F401  (routes on bp)
+    from . import api_cases, api_enterprises, api_misc, api_oversight, api_visits  # noqa: F401
 
     # Bearer tokens are not sent by the browser on its own, so CSRF cannot ride on them; the
     # session-cookie path checks CSRF itself in ``authenticated``.
@@ -193,6 +193,9 @@ def authenticated(*roles: str):
             if any(isinstance(v, int) and v > openapi.INT32 for v in kwargs.values()):
                 raise NotFound("No such record.")
             if roles and actor.role not in roles:
+                raise Forbidden("Your role may not do this.")
+            if actor.role == "unit" and not getattr(view, "unit_allowed", False):
+                # A unit officer (issue 20) reaches only the endpoints marked for units.
                 raise Forbidden("Your role may not do this.")
             g.actor = actor
             return view(*args, **kwargs)

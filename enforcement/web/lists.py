@@ -55,7 +55,14 @@ def register(app: Flask) -> None:
 
 
 def _filters():
-    return lists.parse_filters(request.args, today())
+    filters = lists.parse_filters(request.args, today())
+    # An officer of a branch (分局) sees his branch's lists only (issue 20).
+    branch_id = getattr(current_user, "branch_id", None) if current_user.is_authenticated else None
+    if branch_id:
+        from dataclasses import replace
+        from ..models import Branch
+        filters = replace(filters, branch=db.session.get(Branch, branch_id).code)
+    return filters
 
 
 def _audit_export(actor: Actor, name: str, filters, fmt: str, rows: int) -> None:

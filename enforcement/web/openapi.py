@@ -311,7 +311,9 @@ RESPONSES = {
                      "next_cursor": nullable(STR)}, ("items", "next_cursor")),
 }
 
-SCHEMAS = {**REQUESTS, **RESPONSES}
+from . import openapi_oversight  # noqa: E402  (issue 20: its schemas use the helpers above)
+
+SCHEMAS = {**REQUESTS, **RESPONSES, **openapi_oversight.REQUESTS, **openapi_oversight.RESPONSES}
 
 
 # ------------------------------------------------------------------ request validation
@@ -543,7 +545,9 @@ def paths() -> dict:
                     "description": "The disclosure list is public (no token).",
                     "parameters": [_param("format", {"type": "string",
                                                      "enum": list(_LIST_FORMATS)}),
-                                   _param("township", text(40)), AS_OF,
+                                   _param("township", text(40)),
+                                   _param("branch", text(40), "branch (分局) code: its "
+                                                              "townships only"), AS_OF,
                                    _param("within", {"type": "integer", "minimum": 0}),
                                    _param("month", {"type": "string",
                                                     "pattern": r"^\d{4}-\d{2}$"}),
@@ -565,6 +569,7 @@ def paths() -> dict:
         "/api/v1/audit/verify": {"get": {
             "operationId": "verifyAudit", "summary": "Admin: check the audit hash chain",
             "responses": {"200": _json("AuditReport", "the report"), **_errors(*_AUTH)}}},
+        **openapi_oversight.paths(),
     }
 
 

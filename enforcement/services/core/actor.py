@@ -11,14 +11,22 @@ class Actor:
     username: str
     role: str
     township_id: int | None = None
+    #: A ``unit`` officer's responsible unit; the branch (分局) an officer acts within.
+    unit_id: int | None = None
+    branch_id: int | None = None
 
     @classmethod
     def of(cls, user) -> "Actor":
-        return cls(user.id, user.username, user.role, user.township_id)
+        return cls(user.id, user.username, user.role, user.township_id,
+                   getattr(user, "unit_id", None), getattr(user, "branch_id", None))
 
     @property
     def is_reviewer(self) -> bool:
         return self.role in ("reviewer", "admin")
+
+    @property
+    def is_unit(self) -> bool:
+        return self.role == "unit"
 
     @property
     def is_admin(self) -> bool:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import joinedload
 
 from enforcement.extensions import db
-from enforcement.models import Case, Complaint, Conflict, FollowUp, Visit, visit_inspector
+from enforcement.models import Case, Complaint, Conflict, FollowUp, Township, Visit, visit_inspector
 from enforcement.services.casework.cases import is_cancelled
 from enforcement.services.core.queries import due_deadline_clause, open_case_clause, overdue_deadline_clause, planned_followups
 
@@ -37,19 +37,23 @@ def inspector_summary(user_id: int, as_of: date) -> dict:
     }
 
 
-def bureau_summary(as_of: date) -> dict:
+def bureau_summary(as_of: date, branch_id: int | None = None) -> dict:
+    """The home page's figures; with ``branch_id`` a branch's (分局) townships only (issue 20)."""
     week_end = as_of + timedelta(days=7)
+    mine = (Case.township_id.in_(select(Township.id).where(Township.branch_id == branch_id))
+            if branch_id is not None else true())
     by_action = dict(db.session.execute(
-        select(Case.action, func.count()).where(open_case_clause()).group_by(Case.action)).all())
+        select(Case.action, func.count()).where(open_case_clause(), mine)
+        .group_by(Case.action)).all())
     overdue = db.session.scalar(select(func.count()).select_from(Case).where(
-        open_case_clause(), overdue_deadline_clause(as_of)))
+        open_case_clause(), overdue_deadline_clause(as_of), mine))
     due = db.session.scalar(select(func.count()).select_from(Case).where(
-        open_case_clause(), due_deadline_clause(as_of, week_end)))
+        open_case_clause(), due_deadline_clause(as_of, week_end), mine))
     followups_overdue = db.session.scalar(select(func.count()).select_from(
-        planned_followups().where(FollowUp.due_on < as_of).subquery()))
+        planned_followups().where(FollowUp.due_on < as_of, mine).subquery()))
     conflicts = db.session.scalar(select(func.count()).select_from(Conflict).where(
         Conflict.resolved_at.is_(None)))
-    recent = db.session.scalars(select(Case).options(joinedload(Case.enterprise))
+    recent = db.session.scalars(select(Case).where(mine).options(joinedload(Case.enterprise))
                                 .order_by(Case.updated_at.desc(), Case.id.desc()).limit(10)).all()
     return {"by_action": by_action, "open": sum(by_action.values()), "overdue": overdue,
             "due_week": due, "followups_overdue": followups_overdue, "conflicts": conflicts,

@@ -31,6 +31,8 @@ from enforcement.errors import NotFound, ValidationError
 from enforcement.extensions import db
 from enforcement.models import (Case, CaseEvent, Complaint, Deadline, Enterprise, FollowUp, Township, User,
                       Visit)
+from enforcement.models import Branch
+from enforcement.services.tally import figures
 from enforcement.models.complaint import CATEGORIES
 from enforcement.services.core import audit
 from enforcement.services.casework import cases
@@ -55,11 +57,12 @@ class Filters:
     inspector: str = ""
     within: int = DEFAULT_WITHIN
     month: str = ""  #: YYYY-MM (monthly)
+    branch: str = ""  #: a branch (分局) code: its townships only (issue 20)
 
     def public(self) -> dict:
         """What the URL and the audit event carry (defaults left out)."""
         out = {"as_of": self.as_of.isoformat()}
-        for key in ("township", "action", "inspector", "month"):
+        for key in ("township", "action", "inspector", "month", "branch"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         if self.within != DEFAULT_WITHIN:
@@ -88,7 +91,14 @@ def parse_filters(args, today: date) -> Filters:
             raise ValidationError("month is not a month.", {"month": "expected YYYY-MM"}) from None
     return Filters(as_of=as_of, township=(args.get("township") or "").strip()[:40], action=action,
                    inspector=(args.get("inspector") or "").strip()[:64],
-                   within=DEFAULT_WITHIN if within is None else within, month=month)
+                   within=DEFAULT_WITHIN if within is None else within, month=month,
+                   branch=(args.get("branch") or "").strip()[:40])
+
+
+def _branch_townships(code: str):
+    """The ids of a branch's townships (issue 20), as a subquery."""
+    return select(Township.id).join(Branch, Township.branch_id == Branch.id).where(
+        Branch.code == code)
 
 
 def parse_limit(args) -> int:
@@ -185,6 +195,8 @@ def _base(*entities):
 def _filtered(stmt, f: Filters, *, inspector_column=None):
     if f.township:
         stmt = stmt.where(Township.code == f.township)
+    if f.branch:
+        stmt = stmt.where(Case.township_id.in_(_branch_townships(f.branch)))
     if f.action:
         stmt = stmt.where(Case.action == f.action)
     if f.inspector:
@@ -420,6 +432,8 @@ def _disclosure_spec(f: Filters) -> Spec:
             .where(or_(fine_public, order_public)))
     if f.township:
         stmt = stmt.where(Township.code == f.township)
+    if f.branch:
+        stmt = stmt.where(Case.township_id.in_(_branch_townships(f.branch)))
     if f.action:
         stmt = stmt.where(Case.action == f.action)
 
@@ -514,7 +528,7 @@ def weekly(f: Filters) -> dict:
     """The Monday dispatch for the week containing as_of: cases served in the week before, what
     falls due this week, what is overdue on Monday, and each inspector's follow-ups."""
     monday, sunday = week_of(f.as_of)
-    on_monday = Filters(monday, f.township, f.action, f.inspector, f.within, f.month)
+    on_monday = Filters(monday, f.township, f.action, f.inspector, f.within, f.month, f.branch)
     sections = {
         "new": _new_cases_spec(on_monday, monday - timedelta(days=7), monday - timedelta(days=1)),
         "due": _overdue_spec(on_monday, due_until=sunday),
@@ -553,6 +567,9 @@ def monthly(f: Filters) -> dict:
                                .order_by(Township.code)).all()
     if f.township:
         towns = [t for t in towns if t.code == f.township]
+    if f.branch:
+        in_branch = set(db.session.scalars(_branch_townships(f.branch)))
+        towns = [t for t in towns if t.id in in_branch]
     keep = {t.id for t in towns}
     blank = lambda: {  # noqa: E731
         "cases": {a: {} for a in wf.ACTION_VALUES}, "cases_total": 0, "visits": 0,
@@ -562,7 +579,7 @@ def monthly(f: Filters) -> dict:
     table[None] = blank()  # cases of enterprises without a township
 
     def bucket(township_id):
-        if f.township:
+        if f.township or f.branch:
             return table.get(township_id) if township_id in keep else None
         return table.get(township_id, table[None])
 
@@ -615,9 +632,12 @@ def monthly(f: Filters) -> dict:
             .group_by(Complaint.township_id, Complaint.category)):
         if (b := bucket(tid)) is not None:
             b["complaints"][category] = b["complaints"].get(category, 0) + n
-    rows = [{"township": t.code, "township_name": t.name, **table[t.id]} for t in towns]
+    # The scoreboard's figures for the month (issue 20), counted where the scoreboard counts them.
+    scores = figures.township_figures(figures.Period(first, last))
+    rows = [{"township": t.code, "township_name": t.name, **table[t.id],
+             "scoreboard": scores.get(t.id, figures.blank())} for t in towns]
     other = table[None]
-    if not f.township and (other["cases_total"] or other["visits"] or any(other["complaints"].values())
+    if not (f.township or f.branch) and (other["cases_total"] or other["visits"] or any(other["complaints"].values())
                            or other["fines_decided"] or other["fines_collected_fen"]):
         rows.append({"township": None, "township_name": None, **other})
     return {"month": first.isoformat()[:7], "from": first.isoformat(), "to": last.isoformat(),
@@ -643,7 +663,9 @@ def iter_report_rows(name: str, f: Filters) -> Iterator[dict]:
     for row in body["items"]:
         # Each row says its month: a file read on its own must say what it counts.
         flat = {"month": body["month"],
-                **{k: v for k, v in row.items() if k not in ("cases", "complaints")}}
+                **{k: v for k, v in row.items() if k not in ("cases", "complaints", "scoreboard")}}
+        for key, n in (row.get("scoreboard") or {}).items():
+            flat[f"score_{key}"] = n
         for action in wf.ACTION_VALUES:
             flat[f"cases_{action}"] = sum(row["cases"][action].values())
         for category, n in row["complaints"].items():
@@ -670,4 +692,5 @@ def filter_choices() -> dict:
             select(User.username, User.display_name).where(User.role == "inspector",
                                                            User.is_active_account.is_(True))
             .order_by(User.username)).all(),
+        "branches": db.session.execute(select(Branch.code, Branch.name).order_by(Branch.code)).all(),
     }

@@ -1,0 +1,496 @@
+"""Oversight pages (issue 20): responsible units, the responsibility table (tasks), supervision
+visits (督查), accountability (问责) and the scoreboard (考核). Thin views: parse, call one
+service, render or redirect; a refused form is shown again with the services' field messages.
+
+A ``unit`` officer reaches only the pages marked here for units (``UNIT_ENDPOINTS``), and
+within them only his unit's records: ``confine_unit_officers`` refuses every other page."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import (Blueprint, Flask, Response, abort, flash, redirect, render_template, request,
+                   url_for)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from ..clock import utcnow
+from ..errors import Conflict, DomainError, Forbidden, ValidationError
+from ..extensions import db
+from ..models import Branch, ResponsibleUnit, Task, Township
+from ..models.accountability import DECISIONS, GROUNDS, TARGET_KINDS
+from ..models.unit import UNIT_KINDS
+from ..services.core.actor import Actor
+from ..services.oversight import accountability, scoreboard, supervision, tasks, units
+from ..services.oversight import labels as L
+from ..exports.scoreboard import scoreboard_xlsx
+from .context import today
+
+from .ids import safe_id
+
+bp = Blueprint("oversight", __name__, url_prefix="/oversight")
+
+#: Pages a unit officer may open at all (the services still confine him to his unit).
+UNIT_ENDPOINTS = {
+    "oversight.tasks", "oversight.task", "oversight.task_deliver", "oversight.records",
+    "oversight.record", "oversight.record_answer",
+    "api.oversight_list_tasks", "api.oversight_get_task", "api.oversight_deliver_task",
+    "api.oversight_list_records", "api.oversight_get_record", "api.oversight_answer_record",
+}
+#: Pages that are for everyone or that every logged-in person needs (login, password, language).
+OPEN_ENDPOINTS = {
+    "static", "public.disclosure", "inspector.service_worker", "api.openapi_document",
+    "api.token", "admin.change_password", "home.index",
+}
+
+
+class CsrfForm(FlaskForm):
+    pass
+
+
+def confine_unit_officers() -> None:
+    """before_request: a logged-in unit officer gets 403 on every page but his own."""
+    endpoint = request.endpoint or ""
+    if endpoint in UNIT_ENDPOINTS or endpoint in OPEN_ENDPOINTS or endpoint.startswith("auth."):
+        return
+    if current_user.is_authenticated and current_user.role == "unit":
+        raise Forbidden(_("A unit officer may open only his unit's tasks and records."))
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.before_request(confine_unit_officers)
+
+
+def _actor() -> Actor:
+    return Actor.of(current_user)
+
+
+def _zh() -> bool:
+    return str(get_locale() or "zh_CN").startswith("zh")
+
+
+@bp.context_processor
+def _labels():
+    locale = str(get_locale() or "zh_CN")
+    return {
+        "unit_kind_label": lambda k: L.label(L.UNIT_KIND_LABELS, k, locale),
+        "task_state_label": lambda k: L.label(L.TASK_STATE_LABELS, k, locale),
+        "ground_label": lambda k: L.label(L.GROUND_LABELS, k, locale),
+        "decision_label": lambda k: L.label(L.DECISION_LABELS, k, locale),
+        "record_state_label": lambda k: L.label(L.RECORD_STATE_LABELS, k, locale),
+        "target_label": lambda k: L.label(L.TARGET_LABELS, k, locale),
+        "unit_kinds": UNIT_KINDS, "grounds": GROUNDS, "decisions": DECISIONS,
+        "target_kinds": TARGET_KINDS, "task_states": tasks.STATES,
+        "record_states": tuple(L.RECORD_STATE_LABELS),
+    }
+
+
+def _desk_only() -> None:
+    if current_user.role not in ("reviewer", "admin"):
+        abort(403)
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name) or ""
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _branches() -> list[Branch]:
+    return list(db.session.scalars(select(Branch).order_by(Branch.code)))
+
+
+def _branch_arg() -> Branch | None:
+    """The branch a page is filtered to: an officer of a branch sees his own; city staff choose."""
+    if getattr(current_user, "branch_id", None):
+        return db.session.get(Branch, current_user.branch_id)
+    code = request.args.get("branch") or ""
+    return db.session.scalar(select(Branch).where(Branch.code == code)) if code else None
+
+
+def _townships(branch: Branch | None = None) -> list[Township]:
+    stmt = select(Township).order_by(Township.code)
+    if branch is not None:
+        stmt = stmt.where(Township.branch_id == branch.id)
+    return list(db.session.scalars(stmt))
+
+
+# ---------------------------------------------------------------- hub
+
+@bp.get("/")
+@login_required
+def index():
+    _desk_only()
+    as_of = today()
+    branch = _branch_arg()
+    return render_template("oversight/index.html", as_of=as_of, branch=branch,
+                           branches=_branches(),
+                           overdue=supervision.overdue_by_unit(_actor(), as_of,
+                                                               branch_id=branch and branch.id))
+
+
+# ---------------------------------------------------------------- units
+
+@bp.route("/units", methods=["GET", "POST"])
+@login_required
+def unit_list():
+    _desk_only()
+    errors, values, status = {}, {}, 200
+    if request.method == "POST":
+        form = CsrfForm()
+        if not form.validate():
+            abort(400)
+        values = request.form.to_dict()
+        try:
+            unit = units.create_unit(_actor(), values, now=utcnow())
+            db.session.commit()
+            flash(_("Unit added."), "success")
+            return redirect(url_for("oversight.unit", unit_id=unit.id))
+        except DomainError as exc:
+            db.session.rollback()
+            errors, status = exc.fields or {"name": exc.message}, 422
+    branch = _branch_arg()
+    return render_template("oversight/units.html", rows=units.list_units(
+        _actor(), branch_id=branch and branch.id), errors=errors, values=values,
+        townships=_townships(), branches=_branches(), form=CsrfForm()), status
+
+
+@bp.get("/units/<int:unit_id>")
+@login_required
+def unit(unit_id: int):
+    _desk_only()
+    as_of = today()
+    actor = _actor()
+    u = units.get_unit(actor, unit_id)
+    return render_template("oversight/unit.html", unit=u, officers=units.officers(u.id),
+                           rows=[tasks.task_row(t, as_of) for t in tasks.list_tasks(
+                               actor, tasks.TaskFilter(as_of=as_of, unit_id=u.id))],
+                           records=accountability.list_records(actor, as_of=as_of, unit_id=u.id),
+                           visits=supervision.list_visits(actor, unit_id=u.id),
+                           as_of=as_of, form=CsrfForm())
+
+
+@bp.post("/units/<int:unit_id>/officers")
+@login_required
+def unit_officer(unit_id: int):
+    _desk_only()
+    if not CsrfForm().validate():
+        abort(400)
+    try:
+        units.assign_officer(_actor(), unit_id, request.form.get("username", ""), now=utcnow())
+        db.session.commit()
+        flash(_("Contact officer saved."), "success")
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(next(iter(exc.fields.values()), exc.message), "error")
+    return redirect(url_for("oversight.unit", unit_id=unit_id))
+
+
+# ---------------------------------------------------------------- tasks
+
+def _task_filter(as_of: date) -> tasks.TaskFilter:
+    state = request.args.get("state", "")
+    if state not in tasks.STATES:
+        state = ""
+    township = request.args.get("township") or ""
+    township_id = db.session.scalar(select(Township.id).where(Township.code == township)) \
+        if township else None
+    branch = _branch_arg()
+    return tasks.TaskFilter(as_of=as_of, state=state, unit_id=_int_arg("unit"),
+                            township_id=township_id, case_id=_int_arg("case"),
+                            branch_id=branch and branch.id)
+
+
+@bp.route("/tasks", methods=["GET", "POST"], endpoint="tasks")
+@login_required
+def tasks_page():
+    as_of = today()
+    actor = _actor()
+    errors, values, status = {}, {}, 200
+    if request.method == "POST":
+        _desk_only()
+        if not CsrfForm().validate():
+            abort(400)
+        values = request.form.to_dict()
+        data = dict(values, co_unit_ids=request.form.getlist("co_unit_ids"))
+        try:
+            task = tasks.create_task(actor, data, now=utcnow(), as_of=as_of)
+            db.session.commit()
+            flash(_("Task assigned."), "success")
+            return redirect(url_for("oversight.task", task_id=task.id))
+        except DomainError as exc:
+            db.session.rollback()
+            errors, status = exc.fields or {"title": exc.message}, 422
+    f = _task_filter(as_of)
+    rows = [tasks.task_row(t, as_of) for t in tasks.list_tasks(actor, f)]
+    unit = db.session.get(ResponsibleUnit, actor.unit_id) if actor.is_unit and actor.unit_id else None
+    return render_template("oversight/tasks.html", rows=rows, f=f, as_of=as_of, errors=errors,
+                           values=values, unit=unit,
+                           all_units=units.list_units(actor), townships=_townships(),
+                           form=CsrfForm()), status
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def task(task_id: int):
+    as_of = today()
+    actor = _actor()
+    t = tasks.get_task(actor, task_id)
+    return render_template("oversight/task.html", t=t, row=tasks.task_row(t, as_of), as_of=as_of,
+                           errors={}, values={}, form=CsrfForm(),
+                           can_report=(t.done_on is None and (
+                               actor.is_reviewer or (actor.is_unit and actor.unit_id == t.host_unit_id))),
+                           records=[r for r in accountability.list_records(actor, as_of=as_of)
+                                    if r.task_id == t.id]), 200
+
+
+@bp.post("/tasks/<int:task_id>/deliver")
+@login_required
+def task_deliver(task_id: int):
+    as_of = today()
+    actor = _actor()
+    if not CsrfForm().validate():
+        abort(400)
+    try:
+        tasks.report_delivery(actor, task_id, request.form.to_dict(), now=utcnow(), as_of=as_of)
+        db.session.commit()
+        flash(_("Delivery reported."), "success")
+        return redirect(url_for("oversight.task", task_id=task_id))
+    except ValidationError as exc:
+        db.session.rollback()
+        t = tasks.get_task(actor, task_id)
+        return render_template("oversight/task.html", t=t, row=tasks.task_row(t, as_of),
+                               as_of=as_of, errors=exc.fields, values=request.form.to_dict(),
+                               form=CsrfForm(), can_report=True, records=[]), 422
+
+
+@bp.post("/tasks/<int:task_id>/reopen")
+@login_required
+def task_reopen(task_id: int):
+    """The desk finds a reported delivery not done (on a supervision visit, say): reopen it."""
+    _desk_only()
+    if not CsrfForm().validate():
+        abort(400)
+    try:
+        tasks.reopen(_actor(), task_id, request.form.to_dict(), now=utcnow())
+        db.session.commit()
+        flash(_("Task reopened."), "success")
+    except (ValidationError, Conflict) as exc:
+        db.session.rollback()
+        flash(next(iter(exc.fields.values()), exc.message), "error")
+    return redirect(url_for("oversight.task", task_id=task_id))
+
+
+# ---------------------------------------------------------------- accountability
+
+@bp.route("/accountability", methods=["GET", "POST"])
+@login_required
+def records():
+    as_of = today()
+    actor = _actor()
+    errors, values, status = {}, {}, 200
+    if request.method == "POST":
+        _desk_only()
+        if not CsrfForm().validate():
+            abort(400)
+        values = request.form.to_dict()
+        try:
+            record = accountability.create_record(actor, values, now=utcnow(), as_of=as_of)
+            db.session.commit()
+            flash(_("Accountability record saved."), "success")
+            return redirect(url_for("oversight.record", record_id=record.id))
+        except DomainError as exc:
+            db.session.rollback()
+            errors, status = exc.fields or {"ground": exc.message}, 422
+    elif request.args.get("task"):
+        values = {"task_id": request.args.get("task"), "ground": "missed_deadline"}
+        t = db.session.get(Task, _int_arg("task") or 0) if actor.is_reviewer else None
+        if t is not None:
+            values["unit_id"] = str(t.host_unit_id)
+            values["official_name"] = t.responsible_person
+    state = request.args.get("state", "")
+    branch = _branch_arg()
+    rows = accountability.list_records(actor, state=state if state in L.RECORD_STATE_LABELS else "",
+                                       as_of=as_of, branch_id=branch and branch.id)
+    return render_template("oversight/records.html", rows=rows, as_of=as_of, errors=errors,
+                           values=values, state=state, all_units=units.list_units(actor),
+                           form=CsrfForm()), status
+
+
+@bp.get("/accountability/<int:record_id>")
+@login_required
+def record(record_id: int):
+    as_of = today()
+    r = accountability.get_record(_actor(), record_id)
+    return render_template("oversight/record.html", r=r, as_of=as_of, errors={}, values={},
+                           form=CsrfForm())
+
+
+def _record_step(record_id: int, step) -> Response:
+    as_of = today()
+    actor = _actor()
+    if not CsrfForm().validate():
+        abort(400)
+    try:
+        step(actor, record_id, request.form.to_dict(), as_of)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("oversight.record", record_id=record_id))
+    except ValidationError as exc:
+        db.session.rollback()
+        r = accountability.get_record(actor, record_id)
+        return render_template("oversight/record.html", r=r, as_of=as_of, errors=exc.fields,
+                               values=request.form.to_dict(), form=CsrfForm()), 422
+
+
+@bp.post("/accountability/<int:record_id>/answer")
+@login_required
+def record_answer(record_id: int):
+    return _record_step(record_id, lambda a, i, d, as_of: accountability.answer(
+        a, i, d, now=utcnow(), as_of=as_of))
+
+
+@bp.post("/accountability/<int:record_id>/close")
+@login_required
+def record_close(record_id: int):
+    _desk_only()
+    return _record_step(record_id, lambda a, i, d, as_of: accountability.close(
+        a, i, d, now=utcnow(), as_of=as_of))
+
+
+@bp.post("/accountability/<int:record_id>/publish")
+@login_required
+def record_publish(record_id: int):
+    _desk_only()
+    return _record_step(record_id, lambda a, i, d, as_of: accountability.publish(
+        a, i, now=utcnow()))
+
+
+# ---------------------------------------------------------------- supervision
+
+@bp.route("/supervision", methods=["GET", "POST"])
+@login_required
+def supervision_visits():
+    _desk_only()
+    actor = _actor()
+    as_of = today()
+    errors, values, status = {}, {}, 200
+    if request.method == "POST":
+        if not CsrfForm().validate():
+            abort(400)
+        values = request.form.to_dict()
+        data = dict(values, undelivered_task_ids=request.form.getlist("undelivered_task_ids"),
+                    unannounced=request.form.get("unannounced") == "y")
+        if data.get("visited_at"):
+            data["visited_at"] = data["visited_at"] + (":00+08:00" if len(data["visited_at"]) == 16 else "")
+        try:
+            visit, _created = supervision.record_visit(actor, data, now=utcnow())
+            db.session.commit()
+            flash(_("Supervision visit recorded."), "success")
+            return redirect(url_for("oversight.supervision_visit", supervision_id=visit.id))
+        except DomainError as exc:
+            db.session.rollback()
+            errors, status = exc.fields or {"findings": exc.message}, 422
+    chosen = _int_arg("unit") or safe_id(values.get("unit_id"))
+    open_tasks = []
+    if chosen:
+        open_tasks = [t for t in tasks.list_tasks(actor, tasks.TaskFilter(as_of=as_of, unit_id=chosen))
+                      if t.done_on is None]
+    branch = _branch_arg()
+    return render_template("oversight/supervision.html", rows=supervision.list_visits(
+        actor, branch_id=branch and branch.id), errors=errors, values=values, chosen=chosen,
+        open_tasks=open_tasks, all_units=units.list_units(actor), as_of=as_of,
+        form=CsrfForm()), status
+
+
+@bp.get("/supervision/<int:supervision_id>")
+@login_required
+def supervision_visit(supervision_id: int):
+    _desk_only()
+    v = supervision.get_visit(_actor(), supervision_id)
+    return render_template("oversight/supervision_visit.html", v=v, as_of=today(),
+                           form=CsrfForm(), client_uuid=str(uuid.uuid4()))
+
+
+@bp.post("/supervision/<int:supervision_id>/photos")
+@login_required
+def supervision_photo(supervision_id: int):
+    _desk_only()
+    if not CsrfForm().validate():
+        abort(400)
+    from ..services.core.storage import photo_storage
+    actor = _actor()
+    visit = supervision.get_visit(actor, supervision_id)
+    upload = request.files.get("file")
+    try:
+        if upload is None:
+            raise ValidationError(_("Choose a photo."), {"file": "required"})
+        supervision.store_photo(actor, visit, data=upload.read(),
+                                client_uuid=request.form.get("client_uuid") or str(uuid.uuid4()),
+                                now=utcnow(), storage=photo_storage())
+        db.session.commit()
+        flash(_("Photo added."), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(next(iter(exc.fields.values()), exc.message), "error")
+    return redirect(url_for("oversight.supervision_visit", supervision_id=supervision_id))
+
+
+# ---------------------------------------------------------------- scoreboard
+
+def _period(as_of: date) -> scoreboard.Period:
+    start = request.args.get("from") or as_of.replace(month=1, day=1).isoformat()
+    end = request.args.get("to") or as_of.isoformat()
+    return scoreboard.Period.parse(start, end)
+
+
+@bp.get("/scoreboard")
+@login_required
+def scoreboard_page():
+    _desk_only()
+    as_of = today()
+    error = None
+    try:
+        p = _period(as_of)
+    except ValidationError as exc:
+        error = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        p = scoreboard.Period(as_of.replace(month=1, day=1), as_of)
+    branch = _branch_arg()
+    actor = _actor()
+    towns = scoreboard.townships(actor, p, branch_id=branch and branch.id)
+    by_unit = scoreboard.units(actor, p, branch_id=branch and branch.id)
+    return render_template("oversight/scoreboard.html", towns=towns, by_unit=by_unit, p=p,
+                           total=scoreboard.city_total(towns), branch=branch,
+                           branches=_branches(), error=error, as_of=as_of,
+                           rollup=_rollup(actor, p) if branch is None else [])
+
+
+def _rollup(actor: Actor, p: scoreboard.Period) -> list[dict]:
+    """The city's roll-up: one total per branch (empty when there are no branches)."""
+    out = []
+    for b in _branches():
+        rows = scoreboard.townships(actor, p, branch_id=b.id)
+        out.append({"branch": b, **scoreboard.city_total(rows)})
+    return out
+
+
+@bp.get("/scoreboard.xlsx")
+@login_required
+def scoreboard_export():
+    _desk_only()
+    as_of = today()
+    p = _period(as_of)
+    branch = _branch_arg()
+    by = request.args.get("by", "township")
+    actor = _actor()
+    rows = (scoreboard.units if by == "unit" else scoreboard.townships)(
+        actor, p, branch_id=branch and branch.id)
+    scoreboard.record_export(actor, p, by=by, rows=len(rows), now=utcnow())
+    db.session.commit()
+    name = f"scoreboard-{by}-{p.start.isoformat()}-{p.end.isoformat()}.xlsx"
+    return Response(scoreboard_xlsx(rows, p, by=by),  # rows are counted already: no context needed
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
