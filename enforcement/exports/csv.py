@@ -1,5 +1,9 @@
 """CSV that Excel and WPS open with Chinese intact: UTF-8 with a byte-order mark, CRLF lines.
-Streamed in chunks of about 64 KiB (one write per row would cost a syscall per row)."""
+Streamed in chunks of about 64 KiB (one write per row would cost a syscall per row).
+
+This module is the app's one CSV writer: the lists go through ``iter_csv``; every other CSV (the
+双随机 draw, the evidence pack's manifest) takes ``writer()`` from here instead of the standard
+library's, so every text cell passes the formula guard."""
 from __future__ import annotations
 
 import csv
@@ -22,6 +26,27 @@ def guard_text(text: str) -> str:
     if text[:1] in FORMULA_STARTS or text.lstrip(" \u3000")[:1] in FORMULA_STARTS:
         return "'" + text
     return text
+
+
+class GuardedWriter:
+    """The standard library's writer with every text cell passed through ``guard_text``
+    (numbers and ``None`` as the standard writer writes them)."""
+
+    def __init__(self, buffer, **options):
+        options.setdefault("lineterminator", "\r\n")
+        self._writer = csv.writer(buffer, **options)
+
+    def writerow(self, row: Iterable) -> None:
+        self._writer.writerow([guard_text(v) if isinstance(v, str) else v for v in row])
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def writer(buffer, **options) -> GuardedWriter:
+    """Drop-in for ``csv.writer`` (``from enforcement.exports import csv``): same rows, guarded."""
+    return GuardedWriter(buffer, **options)
 
 
 def _cell(column: Column, row: dict):
