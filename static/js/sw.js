@@ -3,7 +3,7 @@
    still opens the form; what is recorded then waits in the IndexedDB outbox. Pages are
    network-first (fresh data when there is signal), static files cache-first. */
 "use strict";
-var CACHE = "inspector-v4";
+var CACHE = "inspector-v5";
 var NETWORK_TIMEOUT_MS = 4000;
 
 self.addEventListener("install", function () { self.skipWaiting(); });
