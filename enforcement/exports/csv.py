@@ -29,12 +29,11 @@ def guard_text(text: str) -> str:
 
 
 class GuardedWriter:
-    """The standard library's writer with every text cell passed through ``guard_text``
-    (numbers and ``None`` as the standard writer writes them)."""
+    """The standard library's writer (its ``excel`` dialect: CRLF lines) with every text cell
+    passed through ``guard_text``; numbers and ``None`` as the standard writer writes them."""
 
-    def __init__(self, buffer, **options):
-        options.setdefault("lineterminator", "\r\n")
-        self._writer = csv.writer(buffer, **options)
+    def __init__(self, buffer):
+        self._writer = csv.writer(buffer)
 
     def writerow(self, row: Iterable) -> None:
         self._writer.writerow([guard_text(v) if isinstance(v, str) else v for v in row])
@@ -44,9 +43,9 @@ class GuardedWriter:
             self.writerow(row)
 
 
-def writer(buffer, **options) -> GuardedWriter:
+def writer(buffer) -> GuardedWriter:
     """Drop-in for ``csv.writer`` (``from enforcement.exports import csv``): same rows, guarded."""
-    return GuardedWriter(buffer, **options)
+    return GuardedWriter(buffer)
 
 
 def _cell(column: Column, row: dict):
@@ -64,7 +63,7 @@ def _cell(column: Column, row: dict):
 
 def iter_csv(columns: list[Column], rows: Iterable[dict]) -> Iterator[bytes]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer)  # the excel dialect: CRLF lines
     buffer.write(BOM)
     writer.writerow([c.header for c in columns])
     for row in rows:
