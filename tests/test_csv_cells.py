@@ -58,3 +58,10 @@ def test_a_long_export_is_streamed_in_chunks_that_join_to_the_whole_file():
     rest = "\"'=HYPERLINK(\"\"http://x\"\")\"\r\n" + "乙厂\r\n"
     chunks = [c.decode("utf-8") for c in iter_csv(columns, rows)]
     assert chunks == [BOM + "企业名称\r\n" + first + "\r\n", rest]
+
+
+@pytest.mark.parametrize("name", ["\t甲厂", "\r甲厂", " \t甲厂", "\u3000\r甲厂"])
+def test_a_tab_or_carriage_return_in_front_is_guarded_even_before_plain_text(name):
+    # OWASP lists tab and carriage return as formula starts by themselves; only spaces (ASCII
+    # and full-width) are looked through.
+    assert guard_text(name) == "'" + name

@@ -23,7 +23,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def guard_text(text: str) -> str:
     """User text made safe for a CSV cell: a would-be formula is prefixed with an apostrophe,
     which spreadsheets show as text and do not evaluate."""
-    if text[:1] in FORMULA_STARTS or text.lstrip(" \u3000")[:1] in FORMULA_STARTS:
+    if text.lstrip(" \u3000")[:1] in FORMULA_STARTS:
         return "'" + text
     return text
 
@@ -69,7 +69,7 @@ def iter_csv(columns: list[Column], rows: Iterable[dict]) -> Iterator[bytes]:
     for row in rows:
         writer.writerow([_cell(c, row) for c in columns])
         if buffer.tell() >= CHUNK:
-            yield buffer.getvalue().encode("utf-8")
+            yield buffer.getvalue().encode()  # UTF-8
             buffer.seek(0)
             buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    yield buffer.getvalue().encode()  # UTF-8
