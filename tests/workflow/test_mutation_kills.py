@@ -41,3 +41,22 @@ def test_a_schedule_error_names_its_line_and_only_when_it_has_one():
         parse_schedule("year: 2027\nholiday 2027-02-30 春节\n")
     assert str(caught.value).startswith("line 2: ") and caught.value.line == 2
     assert str(ScheduleError("no year declared")) == "no year declared"
+
+
+def test_the_deadline_a_list_shows_is_the_next_obligation_of_the_current_state(flow):
+    from enforcement.workflow import current_deadline
+    from .support import d
+
+    f = flow("fine", d("2026-09-01"), {})
+    f("notify", d("2026-09-02"))
+    f("decide", d("2026-09-16"), amount_fen=1_000_000)
+    # Pending then: hearing_request_by 09-09 (no longer the state's), publish_by 09-24 (not an
+    # obligation of the party), decide_by (met): the list shows pay_by, 15 days rolled to 10-08.
+    assert current_deadline(f.case, d("2026-09-20")).name == "pay_by"
+    assert current_deadline(f.case, d("2026-10-09")).due_on == d("2026-10-08")  # overdue now
+    f("pay", d("2026-10-09"), amount_fen=1_000_000)
+    assert current_deadline(f.case, d("2026-10-10")) is None  # paid: nothing left to show
+    # Two obligations due the same day (查封扣押: monitoring report and tax declaration, 07-15):
+    # the earlier name first, the same on every machine.
+    control = flow("control", d("2026-06-01"), {"risk_class": "A"})
+    assert current_deadline(control.case, d("2026-06-02")).name == "monitoring_report_by"
