@@ -60,3 +60,25 @@ def test_the_deadline_a_list_shows_is_the_next_obligation_of_the_current_state(f
     # the earlier name first, the same on every machine.
     control = flow("control", d("2026-06-01"), {"risk_class": "A"})
     assert current_deadline(control.case, d("2026-06-02")).name == "monitoring_report_by"
+
+
+def test_a_hearing_record_is_refused_field_by_field_with_the_reason(flow):
+    from enforcement.workflow import InvalidEvent
+    from .support import d
+
+    def refused(**data):
+        f = flow("close", d("2026-09-21"))
+        with pytest.raises(InvalidEvent) as caught:
+            f("hearing", d("2026-09-21"), **data)
+        return caught.value.fields
+
+    assert set(refused(notified_on="2026-09-01")) == {"requested_on"}
+    assert refused(requested_on="2026-08-31", held_on="2026-09-08") == {
+        "notified_on": "a hearing is held only after the party was notified (APL Art. 64)"}
+    assert refused(requested_on="2026-08-31", notified_on="2026-08-30") == {
+        "notified_on": "before the request"}
+    f = flow("close", d("2026-09-21"))
+    f("hearing", d("2026-09-21"), requested_on="2026-08-31")  # requested only: recorded
+    f("hearing", d("2026-09-21"), requested_on="2026-08-31", notified_on="2026-08-31")  # same day
+    assert f.case.facts["hearings"] == [
+        {"requested_on": "2026-08-31", "notified_on": "2026-08-31", "held_on": None}]
