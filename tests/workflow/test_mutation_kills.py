@@ -82,3 +82,38 @@ def test_a_hearing_record_is_refused_field_by_field_with_the_reason(flow):
     f("hearing", d("2026-09-21"), requested_on="2026-08-31", notified_on="2026-08-31")  # same day
     assert f.case.facts["hearings"] == [
         {"requested_on": "2026-08-31", "notified_on": "2026-08-31", "held_on": None}]
+
+
+@pytest.mark.parametrize("action, key, value, reason", [
+    ("close", "night_from_hour", -1, "must be a non-negative integer"),
+    ("close", "night_from_hour", True, "must be a non-negative integer"),
+    ("close", "night_from_hour", 22.0, "must be a non-negative integer"),
+    ("close", "anti_rebound_months", [], "must be a non-empty increasing list of positive integers"),
+    ("close", "anti_rebound_months", [3, 1], "must be a non-empty increasing list of positive integers"),
+    ("close", "anti_rebound_months", [1, 1, 3], "must be a non-empty increasing list of positive integers"),
+    ("close", "anti_rebound_months", [0, 3], "must be a non-empty increasing list of positive integers"),
+    ("close", "anti_rebound_months", "1,3,6", "must be a non-empty increasing list of positive integers"),
+    ("control", "inspection_months", {"A": 3, "B": 6}, "must map each of A, B, C to a positive number of months"),
+    ("control", "inspection_months", {"A": 3, "B": 6, "C": 12, "D": 24}, "must map each of A, B, C to a positive number of months"),
+    ("control", "inspection_months", {"A": 0, "B": 6, "C": 12}, "must map each of A, B, C to a positive number of months"),
+    ("control", "inspection_months", [3, 6, 12], "must map each of A, B, C to a positive number of months"),
+    ("control", "routine_unannounced", 1, "must be true or false"),
+    ("control", "routine_unannounced", "true", "must be true or false"),
+])
+def test_a_bureau_rules_file_is_refused_with_the_setting_and_the_reason(action, key, value, reason):
+    from enforcement.workflow import Rules
+    from enforcement.workflow.types import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        Rules.from_mapping({action: {key: value}})
+    assert str(caught.value) == f"WORKFLOW_RULES.{action}.{key}: {reason}"
+
+
+@pytest.mark.parametrize("action, key, value", [
+    ("close", "night_from_hour", 0), ("close", "anti_rebound_months", [2]),
+    ("close", "anti_rebound_months", (1, 2, 12)), ("control", "routine_unannounced", False),
+    ("control", "inspection_months", {"A": 1, "B": 2, "C": 24})])
+def test_a_bureau_may_set_any_valid_value(action, key, value):
+    from enforcement.workflow import Rules
+
+    Rules.from_mapping({action: {key: value}})
