@@ -117,3 +117,12 @@ def test_a_bureau_may_set_any_valid_value(action, key, value):
     from enforcement.workflow import Rules
 
     Rules.from_mapping({action: {key: value}})
+
+
+def test_two_hearing_requests_are_both_kept_in_the_order_they_were_made(flow):
+    from .support import d
+
+    f = flow("close", d("2026-09-21"))
+    f("hearing", d("2026-09-21"), requested_on="2026-09-05")
+    f("hearing", d("2026-09-21"), requested_on="2026-08-31")  # entered later, made earlier
+    assert [h["requested_on"] for h in f.case.facts["hearings"]] == ["2026-08-31", "2026-09-05"]
