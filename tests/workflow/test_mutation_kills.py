@@ -126,3 +126,30 @@ def test_two_hearing_requests_are_both_kept_in_the_order_they_were_made(flow):
     f("hearing", d("2026-09-21"), requested_on="2026-09-05")
     f("hearing", d("2026-09-21"), requested_on="2026-08-31")  # entered later, made earlier
     assert [h["requested_on"] for h in f.case.facts["hearings"]] == ["2026-08-31", "2026-09-05"]
+
+
+def test_the_governments_closure_approval_is_recorded_with_who_and_when(flow):
+    # EPL Art. 60: who approved and when is kept on the stop case; the approval may come on the
+    # day the close order is served (then it is that day), never after; who approved is required.
+    from enforcement.workflow import InvalidEvent
+    from .support import d
+
+    def running():
+        f = flow("stop", d("2026-09-28"))
+        f("visit", d("2026-10-08"), followup="stop_check_1", visit_id=11, production_running=True)
+        return f
+
+    with pytest.raises(InvalidEvent) as caught:
+        running()("approve_close", d("2026-10-20"), approved_on="2026-10-16")
+    assert set(caught.value.fields) == {"approved_by"}
+    with pytest.raises(InvalidEvent) as caught:
+        running()("approve_close", d("2026-10-20"), approved_by="县人民政府", approved_on="2026-10-21")
+    assert caught.value.fields == {"approved_on": "the approval must come before the closure order is served"}
+    same_day = running()
+    same_day("approve_close", d("2026-10-20"), approved_by="县人民政府", approved_on="2026-10-20")
+    assert same_day.case.facts["government_approval"] == {"approved_by": "县人民政府",
+                                                          "approved_on": "2026-10-20"}
+    undated = running()
+    (esc,) = undated("approve_close", d("2026-10-20"), approved_by="县人民政府").escalations
+    assert undated.case.facts["government_approval"]["approved_on"] == "2026-10-20"
+    assert esc.reason == "production_running" and esc.params["resumed_production"] is True
