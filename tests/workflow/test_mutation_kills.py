@@ -153,3 +153,15 @@ def test_the_governments_closure_approval_is_recorded_with_who_and_when(flow):
     (esc,) = undated("approve_close", d("2026-10-20"), approved_by="县人民政府").escalations
     assert undated.case.facts["government_approval"]["approved_on"] == "2026-10-20"
     assert esc.reason == "production_running" and esc.params["resumed_production"] is True
+
+
+@pytest.mark.parametrize("started_at, hour", [
+    ("22:30", 22), ("06:00", 6), ("00:15", 0), ("23:59", 23), (" 21:05 ", 21),
+    ("2026-12-31T21:05", 21), ("2026-12-31T05:59:00+08:00", 5), ("24:00", None), ("-1:00", None),
+    ("晚上", None), ("", None), (2130, None), (None, None)])
+def test_the_hour_a_forced_execution_starts_is_read_from_the_time_given(started_at, hour):
+    # Administrative Compulsion Law Art. 43 (no forced execution at night) turns on this hour.
+    import importlib
+
+    close = importlib.import_module("enforcement.workflow.close")
+    assert close._hour(started_at) == hour
