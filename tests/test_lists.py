@@ -102,8 +102,11 @@ def test_the_overdue_list_is_what_the_engine_calls_overdue_before_on_and_after_a
 
 def test_the_overdue_list_in_the_past_does_not_show_what_was_not_due_yet(city):
     items = lists.page("overdue", lists.Filters(date(2026, 9, 10)), limit=1000)["items"]
-    assert [r["case_id"] for r in items] == [] or all(r["due_on"] < "2026-09-10" for r in items)
-    assert city["rectify_old"].id not in {r["case_id"] for r in items}  # due 2026-09-16
+    got = {r["case_id"]: (r["deadline"], r["due_on"]) for r in items}
+    # Only the 查封扣押 whose monitoring report was due 2026-07-15; not the rectify order due
+    # 2026-09-16, nor anything served after 2026-09-10.
+    assert got == {city["control_active"].id: ("monitoring_report_by", "2026-07-15")}
+    assert city["rectify_old"].id not in got  # due 2026-09-16
 
 
 def test_a_decided_unpaid_fine_is_overdue_with_its_surcharge_to_the_day(city):
@@ -224,12 +227,12 @@ def test_money_is_yuan_with_two_decimals_and_dates_are_dates_in_xlsx(city, clien
     ws = book.active
     assert ws.freeze_panes == "A2"
     head = [c.value for c in ws[1]]
-    money = ws.cell(row=2, column=head.index("加处罚款（元）") + 1)
     rows = {ws.cell(row=i, column=1).value: i for i in range(2, ws.max_row + 1)}
     cell = ws.cell(row=rows[city["fine_decided"].id], column=head.index("加处罚款（元）") + 1)
-    assert cell.number_format == "#,##0.00" and cell.value > 0
+    # Counted by hand: decided 2026-09-16, 15 days to pay end 10-01, a holiday, so pay_by rolls
+    # to 10-08 (the first working day); 10-09, 10-10 and 10-11 are late: 3 × 3% × 50,000 yuan.
+    assert cell.number_format == "#,##0.00" and cell.value == 4500
     assert ws.column_dimensions["B"].width >= 20
-    assert money is not None
 
 
 def test_geojson_puts_rows_at_the_enterprise(city, client, auth):

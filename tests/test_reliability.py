@@ -18,7 +18,10 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.xdist_group("subprocess-server")
+# The browser tests' group: under `--dist loadgroup` one worker runs that group's tests one after
+# another, so the server-killing run (minutes of two busy processes) never takes a core from a
+# browser test that waits on a page; the other worker runs the rest of the suite.
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def _free_port() -> int:

@@ -1,5 +1,9 @@
 """CSV that Excel and WPS open with Chinese intact: UTF-8 with a byte-order mark, CRLF lines.
-Streamed in chunks of about 64 KiB (one write per row would cost a syscall per row)."""
+Streamed in chunks of about 64 KiB (one write per row would cost a syscall per row).
+
+This module is the app's one CSV writer: the lists go through ``iter_csv``; every other CSV (the
+双随机 draw, the evidence pack's manifest) takes ``writer()`` from here instead of the standard
+library's, so every text cell passes the formula guard."""
 from __future__ import annotations
 
 import csv
@@ -19,9 +23,29 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def guard_text(text: str) -> str:
     """User text made safe for a CSV cell: a would-be formula is prefixed with an apostrophe,
     which spreadsheets show as text and do not evaluate."""
-    if text[:1] in FORMULA_STARTS or text.lstrip(" \u3000")[:1] in FORMULA_STARTS:
+    if text.lstrip(" \u3000")[:1] in FORMULA_STARTS:
         return "'" + text
     return text
+
+
+class GuardedWriter:
+    """The standard library's writer (its ``excel`` dialect: CRLF lines) with every text cell
+    passed through ``guard_text``; numbers and ``None`` as the standard writer writes them."""
+
+    def __init__(self, buffer):
+        self._writer = csv.writer(buffer)
+
+    def writerow(self, row: Iterable) -> None:
+        self._writer.writerow([guard_text(v) if isinstance(v, str) else v for v in row])
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def writer(buffer) -> GuardedWriter:
+    """Drop-in for ``csv.writer`` (``from enforcement.exports import csv``): same rows, guarded."""
+    return GuardedWriter(buffer)
 
 
 def _cell(column: Column, row: dict):
@@ -39,13 +63,13 @@ def _cell(column: Column, row: dict):
 
 def iter_csv(columns: list[Column], rows: Iterable[dict]) -> Iterator[bytes]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer)  # the excel dialect: CRLF lines
     buffer.write(BOM)
     writer.writerow([c.header for c in columns])
     for row in rows:
         writer.writerow([_cell(c, row) for c in columns])
         if buffer.tell() >= CHUNK:
-            yield buffer.getvalue().encode("utf-8")
+            yield buffer.getvalue().encode()  # UTF-8
             buffer.seek(0)
             buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    yield buffer.getvalue().encode()  # UTF-8

@@ -38,15 +38,32 @@
     setPin(here[0], here[1]);
   }
 
+  // A failed fetch (the server busy, a moment without signal) is retried with back-off:
+  // 0.5, 1, 2, 4 and 8 s, unless a newer load() has asked since. A refusal (4xx) is not retried.
+  var generation = 0;
+  function nearItems(url, mine, attempt) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (r.ok) return r.json();
+        var refused = new Error("HTTP " + r.status); refused.final = r.status < 500; throw refused;
+      })
+      .catch(function (err) {
+        if (err.final || mine !== generation || attempt >= 5) throw err;
+        return new Promise(function (wake) { setTimeout(wake, 500 * Math.pow(2, attempt)); })
+          .then(function () { return nearItems(url, mine, attempt + 1); });
+      });
+  }
+
   function load() {
     if (!here) return;
     if (ring) ring.remove();
     ring = L.circle(show(here[0], here[1]), { radius: radius, color: "#1b7f6a", weight: 1, fillOpacity: 0.05 }).addTo(map);
     map.fitBounds(ring.getBounds(), { padding: [10, 10] });
     var url = d.near + "?lat=" + here[0] + "&lon=" + here[1] + "&radius_m=" + radius;
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.json(); })
+    var mine = ++generation;
+    nearItems(url, mine, 0)
       .then(function (data) {
+        if (mine !== generation) return;  // a newer radius or position asked since
         layer.clearLayers(); list.textContent = "";
         if (!data.items.length) { var li = document.createElement("li"); li.className = "muted"; li.textContent = list.dataset.empty; list.appendChild(li); }
         data.items.forEach(function (e) {

@@ -15,7 +15,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime
+from datetime import date, datetime, time as clock_time
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -32,6 +32,10 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 PHONE = {"width": 390, "height": 844}
+#: The demo city's "today", for the server (AS_OF_OVERRIDE) and the phone's clock alike: no
+#: browser test reads the wall clock, so a run next year sees the same city as one today.
+DEMO_TODAY = date(2026, 11, 25)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 ACCOUNTS = {
     "admin": ("admin", "Admin-demo-2026"),
@@ -55,12 +59,13 @@ def _flask(*args: str, env: dict) -> None:
 
 @pytest.fixture(scope="session")
 def live_server():
-    """Base URL of the app serving a fresh demo city whose 'today' is today in Shanghai."""
+    """Base URL of the app serving a fresh demo city whose 'today' is DEMO_TODAY."""
     with tempfile.TemporaryDirectory(prefix="browser-instance-") as instance:
         env = {k: v for k, v in os.environ.items()
                if k not in ("DATABASE_URL", "TEST_DATABASE_URL", "FLASK_APP")}
-        env.update(INSTANCE_PATH=instance, LOGIN_RATE_LIMIT="1000 per minute", PYTHONUNBUFFERED="1")
-        today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+        today = DEMO_TODAY.isoformat()
+        env.update(INSTANCE_PATH=instance, LOGIN_RATE_LIMIT="1000 per minute", PYTHONUNBUFFERED="1",
+                   AS_OF_OVERRIDE=today)
         _flask("init-db", env=env)
         _flask("demo-data", "--enterprises", "300", "--as-of", today, env=env)
         port = _free_port()
@@ -95,7 +100,8 @@ def live_server():
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
+        # Fails, never skips: .ci/run installs it; `make test-fast` leaves the browser tests out.
+        pytest.fail(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
@@ -152,6 +158,8 @@ def phone(browser, live_server):
         locale="zh-CN", timezone_id="Asia/Shanghai",
         geolocation={"latitude": 39.9612, "longitude": 116.8305}, permissions=["geolocation"])
     context.set_default_timeout(10_000)
+    # The phone's clock starts on the demo city's today (09:30 in Shanghai) and then runs.
+    context.clock.install(time=datetime.combine(DEMO_TODAY, clock_time(9, 30), tzinfo=SHANGHAI))
     outside: list[str] = []
 
     def guard(route):

@@ -105,7 +105,7 @@ def test_offline_close_checklist_and_pinned_site_with_its_visit_arrive_once(phon
     page.evaluate("window.dispatchEvent(new Event('online'))")
     until(page, "document.querySelectorAll('#outbox-list li').length === 0", 20_000)
     page.locator("#sync-now").tap()  # a second sync sends nothing twice
-    page.wait_for_timeout(500)
+    page.evaluate("Outbox.sync().then(() => true)")  # the sync in flight, finished
 
     case = api(page, "GET", f"/api/v1/cases/{case_id}")["body"]
     assert case["state"] == "executed"

@@ -91,19 +91,17 @@ def test_inspector_records_a_visit_with_a_photo_and_serves_a_rectify_order_onlin
     page.wait_for_url(re.compile(r"/m/visits/\d+$"))
     assert due in page.locator("#cases").inner_text()
 
-    # The photo follows the visit in the background, with no duplicate on a reload.
-    for _ in range(40):
-        page.reload()
-        if page.locator("#photo-count").get_attribute("data-count") == "1":
-            break
-        page.wait_for_timeout(250)
+    # The photo follows the visit in the background, with no duplicate on a reload: wait on the
+    # outbox emptying (the phone's state), then on the server's count.
+    until(page, "Outbox.all().then(items => items.length === 0)", 60_000)
+    page.reload()
     assert page.locator("#photo-count").get_attribute("data-count") == "1"
     assert "刘洋" in page.locator("main").inner_text()
     phone.shot("inspector-synced.png")
     phone.goto("/m/find")
     page.locator(".seg.radius button[data-radius='3000']").tap()
     page.locator("#near-list li.task").first.wait_for()
-    page.wait_for_timeout(300)
+    page.locator("#map .leaflet-interactive").first.wait_for()  # the sites are drawn
     phone.shot("inspector-map.png", full_page=False)
 
 
@@ -146,7 +144,7 @@ def test_without_signal_the_visit_photo_and_order_wait_in_the_outbox_and_arrive_
     until(page, "document.querySelectorAll('#outbox-list li').length === 0", 20_000)
     page.locator("#synced-list a").first.wait_for()
     page.locator("#outbox-sync, #sync-now").first.tap()  # a second sync sends nothing twice
-    page.wait_for_timeout(500)
+    page.evaluate("Outbox.sync().then(() => true)")  # the sync in flight, finished
     page.locator("#synced-list a").first.tap()
     page.wait_for_url(re.compile(r"/m/visits/\d+$"))
     assert page.locator("#photo-count").get_attribute("data-count") == "1"

@@ -3,7 +3,6 @@ audit log first, so nobody can pick a seed after seeing which enterprises it dra
 itself is ``services.draws.run_draw``; anyone can re-run it from the seed."""
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from datetime import date, datetime
@@ -12,6 +11,7 @@ from sqlalchemy import select
 
 from enforcement import workflow as wf
 from enforcement.errors import Forbidden, ValidationError
+from enforcement.exports import csv  # the app's one CSV writer: text cells formula-guarded
 from enforcement.extensions import db
 from enforcement.models import AuditEvent, Draw, Enterprise, Township, User
 from enforcement.services.core import audit

@@ -3,7 +3,6 @@
 history (its events and the audit events that touch it), indexed by a manifest."""
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -13,6 +12,7 @@ from typing import Callable
 
 from sqlalchemy import or_, select
 
+from enforcement.exports import csv  # the app's one CSV writer: text cells formula-guarded
 from enforcement.extensions import db
 from enforcement.models import AuditEvent, Case, PaperNumber
 from enforcement.services.core import audit
