@@ -101,7 +101,6 @@ EVENT_LABELS = {
     "decline_close": ("人民政府不予批准关闭", "Closure not approved"),
     "handle": ("作出处理决定", "Handling decision"),
     "hearing": ("听证", "Hearing"),
-    "appeal_decided": ("复议或诉讼结果", "Appeal decided"),
     "receive": ("当事人签收决定书", "Decision received by the party"),
     "notify_hearing": ("送达听证通知书", "Hearing notice served"),
     "extend_decision": ("批准延长办案期限", "Time limit for deciding extended"),

@@ -16,7 +16,12 @@ import re
 from dataclasses import dataclass, field
 
 from .distance import validate_lat_lon
+from typing import TYPE_CHECKING
+
 from .tile_config import TileConfig
+
+if TYPE_CHECKING:  # folium is imported only when an exhibit is drawn
+    from .maps import LocalMap
 
 #: Where the vendored Leaflet is found from a page of the app (geo.maps.DEFAULT_STATIC_PREFIX).
 DEFAULT_STATIC_PREFIX = "/static/vendor/"

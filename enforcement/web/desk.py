@@ -3,6 +3,8 @@ the 双随机 draw, the dashboard and the complaints desk. Thin views: parse, ca
 render or redirect."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -33,6 +35,9 @@ from .desk_forms import (CATEGORY_LABELS, CHANNEL_LABELS, COMPLAINT_STATUS_LABEL
                          DiscardForm, DrawForm, PublishSeedForm, QuietDayForm)
 from .roles import reviewer_required
 from .messages import error_text, field_label, field_text
+
+if TYPE_CHECKING:  # geo.maps imports folium: only for the type
+    from ..geo.tile_config import TileConfig
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 

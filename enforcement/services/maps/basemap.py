@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 
 from enforcement.errors import ValidationError
 from enforcement.geo import basemap_files as files
-from enforcement.geo.tiles import TileSetError, bbox_distance_km, open_tileset, tiles_for_bbox
+from enforcement.geo.tiles import TileSet, TileSetError, bbox_distance_km, open_tileset, tiles_for_bbox
 
 #: Layers of the online presets. ``{tk}`` is the bureau's 天地图 key. 天地图's Web Mercator
 #: ("_w") services are CGCS2000, which for a map agrees with WGS84 to well under a metre: no
