@@ -14,14 +14,12 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from .conftest import LOCAL_HOSTS, PHONE, ROOT, Phone, _flask, _free_port
+from .conftest import DEMO_TODAY, LOCAL_HOSTS, PHONE, ROOT, Phone, _flask, _free_port
 
 pytestmark = pytest.mark.browser
 
@@ -67,8 +65,9 @@ def map_server():
     with tempfile.TemporaryDirectory(prefix="browser-maps-") as instance:
         env = {k: v for k, v in os.environ.items()
                if k not in ("DATABASE_URL", "TEST_DATABASE_URL", "FLASK_APP")}
-        env.update(INSTANCE_PATH=instance, LOGIN_RATE_LIMIT="1000 per minute", PYTHONUNBUFFERED="1")
-        today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+        today = DEMO_TODAY.isoformat()  # an injected 'today', never the wall clock
+        env.update(INSTANCE_PATH=instance, LOGIN_RATE_LIMIT="1000 per minute", PYTHONUNBUFFERED="1",
+                   AS_OF_OVERRIDE=today)
         _flask("init-db", env=env)
         _flask("demo-data", "--enterprises", "300", "--as-of", today, env=env)
         subprocess.run([sys.executable, "-c", BOUNDARIES_SCRIPT], cwd=ROOT, env=env, check=True,
