@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import DEMO_TODAY, LOCAL_HOSTS, PHONE, ROOT, Phone, _flask, _free_port
+from .conftest import DEMO_TODAY, LOCAL_HOSTS, PHONE, ROOT, SCREENSHOTS, Phone, _flask, _free_port
 
 pytestmark = pytest.mark.browser
 
@@ -227,7 +227,7 @@ def test_the_evidence_pack_opens_its_case_map_from_the_zip_with_no_network(brows
         # the site pin, the geofence, the township boundary, and each fix with its circle
         assert page.locator("path.leaflet-interactive").count() >= 3
         page.wait_for_timeout(300)
-        page.screenshot(path=str(ROOT / "docs" / "screenshots" / "evidence-case-map.png"))
+        page.screenshot(path=str(SCREENSHOTS / "evidence-case-map.png"))
     finally:
         context.close()
     assert all(u.startswith("file://") for u in requests), requests
