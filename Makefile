@@ -43,7 +43,7 @@ test-fast: $(STAMP)
 
 # ruff (lint) and mypy (types; strict on the pure engine), configured in pyproject.toml.
 lint: $(STAMP)
-	$(VENV)/bin/ruff check enforcement tests benchmarks
+	$(VENV)/bin/ruff check enforcement
 	$(VENV)/bin/mypy
 
 # Known vulnerabilities in the pinned set (asks PyPI's advisory data).

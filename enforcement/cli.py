@@ -20,7 +20,7 @@ from .models import User
 from .services.core import audit
 from .services.casework import cases
 from .services.people import users
-from .services.core.actor import SYSTEM, Actor
+from .services.core.actor import SYSTEM
 
 
 def _writes(fn):
@@ -310,5 +310,7 @@ def register(app: Flask) -> None:
     from .cli_enterprises import enterprises_cli, townships_cli
     app.cli.add_command(enterprises_cli)
     app.cli.add_command(townships_cli)
-    from .cli_basemap import basemap_cli; app.cli.add_command(basemap_cli)
-    from .cli_branches import branches_cli; app.cli.add_command(branches_cli)  # issue 20
+    from .cli_basemap import basemap_cli
+    from .cli_branches import branches_cli
+    app.cli.add_command(basemap_cli)
+    app.cli.add_command(branches_cli)

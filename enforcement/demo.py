@@ -5,20 +5,18 @@ go through the same services an inspector uses, so every date comes from the eng
 from __future__ import annotations
 
 import random
-import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import click
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from . import credit_code as cc
-from .errors import DomainError
 from .extensions import db
-from .models import Complaint, Enterprise, FollowUp, Township, User
+from .models import Complaint, Enterprise, Township, User
 from .services.core import audit
 from .services.people import users
-from .services.core.actor import SYSTEM, Actor
+from .services.core.actor import SYSTEM
 
 TZ = ZoneInfo("Asia/Shanghai")
 CENTER = (39.96, 116.83)
@@ -183,7 +181,7 @@ def _complaints(rng, townships, people, as_of, now) -> int:
              "waste": "村边空地倾倒工业垃圾", "odour": "附近塑料厂气味刺鼻", "other": "疑似无证小作坊生产"}
     inspectors = [u for u in people.values() if u.role == "inspector"]
     count = 0
-    for n in range(40):
+    for _ in range(40):
         category = rng.choices(categories, (5, 3, 2, 2, 4, 2))[0]
         t = townships[rng.choice(list(townships))]
         received = as_of - timedelta(days=rng.randint(0, 60))

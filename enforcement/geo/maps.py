@@ -29,8 +29,6 @@ link back, which the tests of this module would catch for the maps we build.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from .tile_config import TileConfig  # re-exported: folium-free for callers that need only it
 import folium

@@ -7,18 +7,17 @@ from ..extensions import db, write_intent
 
 
 def register(app: Flask) -> None:
-    from . import admin, api, auth, bureau, context, desk, home, inspector, lists, public
+    from . import (admin, api, auth, bureau, context, desk, health, home, inspector, lists, maps,
+                   notifications, oversight, papers, public, register_desk)
 
     for module in (auth, home, bureau, inspector, public, desk, lists, admin):
         app.register_blueprint(module.bp)
     api.register(app)
     lists.register(app)  # GET /api/v1/lists/<name> (issue 8)
-    from . import papers; app.register_blueprint(papers.bp)  # legal papers (issue 11)
-    from . import register_desk; app.register_blueprint(register_desk.bp)  # locating, townships (issue 16)
-    from . import notifications; app.register_blueprint(notifications.bp)  # the bell (issue 18)
-    from . import health; app.register_blueprint(health.bp)  # /healthz, /readyz (issue 18)
-    from . import maps; app.register_blueprint(maps.bp)  # basemap tiles, boundaries (issue 19)
-    from . import oversight; oversight.register(app)  # units, tasks, 督查, 问责, 考核 (issue 20)
+    # legal papers; locating sites and townships; the bell; /healthz and /readyz; basemap tiles
+    for module in (papers, register_desk, notifications, health, maps):
+        app.register_blueprint(module.bp)
+    oversight.register(app)  # units, tasks, 督查, 问责, 考核 (issue 20)
     context.register(app)
 
     @app.before_request

@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from ..clock import utcnow
 from ..errors import Duplicate, ValidationError
 from ..extensions import db
-from ..models import ROLES, ApiToken, Township, User
+from ..models import ApiToken, Township, User
 from ..services.core.storage import file_storage
 from ..services.registry import imports, townships
 from ..services.people import users

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from ..clock import utcnow
-from ..errors import IdempotencyMismatch, ValidationError
+from ..errors import ValidationError
 from ..extensions import db
 from ..services.casework import cases, serialize
 from .api import REFUSED_ERRORS, as_of, authenticated, body, bp, raw_object, refused, rejected

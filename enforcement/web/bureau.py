@@ -15,7 +15,7 @@ from ..extensions import db
 from ..clock import utcnow
 from ..domain import EVENT_LABELS, label
 from ..errors import ImpossibleTransition, ValidationError
-from ..models import Case, CaseEvent, Enterprise, Photo, Township, Visit
+from ..models import Case, CaseEvent, Enterprise, Township, Visit
 from ..services.desk import review
 from ..services.casework import case_evidence, serialize
 from ..services.papers import papers as paper_service

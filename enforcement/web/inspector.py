@@ -7,7 +7,6 @@ queues the same submissions for the JSON API (idempotent by client UUID)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from types import SimpleNamespace
 from decimal import Decimal
 
@@ -174,7 +173,7 @@ def near():
         lon = float(request.args["lon"])
         radius = min(float(request.args.get("radius_m", 1000)), 20_000)
     except (KeyError, ValueError):
-        raise ValidationError("Give lat, lon and radius_m.", {"near": "lat and lon are required"})
+        raise ValidationError("Give lat, lon and radius_m.", {"near": "lat and lon are required"}) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180 and radius > 0):
         raise ValidationError("Out of range.", {"near": "out of range"})
     actor, day = _actor(), today()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import (Blueprint, Flask, Response, current_app, g, jsonify, render_template, request,
-                   stream_with_context, url_for)
+from flask import (Blueprint, Flask, Response, g, jsonify, render_template, request,
+                   stream_with_context)
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user, login_required
 

@@ -27,7 +27,7 @@ GATE_STATUSES = ("ok", "missing", "expired")
 def open_case(served_on: date, params, ctx: Ctx) -> Outcome:
     r = Reader(params)
     r.only(PARAMS)
-    risk = r.str("risk_class", required=True, choices=("A", "B", "C"))
+    r.str("risk_class", required=True, choices=("A", "B", "C"))  # checked here, read by the draw
     expires = r.date("permit_expires")
     gates = {g: "ok" for g in GATES}
     given = params.get("gates") if isinstance(params, dict) else None

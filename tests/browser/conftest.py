@@ -7,6 +7,7 @@ was attempted (no CDN, no fonts, no tiles from outside).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -57,10 +58,11 @@ def _flask(*args: str, env: dict) -> None:
         raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
 
-@pytest.fixture(scope="session")
-def live_server():
-    """Base URL of the app serving a fresh demo city whose 'today' is DEMO_TODAY."""
-    with tempfile.TemporaryDirectory(prefix="browser-instance-") as instance:
+@contextlib.contextmanager
+def demo_server(prefix: str = "browser-instance-", setup=None):
+    """Serve a fresh demo city whose 'today' is DEMO_TODAY; ``setup(env)`` runs after the demo
+    data is loaded and before the server starts (extra commands on the same instance)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as instance:
         env = {k: v for k, v in os.environ.items()
                if k not in ("DATABASE_URL", "TEST_DATABASE_URL", "FLASK_APP")}
         today = DEMO_TODAY.isoformat()
@@ -68,6 +70,8 @@ def live_server():
                    AS_OF_OVERRIDE=today)
         _flask("init-db", env=env)
         _flask("demo-data", "--enterprises", "300", "--as-of", today, env=env)
+        if setup is not None:
+            setup(env)
         port = _free_port()
         log = open(os.path.join(instance, "server.log"), "w")
         server = subprocess.Popen(
@@ -95,6 +99,13 @@ def live_server():
                 server.kill()
                 server.wait()
             log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """Base URL of the app serving a fresh demo city whose 'today' is DEMO_TODAY."""
+    with demo_server() as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -7,19 +7,13 @@ Its own server (not the shared live_server): the shared demo city has no basemap
 tests' screenshots must not change."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import DEMO_TODAY, LOCAL_HOSTS, PHONE, ROOT, SCREENSHOTS, Phone, _flask, _free_port
+from .conftest import LOCAL_HOSTS, PHONE, ROOT, SCREENSHOTS, Phone, _flask, demo_server
 
 pytestmark = pytest.mark.browser
 
@@ -60,42 +54,17 @@ with app.app_context():
 """
 
 
+def _boundaries_and_basemap(env: dict) -> None:
+    subprocess.run([sys.executable, "-c", BOUNDARIES_SCRIPT], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=60)
+    _flask("basemap", "demo", "--max-zoom", "14", env=env)
+
+
 @pytest.fixture(scope="module")
 def map_server():
-    with tempfile.TemporaryDirectory(prefix="browser-maps-") as instance:
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("DATABASE_URL", "TEST_DATABASE_URL", "FLASK_APP")}
-        today = DEMO_TODAY.isoformat()  # an injected 'today', never the wall clock
-        env.update(INSTANCE_PATH=instance, LOGIN_RATE_LIMIT="1000 per minute", PYTHONUNBUFFERED="1",
-                   AS_OF_OVERRIDE=today)
-        _flask("init-db", env=env)
-        _flask("demo-data", "--enterprises", "300", "--as-of", today, env=env)
-        subprocess.run([sys.executable, "-c", BOUNDARIES_SCRIPT], cwd=ROOT, env=env, check=True,
-                       capture_output=True, timeout=60)
-        _flask("basemap", "demo", "--max-zoom", "14", env=env)
-        port = _free_port()
-        log = open(os.path.join(instance, "server.log"), "w")
-        server = subprocess.Popen(
-            [sys.executable, "-c", f"from run import app; app.run(host='127.0.0.1', port={port})"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 20
-            while True:
-                if server.poll() is not None:
-                    raise RuntimeError("server exited: " + Path(log.name).read_text())
-                try:
-                    urllib.request.urlopen(base + "/login", timeout=2).close()
-                    break
-                except (urllib.error.URLError, ConnectionError, OSError):
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("server did not answer")
-                    time.sleep(0.1)
-            yield base
-        finally:
-            server.terminate()
-            server.wait(timeout=5)
-            log.close()
+    """The demo city with illustrative township boundaries and the demo basemap."""
+    with demo_server("browser-maps-", setup=_boundaries_and_basemap) as base:
+        yield base
 
 
 def _context(browser, base, viewport, mobile):

@@ -3,7 +3,6 @@ results (state, deadlines, follow-ups) and nothing else ever writes them."""
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -13,7 +12,7 @@ from sqlalchemy import func, select
 from enforcement import workflow as wf
 from enforcement.errors import Forbidden, ForbiddenByLaw, IdempotencyMismatch, ImpossibleTransition, NotFound, ValidationError
 from enforcement.extensions import db
-from enforcement.models import Case, CaseEvent, CaseLink, Conflict, Deadline, Enterprise, FollowUp, Township, User
+from enforcement.models import Case, CaseEvent, CaseLink, Conflict, Deadline, Enterprise, FollowUp, Township
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.casework import authority
@@ -337,7 +336,7 @@ def _replay_with(case: Case, new_event: wf.Event, recorded_at: datetime, calenda
     outcome = wf.open_case(case.action, case.served_on, _open_params(case), rules=rules(),
                            calendar=calendar, township=case.township.code if case.township else None)
     snapshot, escalations = outcome.case, ()
-    for at, ev in events:
+    for _at, ev in events:
         result = wf.apply(snapshot, ev, rules=rules(), calendar=calendar)
         snapshot = result.case
         if ev is new_event:

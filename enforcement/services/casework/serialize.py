@@ -45,9 +45,9 @@ def case_dict(case: Case, as_of: date) -> dict:
         "cancelled_followups": [followup_row(f, as_of, True) for f in case.followups
                                 if f.key in cancelled],
         "allowed_events": wf.allowed_events(snapshot),
-        "links": [{"case_id": l.to_case_id if l.from_case_id == case.id else l.from_case_id,
-                   "direction": "opened" if l.from_case_id == case.id else "opened_by",
-                   "reason": l.reason} for l in links],
+        "links": [{"case_id": k.to_case_id if k.from_case_id == case.id else k.from_case_id,
+                   "direction": "opened" if k.from_case_id == case.id else "opened_by",
+                   "reason": k.reason} for k in links],
         "responsibility": {"lead": case.lead, "host_unit": case.host_unit,
                            "co_units": case.co_units or [],
                            "person": case.responsible_person,

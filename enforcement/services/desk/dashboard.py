@@ -104,8 +104,8 @@ def charts(as_of: date, tz_name: str) -> dict:
              "surcharge_fen": 0}
     closures = {"verified": 0, "rebounded": 0, "executed": 0}
     day = as_of.isoformat()
-    for action, state, facts in db.session.execute(
-            select(Case.action, Case.state, Case.facts).where(Case.action.in_(("fine", "close")))):
+    for action, facts in db.session.execute(
+            select(Case.action, Case.facts).where(Case.action.in_(("fine", "close")))):
         facts = facts or {}
         if action == "fine":
             if facts.get("decided_on") and facts["decided_on"] <= day \

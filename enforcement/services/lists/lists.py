@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -571,7 +571,7 @@ def monthly(f: Filters) -> dict:
         in_branch = set(db.session.scalars(_branch_townships(f.branch)))
         towns = [t for t in towns if t.id in in_branch]
     keep = {t.id for t in towns}
-    blank = lambda: {  # noqa: E731
+    blank = lambda: {
         "cases": {a: {} for a in wf.ACTION_VALUES}, "cases_total": 0, "visits": 0,
         "fines_decided": 0, "fines_decided_fen": 0, "fines_collected_fen": 0,
         "closures_verified": 0, "rebounds": 0, "complaints": {c: 0 for c in CATEGORIES}}

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, and_, cast, exists, func, select
+from sqlalchemy import Integer, cast, exists, func, select
 
 from enforcement import workflow as wf
 from enforcement.errors import NotFound, ValidationError
