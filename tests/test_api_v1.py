@@ -243,10 +243,10 @@ def test_followups_worklist_mine_overdue_and_nearest_first(client, team, make_en
     assert nearest[0]["enterprise"]["name"] == "乙厂"
     assert nearest[0]["distance_m"] < nearest[-1]["distance_m"]
     page = conforms(client.get("/api/v1/followups?limit=1", headers=headers), "FollowupList")
-    if page["next_cursor"]:
-        more = client.get(f"/api/v1/followups?limit=1&cursor={page['next_cursor']}", headers=headers)
-        assert more.status_code == 200
-        assert more.get_json()["items"][0]["id"] != page["items"][0]["id"]
+    assert page["next_cursor"]  # two follow-ups at least (nearest above), one per page
+    more = client.get(f"/api/v1/followups?limit=1&cursor={page['next_cursor']}", headers=headers)
+    assert more.status_code == 200
+    assert more.get_json()["items"][0]["id"] != page["items"][0]["id"]
     assert client.get("/api/v1/followups?assignee=nobody", headers=headers).status_code == 422
 
 

@@ -25,12 +25,12 @@ def test_whatever_comes_in_the_code_out_is_valid_or_none(value):
     assert found.code is None or cc.validate(found.code) is None
 
 
-@given(first17)
-def test_an_all_digit_code_stored_as_a_number_is_explained_not_kept(body):
-    code = cc.make(body)
-    if code.isdigit() and not code.startswith("0"):
-        found = cc.from_register(float(code))
-        assert found.code is None and found.note == "excel_number"
+@given(st.text(alphabet="123456789", min_size=1, max_size=1), st.text(alphabet="0123456789", min_size=16, max_size=16))
+def test_an_all_digit_code_stored_as_a_number_is_explained_not_kept(lead, rest):
+    code = cc.make(lead + rest)
+    assume(code.isdigit())  # the check character is a digit for about a third of the bodies
+    found = cc.from_register(float(code))
+    assert found.code is None and found.note == "excel_number"
 
 
 def test_placeholders_are_empty_and_old_identifiers_kept():

@@ -6,9 +6,21 @@ import re
 
 import pytest
 
+from .conftest import until
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 DESK = {"width": 1366, "height": 768}
+
+
+def zoom_into_a_cluster(page) -> None:
+    """Click a cluster and wait until the map has zoomed in (the clicked cluster is gone, or it
+    spread its sites out) and stopped moving."""
+    page.evaluate("() => document.querySelector('.cluster-icon').setAttribute('data-clicked', '1')")
+    page.locator(".cluster-icon[data-clicked]").click()
+    until(page, "(!document.querySelector('.cluster-icon[data-clicked]')"
+                " || !!document.querySelector('path.leaflet-interactive'))"
+                " && !document.querySelector('.leaflet-zoom-anim')")
 
 
 @pytest.fixture
@@ -35,8 +47,7 @@ def test_the_map_loads_the_box_filters_it_and_opens_a_popup(desk):
     for _ in range(8):
         if page.locator("path.leaflet-interactive").count():
             break
-        page.locator(".cluster-icon").first.click()
-        page.wait_for_timeout(400)
+        zoom_into_a_cluster(page)
     page.locator("path.leaflet-interactive").first.click(force=True)
     popup = page.locator(".leaflet-popup .map-popup")
     popup.wait_for()
@@ -195,8 +206,7 @@ def test_an_enterprise_name_with_markup_shows_as_text_in_the_map_tooltip(desk):
     for _ in range(8):
         if page.locator("path.leaflet-interactive").count():
             break
-        page.locator(".cluster-icon").first.click()
-        page.wait_for_timeout(400)
+        zoom_into_a_cluster(page)
     page.locator("path.leaflet-interactive").first.hover(force=True)
     tip = page.locator(".leaflet-tooltip")
     tip.first.wait_for()

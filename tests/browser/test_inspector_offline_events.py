@@ -8,18 +8,13 @@ import uuid
 
 import pytest
 
+from .conftest import until
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 CHECKLIST = ("water_cut", "power_cut", "materials_cleared", "equipment_cleared", "products_cleared")
 
 
-def until(page, script: str, timeout_ms: int = 15_000) -> None:
-    """Poll a page expression (wait_for_function evaluates strings, which our CSP forbids)."""
-    for _ in range(timeout_ms // 200):
-        if page.evaluate(script):
-            return
-        page.wait_for_timeout(200)
-    raise AssertionError(f"never became true: {script}")
 
 
 def api(page, method: str, path: str, body: dict | None = None) -> dict:
@@ -103,7 +98,7 @@ def test_offline_close_checklist_and_pinned_site_with_its_visit_arrive_once(phon
 
     phone.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    until(page, "document.querySelectorAll('#outbox-list li').length === 0", 20_000)
+    until(page, "document.querySelectorAll('#outbox-list li').length === 0")
     page.locator("#sync-now").tap()  # a second sync sends nothing twice
     page.evaluate("Outbox.sync().then(() => true)")  # the sync in flight, finished
 

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
+from .conftest import until
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
@@ -46,13 +48,6 @@ def fill_visit(phone, jpeg) -> None:
     page.locator("#photo-grid .thumb img").wait_for()
 
 
-def until(page, script: str, timeout_ms: int = 15_000) -> None:
-    """Poll a page expression (wait_for_function evaluates strings, which our CSP forbids)."""
-    for _ in range(timeout_ms // 200):
-        if page.evaluate(script):
-            return
-        page.wait_for_timeout(200)
-    raise AssertionError(f"never became true: {script}")
 
 
 def earlier_visits(phone, visit_path: str) -> int:
@@ -70,7 +65,6 @@ def test_inspector_records_a_visit_with_a_photo_and_serves_a_rectify_order_onlin
     phone.shot("inspector-worklist.png")
 
     name = start_visit_near_me(phone, 0)
-    visit_path = urlsplit(page.url).path
     assert name in page.locator("h1").inner_text()
     fill_visit(phone, jpeg)
     assert phone.no_horizontal_scroll()
@@ -93,7 +87,7 @@ def test_inspector_records_a_visit_with_a_photo_and_serves_a_rectify_order_onlin
 
     # The photo follows the visit in the background, with no duplicate on a reload: wait on the
     # outbox emptying (the phone's state), then on the server's count.
-    until(page, "Outbox.all().then(items => items.length === 0)", 60_000)
+    until(page, "Outbox.all().then(items => items.length === 0)")
     page.reload()
     assert page.locator("#photo-count").get_attribute("data-count") == "1"
     assert "刘洋" in page.locator("main").inner_text()
@@ -141,7 +135,7 @@ def test_without_signal_the_visit_photo_and_order_wait_in_the_outbox_and_arrive_
 
     phone.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    until(page, "document.querySelectorAll('#outbox-list li').length === 0", 20_000)
+    until(page, "document.querySelectorAll('#outbox-list li').length === 0")
     page.locator("#synced-list a").first.wait_for()
     page.locator("#outbox-sync, #sync-now").first.tap()  # a second sync sends nothing twice
     page.evaluate("Outbox.sync().then(() => true)")  # the sync in flight, finished

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import LOCAL_HOSTS, PHONE, ROOT, SCREENSHOTS, Phone, _flask, demo_server
+from .conftest import (LOCAL_HOSTS, PHONE, ROOT, SCREENSHOTS, STATE_TIMEOUT_MS, Phone, _flask, demo_server,
+                       until)
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +73,8 @@ def _context(browser, base, viewport, mobile):
         viewport=viewport, is_mobile=mobile, has_touch=mobile, locale="zh-CN",
         timezone_id="Asia/Shanghai", geolocation={"latitude": 39.9352, "longitude": 116.7748},
         permissions=["geolocation"])
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STATE_TIMEOUT_MS)
+    context.set_default_navigation_timeout(STATE_TIMEOUT_MS)
     outside: list[str] = []
 
     def guard(route):
@@ -90,13 +92,11 @@ def _context(browser, base, viewport, mobile):
     return Phone(context, page, base, outside), errors
 
 
-def until(page, script: str, timeout_ms: int = 20_000) -> None:
-    for _ in range(timeout_ms // 200):
-        if page.evaluate(script):
-            return
-        page.wait_for_timeout(200)
-    raise AssertionError(f"never became true: {script}")
 
+
+#: The map has finished moving: no zoom animation running, every tile faded in.
+SETTLED = """(() => !document.querySelector('.leaflet-zoom-anim') && Array.from(document.querySelectorAll('img.leaflet-tile'))
+    .every(i => getComputedStyle(i).opacity === '1'))()"""
 
 LOADED_TILES = """() => Array.from(document.querySelectorAll('{sel} img.leaflet-tile'))
     .filter(i => i.complete && i.naturalWidth === 256 && i.src.indexOf('/tiles/demo/') > 0).length"""
@@ -111,9 +111,8 @@ def test_the_desk_map_shows_the_basemap_and_the_township_boundaries(browser, map
         until(page, "(" + LOADED_TILES.replace("{sel}", "#desk-map") + ")() >= 4")
         until(page, "document.getElementById('desk-map').dataset.townships === '6'")
         page.locator("#desk-map .township-label", has_text="泃阳镇").wait_for()
-        assert page.locator(".leaflet-control-attribution").inner_text().find("演示") >= 0 or \
-            page.locator(".leaflet-control-attribution").inner_text()
-        page.wait_for_timeout(400)
+        assert "演示底图" in page.locator(".leaflet-control-attribution").inner_text()
+        until(page, SETTLED)
         desk.shot("desk-map-basemap.png", full_page=False)
         assert not desk.outside and not errors, (desk.outside, errors)
     finally:
@@ -132,7 +131,7 @@ def test_the_phone_downloads_its_area_and_shows_it_with_the_network_cut(browser,
         status = box.locator(".basemap-download-status").inner_text()
         assert "MB" in status, status  # the size is shown before the download
         box.locator("button").tap()
-        until(page, "document.getElementById('basemap-download').dataset.state === 'done'", 60_000)
+        until(page, "document.getElementById('basemap-download').dataset.state === 'done'")
         assert "已" in box.inner_text() or "MB" in box.inner_text()
         until(page, "(async () => !!(await caches.match(location.pathname)))()")
         page.reload()  # the service worker now controls the page and holds the shell
@@ -146,7 +145,7 @@ def test_the_phone_downloads_its_area_and_shows_it_with_the_network_cut(browser,
             .filter(i => i.complete && i.naturalWidth === 0 && !i.src.startsWith('data:')).length""")
         assert broken == 0
         until(page, "document.getElementById('map').dataset.townships === '6'")
-        page.wait_for_timeout(400)
+        until(page, SETTLED)
         phone.shot("inspector-map-offline.png", full_page=False)
         # Far from the worklist area nothing was downloaded: the map says so.
         assert page.locator("#map .basemap-notice").is_hidden()
@@ -195,7 +194,7 @@ def test_the_evidence_pack_opens_its_case_map_from_the_zip_with_no_network(brows
         page.locator(".exhibit-legend").wait_for()
         # the site pin, the geofence, the township boundary, and each fix with its circle
         assert page.locator("path.leaflet-interactive").count() >= 3
-        page.wait_for_timeout(300)
+        until(page, SETTLED)
         page.screenshot(path=str(SCREENSHOTS / "evidence-case-map.png"))
     finally:
         context.close()

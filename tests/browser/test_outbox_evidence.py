@@ -12,7 +12,8 @@ import re
 import pytest
 from PIL import Image
 
-from .test_inspector_phone import fill_visit, start_visit_near_me, until
+from .conftest import until
+from .test_inspector_phone import fill_visit, start_visit_near_me
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -42,7 +43,7 @@ def test_a_photo_of_a_visit_saved_online_is_sent_from_the_next_page(phone, jpeg)
     # Straight to the outbox, without ever opening the visit's page.
     phone.goto("/m/outbox")
     page.locator("#sync-now").tap()
-    until(page, "document.querySelectorAll('#outbox-list li').length === 0", 20_000)
+    until(page, "document.querySelectorAll('#outbox-list li').length === 0")
     got = api(page, f"/api/v1/visits/{visit_id}")
     assert got["status"] == 200 and len(got["body"]["photos"]) == 1
     phone.goto(f"/m/visits/{visit_id}")
@@ -56,9 +57,8 @@ def test_a_photo_of_a_visit_saved_online_is_sent_from_the_next_page(phone, jpeg)
     page.fill("input[name=legal_basis]", "《大气污染防治法》第一百零八条")
     page.locator("#preview-serve").tap()
     page.locator("#preview").wait_for()
-    page.wait_for_timeout(300)
-    # Finding 12: the dates are on screen after 查看期限, not below the fold.
-    assert page.evaluate("document.getElementById('preview').getBoundingClientRect().top < window.innerHeight")
+    # Finding 12: the dates are on screen after 查看期限, not below the fold (the page scrolls to them).
+    until(page, "document.getElementById('preview').getBoundingClientRect().top < window.innerHeight")
     page.locator("#confirm-serve").tap()
     page.wait_for_url(re.compile(r"/m/visits/\d+$"))
     phone.goto(page.locator("#cases a.title-line").first.get_attribute("href"))
@@ -89,8 +89,12 @@ def test_deleting_an_unsent_photo_asks_first(phone, jpeg):
 
     page.once("dialog", lambda d: answer(d, False))
     page.locator("#photo-grid .thumb button").tap()
-    page.wait_for_timeout(300)
-    assert page.locator("#photo-grid .thumb").count() == 1  # "no": the photo stays
+    # "no": the photo stays in the phone's outbox. Read after the answer, so a removal the click
+    # had started would be seen (IndexedDB runs the read after an earlier write).
+    photos = "() => Outbox.all().then(items => items.filter(i => i.kind === 'photo').length)"
+    assert page.evaluate(photos) == 1
+    assert len(asked) == 1
+    assert page.locator("#photo-grid .thumb").count() == 1
     page.once("dialog", lambda d: answer(d, True))
     page.locator("#photo-grid .thumb button").tap()
     until(page, "document.querySelectorAll('#photo-grid .thumb').length === 0")
@@ -110,9 +114,11 @@ def test_a_refused_order_shows_the_reason_stops_retrying_and_is_kept_for_a_revie
                   legal_basis: '《环境影响评价法》第三十一条', rectify_days: 30}})
         .then(() => Outbox.sync(true))""", other["id"])
     page.locator("#outbox-list li[data-status=conflict]").wait_for()
-    page.wait_for_timeout(3000)
+    # A minute later on the phone's clock (every retry timer due by then has fired), and after the
+    # officer taps 立即同步 (the evaluate waits for that sync to finish), it was still sent once.
+    page.clock.run_for(60_000)
     page.locator("#sync-now").tap()
-    page.wait_for_timeout(1000)
+    page.evaluate("() => Outbox.sync(true)")
     assert len(posts) == 1, posts  # refused for good: never sent again
     error = page.locator("#outbox-list .ob-error").inner_text()
     assert error and not re.search(r"[A-Za-z]{4,}", error), error  # the server's reason, in Chinese

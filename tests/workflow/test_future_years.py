@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from enforcement.workflow import Calendar, parse_schedule
@@ -158,15 +158,15 @@ def test_no_deadline_ever_lands_on_a_statutory_holiday(start, n, kind):
 def test_a_provisional_date_never_comes_before_the_date_the_certain_holidays_give(start, n):
     cal = Calendar()
     due, provisional = cal.add_working_days(start, n)
-    certain = _naive_certain(start, n)
-    if provisional:
-        assert due >= certain
-    rolled, provisional = cal.add_days_rolled(start, n)
+    rolled, rolled_provisional = cal.add_days_rolled(start, n)
+    # Only provisional dates are compared (certain ones follow the notice's adjusted days); the
+    # start dates are mostly in years without a notice, so hypothesis finds plenty of them.
+    assume(provisional and rolled_provisional)
+    assert due >= _naive_certain(start, n)
     last = start + timedelta(days=n)
     first_certain_working = next(last + timedelta(days=i) for i in range(30)
                                  if not _certain_rest_day(last + timedelta(days=i)))
-    if provisional:
-        assert rolled >= first_certain_working
+    assert rolled >= first_certain_working
 
 
 @SETTINGS
