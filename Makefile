@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app run
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench venv translations vendor init-db demo clean lint screenshots audit-deps mutants
+.PHONY: run test test-fast bench venv translations vendor init-db demo clean lint screenshots audit-deps mutants mutants-guards
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
@@ -66,6 +66,28 @@ mutants: $(STAMP)
 	-env -u TEST_DATABASE_URL nice -n 10 $(VENV)/bin/mutmut run --max-children 2
 	$(PY) scripts/mutation_report.py --started "$$(cat build/mutants-started)" > build/mutation.md
 	@echo "wrote build/mutation.md"
+
+# The guards (authorisation, idempotency, the audit chain and anchor, every export's formula guard,
+# the credit-code check, the photo checks) in their own folder, with their own settings
+# (mutmut-guards.toml): their database-backed tests stay out of the engine's run. In visits.py and
+# complaints.py only the client_uuid functions are in scope (GUARD_MUTANTS). Writes
+# build/mutation-guards.md.
+GUARDS := build/mutants-guards
+GUARD_MUTANTS := enforcement.services.casework.authority.* enforcement.services.oversight.access.* \
+	enforcement.services.core.audit.* enforcement.exports.* enforcement.credit_code.* \
+	enforcement.services.field.photos.* enforcement.services.field.visits.x__existing__mutmut_* \
+	enforcement.services.field.visits.x_payload_hash__mutmut_* \
+	enforcement.services.desk.complaints.x__existing__mutmut_*
+mutants-guards: $(STAMP)
+	@mkdir -p $(GUARDS)
+	cp mutmut-guards.toml $(GUARDS)/pyproject.toml
+	for f in enforcement tests templates static run.py pytest.ini; do ln -sfn ../../$$f $(GUARDS)/$$f; done
+	@date -u +%s > build/mutants-guards-started
+	-cd $(GUARDS) && env -u TEST_DATABASE_URL nice -n 10 ../../$(VENV)/bin/mutmut run --max-children 2 \
+		$(foreach g,$(GUARD_MUTANTS),"$(g)")
+	$(PY) scripts/mutation_report.py --root $(GUARDS) --only $(foreach g,$(GUARD_MUTANTS),"$(g)") \
+		--started "$$(cat build/mutants-guards-started)" > build/mutation-guards.md
+	@echo "wrote build/mutation-guards.md"
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

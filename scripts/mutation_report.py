@@ -4,6 +4,7 @@ mutants it has not checked yet are counted as such, never as killed."""
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import subprocess
@@ -19,16 +20,20 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"
 COLUMNS = ["killed", "survived", "timeout", "no tests", "not checked", "other"]
 
 
-def results(root: Path) -> dict[str, dict[str, int | None]]:
+def results(root: Path, only: list[str] | None = None) -> dict[str, dict[str, int | None]]:
+    """Exit codes by mutant name, per module; with ``only`` (mutmut's name globs), just those."""
     out = {}
     for meta in sorted((root / "mutants").rglob("*.py.meta")):
         module = str(meta.relative_to(root / "mutants"))[:-len(".meta")]
-        out[module] = json.loads(meta.read_text())["exit_code_by_key"]
+        codes = json.loads(meta.read_text())["exit_code_by_key"]
+        if only:
+            codes = {k: v for k, v in codes.items() if any(fnmatch.fnmatch(k, g) for g in only)}
+        out[module] = codes
     return out
 
 
 def show(name: str, root: Path) -> str:
-    done = subprocess.run([str(root / ".venv" / "bin" / "mutmut"), "show", name], cwd=root,
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "mutmut"), "show", name], cwd=root,
                           capture_output=True, text=True)
     lines = [line for line in done.stdout.splitlines()
              if line.startswith(("-", "+")) and not line.startswith(("---", "+++"))]
@@ -39,8 +44,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--started", type=float, help="Unix time the run started")
     parser.add_argument("--no-diffs", action="store_true")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the folder holding mutants/ (build/mutants-guards for the guards)")
+    parser.add_argument("--only", nargs="*", help="count only mutants matching these name globs")
     args = parser.parse_args()
-    by_module = results(ROOT)
+    by_module = results(args.root, args.only)
     if not by_module:
         print("no mutmut results in mutants/: run `make mutants` first", file=sys.stderr)
         return 1
@@ -81,7 +89,7 @@ def main() -> int:
         for name in survivors:
             print(f"- `{name}`")
             print("  ```diff")
-            for line in show(name, ROOT).splitlines():
+            for line in show(name, args.root).splitlines():
                 print("  " + line)
             print("  ```")
         print()
