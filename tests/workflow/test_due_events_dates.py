@@ -47,3 +47,17 @@ def test_without_the_local_rule_a_limit_period_proposes_nothing(cal):
 
 def test_an_enterprise_without_cases_has_no_colour_on_the_map():
     assert worst_state([], d("2026-11-25")) is None
+
+
+def test_an_extension_plans_the_next_check_30_days_after_the_last_one_done(flow):
+    # 限制生产 served Mon 2026-09-28, ending 2026-12-28. Checks done Tue 10-20 and Tue 12-01; the
+    # check after 12-01 would fall on 12-31, after the end, so none is planned...
+    f = flow("stop", d("2026-09-28"), LIMIT)
+    f("visit", d("2026-10-20"), followup="stop_check_1", visit_id=1, production_running=False)
+    f("visit", d("2026-12-01"), followup="stop_check_2", visit_id=2, production_running=False)
+    assert not [k for k, c in f.case.followups.items() if c.done_on is None]
+    # ...until the head extends the measure on Thu 12-10: then 30 days after the last check done,
+    # from Wed 12-02 to Thu 12-31 (a working day), not 30 days after service.
+    f("extend", d("2026-12-10"), months=3, approved_by="Director Wang")
+    check = f.case.followups["stop_check_3"]
+    assert (check.earliest_on, check.due_on, check.done_on) == (d("2026-12-02"), d("2026-12-31"), None)
