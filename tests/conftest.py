@@ -7,7 +7,7 @@ import contextvars
 import os
 import re
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -200,11 +200,14 @@ def auth(client):
 
 @pytest.fixture
 def api_token(app):
+    from enforcement import clock
     from enforcement.services.people import users
     from enforcement.services.core.actor import SYSTEM
 
     def make(user):
-        token, _ = users.mint_token(SYSTEM, user, now=datetime.now(timezone.utc), hours=1)
+        # The app checks a token against its own clock (enforcement/clock.py), so it is minted
+        # on that clock, never on one the test reads itself.
+        token, _ = users.mint_token(SYSTEM, user, now=clock.utcnow(), hours=1)
         db.session.commit()
         return {"Authorization": f"Bearer {token}"}
     return make
