@@ -50,3 +50,15 @@ def test_one_past_the_legal_limit_is_refused_with_its_article(action, values, me
 def test_the_legal_limit_itself_is_allowed(action, values):
     rules = Rules.from_mapping({action: values}).for_action(action, None)
     assert {k: rules[k] for k in values} == values
+
+
+def test_an_action_given_something_else_than_rules_is_named():
+    with pytest.raises(ConfigError) as err:
+        Rules.from_mapping({"fine": 15})
+    assert str(err.value) == f"{P}.fine: must be a mapping of rule names to values"
+
+
+def test_an_unknown_rule_lists_the_known_ones():
+    with pytest.raises(ConfigError) as err:
+        Rules.from_mapping({"seal": {"days": 30}})
+    assert str(err.value) == f"{P}.seal.days: unknown rule (known: check_days, max_days, max_extension_days)"
