@@ -62,3 +62,25 @@ def test_an_unknown_rule_lists_the_known_ones():
     with pytest.raises(ConfigError) as err:
         Rules.from_mapping({"seal": {"days": 30}})
     assert str(err.value) == f"{P}.seal.days: unknown rule (known: check_days, max_days, max_extension_days)"
+
+
+@pytest.mark.parametrize("mapping, message", [
+    (["fine"], f"{P}: must be a mapping"),
+    ({"townships": ["Hengli"]}, f"{P}.townships: must map township names to per-action overrides"),
+    ({"townships": {"": {}}}, f"{P}.townships.: township names must be non-empty strings"),
+    ({"townships": {5: {}}}, f"{P}.townships.5: township names must be non-empty strings"),
+    ({"townships": {"Hengli": 15}}, f"{P}.townships.Hengli: must map actions to rule overrides"),
+    ({"townships": {"Hengli": {"demolish": {}}}},
+     f"{P}.townships.Hengli.demolish: unknown action (known: rectify, stop, close, fine, control, seal)"),
+])
+def test_a_malformed_rules_file_is_named_where_it_is_wrong(mapping, message):
+    with pytest.raises(ConfigError) as err:
+        Rules.from_mapping(mapping)
+    assert str(err.value) == message
+
+
+def test_overdue_is_never_a_stored_state():
+    from enforcement.workflow.states import STATES, stored_states
+    for action, states in STATES.items():
+        assert "overdue" in states and stored_states(action) == tuple(s for s in states if s != "overdue")
+    assert stored_states("seal") == ("sealed", "released", "handled")

@@ -1,0 +1,70 @@
+"""Re-check surviving mutants against chosen test files, one mutant at a time, the way mutmut
+checks them (its mutated copy in mutants/, the mutant switched on with MUTANT_UNDER_TEST), but
+with a small test selection: on a loaded 2-core machine a plain `mutmut run NAME` re-runs every
+test that calls the function, which for the engine's hot functions is most of the engine suite.
+
+A mutant that fails a test here is killed (any failing test kills it; mutmut would run that test
+too, since it calls the function). With --record, such kills are written to mutmut's results
+(stop `mutmut run` first: it rewrites those files from memory). A mutant that passes the chosen
+tests is left as mutmut recorded it: that is no proof it survives the whole selection.
+
+    python scripts/recheck_survivors.py 'enforcement.workflow.fine.x__appeal_decided*' \
+        --tests tests/workflow/test_appeal_decided.py --record
+"""
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("globs", nargs="+", help="mutant name globs")
+    parser.add_argument("--tests", nargs="+", required=True, help="test files or node ids")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the folder holding mutants/")
+    parser.add_argument("--record", action="store_true", help="write kills to mutmut's results")
+    args = parser.parse_args()
+    mutants = args.root / "mutants"
+    for test in args.tests:  # the tests as they are now, not as the last mutmut run copied them
+        path = test.split("::")[0]
+        target = mutants / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(args.root / path, target)
+    killed = survived = 0
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        data = json.loads(meta.read_text())
+        codes = data["exit_code_by_key"]
+        names = [k for k, c in codes.items() if c == 0 and any(fnmatch.fnmatch(k, g) for g in args.globs)]
+        changed = False
+        for name in names:
+            env = {**os.environ, "MUTANT_UNDER_TEST": name}
+            env.pop("TEST_DATABASE_URL", None)
+            done = subprocess.run(
+                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+                 "--hypothesis-seed=0", *args.tests],
+                cwd=mutants, env=env, capture_output=True, text=True)
+            if done.returncode == 1:
+                killed += 1
+                print(f"killed   {name}")
+                if args.record:
+                    codes[name] = 1
+                    changed = True
+            else:
+                survived += 1
+                print(f"survived {name} (exit {done.returncode})")
+        if changed:
+            meta.write_text(json.dumps(data, indent=4))
+    print(f"{killed} killed, {survived} still passing the chosen tests")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
