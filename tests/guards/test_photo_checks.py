@@ -229,3 +229,55 @@ def test_a_photos_client_uuid_names_one_photo_of_one_visit(two_visits):
     assert photos.thumb_key(photo) == "visits/9/x-thumb.jpg"
     assert photos.photo_dict(photo)["thumb_url"] == "/api/v1/photos/5?size=thumb"
     assert photos.photo_dict(photo)["url"] == "/api/v1/photos/5"
+
+
+def test_a_photo_sent_again_is_the_same_photo_and_its_time_is_kept_in_the_audit(two_visits, tmp_path):
+    from sqlalchemy import select
+
+    from enforcement.errors import NotFound
+    from enforcement.models import AuditEvent
+    from enforcement.services.core.storage import LocalFolderStorage
+    visit, other = two_visits
+    storage = LocalFolderStorage(str(tmp_path / "photos"))
+    zhang = Actor(visit.recorded_by_id, "zhangwei", "inspector")
+    key = "7e5f3c2a-1b0d-4e8f-9a6b-5c4d3e2f1a0b"
+    data = jpeg()
+    first = photos.store_photo(zhang, visit, client_uuid=key, taken_at="2026-11-20T10:02:03+08:00",
+                               now=NOW, storage=storage, data=data)
+    assert first.created and first.photo.sha256_original == hashlib.sha256(data).hexdigest()
+    assert first.written == [f"visits/{visit.id}/{key}.jpg", f"visits/{visit.id}/{key}-thumb.jpg"]
+    assert storage.exists(first.written[0]) and storage.exists(first.written[1])
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "photo.add")).one()
+    assert event.after["taken_at"] == "2026-11-20T10:02:03+08:00"
+    assert event.after["sha256_original"] == first.photo.sha256_original
+    # The same upload again, by bytes or already prepared: the same photo, nothing new written.
+    again = photos.store_photo(zhang, visit, client_uuid=key, now=NOW, storage=storage, data=data)
+    prepared = photos.store_photo(zhang, visit, client_uuid=key, now=NOW, storage=storage,
+                                  prepared=photos.prepare(data))
+    for result in (again, prepared):
+        assert (result.photo.id, result.created, result.written) == (first.photo.id, False, [])
+    # The same uuid with another picture, or for another visit: refused.
+    with pytest.raises(IdempotencyMismatch):
+        photos.store_photo(zhang, visit, client_uuid=key, now=NOW, storage=storage, data=jpeg(41, 20))
+    with pytest.raises(IdempotencyMismatch):
+        photos.store_photo(zhang, other, client_uuid=key, now=NOW, storage=storage,
+                           prepared=photos.prepare(data))
+    # A time without its offset, and an empty upload, are refused by field.
+    with pytest.raises(ValidationError) as caught:
+        photos.store_photo(zhang, visit, client_uuid=key[:-1] + "c", taken_at="2026-11-20T10:02:03",
+                           now=NOW, storage=storage, data=data)
+    assert caught.value.fields == {"taken_at": "expected ISO 8601 with offset, e.g. +08:00"}
+    with pytest.raises(ValidationError) as caught:
+        photos.store_photo(zhang, visit, client_uuid=key[:-1] + "d", now=NOW, storage=storage, data=b"")
+    assert caught.value.fields == {"file": "required"}
+    # No time given: none recorded.
+    bare = photos.store_photo(zhang, visit, client_uuid=key[:-1] + "e", taken_at="", now=NOW,
+                              storage=storage, data=jpeg(42, 20))
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == str(bare.photo.id),
+                                                         AuditEvent.action == "photo.add")).one()
+    assert event.after["taken_at"] is None
+    with pytest.raises(NotFound, match="No photo 999999."):
+        photos.get_photo(999999)
+    with pytest.raises(NotFound, match="No visit 999999."):
+        photos.get_visit(999999)
+    assert photos.get_photo(first.photo.id).id == first.photo.id
