@@ -84,7 +84,7 @@ def test_a_fine_varied_to_more_than_was_paid_stays_decided(flow):
     f = decided(flow)
     f("pay", d("2026-10-05"), amount_fen=4_000 * YUAN, payment_ref="R1")
     f("appeal", d("2026-10-20"), kind="reconsideration")
-    f("appeal_decided", d("2026-12-01"), result="varied", amount_fen=4_001 * YUAN)
+    f("appeal_decided", d("2026-12-01"), result="varied", amount_fen=4_000 * YUAN + 1)  # one fen left
     assert f.case.state == "decided" and "paid_on" not in f.case.facts
     assert f.case.deadlines["pay_by"].met_on is None
 

@@ -21,6 +21,14 @@ def test_a_gate_overdue_is_dated_after_the_last_event_recorded_on_the_case(flow,
     f(event.type, event.on, **event.data)  # and it applies
 
 
+def test_a_gate_overdue_after_an_earlier_event_is_dated_the_day_after_its_deadline(flow, rules, cal):
+    f = flow("control", d("2026-09-01"), {"risk_class": "B",
+                                         "gates": {"acceptance": "missing", "declaration": "missing"}})
+    f("gate", d("2026-10-05"), gate="declaration", status="ok")  # before the 10-08 deadline
+    (event,) = due_events(f.case, d("2026-10-20"), rules=rules, calendar=cal)
+    assert (event.type, event.on) == ("gate_overdue", d("2026-10-09"))
+
+
 def test_a_limit_period_run_out_is_dated_after_the_last_event_recorded(flow, rules, cal):
     f = flow("stop", d("2026-09-28"), LIMIT)
     end = f.case.deadlines["period_end"].due_on
