@@ -29,6 +29,13 @@ def test_a_gate_overdue_after_an_earlier_event_is_dated_the_day_after_its_deadli
     assert (event.type, event.on) == ("gate_overdue", d("2026-10-09"))
 
 
+def test_a_limit_period_run_out_after_an_earlier_check_is_dated_the_day_after_the_end(flow, rules, cal):
+    f = flow("stop", d("2026-09-28"), LIMIT)
+    f("visit", d("2026-10-20"), followup="stop_check_1", visit_id=1, production_running=False)
+    (event,) = due_events(f.case, d("2027-01-05"), rules=rules, calendar=cal)
+    assert (event.type, event.on) == ("expire", d("2026-12-29"))
+
+
 def test_a_limit_period_run_out_is_dated_after_the_last_event_recorded(flow, rules, cal):
     f = flow("stop", d("2026-09-28"), LIMIT)
     end = f.case.deadlines["period_end"].due_on
