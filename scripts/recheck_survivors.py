@@ -14,11 +14,11 @@ tests is left as mutmut recorded it: that is no proof it survives the whole sele
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fnmatch
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -31,6 +31,8 @@ def main() -> int:
     parser.add_argument("--tests", nargs="+", required=True, help="test files or node ids")
     parser.add_argument("--root", type=Path, default=ROOT, help="the folder holding mutants/")
     parser.add_argument("--record", action="store_true", help="write kills to mutmut's results")
+    parser.add_argument("--no-tests-too", action="store_true",
+                        help="also the mutants mutmut found no test for (a new test may call them now)")
     args = parser.parse_args()
     mutants = args.root / "mutants"
     for test in args.tests:  # the tests as they are now, not as the last mutmut run copied them
@@ -38,20 +40,26 @@ def main() -> int:
         target = mutants / path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(args.root / path, target)
+    # One process for every mutant (as mutmut forks its workers from a warmed process): pytest and
+    # the code are imported once, and the trampolines read MUTANT_UNDER_TEST at each call.
+    import pytest
+    os.chdir(mutants)
+    sys.path.insert(0, str(mutants))
+    os.environ.pop("TEST_DATABASE_URL", None)
     killed = survived = 0
     for meta in sorted(mutants.rglob("*.py.meta")):
         data = json.loads(meta.read_text())
         codes = data["exit_code_by_key"]
-        names = [k for k, c in codes.items() if c == 0 and any(fnmatch.fnmatch(k, g) for g in args.globs)]
+        wanted = (0, 33) if args.no_tests_too else (0,)  # 33: mutmut's "no tests"
+        names = [k for k, c in codes.items() if c in wanted and any(fnmatch.fnmatch(k, g) for g in args.globs)]
         changed = False
         for name in names:
-            env = {**os.environ, "MUTANT_UNDER_TEST": name}
-            env.pop("TEST_DATABASE_URL", None)
-            done = subprocess.run(
-                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-                 "--hypothesis-seed=0", *args.tests],
-                cwd=mutants, env=env, capture_output=True, text=True)
-            if done.returncode == 1:
+            os.environ["MUTANT_UNDER_TEST"] = name
+            with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+                code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+                                        "--hypothesis-seed=0", *args.tests]))
+            os.environ["MUTANT_UNDER_TEST"] = ""
+            if code == 1:
                 killed += 1
                 print(f"killed   {name}")
                 if args.record:
@@ -59,7 +67,7 @@ def main() -> int:
                     changed = True
             else:
                 survived += 1
-                print(f"survived {name} (exit {done.returncode})")
+                print(f"survived {name} (exit {code})")
         if changed:
             meta.write_text(json.dumps(data, indent=4))
     print(f"{killed} killed, {survived} still passing the chosen tests")
