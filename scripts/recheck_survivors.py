@@ -34,6 +34,7 @@ def main() -> int:
     parser.add_argument("--no-tests-too", action="store_true",
                         help="also the mutants mutmut found no test for (a new test may call them now)")
     args = parser.parse_args()
+    args.root = args.root.resolve()
     mutants = args.root / "mutants"
     for test in args.tests:  # the tests as they are now, not as the last mutmut run copied them
         path = test.split("::")[0]
