@@ -283,3 +283,13 @@ def test_a_photo_sent_again_is_the_same_photo_and_its_time_is_kept_in_the_audit(
     with pytest.raises(NotFound, match="No visit 999999."):
         photos.get_visit(999999)
     assert photos.get_photo(first.photo.id).id == first.photo.id
+
+
+def test_a_heic_photo_is_refused_with_what_to_do_when_the_server_cannot_read_it(app):
+    # pillow-heif is not in requirements.txt: this server cannot decode HEIC, and says how to send JPEG.
+    assert not photos.heic_supported()
+    with pytest.raises(UnsupportedMedia) as caught:
+        photos.prepare(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64)
+    assert caught.value.message == ("HEIC photos are not supported on this server; send JPEG "
+                                    "(set the phone camera to 'Most compatible').")
+    assert caught.value.fields == {"file": "HEIC is not supported here"}
