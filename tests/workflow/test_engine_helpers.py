@@ -103,11 +103,15 @@ def test_a_seal_up_extended_on_its_last_day_is_checked_15_days_after_the_last_ch
 def test_the_rectify_day_choices_must_be_distinct_non_negative_whole_days(value):
     with pytest.raises(ConfigError) as err:
         Rules.from_mapping({"rectify": {"allowed_days": value}})
-    assert "must be a non-empty list of distinct non-negative integers" in str(err.value)
+    assert str(err.value) == ("WORKFLOW_RULES.rectify.allowed_days: "
+                              "must be a non-empty list of distinct non-negative integers")
 
 
 def test_valid_day_choices_are_kept_and_the_rules_read_as_a_mapping():
     rules = Rules.from_mapping({"rectify": {"allowed_days": [0, 30], "default_days": 30}}).for_action("rectify", None)
     assert tuple(rules["allowed_days"]) == (0, 30)
     assert "allowed_days" in list(rules) and len(list(rules)) == len(rules)
+    # A bureau may allow one deadline only.
+    one = Rules.from_mapping({"rectify": {"allowed_days": [30], "default_days": 30}}).for_action("rectify", None)
+    assert tuple(one["allowed_days"]) == (30,)
     assert repr(rules).startswith("ActionRules('rectify', {") and "'allowed_days': (0, 30)" in repr(rules)
