@@ -225,6 +225,7 @@ def test_a_photos_client_uuid_names_one_photo_of_one_visit(two_visits):
         with pytest.raises(IdempotencyMismatch) as caught:
             photos._existing(key, where_, digest)
         assert caught.value.fields == {"client_uuid": "already used with other content"}
+        assert caught.value.message == "This client_uuid was already used for a different photo."
     photo = db.session.get(Photo, 5)
     assert photos.thumb_key(photo) == "visits/9/x-thumb.jpg"
     assert photos.photo_dict(photo)["thumb_url"] == "/api/v1/photos/5?size=thumb"
