@@ -48,6 +48,7 @@ KNOWN = (
     _l("too few different characters"),
     _l("required"),
     _l("Please log in to access this page."),
+    _l("You may not issue papers."),
 )
 
 #: Field names as a person knows them.
