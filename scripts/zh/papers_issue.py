@@ -1,4 +1,5 @@
-"""zh_CN glossary for issuing papers (issue #17 item 10: the 文号 is given when a paper is issued)."""
+"""zh_CN glossary for issuing papers (issue #17 item 10: the 文号 is given when a paper is issued)
+and for case events refused for fields their type does not use (issue #14)."""
 
 GLOSSARY = {
     "Draft": "草稿",
@@ -11,4 +12,6 @@ GLOSSARY = {
     "Your role may read the draft but not issue it.": "您的角色可查看草稿，但不能签发。",
     "draft: a number is given when it is issued": "草稿：签发时编号",
     "You may not issue papers.": "您不能签发文书。",
+    # issue #14: an event's payload holds only its type's fields
+    "The event carries fields its type does not use.": "该事件包含其类型不使用的字段，未予记录。",
 }
