@@ -1,5 +1,6 @@
 """Which payload fields each event type of each action carries (issue #14: a case event stores
-only what its type uses). Read off the engine's readers (workflow/<action>.py); a test checks
+only what its type uses). Read off the engine's readers (workflow/<action>.py) and the evidence
+links the pages send (an execution's visit); a test checks
 that every event type of every action has its row, so a new event type cannot skip it.
 
 ``type``, ``on``, ``client_uuid`` and ``recorded_at`` are the envelope of every event, not payload.
@@ -25,7 +26,8 @@ EVENT_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hearing": _HEARING,
     },
     "close": {
-        "execute": ("checklist", "started_at", "urgency"), "verify": _VERIFY,
+        # visit_id: the visit during which the closure was carried out (the phone's evidence link)
+        "execute": ("checklist", "started_at", "urgency", "visit_id"), "verify": _VERIFY,
         "visit": (*_VISIT, "running"), "rebound": ("visit_id",), "close": (), "reopen": (),
         "hearing": _HEARING,
     },
