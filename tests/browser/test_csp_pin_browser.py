@@ -106,7 +106,10 @@ def test_the_pin_form_fits_a_phone_with_the_map_above_the_fields(phone):
     page.locator("#map .pin-icon").wait_for()
     page.wait_for_timeout(300)
     phone.shot("inspector-pin-form.png", full_page=False)
-    box = lambda sel: page.locator(sel).first.bounding_box()  # noqa: E731
+
+    def box(sel):
+        return page.locator(sel).first.bounding_box()
+
     map_box, name, submit = box("#map"), box("#pin-form input[name=name]"), box("#pin-form button[type=submit]")
     # the map is above the form and does not overlap it; the fields come before anything else
     assert map_box["y"] + map_box["height"] <= name["y"]
