@@ -17,30 +17,35 @@ def _squash(parts) -> str:
     return "".join("".join(_KEEP.findall(p.lower())) for p in parts)
 
 
+#: First letters of toned readings in pypinyin's dictionary (ā → a, ǹ → n, ḿ → m).
+_PLAIN = str.maketrans("āáǎàēéěèōóǒòḿńňǹ", "aaaaeeeeoooommnn")
+
+
 @functools.lru_cache(maxsize=4096)
 def searchable(name: str | None) -> str:
     """Space-separated keys: the full pinyin, the initials, and the initials of the other readings
     of heteronyms (a few), all lower-case letters and digits. Queries are matched inside one key."""
-    from pypinyin import Style, lazy_pinyin, pinyin
+    from pypinyin import lazy_pinyin
+    from pypinyin.pinyin_dict import pinyin_dict
 
     name = (name or "").strip()
     if not name:
         return ""
-    def each(text):  # letters, digits and symbols one character at a time
-        return list(text)
-
-    # One initial per character, phrase-aware (燕郊 yan jiao); then each character's readings alone.
-    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=each)
-    keys = [_squash(lazy_pinyin(name)), _squash(initials)]
-    readings = pinyin(list(name), style=Style.FIRST_LETTER, heteronym=True, errors=each)
-    if len(readings) == len(initials):
+    # One syllable per character, phrase-aware (燕郊 yan jiao); other characters one by one.
+    full = lazy_pinyin(name, errors=list)
+    initials = [p[:1] for p in full]
+    keys = [_squash(full), _squash(initials)]
+    if len(full) == len(name):
         # One other reading at a time (长 zhang/chang in 长城): a few keys, never a product.
-        for i, options in enumerate(readings):
-            for other in sorted({o[:1].lower() for o in options if o[:1].isalpha()}):
+        for i, ch in enumerate(name):
+            readings = pinyin_dict.get(ord(ch))
+            if not readings:
+                continue
+            others = {r[:1].translate(_PLAIN) for r in readings.split(",")} - {initials[i].lower()}
+            for other in sorted(o for o in others if o.isalpha()):
                 if len(keys) >= 2 + MAX_VARIANTS:
                     break
-                if other != initials[i][:1].lower():
-                    keys.append(_squash([*initials[:i], other, *initials[i + 1:]]))
+                keys.append(_squash([*initials[:i], other, *initials[i + 1:]]))
     out: list[str] = []
     for k in keys:
         if k and k not in out:
