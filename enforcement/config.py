@@ -125,6 +125,19 @@ class Config:
         "limit_decision": "三环限决",
         "seal_decision": "三环封决",
     }
+    #: The kind's part of a number (字) after a branch's own prefix: a branch (分局) with a paper
+    #: prefix 东环 numbers its rectification orders 东环责改〔2026〕第0001号, in a register of its own.
+    #: Installations without branches (or a branch without a prefix) use PAPER_PREFIXES unchanged.
+    PAPER_KIND_CODES = {
+        "rectification_order": "责改",
+        "stop_decision": "停决",
+        "closure_decision": "关决",
+        "penalty_notice": "罚告",
+        "penalty_decision": "罚决",
+        "inspection_record": "检录",
+        "limit_decision": "限决",
+        "seal_decision": "封决",
+    }
     #: Digits of the serial in a paper number (0012).
     PAPER_SERIAL_DIGITS = 4
     #: ``json`` (one JSON object a line, with the request id) or ``text``.
@@ -208,6 +221,7 @@ _ENV = {
     "GEOCODER": str,
     "GEOCODER_OPTIONS": json.loads,
     "PAPER_PREFIXES": json.loads,
+    "PAPER_KIND_CODES": json.loads,
     "SITE_URL": str,
     "LOG_FORMAT": str,
     "LOG_LEVEL": str,

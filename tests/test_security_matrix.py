@@ -92,6 +92,9 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("papers.visit_record", "GET"): (L, 200, 403, 200, 200),
     ("papers.case_paper_pdf", "GET"): (L, 200, 403, 200, 200),
     ("papers.visit_record_pdf", "GET"): (L, 200, 403, 200, 200),
+    # issuing a paper allocates its number (issue #17 item 10): the same officers, by POST
+    ("papers.issue_case_paper", "POST"): (L, 303, 403, 303, 303),
+    ("papers.issue_visit_record", "POST"): (L, 303, 403, 303, 303),
     # maps (issue 19): the case's map exhibit like its papers; tiles and boundaries for every
     # officer (no basemap file in this city: the tile routes answer 404, never 500)
     ("maps.case_map", "GET"): (L, 200, 403, 200, 200),

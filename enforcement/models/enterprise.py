@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import Date, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..pinyin import searchable
 from .types import UTCDateTime
 
 RISK_CLASSES = ("A", "B", "C")
@@ -28,6 +29,9 @@ class Enterprise(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    #: The name's pinyin keys (full, initials, other readings of heteronyms), written with the
+    #: name (enforcement.pinyin): "yjsl" and "yanjiao" find 燕郊塑料厂.
+    name_pinyin: Mapped[str] = mapped_column(String(2000), default="", server_default="")
     #: Unified social credit code (GB 32100-2015), checked on the way in; illegal workshops
     #: often have none. Not unique: each site of a multi-plant company is its own enterprise;
     #: papers are addressed to the legal entity the code names.
@@ -67,3 +71,10 @@ class Enterprise(db.Model):
 
     def __repr__(self) -> str:
         return f"<Enterprise {self.id} {self.name}>"
+
+
+@event.listens_for(Enterprise.name, "set")
+def _name_written(target: Enterprise, value, _old, _initiator) -> None:
+    """Every ORM write of a name writes its pinyin; the bulk paths (demo, import) call
+    ``searchable`` themselves."""
+    target.name_pinyin = searchable(value)

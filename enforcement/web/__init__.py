@@ -20,11 +20,16 @@ def register(app: Flask) -> None:
     oversight.register(app)  # units, tasks, 督查, 问责, 考核 (issue 20)
     context.register(app)
 
-    @app.before_request
     def _mark_write_intent():
         # A request that may write starts its SQLite transaction as a writer (see extensions).
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             g._write_token = write_intent.set(True)
+
+    # First of all hooks: the hooks before it (second factor, password change, unit officers)
+    # load the user, which begins the transaction; begun deferred, a POST's later write could
+    # not wait for another writer and failed at once with "database is locked" (found by
+    # tests/test_papers_issue.py's concurrent issues).
+    app.before_request_funcs.setdefault(None, []).insert(0, _mark_write_intent)
 
     @app.after_request
     def _transaction_boundary(response):

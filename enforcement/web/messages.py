@@ -48,6 +48,8 @@ KNOWN = (
     _l("too few different characters"),
     _l("required"),
     _l("Please log in to access this page."),
+    _l("You may not issue papers."),
+    _l("The event carries fields its type does not use."),
 )
 
 #: Field names as a person knows them.

@@ -15,7 +15,7 @@ from enforcement.extensions import db
 from enforcement.models import Case, CaseEvent, CaseLink, Conflict, Deadline, Enterprise, FollowUp, Township
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
-from enforcement.services.casework import authority
+from enforcement.services.casework import authority, event_fields
 from enforcement.services.calendar.calendars import load_calendar
 from enforcement.services.core.parsing import parse_date, parse_datetime, parse_uuid, text
 
@@ -278,7 +278,11 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
                 raise IdempotencyMismatch("This client_uuid was used for a different event.",
                                           {"client_uuid": "already used with other content"})
             return CaseResult(case, created=False)
-    event = parse_event(data)
+    # Issue #14: the payload holds only what the event's type uses (event_fields.EVENT_FIELDS).
+    problems, drop = event_fields.unknown_fields(case.action, data)
+    if problems:
+        raise ValidationError("The event carries fields its type does not use.", problems)
+    event = parse_event({k: v for k, v in data.items() if k not in drop})
     recorded_at = parse_datetime(data["recorded_at"], "recorded_at") if data.get("recorded_at") \
         else now
     calendar = calendar or load_calendar()

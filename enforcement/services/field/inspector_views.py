@@ -13,6 +13,7 @@ from enforcement import workflow as wf
 from enforcement.extensions import db
 from enforcement.geo import distance_m
 from enforcement.geo.distance import bbox_around
+from enforcement.pinyin import query_key
 from enforcement.models import Case, Enterprise, FollowUp, User, Visit
 from enforcement.services.casework import cases
 from enforcement.services.calendar.calendars import load_calendar
@@ -72,14 +73,17 @@ class SearchPage:
 
 def search(q: str, *, offset: int = 0, limit: int = 20, lat: float | None = None,
            lon: float | None = None) -> SearchPage:
-    """Name, address or credit code (any part of it), a page at a time: nearest first when
-    the officer's position is known, by name otherwise."""
+    """Name (or its pinyin, full or initials), address or credit code (any part of it), a page
+    at a time: nearest first when the officer's position is known, by name otherwise."""
     q = (q or "").strip()
     offset = max(0, int(offset or 0))
     if not q:
         return SearchPage([], 0, None)
     like = f"%{q}%"
     match = [Enterprise.name.ilike(like), Enterprise.address.ilike(like)]
+    key = query_key(q)
+    if key:  # pinyin: "yjsl" or "yanjiao" finds 燕郊塑料厂 (enforcement.pinyin)
+        match.append(Enterprise.name_pinyin.contains(key, autoescape=True))
     code = q.upper().replace(" ", "")
     if len(code) >= 4 and code.isalnum():
         match.append(Enterprise.credit_code.ilike(f"%{code}%"))  # a partial credit code

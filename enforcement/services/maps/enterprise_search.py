@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from enforcement import workflow as wf
 from enforcement.extensions import db
 from enforcement.geo import bbox_around, distance_m
+from enforcement.pinyin import query_key
 from enforcement.models import Case, Enterprise, Township
 from enforcement.services.casework.cases import snapshot_of
 from enforcement.services.core.queries import open_case_clause, overdue_deadline_clause
@@ -108,8 +109,11 @@ def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None):
                           Enterprise.lon.between(min_lon, max_lon))
     if query.q:
         q = query.q.strip()
-        stmt = stmt.where(or_(Enterprise.name.icontains(q, autoescape=True),
-                              Enterprise.credit_code == q.upper()))
+        match = [Enterprise.name.icontains(q, autoescape=True), Enterprise.credit_code == q.upper()]
+        key = query_key(q)
+        if key:  # pinyin, full or initials (enforcement.pinyin)
+            match.append(Enterprise.name_pinyin.contains(key, autoescape=True))
+        stmt = stmt.where(or_(*match))
     if query.township:
         stmt = stmt.where(Township.code == query.township)
     if query.located is not None:

@@ -43,6 +43,7 @@ from enforcement.extensions import db
 from enforcement.geo import distance_m, gcj_to_wgs
 from enforcement.models import Enterprise, ImportMapping, Township
 from enforcement.models.enterprise import RISK_CLASSES
+from enforcement.pinyin import searchable
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.registry.townships import TownshipIndex
@@ -1025,6 +1026,8 @@ def apply_rows(actor: Actor, rows: list[Row], filename: str, *, now: datetime) -
                     "lat": None, "lon": None, "location_source": "", "permit_expires": None}
         payload = [{**defaults, **{k: v for k, v in r.values.items() if k in _STORED},
                     "created_at": now, "updated_at": now} for r in new_rows]
+        for values in payload:
+            values["name_pinyin"] = searchable(values["name"])
         table = Enterprise.__table__
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         ids: list[int] = []
@@ -1038,6 +1041,7 @@ def apply_rows(actor: Actor, rows: list[Row], filename: str, *, now: datetime) -
     if changed:
         db.session.execute(update(Enterprise), [
             {"id": r.enterprise_id, **{k: new for k, (_old, new) in r.changes.items()},
+             **({"name_pinyin": searchable(r.changes["name"][1])} if "name" in r.changes else {}),
              "updated_at": now} for r in changed])
         audit.record_many(actor, "enterprise.import_update", "enterprise", (
             (r.enterprise_id, {"changes": {
