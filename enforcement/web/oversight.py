@@ -18,9 +18,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..clock import utcnow
-from ..errors import Conflict, DomainError, Forbidden, ValidationError
+from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from ..extensions import db
-from ..models import Branch, ResponsibleUnit, Task, Township
+from ..models import Branch, ResponsibleUnit, Township
 from ..models.accountability import DECISIONS, GROUNDS, TARGET_KINDS
 from ..models.unit import UNIT_KINDS
 from ..services.core.actor import Actor
@@ -307,7 +307,10 @@ def records():
             errors, status = exc.fields or {"ground": exc.message}, 422
     elif request.args.get("task"):
         values = {"task_id": request.args.get("task"), "ground": "missed_deadline"}
-        t = db.session.get(Task, _int_arg("task") or 0) if actor.is_reviewer else None
+        try:  # another branch's task is not found, and prefills nothing
+            t = tasks.get_task(actor, _int_arg("task") or 0) if actor.is_reviewer else None
+        except NotFound:
+            t = None
         if t is not None:
             values["unit_id"] = str(t.host_unit_id)
             values["official_name"] = t.responsible_person

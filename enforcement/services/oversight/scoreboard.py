@@ -24,7 +24,7 @@ from enforcement.models import AccountabilityRecord, ResponsibleUnit, Task, Town
 from enforcement.services.core.actor import Actor
 from enforcement.services.tally.figures import FIGURES, Period, blank, count_task, township_figures
 
-from .access import require_reader
+from .access import branch_scope, require_reader, unit_in_branch
 
 __all__ = ["FIGURES", "Period", "township_figures", "townships", "units", "score", "city_total"]
 
@@ -70,6 +70,7 @@ def _finish(rows: list[dict]) -> list[dict]:
 def townships(actor: Actor, p: Period, *, branch_id: int | None = None) -> list[dict]:
     """The townships ranked for the period; with ``branch_id`` only that branch's."""
     require_reader(actor)
+    branch_id = branch_scope(actor, branch_id)
     table = township_figures(p)
     stmt = select(Township).order_by(Township.code)
     if branch_id is not None:
@@ -85,8 +86,9 @@ def units(actor: Actor, p: Period, *, branch_id: int | None = None) -> list[dict
     a township government or park committee also carries its township's enforcement figures."""
     require_reader(actor)
     stmt = select(ResponsibleUnit).order_by(ResponsibleUnit.code)
+    branch_id = branch_scope(actor, branch_id)
     if branch_id is not None:
-        stmt = stmt.where(ResponsibleUnit.branch_id == branch_id)
+        stmt = stmt.where(unit_in_branch(branch_id, city_wide=False))
     if actor.is_unit:
         stmt = stmt.where(ResponsibleUnit.id == (actor.unit_id or -1))
     unit_list = list(db.session.scalars(stmt))

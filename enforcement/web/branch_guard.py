@@ -1,0 +1,56 @@
+"""Branch scoping of the by-id routes (分局, issue 20): an officer of a branch who names a case,
+an enterprise, a visit or a photo of another branch's township in a URL gets 404, on every page
+and API route alike, as if it did not exist (its existence must not leak). City staff and every
+installation without branches are untouched: the guard returns at once for them.
+
+One guard for every route, keyed by the URL's parameter names, so that a new route naming a
+``case_id`` is scoped without anyone remembering to (tests/test_branch_scope.py tries them all)."""
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..errors import NotFound
+from ..extensions import db
+from ..models import Case, Enterprise, Photo, Visit
+from ..services.core.actor import Actor
+from ..services.core.scope import township_allowed
+
+#: URL parameter → the query for the township of the record it names.
+_TOWNSHIP_OF = {
+    "case_id": lambda v: select(Case.township_id).where(Case.id == v),
+    "enterprise_id": lambda v: select(Enterprise.township_id).where(Enterprise.id == v),
+    "visit_id": lambda v: select(Enterprise.township_id).join(
+        Visit, Visit.enterprise_id == Enterprise.id).where(Visit.id == v),
+    "photo_id": lambda v: select(Enterprise.township_id).join(
+        Visit, Visit.enterprise_id == Enterprise.id).join(
+        Photo, Photo.visit_id == Visit.id).where(Photo.id == v),
+    "client_uuid": lambda v: select(Enterprise.township_id).join(
+        Visit, Visit.enterprise_id == Enterprise.id).where(Visit.client_uuid == str(v)),
+}
+SCOPED_PARAMETERS = frozenset(_TOWNSHIP_OF)
+
+
+def check(actor: Actor | None, view_args: dict | None) -> None:
+    """Raise NotFound when a by-id parameter names a record outside the actor's branch."""
+    if actor is None or not actor.branch_id or actor.is_unit or not view_args:
+        return
+    for name, value in view_args.items():
+        query = _TOWNSHIP_OF.get(name)
+        if query is None or value is None:
+            continue
+        found = db.session.execute(query(value)).first()
+        if found is None:
+            continue  # the route answers its own 404
+        if not township_allowed(actor, found[0]):
+            raise NotFound("No such record.")
+
+
+def confine_branch_officers() -> None:
+    """before_request for the pages (the API checks in ``api.authenticated``, where its bearer
+    token is known)."""
+    if request.blueprint == "api" or not request.view_args:
+        return
+    if current_user.is_authenticated:
+        check(Actor.of(current_user), request.view_args)
