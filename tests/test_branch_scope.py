@@ -9,6 +9,8 @@ named by ``city.ids`` are all in 燕郊镇, so all of them are the east's."""
 from __future__ import annotations
 
 import io
+import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -74,7 +76,7 @@ def test_a_west_reviewer_opens_none_of_the_easts_oversight_records_on_the_pages(
         ("GET", f"/m/visits/{ids['visit_id']}"): {},
         ("GET", f"/papers/visit/{ids['visit_id']}"): {},
         ("GET", f"/desk/locate/{ids['enterprise_id']}"): {},
-        ("GET", f"/map/enterprises/{ids['enterprise_id']}.json"): {},
+        ("GET", f"/desk/map/enterprises/{ids['enterprise_id']}.json"): {},
         ("POST", f"/cases/{ids['case_id']}/review/event"): {"data": {"type": "reopen"}},
     }
     got = {k: west.open(k[1], method=k[0], **v).status_code for k, v in attacks.items()}
@@ -217,3 +219,71 @@ def test_a_unit_officer_outside_his_unit_is_refused_on_the_pages_too(app, branch
                    data={"answer": "冒名"}).status_code == 404
     assert gc.get(f"/oversight/units/{ids['unit_id']}").status_code == 403
     assert _state(city) == before
+
+
+# ---------------------------------------------------------------- lists, map and search
+
+def _gucheng_firm(make_enterprise, make_case):
+    firm = make_enterprise(name="古城镇某铸造厂", lat=39.961, lon=116.831, township="gucheng")
+    make_case(action="rectify", served_on=date(2026, 11, 2), enterprise=firm)
+    return firm
+
+
+def test_the_case_list_map_and_search_show_a_branch_its_townships_and_the_city_all(
+        app, client, branched, api_token, make_enterprise, make_case):
+    city = branched
+    firm = _gucheng_firm(make_enterprise, make_case)
+    east_firm = city["enterprise_id"]
+    pages = {}
+    for who in ("rev_west", "rev_east", "reviewer"):
+        pages[who] = app.test_client()
+        login(pages[who], who)
+
+    def case_ids(who, query=""):
+        html = pages[who].get(f"/cases?status=all{query}").get_data(as_text=True)
+        return set(int(i) for i in re.findall(r'href="/cases/(\d+)"', html))
+
+    def map_ids(who, query=""):
+        body = pages[who].get(f"/desk/map/points.json?bbox=116.7,39.9,116.9,40.0&zoom=14{query}")
+        assert body.status_code == 200, body.get_data(as_text=True)[:3000]
+        return {f["properties"]["id"] for f in body.get_json()["features"]}
+
+    def search_ids(user, query=""):
+        body = client.get(f"/api/v1/enterprises?bbox=116.7,39.9,116.9,40.0{query}",
+                          headers=api_token(city.users[user]))
+        return {f["id"] for f in body.get_json()["features"]}
+
+    def list_names(who, query=""):
+        return pages[who].get(f"/enterprises?q=厂{query}").get_data(as_text=True)
+
+    east_cases = set(db.session.scalars(select(Case.id).where(Case.enterprise_id == east_firm)))
+    west_cases = set(db.session.scalars(select(Case.id).where(Case.enterprise_id == firm.id)))
+    assert case_ids("rev_west") == west_cases
+    assert case_ids("rev_west", "&branch=east") == west_cases  # his own, whatever he asks
+    assert case_ids("rev_east") == east_cases
+    assert case_ids("reviewer") == east_cases | west_cases
+    assert case_ids("reviewer", "&branch=west") == west_cases
+    # The city's roll-up: each branch's count of the same filter.
+    html = pages["reviewer"].get("/cases?status=all").get_data(as_text=True)
+    assert re.search(r"东区分局</a> <span class=\"badge outline\">%d<" % len(east_cases), html)
+    assert re.search(r"西区分局</a> <span class=\"badge outline\">%d<" % len(west_cases), html)
+    assert "branch-rollup" not in pages["rev_west"].get("/cases").get_data(as_text=True)
+    # The desk map's data and the API's search.
+    assert map_ids("rev_west") == {firm.id}
+    assert map_ids("rev_west", "&branch=east") == {firm.id}
+    assert map_ids("reviewer") == {firm.id, east_firm}
+    assert map_ids("reviewer", "&branch=east") == {east_firm}
+    assert search_ids("west") == {firm.id}
+    assert search_ids("reviewer") == {firm.id, east_firm}
+    assert search_ids("reviewer", "&branch=west") == {firm.id}
+    refused = client.get("/api/v1/enterprises?branch=east", headers=api_token(city.users["west"]))
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["fields"] == {"branch": "not your branch"}
+    unknown = client.get("/api/v1/enterprises?branch=nowhere", headers=api_token(city.users["reviewer"]))
+    assert unknown.status_code == 422 and unknown.get_json()["error"]["fields"] == {
+        "branch": "no such branch"}
+    # The enterprise pages' search.
+    assert "古城镇某铸造厂" in list_names("rev_west")
+    assert "三河市某塑料加工厂" not in list_names("rev_west")
+    assert "三河市某塑料加工厂" in list_names("reviewer")
+    assert "古城镇某铸造厂" not in list_names("reviewer", "&branch=east")

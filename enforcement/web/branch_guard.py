@@ -15,7 +15,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..models import Case, Enterprise, Photo, Visit
 from ..services.core.actor import Actor
-from ..services.core.scope import township_allowed
+from ..services.core.scope import allowed_township_ids, branch_id_of_code, township_allowed
 
 #: URL parameter → the query for the township of the record it names.
 _TOWNSHIP_OF = {
@@ -54,3 +54,28 @@ def confine_branch_officers() -> None:
         return
     if current_user.is_authenticated:
         check(Actor.of(current_user), request.view_args)
+
+
+# ---------------------------------------------------------------- lists and the map
+
+def page_branch():
+    """The branch a page is confined to: an officer of a branch always gets his own (whatever
+    ``?branch=`` says); city staff choose one with ``?branch=CODE`` or see the whole city."""
+    from ..models import Branch
+    own = getattr(current_user, "branch_id", None) if current_user.is_authenticated else None
+    if own:
+        return db.session.get(Branch, own)
+    branch_id = branch_id_of_code(request.args.get("branch"))
+    return db.session.get(Branch, branch_id) if branch_id else None
+
+
+def page_townships():
+    """The townships a page's list or map shows (a subquery), None for all: one filter."""
+    branch = page_branch()
+    actor = Actor.of(current_user) if current_user.is_authenticated else None
+    return allowed_township_ids(actor, branch.id if branch else None)
+
+
+def branches() -> list:
+    from ..models import Branch
+    return list(db.session.scalars(select(Branch).order_by(Branch.code)))
