@@ -468,7 +468,9 @@ def scoreboard_page():
     return render_template("oversight/scoreboard.html", towns=towns, by_unit=by_unit, p=p,
                            total=scoreboard.city_total(towns), branch=branch,
                            branches=_branches(), error=error, as_of=as_of,
-                           rollup=_rollup(actor, p) if branch is None else [])
+                           rollup=_rollup(actor, p) if branch is None else [],
+                           formula=scoreboard.formula(zh=_zh()), weights=scoreboard.weights(),
+                           weight_metrics=scoreboard.W.METRICS)
 
 
 def _rollup(actor: Actor, p: scoreboard.Period) -> list[dict]:
@@ -494,6 +496,6 @@ def scoreboard_export():
     scoreboard.record_export(actor, p, by=by, rows=len(rows), now=utcnow())
     db.session.commit()
     name = f"scoreboard-{by}-{p.start.isoformat()}-{p.end.isoformat()}.xlsx"
-    return Response(scoreboard_xlsx(rows, p, by=by),  # rows are counted already: no context needed
+    return Response(scoreboard_xlsx(rows, p, by=by, weights=scoreboard.weights()),  # counted already
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -49,4 +49,7 @@ GLOSSARY = {
     "Add a unit": "添加责任单位", "Code": "代码", "Unit officer": "责任单位联络员",
     "A unit officer may open only his unit's tasks and records.": "责任单位联络员只能查看本单位的任务和记录。",
     "%(n)s days overdue": "逾期 %(n)s 天",
+    "How the score is made": "计分办法", "Figure": "指标", "Weight": "权重",
+    "Weights are set by the bureau (SCOREBOARD_WEIGHTS); the default is a proposal to confirm with the evaluation office.":
+        "权重由本局设置（SCOREBOARD_WEIGHTS）；默认权重为建议方案，须经考核办确认。",
 }

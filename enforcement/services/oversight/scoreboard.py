@@ -22,20 +22,25 @@ from sqlalchemy import func, select
 from enforcement.extensions import db
 from enforcement.models import AccountabilityRecord, ResponsibleUnit, Task, Township
 from enforcement.services.core.actor import Actor
+from enforcement.services.tally import weights as W
 from enforcement.services.tally.figures import FIGURES, Period, blank, count_task, township_figures
 
 from .access import branch_scope, require_reader, unit_in_branch
 
 __all__ = ["FIGURES", "Period", "township_figures", "townships", "units", "score", "city_total"]
 
-DEFAULT_WEIGHTS = {
-    "closed": 2, "rectified_on_time": 1, "overdue_orders": -2, "rebounds": -5,
-    "complaint_share": 10, "task_share": 10, "tasks_overdue": -3, "accountability": -5,
-}
+DEFAULT_WEIGHTS = W.DEFAULTS
 
 
 def weights() -> dict:
-    return {**DEFAULT_WEIGHTS, **(current_app.config.get("SCOREBOARD_WEIGHTS") or {})}
+    """The weights validated at start-up (create_app); read again if the setting was changed
+    since (a test, a shell), so the ranking always follows the configuration."""
+    raw = current_app.config.get("SCOREBOARD_WEIGHTS")
+    cached = current_app.extensions.get("scoreboard_weights_from")
+    if cached is None or cached[0] != raw:
+        cached = (raw if not isinstance(raw, dict) else dict(raw), W.validate(raw))
+        current_app.extensions["scoreboard_weights_from"] = cached
+    return cached[1]
 
 
 def share(part: int, whole: int) -> float | None:
@@ -44,15 +49,19 @@ def share(part: int, whole: int) -> float | None:
 
 def score(row: dict, w: dict | None = None) -> float:
     w = w or weights()
-    total = 100.0
-    for key in ("closed", "rectified_on_time", "overdue_orders", "rebounds", "tasks_overdue",
-                "accountability"):
+    total = W.BASE
+    for key in W.COUNTED:
         total += w[key] * row[key]
     if row["complaints"]:
         total += w["complaint_share"] * row["complaints_answered_on_time"] / row["complaints"]
     if row["tasks_due"]:
         total += w["task_share"] * row["tasks_on_time"] / row["tasks_due"]
     return round(total, 2)
+
+
+def formula(*, zh: bool = True) -> str:
+    """How the score is made, in one line (the ranking page and the export print it)."""
+    return W.formula(weights(), zh=zh)
 
 
 def _finish(rows: list[dict]) -> list[dict]:
