@@ -189,7 +189,8 @@ def test_the_monthly_summary_carries_the_scoreboards_figures_for_its_month(demo_
     month = scoreboard.townships(SYSTEM, scoreboard.Period(date(2026, 11, 1), date(2026, 11, 30)))
     by_code = {r["code"]: {k: r[k] for k in scoreboard.FIGURES} for r in month}
     rows = [r for r in body["items"] if r["township"]]
-    assert rows and all(r["scoreboard"] == by_code[r["township"]] for r in rows)
+    assert rows and all({k: r["scoreboard"][k] for k in scoreboard.FIGURES} == by_code[r["township"]]
+                        for r in rows)
     flat = next(lists.iter_report_rows("monthly", lists.Filters(as_of=AS_OF, month="2026-11")))
     assert flat["score_complaints"] == rows[0]["scoreboard"]["complaints"]
 
@@ -252,3 +253,33 @@ def test_weights_from_the_environment_are_json_and_partial(monkeypatch, tmp_path
     with app.app_context():
         w = scoreboard.weights()
     assert (w["rebounds"], w["task_share"], w["closed"]) == (-10, 12.5, 2)
+
+
+def test_the_monthly_summary_carries_the_months_score_and_rank(demo_city, client, make_user):
+    from enforcement.services.lists import lists
+    from support_app import Auth
+    month = scoreboard.Period(date(2026, 11, 1), date(2026, 11, 30))
+    ranked = {r["code"]: r for r in scoreboard.townships(SYSTEM, month)}
+    body = lists.monthly(lists.Filters(as_of=AS_OF, month="2026-11"))
+    rows = [r for r in body["items"] if r["township"]]
+    assert rows and {r["township"] for r in rows} == set(ranked)
+    for row in rows:
+        town = ranked[row["township"]]
+        assert row["scoreboard"]["score"] == town["score"], row["township"]
+        assert row["scoreboard"]["rank"] == town["rank"], row["township"]
+        assert {k: row["scoreboard"][k] for k in scoreboard.FIGURES} == {
+            k: town[k] for k in scoreboard.FIGURES}
+    make_user("desk", "reviewer")
+    Auth(client).login("desk")
+    export = client.get("/api/v1/lists/monthly?month=2026-11&format=xlsx", buffered=True)
+    assert export.status_code == 200
+    sheet = list(load_workbook(io.BytesIO(export.data)).active.values)
+    head = sheet[0]
+    assert head[-2:] == ("考核得分", "考核排名")
+    by_code = {r["township_name"]: r for r in rows}
+    assert len([v for v in sheet[1:] if v[head.index("乡镇/园区")] in by_code]) == len(rows)
+    for values in sheet[1:]:
+        name = values[head.index("乡镇/园区")]
+        if name in by_code:
+            assert values[-1] == by_code[name]["scoreboard"]["rank"]
+            assert values[-2] == f"{by_code[name]['scoreboard']['score']:.2f}"

@@ -16,7 +16,6 @@ The score is 100 plus the weighted figures (``SCOREBOARD_WEIGHTS``, documented i
 docs/oversight.md); the ranking orders by score, then by fewer overdue orders, then by code."""
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from enforcement.extensions import db
@@ -33,14 +32,8 @@ DEFAULT_WEIGHTS = W.DEFAULTS
 
 
 def weights() -> dict:
-    """The weights validated at start-up (create_app); read again if the setting was changed
-    since (a test, a shell), so the ranking always follows the configuration."""
-    raw = current_app.config.get("SCOREBOARD_WEIGHTS")
-    cached = current_app.extensions.get("scoreboard_weights_from")
-    if cached is None or cached[0] != raw:
-        cached = (raw if not isinstance(raw, dict) else dict(raw), W.validate(raw))
-        current_app.extensions["scoreboard_weights_from"] = cached
-    return cached[1]
+    """The weights validated at start-up (services/tally/weights.py)."""
+    return W.from_app()
 
 
 def share(part: int, whole: int) -> float | None:
@@ -48,15 +41,7 @@ def share(part: int, whole: int) -> float | None:
 
 
 def score(row: dict, w: dict | None = None) -> float:
-    w = w or weights()
-    total = W.BASE
-    for key in W.COUNTED:
-        total += w[key] * row[key]
-    if row["complaints"]:
-        total += w["complaint_share"] * row["complaints_answered_on_time"] / row["complaints"]
-    if row["tasks_due"]:
-        total += w["task_share"] * row["tasks_on_time"] / row["tasks_due"]
-    return round(total, 2)
+    return W.score(row, w or weights())
 
 
 def formula(*, zh: bool = True) -> str:
@@ -70,10 +55,7 @@ def _finish(rows: list[dict]) -> list[dict]:
         row["complaint_share"] = share(row["complaints_answered_on_time"], row["complaints"])
         row["task_share"] = share(row["tasks_on_time"], row["tasks_due"])
         row["score"] = score(row, w)
-    rows.sort(key=lambda r: (-r["score"], r["overdue_orders"], r["code"]))
-    for i, row in enumerate(rows, start=1):
-        row["rank"] = i
-    return rows
+    return W.rank(rows)
 
 
 def townships(actor: Actor, p: Period, *, branch_id: int | None = None) -> list[dict]:

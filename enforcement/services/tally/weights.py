@@ -73,6 +73,38 @@ def validate(value) -> dict[str, float]:
     return out
 
 
+def from_app() -> dict[str, float]:
+    """The weights of the running app: validated at start-up (create_app), read again if the
+    setting was changed since (a test, a shell), so every ranking follows the configuration."""
+    from flask import current_app
+    raw = current_app.config.get("SCOREBOARD_WEIGHTS")
+    cached = current_app.extensions.get("scoreboard_weights_from")
+    if cached is None or cached[0] != raw:
+        cached = (dict(raw) if isinstance(raw, dict) else raw, validate(raw))
+        current_app.extensions["scoreboard_weights_from"] = cached
+    return cached[1]
+
+
+def score(row: dict, weights: dict[str, float]) -> float:
+    """A row's score: the base plus each counted figure and each share times its weight."""
+    total = BASE
+    for key in COUNTED:
+        total += weights[key] * row[key]
+    if row["complaints"]:
+        total += weights["complaint_share"] * row["complaints_answered_on_time"] / row["complaints"]
+    if row["tasks_due"]:
+        total += weights["task_share"] * row["tasks_on_time"] / row["tasks_due"]
+    return round(total, 2)
+
+
+def rank(rows: list[dict]) -> list[dict]:
+    """Order by score, then fewer overdue orders, then code; number the ranks from 1."""
+    rows.sort(key=lambda r: (-r["score"], r["overdue_orders"], r["code"]))
+    for i, row in enumerate(rows, start=1):
+        row["rank"] = i
+    return rows
+
+
 def formula(weights: dict[str, float], *, zh: bool = True) -> str:
     """The score as one line a person reads, e.g. 基础分100 + 关停取缔（家）×2 − …"""
     parts = [("基础分" if zh else "base ") + _num(BASE)]
