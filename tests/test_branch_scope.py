@@ -287,3 +287,18 @@ def test_the_case_list_map_and_search_show_a_branch_its_townships_and_the_city_a
     assert "三河市某塑料加工厂" not in list_names("rev_west")
     assert "三河市某塑料加工厂" in list_names("reviewer")
     assert "古城镇某铸造厂" not in list_names("reviewer", "&branch=east")
+
+
+def test_the_phones_search_and_near_me_show_a_branch_its_townships(
+        app, branched, make_enterprise, make_case):
+    firm = _gucheng_firm(make_enterprise, make_case)
+    west = app.test_client()
+    login(west, "wangfang")  # the 古城镇 inspector, in the west branch
+    near = west.get("/m/find/near.json?lat=39.96&lon=116.83&radius_m=5000").get_json()["items"]
+    assert [i["id"] for i in near] == [firm.id]
+    found = west.get("/m/find?q=厂").get_data(as_text=True)
+    assert "古城镇某铸造厂" in found and "三河市某塑料加工厂" not in found
+    east = app.test_client()
+    login(east, "zhangwei")  # the 燕郊镇 inspector, placed in no branch: sees all as before
+    near = east.get("/m/find/near.json?lat=39.96&lon=116.83&radius_m=5000").get_json()["items"]
+    assert {i["id"] for i in near} == {firm.id, branched["enterprise_id"]}

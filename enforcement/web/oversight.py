@@ -155,7 +155,7 @@ def unit_list():
     branch = _branch_arg()
     return render_template("oversight/units.html", rows=units.list_units(
         _actor(), branch_id=branch and branch.id), errors=errors, values=values,
-        townships=_townships(), branches=_branches(), form=CsrfForm()), status
+        townships=_townships(_branch_arg()), branches=_branches(), form=CsrfForm()), status
 
 
 @bp.get("/units/<int:unit_id>")
@@ -229,7 +229,7 @@ def tasks_page():
     unit = db.session.get(ResponsibleUnit, actor.unit_id) if actor.is_unit and actor.unit_id else None
     return render_template("oversight/tasks.html", rows=rows, f=f, as_of=as_of, errors=errors,
                            values=values, unit=unit,
-                           all_units=units.list_units(actor), townships=_townships(),
+                           all_units=units.list_units(actor), townships=_townships(_branch_arg()),
                            form=CsrfForm()), status
 
 
