@@ -39,10 +39,14 @@ def scoped_branch_id(actor: Actor | None, requested: int | None = None) -> int |
 
 def branch_id_of_code(code: str | None) -> int | None:
     """A branch's id from its code (None for no code or an unknown one)."""
-    code = (code or "").strip()
-    if not code:
+    code = (code or "").strip()[:40]
+    if not code or "\x00" in code:
         return None
-    return db.session.scalar(select(Branch.id).where(Branch.code == code[:40]))
+    try:
+        code.encode("utf-8")  # a lone surrogate cannot be a code (nor reach the database)
+    except UnicodeEncodeError:
+        return None
+    return db.session.scalar(select(Branch.id).where(Branch.code == code))
 
 
 def allowed_township_ids(actor: Actor | None, branch_id: int | None = None):
