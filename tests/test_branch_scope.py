@@ -19,7 +19,7 @@ from security_city import build_city, jpeg, login, place_in_branches
 from support_app import new_uuid
 from enforcement.extensions import db
 from enforcement.models import (AccountabilityRecord, AuditEvent, Case, CaseEvent, Enterprise,
-                                SupervisionPhoto, SupervisionVisit, Task)
+                                FollowUp, SupervisionPhoto, SupervisionVisit, Task)
 
 
 @pytest.fixture
@@ -302,3 +302,23 @@ def test_the_phones_search_and_near_me_show_a_branch_its_townships(
     login(east, "zhangwei")  # the 燕郊镇 inspector, placed in no branch: sees all as before
     near = east.get("/m/find/near.json?lat=39.96&lon=116.83&radius_m=5000").get_json()["items"]
     assert {i["id"] for i in near} == {firm.id, branched["enterprise_id"]}
+
+
+def test_ids_in_the_query_string_or_a_form_are_scoped_too(app, branched, make_enterprise,
+                                                          make_case):
+    city = branched
+    own = _gucheng_firm(make_enterprise, make_case).id
+    west = app.test_client()
+    login(west, "wangfang")
+    assert west.get(f"/m/serve?enterprise_id={city['enterprise_id']}").status_code == 404
+    assert west.get(f"/m/serve?visit={city['visit_id']}").status_code == 404
+    assert west.get(f"/m/enterprises/{own}/visit").status_code == 200
+    # an east case's follow-up, named on the visit form of his own firm
+    east_case = make_case(action="rectify", served_on=date(2026, 11, 2),
+                          enterprise=db.session.get(Enterprise, city["enterprise_id"]))
+    followup = db.session.scalar(select(FollowUp.id).where(FollowUp.case_id == east_case.id))
+    assert followup
+    assert west.get(f"/m/enterprises/{own}/visit?followup={followup}").status_code == 404
+    east = app.test_client()
+    login(east, "zhangwei")  # in no branch: as before
+    assert east.get(f"/m/serve?enterprise_id={city['enterprise_id']}").status_code == 200

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..errors import NotFound
 from ..extensions import db
-from ..models import Case, Enterprise, Photo, Visit
+from ..models import Case, Enterprise, FollowUp, Photo, Visit
 from ..services.core.actor import Actor
 from ..services.core.scope import allowed_township_ids, branch_id_of_code, township_allowed
 
@@ -28,7 +28,13 @@ _TOWNSHIP_OF = {
         Photo, Photo.visit_id == Visit.id).where(Photo.id == v),
     "client_uuid": lambda v: select(Enterprise.township_id).join(
         Visit, Visit.enterprise_id == Enterprise.id).where(Visit.client_uuid == str(v)),
+    "followup_id": lambda v: select(Case.township_id).join(
+        FollowUp, FollowUp.case_id == Case.id).where(FollowUp.id == v),
 }
+#: Ids the pages also take from the query string or a form (``/m/serve?enterprise_id=``,
+#: ``/m/enterprises/1/visit?followup=``): name → the parameter it stands for.
+_QUERY_IDS = {"enterprise_id": "enterprise_id", "visit_id": "visit_id", "visit": "visit_id",
+              "case_id": "case_id", "followup_id": "followup_id", "followup": "followup_id"}
 SCOPED_PARAMETERS = frozenset(_TOWNSHIP_OF)
 
 
@@ -50,10 +56,15 @@ def check(actor: Actor | None, view_args: dict | None) -> None:
 def confine_branch_officers() -> None:
     """before_request for the pages (the API checks in ``api.authenticated``, where its bearer
     token is known)."""
-    if request.blueprint == "api" or not request.view_args:
+    if request.blueprint == "api" or not current_user.is_authenticated \
+            or not getattr(current_user, "branch_id", None):
         return
-    if current_user.is_authenticated:
-        check(Actor.of(current_user), request.view_args)
+    ids = dict(request.view_args or {})
+    for name, param in _QUERY_IDS.items():
+        raw = request.values.get(name) or ""
+        if raw.isdigit() and len(raw) < 10:
+            ids.setdefault(param, int(raw))
+    check(Actor.of(current_user), ids)
 
 
 # ---------------------------------------------------------------- lists and the map
