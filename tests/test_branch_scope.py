@@ -322,3 +322,20 @@ def test_ids_in_the_query_string_or_a_form_are_scoped_too(app, branched, make_en
     east = app.test_client()
     login(east, "zhangwei")  # in no branch: as before
     assert east.get(f"/m/serve?enterprise_id={city['enterprise_id']}").status_code == 200
+
+
+def test_the_follow_up_list_shows_a_branch_its_townships(client, branched, api_token,
+                                                          make_enterprise, make_case):
+    city = branched
+    _gucheng_firm(make_enterprise, make_case)
+    make_case(action="rectify", served_on=date(2026, 11, 2),
+              enterprise=db.session.get(Enterprise, city["enterprise_id"]))
+
+    def towns(user):
+        body = client.get("/api/v1/followups?as_of=2026-11-25",
+                          headers=api_token(city.users[user])).get_json()
+        return {i["enterprise"]["township"] for i in body["items"]}
+
+    assert towns("west") == {"gucheng"}
+    assert towns("east") == {"yanjiao"}
+    assert towns("reviewer") == {"gucheng", "yanjiao"}
