@@ -146,6 +146,13 @@ def test_a_west_reviewer_opens_none_of_the_easts_records_through_the_api(
         "task_id": ids["task_id"], "decision": "interview", "respond_by": "2026-12-31"})
     visited = client.post("/api/v1/supervision-visits", headers=h, json={
         "unit_id": ids["unit_id"], "findings": "越权督查"})
+    # The power company is city-wide (every branch may visit it), but the east's task it helps
+    # with (as co-unit) is not the west's to find undelivered.
+    power = db.session.scalar(select(Task).where(Task.id == ids["task_id"])).co_units[0].id
+    via_power = client.post("/api/v1/supervision-visits", headers=h, json={
+        "unit_id": power, "findings": "越权督查", "undelivered_task_ids": [ids["task_id"]]})
+    assert via_power.status_code == 422 and via_power.get_json()["error"]["fields"] == {
+        "undelivered_task_ids": f"no such task: {ids['task_id']}"}
     served = client.post("/api/v1/cases", headers=h, json={
         "enterprise_id": ids["enterprise_id"], "action": "rectify", "served_on": "2026-11-20",
         "violation": "未批先建", "legal_basis": "《环境影响评价法》第三十一条", "rectify_days": 30})

@@ -67,8 +67,9 @@ def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[Supervisio
     tasks = []
     if unit is not None and visited_at is not None:
         day = visited_at.astimezone(ZoneInfo(current_app.config["BUREAU_TIMEZONE"])).date()
+        in_branch = task_in_branch(branch_scope(actor))
         for tid in dict.fromkeys(task_ids):
-            task = db.session.get(Task, tid)
+            task = db.session.scalar(where_branch(select(Task).where(Task.id == tid), in_branch))
             if task is None:
                 fields["undelivered_task_ids"] = f"no such task: {tid}"
             elif unit.id != task.host_unit_id and unit not in task.co_units:
