@@ -90,6 +90,7 @@ def test_a_west_reviewer_opens_none_of_the_easts_oversight_records_on_the_pages(
     visit = west.post("/oversight/supervision", data={"unit_id": ids["unit_id"],
                                                       "findings": "越权督查"})
     assert (task.status_code, record.status_code, visit.status_code) == (422, 422, 422)
+    assert "没有这个责任单位" in task.get_data(as_text=True)  # said in Chinese
     # A prefilled record form does not show the east's task's responsible person.
     assert "王镇长" not in west.get(f"/oversight/accountability?task={ids['task_id']}").get_data(
         as_text=True)
@@ -168,6 +169,13 @@ def test_a_west_reviewer_opens_none_of_the_easts_records_through_the_api(
         "inspectors": ["rev_west", "wangfang"]})
     assert visit.status_code == 422 and visit.get_json()["error"]["fields"] == {
         "enterprise_id": "no such enterprise"}
+    # A record against the city-wide power company, tied to nothing of the west's, would be
+    # the west's to write and nobody's to read: refused, naming what to add.
+    loose = client.post("/api/v1/accountability", headers=h, json={
+        "unit_id": power, "ground": "inaction", "decision": "interview",
+        "respond_by": "2026-12-31"})
+    assert loose.status_code == 422 and loose.get_json()["error"]["fields"] == {
+        "task_id": "name the task or case in your branch"}
     # Serving at another branch's firm: refused like an inspector outside his township.
     assert served.status_code == 403 and served.get_json()["error"]["code"] == "outside_township"
     assert _state(city) == before

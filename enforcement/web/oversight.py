@@ -30,6 +30,7 @@ from ..exports.scoreboard import scoreboard_xlsx
 from .context import today
 
 from .ids import safe_id
+from .messages import error_text, field_label, fields_text
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 
@@ -151,7 +152,7 @@ def unit_list():
             return redirect(url_for("oversight.unit", unit_id=unit.id))
         except DomainError as exc:
             db.session.rollback()
-            errors, status = exc.fields or {"name": exc.message}, 422
+            errors, status = fields_text(exc.fields) or {"name": exc.message}, 422
     branch = _branch_arg()
     return render_template("oversight/units.html", rows=units.list_units(
         _actor(), branch_id=branch and branch.id), errors=errors, values=values,
@@ -185,7 +186,7 @@ def unit_officer(unit_id: int):
         flash(_("Contact officer saved."), "success")
     except ValidationError as exc:
         db.session.rollback()
-        flash(next(iter(exc.fields.values()), exc.message), "error")
+        flash(next(iter(fields_text(exc.fields).values()), error_text(exc)), "error")
     return redirect(url_for("oversight.unit", unit_id=unit_id))
 
 
@@ -223,7 +224,7 @@ def tasks_page():
             return redirect(url_for("oversight.task", task_id=task.id))
         except DomainError as exc:
             db.session.rollback()
-            errors, status = exc.fields or {"title": exc.message}, 422
+            errors, status = fields_text(exc.fields) or {"title": exc.message}, 422
     f = _task_filter(as_of)
     rows = [tasks.task_row(t, as_of) for t in tasks.list_tasks(actor, f)]
     unit = db.session.get(ResponsibleUnit, actor.unit_id) if actor.is_unit and actor.unit_id else None
@@ -263,7 +264,7 @@ def task_deliver(task_id: int):
         db.session.rollback()
         t = tasks.get_task(actor, task_id)
         return render_template("oversight/task.html", t=t, row=tasks.task_row(t, as_of),
-                               as_of=as_of, errors=exc.fields, values=request.form.to_dict(),
+                               as_of=as_of, errors=fields_text(exc.fields), values=request.form.to_dict(),
                                form=CsrfForm(), can_report=True, records=[]), 422
 
 
@@ -280,7 +281,7 @@ def task_reopen(task_id: int):
         flash(_("Task reopened."), "success")
     except (ValidationError, Conflict) as exc:
         db.session.rollback()
-        flash(next(iter(exc.fields.values()), exc.message), "error")
+        flash(next(iter(fields_text(exc.fields).values()), error_text(exc)), "error")
     return redirect(url_for("oversight.task", task_id=task_id))
 
 
@@ -304,7 +305,7 @@ def records():
             return redirect(url_for("oversight.record", record_id=record.id))
         except DomainError as exc:
             db.session.rollback()
-            errors, status = exc.fields or {"ground": exc.message}, 422
+            errors, status = fields_text(exc.fields) or {"ground": exc.message}, 422
     elif request.args.get("task"):
         values = {"task_id": request.args.get("task"), "ground": "missed_deadline"}
         try:  # another branch's task is not found, and prefills nothing
@@ -345,7 +346,7 @@ def _record_step(record_id: int, step) -> Response:
     except ValidationError as exc:
         db.session.rollback()
         r = accountability.get_record(actor, record_id)
-        return render_template("oversight/record.html", r=r, as_of=as_of, errors=exc.fields,
+        return render_template("oversight/record.html", r=r, as_of=as_of, errors=fields_text(exc.fields),
                                values=request.form.to_dict(), form=CsrfForm()), 422
 
 
@@ -396,7 +397,7 @@ def supervision_visits():
             return redirect(url_for("oversight.supervision_visit", supervision_id=visit.id))
         except DomainError as exc:
             db.session.rollback()
-            errors, status = exc.fields or {"findings": exc.message}, 422
+            errors, status = fields_text(exc.fields) or {"findings": exc.message}, 422
     chosen = _int_arg("unit") or safe_id(values.get("unit_id"))
     open_tasks = []
     if chosen:
@@ -438,7 +439,7 @@ def supervision_photo(supervision_id: int):
         flash(_("Photo added."), "success")
     except DomainError as exc:
         db.session.rollback()
-        flash(next(iter(exc.fields.values()), exc.message), "error")
+        flash(next(iter(fields_text(exc.fields).values()), error_text(exc)), "error")
     return redirect(url_for("oversight.supervision_visit", supervision_id=supervision_id))
 
 
@@ -459,7 +460,7 @@ def scoreboard_page():
     try:
         p = _period(as_of)
     except ValidationError as exc:
-        error = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        error = "；".join(f"{field_label(k)}：{v}" for k, v in fields_text(exc.fields).items())
         p = scoreboard.Period(as_of.replace(month=1, day=1), as_of)
     branch = _branch_arg()
     actor = _actor()

@@ -86,6 +86,12 @@ def create_record(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Ac
         fields["respond_by"] = "before the decision"
     if decided_on and decided_on > as_of:
         fields["decided_on"] = "is in the future"
+    if scope is not None and not fields and task is None and case is None and (
+            unit_id is None or db.session.scalar(select(ResponsibleUnit.id).where(
+                ResponsibleUnit.id == unit_id, unit_in_branch(scope, city_wide=False))) is None):
+        # A branch's record must belong to the branch: a city-wide unit (or an official of
+        # none) is held to account by a branch only through its task or case there.
+        fields["task_id"] = "name the task or case in your branch"
     if fields:
         raise ValidationError("The accountability record could not be saved.", fields)
     record = AccountabilityRecord(
