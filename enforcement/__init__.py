@@ -52,6 +52,12 @@ def configure(app: Flask, overrides: dict | None) -> None:
     # override must stop the start-up with the key named.
     from .workflow import Rules
     app.extensions["workflow_rules"] = Rules.from_mapping(app.config["WORKFLOW_RULES"])
+    # The scoreboard's weights (issue 20) likewise: an unknown metric or a weight that is not a
+    # number stops the start-up with the metric named (services/tally/weights.py).
+    from .services.tally.weights import validate as scoreboard_weights
+    raw = app.config.get("SCOREBOARD_WEIGHTS")
+    app.extensions["scoreboard_weights_from"] = (
+        dict(raw) if isinstance(raw, dict) else raw, scoreboard_weights(raw))
 
 
 def trust_proxies(app: Flask) -> None:

@@ -114,6 +114,11 @@ class Config:
     GEOCODER = ""
     #: Keyword arguments for that geocoder (user_agent, api_key, domain, ...).
     GEOCODER_OPTIONS: dict = {}
+    #: The scoreboard's weights (考核计分办法, issue 20): metric → weight, naming only those a
+    #: bureau changes, e.g. {"closed": 3, "rebounds": -10}. Metrics, defaults and the formula:
+    #: services/tally/weights.py and docs/oversight.md; validated at start-up (a typo stops it).
+    #: From the environment: JSON.
+    SCOREBOARD_WEIGHTS: dict = {}
     #: Serial-number prefix (文号 字) of each legal paper; the number reads 三环责改〔2026〕第0012号.
     PAPER_PREFIXES = {
         "rectification_order": "三环责改",
@@ -222,6 +227,7 @@ _ENV = {
     "GEOCODER_OPTIONS": json.loads,
     "PAPER_PREFIXES": json.loads,
     "PAPER_KIND_CODES": json.loads,
+    "SCOREBOARD_WEIGHTS": str,  # JSON, read and checked by services.tally.weights.validate
     "SITE_URL": str,
     "LOG_FORMAT": str,
     "LOG_LEVEL": str,

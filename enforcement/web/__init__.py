@@ -7,7 +7,7 @@ from ..extensions import db, write_intent
 
 
 def register(app: Flask) -> None:
-    from . import (admin, api, auth, bureau, context, desk, health, home, inspector, lists, maps,
+    from . import (admin, api, auth, branch_guard, bureau, context, desk, health, home, inspector, lists, maps,
                    notifications, oversight, papers, public, register_desk)
 
     for module in (auth, home, bureau, inspector, public, desk, lists, admin):
@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     for module in (papers, register_desk, notifications, health, maps):
         app.register_blueprint(module.bp)
     oversight.register(app)  # units, tasks, 督查, 问责, 考核 (issue 20)
+    app.before_request(branch_guard.confine_branch_officers)  # by-id routes within a branch
     context.register(app)
 
     def _mark_write_intent():

@@ -21,7 +21,7 @@ from ..services.casework import cases
 from ..services.people import users
 from ..services.core.actor import Actor
 from ..services.core.parsing import parse_bool, parse_date, parse_int
-from . import openapi
+from . import branch_guard, openapi
 from .auth import account_limited
 from .context import today
 
@@ -198,6 +198,7 @@ def authenticated(*roles: str):
                 # A unit officer (issue 20) reaches only the endpoints marked for units.
                 raise Forbidden("Your role may not do this.")
             g.actor = actor
+            branch_guard.check(actor, kwargs)  # another branch's case, firm, visit: 404
             return view(*args, **kwargs)
         return wrapper
     return decorate

@@ -10,6 +10,7 @@ from ..geo import CoordinateError, iter_feature_collection, parse_bbox, parse_la
 from ..services.maps import enterprise_search
 from ..services.registry import enterprises
 from ..services.casework import serialize
+from ..services.core import scope
 from ..services.core.parsing import collecting, parse_float, text
 from ..workflow import ACTION_VALUES
 from .api import (_present_but_empty, arg_bool, as_of, authenticated, body, bp, decode_cursor, encode_cursor,
@@ -27,6 +28,17 @@ def _coordinates(parse, name: str):
         return parse(raw, name)
     except CoordinateError as exc:
         raise ValidationError(str(exc), {exc.field or name: str(exc)}) from None
+
+
+def _within():
+    """The townships the caller may see: a branch officer his branch's (asking for another is
+    403), city staff all or the branch they name (``branch=CODE``; unknown: 422)."""
+    _present_but_empty("branch")
+    code = request.args.get("branch")
+    branch_id = scope.branch_id_of_code(code) if code else None
+    if code and branch_id is None:
+        raise ValidationError("No such branch.", {"branch": "no such branch"})
+    return scope.allowed_township_ids(g.actor, branch_id)
 
 
 def _query() -> enterprise_search.EnterpriseQuery:
@@ -52,7 +64,8 @@ def _query() -> enterprise_search.EnterpriseQuery:
         radius_m=check(lambda: _present_but_empty("radius_m") or parse_float(request.args.get("radius_m"), "radius_m",
                                            required=False, minimum=0, maximum=50_000)) or 1000.0,
         limit=check(lambda: limit_arg(GEOJSON_MAX_LIMIT)) or 100,
-        after_id=position.get("after_id", 0), offset=position.get("offset", 0))
+        after_id=position.get("after_id", 0), offset=position.get("offset", 0),
+        townships_within=_within())
     if request.args.get("radius_m") not in (None, "") and "radius_m" not in fields \
             and near is None:
         fields["near"] = "radius_m needs near=lat,lon"

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import User
 from ..services.desk import complaints
 from ..services.casework import followups
+from ..services.core import scope
 from ..services.core.parsing import collecting
 from .api import (KEPT_ERRORS, arg_bool, arg_int, as_of, authenticated, body, bp, decode_cursor,
                   encode_cursor, limit_arg, rejected)
@@ -45,7 +46,8 @@ def list_followups():
         overdue=bool(check(lambda: arg_bool("overdue"))), near=near,
         limit=check(limit_arg) or 100,
         after=(position["due"], position["id"]) if "due" in position else None,
-        offset=position.get("offset", 0))
+        offset=position.get("offset", 0),
+        townships_within=scope.allowed_township_ids(g.actor))  # a branch's only (issue 20)
     if fields:
         raise ValidationError("The query has invalid parameters.", fields)
     items, position = followups.search(query)

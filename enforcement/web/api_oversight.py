@@ -242,7 +242,8 @@ def oversight_scoreboard():
     by = _enum_arg("by", ("township", "unit")) or "township"
     rows = (scoreboard.units if by == "unit" else scoreboard.townships)(
         g.actor, p, branch_id=_branch_id())
-    body_ = {"from": p.start.isoformat(), "to": p.end.isoformat(), "by": by, "items": rows}
+    body_ = {"from": p.start.isoformat(), "to": p.end.isoformat(), "by": by, "items": rows,
+             "weights": scoreboard.weights(), "formula": scoreboard.formula(zh=False)}
     if by == "township":
         body_["total"] = scoreboard.city_total(rows)
     return jsonify(body_)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from . import branch_guard
 from .ids import page_number
 from .. import workflow as wf
 from ..extensions import db
@@ -58,14 +59,40 @@ def cases():
         stmt = stmt.where(open_case_clause())
     if status == "overdue":
         stmt = stmt.where(overdue_deadline_clause(as_of))
+    # Branches (issue 20): a branch's officer sees his branch's townships only; city staff
+    # choose a branch, and see each branch's count of the same filter (the roll-up).
+    branch = branch_guard.page_branch()
+    rollup = _case_rollup(stmt) if branch is None and not current_user.branch_id else []
+    within = branch_guard.page_townships()
+    if within is not None:
+        stmt = stmt.where(Case.township_id.in_(within))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     page = _page()
     rows = db.session.scalars(stmt.order_by(Case.updated_at.desc(), Case.id.desc())
                               .limit(PAGE).offset((page - 1) * PAGE)).unique().all()
-    townships = db.session.scalars(select(Township).order_by(Township.id)).all()
+    townships = db.session.scalars(_townships_stmt(within)).all()
     return render_template("bureau/cases.html", rows=rows, total=total, page=page, pages=-(-total // PAGE),
                            as_of=as_of, action=action, township=township, status=status,
-                           townships=townships, actions=wf.ACTIONS)
+                           townships=townships, actions=wf.ACTIONS, branch=branch,
+                           branches=branch_guard.branches() if not current_user.branch_id else [],
+                           rollup=rollup)
+
+
+def _townships_stmt(within):
+    stmt = select(Township).order_by(Township.id)
+    return stmt if within is None else stmt.where(Township.id.in_(within))
+
+
+def _case_rollup(stmt) -> list[dict]:
+    """Per branch, the number of cases the page's filter finds (empty without branches)."""
+    branches = branch_guard.branches()
+    if not branches:
+        return []
+    sub = stmt.subquery()
+    counts = dict(db.session.execute(
+        select(Township.branch_id, func.count()).select_from(sub)
+        .join(Township, sub.c.township_id == Township.id).group_by(Township.branch_id)).all())
+    return [{"branch": b, "count": counts.get(b.id, 0)} for b in branches]
 
 
 @bp.route("/cases/<int:case_id>")
@@ -248,11 +275,16 @@ def enterprises():
         like = f"%{q}%"
         stmt = stmt.where(or_(Enterprise.name.like(like), Enterprise.credit_code == q.upper(),
                               Enterprise.address.like(like)))
+    branch = branch_guard.page_branch()
+    within = branch_guard.page_townships()  # a branch's townships only (issue 20)
+    if within is not None:
+        stmt = stmt.where(Enterprise.township_id.in_(within))
     page = _page()
     rows = db.session.scalars(stmt.order_by(Enterprise.name).limit(PAGE + 1)
                               .offset((page - 1) * PAGE)).all()
     return render_template("bureau/enterprises.html", rows=rows[:PAGE], more=len(rows) > PAGE,
-                           page=page, q=q)
+                           page=page, q=q, branch=branch,
+                           branches=branch_guard.branches() if not current_user.branch_id else [])
 
 
 @bp.route("/enterprises/<int:enterprise_id>")

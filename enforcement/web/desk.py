@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import uuid
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
@@ -14,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from . import branch_guard
 from .ids import arg_id
 from .. import workflow as wf
 from ..clock import utcnow
@@ -134,6 +136,8 @@ def map_points():
     except ValidationError as exc:
         return jsonify({"error": {"code": exc.code, "message": error_text(exc),
                                   "fields": exc.fields}}), 422
+    # A branch's officer sees his branch's townships only (issue 20): one filter in the query.
+    query = replace(query, townships_within=branch_guard.page_townships())
     body = mapdata.features(query, today())
     response = jsonify(body)
     response.headers["Cache-Control"] = "private, max-age=30"

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from . import branch_guard
 from .ids import safe_id
 from .. import workflow as wf
 from ..clock import utcnow
@@ -156,7 +157,8 @@ def find():
         here = (None, None)
     offset = request.args.get("offset", "0")
     found = views.search(q, offset=int(offset) if offset.isdigit() else 0,
-                         lat=here[0], lon=here[1])
+                         lat=here[0], lon=here[1],
+                         townships_within=branch_guard.page_townships())
     return render_template("inspector/find.html", q=q, results=found.results, found=found,
                            here=here, form=form,
                            radii=RADII, pinning=request.method == "POST" or "pin" in request.args,
@@ -186,7 +188,8 @@ def near():
               "may_serve": authority.site_rights(actor, e, as_of=day, drawn=drawn).may_serve,
               "drawn": e.id in drawn,
               "visit_url": url_for(".visit", enterprise_id=e.id)}
-             for e, d in views.near(lat, lon, radius)]
+             for e, d in views.near(lat, lon, radius,
+                                    townships_within=branch_guard.page_townships())]
     return jsonify(items=items)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..models.accountability import DECISIONS, GROUNDS, TARGET_KINDS
 from ..models.unit import UNIT_KINDS
+from ..services.tally.weights import METRICS as _WEIGHT_METRICS
 from .openapi import BOOL, DATE, DATETIME, ID, INT, LAT, LON, NUM, STR, UUID, nullable, obj, ref, text
 
 _IDS = {"type": "array", "items": ID, "maxItems": 50}
@@ -107,7 +108,10 @@ RESPONSES = {
     "Scoreboard": obj({"from": DATE, "to": DATE, "by": STR,
                        "items": {"type": "array", "items": ref("ScoreRow")},
                        "total": obj({**_FIGURES, "complaint_share": nullable(NUM),
-                                     "task_share": nullable(NUM)})}, ("from", "to", "items")),
+                                     "task_share": nullable(NUM)}),
+                       # How the score is made (SCOREBOARD_WEIGHTS, docs/oversight.md).
+                       "weights": obj({k: NUM for k in _WEIGHT_METRICS}, tuple(_WEIGHT_METRICS)),
+                       "formula": STR}, ("from", "to", "items", "weights", "formula")),
 }
 
 

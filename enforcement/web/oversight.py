@@ -18,9 +18,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..clock import utcnow
-from ..errors import Conflict, DomainError, Forbidden, ValidationError
+from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from ..extensions import db
-from ..models import Branch, ResponsibleUnit, Task, Township
+from ..models import Branch, ResponsibleUnit, Township
 from ..models.accountability import DECISIONS, GROUNDS, TARGET_KINDS
 from ..models.unit import UNIT_KINDS
 from ..services.core.actor import Actor
@@ -30,6 +30,7 @@ from ..exports.scoreboard import scoreboard_xlsx
 from .context import today
 
 from .ids import safe_id
+from .messages import error_text, field_label, fields_text
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 
@@ -151,11 +152,11 @@ def unit_list():
             return redirect(url_for("oversight.unit", unit_id=unit.id))
         except DomainError as exc:
             db.session.rollback()
-            errors, status = exc.fields or {"name": exc.message}, 422
+            errors, status = fields_text(exc.fields) or {"name": exc.message}, 422
     branch = _branch_arg()
     return render_template("oversight/units.html", rows=units.list_units(
         _actor(), branch_id=branch and branch.id), errors=errors, values=values,
-        townships=_townships(), branches=_branches(), form=CsrfForm()), status
+        townships=_townships(_branch_arg()), branches=_branches(), form=CsrfForm()), status
 
 
 @bp.get("/units/<int:unit_id>")
@@ -185,7 +186,7 @@ def unit_officer(unit_id: int):
         flash(_("Contact officer saved."), "success")
     except ValidationError as exc:
         db.session.rollback()
-        flash(next(iter(exc.fields.values()), exc.message), "error")
+        flash(next(iter(fields_text(exc.fields).values()), error_text(exc)), "error")
     return redirect(url_for("oversight.unit", unit_id=unit_id))
 
 
@@ -223,13 +224,13 @@ def tasks_page():
             return redirect(url_for("oversight.task", task_id=task.id))
         except DomainError as exc:
             db.session.rollback()
-            errors, status = exc.fields or {"title": exc.message}, 422
+            errors, status = fields_text(exc.fields) or {"title": exc.message}, 422
     f = _task_filter(as_of)
     rows = [tasks.task_row(t, as_of) for t in tasks.list_tasks(actor, f)]
     unit = db.session.get(ResponsibleUnit, actor.unit_id) if actor.is_unit and actor.unit_id else None
     return render_template("oversight/tasks.html", rows=rows, f=f, as_of=as_of, errors=errors,
                            values=values, unit=unit,
-                           all_units=units.list_units(actor), townships=_townships(),
+                           all_units=units.list_units(actor), townships=_townships(_branch_arg()),
                            form=CsrfForm()), status
 
 
@@ -263,7 +264,7 @@ def task_deliver(task_id: int):
         db.session.rollback()
         t = tasks.get_task(actor, task_id)
         return render_template("oversight/task.html", t=t, row=tasks.task_row(t, as_of),
-                               as_of=as_of, errors=exc.fields, values=request.form.to_dict(),
+                               as_of=as_of, errors=fields_text(exc.fields), values=request.form.to_dict(),
                                form=CsrfForm(), can_report=True, records=[]), 422
 
 
@@ -280,7 +281,7 @@ def task_reopen(task_id: int):
         flash(_("Task reopened."), "success")
     except (ValidationError, Conflict) as exc:
         db.session.rollback()
-        flash(next(iter(exc.fields.values()), exc.message), "error")
+        flash(next(iter(fields_text(exc.fields).values()), error_text(exc)), "error")
     return redirect(url_for("oversight.task", task_id=task_id))
 
 
@@ -304,10 +305,13 @@ def records():
             return redirect(url_for("oversight.record", record_id=record.id))
         except DomainError as exc:
             db.session.rollback()
-            errors, status = exc.fields or {"ground": exc.message}, 422
+            errors, status = fields_text(exc.fields) or {"ground": exc.message}, 422
     elif request.args.get("task"):
         values = {"task_id": request.args.get("task"), "ground": "missed_deadline"}
-        t = db.session.get(Task, _int_arg("task") or 0) if actor.is_reviewer else None
+        try:  # another branch's task is not found, and prefills nothing
+            t = tasks.get_task(actor, _int_arg("task") or 0) if actor.is_reviewer else None
+        except NotFound:
+            t = None
         if t is not None:
             values["unit_id"] = str(t.host_unit_id)
             values["official_name"] = t.responsible_person
@@ -342,7 +346,7 @@ def _record_step(record_id: int, step) -> Response:
     except ValidationError as exc:
         db.session.rollback()
         r = accountability.get_record(actor, record_id)
-        return render_template("oversight/record.html", r=r, as_of=as_of, errors=exc.fields,
+        return render_template("oversight/record.html", r=r, as_of=as_of, errors=fields_text(exc.fields),
                                values=request.form.to_dict(), form=CsrfForm()), 422
 
 
@@ -393,7 +397,7 @@ def supervision_visits():
             return redirect(url_for("oversight.supervision_visit", supervision_id=visit.id))
         except DomainError as exc:
             db.session.rollback()
-            errors, status = exc.fields or {"findings": exc.message}, 422
+            errors, status = fields_text(exc.fields) or {"findings": exc.message}, 422
     chosen = _int_arg("unit") or safe_id(values.get("unit_id"))
     open_tasks = []
     if chosen:
@@ -435,7 +439,7 @@ def supervision_photo(supervision_id: int):
         flash(_("Photo added."), "success")
     except DomainError as exc:
         db.session.rollback()
-        flash(next(iter(exc.fields.values()), exc.message), "error")
+        flash(next(iter(fields_text(exc.fields).values()), error_text(exc)), "error")
     return redirect(url_for("oversight.supervision_visit", supervision_id=supervision_id))
 
 
@@ -456,7 +460,7 @@ def scoreboard_page():
     try:
         p = _period(as_of)
     except ValidationError as exc:
-        error = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        error = "；".join(f"{field_label(k)}：{v}" for k, v in fields_text(exc.fields).items())
         p = scoreboard.Period(as_of.replace(month=1, day=1), as_of)
     branch = _branch_arg()
     actor = _actor()
@@ -465,7 +469,9 @@ def scoreboard_page():
     return render_template("oversight/scoreboard.html", towns=towns, by_unit=by_unit, p=p,
                            total=scoreboard.city_total(towns), branch=branch,
                            branches=_branches(), error=error, as_of=as_of,
-                           rollup=_rollup(actor, p) if branch is None else [])
+                           rollup=_rollup(actor, p) if branch is None else [],
+                           formula=scoreboard.formula(zh=_zh()), weights=scoreboard.weights(),
+                           weight_metrics=scoreboard.W.METRICS)
 
 
 def _rollup(actor: Actor, p: scoreboard.Period) -> list[dict]:
@@ -491,6 +497,6 @@ def scoreboard_export():
     scoreboard.record_export(actor, p, by=by, rows=len(rows), now=utcnow())
     db.session.commit()
     name = f"scoreboard-{by}-{p.start.isoformat()}-{p.end.isoformat()}.xlsx"
-    return Response(scoreboard_xlsx(rows, p, by=by),  # rows are counted already: no context needed
+    return Response(scoreboard_xlsx(rows, p, by=by, weights=scoreboard.weights()),  # counted already
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

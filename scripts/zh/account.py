@@ -49,4 +49,16 @@ GLOSSARY = {
     "Add a unit": "添加责任单位", "Code": "代码", "Unit officer": "责任单位联络员",
     "A unit officer may open only his unit's tasks and records.": "责任单位联络员只能查看本单位的任务和记录。",
     "%(n)s days overdue": "逾期 %(n)s 天",
+    "How the score is made": "计分办法", "Figure": "指标", "Weight": "权重",
+    "Weights are set by the bureau (SCOREBOARD_WEIGHTS); the default is a proposal to confirm with the evaluation office.":
+        "权重由本局设置（SCOREBOARD_WEIGHTS）；默认权重为建议方案，须经考核办确认。",
+    "not your branch": "不属于本分局", "no such unit": "没有这个责任单位",
+    "no such task": "没有这项任务", "no such case": "没有这个案件",
+    "no such township": "没有这个乡镇", "no such enterprise": "没有这家企业",
+    "name the task or case in your branch": "请填写本分局的任务或案件",
+    "no such branch": "没有这个分局", "before the day it is assigned": "早于交办日期",
+    "before the decision": "早于问责决定日期", "before the task was assigned": "早于任务交办日期",
+    "is in the future": "不能是将来的日期", "the host unit is not also a co-unit": "主办单位不能同时是协办单位",
+    "a township government or park committee names its township": "乡镇政府或园区管委会须填写所属乡镇",
+    "lowercase letters, digits, - or _ (at most 40)": "只能用小写字母、数字、- 或 _（最多40个）",
 }

@@ -72,7 +72,7 @@ class SearchPage:
 
 
 def search(q: str, *, offset: int = 0, limit: int = 20, lat: float | None = None,
-           lon: float | None = None) -> SearchPage:
+           lon: float | None = None, townships_within=None) -> SearchPage:
     """Name (or its pinyin, full or initials), address or credit code (any part of it), a page
     at a time: nearest first when the officer's position is known, by name otherwise."""
     q = (q or "").strip()
@@ -88,6 +88,8 @@ def search(q: str, *, offset: int = 0, limit: int = 20, lat: float | None = None
     if len(code) >= 4 and code.isalnum():
         match.append(Enterprise.credit_code.ilike(f"%{code}%"))  # a partial credit code
     stmt = select(Enterprise).where(or_(*match)).options(joinedload(Enterprise.township))
+    if townships_within is not None:  # a branch's officer: his branch's townships only
+        stmt = stmt.where(Enterprise.township_id.in_(townships_within))
     if lat is not None and lon is not None:
         found = db.session.scalars(stmt.limit(SEARCH_RANKED)).all()
         ranked = sorted(((e, distance_m(lat, lon, e.lat, e.lon)) for e in found),
@@ -102,13 +104,16 @@ def search(q: str, *, offset: int = 0, limit: int = 20, lat: float | None = None
     return SearchPage(page, offset, offset + limit if more else None)
 
 
-def near(lat: float, lon: float, radius_m: float, limit: int = 200) -> list[tuple[Enterprise, float]]:
-    """Enterprises within radius_m, nearest first (an indexed box, then exact distances)."""
+def near(lat: float, lon: float, radius_m: float, limit: int = 200,
+         townships_within=None) -> list[tuple[Enterprise, float]]:
+    """Enterprises within radius_m, nearest first (an indexed box, then exact distances); with
+    ``townships_within`` (a branch's officer) only those townships'."""
     min_lat, min_lon, max_lat, max_lon = _box(lat, lon, radius_m)
-    found = db.session.scalars(
-        select(Enterprise).where(Enterprise.lat.between(min_lat, max_lat),
-                                 Enterprise.lon.between(min_lon, max_lon))
-        .limit(5000)).all()
+    stmt = select(Enterprise).where(Enterprise.lat.between(min_lat, max_lat),
+                                    Enterprise.lon.between(min_lon, max_lon))
+    if townships_within is not None:
+        stmt = stmt.where(Enterprise.township_id.in_(townships_within))
+    found = db.session.scalars(stmt.limit(5000)).all()
     pairs = [(e, distance_m(lat, lon, e.lat, e.lon)) for e in found]
     pairs = [p for p in pairs if p[1] <= radius_m]
     pairs.sort(key=lambda p: p[1])

@@ -15,6 +15,7 @@ from enforcement.errors import Forbidden, IdempotencyMismatch, NotOnCase, Valida
 from enforcement.extensions import db
 from enforcement.geo import distance_m
 from enforcement.models import Case, Enterprise, FollowUp, User, Visit
+from enforcement.services.core.scope import township_allowed
 from enforcement.models.visit import VISIT_PURPOSES
 from enforcement.services.registry.locations import pin_from_first_fix
 from enforcement.services.core import audit
@@ -68,7 +69,8 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
                                             minimum=1, maximum=2**31 - 1))
     if enterprise_id is not None:
         enterprise = db.session.get(Enterprise, enterprise_id)
-        if enterprise is None:
+        if enterprise is None or not township_allowed(actor, enterprise.township_id):
+            enterprise = None  # another branch's firm is not found either (issue 20)
             fields["enterprise_id"] = "no such enterprise"
     visited_at = check(lambda: parse_datetime(data.get("visited_at"), "visited_at"))
     if visited_at is not None and visited_at > now.replace(microsecond=0) + _SLACK:

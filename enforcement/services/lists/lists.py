@@ -32,7 +32,7 @@ from enforcement.extensions import db
 from enforcement.models import (Case, CaseEvent, Complaint, Deadline, Enterprise, FollowUp, Township, User,
                       Visit)
 from enforcement.models import Branch
-from enforcement.services.tally import figures
+from enforcement.services.tally import figures, weights
 from enforcement.models.complaint import CATEGORIES
 from enforcement.services.core import audit
 from enforcement.services.casework import cases
@@ -633,9 +633,18 @@ def monthly(f: Filters) -> dict:
         if (b := bucket(tid)) is not None:
             b["complaints"][category] = b["complaints"].get(category, 0) + n
     # The scoreboard's figures for the month (issue 20), counted where the scoreboard counts them.
+    # With the month's score and rank among the townships shown (the scoreboard's weights).
     scores = figures.township_figures(figures.Period(first, last))
     rows = [{"township": t.code, "township_name": t.name, **table[t.id],
-             "scoreboard": scores.get(t.id, figures.blank())} for t in towns]
+             "scoreboard": dict(scores.get(t.id, figures.blank()))} for t in towns]
+    w = weights.from_app()
+    for row in rows:
+        s = row["scoreboard"]
+        s["score"] = weights.score(s, w)
+    order = sorted(rows, key=lambda r: (-r["scoreboard"]["score"],
+                                        r["scoreboard"]["overdue_orders"], r["township"]))
+    for i, row in enumerate(order, start=1):
+        row["scoreboard"]["rank"] = i  # the scoreboard's order: score, fewer overdue, code
     other = table[None]
     if not (f.township or f.branch) and (other["cases_total"] or other["visits"] or any(other["complaints"].values())
                            or other["fines_decided"] or other["fines_collected_fen"]):
@@ -665,7 +674,7 @@ def iter_report_rows(name: str, f: Filters) -> Iterator[dict]:
         flat = {"month": body["month"],
                 **{k: v for k, v in row.items() if k not in ("cases", "complaints", "scoreboard")}}
         for key, n in (row.get("scoreboard") or {}).items():
-            flat[f"score_{key}"] = n
+            flat[key if key in ("score", "rank") else f"score_{key}"] = n
         for action in wf.ACTION_VALUES:
             flat[f"cases_{action}"] = sum(row["cases"][action].values())
         for category, n in row["complaints"].items():

@@ -9,7 +9,7 @@ batched load of the page's open cases with their stored watched deadline (no N+1
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import exists, or_, select
@@ -58,6 +58,9 @@ class EnterpriseQuery:
     #: Paging position: the last id of the previous page, or (for ``near``) an offset.
     after_id: int = 0
     offset: int = 0
+    #: The townships the asker may see (services.core.scope.allowed_township_ids), as a
+    #: subquery; None: all (city staff, or no branches). Issue 20.
+    townships_within: object = field(default=None, compare=False)
 
 
 @dataclass
@@ -116,6 +119,8 @@ def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None):
         stmt = stmt.where(or_(*match))
     if query.township:
         stmt = stmt.where(Township.code == query.township)
+    if query.townships_within is not None:  # a branch's officer: his branch's townships only
+        stmt = stmt.where(Enterprise.township_id.in_(query.townships_within))
     if query.located is not None:
         stmt = stmt.where(Enterprise.lat.is_not(None) if query.located else Enterprise.lat.is_(None))
     if query.industry:

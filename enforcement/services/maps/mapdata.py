@@ -4,7 +4,7 @@ holds more than the page may carry (no answer ever exceeds ``limit`` features)."
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Integer, cast, exists, func, select
@@ -42,6 +42,9 @@ class MapQuery:
     state: str = ""
     overdue: bool = False
     risk: str = ""
+    #: The townships the asker may see (services.core.scope.allowed_township_ids), as a
+    #: subquery; None: all (city staff, or no branches). Issue 20.
+    townships_within: object = field(default=None, compare=False)
 
 
 def parse_query(args) -> MapQuery:
@@ -86,6 +89,8 @@ def _where(q: MapQuery, as_of: date) -> list:
     if q.township:
         where.append(Enterprise.township_id == select(Township.id).where(
             Township.code == q.township).scalar_subquery())
+    if q.townships_within is not None:  # a branch's officer: his branch's townships only
+        where.append(Enterprise.township_id.in_(q.townships_within))
     if q.industry:
         where.append(Enterprise.industry == q.industry)
     if q.risk:
