@@ -8,6 +8,7 @@ import base64
 import functools
 import json
 import re
+from typing import Literal, overload
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from flask_login import current_user
@@ -20,8 +21,8 @@ from ..services.core import audit
 from ..services.casework import cases
 from ..services.people import users
 from ..services.core.actor import Actor
-from ..services.core.parsing import parse_bool, parse_date, parse_int
-from . import openapi
+from ..services.core.parsing import parse_bool, parse_date, parse_float, parse_int
+from . import boundary, openapi
 from .auth import account_limited
 from .context import today
 
@@ -131,6 +132,13 @@ def arg_int(name: str, *, default=None, minimum=None, maximum=None):
     return default if value is None else value
 
 
+def arg_float(name: str, *, minimum: float | None = None,
+              maximum: float | None = None) -> float | None:
+    _present_but_empty(name)
+    return parse_float(request.args.get(name), name, required=False, minimum=minimum,
+                       maximum=maximum)
+
+
 def arg_bool(name: str) -> bool:
     _present_but_empty(name)
     return parse_bool(request.args.get(name), name)
@@ -171,6 +179,10 @@ def _bearer_user():
     return users.user_for_token(token.strip(), now=utcnow())
 
 
+@overload
+def current_actor(*, required: Literal[True] = ...) -> Actor: ...
+@overload
+def current_actor(*, required: bool) -> Actor | None: ...
 def current_actor(*, required: bool = True) -> Actor | None:
     """Who is calling: a bearer token, or the logged-in session of the app's own pages (which
     must then pass CSRF on anything that changes state)."""
@@ -205,10 +217,8 @@ def authenticated(*roles: str):
 
 def rejected(kind: str, exc, payload: dict, case_id=None):
     """Keep what was refused for a reviewer, in its own transaction, then answer the error."""
-    db.session.rollback()
-    cases.keep_rejected(g.actor, kind=kind, error=exc, payload=scrub(payload), now=utcnow(),
-                        case_id=case_id)
-    db.session.commit()
+    boundary.keep_on_error(lambda: cases.keep_rejected(
+        g.actor, kind=kind, error=exc, payload=scrub(payload), now=utcnow(), case_id=case_id))
     raise exc
 
 
@@ -258,7 +268,6 @@ def token():
                            {"totp": "required: the current 6-digit code"})
     raw, record = users.mint_token(Actor.of(user), user, now=now, label="api",
                                    hours=current_app.config["API_TOKEN_HOURS"])
-    db.session.commit()
     return jsonify(token=raw, expires_at=record.expires_at.isoformat(), role=user.role)
 
 

@@ -5,14 +5,13 @@ from flask import Response, g, jsonify, request
 
 from ..clock import utcnow
 from ..errors import ValidationError
-from ..extensions import db
 from ..geo import CoordinateError, iter_feature_collection, parse_bbox, parse_latlon
 from ..services.maps import enterprise_search
 from ..services.registry import enterprises
 from ..services.casework import serialize
-from ..services.core.parsing import collecting, parse_float, text
+from ..services.core.parsing import collecting, text
 from ..workflow import ACTION_VALUES
-from .api import (_present_but_empty, arg_bool, as_of, authenticated, body, bp, decode_cursor, encode_cursor,
+from .api import (arg_bool, arg_float, as_of, authenticated, body, bp, decode_cursor, encode_cursor,
                   limit_arg)
 
 #: The bureau map asks for every pin in its visible box at once.
@@ -49,8 +48,7 @@ def _query() -> enterprise_search.EnterpriseQuery:
         overdue=bool(check(lambda: arg_bool("overdue"))),
         located=check(lambda: arg_bool("located")) if "located" in request.args else None,
         near=near,
-        radius_m=check(lambda: _present_but_empty("radius_m") or parse_float(request.args.get("radius_m"), "radius_m",
-                                           required=False, minimum=0, maximum=50_000)) or 1000.0,
+        radius_m=check(lambda: arg_float("radius_m", minimum=0, maximum=50_000)) or 1000.0,
         limit=check(lambda: limit_arg(GEOJSON_MAX_LIMIT)) or 100,
         after_id=position.get("after_id", 0), offset=position.get("offset", 0))
     if request.args.get("radius_m") not in (None, "") and "radius_m" not in fields \
@@ -85,7 +83,6 @@ def list_enterprises():
 @authenticated()
 def create_enterprise():
     enterprise = enterprises.create_enterprise(g.actor, body("EnterpriseCreate"), now=utcnow())
-    db.session.commit()
     return jsonify(serialize.enterprise_dict(enterprise)), 201
 
 
@@ -104,5 +101,4 @@ def update_enterprise(enterprise_id: int):
     data = body("EnterprisePatch")
     enterprise = enterprises.update_enterprise(g.actor, enterprises.get_enterprise(enterprise_id),
                                                data, now=utcnow())
-    db.session.commit()
     return jsonify(serialize.enterprise_dict(enterprise))

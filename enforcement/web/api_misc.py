@@ -60,5 +60,4 @@ def record_complaint():
         complaint, created = complaints.record_complaint_result(g.actor, data, now=utcnow())
     except KEPT_ERRORS as exc:
         rejected("complaint", exc, data)
-    db.session.commit()
     return jsonify(complaints.complaint_dict(complaint)), 201 if created else 200

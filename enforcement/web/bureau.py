@@ -58,7 +58,7 @@ def cases():
         stmt = stmt.where(open_case_clause())
     if status == "overdue":
         stmt = stmt.where(overdue_deadline_clause(as_of))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = _page()
     rows = db.session.scalars(stmt.order_by(Case.updated_at.desc(), Case.id.desc())
                               .limit(PAGE).offset((page - 1) * PAGE)).unique().all()
@@ -164,15 +164,14 @@ def review_event(case_id: int):
             result = review.record_event(actor, case, data, now=utcnow())
     except ImpossibleTransition as exc:
         db.session.rollback()
-        case = db.session.get(Case, case_id)
+        case = db.session.get_one(Case, case_id)
         return _case_page(case, status=409, event_form=form,
                           refused={"message": error_text(exc), "allowed": exc.extra.get("allowed", [])})
     except ValidationError as exc:
         db.session.rollback()
-        case = db.session.get(Case, case_id)
+        case = db.session.get_one(Case, case_id)
         _apply_field_errors(form, exc.fields)
         return _case_page(case, status=422, event_form=form)
-    db.session.commit()
     flash(_("Recorded: %(event)s.", event=label(EVENT_LABELS, data["type"], str(get_locale()))),
           "success")
     if result.opened:
@@ -193,9 +192,8 @@ def review_followups(case_id: int):
         changed = review.reassign_followups(Actor.of(current_user), case, assignments, now=utcnow())
     except ValidationError as exc:
         db.session.rollback()
-        case = db.session.get(Case, case_id)
+        case = db.session.get_one(Case, case_id)
         return _case_page(case, status=422, followup_errors=exc.fields)
-    db.session.commit()
     flash(_("%(n)s follow-up(s) reassigned.", n=changed), "success")
     return redirect(url_for("bureau.case", case_id=case_id) + "#followups")
 
@@ -211,12 +209,11 @@ def review_responsibility(case_id: int):
         review.set_responsibility(Actor.of(current_user), case, form.data, now=utcnow())
     except ValidationError as exc:
         db.session.rollback()
-        case = db.session.get(Case, case_id)
+        case = db.session.get_one(Case, case_id)
         for name, message in exc.fields.items():
             field = getattr(form, name, form.lead)
             field.errors = list(field.errors) + [message]
         return _case_page(case, status=422, responsibility_form=form)
-    db.session.commit()
     flash(_("Responsibility chain saved."), "success")
     return redirect(url_for("bureau.case", case_id=case_id))
 
@@ -234,7 +231,6 @@ def disclose(case_id: int):
         db.session.rollback()
         flash(error_text(exc), "error")
         return redirect(url_for("bureau.case", case_id=case_id))
-    db.session.commit()
     flash(_("Published on the public disclosure page."), "success")
     return redirect(url_for("bureau.case", case_id=case_id))
 

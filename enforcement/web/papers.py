@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, g, render_template, request, send_file
 from flask_login import current_user, login_required
 
 from ..clock import utcnow
-from ..extensions import db, write_intent
+from ..extensions import write_intent
 from ..services.papers import evidence, papers, pdf
 from ..services.casework import serialize
 from ..services.core.actor import Actor
@@ -62,7 +62,6 @@ def case_paper(case_id: int, kind: str):
     case = papers.get_case_for(_actor(), case_id)
     paper = papers.print_case_paper(_actor(), case, kind, now=utcnow(), year=today().year,
                                     config=current_app.config)
-    db.session.commit()
     return render_template("papers/paper.html", paper=paper, standalone=False)
 
 
@@ -73,11 +72,11 @@ def visit_record(visit_id: int):
     paper = papers.print_visit_record(_actor(), visit, now=utcnow(), year=today().year,
                                       config=current_app.config,
                                       timezone=current_app.config["BUREAU_TIMEZONE"])
-    db.session.commit()
     return render_template("papers/paper.html", paper=paper, standalone=False)
 
 
 def _standalone(paper: papers.Paper) -> str:
+    assert current_app.static_folder is not None  # create_app names the folder
     with open(os.path.join(current_app.static_folder, "css", "papers.css"), encoding="utf-8") as f:
         css = f.read()
     return render_template("papers/standalone.html", paper=paper, css=css, standalone=True)
@@ -104,7 +103,6 @@ def case_paper_pdf(case_id: int, kind: str):
     paper = papers.print_case_paper(_actor(), case, kind, now=utcnow(), year=today().year,
                                     config=current_app.config)
     data = _pdf(paper)
-    db.session.commit()
     return _send_pdf(data, f"{kind}-case-{case.id}.pdf")
 
 
@@ -116,7 +114,6 @@ def visit_record_pdf(visit_id: int):
                                       config=current_app.config,
                                       timezone=current_app.config["BUREAU_TIMEZONE"])
     data = _pdf(paper)
-    db.session.commit()
     return _send_pdf(data, f"inspection_record-visit-{visit.id}.pdf")
 
 
@@ -128,6 +125,5 @@ def evidence_pack(case_id: int):
         _actor(), case, now=utcnow(), config=current_app.config,
         timezone=current_app.config["BUREAU_TIMEZONE"],
         case_view=serialize.case_dict(case, today()), render=_pdf)
-    db.session.commit()
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
                      download_name=f"evidence-case-{case.id}.zip")
