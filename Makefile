@@ -41,9 +41,10 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -x -m "not browser and not slow"
 
-# ruff (lint) and mypy (types; strict on the pure engine), configured in pyproject.toml.
+# ruff (lint, the whole repository) and mypy (types of enforcement/; strict on the pure engine),
+# both configured in pyproject.toml. Run by .ci/run before the tests.
 lint: $(STAMP)
-	$(VENV)/bin/ruff check enforcement
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
 # Known vulnerabilities in the pinned set (asks PyPI's advisory data).

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime
 
 RISK_CLASSES = ("A", "B", "C")
@@ -15,7 +15,7 @@ LOCATION_SOURCES = ("", "register", "geocoder", "desk", "visit", "confirmed")
 ENTERPRISE_STATUSES = ("operating", "stopped", "closed", "unknown")
 
 
-class Enterprise(db.Model):
+class Enterprise(Model):
     """A site that is inspected: a licensed factory or an illegal workshop with no papers."""
 
     __tablename__ = "enterprise"

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, Literal, overload
 from uuid import UUID
 
 from enforcement.errors import ValidationError
 
 
-def parse_date(value, field: str, *, required: bool = True) -> date | None:
+# A required value is never None (a missing one raises): the overloads tell the type checker so.
+@overload
+def parse_date(value: Any, field: str, *, required: Literal[True] = ...) -> date: ...
+@overload
+def parse_date(value: Any, field: str, *, required: bool) -> date | None: ...
+def parse_date(value: Any, field: str, *, required: bool = True) -> date | None:
     if value in (None, ""):
         if required:
             raise ValidationError(f"{field} is required.", {field: "required (YYYY-MM-DD)"})
@@ -37,7 +43,11 @@ def parse_datetime(value, field: str) -> datetime:
     return parsed
 
 
-def parse_uuid(value, field: str = "client_uuid", *, required: bool = True) -> str | None:
+@overload
+def parse_uuid(value: Any, field: str = ..., *, required: Literal[True] = ...) -> str: ...
+@overload
+def parse_uuid(value: Any, field: str = ..., *, required: bool) -> str | None: ...
+def parse_uuid(value: Any, field: str = "client_uuid", *, required: bool = True) -> str | None:
     if value in (None, ""):
         if required:
             raise ValidationError(f"{field} is required.", {field: "required (a UUID)"})
@@ -48,7 +58,13 @@ def parse_uuid(value, field: str = "client_uuid", *, required: bool = True) -> s
         raise ValidationError(f"{field} is not a UUID.", {field: "expected a UUID"}) from None
 
 
-def parse_int(value, field: str, *, required: bool = True, minimum: int | None = None,
+@overload
+def parse_int(value: Any, field: str, *, required: Literal[True] = ..., minimum: int | None = ...,
+              maximum: int | None = ...) -> int: ...
+@overload
+def parse_int(value: Any, field: str, *, required: bool, minimum: int | None = ...,
+              maximum: int | None = ...) -> int | None: ...
+def parse_int(value: Any, field: str, *, required: bool = True, minimum: int | None = None,
               maximum: int | None = None) -> int | None:
     if value in (None, ""):
         if required:
@@ -67,7 +83,13 @@ def parse_int(value, field: str, *, required: bool = True, minimum: int | None =
     return number
 
 
-def parse_float(value, field: str, *, required: bool = True, minimum: float | None = None,
+@overload
+def parse_float(value: Any, field: str, *, required: Literal[True] = ...,
+                minimum: float | None = ..., maximum: float | None = ...) -> float: ...
+@overload
+def parse_float(value: Any, field: str, *, required: bool, minimum: float | None = ...,
+                maximum: float | None = ...) -> float | None: ...
+def parse_float(value: Any, field: str, *, required: bool = True, minimum: float | None = None,
                 maximum: float | None = None) -> float | None:
     if value in (None, ""):
         if required:

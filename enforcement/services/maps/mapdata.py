@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Integer, cast, exists, func, select
+from sqlalchemy import ColumnElement, Integer, cast, exists, func, select
 
 from enforcement import workflow as wf
 from enforcement.errors import NotFound, ValidationError
@@ -25,7 +26,7 @@ GRID_CELLS = 48  # cells across the wider side of the box at low zoom
 
 def legend() -> list[dict]:
     """One entry per severity, worst first, with the colour the state table gives it."""
-    seen = {}
+    seen: dict[int, str] = {}
     for states in wf.STATES.values():
         for info in states.values():
             seen.setdefault(info.severity, info.colour)
@@ -80,9 +81,9 @@ def _open_case_filter(q: MapQuery, as_of: date):
     return exists().where(*clauses)
 
 
-def _where(q: MapQuery, as_of: date) -> list:
+def _where(q: MapQuery, as_of: date) -> list[ColumnElement[bool]]:
     min_lon, min_lat, max_lon, max_lat = q.bbox
-    where = [Enterprise.lat.between(min_lat, max_lat), Enterprise.lon.between(min_lon, max_lon)]
+    where: list[ColumnElement[bool]] = [Enterprise.lat.between(min_lat, max_lat), Enterprise.lon.between(min_lon, max_lon)]
     if q.township:
         where.append(Enterprise.township_id == select(Township.id).where(
             Township.code == q.township).scalar_subquery())
@@ -95,8 +96,14 @@ def _where(q: MapQuery, as_of: date) -> list:
     return where
 
 
-def _snapshots(case_rows, deadlines) -> dict[int, list[wf.CaseSnapshot]]:
-    by_enterprise: dict[int, list] = defaultdict(list)
+#: An open case as the map needs it: (case id, enterprise id, action, state, served_on, params, facts).
+CaseRow = tuple[int, int, str, str, date, Any, Any]
+
+
+def _snapshots(case_rows: list[CaseRow], deadlines: dict[int, dict[str, wf.Deadline]]
+               ) -> dict[int, list[tuple[int, wf.CaseSnapshot]]]:
+    """Each enterprise's open cases as (case id, engine snapshot)."""
+    by_enterprise: dict[int, list[tuple[int, wf.CaseSnapshot]]] = defaultdict(list)
     for cid, eid, action, state, served_on, params, facts in case_rows:
         snap = wf.CaseSnapshot(action=action, state=state, served_on=served_on, township=None,
                                params=dict(params or {}), facts=dict(facts or {}),
@@ -105,10 +112,12 @@ def _snapshots(case_rows, deadlines) -> dict[int, list[wf.CaseSnapshot]]:
     return by_enterprise
 
 
-def _open_cases(enterprise_ids: list[int]):
+def _open_cases(enterprise_ids: list[int]
+                ) -> tuple[list[CaseRow], dict[int, dict[str, wf.Deadline]]]:
     """Open cases with their stored watched deadline (workflow.watched_deadline), which decides
     overdue, the current deadline and so the display state: no deadline rows are read."""
-    rows, dl = [], defaultdict(dict)
+    rows: list[CaseRow] = []
+    dl: dict[int, dict[str, wf.Deadline]] = defaultdict(dict)
     for i in range(0, len(enterprise_ids), 900):
         chunk = enterprise_ids[i:i + 900]
         for c in db.session.execute(
@@ -138,6 +147,7 @@ def features(q: MapQuery, as_of: date, *, limit: int = MAX_FEATURES) -> dict:
     by_enterprise = _snapshots(case_rows, deadlines)
     out = []
     for eid, name, code, lat, lon, industry, risk, township in rows:
+        assert lat is not None and lon is not None  # inside the box (_where)
         cases = by_enterprise.get(eid, [])
         relevant = [s for _, s in cases
                     if (not q.action or s.action == q.action) and (not q.state or s.state == q.state)]
@@ -195,6 +205,8 @@ def _grid(q: MapQuery, where: list, total: int) -> dict:
     """Counts per cell: at county zoom a reviewer needs where the enterprises are, not each."""
     min_lon, min_lat, max_lon, max_lat = q.bbox
     size = max(max_lon - min_lon, max_lat - min_lat, 1e-6) / GRID_CELLS
+    gx: ColumnElement[Any]
+    gy: ColumnElement[Any]
     if db.session.get_bind().dialect.name == "postgresql":
         gx = func.floor((Enterprise.lon - min_lon) / size)
         gy = func.floor((Enterprise.lat - min_lat) / size)

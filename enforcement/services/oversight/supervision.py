@@ -76,6 +76,7 @@ def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[Supervisio
                 tasks.append(task)
     if fields:
         raise ValidationError("The supervision visit could not be recorded.", fields)
+    assert unit is not None  # else fields named it
     visit = SupervisionVisit(client_uuid=client_uuid, unit_id=unit.id, township_id=unit.township_id,
                              visited_at=visited_at, unannounced=bool(unannounced), lat=lat, lon=lon,
                              accuracy_m=acc, members=members, findings=findings,

@@ -86,6 +86,7 @@ def create_task(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Task
         fields["deadline"] = "before the day it is assigned"
     if fields:
         raise ValidationError("The task could not be assigned.", fields)
+    assert host is not None  # else fields named it
     if township_id is None:
         township_id = case.township_id if case is not None else host.township_id
     task = Task(title=title, detail=detail or "", campaign=campaign or "", case_id=case_id,
