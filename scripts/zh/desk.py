@@ -71,7 +71,7 @@ GLOSSARY = {
     "1. Publish the seed's hash": "1. 公布种子哈希值", "Publish hash": "公布哈希值", "Published": "已公布",
     "2. Draw": "2. 抽签", "Quotas by risk class": "各风险等级抽取数量",
     "Roster: every active inspector (of the township, when one is chosen).": "名录：全部在岗执法人员（选定乡镇时为该乡镇人员）。",
-    "Draw": "抽签", "Draws": "抽签记录", "Drawn": "抽中数", "Open": "查看",
+    "Draw": "抽签", "Draws": "抽签记录", "Drawn": "抽中数",
     "Published SHA-256 of the seed: %(hash)s": "已公布种子 SHA-256：%(hash)s", "Quotas": "抽取数量",
     "Shortfall": "不足数", "Roster": "执法人员名录", "Export CSV": "导出 CSV", "Re-run from the seed": "用种子复算",
     "Re-run gives the same list.": "复算结果与原名单一致。",
