@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app run
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench venv translations vendor init-db demo clean lint screenshots audit-deps mutants
+.PHONY: run test test-fast bench venv translations vendor init-db demo clean lint screenshots audit-deps mutants requirements
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
@@ -47,7 +47,17 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-# Known vulnerabilities in the pinned set (asks PyPI's advisory data).
+# The pinned sets, compiled from the direct dependencies (requirements.in, requirements-dev.in;
+# each line says why it is there) with pip-tools. Existing pins are kept: to upgrade a package,
+# change its pin in the .in file and run this again. Needs the package index (or its mirror).
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --no-emit-index-url --no-emit-find-links \
+               --annotation-style=line --strip-extras
+requirements: $(STAMP)
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+
+# Known vulnerabilities in the pinned set (asks PyPI's advisory data; a mirror without it answers
+# "not found" for every package: see the README).
 audit-deps: $(STAMP)
 	$(VENV)/bin/pip-audit --no-deps --disable-pip -r requirements.txt -r requirements-dev.txt
 
