@@ -4,9 +4,7 @@ This module holds what every API view shares (authentication, request bodies val
 the published schemas, paging, ``as_of``); the endpoints live in ``api_*.py`` by area."""
 from __future__ import annotations
 
-import base64
 import functools
-import json
 import re
 from typing import Literal, overload
 
@@ -21,10 +19,8 @@ from ..services.core import audit
 from ..services.casework import cases
 from ..services.people import users
 from ..services.core.actor import Actor
-from ..services.core.parsing import parse_bool, parse_date, parse_float, parse_int
 from . import boundary, openapi
 from .auth import account_limited
-from .context import today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -109,64 +105,7 @@ def _refuse_nul_in_query():
                                for k in bad})
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
-
-
-def as_of():
-    raw = request.args.get("as_of")
-    # Python also reads "20261125" and "2026-W48-3" as dates; the contract says YYYY-MM-DD.
-    if raw is not None and not _ISO_DATE.match(raw):
-        raise ValidationError("as_of is not a date.", {"as_of": "expected YYYY-MM-DD"})
-    return parse_date(raw, "as_of", required=False) or today()
-
-
-def _present_but_empty(name: str) -> None:
-    if request.args.get(name) == "":
-        raise ValidationError(f"{name} is empty.", {name: "give a value or leave the parameter out"})
-
-
-def arg_int(name: str, *, default=None, minimum=None, maximum=None):
-    _present_but_empty(name)
-    value = parse_int(request.args.get(name), name, required=False, minimum=minimum,
-                      maximum=maximum)
-    return default if value is None else value
-
-
-def arg_float(name: str, *, minimum: float | None = None,
-              maximum: float | None = None) -> float | None:
-    _present_but_empty(name)
-    return parse_float(request.args.get(name), name, required=False, minimum=minimum,
-                       maximum=maximum)
-
-
-def arg_bool(name: str) -> bool:
-    _present_but_empty(name)
-    return parse_bool(request.args.get(name), name)
-
-
-def limit_arg(maximum: int = 1000) -> int:
-    return arg_int("limit", default=100, minimum=1, maximum=maximum)
-
-
-def encode_cursor(position: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode()
-
-
-def decode_cursor(keys: tuple[str, ...]) -> dict | None:
-    """The position a client's opaque cursor stands for; 422 naming ``cursor`` if it is not one
-    of ours."""
-    raw = request.args.get("cursor")
-    if not raw:
-        return None
-    try:
-        position = json.loads(base64.urlsafe_b64decode(raw.encode() + b"=" * (-len(raw) % 4)))
-    except (ValueError, UnicodeError):
-        position = None
-    if not isinstance(position, dict) or set(position) != set(keys) or not all(
-            isinstance(position[k], int) and not isinstance(position[k], bool)
-            and 0 <= position[k] < 2**53 for k in keys):
-        raise ValidationError("The cursor is not valid.", {"cursor": "not a cursor from this API"})
-    return position
+# Query parameters (as_of, bbox, near, cursor, numbers and flags) are read by web/params.py.
 
 
 # ------------------------------------------------------------------ auth

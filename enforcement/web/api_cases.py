@@ -6,7 +6,8 @@ from flask import g, jsonify
 from ..clock import utcnow
 from ..errors import ValidationError
 from ..services.casework import cases, serialize
-from .api import REFUSED_ERRORS, as_of, authenticated, body, bp, raw_object, refused, rejected
+from .api import REFUSED_ERRORS, authenticated, body, bp, raw_object, refused, rejected
+from .params import as_of
 
 
 @bp.post("/cases")

@@ -5,41 +5,34 @@ from flask import Response, g, jsonify, request
 
 from ..clock import utcnow
 from ..errors import ValidationError
-from ..geo import CoordinateError, iter_feature_collection, parse_bbox, parse_latlon
+from ..geo import iter_feature_collection
 from ..services.maps import enterprise_search
 from ..services.registry import enterprises
 from ..services.casework import serialize
 from ..services.core.parsing import collecting, text
 from ..workflow import ACTION_VALUES
-from .api import (arg_bool, arg_float, as_of, authenticated, body, bp, decode_cursor, encode_cursor,
-                  limit_arg)
+from .api import authenticated, body, bp
+from . import params
+from .params import arg_bool, arg_float, as_of, encode_cursor
+from .params import cursor as decode_cursor
+from .params import limit as limit_arg
 
 #: The bureau map asks for every pin in its visible box at once.
 GEOJSON_MAX_LIMIT = 5000
-
-
-def _coordinates(parse, name: str):
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return parse(raw, name)
-    except CoordinateError as exc:
-        raise ValidationError(str(exc), {exc.field or name: str(exc)}) from None
 
 
 def _query() -> enterprise_search.EnterpriseQuery:
     fields: dict[str, str] = {}
     check = collecting(fields)
 
-    near = check(lambda: _coordinates(parse_latlon, "near"))
+    near = check(params.near)
     position = check(lambda: decode_cursor(("offset",) if near else ("after_id",))) or {}
     action = request.args.get("action") or None
     if action is not None and action not in ACTION_VALUES:
         fields["action"] = "one of " + ", ".join(ACTION_VALUES)
     query = enterprise_search.EnterpriseQuery(
         as_of=check(as_of),
-        bbox=check(lambda: _coordinates(parse_bbox, "bbox")),
+        bbox=check(params.box),
         q=check(lambda: text(request.args.get("q"), "q", max_length=100)) or None,
         township=check(lambda: text(request.args.get("township"), "township", max_length=40)) or None,
         industry=check(lambda: text(request.args.get("industry"), "industry", max_length=40)) or None,

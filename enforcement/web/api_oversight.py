@@ -13,7 +13,11 @@ from ..extensions import db
 from ..models import Branch, Township
 from ..services.oversight import accountability, scoreboard, supervision, tasks, units
 from ..services.core.parsing import parse_date
-from .api import _ISO_DATE, _present_but_empty, arg_int, as_of, authenticated, body, bp, limit_arg
+from .api import authenticated, body, bp
+from .params import ISO_DATE as _ISO_DATE
+from .params import arg_int, as_of
+from .params import limit as limit_arg
+from .params import present_but_empty as _present_but_empty
 from .openapi import INT32
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
@@ -20,10 +21,9 @@ from ..services.desk import review
 from ..services.casework import case_evidence, serialize
 from ..services.papers import papers as paper_service
 from ..services.core.actor import Actor
-from ..services.core.parsing import parse_date
 from ..services.core.queries import open_case_clause, overdue_deadline_clause
-from .context import today
 from .desk import pin_map_attrs
+from . import params
 from .desk_forms import DATE_FIELDS, SERVICE_FIELD, event_fields, CsrfOnlyForm, EventForm, ResponsibilityForm
 from .roles import reviewer_required
 from .messages import error_text, field_label, field_text
@@ -32,11 +32,8 @@ bp = Blueprint("bureau", __name__)
 PAGE = 50
 
 
-def _as_of():
-    try:
-        return parse_date(request.args.get("as_of"), "as_of", required=False) or today()
-    except Exception:
-        return today()
+def _as_of() -> date:
+    return params.as_of(lenient=True)  # a page shows today for a malformed as_of
 
 
 _page = page_number

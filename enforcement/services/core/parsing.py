@@ -6,6 +6,7 @@ from typing import Any, Literal, overload
 from uuid import UUID
 
 from enforcement.errors import ValidationError
+from enforcement.geo.distance import CoordinateError, parse_bbox, parse_latlon
 
 
 # A required value is never None (a missing one raises): the overloads tell the type checker so.
@@ -138,3 +139,36 @@ def collecting(fields: dict[str, str]):
             fields.update(exc.fields)
             return None
     return check
+
+
+def parse_box(value: Any, field: str = "bbox") -> tuple[float, float, float, float]:
+    """A map box ``minLon,minLat,maxLon,maxLat`` (WGS84): the API's ``bbox=`` and the desk map's.
+    Raises ValidationError naming the field (and what is wrong with it)."""
+    try:
+        return parse_bbox("" if value is None else value, field)
+    except CoordinateError as exc:
+        raise ValidationError(str(exc), {exc.field or field: str(exc)}) from None
+
+
+def parse_near(value: Any, field: str = "near") -> tuple[float, float]:
+    """A point ``lat,lon`` (latitude first, as people write it): the API's ``near=``."""
+    try:
+        return parse_latlon("" if value is None else value, field)
+    except CoordinateError as exc:
+        raise ValidationError(str(exc), {exc.field or field: str(exc)}) from None
+
+
+def parse_ids(value: Any, field: str, fields: dict[str, str]) -> list[int]:
+    """A list of record ids: a JSON array, a form's repeated field, or "1,2，3" (full-width commas
+    too). Each must be a positive 32-bit integer; a bad one is named in ``fields`` and left out."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, (str, int)):
+        value = [v for v in str(value).replace("，", ",").split(",") if v.strip()]
+    out = []
+    for v in value:
+        try:
+            out.append(parse_int(v, field, minimum=1, maximum=2**31 - 1))
+        except ValidationError as exc:
+            fields.update(exc.fields)
+    return out

@@ -15,6 +15,7 @@ from enforcement.errors import NotFound, ValidationError
 from enforcement.extensions import db
 from enforcement.models import Case, Enterprise, Township
 from enforcement.models.enterprise import RISK_CLASSES
+from enforcement.services.core.parsing import parse_box
 from enforcement.services.core.queries import open_case_clause, overdue_deadline_clause
 
 # Severity (workflow.states) -> the map's category name.
@@ -46,17 +47,7 @@ class MapQuery:
 
 
 def parse_query(args) -> MapQuery:
-    raw = (args.get("bbox") or "").split(",")
-    try:
-        bbox = tuple(float(v) for v in raw)
-        if len(bbox) != 4:
-            raise ValueError
-    except ValueError:
-        raise ValidationError("bbox is minLon,minLat,maxLon,maxLat.",
-                              {"bbox": "four numbers: minLon,minLat,maxLon,maxLat"}) from None
-    min_lon, min_lat, max_lon, max_lat = bbox
-    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise ValidationError("bbox is out of range.", {"bbox": "min <= max, within WGS84"})
+    bbox = parse_box(args.get("bbox"))  # the API's bbox= parser: required here
     action = args.get("action") or ""
     if action and action not in wf.ACTION_VALUES:
         raise ValidationError("Unknown action.", {"action": "one of " + ", ".join(wf.ACTION_VALUES)})
