@@ -15,9 +15,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
-# Compiled catalogues are committed; this rebuilds them after editing a .po file.
+# The zh_CN catalogue (enforcement/translations/zh_Hans_CN/LC_MESSAGES/messages.po) is the one
+# place translations are edited. This extracts the messages of the code and templates (babel.cfg),
+# merges new ones into the .po (empty, for you to fill; nothing is fuzzy-matched) and compiles the
+# committed .mo. tests/test_translations.py fails on an empty entry or a stale .mo.
+CATALOGUE := enforcement/translations
 translations: $(STAMP)
-	$(VENV)/bin/pybabel compile -d enforcement/translations
+	@mkdir -p build
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o build/messages.pot .
+	$(VENV)/bin/pybabel -q update -i build/messages.pot -d $(CATALOGUE) -l zh_Hans_CN \
+	    --no-fuzzy-matching --ignore-pot-creation-date --width 100
+	$(VENV)/bin/pybabel compile -d $(CATALOGUE) --statistics
 
 init-db: $(STAMP)
 	$(FLASK) init-db
