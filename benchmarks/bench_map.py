@@ -83,7 +83,7 @@ def run(report, *, app, boxes: int = 60, seed: int = 11, api_path: str | None = 
     if ensure_rtree():
         rtree, n_rtree = _sample(raw_rtree, sample)
         r50, r95 = percentiles(rtree)
-        report.add("map", f"raw SQL bbox, SQLite R*Tree, same boxes",
+        report.add("map", "raw SQL bbox, SQLite R*Tree, same boxes",
                    f"p50 {r50 * 1000:.1f} ms, p95 {r95 * 1000:.1f} ms, {n_rtree:,} rows/box",
                    f"plain index p50 {p50 * 1000:.1f} ms", r50 / p50,
                    note="ratio < 1 means the R*Tree is faster")

@@ -14,13 +14,13 @@ def machine() -> str:
     cpu = ""
     try:
         with open("/proc/cpuinfo") as fh:
-            cpu = next((l.split(":", 1)[1].strip() for l in fh if l.startswith("model name")), "")
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "")
     except OSError:
         pass
     mem = ""
     try:
         with open("/proc/meminfo") as fh:
-            kb = int(next(l for l in fh if l.startswith("MemTotal")).split()[1])
+            kb = int(next(line for line in fh if line.startswith("MemTotal")).split()[1])
             mem = f"{kb / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration):
         pass

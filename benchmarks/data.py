@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 from enforcement import demo
 from enforcement import workflow as wf
 from enforcement.extensions import db, write_intent
-from enforcement.models import Case, Deadline, Enterprise, FollowUp, Township, User, Visit
+from enforcement.models import Case, Deadline, Enterprise, FollowUp, Visit
 from enforcement.services.calendar.calendars import load_calendar
 
 AS_OF = date(2026, 11, 25)
@@ -55,7 +55,7 @@ def build(*, enterprises: int, visits: int, open_cases: int, seed: int = 7,
 def _visits(rng, enterprise_ids, people, count, batch=20_000):
     inspectors = [u.id for u in people if u.role == "inspector"]
     rows = []
-    for n in range(count):
+    for _n in range(count):
         at = NOW - timedelta(minutes=rng.randint(0, 365 * 24 * 60))
         rows.append({
             "client_uuid": str(uuid.UUID(int=rng.getrandbits(128))), "payload_hash": "0" * 64,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
+from typing import Any
 
 DEV_SECRET_KEY = "dev-only-not-secret"
 
@@ -184,7 +186,7 @@ class TestConfig(Config):
 
 
 # Settings that may come from the environment, with how to parse them.
-_ENV = {
+_ENV: dict[str, Callable[[str], Any]] = {
     "SECRET_KEY": str,
     "ENV_NAME": str,
     "BUREAU_TIMEZONE": str,

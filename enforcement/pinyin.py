@@ -32,7 +32,9 @@ def searchable(name: str | None) -> str:
     if not name:
         return ""
     # One syllable per character, phrase-aware (燕郊 yan jiao); other characters one by one.
-    full = lazy_pinyin(name, errors=list)
+    # errors=list: each character without a reading stays one item (pypinyin's stub types the
+    # callable as returning str, but a list is what it documents for one item per character).
+    full = lazy_pinyin(name, errors=list)  # type: ignore[arg-type]
     initials = [p[:1] for p in full]
     keys = [_squash(full), _squash(initials)]
     if len(full) == len(name):

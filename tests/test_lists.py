@@ -267,7 +267,7 @@ def test_the_disclosure_list_never_shows_a_person(city, client):
 def test_a_decided_fine_is_public_only_from_its_publish_date(city):
     fine = city["fine_decided"]
     publish_by = next(d for d in fine.deadlines if d.name == "publish_by").due_on
-    ids = lambda day: {r["case_id"] for r in lists.page("disclosure", lists.Filters(day))["items"]}  # noqa: E731
+    ids = lambda day: {r["case_id"] for r in lists.page("disclosure", lists.Filters(day))["items"]}
     assert fine.id not in ids(publish_by - timedelta(days=1))
     assert fine.id in ids(publish_by)
 

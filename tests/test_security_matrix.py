@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from security_city import ROLES, USERNAMES, build_city, jpeg, login

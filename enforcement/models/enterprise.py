@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..pinyin import searchable
 from .types import UTCDateTime
 
@@ -16,7 +16,7 @@ LOCATION_SOURCES = ("", "register", "geocoder", "desk", "visit", "confirmed")
 ENTERPRISE_STATUSES = ("operating", "stopped", "closed", "unknown")
 
 
-class Enterprise(db.Model):
+class Enterprise(Model):
     """A site that is inspected: a licensed factory or an illegal workshop with no papers."""
 
     __tablename__ = "enterprise"

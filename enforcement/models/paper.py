@@ -5,14 +5,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime
 
 #: What a paper is about: a case (decisions, notices) or a visit (the inspection record).
 PAPER_SUBJECTS = ("case", "visit")
 
 
-class PaperNumber(db.Model):
+class PaperNumber(Model):
     """The serial number (文号) of one legal paper, allocated when the paper is ISSUED (an explicit
     POST by an officer who may issue; viewing a draft allocates nothing, issue #17 item 10).
 

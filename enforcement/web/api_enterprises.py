@@ -5,35 +5,27 @@ from flask import Response, g, jsonify, request
 
 from ..clock import utcnow
 from ..errors import ValidationError
-from ..extensions import db
-from ..geo import CoordinateError, iter_feature_collection, parse_bbox, parse_latlon
+from ..geo import iter_feature_collection
 from ..services.maps import enterprise_search
 from ..services.registry import enterprises
 from ..services.casework import serialize
 from ..services.core import scope
-from ..services.core.parsing import collecting, parse_float, text
+from ..services.core.parsing import collecting, text
 from ..workflow import ACTION_VALUES
-from .api import (_present_but_empty, arg_bool, as_of, authenticated, body, bp, decode_cursor, encode_cursor,
-                  limit_arg)
+from .api import authenticated, body, bp
+from . import params
+from .params import arg_bool, arg_float, as_of, encode_cursor
+from .params import cursor as decode_cursor
+from .params import limit as limit_arg
 
 #: The bureau map asks for every pin in its visible box at once.
 GEOJSON_MAX_LIMIT = 5000
 
 
-def _coordinates(parse, name: str):
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return parse(raw, name)
-    except CoordinateError as exc:
-        raise ValidationError(str(exc), {exc.field or name: str(exc)}) from None
-
-
 def _within():
     """The townships the caller may see: a branch officer his branch's (asking for another is
     403), city staff all or the branch they name (``branch=CODE``; unknown: 422)."""
-    _present_but_empty("branch")
+    params.present_but_empty("branch")
     code = request.args.get("branch")
     branch_id = scope.branch_id_of_code(code) if code else None
     if code and branch_id is None:
@@ -45,14 +37,14 @@ def _query() -> enterprise_search.EnterpriseQuery:
     fields: dict[str, str] = {}
     check = collecting(fields)
 
-    near = check(lambda: _coordinates(parse_latlon, "near"))
+    near = check(params.near)
     position = check(lambda: decode_cursor(("offset",) if near else ("after_id",))) or {}
     action = request.args.get("action") or None
     if action is not None and action not in ACTION_VALUES:
         fields["action"] = "one of " + ", ".join(ACTION_VALUES)
     query = enterprise_search.EnterpriseQuery(
         as_of=check(as_of),
-        bbox=check(lambda: _coordinates(parse_bbox, "bbox")),
+        bbox=check(params.box),
         q=check(lambda: text(request.args.get("q"), "q", max_length=100)) or None,
         township=check(lambda: text(request.args.get("township"), "township", max_length=40)) or None,
         industry=check(lambda: text(request.args.get("industry"), "industry", max_length=40)) or None,
@@ -61,8 +53,7 @@ def _query() -> enterprise_search.EnterpriseQuery:
         overdue=bool(check(lambda: arg_bool("overdue"))),
         located=check(lambda: arg_bool("located")) if "located" in request.args else None,
         near=near,
-        radius_m=check(lambda: _present_but_empty("radius_m") or parse_float(request.args.get("radius_m"), "radius_m",
-                                           required=False, minimum=0, maximum=50_000)) or 1000.0,
+        radius_m=check(lambda: arg_float("radius_m", minimum=0, maximum=50_000)) or 1000.0,
         limit=check(lambda: limit_arg(GEOJSON_MAX_LIMIT)) or 100,
         after_id=position.get("after_id", 0), offset=position.get("offset", 0),
         townships_within=_within())
@@ -98,7 +89,6 @@ def list_enterprises():
 @authenticated()
 def create_enterprise():
     enterprise = enterprises.create_enterprise(g.actor, body("EnterpriseCreate"), now=utcnow())
-    db.session.commit()
     return jsonify(serialize.enterprise_dict(enterprise)), 201
 
 
@@ -117,5 +107,4 @@ def update_enterprise(enterprise_id: int):
     data = body("EnterprisePatch")
     enterprise = enterprises.update_enterprise(g.actor, enterprises.get_enterprise(enterprise_id),
                                                data, now=utcnow())
-    db.session.commit()
     return jsonify(serialize.enterprise_dict(enterprise))

@@ -183,7 +183,6 @@ def conflict_accept(conflict_id: int):
         flash(_("Still refused: %(message)s The submission stays in the queue; discard it with "
                 "a reason or correct the record first.", message=error_text(exc)), "error")
         return redirect(url_for("desk.conflict_queue") + f"#conflict-{conflict_id}")
-    db.session.commit()
     flash(_("Conflict %(id)s accepted and applied.", id=conflict_id), "success")
     if result.get("opened"):
         flash(_("Escalation opened case(s) %(ids)s.",
@@ -199,7 +198,6 @@ def conflict_discard(conflict_id: int):
     if not form.validate():
         return conflict_queue(errors={conflict_id: form}, status=422)
     conflicts.discard(_actor(), row, reason=form.reason.data, now=utcnow())
-    db.session.commit()
     flash(_("Conflict %(id)s discarded.", id=conflict_id), "success")
     return redirect(url_for("desk.conflict_queue"))
 
@@ -223,7 +221,6 @@ def quiet_day_list():
                 quiet_days.declare(_actor(), {"on": form.on.data, "township": form.township.data,
                                               "reason": form.reason.data},
                                    now=utcnow(), today=as_of)
-                db.session.commit()
                 flash(_("Quiet day declared."), "success")
                 return redirect(url_for("desk.quiet_day_list"))
             except (ValidationError, DomainError) as exc:
@@ -240,7 +237,6 @@ def quiet_day_delete(quiet_day_id: int):
     if not CsrfOnlyForm().validate():
         abort(400)
     quiet_days.delete(_actor(), quiet_day_id, now=utcnow())
-    db.session.commit()
     flash(_("Quiet day removed."), "success")
     return redirect(url_for("desk.quiet_day_list"))
 
@@ -270,7 +266,6 @@ def draw_publish():
         return _draw_page(publish_form=form, status=422)
     digest = draw_publication.publish(_actor(), period=form.period.data, seed=form.seed.data,
                                       now=utcnow())
-    db.session.commit()
     flash(_("Published SHA-256 of the seed: %(hash)s", hash=digest), "success")
     return redirect(url_for("desk.draws"))
 
@@ -292,7 +287,6 @@ def draw_run():
         _field_errors(form, {("seed" if k == "seed" else "quota_A" if k == "quotas" else k): v
                              for k, v in exc.fields.items()})
         return _draw_page(draw_form=form, status=422)
-    db.session.commit()
     return redirect(url_for("desk.draw_detail", draw_id=record.id))
 
 
@@ -355,7 +349,6 @@ def complaints():
                 complaint = complaint_service.record_complaint(
                     _actor(), form.payload(ZoneInfo(current_app.config["BUREAU_TIMEZONE"])),
                     now=utcnow())
-                db.session.commit()
                 flash(_("Complaint recorded: the unannounced visit is due by %(visit)s and the "
                         "reply by %(reply)s.", visit=complaint.triage_by.isoformat(),
                         reply=complaint.answer_by.isoformat()), "success")
@@ -397,6 +390,5 @@ def complaint_assign(complaint_id: int):
         db.session.rollback()
         flash(error_text(exc), "error")
         return redirect(url_for("desk.complaints"))
-    db.session.commit()
     flash(_("Complaint assigned."), "success")
     return redirect(url_for("desk.complaints"))

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..clock import utcnow
-from ..extensions import db, write_intent
+from ..extensions import write_intent
 from ..services.papers import evidence, papers, pdf
 from ..services.casework import serialize
 from ..services.core.actor import Actor
@@ -63,7 +63,6 @@ def _title(kind: str) -> str:
 def case_paper(case_id: int, kind: str):
     case = papers.get_case_for(_actor(), case_id)
     paper = papers.view_case_paper(_actor(), case, kind, now=utcnow(), config=current_app.config)
-    db.session.commit()
     return render_template("papers/paper.html", paper=paper, standalone=False,
                            may_issue=papers.may_issue(_actor()),
                            issue_url=url_for("papers.issue_case_paper", case_id=case.id, kind=kind))
@@ -87,7 +86,6 @@ def visit_record(visit_id: int):
     visit = papers.get_visit_for(_actor(), visit_id)
     paper = papers.view_visit_record(_actor(), visit, now=utcnow(), config=current_app.config,
                                      timezone=current_app.config["BUREAU_TIMEZONE"])
-    db.session.commit()
     return render_template("papers/paper.html", paper=paper, standalone=False,
                            may_issue=papers.may_issue(_actor()),
                            issue_url=url_for("papers.issue_visit_record", visit_id=visit.id))
@@ -105,6 +103,7 @@ def issue_visit_record(visit_id: int):
 
 
 def _standalone(paper: papers.Paper) -> str:
+    assert current_app.static_folder is not None  # create_app names the folder
     with open(os.path.join(current_app.static_folder, "css", "papers.css"), encoding="utf-8") as f:
         css = f.read()
     return render_template("papers/standalone.html", paper=paper, css=css, standalone=True)
@@ -130,7 +129,6 @@ def case_paper_pdf(case_id: int, kind: str):
     case = papers.get_case_for(_actor(), case_id)
     paper = papers.view_case_paper(_actor(), case, kind, now=utcnow(), config=current_app.config)
     data = _pdf(paper)
-    db.session.commit()
     return _send_pdf(data, f"{kind}-case-{case.id}{'-draft' if paper.draft else ''}.pdf")
 
 
@@ -141,7 +139,6 @@ def visit_record_pdf(visit_id: int):
     paper = papers.view_visit_record(_actor(), visit, now=utcnow(), config=current_app.config,
                                      timezone=current_app.config["BUREAU_TIMEZONE"])
     data = _pdf(paper)
-    db.session.commit()
     return _send_pdf(data, f"inspection_record-visit-{visit.id}{'-draft' if paper.draft else ''}.pdf")
 
 
@@ -153,6 +150,5 @@ def evidence_pack(case_id: int):
         _actor(), case, now=utcnow(), config=current_app.config,
         timezone=current_app.config["BUREAU_TIMEZONE"],
         case_view=serialize.case_dict(case, today()), render=_pdf)
-    db.session.commit()
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
                      download_name=f"evidence-case-{case.id}.zip")

@@ -88,7 +88,7 @@ def demo_server(prefix: str = "browser-instance-", setup=None):
                     break
                 except (urllib.error.URLError, ConnectionError, OSError):
                     if time.monotonic() > deadline:
-                        raise RuntimeError("server did not answer: " + Path(log.name).read_text())
+                        raise RuntimeError("server did not answer: " + Path(log.name).read_text()) from None
                     time.sleep(0.1)
             yield base
         finally:

@@ -70,7 +70,6 @@ def test_inspector_records_a_visit_with_a_photo_and_serves_a_rectify_order_onlin
     phone.shot("inspector-worklist.png")
 
     name = start_visit_near_me(phone, 0)
-    visit_path = urlsplit(page.url).path
     assert name in page.locator("h1").inner_text()
     fill_visit(phone, jpeg)
     assert phone.no_horizontal_scroll()

@@ -139,7 +139,7 @@ def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar 
         fields["action"] = "one of " + ", ".join(wf.ACTION_VALUES)
     enterprise = None
     try:
-        enterprise_id = int(data.get("enterprise_id"))
+        enterprise_id = int(data.get("enterprise_id"))  # type: ignore[arg-type]  # None: TypeError below
         if 0 < enterprise_id < 2**31:  # beyond an integer column no row can exist
             enterprise = db.session.get(Enterprise, enterprise_id)
     except (TypeError, ValueError):
@@ -161,6 +161,7 @@ def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar 
     visit_id = _visit_of(data, fields)
     if fields:
         raise ValidationError("The case could not be opened.", fields)
+    assert enterprise is not None and isinstance(action, str)  # else fields named them
     if parent is None and not authority.site_rights(actor, enterprise, as_of=served_on).may_serve:
         raise Forbidden("Inspectors open cases in their own township only, or at a firm a draw "
                         "assigned them.", code="outside_township")
@@ -300,7 +301,8 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
         raise ForbiddenByLaw(str(exc), allowed=exc.allowed, state=case.state, article=exc.article) from exc
     except wf.ImpossibleEvent as exc:
         # ForbiddenByLaw names the article that forbids the event now (issue #15)
-        extra = {"article": exc.article} if getattr(exc, "article", None) else {}
+        article = getattr(exc, "article", None)
+        extra = {"article": article} if article else {}
         raise ImpossibleTransition(str(exc), allowed=exc.allowed, state=case.state,
                                    action=case.action, event=event.type, **extra) from exc
     store_snapshot(case, snapshot)
@@ -339,7 +341,8 @@ def _replay_with(case: Case, new_event: wf.Event, recorded_at: datetime, calenda
     events = sorted(_engine_events(case) + [(recorded_at, new_event)], key=lambda pair: pair[0])
     outcome = wf.open_case(case.action, case.served_on, _open_params(case), rules=rules(),
                            calendar=calendar, township=case.township.code if case.township else None)
-    snapshot, escalations = outcome.case, ()
+    snapshot = outcome.case
+    escalations: tuple[wf.Escalation, ...] = ()
     for _at, ev in events:
         result = wf.apply(snapshot, ev, rules=rules(), calendar=calendar)
         snapshot = result.case
@@ -427,7 +430,9 @@ def _plain_snapshots(case_ids: list[int]) -> dict[int, wf.CaseSnapshot]:
             select(FollowUp.case_id, FollowUp.key, FollowUp.purpose, FollowUp.earliest_on,
                    FollowUp.due_on, FollowUp.unannounced, FollowUp.done_on, FollowUp.visit_id,
                    FollowUp.provisional, FollowUp.note).where(FollowUp.case_id.in_(case_ids))):
-        followups[row[0]].append(wf.FollowUp(*row[1:]))
+        followups[row.case_id].append(wf.FollowUp(
+            row.key, row.purpose, row.earliest_on, row.due_on, row.unannounced, row.done_on,
+            row.visit_id, row.provisional, row.note))
     out = {}
     for cid, action, state, served_on, params, facts, township in db.session.execute(
             select(Case.id, Case.action, Case.state, Case.served_on, Case.params, Case.facts,
@@ -473,7 +478,7 @@ def tick(actor: Actor, *, as_of: date, now: datetime, calendar: wf.Calendar | No
                if (events := wf.due_events(snapshots[cid], as_of, rules=rules(),
                                            calendar=calendar))]
         for case_id, events in due:
-            case = db.session.get(Case, case_id)
+            case = db.session.get_one(Case, case_id)
             for event in events:
                 result = apply_event(actor, case, {"type": event.type, "on": event.on,
                                                    **event.data},

@@ -15,6 +15,7 @@ from enforcement.models import Case, Enterprise, FollowUp
 from enforcement.services.casework.cases import is_cancelled, snapshot_of
 from enforcement.services.core.queries import open_case_clause
 from enforcement.services.casework.serialize import followup_row
+from enforcement.services.core.scope import TownshipFilter
 
 #: ``near`` sorts in Python: a worklist is at most a few thousand planned visits.
 NEAR_CANDIDATES = 5000
@@ -32,7 +33,7 @@ class FollowupQuery:
     after: tuple[int, int] | None = None
     offset: int = 0
     #: A branch's officer: his branch's townships only (services.core.scope); None: all.
-    townships_within: object = field(default=None, compare=False)
+    townships_within: TownshipFilter = field(default=None, compare=False)
 
 
 def _statement(query: FollowupQuery):

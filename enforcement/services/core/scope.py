@@ -10,7 +10,9 @@ One function, ``allowed_township_ids``, answers "which townships" as a subquery;
 the map and the by-id guard apply it as one filter."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import Select, select
 
 from enforcement.errors import Forbidden
 from enforcement.extensions import db
@@ -18,8 +20,11 @@ from enforcement.models import Branch, Township
 
 from .actor import Actor
 
+#: The townships a query is confined to (a subquery of ids), or None for every township.
+TownshipFilter = Select[Any] | None
 
-def branch_townships(branch_id: int):
+
+def branch_townships(branch_id: int) -> Select[Any]:
     """The ids of a branch's townships, as a subquery."""
     return select(Township.id).where(Township.branch_id == branch_id)
 
@@ -49,7 +54,7 @@ def branch_id_of_code(code: str | None) -> int | None:
     return db.session.scalar(select(Branch.id).where(Branch.code == code))
 
 
-def allowed_township_ids(actor: Actor | None, branch_id: int | None = None):
+def allowed_township_ids(actor: Actor | None, branch_id: int | None = None) -> TownshipFilter:
     """The townships this actor may see, as a subquery to use with ``column.in_(...)``; None
     means every township (city staff without a chosen branch, or no branches at all)."""
     scoped = scoped_branch_id(actor, branch_id)

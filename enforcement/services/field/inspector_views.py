@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from enforcement import workflow as wf
@@ -80,7 +80,7 @@ def search(q: str, *, offset: int = 0, limit: int = 20, lat: float | None = None
     if not q:
         return SearchPage([], 0, None)
     like = f"%{q}%"
-    match = [Enterprise.name.ilike(like), Enterprise.address.ilike(like)]
+    match: list[ColumnElement[bool]] = [Enterprise.name.ilike(like), Enterprise.address.ilike(like)]
     key = query_key(q)
     if key:  # pinyin: "yjsl" or "yanjiao" finds 燕郊塑料厂 (enforcement.pinyin)
         match.append(Enterprise.name_pinyin.contains(key, autoescape=True))
@@ -94,7 +94,7 @@ def search(q: str, *, offset: int = 0, limit: int = 20, lat: float | None = None
         found = db.session.scalars(stmt.limit(SEARCH_RANKED)).all()
         ranked = sorted(((e, distance_m(lat, lon, e.lat, e.lon)) for e in found),
                         key=lambda p: p[1])
-        page = ranked[offset:offset + limit]
+        page: list[tuple[Enterprise, float | None]] = list(ranked[offset:offset + limit])
         more = len(ranked) > offset + limit
     else:
         rows = db.session.scalars(stmt.order_by(Enterprise.name, Enterprise.id)
@@ -144,10 +144,10 @@ def open_cases(enterprise: Enterprise) -> list[Case]:
 
 
 def recent_visits(enterprise: Enterprise, limit: int = 5) -> list[Visit]:
-    return db.session.scalars(
+    return list(db.session.scalars(
         select(Visit).where(Visit.enterprise_id == enterprise.id)
         .options(selectinload(Visit.photos), selectinload(Visit.inspectors))
-        .order_by(Visit.visited_at.desc()).limit(limit)).all()
+        .order_by(Visit.visited_at.desc()).limit(limit)))
 
 
 def visit_count(enterprise: Enterprise) -> int:
@@ -166,9 +166,10 @@ def visit_by_uuid(client_uuid: str) -> Visit | None:
 
 
 def cases_of_visit(visit: Visit) -> list[Case]:
-    return db.session.scalars(select(Case).where(Case.visit_id == visit.id)
-                              .options(selectinload(Case.deadlines), selectinload(Case.followups))
-                              .order_by(Case.id)).all()
+    return list(db.session.scalars(
+        select(Case).where(Case.visit_id == visit.id)
+        .options(selectinload(Case.deadlines), selectinload(Case.followups))
+        .order_by(Case.id)))
 
 
 def preview(enterprise: Enterprise, action: str, served_on: date, params: dict) -> wf.CaseSnapshot:

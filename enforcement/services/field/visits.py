@@ -94,6 +94,7 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
     result = _result(data.get("result"), followup, fields)
     if fields:
         raise ValidationError("The visit could not be recorded.", fields)
+    assert enterprise is not None and visited_at is not None and isinstance(purpose, str)  # else fields named them
     if actor.role == "inspector" and actor.id not in {u.id for u in inspectors}:
         raise Forbidden("Inspectors record their own visits only.")
 
@@ -116,12 +117,12 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
 
     # Completing the follow-up is posting an event on its case: the same rule decides. An
     # officer not on the case still records what he saw, but it completes nothing.
-    completes = followup is not None and cases.may_act(actor, followup.case)
+    completing = followup if followup is not None and cases.may_act(actor, followup.case) else None
     visit = Visit(client_uuid=client_uuid, payload_hash=digest, enterprise=enterprise,
                   recorded_by_id=actor.id, visited_at=visited_at, received_at=now, lat=lat,
                   lon=lon, accuracy_m=accuracy, distance_m=distance, geofence_ok=ok,
                   geofence_reason=geofence_reason, purpose=purpose, unannounced=unannounced,
-                  findings=findings, followup_id=followup.id if completes else None,
+                  findings=findings, followup_id=completing.id if completing is not None else None,
                   approval_ref=approval_ref, outcome=audit.jsonable(result))
     visit.inspectors = inspectors
     visit.photos = []  # known empty: answering must not read them back after the commit
@@ -138,8 +139,8 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
         return VisitResult(found, created=False)
 
     opened: list[Case] = []
-    if completes:
-        opened = _complete_followup(actor, followup, visit, visit_day, result, now=now,
+    if completing is not None:
+        opened = _complete_followup(actor, completing, visit, visit_day, result, now=now,
                                     calendar=calendar)
     elif followup is not None:
         _keep_unauthorised_completion(actor, followup, visit, result, now=now)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
@@ -22,6 +23,7 @@ from enforcement.pinyin import query_key
 from enforcement.models import Case, Enterprise, Township
 from enforcement.services.casework.cases import snapshot_of
 from enforcement.services.core.queries import open_case_clause, overdue_deadline_clause
+from enforcement.services.core.scope import TownshipFilter
 
 #: ``near`` looks at most this many candidates inside the radius's box (a 50 km radius in the
 #: densest demo township is a few thousand).
@@ -60,12 +62,13 @@ class EnterpriseQuery:
     offset: int = 0
     #: The townships the asker may see (services.core.scope.allowed_township_ids), as a
     #: subquery; None: all (city staff, or no branches). Issue 20.
-    townships_within: object = field(default=None, compare=False)
+    townships_within: TownshipFilter = field(default=None, compare=False)
 
 
 @dataclass
 class EnterpriseRow:
-    enterprise: Enterprise
+    #: The site's COLUMNS: a result Row read by attribute like an Enterprise (none is loaded).
+    enterprise: Any
     township: str | None
     open_actions: list[str]
     worst_state: str | None
@@ -161,7 +164,7 @@ def _aggregates(enterprise_ids: list[int], as_of: date) -> dict[int, list[wf.Cas
     return out
 
 
-def _row(enterprise: Enterprise, township: str | None, snaps: list[wf.CaseSnapshot],
+def _row(enterprise: Any, township: str | None, snaps: list[wf.CaseSnapshot],
          as_of: date) -> EnterpriseRow:
     worst = wf.worst_state(snaps, as_of)
     dues = [d.due_on for s in snaps if (d := wf.current_deadline(s, as_of)) is not None]
@@ -187,6 +190,7 @@ def _nearest(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, 
     small box and widens it until it holds the page (plus one, to know a next page exists): in a
     dense city a 2 km box holds tens of thousands of sites, and reading them all to return 50
     cost more than everything else together."""
+    assert query.near is not None  # search() asks only then
     lat, lon = query.near
     want = query.offset + query.limit + 1
     radius = min(query.radius_m, START_RADIUS_M)
@@ -250,14 +254,14 @@ def search(query: EnterpriseQuery) -> EnterprisePage:
                 .where(Enterprise.id.in_(ids[start:start + 900]))):
             rows_by_id[row.id] = row
     snaps = _aggregates(ids, query.as_of)
-    rows = []
+    rows: list[EnterpriseRow] = []
     for enterprise_id in ids:
         enterprise = rows_by_id[enterprise_id]
-        row = _row(enterprise, enterprise.code, snaps.get(enterprise_id, []), query.as_of)
-        if wants_overdue and not row.overdue:
+        found = _row(enterprise, enterprise.code, snaps.get(enterprise_id, []), query.as_of)
+        if wants_overdue and not found.overdue:
             continue
-        row.distance_m = distances.get(enterprise_id)
-        rows.append(row)
+        found.distance_m = distances.get(enterprise_id)
+        rows.append(found)
     return EnterprisePage(rows, next_position)
 
 

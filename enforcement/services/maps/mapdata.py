@@ -6,15 +6,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Integer, cast, exists, func, select
+from sqlalchemy import ColumnElement, Integer, cast, exists, func, select
 
 from enforcement import workflow as wf
 from enforcement.errors import NotFound, ValidationError
 from enforcement.extensions import db
 from enforcement.models import Case, Enterprise, Township
 from enforcement.models.enterprise import RISK_CLASSES
+from enforcement.services.core.parsing import parse_box
 from enforcement.services.core.queries import open_case_clause, overdue_deadline_clause
+from enforcement.services.core.scope import TownshipFilter
 
 # Severity (workflow.states) -> the map's category name.
 CATEGORY = {wf_sev: name for wf_sev, name in enumerate(("clean", "watch", "open", "overdue",
@@ -25,7 +28,7 @@ GRID_CELLS = 48  # cells across the wider side of the box at low zoom
 
 def legend() -> list[dict]:
     """One entry per severity, worst first, with the colour the state table gives it."""
-    seen = {}
+    seen: dict[int, str] = {}
     for states in wf.STATES.values():
         for info in states.values():
             seen.setdefault(info.severity, info.colour)
@@ -44,21 +47,11 @@ class MapQuery:
     risk: str = ""
     #: The townships the asker may see (services.core.scope.allowed_township_ids), as a
     #: subquery; None: all (city staff, or no branches). Issue 20.
-    townships_within: object = field(default=None, compare=False)
+    townships_within: TownshipFilter = field(default=None, compare=False)
 
 
 def parse_query(args) -> MapQuery:
-    raw = (args.get("bbox") or "").split(",")
-    try:
-        bbox = tuple(float(v) for v in raw)
-        if len(bbox) != 4:
-            raise ValueError
-    except ValueError:
-        raise ValidationError("bbox is minLon,minLat,maxLon,maxLat.",
-                              {"bbox": "four numbers: minLon,minLat,maxLon,maxLat"}) from None
-    min_lon, min_lat, max_lon, max_lat = bbox
-    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise ValidationError("bbox is out of range.", {"bbox": "min <= max, within WGS84"})
+    bbox = parse_box(args.get("bbox"))  # the API's bbox= parser: required here
     action = args.get("action") or ""
     if action and action not in wf.ACTION_VALUES:
         raise ValidationError("Unknown action.", {"action": "one of " + ", ".join(wf.ACTION_VALUES)})
@@ -83,9 +76,9 @@ def _open_case_filter(q: MapQuery, as_of: date):
     return exists().where(*clauses)
 
 
-def _where(q: MapQuery, as_of: date) -> list:
+def _where(q: MapQuery, as_of: date) -> list[ColumnElement[bool]]:
     min_lon, min_lat, max_lon, max_lat = q.bbox
-    where = [Enterprise.lat.between(min_lat, max_lat), Enterprise.lon.between(min_lon, max_lon)]
+    where: list[ColumnElement[bool]] = [Enterprise.lat.between(min_lat, max_lat), Enterprise.lon.between(min_lon, max_lon)]
     if q.township:
         where.append(Enterprise.township_id == select(Township.id).where(
             Township.code == q.township).scalar_subquery())
@@ -100,8 +93,14 @@ def _where(q: MapQuery, as_of: date) -> list:
     return where
 
 
-def _snapshots(case_rows, deadlines) -> dict[int, list[wf.CaseSnapshot]]:
-    by_enterprise: dict[int, list] = defaultdict(list)
+#: An open case as the map needs it: (case id, enterprise id, action, state, served_on, params, facts).
+CaseRow = tuple[int, int, str, str, date, Any, Any]
+
+
+def _snapshots(case_rows: list[CaseRow], deadlines: dict[int, dict[str, wf.Deadline]]
+               ) -> dict[int, list[tuple[int, wf.CaseSnapshot]]]:
+    """Each enterprise's open cases as (case id, engine snapshot)."""
+    by_enterprise: dict[int, list[tuple[int, wf.CaseSnapshot]]] = defaultdict(list)
     for cid, eid, action, state, served_on, params, facts in case_rows:
         snap = wf.CaseSnapshot(action=action, state=state, served_on=served_on, township=None,
                                params=dict(params or {}), facts=dict(facts or {}),
@@ -110,10 +109,12 @@ def _snapshots(case_rows, deadlines) -> dict[int, list[wf.CaseSnapshot]]:
     return by_enterprise
 
 
-def _open_cases(enterprise_ids: list[int]):
+def _open_cases(enterprise_ids: list[int]
+                ) -> tuple[list[CaseRow], dict[int, dict[str, wf.Deadline]]]:
     """Open cases with their stored watched deadline (workflow.watched_deadline), which decides
     overdue, the current deadline and so the display state: no deadline rows are read."""
-    rows, dl = [], defaultdict(dict)
+    rows: list[CaseRow] = []
+    dl: dict[int, dict[str, wf.Deadline]] = defaultdict(dict)
     for i in range(0, len(enterprise_ids), 900):
         chunk = enterprise_ids[i:i + 900]
         for c in db.session.execute(
@@ -143,6 +144,7 @@ def features(q: MapQuery, as_of: date, *, limit: int = MAX_FEATURES) -> dict:
     by_enterprise = _snapshots(case_rows, deadlines)
     out = []
     for eid, name, code, lat, lon, industry, risk, township in rows:
+        assert lat is not None and lon is not None  # inside the box (_where)
         cases = by_enterprise.get(eid, [])
         relevant = [s for _, s in cases
                     if (not q.action or s.action == q.action) and (not q.state or s.state == q.state)]
@@ -200,6 +202,8 @@ def _grid(q: MapQuery, where: list, total: int) -> dict:
     """Counts per cell: at county zoom a reviewer needs where the enterprises are, not each."""
     min_lon, min_lat, max_lon, max_lat = q.bbox
     size = max(max_lon - min_lon, max_lat - min_lat, 1e-6) / GRID_CELLS
+    gx: ColumnElement[Any]
+    gy: ColumnElement[Any]
     if db.session.get_bind().dialect.name == "postgresql":
         gx = func.floor((Enterprise.lon - min_lon) / size)
         gy = func.floor((Enterprise.lat - min_lat) / size)

@@ -12,7 +12,7 @@ existence does not leak). Which branch a record belongs to:
 - an accountability record: its unit's, its task's, or its case's township's branch."""
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from enforcement.errors import Forbidden
 from enforcement.models import (AccountabilityRecord, Case, ResponsibleUnit, SupervisionVisit,
@@ -69,7 +69,7 @@ def unit_in_branch(branch_id: int | None, *, city_wide: bool = True):
     too (every branch works with the city's departments)."""
     if branch_id is None:
         return None
-    clause = ResponsibleUnit.id.in_(_branch_units(branch_id))
+    clause: ColumnElement[bool] = ResponsibleUnit.id.in_(_branch_units(branch_id))
     if city_wide:
         clause = or_(clause, and_(ResponsibleUnit.branch_id.is_(None),
                                   ResponsibleUnit.township_id.is_(None)))

@@ -16,7 +16,7 @@ from enforcement.models import ResponsibleUnit, SupervisionPhoto, SupervisionVis
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.field import photos
-from enforcement.services.core.parsing import (collecting, parse_bool, parse_datetime, parse_float,
+from enforcement.services.core.parsing import (collecting, parse_bool, parse_ids, parse_datetime, parse_float,
                                                parse_int, parse_uuid, text)
 
 from .access import (branch_scope, require_desk, task_in_branch, unit_in_branch, visit_in_branch,
@@ -56,14 +56,7 @@ def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[Supervisio
         fields["lat" if lat is None else "lon"] = "give both lat and lon, or neither"
     members = check(lambda: text(data.get("members"), "members", max_length=300)) or ""
     findings = check(lambda: text(data.get("findings"), "findings", required=True, max_length=10000))
-    raw_tasks = data.get("undelivered_task_ids") or []
-    if isinstance(raw_tasks, str):
-        raw_tasks = [t for t in raw_tasks.replace("，", ",").split(",") if t.strip()]
-    task_ids = []
-    for t in raw_tasks:
-        tid = check(lambda t=t: parse_int(t, "undelivered_task_ids", minimum=1, maximum=2**31 - 1))
-        if tid:
-            task_ids.append(tid)
+    task_ids = parse_ids(data.get("undelivered_task_ids"), "undelivered_task_ids", fields)
     tasks = []
     if unit is not None and visited_at is not None:
         day = visited_at.astimezone(ZoneInfo(current_app.config["BUREAU_TIMEZONE"])).date()
@@ -80,6 +73,7 @@ def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[Supervisio
                 tasks.append(task)
     if fields:
         raise ValidationError("The supervision visit could not be recorded.", fields)
+    assert unit is not None  # else fields named it
     visit = SupervisionVisit(client_uuid=client_uuid, unit_id=unit.id, township_id=unit.township_id,
                              visited_at=visited_at, unannounced=bool(unannounced), lat=lat, lon=lon,
                              accuracy_m=acc, members=members, findings=findings,

@@ -14,7 +14,7 @@ from enforcement.extensions import db
 from enforcement.models import Case, ResponsibleUnit, Task, Township, task_co_unit
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
-from enforcement.services.core.parsing import collecting, parse_date, parse_int, text
+from enforcement.services.core.parsing import collecting, parse_date, parse_ids, parse_int, text
 from enforcement.services.core.scope import township_allowed
 
 from .access import (branch_scope, require_desk, require_own_unit, task_in_branch, unit_in_branch,
@@ -31,18 +31,7 @@ def _snapshot(task: Task) -> dict:
             "deadline": task.deadline, "done_on": task.done_on}
 
 
-def _ids(value, field: str, fields: dict) -> list[int]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, (str, int)):
-        value = [v for v in str(value).replace("，", ",").split(",") if v.strip()]
-    out = []
-    for v in value:
-        try:
-            out.append(parse_int(v, field, minimum=1, maximum=2**31 - 1))
-        except ValidationError as exc:
-            fields.update(exc.fields)
-    return out
+_ids = parse_ids  # record ids: one parser for bodies and forms (services.core.parsing)
 
 
 def create_task(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Task:
@@ -89,6 +78,7 @@ def create_task(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Task
         fields["deadline"] = "before the day it is assigned"
     if fields:
         raise ValidationError("The task could not be assigned.", fields)
+    assert host is not None  # else fields named it
     if township_id is None:
         township_id = case.township_id if case is not None else host.township_id
     task = Task(title=title, detail=detail or "", campaign=campaign or "", case_id=case_id,

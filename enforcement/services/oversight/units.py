@@ -68,7 +68,7 @@ def create_unit(actor: Actor, data: dict, *, now: datetime) -> ResponsibleUnit:
     if db.session.scalar(select(ResponsibleUnit.id).where(ResponsibleUnit.code == code)):
         raise Duplicate("A unit with this code exists.", {"code": "already used"})
     if branch_id is None and township_id is not None:
-        branch_id = db.session.get(Township, township_id).branch_id
+        branch_id = db.session.get_one(Township, township_id).branch_id
     unit = ResponsibleUnit(code=code, name=name, kind=kind, township_id=township_id,
                            branch_id=branch_id, contact_name=contact_name or "",
                            contact_phone=contact_phone or "", active=True)

@@ -287,7 +287,7 @@ def _case_officers(case: Case) -> list[Officer]:
         if visit is not None:
             people.extend(visit.inspectors)
     if case.opened_by_id:
-        people.append(db.session.get(User, case.opened_by_id))
+        people.append(db.session.get_one(User, case.opened_by_id))
     return _officers(people)
 
 
@@ -413,7 +413,7 @@ def rmb_upper(fen: int | None) -> str:
         while yuan:
             yuan, group = divmod(yuan, 10000)
             groups.append(group)
-        parts = []
+        parts: list[str] = []
         zero_pending = False
         for index in range(len(groups) - 1, -1, -1):
             group = groups[index]
