@@ -43,6 +43,9 @@ def build(*, enterprises: int, visits: int, open_cases: int, seed: int = 7,
 
         t0 = time.perf_counter()
         _cases(rng, ids, townships, list(people.values()), open_cases)
+        # Bulk rows bypass store_snapshot: the sites' map summaries are rebuilt from them.
+        from enforcement.services.casework import site_summary
+        site_summary.rebuild()
         db.session.commit()
         timings["cases"] = time.perf_counter() - t0
         from enforcement.extensions import refresh_statistics

@@ -2,10 +2,10 @@
 (API.md) in one query other parts of the app can call.
 
 Cost, for a map asking for up to 5000 pins in its visible box: one indexed query for the
-enterprises (the bbox on the (lat, lon) index, filters as EXISTS on open cases), then one
-batched load of the page's open cases with their stored watched deadline (no N+1). What a pin shows
-(worst state, overdue, next due) is derived from those stored rows by the workflow engine for
-``as_of``; nothing here computes a deadline."""
+enterprises (the bbox on the (lat, lon) index, filters as EXISTS on open cases), then their
+columns by id. What a pin shows (worst state, overdue, next due) comes from each site's map
+summary (workflow.site, written with every case snapshot) for ``as_of``: no case is read, and
+nothing here computes a deadline."""
 from __future__ import annotations
 
 import math
@@ -20,7 +20,8 @@ from enforcement.extensions import db
 from enforcement.geo import bbox_around, distance_m
 from enforcement.models import Case, Enterprise, Township
 from enforcement.services.casework.cases import snapshot_of
-from enforcement.services.core.queries import open_case_clause, overdue_deadline_clause
+from enforcement.services.core.queries import open_case_clause
+from enforcement.workflow import site
 
 #: ``near`` looks at most this many candidates inside the radius's box (a 50 km radius in the
 #: densest demo township is a few thousand).
@@ -36,7 +37,8 @@ EARTH_RADIUS_M = 6_371_008.8
 #: The columns a pin shows: full ORM rows cost more than the query itself at 5000 pins.
 COLUMNS = (Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.industry,
            Enterprise.risk_class, Enterprise.lat, Enterprise.lon, Enterprise.address,
-           Enterprise.location_source)
+           Enterprise.location_source, Enterprise.map_state, Enterprise.map_severity,
+           Enterprise.map_dues, Enterprise.map_actions)
 
 
 @dataclass
@@ -123,47 +125,24 @@ def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None):
         stmt = stmt.where(exists().where(Case.enterprise_id == Enterprise.id,
                                          Case.state == query.state))
     if wants_overdue:
-        # Exactly the engine's rule, through each case's stored watched deadline; a page is
-        # therefore never short of rows.
-        stmt = stmt.where(_open_case_of_enterprise(overdue_deadline_clause(query.as_of)))
+        # Exactly the engine's rule: the site's earliest watched due date (its map summary) has
+        # passed; a page is therefore never short of rows.
+        stmt = stmt.where(Enterprise.map_due_on < query.as_of)
     return stmt, wants_overdue
 
 
-def _aggregates(enterprise_ids: list[int], as_of: date) -> dict[int, list[wf.CaseSnapshot]]:
-    """Open cases of these enterprises as engine snapshots holding only their stored watched
-    deadline (workflow.watched_deadline): all a pin needs. Whether a case is overdue, its current
-    deadline and so its display state depend on that deadline alone, so one plain query per 900
-    enterprises answers a whole map box."""
-    out: dict[int, list[wf.CaseSnapshot]] = {}
-    for start in range(0, len(enterprise_ids), 900):  # stay under SQLite's variable limit
-        chunk = enterprise_ids[start:start + 900]
-        # Open-ness is judged here, from the state table, not in SQL: the OR over every
-        # (action, open states) pair can lure a planner into reading every open case.
-        for c in db.session.execute(
-                select(Case.enterprise_id, Case.action, Case.state, Case.served_on,
-                       Case.watched_deadline, Case.watched_due_on)
-                .where(Case.enterprise_id.in_(chunk))):
-            if wf.state_info(c.action, c.state).terminal:
-                continue
-            deadlines = {c.watched_deadline: wf.Deadline(c.watched_deadline, c.watched_due_on)} \
-                if c.watched_deadline else {}
-            out.setdefault(c.enterprise_id, []).append(wf.CaseSnapshot(
-                c.action, c.state, c.served_on, None, {}, {}, deadlines, {}))
-    return out
-
-
-def _row(enterprise: Enterprise, township: str | None, snaps: list[wf.CaseSnapshot],
-         as_of: date) -> EnterpriseRow:
-    worst = wf.worst_state(snaps, as_of)
-    dues = [d.due_on for s in snaps if (d := wf.current_deadline(s, as_of)) is not None]
+def _row(enterprise, township: str | None, as_of: date) -> EnterpriseRow:
+    """A pin from the site's map summary (workflow.site), kept on the enterprise row with every
+    case snapshot: no case is read."""
+    summary = site.from_columns(enterprise.map_state, enterprise.map_severity,
+                                enterprise.map_dues, enterprise.map_actions)
+    pin = site.view(summary, as_of)
     return EnterpriseRow(
-        enterprise=enterprise, township=township,
-        open_actions=sorted({s.action for s in snaps}),
-        worst_state=worst.value if worst else None,
-        worst_severity=worst.severity if worst else None,
-        colour=worst.colour if worst else None,
-        overdue=any(wf.is_overdue(s, as_of) for s in snaps),
-        next_due=min(dues, default=None))
+        enterprise=enterprise, township=township, open_actions=list(summary.actions),
+        worst_state=pin.worst.value if pin.worst else None,
+        worst_severity=pin.worst.severity if pin.worst else None,
+        colour=pin.worst.colour if pin.worst else None,
+        overdue=pin.overdue, next_due=pin.first_due)
 
 
 def _sphere_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -240,11 +219,10 @@ def search(query: EnterpriseQuery) -> EnterprisePage:
                 .outerjoin(Township, Enterprise.township_id == Township.id)
                 .where(Enterprise.id.in_(ids[start:start + 900]))):
             rows_by_id[row.id] = row
-    snaps = _aggregates(ids, query.as_of)
     rows = []
     for enterprise_id in ids:
         enterprise = rows_by_id[enterprise_id]
-        row = _row(enterprise, enterprise.code, snaps.get(enterprise_id, []), query.as_of)
+        row = _row(enterprise, enterprise.code, query.as_of)
         if wants_overdue and not row.overdue:
             continue
         row.distance_m = distances.get(enterprise_id)
