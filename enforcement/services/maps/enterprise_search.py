@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from enforcement import workflow as wf
@@ -20,6 +20,7 @@ from enforcement.extensions import db
 from enforcement.geo import bbox_around, distance_m
 from enforcement.models import Case, Enterprise, Township
 from enforcement.services.casework.cases import snapshot_of
+from enforcement.services.core import spatial
 from enforcement.services.core.queries import open_case_clause
 from enforcement.workflow import site
 
@@ -99,10 +100,13 @@ def _open_case_of_enterprise(*criteria):
     return exists().where(Case.enterprise_id == Enterprise.id, open_case_clause(), *criteria)
 
 
-def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None):
+def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None,
+              near_box: bool = True):
     stmt = select(*columns).outerjoin(Township, Enterprise.township_id == Township.id)
     box = query.bbox
-    if query.near is not None:
+    if query.near is not None and not near_box:
+        box = None  # PostGIS: the GiST index on geog finds the circle itself
+    elif query.near is not None:
         box = bbox_around(query.near[0], query.near[1], radius_m or query.radius_m)
     if box is not None:
         min_lon, min_lat, max_lon, max_lat = box
@@ -159,6 +163,8 @@ def _nearest(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, 
     cost more than everything else together."""
     lat, lon = query.near
     want = query.offset + query.limit + 1
+    if spatial.geog_schema() is not None:
+        return _nearest_postgis(query, want)
     radius = min(query.radius_m, START_RADIUS_M)
     while True:
         stmt, _ = _filtered(query, Enterprise.id, Enterprise.lat, Enterprise.lon, radius_m=radius)
@@ -186,6 +192,30 @@ def _nearest(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, 
             exact[c_id] = round(distance_m(lat, lon, c_lat, c_lon), 1)
     inside = sorted((exact.get(c_id, approx), c_id) for approx, c_id, _, _ in ranked
                     if exact.get(c_id, approx) <= limit_m)
+    page = inside[query.offset:query.offset + query.limit]
+    end = query.offset + len(page)
+    return ([c_id for _, c_id in page], {"offset": end} if end < len(inside) else None,
+            {c_id: d for d, c_id in page})
+
+
+def _nearest_postgis(query: EnterpriseQuery, want: int):
+    """``near`` on PostGIS: ST_DWithin on the geography column's GiST index, nearest first by
+    its KNN order (spherical), with a margin of candidates so that the exact (geodesic) order
+    of the page cannot miss a site; the same filters as every other path."""
+    lat, lon = query.near
+    schema = spatial.geog_schema()
+    point = (f"{schema}.ST_SetSRID({schema}.ST_MakePoint(:{{p}}lon, :{{p}}lat), 4326)"
+             f"::{schema}.geography")
+    stmt, _ = _filtered(query, Enterprise.id, Enterprise.lat, Enterprise.lon, near_box=False)
+    stmt = (stmt.where(text(f"{schema}.ST_DWithin(enterprise.{spatial.GEOG_COLUMN}, "
+                            f"{point.format(p='w')}, :wr)")
+                       .bindparams(wlat=lat, wlon=lon, wr=query.radius_m * (1 + SPHERE_ERROR)))
+            .order_by(text(f"enterprise.{spatial.GEOG_COLUMN} OPERATOR({schema}.<->) "
+                           f"{point.format(p='k')}").bindparams(klat=lat, klon=lon))
+            .limit(want * 2 + 50))
+    measured = [(round(distance_m(lat, lon, c_lat, c_lon), 1), c_id)
+                for c_id, c_lat, c_lon in db.session.execute(stmt)]
+    inside = sorted(m for m in measured if m[0] <= query.radius_m)
     page = inside[query.offset:query.offset + query.limit]
     end = query.offset + len(page)
     return ([c_id for _, c_id in page], {"offset": end} if end < len(inside) else None,
