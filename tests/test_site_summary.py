@@ -41,7 +41,7 @@ def test_the_summary_answers_as_the_engine_does_over_the_open_cases(cases_, shif
         if not wf.state_info(action, state).terminal:
             snaps.append(snap)
     stored = site.summarise(rows)
-    again = site.from_columns(stored.state, stored.severity, site.dump_dues(stored.dues),
+    again = site.from_columns(stored.state, stored.severity, stored.dues_text,
                               ",".join(stored.actions))
     assert again == stored
     day = as_of + timedelta(days=shift)

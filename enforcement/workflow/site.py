@@ -19,18 +19,23 @@ class SiteSummary:
     #: its severity; None when the site has no open case.
     state: str | None
     severity: int | None
-    #: Every open case's watched due date (workflow.watched_deadline), sorted, distinct: the
-    #: first decides "overdue", the first on or after ``as_of`` is the next due date.
-    dues: tuple[date, ...]
+    #: Every open case's watched due date (workflow.watched_deadline), sorted, distinct, in
+    #: their stored form (ISO, comma-separated): the first decides "overdue", the first on or
+    #: after ``as_of`` is the next due date. Parsed only as far as a pin needs (most need one).
+    dues_text: str
     #: The open cases' actions, sorted.
     actions: tuple[str, ...]
 
     @property
+    def dues(self) -> tuple[date, ...]:
+        return load_dues(self.dues_text)
+
+    @property
     def due_on(self) -> date | None:
-        return self.dues[0] if self.dues else None
+        return date.fromisoformat(self.dues_text[:10]) if self.dues_text else None
 
 
-EMPTY = SiteSummary(None, None, (), ())
+EMPTY = SiteSummary(None, None, "", ())
 
 
 def summarise(cases: Iterable[tuple[int, str, str, date | None]]) -> SiteSummary:
@@ -50,7 +55,7 @@ def summarise(cases: Iterable[tuple[int, str, str, date | None]]) -> SiteSummary
             worst = (info.severity, cid, f"{action}:{state}")
     if worst is None:
         return EMPTY
-    return SiteSummary(worst[2], worst[0], tuple(sorted(dues)), tuple(sorted(actions)))
+    return SiteSummary(worst[2], worst[0], dump_dues(sorted(dues)), tuple(sorted(actions)))
 
 
 @dataclass(frozen=True)
@@ -73,13 +78,14 @@ def view(summary: SiteSummary, as_of: date) -> SiteView:
     overdue outranks every stored state below it."""
     if summary.state is None or summary.severity is None:
         return SiteView(None, False, None, None)
-    overdue = summary.due_on is not None and summary.due_on < as_of
+    first = summary.due_on
+    overdue = first is not None and first < as_of
     action, _, state = summary.state.partition(":")
     worst = state_info(action, state)
     if overdue and summary.severity < OVERDUE:
         worst = _OVERDUE_INFO
-    return SiteView(worst, overdue, summary.due_on,
-                    next((d for d in summary.dues if d >= as_of), None))
+    upcoming = first if not overdue else next((d for d in summary.dues if d >= as_of), None)
+    return SiteView(worst, overdue, first, upcoming)
 
 
 def dump_dues(dues: Iterable[date]) -> str:
@@ -93,7 +99,7 @@ def load_dues(text: str | None) -> tuple[date, ...]:
 
 def from_columns(state: str | None, severity: int | None, dues: str | None,
                  actions: str | None) -> SiteSummary:
-    return SiteSummary(state, severity, load_dues(dues), tuple(actions.split(",")) if actions else ())
+    return SiteSummary(state, severity, dues or "", tuple(actions.split(",")) if actions else ())
 
 
 __all__ = ["EMPTY", "SiteSummary", "SiteView", "dump_dues", "from_columns", "load_dues", "state_info",

@@ -47,7 +47,7 @@ def _backfill():
     for eid, cases in by_site.items():
         s = site.summarise(cases)
         params.append({"eid": eid, "state": s.state, "severity": s.severity, "due": s.due_on,
-                       "dues": site.dump_dues(s.dues), "actions": ",".join(s.actions)})
+                       "dues": s.dues_text, "actions": ",".join(s.actions)})
     if params:
         conn.execute(sa.text(
             "UPDATE enterprise SET map_state = :state, map_severity = :severity, "

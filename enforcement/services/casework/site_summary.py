@@ -13,7 +13,7 @@ from enforcement.workflow import site
 
 def _columns(summary: site.SiteSummary) -> dict:
     return {"map_state": summary.state, "map_severity": summary.severity,
-            "map_due_on": summary.due_on, "map_dues": site.dump_dues(summary.dues),
+            "map_due_on": summary.due_on, "map_dues": summary.dues_text,
             "map_actions": ",".join(summary.actions)}
 
 
