@@ -138,3 +138,37 @@ def test_the_desk_map_lists_states_in_workflow_order(app, make_user, auth, clien
     page = client.get("/desk/map").get_data(as_text=True)
     assert page.index('value="ordered"') < page.index('value="executed"') < page.index(
         'value="verified"') < page.index('value="closed"') < page.index('value="active"')
+
+
+def test_the_database_writes_the_same_pins_as_python(app, writing, make_township,
+                                                     make_enterprise, make_case):
+    """The map box's features are built in SQL (enterprise_search.box_features); each equals
+    the feature the Python path (EnterpriseRow.properties) builds, on every day."""
+    import json
+
+    from enforcement.services.maps import enterprise_search as es
+
+    t = make_township()
+    plain = make_enterprise(name="无案件企业", lat=39.955, lon=116.825)
+    assert plain.id
+    one = make_enterprise(name="整改企业", township=t.code, lat=39.9561234567, lon=116.8312345678)
+    make_case("rectify", enterprise=one)
+    two = make_enterprise(name="多案企业", lat=39.957, lon=116.832, credit_code=None)
+    make_case("stop", enterprise=two)
+    fine = make_case("fine", enterprise=two, served_on=date(2026, 10, 8))
+    cases.apply_event(SYSTEM, fine, {"type": "notify", "on": "2026-10-09"}, now=NOW)
+    db.session.commit()
+    for day in (date(2026, 9, 1), date(2026, 10, 20), date(2026, 11, 25), date(2027, 6, 1)):
+        q = es.EnterpriseQuery(as_of=day, bbox=(116.7, 39.9, 116.9, 40.0), limit=5000)
+        built = [json.loads(f) for f in es.box_features(q).features]
+        rows = es.search(q).rows
+        expected = [{"type": "Feature", "id": r.enterprise.id,
+                     "geometry": {"type": "Point", "coordinates": [r.enterprise.lon, r.enterprise.lat]},
+                     "properties": r.properties()} for r in rows]
+        assert len(built) == len(expected) == 3
+        for got, want in zip(built, expected):
+            for key in ("lat", "lon"):
+                assert abs(got["properties"].pop(key) - want["properties"].pop(key)) < 1e-9
+            g_xy, w_xy = got.pop("geometry")["coordinates"], want.pop("geometry")["coordinates"]
+            assert all(abs(a - b) < 1e-9 for a, b in zip(g_xy, w_xy))
+            assert got == want, day
