@@ -65,6 +65,21 @@ class Report:
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def save(self, path: str) -> None:
+        import json
+        from dataclasses import asdict
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump({"started": self.started.isoformat(), "notes": self.notes,
+                       "figures": [asdict(f) for f in self.figures]}, fh, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, path: str) -> "Report":
+        import json
+        with open(path, encoding="utf-8") as fh:
+            raw = json.load(fh)
+        return cls(datetime.fromisoformat(raw["started"]), [Figure(**f) for f in raw["figures"]],
+                   raw["notes"])
+
     def add(self, *args, **kwargs) -> Figure:
         fig = Figure(*args, **kwargs)
         self.figures.append(fig)
