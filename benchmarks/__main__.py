@@ -57,6 +57,9 @@ def _daily(report, app) -> None:
     stays as generated."""
     from enforcement.services.core.actor import SYSTEM
     from enforcement.services.notify import daily
+    # A fresh transaction that starts as a writer: on SQLite, upgrading the read snapshot the
+    # earlier figures left open fails once the page logins have committed since.
+    db.session.remove()
     token = write_intent.set(True)
     try:
         open_cases = db.session.execute(text("SELECT count(*) FROM enforcement_case")).scalar()
