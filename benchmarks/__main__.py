@@ -172,7 +172,7 @@ def main() -> int:
         reports[label] = Report()
         if only and only != label:
             continue
-        _database(scale, url, label, reports[label], export_rows, first=n == 0 or only == label)
+        _database(scale, url, label, reports[label], export_rows, first=n == 0)
         if os.environ.get("BENCH_GENERATE_ONLY") == "1":
             continue
         _register(reports[label], url if label == "PostgreSQL" else None,
