@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Text, and_, exists, func, literal, null, or_, select, text
+from sqlalchemy import JSON, Text, and_, exists, func, literal, null, or_, select, text
 from sqlalchemy import case as sa_case
 from sqlalchemy import cast as sa_cast
 from sqlalchemy.orm import selectinload
@@ -265,50 +265,54 @@ def _severity_colour(severity):
     for states in wf.STATES.values():
         for info in states.values():
             colours.setdefault(info.severity, info.colour)
-    return sa_case(*[(severity == sev, literal(colour)) for sev, colour in sorted(colours.items())],
-                   else_=null())
+    # The simple CASE form: the severity expression is written (and evaluated) once.
+    return sa_case({sev: literal(colour) for sev, colour in sorted(colours.items())},
+                   value=severity, else_=null())
 
 
-def _feature_sql(dialect: str, as_of: date):
-    """One GeoJSON Feature per row, built by the database from the site's columns and its map
+def _properties_sql(dialect: str, as_of: date):
+    """Each pin's GeoJSON properties, built by the database from the site's columns and its map
     summary: the same members and values as ``EnterpriseRow.properties`` (tested), so the app
     only joins text. What depends on the day is the summary's rule (workflow.site.view) in SQL:
     overdue once the earliest watched date has passed, which outranks every stored state below
-    it."""
+    it. One flat object per row: nested JSON constructors cost PostgreSQL several times the
+    scan itself (benchmarks/results.md)."""
     e = Enterprise
     overdue_sev = wf.state_info("rectify", "overdue").severity
     is_overdue = and_(e.map_due_on.is_not(None), e.map_due_on < as_of)
     shown_overdue = and_(is_overdue, e.map_severity < overdue_sev)
     severity = sa_case((e.map_state.is_(None), null()), (shown_overdue, literal(overdue_sev)),
                        else_=e.map_severity)
+    array_text = sa_case((e.map_actions == "", literal("[]")),
+                         else_="[\"" + func.replace(e.map_actions, ",", "\",\"") + "\"]")
     if dialect == "postgresql":
-        obj, as_json = func.json_build_object, (lambda v: v)
+        obj = func.json_build_object
         state = func.split_part(e.map_state, ":", 2)
         boolean = (lambda c: c)
-        actions = sa_case((e.map_actions == "", func.json_build_array()),
-                          else_=func.to_json(func.string_to_array(e.map_actions, ",")))
+        actions = sa_cast(array_text, JSON)
         next_due = func.to_char(e.map_due_on, "YYYY-MM-DD")
     else:  # SQLite's JSON1: json() keeps a CASE's JSON text JSON inside json_object
-        obj, as_json = func.json_object, func.json
+        obj = func.json_object
         state = func.substr(e.map_state, func.instr(e.map_state, ":") + 1)
         boolean = (lambda c: func.json(sa_case((c, literal("true")), else_=literal("false"))))
-        actions = func.json(sa_case((e.map_actions == "", literal("[]")),
-                                    else_="[\"" + func.replace(e.map_actions, ",", "\",\"") + "\"]"))
+        actions = func.json(array_text)
         next_due = e.map_due_on
     worst = sa_case((e.map_state.is_(None), null()), (shown_overdue, literal("overdue")),
                     else_=state)
-    geometry = as_json(sa_case((e.lat.is_(None), null()),
-                               else_=obj("type", "Point", "coordinates",
-                                         (func.json_build_array if dialect == "postgresql"
-                                          else func.json_array)(e.lon, e.lat))))
-    properties = obj(
+    return obj(
         "id", e.id, "name", e.name, "credit_code", e.credit_code, "township", Township.code,
         "industry", e.industry, "risk_class", e.risk_class, "lat", e.lat, "lon", e.lon,
         "located", boolean(e.lat.is_not(None)), "location_source", e.location_source,
         "address", e.address, "open_actions", actions, "worst_state", worst,
         "worst_severity", severity, "colour", _severity_colour(severity),
         "overdue", boolean(is_overdue), "next_due", next_due)
-    return obj("type", "Feature", "id", e.id, "geometry", geometry, "properties", properties)
+
+
+def _feature_text(eid: int, lon: float | None, lat: float | None, properties: str) -> str:
+    # Floats as Python's json writes them (repr), like the Python path.
+    geometry = "null" if lat is None else \
+        f'{{"type":"Point","coordinates":[{lon!r},{lat!r}]}}'
+    return f'{{"type":"Feature","id":{eid},"geometry":{geometry},"properties":{properties}}}'
 
 
 @dataclass
@@ -325,14 +329,16 @@ def box_features(query: EnterpriseQuery) -> FeaturePage | None:
     if query.bbox is None or query.near is not None or query.limit < WHOLE_BOX_PAGE:
         return None
     dialect = db.session.get_bind().dialect.name
-    feature = sa_cast(_feature_sql(dialect, query.as_of), Text) if dialect == "postgresql" \
-        else _feature_sql(dialect, query.as_of)
-    stmt, _ = _filtered(query, Enterprise.id, feature)
+    properties = _properties_sql(dialect, query.as_of)
+    if dialect == "postgresql":
+        properties = sa_cast(properties, Text)
+    stmt, _ = _filtered(query, Enterprise.id, Enterprise.lon, Enterprise.lat, properties)
     found = sorted((r for r in db.session.execute(stmt) if r[0] > query.after_id),
                    key=lambda r: r[0])
     more = len(found) > query.limit
     found = found[:query.limit]
-    return FeaturePage([r[1] for r in found], {"after_id": found[-1][0]} if more else None)
+    return FeaturePage([_feature_text(*r) for r in found],
+                       {"after_id": found[-1][0]} if more else None)
 
 
 def search(query: EnterpriseQuery) -> EnterprisePage:
