@@ -86,6 +86,9 @@ mutants: $(STAMP)
 	$(PY) scripts/mutation_report.py --started "$$(cat build/mutants-started)" > build/mutation.md
 	@echo "wrote build/mutation.md"
 
+# SQLite always; BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench adds
+# PostgreSQL (with PostGIS where installed) as a second column. BENCH_SCALE=full|mid|small,
+# BENCH_REUSE=1 keeps generated databases (benchmarks/__main__.py).
 bench: $(STAMP)
 	$(PY) -m benchmarks
 

@@ -75,6 +75,8 @@ def register_extensions(app: Flask) -> None:
     from .security import register_security_headers
 
     db.init_app(app)
+    # The per-worker caches' invalidation listens to every flush from the start.
+    from .services.core import stamps  # noqa: F401
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)

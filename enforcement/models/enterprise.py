@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, event
+from sqlalchemy import Date, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -64,6 +64,18 @@ class Enterprise(Model):
     contact_name: Mapped[str] = mapped_column(String(80), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[str] = mapped_column(String(12), default="operating")
+    # The map summary of the site's open cases (workflow.site), written with every case
+    # snapshot by services.casework.site_summary in the same transaction, so a map box reads
+    # these columns and no case row.
+    #: The worst stored state of the open cases, "action:state"; None: no open case.
+    map_state: Mapped[str | None] = mapped_column(String(40))
+    map_severity: Mapped[int | None]
+    #: The earliest watched due date of the open cases ("overdue" once it has passed).
+    map_due_on: Mapped[date | None] = mapped_column(Date)
+    #: Every open case's watched due date, ISO, sorted, comma-separated (the next due date).
+    map_dues: Mapped[str] = mapped_column(Text, default="")
+    #: The open cases' actions, sorted, comma-separated.
+    map_actions: Mapped[str] = mapped_column(String(60), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -110,12 +110,12 @@ def _refuse_nul_in_query():
 
 # ------------------------------------------------------------------ auth
 
-def _bearer_user():
+def _bearer_actor() -> Actor:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Send Authorization: Bearer <token>.")
-    return users.user_for_token(token.strip(), now=utcnow())
+    return users.actor_for_token(token.strip(), now=utcnow())
 
 
 @overload
@@ -126,7 +126,7 @@ def current_actor(*, required: bool = True) -> Actor | None:
     """Who is calling: a bearer token, or the logged-in session of the app's own pages (which
     must then pass CSRF on anything that changes state)."""
     if request.headers.get("Authorization"):
-        return Actor.of(_bearer_user())
+        return _bearer_actor()
     if current_user.is_authenticated:
         if request.method not in SAFE_METHODS:
             csrf.protect()

@@ -123,8 +123,7 @@ def map_page():
     return render_template(
         "desk/map.html", tiles=tiles, center=(lat, lon), zoom=current_app.config["MAP_ZOOM"],
         legend=mapdata.legend(), townships=_townships(), industries=INDUSTRIES,
-        actions=wf.ACTIONS, states=sorted({s for st in wf.STATES.values() for s in st
-                                           if s != "overdue"}),
+        actions=wf.ACTIONS, states=mapdata.filter_states(),
         limit=mapdata.MAX_FEATURES, layers=layer_dicts(), basemap_text=basemap_text())
 
 

@@ -174,7 +174,7 @@
   function openPopup(marker, p) {
     var box = node("div", "map-popup");
     box.appendChild(node("strong", "", p.name));
-    box.appendChild(node("div", "small muted", (p.credit_code || "") + (p.township ? " · " + p.township : "")));
+    box.appendChild(node("div", "small muted", (p.credit_code || "") + ((p.township_name || p.township) ? " · " + (p.township_name || p.township) : "")));
     var list = node("ul", "popup-cases");
     list.appendChild(node("li", "muted small", TEXT.loading));
     box.appendChild(list);

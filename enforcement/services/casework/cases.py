@@ -15,7 +15,7 @@ from enforcement.extensions import db
 from enforcement.models import Case, CaseEvent, CaseLink, Conflict, Deadline, Enterprise, FollowUp, Township
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
-from enforcement.services.casework import authority, event_fields
+from enforcement.services.casework import authority, event_fields, site_summary
 from enforcement.services.calendar.calendars import load_calendar
 from enforcement.services.core.parsing import parse_date, parse_datetime, parse_uuid, text
 
@@ -93,6 +93,8 @@ def store_snapshot(case: Case, snapshot: wf.CaseSnapshot) -> None:
     watched = wf.watched_deadline(snapshot)
     case.watched_deadline = watched.name if watched else None
     case.watched_due_on = watched.due_on if watched else None
+    # The site's map summary moves with its cases, in this same transaction.
+    site_summary.refresh(case)
     # Follow-ups the engine withdrew stay stored (never silently dropped); the case's facts
     # list them as cancelled and the case page shows them so.
     case.provisional = any(d.provisional and d.met_on is None for d in snapshot.deadlines.values()) \
