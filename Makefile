@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app run
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench venv translations vendor init-db demo clean lint screenshots audit-deps mutants mutants-guards
+.PHONY: run test test-fast bench venv translations vendor init-db demo clean lint screenshots audit-deps mutants mutants-guards requirements
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
@@ -15,9 +15,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
-# Compiled catalogues are committed; this rebuilds them after editing a .po file.
+# The zh_CN catalogue (enforcement/translations/zh_Hans_CN/LC_MESSAGES/messages.po) is the one
+# place translations are edited. This extracts the messages of the code and templates (babel.cfg),
+# merges new ones into the .po (empty, for you to fill; nothing is fuzzy-matched) and compiles the
+# committed .mo. tests/test_translations.py fails on an empty entry or a stale .mo.
+CATALOGUE := enforcement/translations
 translations: $(STAMP)
-	$(VENV)/bin/pybabel compile -d enforcement/translations
+	@mkdir -p build
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o build/messages.pot .
+	$(VENV)/bin/pybabel -q update -i build/messages.pot -d $(CATALOGUE) -l zh_Hans_CN \
+	    --no-fuzzy-matching --ignore-pot-creation-date --width 100
+	$(VENV)/bin/pybabel compile -d $(CATALOGUE) --statistics
 
 init-db: $(STAMP)
 	$(FLASK) init-db
@@ -41,12 +49,23 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -x -m "not browser and not slow"
 
-# ruff (lint) and mypy (types; strict on the pure engine), configured in pyproject.toml.
+# ruff (lint, the whole repository) and mypy (types of enforcement/; strict on the pure engine),
+# both configured in pyproject.toml. Run by .ci/run before the tests.
 lint: $(STAMP)
-	$(VENV)/bin/ruff check enforcement
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-# Known vulnerabilities in the pinned set (asks PyPI's advisory data).
+# The pinned sets, compiled from the direct dependencies (requirements.in, requirements-dev.in;
+# each line says why it is there) with pip-tools. Existing pins are kept: to upgrade a package,
+# change its pin in the .in file and run this again. Needs the package index (or its mirror).
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --no-emit-index-url --no-emit-find-links \
+               --annotation-style=line --strip-extras
+requirements: $(STAMP)
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+
+# Known vulnerabilities in the pinned set (asks PyPI's advisory data; a mirror without it answers
+# "not found" for every package: see the README).
 audit-deps: $(STAMP)
 	$(VENV)/bin/pip-audit --no-deps --disable-pip -r requirements.txt -r requirements-dev.txt
 
@@ -93,6 +112,9 @@ mutants-guards: $(STAMP)
 		--started "$$(cat build/mutants-guards-started)" > build/mutation-guards.md
 	@echo "wrote build/mutation-guards.md"
 
+# SQLite always; BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench adds
+# PostgreSQL (with PostGIS where installed) as a second column. BENCH_SCALE=full|mid|small,
+# BENCH_REUSE=1 keeps generated databases (benchmarks/__main__.py).
 bench: $(STAMP)
 	$(PY) -m benchmarks
 

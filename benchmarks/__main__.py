@@ -1,8 +1,9 @@
-"""Run every benchmark and write benchmarks/results.md.
+"""Run every benchmark and write benchmarks/results.md, SQLite and PostgreSQL side by side.
 
-Environment: BENCH_DATABASE_URL (default: a SQLite file under benchmarks/data/), BENCH_SCALE
-(`full` = 1,000,000 enterprises, 1,000,000 visits, 200,000 open cases; `small` = a tenth, for
-trying the harness), BENCH_REUSE=1 to keep an already generated database.
+Environment: BENCH_DATABASE_URL (a PostgreSQL URL: the same benchmarks run against it too, in
+the same `make bench`; unset: SQLite only), BENCH_SCALE (`full` = 1,000,000 enterprises,
+1,000,000 visits, 200,000 open cases; `small` = a tenth, for trying the harness),
+BENCH_REUSE=1 to keep already generated databases, BENCH_EXPORT_ROWS (1,000,000 by default).
 """
 from __future__ import annotations
 
@@ -10,20 +11,25 @@ import json
 import os
 import sys
 import time
+from datetime import datetime, timezone
+
+from sqlalchemy import create_engine, text
 
 from enforcement import create_app
-from enforcement.extensions import db
+from enforcement.extensions import db, write_intent
 
-from . import bench_audit, bench_engine, bench_geo, bench_lists, bench_map, bench_sync, data
-from .common import Report, fresh_client
+from . import bench_audit, bench_engine, bench_geo, bench_lists, bench_map, bench_register, bench_sync, data
+from .common import Report, fresh_client, write_side_by_side
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCALES = {"full": (1_000_000, 1_000_000, 200_000), "small": (100_000, 100_000, 20_000)}
+SCALES = {"full": (1_000_000, 1_000_000, 200_000), "small": (100_000, 100_000, 20_000),
+          # 200,000 open cases (the lists' and the daily run's figure) over fewer sites: what a
+          # shared machine generates for both databases within one sitting.
+          "mid": (200_000, 200_000, 200_000)}
 
 
 def _credentials(app):
     """A reviewer's bearer token, and logged-in test clients for the pages."""
-    from datetime import datetime, timezone
     from sqlalchemy import select
     from enforcement.models import User
     from enforcement.services.people import users
@@ -46,16 +52,53 @@ def _credentials(app):
     return {"Authorization": f"Bearer {token}"}, login
 
 
-def main() -> int:
-    scale = os.environ.get("BENCH_SCALE", "full")
+def _daily(report, app) -> None:
+    """The daily run (tick, reminders) over every open case, rolled back so a reused database
+    stays as generated."""
+    from enforcement.services.core.actor import SYSTEM
+    from enforcement.services.notify import daily
+    # A fresh transaction that starts as a writer: on SQLite, upgrading the read snapshot the
+    # earlier figures left open fails once the page logins have committed since.
+    db.session.remove()
+    token = write_intent.set(True)
+    try:
+        open_cases = db.session.execute(text("SELECT count(*) FROM enforcement_case")).scalar()
+        t0 = time.perf_counter()
+        result = daily.run(SYSTEM, as_of=data.AS_OF, now=data.NOW, config=app.config)
+        db.session.flush()
+        seconds = time.perf_counter() - t0
+        db.session.rollback()
+    finally:
+        write_intent.reset(token)
+    report.add("daily", f"daily run (tick + reminders) over {open_cases:,} open cases",
+               f"{seconds:.1f} s; {len(result.opened):,} cases opened by escalation, "
+               f"{result.notifications:,} reminders", "", None)
+
+
+def _register(report, url: str | None, rows: int) -> None:
+    if url:  # a database of its own, created afresh: the import runs init-db into it
+        base, _, name = url.rpartition("/")
+        admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}_register"))
+            conn.execute(text(f"CREATE DATABASE {name}_register"))
+        admin.dispose()
+        url = f"{base}/{name}_register"
+    out = bench_register.main(rows, database_url=url)
+    report.add("registry", f"import a register of {rows:,} rows (GBK CSV, {out['file_mb']} MB) "
+               "through the CLI, clean database",
+               f"{out['first_import_s']} s, peak RSS {out['first_import_peak_rss_mb']} MB; "
+               f"the same file again: {out['again_s']} s, peak RSS {out['again_peak_rss_mb']} MB",
+               "", None)
+
+
+def _database(scale: str, url: str, label: str, report: Report, export_rows: int,
+              first: bool) -> None:
     enterprises, visits, cases = SCALES[scale]
-    url = os.environ.get("BENCH_DATABASE_URL") or \
-        f"sqlite:///{os.path.join(HERE, 'data', f'bench-{scale}.db')}"
-    os.makedirs(os.path.join(HERE, "data"), exist_ok=True)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": os.path.join(HERE, "data"),
                       "SECRET_KEY": "bench", "AS_OF_OVERRIDE": "2026-11-25",
                       "LOGIN_RATE_LIMIT": "100000 per minute"})
-    report = Report()
+    key = f"{scale}-{label.lower()}"
     with app.app_context():
         reuse = os.environ.get("BENCH_REUSE") == "1"
         if not reuse:
@@ -72,30 +115,86 @@ def main() -> int:
                     f"{visits:,} visits, {cases:,} open cases",
                     f"{total:.0f} s (enterprises {timings['enterprises']:.0f} s, visits "
                     f"{timings['visits']:.0f} s, cases {timings['cases']:.0f} s)")
-            with open(os.path.join(HERE, "data", f"generation-{scale}.json"), "w") as fh:
+            with open(os.path.join(HERE, "data", f"generation-{key}.json"), "w") as fh:
                 json.dump(line, fh)
             report.add("data", *line, "", None)
         else:
-            saved = os.path.join(HERE, "data", f"generation-{scale}.json")
+            saved = os.path.join(HERE, "data", f"generation-{key}.json")
             if os.path.exists(saved):
                 with open(saved) as fh:
                     name, value = json.load(fh)
                 report.add("data", name, value + " (when the reused database was generated)",
                            "", None)
+        if url.startswith("postgresql"):
+            from enforcement.services.core import spatial
+            t0 = time.perf_counter()
+            enabled = spatial.enable(db.session.connection())
+            db.session.commit()
+            report.notes.append(
+                f"PostgreSQL: PostGIS geography column and GiST index ready in "
+                f"{time.perf_counter() - t0:.0f} s; near-me runs on ST_DWithin + KNN" if enabled
+                else "PostgreSQL: PostGIS not available; near-me on the plain (lat, lon) index")
+        if os.environ.get("BENCH_GENERATE_ONLY") == "1":  # measure later with BENCH_REUSE=1
+            db.session.remove()
+            return
         counts = data.counts()
-        report.notes.append("Database contents: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+        report.notes.append(f"{label} database contents: " + ", ".join(
+            f"{k} {v:,}" for k, v in counts.items()))
         bench_engine.run(report)
         bench_audit.run(report)
         headers, login = _credentials(app)
         bench_map.run(report, app=app, api_path="/api/v1/enterprises", headers=headers)
         bench_geo.near_me(report, client=fresh_client(app), headers=headers)
-        bench_geo.first_payload(report, client=login("reviewer"), headers={})
-        bench_geo.phone_shell(report, client=login("zhangwei"))
+        if first:  # page sizes and the writers' speed do not depend on the database
+            bench_geo.first_payload(report, client=login("reviewer"), headers={})
+            bench_geo.phone_shell(report, client=login("zhangwei"))
         with app.test_request_context():
-            bench_lists.run(report, rows=1_000_000 if scale == "full" else 100_000)
+            bench_lists.run(report, rows=export_rows, exports=first)
+        _daily(report, app)
         db.session.remove()
-    bench_sync.run(report)
-    report.write(os.path.join(HERE, "results.md"), database=url.split("://")[0] + f" ({scale} scale)")
+        db.engine.dispose()
+
+
+def main() -> int:
+    scale = os.environ.get("BENCH_SCALE", "full")
+    export_rows = int(os.environ.get("BENCH_EXPORT_ROWS") or
+                      (1_000_000 if scale == "full" else 100_000))
+    os.makedirs(os.path.join(HERE, "data"), exist_ok=True)
+    pg = os.environ.get("BENCH_DATABASE_URL") or ""
+    if pg and not pg.startswith("postgresql"):
+        raise SystemExit("BENCH_DATABASE_URL is a PostgreSQL URL (SQLite always runs)")
+    runs = {"SQLite": f"sqlite:///{os.path.join(HERE, 'data', f'bench-{scale}.db')}"}
+    if pg:
+        runs["PostgreSQL"] = pg
+    only = os.environ.get("BENCH_ONLY")  # "SQLite" or "PostgreSQL": one column, for trying
+    reports = {}
+    for n, (label, url) in enumerate(runs.items()):
+        reports[label] = Report()
+        if only and only != label:
+            continue
+        _database(scale, url, label, reports[label], export_rows, first=n == 0)
+        if os.environ.get("BENCH_GENERATE_ONLY") == "1":
+            continue
+        _register(reports[label], url if label == "PostgreSQL" else None,
+                  13_000 if scale == "small" else 130_000)
+        bench_sync.run_one(reports[label], url if label == "PostgreSQL" else None, label)
+        reports[label].save(os.path.join(HERE, "data", f"report-{scale}-{label}.json"))
+        # Written after each database, so a run cut short still leaves what it measured.
+        write_side_by_side(os.path.join(HERE, "results.md"), _merged(reports, runs, scale),
+                           scale=scale)
+
+
+def _merged(reports: dict, runs: dict, scale: str) -> dict:
+    """With BENCH_ONLY the databases run in separate processes (at the same time on a shared
+    machine): each saves its report, and the results file shows every saved one."""
+    out = {}
+    for label in runs:
+        saved = os.path.join(HERE, "data", f"report-{scale}-{label}.json")
+        if reports.get(label) is not None and reports[label].figures:
+            out[label] = reports[label]
+        elif os.path.exists(saved):
+            out[label] = Report.load(saved)
+    return out
     return 0
 
 

@@ -75,7 +75,7 @@ def _flask(args: list[str], env: dict) -> tuple[float, int, str]:
     return seconds, max(peak, before) // 1024, done.stdout
 
 
-def main(rows: int = 130_000) -> dict:
+def main(rows: int = 130_000, database_url: str | None = None) -> dict:
     """The CLI itself on a clean database: init-db, townships import, enterprises import, and
     the same file again (nothing may change)."""
     folder = tempfile.mkdtemp(prefix="bench-register-")
@@ -83,7 +83,7 @@ def main(rows: int = 130_000) -> dict:
     path = os.path.join(folder, "register.csv")
     Path(path).write_bytes(data)
     env = {**os.environ, "INSTANCE_PATH": folder, "SECRET_KEY": "bench",
-           "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/b.db"}
+           "DATABASE_URL": database_url or f"sqlite:///{folder}/b.db"}
     fixtures = HERE.parent / "tests" / "fixtures"
     _flask(["init-db"], env)
     _flask(["townships", "import", str(fixtures / "county_townships.csv")], env)

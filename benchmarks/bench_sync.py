@@ -129,7 +129,7 @@ def _scenario(database_url: str | None, label: str, report) -> None:
         engine.dispose()
         ratio = (len(queue) / ours) / (len(queue) / baseline)
         report.add("sync", f"{len(queue):,} visit posts ({len(items)} new + 200 replays), "
-                   f"gunicorn 2 workers, {CLIENTS} clients, {label}",
+                   f"gunicorn 2 workers, {CLIENTS} clients",
                    f"{len(queue) / ours:,.0f} req/s; answers {tally}; stored {rows[0]} "
                    f"({rows[1]} distinct), audit events {audit_rows}",
                    f"bare endpoint inserting the same row: {len(queue) / baseline:,.0f} req/s",
@@ -137,6 +137,12 @@ def _scenario(database_url: str | None, label: str, report) -> None:
                    note="replays answered 200 with no write (stored rows and audit events equal "
                         "the new visits); zero duplicates." if rows[0] == len(items) == audit_rows
                    else "duplicates or missing rows: see the counts")
+
+
+def run_one(report, database_url: str | None, label: str) -> None:
+    """One database: SQLite in a temporary folder (None), or a schema of its own in the
+    PostgreSQL database given."""
+    _scenario(database_url, label, report)
 
 
 def run(report) -> None:

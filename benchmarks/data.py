@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 from enforcement import demo
 from enforcement import workflow as wf
 from enforcement.extensions import db, write_intent
-from enforcement.models import Case, Deadline, Enterprise, FollowUp, Township, User, Visit
+from enforcement.models import Case, Deadline, Enterprise, FollowUp, Visit
 from enforcement.services.calendar.calendars import load_calendar
 
 AS_OF = date(2026, 11, 25)
@@ -43,6 +43,9 @@ def build(*, enterprises: int, visits: int, open_cases: int, seed: int = 7,
 
         t0 = time.perf_counter()
         _cases(rng, ids, townships, list(people.values()), open_cases)
+        # Bulk rows bypass store_snapshot: the sites' map summaries are rebuilt from them.
+        from enforcement.services.casework import site_summary
+        site_summary.rebuild()
         db.session.commit()
         timings["cases"] = time.perf_counter() - t0
         from enforcement.extensions import refresh_statistics
@@ -55,7 +58,7 @@ def build(*, enterprises: int, visits: int, open_cases: int, seed: int = 7,
 def _visits(rng, enterprise_ids, people, count, batch=20_000):
     inspectors = [u.id for u in people if u.role == "inspector"]
     rows = []
-    for n in range(count):
+    for _n in range(count):
         at = NOW - timedelta(minutes=rng.randint(0, 365 * 24 * 60))
         rows.append({
             "client_uuid": str(uuid.UUID(int=rng.getrandbits(128))), "payload_hash": "0" * 64,
@@ -75,10 +78,10 @@ def _cases(rng, enterprise_ids, townships, people, count, batch=5_000):
     rules = wf.Rules.default()
     calendar = load_calendar()
     by_id = {t.id: t.code for t in townships.values()}
-    ent = dict(db.session.execute(select(Enterprise.id, Enterprise.township_id)
-                                  .where(Enterprise.id.in_(rng.sample(enterprise_ids,
-                                                                      min(count, len(enterprise_ids))))))
-               .all())
+    # Filtered here, not with IN (...): 200,000 ids are more parameters than PostgreSQL takes.
+    sample = set(rng.sample(enterprise_ids, min(count, len(enterprise_ids))))
+    ent = {eid: township for eid, township in db.session.execute(
+        select(Enterprise.id, Enterprise.township_id).order_by(Enterprise.id)) if eid in sample}
     chosen = list(ent)
     inspectors = [u.id for u in people if u.role == "inspector"]
     actions, weights = zip(*ACTION_WEIGHTS.items())

@@ -52,6 +52,12 @@ def configure(app: Flask, overrides: dict | None) -> None:
     # override must stop the start-up with the key named.
     from .workflow import Rules
     app.extensions["workflow_rules"] = Rules.from_mapping(app.config["WORKFLOW_RULES"])
+    # The scoreboard's weights (issue 20) likewise: an unknown metric or a weight that is not a
+    # number stops the start-up with the metric named (services/tally/weights.py).
+    from .services.tally.weights import validate as scoreboard_weights
+    raw = app.config.get("SCOREBOARD_WEIGHTS")
+    app.extensions["scoreboard_weights_from"] = (
+        dict(raw) if isinstance(raw, dict) else raw, scoreboard_weights(raw))
 
 
 def trust_proxies(app: Flask) -> None:
@@ -60,7 +66,7 @@ def trust_proxies(app: Flask) -> None:
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]  # Flask's documented way to wrap it
 
 
 def register_extensions(app: Flask) -> None:
@@ -69,6 +75,8 @@ def register_extensions(app: Flask) -> None:
     from .security import register_security_headers
 
     db.init_app(app)
+    # The per-worker caches' invalidation listens to every flush from the start.
+    from .services.core import stamps  # noqa: F401
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)

@@ -26,6 +26,7 @@ def backup_database(target_dir: str) -> str:
     """Copy the database into ``target_dir``; returns the file name written."""
     url = db.engine.url
     if url.get_backend_name() == "sqlite":
+        assert url.database is not None  # a file: the app never runs on an in-memory database
         source = sqlite3.connect(url.database)
         dest_path = os.path.join(target_dir, "enforcement.db")
         dest = sqlite3.connect(dest_path)
@@ -46,7 +47,7 @@ def backup_database(target_dir: str) -> str:
         options = query.pop("options", None)
         env = dict(os.environ)
         if options:
-            env["PGOPTIONS"] = options  # e.g. a search_path
+            env["PGOPTIONS"] = options if isinstance(options, str) else " ".join(options)  # e.g. a search_path
         conninfo = plain.set(query=query).render_as_string(hide_password=False)
         dest_path = os.path.join(target_dir, "enforcement.pgdump")
         subprocess.run([pg_dump, "--format=custom", "--no-owner", "--file", dest_path,

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from datetime import date, datetime
+from typing import overload
 
 import click
 from flask import Flask, current_app
@@ -43,6 +44,10 @@ def _writes(fn):
     return wrapper
 
 
+@overload
+def _date(value: str) -> date: ...
+@overload
+def _date(value: None) -> None: ...
 def _date(value: str | None) -> date | None:
     if value is None:
         return None
@@ -241,7 +246,7 @@ def run_daily(day: date, now: datetime, *, send: bool = True, clock=None, echo=c
         for delivery_id in channels.due(config):
             token = write_intent.set(True)
             try:
-                delivery = db.session.get(channels.Delivery, delivery_id)
+                delivery = db.session.get_one(channels.Delivery, delivery_id)
                 ok = channels.attempt(delivery, config=config, now=clock())
                 db.session.commit()
             finally:

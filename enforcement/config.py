@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
+from typing import Any
 
 DEV_SECRET_KEY = "dev-only-not-secret"
 
@@ -114,6 +116,11 @@ class Config:
     GEOCODER = ""
     #: Keyword arguments for that geocoder (user_agent, api_key, domain, ...).
     GEOCODER_OPTIONS: dict = {}
+    #: The scoreboard's weights (考核计分办法, issue 20): metric → weight, naming only those a
+    #: bureau changes, e.g. {"closed": 3, "rebounds": -10}. Metrics, defaults and the formula:
+    #: services/tally/weights.py and docs/oversight.md; validated at start-up (a typo stops it).
+    #: From the environment: JSON.
+    SCOREBOARD_WEIGHTS: dict = {}
     #: Serial-number prefix (文号 字) of each legal paper; the number reads 三环责改〔2026〕第0012号.
     PAPER_PREFIXES = {
         "rectification_order": "三环责改",
@@ -124,6 +131,19 @@ class Config:
         "inspection_record": "三环检录",
         "limit_decision": "三环限决",
         "seal_decision": "三环封决",
+    }
+    #: The kind's part of a number (字) after a branch's own prefix: a branch (分局) with a paper
+    #: prefix 东环 numbers its rectification orders 东环责改〔2026〕第0001号, in a register of its own.
+    #: Installations without branches (or a branch without a prefix) use PAPER_PREFIXES unchanged.
+    PAPER_KIND_CODES = {
+        "rectification_order": "责改",
+        "stop_decision": "停决",
+        "closure_decision": "关决",
+        "penalty_notice": "罚告",
+        "penalty_decision": "罚决",
+        "inspection_record": "检录",
+        "limit_decision": "限决",
+        "seal_decision": "封决",
     }
     #: Digits of the serial in a paper number (0012).
     PAPER_SERIAL_DIGITS = 4
@@ -166,7 +186,7 @@ class TestConfig(Config):
 
 
 # Settings that may come from the environment, with how to parse them.
-_ENV = {
+_ENV: dict[str, Callable[[str], Any]] = {
     "SECRET_KEY": str,
     "ENV_NAME": str,
     "BUREAU_TIMEZONE": str,
@@ -208,6 +228,8 @@ _ENV = {
     "GEOCODER": str,
     "GEOCODER_OPTIONS": json.loads,
     "PAPER_PREFIXES": json.loads,
+    "PAPER_KIND_CODES": json.loads,
+    "SCOREBOARD_WEIGHTS": str,  # JSON, read and checked by services.tally.weights.validate
     "SITE_URL": str,
     "LOG_FORMAT": str,
     "LOG_LEVEL": str,

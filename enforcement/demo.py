@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from . import credit_code as cc
 from .extensions import db
 from .models import Complaint, Enterprise, Township, User
+from .pinyin import searchable
 from .services.core import audit
 from .services.people import users
 from .services.core.actor import SYSTEM
@@ -118,6 +119,8 @@ def _enterprises(rng, townships, count, as_of, now, progress) -> list[int]:
     batch: list[dict] = []
 
     def flush():
+        for row in batch:
+            row["name_pinyin"] = searchable(row["name"])
         new = db.session.scalars(insert(Enterprise).returning(Enterprise.id), batch).all()
         audit.record_many(SYSTEM, "enterprise.create", "enterprise",
                           [(i, {"name": row["name"], "credit_code": row["credit_code"]})

@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from .errors import DomainError
 from .extensions import db
@@ -160,7 +160,7 @@ class Runner:
         return self.rng.sample(pool, 2)
 
     def enterprise(self, action: str, township_id: int | None = None) -> Enterprise | None:
-        stmt = select(Enterprise).where(Enterprise.id.not_in(self.used) if self.used else True)
+        stmt = select(Enterprise).where(Enterprise.id.not_in(self.used) if self.used else true())
         if township_id is not None:
             stmt = stmt.where(Enterprise.township_id == township_id)
         industries = INDUSTRIES_FOR[action]
@@ -230,6 +230,7 @@ class Runner:
                         break
                     last = done_on
                     continue
+                assert on is not None and payload is not None  # set for "event" and "after"
                 if on > self.as_of:
                     break
                 payload = {k: (amount if v == "$amount" else v) for k, v in payload.items()}

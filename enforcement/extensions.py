@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -31,6 +32,14 @@ class Base(DeclarativeBase):
 # expire_on_commit=False: a view commits, then serialises what it just wrote; expiring would
 # re-read every row in a new transaction (on SQLite a writer's BEGIN IMMEDIATE) just to answer.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+# The models' base class. ``db.Model`` is built at run time, so a type checker cannot see it as a
+# class; to mypy the models derive from ``Base`` (what ``db.Model`` extends).
+if TYPE_CHECKING:
+    class Model(Base):
+        __abstract__ = True
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -9,6 +9,6 @@ LANG_COOKIE = "lang"
 def select_locale() -> str:
     # Commands and background jobs speak the bureau's language.
     chosen = request.cookies.get(LANG_COOKIE) if has_request_context() else None
-    if chosen in current_app.config["LANGUAGES"]:
+    if chosen is not None and chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -6,10 +6,13 @@ import secrets
 
 from flask import Flask, g
 
-# No inline script anywhere: every script is a file under /static. Inline styles are allowed
-# because folium's generated map markup carries a few.
+# No inline script anywhere: every script is a file under /static; and no inline style (issue #14):
+# no style="" attribute and no <style> element in our markup, colours are classes of the
+# stylesheets. Leaflet positions its panes and markers through element.style (CSSOM), which a CSP
+# does not govern. Only the case's folium exhibit page, whose generated markup carries <style>
+# elements, gets 'unsafe-inline' for styles (app.extensions["folium_csp"], set in web/maps.py).
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'{inline_styles}; "
     "img-src 'self' data: blob: {tiles}; connect-src 'self'; font-src 'self'; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'; "
     "worker-src 'self'"
@@ -26,7 +29,10 @@ def tile_origin(url: str) -> str:
 
 def register_security_headers(app: Flask) -> None:
     from .services.maps.basemap import tile_hosts  # the configured online tile servers
-    csp = CSP.format(tiles=" ".join(tile_hosts(app.config))).replace(" ;", ";")
+    tiles = " ".join(tile_hosts(app.config))
+    csp = CSP.format(tiles=tiles, inline_styles="").replace(" ;", ";")
+    app.extensions["folium_csp"] = CSP.format(tiles=tiles,
+                                              inline_styles=" 'unsafe-inline'").replace(" ;", ";")
 
     @app.after_request
     def _headers(response):

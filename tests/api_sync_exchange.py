@@ -11,13 +11,13 @@ from datetime import datetime, timezone
 
 sys.path.insert(0, ".")
 
-from PIL import Image  # noqa: E402
+from PIL import Image
 
-from enforcement import create_app  # noqa: E402
-from enforcement.extensions import db  # noqa: E402
+from enforcement import create_app
+from enforcement.extensions import db
 from enforcement.services.registry import enterprises
-from enforcement.services.people import users  # noqa: E402
-from enforcement.services.core.actor import SYSTEM  # noqa: E402
+from enforcement.services.people import users
+from enforcement.services.core.actor import SYSTEM
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)
 PASSWORD = "Inspect-demo-2026"

@@ -107,6 +107,9 @@ def app(request, tmp_path, pg_schema, storage_config):
             tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                # The workers' cache generations (services.core.stamps) are rows, not schema.
+                from enforcement.models.stamp import CacheStamp, initial_rows
+                conn.execute(CacheStamp.__table__.insert(), initial_rows())
         db.engine.dispose()
 
 

@@ -20,7 +20,7 @@ def _jpeg() -> bytes:
 
 
 def build(make_user, *, townships=("yanjiao", "gucheng")) -> dict:
-    from enforcement.services.core.actor import Actor, SYSTEM
+    from enforcement.services.core.actor import SYSTEM
     from enforcement.services.core.storage import photo_storage
     from enforcement.services.oversight import accountability, supervision, tasks, units
 

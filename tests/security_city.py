@@ -126,3 +126,27 @@ def login(client, username: str) -> None:
     from support_app import Auth
     response = Auth(client).login(username, PASSWORD)
     assert response.status_code == 302, f"{username} could not log in"
+
+
+def place_in_branches(make_user) -> dict:
+    """Issue 20: 燕郊镇 becomes the east branch's and 古城镇 the west's; a reviewer of each branch
+    (rev_east, rev_west), and the 古城镇 inspector placed in the west. Every record ``build_city``
+    names is in 燕郊镇, so all of them are the east's."""
+    from enforcement.models import User
+    from enforcement.services.core.actor import SYSTEM
+    from enforcement.services.oversight import branches
+    west = make_user("rev_west", "reviewer")
+    east = make_user("rev_east", "reviewer")
+    token = write_intent.set(True)
+    try:
+        branches.create_branch(SYSTEM, {"code": "east", "name": "东区分局"}, now=NOW)
+        branches.create_branch(SYSTEM, {"code": "west", "name": "西区分局"}, now=NOW)
+        branches.place_township(SYSTEM, "yanjiao", "east", now=NOW)
+        branches.place_township(SYSTEM, "gucheng", "west", now=NOW)
+        branches.place_officer(SYSTEM, "rev_west", "west", now=NOW)
+        branches.place_officer(SYSTEM, "rev_east", "east", now=NOW)
+        branches.place_officer(SYSTEM, "wangfang", "west", now=NOW)  # the gucheng inspector
+        db.session.commit()
+    finally:
+        write_intent.reset(token)
+    return {"west": db.session.get(User, west.id), "east": db.session.get(User, east.id)}

@@ -106,7 +106,7 @@ class MotoS3Server:
                     return self
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError("moto_server did not start (pip install 'moto[server]')")
+                    raise RuntimeError("moto_server did not start (pip install 'moto[server]')") from None
                 time.sleep(0.2)
         self.process.kill()
         raise RuntimeError("moto_server did not answer within 60 s")

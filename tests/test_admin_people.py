@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from support_app import NOW, PASSWORD
+from support_app import PASSWORD
 from enforcement.extensions import db
 from enforcement.models import AuditEvent, User
 

@@ -2,7 +2,6 @@
 kept for review."""
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select

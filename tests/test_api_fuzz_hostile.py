@@ -101,7 +101,8 @@ def test_hostile_values_in_every_field_id_and_parameter_never_answer_5xx(
                    value=st.sampled_from(["2147483648", "99999999999999999999", "-1", "",
                                           "1e999", "\ufffd", "%ED%A0%80", "NaN", "0,0"]))
             def query_case(name, value):
-                send("get", concrete, "admin", query={name: value})
+                # Run at once, inside this iteration: the loop variables are the current ones.
+                send("get", concrete, "admin", query={name: value})  # noqa: B023
             query_case()
         if schema in valid:
             fields = sorted(valid[schema])
@@ -111,11 +112,12 @@ def test_hostile_values_in_every_field_id_and_parameter_never_answer_5xx(
             @given(field=st.sampled_from(fields), value=ALPHABET,
                    role=st.sampled_from(["inspector", "admin"]))
             def body_case(field, value, role):
-                body = dict(valid[schema])
-                if "client_uuid" in body or schema in ("VisitCreate", "CaseCreate"):
+                # Run at once, inside this iteration: the loop variables are the current ones.
+                body = dict(valid[schema])  # noqa: B023
+                if "client_uuid" in body or schema in ("VisitCreate", "CaseCreate"):  # noqa: B023
                     body["client_uuid"] = new_uuid()
                 body[field] = value
-                send(method, concrete, role, body=body)
+                send(method, concrete, role, body=body)  # noqa: B023
             body_case()
     print(f"hostile fuzz ({app.config['DB_BACKEND']}): {counts['requests']} requests, "
           f"{counts['5xx']} server errors")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from support_app import NOW, new_uuid
 from enforcement.errors import Forbidden, IdempotencyMismatch, ImpossibleTransition, ValidationError
 from enforcement.extensions import db
-from enforcement.models import AuditEvent, Case, CaseLink, Deadline, Visit
+from enforcement.models import AuditEvent, CaseLink, Visit
 from enforcement.services.core import audit
 from enforcement.services.casework import cases
 from enforcement.services.field import visits
@@ -80,7 +80,7 @@ def test_failed_reinspection_escalates_to_a_linked_fine_and_stop(make_case, offi
     assert case.state == "escalated"
     assert sorted(c.action for c in result.opened) == ["fine", "stop"]
     links = db.session.scalars(select(CaseLink).where(CaseLink.from_case_id == case.id)).all()
-    assert {l.reason for l in links} == {"not_rectified"}
+    assert {link.reason for link in links} == {"not_rectified"}
     assert all(c.enterprise_id == case.enterprise_id for c in result.opened)
 
 

@@ -57,7 +57,7 @@ def test_a_month_of_daily_runs(app, city, tmp_path):
     officer, reviewer, admin, made = city
     app.config["AUDIT_ANCHOR_FILE"] = str(tmp_path / "anchor.jsonl")
     out: list[str] = []
-    echo = lambda msg, err=False: out.append(msg)  # noqa: E731
+    echo = lambda msg, err=False: out.append(msg)
     day = date(2026, 11, 1)
     while day <= date(2026, 12, 1):
         if day != date(2026, 11, 5):  # the server was down that day
@@ -76,11 +76,11 @@ def test_a_month_of_daily_runs(app, city, tmp_path):
     # period that ended on 11-10 proposes closure on 11-11 (a proposal only: the people's
     # government approves a closure, EPL Art. 60, so no close case is opened by the run).
     assert db.session.get(Case, stop.id).state == "closure_proposed"
-    links = {(l.from_case_id, db.session.get(Case, l.to_case_id).action)
-             for l in db.session.scalars(select(CaseLink))}
+    links = {(link.from_case_id, db.session.get(Case, link.to_case_id).action)
+             for link in db.session.scalars(select(CaseLink))}
     assert links == {(control.id, "rectify")}
-    opened = {db.session.get(Case, l.to_case_id).action: db.session.get(Case, l.to_case_id)
-              for l in db.session.scalars(select(CaseLink))}
+    opened = {db.session.get(Case, link.to_case_id).action: db.session.get(Case, link.to_case_id)
+              for link in db.session.scalars(select(CaseLink))}
     assert opened["rectify"].created_at == at(date(2026, 11, 3))
 
     # The officer: the rectify deadline of 11-04 went overdue on 11-05, a missed day: told on
@@ -105,13 +105,13 @@ def test_a_month_of_daily_runs(app, city, tmp_path):
     # December: next year's official holidays are missing.
     assert [n.params["year"] for n in _notes(admin, kind="holidays")] == [2027]
     assert any("2027" in line and line.startswith("WARNING") for line in out)
-    assert not any(l.startswith("WARNING") for l in out[:-10] if "2026-11" in l)
+    assert not any(line.startswith("WARNING") for line in out[:-10] if "2026-11" in line)
     # Every run recorded; the audit chain holds and the anchor file matches it.
     assert db.session.scalar(select(func.count()).select_from(DailyRun)) == 30 + 4
     assert audit.verify().ok
-    lines = [json.loads(l) for l in (tmp_path / "anchor.jsonl").read_text().splitlines()]
-    assert lines and all(audit.check_anchor(l["events"], l["head_hash"]) is None for l in lines)
-    assert len({l["head_hash"] for l in lines}) == len(lines)  # an unchanged head is not repeated
+    lines = [json.loads(entry) for entry in (tmp_path / "anchor.jsonl").read_text().splitlines()]
+    assert lines and all(audit.check_anchor(entry["events"], entry["head_hash"]) is None for entry in lines)
+    assert len({entry["head_hash"] for entry in lines}) == len(lines)  # an unchanged head is not repeated
 
 
 def test_the_daily_command(app, city, tmp_path):

@@ -78,9 +78,9 @@ def test_gunicorn_serves_the_app_with_the_committed_config(tmp_path):
     # Every line on standard error, gunicorn's and the app's, is one JSON object.
     import json
     lines = [json.loads(line) for line in server.stderr.read().decode().splitlines() if line.strip()]
-    assert any(l["logger"].startswith("gunicorn") for l in lines)
-    assert any(l.get("request_id") == "deploy-test-0001" and l.get("path") == "/healthz"
-               for l in lines)
+    assert any(entry["logger"].startswith("gunicorn") for entry in lines)
+    assert any(entry.get("request_id") == "deploy-test-0001" and entry.get("path") == "/healthz"
+               for entry in lines)
 
 
 def test_a_worker_does_not_load_folium_numpy_or_greenlet_at_start(tmp_path):

@@ -54,15 +54,15 @@ def test_every_log_line_is_json_with_the_request_id(app, client, make_user, auth
     finally:
         logging.getLogger().removeHandler(handler)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert lines and all({"ts", "level", "logger", "message", "request_id"} <= set(rec) for rec in lines)
-    assert all(rec["request_id"] for rec in lines)
-    first = [rec for rec in lines if rec["request_id"] == "proxy-req-12345"]
+    assert lines and all({"ts", "level", "logger", "message", "request_id"} <= set(entry) for entry in lines)
+    assert all(entry["request_id"] for entry in lines)
+    first = [entry for entry in lines if entry["request_id"] == "proxy-req-12345"]
     assert first and first[0]["path"] == "/healthz" and first[0]["status"] == 200
-    mine = [rec for rec in lines if rec["request_id"] == rid]
-    assert {rec["message"] for rec in mine} >= {"about to fail", "request"}
-    assert any("unhandled error" in rec["message"] and "RuntimeError" in rec.get("exception", "")
-               for rec in mine)
-    assert next(rec for rec in mine if rec["message"] == "about to fail")["case_id"] == 7
+    mine = [entry for entry in lines if entry["request_id"] == rid]
+    assert {entry["message"] for entry in mine} >= {"about to fail", "request"}
+    assert any("unhandled error" in entry["message"] and "RuntimeError" in entry.get("exception", "")
+               for entry in mine)
+    assert next(entry for entry in mine if entry["message"] == "about to fail")["case_id"] == 7
 
 
 def test_sentry_is_optional(app, caplog, monkeypatch):

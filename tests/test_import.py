@@ -3,7 +3,6 @@ new, updated and rejected rows, every problem named, and the same result the sec
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import pytest

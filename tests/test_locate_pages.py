@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from support_app import NOW
 from enforcement.extensions import db
-from enforcement.models import Enterprise, GeocodeCache, Township
+from enforcement.models import Enterprise, Township
 from enforcement.services.core.actor import SYSTEM
 from enforcement.services.registry import imports, locations, townships
 
@@ -28,7 +28,7 @@ class FakeNominatim(BaseHTTPRequestHandler):
 
     queries: list[str] = []
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         q = parse_qs(urlparse(self.path).query).get("q", [""])[0]
         type(self).queries.append(q)
         body = [{"lat": "39.8301", "lon": "116.7302", "display_name": q, "place_id": 1,

@@ -11,14 +11,12 @@ import zipfile
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from support_app import NOW, new_uuid
 from enforcement.errors import ValidationError
 from enforcement.extensions import db
 from enforcement.geo.tilegen import write_mbtiles, write_pmtiles
 from enforcement.geo.tiles import tiles_for_bbox
-from enforcement.models import Township
 from enforcement.services.field import visits
 from enforcement.services.maps import basemap, mapdata
 from enforcement.services.core.actor import Actor

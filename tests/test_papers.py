@@ -30,6 +30,19 @@ def number_on(page: str) -> str:
     return re.search(r'class="paper-number">([^<]+)<', page).group(1)
 
 
+def issue(client, path: str) -> None:
+    """Issue the paper at ``path`` (its page carries the issue form and the CSRF token)."""
+    page = client.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    assert client.post(path + "/issue", data={"csrf_token": token}).status_code == 303
+
+
+def issued(client, path: str) -> str:
+    """The paper's page after it has been issued."""
+    issue(client, path)
+    return client.get(path).get_data(as_text=True)
+
+
 @pytest.fixture
 def reviewer(make_user, auth):
     make_user("rev", "reviewer")
@@ -49,7 +62,7 @@ def due(case, name):
 def test_each_actions_order_carries_its_stored_deadline(make_case, reviewer, client, action,
                                                          kind, deadline, words):
     case = make_case(action=action, served_on=date(2026, 9, 28))
-    page = client.get(f"/papers/case/{case.id}/{kind}").get_data(as_text=True)
+    page = issued(client, f"/papers/case/{case.id}/{kind}")
     assert words in page and "三河市生态环境局" in page
     assert cn(due(case, deadline)) in page
     assert case.enterprise.name in page and "《水污染防治法》第二十二条" in page
@@ -80,12 +93,15 @@ def test_penalty_notice_and_decision_carry_hearing_payment_surcharge_and_appeal(
 def test_a_paper_printed_twice_keeps_its_number_and_each_print_is_audited(make_case, reviewer, client):
     first_case = make_case(action="rectify")
     second_case = make_case(action="rectify")
-    a = number_on(client.get(f"/papers/case/{first_case.id}/rectification_order").get_data(as_text=True))
-    b = number_on(client.get(f"/papers/case/{second_case.id}/rectification_order").get_data(as_text=True))
+    a = number_on(issued(client, f"/papers/case/{first_case.id}/rectification_order"))
+    b = number_on(issued(client, f"/papers/case/{second_case.id}/rectification_order"))
     again = number_on(client.get(f"/papers/case/{first_case.id}/rectification_order").get_data(as_text=True))
     assert (a, b, again) == ("三环责改〔2026〕第0001号", "三环责改〔2026〕第0002号", a)
+    issues = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "paper.issue")).all()
+    assert [e.after["number"] for e in issues] == [a, b]
+    # each view of an issued paper is a print, audited; the drafts viewed before issue are not
     prints = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "paper.print")).all()
-    assert [p.after["first_print"] for p in prints] == [True, True, False]
+    assert [p.after["number"] for p in prints] == [a, b, a]
     assert db.session.query(PaperNumber).count() == 2
 
 
@@ -143,6 +159,7 @@ def test_a_paper_as_pdf_is_a4_and_its_text_holds_the_number_and_the_deadlines(
                   {"type": "decide", "on": "2026-10-30", "amount_fen": 5_000_000}):
         cases.apply_event(SYSTEM, case, event, now=NOW)
     db.session.commit()
+    issue(client, f"/papers/case/{case.id}/penalty_decision")
     started = time.perf_counter()
     response = client.get(f"/papers/case/{case.id}/penalty_decision.pdf")
     elapsed = time.perf_counter() - started
@@ -186,7 +203,7 @@ def visited_case(make_case, make_user, app):
 
 def test_the_inspection_record_prints_the_visit(visited_case, reviewer, client):
     case, visit, _stored, original = visited_case
-    page = client.get(f"/papers/visit/{visit.id}").get_data(as_text=True)
+    page = issued(client, f"/papers/visit/{visit.id}")
     assert "现场检查（勘察）笔录" in page and "排污口标志已设置" in page
     assert "2026年11月20日 10时00分" in page and "暗查" in page
     assert hashlib.sha256(original).hexdigest() in page
@@ -196,7 +213,10 @@ def test_the_inspection_record_prints_the_visit(visited_case, reviewer, client):
 def test_the_evidence_pack_holds_papers_visits_photos_hashes_and_history(visited_case, reviewer,
                                                                           client):
     case, visit, stored, original = visited_case
-    client.get(f"/papers/case/{case.id}/rectification_order")
+    client.get(f"/papers/case/{case.id}/rectification_order")  # a draft: not in the pack
+    assert "papers/rectification_order.pdf" not in zipfile.ZipFile(io.BytesIO(
+        client.get(f"/papers/case/{case.id}/evidence.zip").data)).namelist()
+    issue(client, f"/papers/case/{case.id}/rectification_order")
     response = client.get(f"/papers/case/{case.id}/evidence.zip")
     assert response.status_code == 200
     pack = zipfile.ZipFile(io.BytesIO(response.data))

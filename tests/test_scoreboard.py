@@ -137,8 +137,17 @@ def test_the_scoreboard_page_and_its_xlsx_export(demo_city, client, make_user):
     values = list(sheet.values)
     assert values[0][:3] == ("排名", "乡镇/园区", "发现问题企业")
     rows = scoreboard.townships(SYSTEM, PERIOD)
-    assert [v[1] for v in values[1:]] == [r["name"] for r in rows]
-    assert [round(v[-1], 2) for v in values[1:]] == [r["score"] for r in rows]
+    ranked = values[1:1 + len(rows)]
+    assert [v[1] for v in ranked] == [r["name"] for r in rows]
+    assert [round(v[-1], 2) for v in ranked] == [r["score"] for r in rows]
+    # Under the ranking, how the score is made: a blank row, the formula, the base, each weight.
+    notes = [v[1] for v in values[2 + len(rows):]]
+    assert notes[0].startswith("计分办法：基础分100 + 关停取缔（家） × 2")
+    assert notes[1:] == ["基础分 100", "关停取缔（家） × 2", "按期整改（家） × 1",
+                         "逾期未办结（件） × -2", "关停后反弹（家） × -5", "逾期未完成任务（项） × -3",
+                         "被问责（次） × -5", "信访按期答复率 × 10", "任务按期完成率 × 10"]
+    html = page.get_data(as_text=True)
+    assert "计分办法" in html and "基础分100 + 关停取缔（家） × 2" in html
     api = client.get("/api/v1/scoreboard?from=2026-01-01&to=2026-11-25&branch=east")
     assert api.status_code == 200 and api.get_json()["items"]
 
@@ -180,6 +189,97 @@ def test_the_monthly_summary_carries_the_scoreboards_figures_for_its_month(demo_
     month = scoreboard.townships(SYSTEM, scoreboard.Period(date(2026, 11, 1), date(2026, 11, 30)))
     by_code = {r["code"]: {k: r[k] for k in scoreboard.FIGURES} for r in month}
     rows = [r for r in body["items"] if r["township"]]
-    assert rows and all(r["scoreboard"] == by_code[r["township"]] for r in rows)
+    assert rows and all({k: r["scoreboard"][k] for k in scoreboard.FIGURES} == by_code[r["township"]]
+                        for r in rows)
     flat = next(lists.iter_report_rows("monthly", lists.Filters(as_of=AS_OF, month="2026-11")))
     assert flat["score_complaints"] == rows[0]["scoreboard"]["complaints"]
+
+
+# ---------------------------------------------------------------- weights (SCOREBOARD_WEIGHTS)
+
+def _two_townships() -> list[dict]:
+    blank = {k: 0 for k in scoreboard.FIGURES}
+    return [
+        {**blank, "code": "a", "name": "甲镇", "closed": 3, "overdue_orders": 2},
+        {**blank, "code": "b", "name": "乙镇", "rectified_on_time": 1, "complaints": 2,
+         "complaints_answered_on_time": 1},
+    ]
+
+
+def test_the_ranking_follows_the_configured_weights(app):
+    # By hand, with the default weights:
+    #   甲镇: 100 + 2×3 closures − 2×2 overdue orders                       = 102
+    #   乙镇: 100 + 1×1 rectified on time + 10×(1/2 complaints answered)   = 106  → 乙镇 first
+    # With {"closed": 5, "complaint_share": 0} (the others keep their default):
+    #   甲镇: 100 + 5×3 − 2×2                                              = 111
+    #   乙镇: 100 + 1×1 + 0×(1/2)                                           = 101  → 甲镇 first
+    with app.app_context():
+        rows = scoreboard._finish(_two_townships())
+        assert [(r["name"], r["score"], r["rank"]) for r in rows] == [
+            ("乙镇", 106.0, 1), ("甲镇", 102.0, 2)]
+        app.config["SCOREBOARD_WEIGHTS"] = {"closed": 5, "complaint_share": 0}
+        rows = scoreboard._finish(_two_townships())
+        assert [(r["name"], r["score"], r["rank"]) for r in rows] == [
+            ("甲镇", 111.0, 1), ("乙镇", 101.0, 2)]
+        assert scoreboard.formula() == ("基础分100 + 关停取缔（家） × 5 + 按期整改（家） × 1 − "
+                                        "逾期未办结（件） × 2 − 关停后反弹（家） × 5 − "
+                                        "逾期未完成任务（项） × 3 − 被问责（次） × 5 + "
+                                        "任务按期完成率 × 10")
+
+
+@pytest.mark.parametrize("value, message", [
+    ({"closd": 2}, "unknown metric 'closd' (known: closed, rectified_on_time"),
+    ({"closed": "2"}, "closed: the weight must be a number, not '2'"),
+    ({"closed": True}, "closed: the weight must be a number, not True"),
+    ({"rebounds": float("nan")}, "rebounds: the weight must be a number, not nan"),
+    ({"rebounds": -5000}, "rebounds: the weight -5000 is beyond ±1000"),
+    ([2, 1], "SCOREBOARD_WEIGHTS must be a mapping of metric to weight"),
+    ("{closed: 2}", "SCOREBOARD_WEIGHTS is not valid JSON"),
+])
+def test_bad_weights_stop_the_start_up_with_the_metric_named(value, message, tmp_path):
+    from enforcement import create_app
+    from enforcement.services.tally.weights import WeightsError
+    with pytest.raises(WeightsError) as caught:
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                    "INSTANCE_PATH": str(tmp_path), "SCOREBOARD_WEIGHTS": value})
+    assert message in str(caught.value)
+
+
+def test_weights_from_the_environment_are_json_and_partial(monkeypatch, tmp_path):
+    from enforcement import create_app
+    monkeypatch.setenv("SCOREBOARD_WEIGHTS", '{"rebounds": -10, "task_share": 12.5}')
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "INSTANCE_PATH": str(tmp_path)})
+    with app.app_context():
+        w = scoreboard.weights()
+    assert (w["rebounds"], w["task_share"], w["closed"]) == (-10, 12.5, 2)
+
+
+def test_the_monthly_summary_carries_the_months_score_and_rank(demo_city, client, make_user):
+    from enforcement.services.lists import lists
+    from support_app import Auth
+    month = scoreboard.Period(date(2026, 11, 1), date(2026, 11, 30))
+    ranked = {r["code"]: r for r in scoreboard.townships(SYSTEM, month)}
+    body = lists.monthly(lists.Filters(as_of=AS_OF, month="2026-11"))
+    rows = [r for r in body["items"] if r["township"]]
+    assert rows and {r["township"] for r in rows} == set(ranked)
+    for row in rows:
+        town = ranked[row["township"]]
+        assert row["scoreboard"]["score"] == town["score"], row["township"]
+        assert row["scoreboard"]["rank"] == town["rank"], row["township"]
+        assert {k: row["scoreboard"][k] for k in scoreboard.FIGURES} == {
+            k: town[k] for k in scoreboard.FIGURES}
+    make_user("desk", "reviewer")
+    Auth(client).login("desk")
+    export = client.get("/api/v1/lists/monthly?month=2026-11&format=xlsx", buffered=True)
+    assert export.status_code == 200
+    sheet = list(load_workbook(io.BytesIO(export.data)).active.values)
+    head = sheet[0]
+    assert head[-2:] == ("考核得分", "考核排名")
+    by_code = {r["township_name"]: r for r in rows}
+    assert len([v for v in sheet[1:] if v[head.index("乡镇/园区")] in by_code]) == len(rows)
+    for values in sheet[1:]:
+        name = values[head.index("乡镇/园区")]
+        if name in by_code:
+            assert values[-1] == by_code[name]["scoreboard"]["rank"]
+            assert values[-2] == f"{by_code[name]['scoreboard']['score']:.2f}"

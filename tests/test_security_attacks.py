@@ -356,7 +356,7 @@ def test_huge_numbers_in_query_parameters_and_form_fields_never_answer_500(
         pages = [(ep, m, r) for ep, m, r in routes(app)
                  if not r.startswith("/api/") and ep not in ("auth.logout", "static")]
         names: set[str] = set()
-        for endpoint, method, rule in pages:
+        for _endpoint, method, rule in pages:
             if method == "GET":
                 html = browser.get(fill(rule, city.ids)).get_data().decode("utf-8", "replace")
                 names.update(re.findall(r'name="([\w-]+)"', html))
@@ -367,7 +367,7 @@ def test_huge_numbers_in_query_parameters_and_form_fields_never_answer_500(
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
                           browser.get("/").get_data(as_text=True)).group(1)
         for huge in HUGE:
-            for endpoint, method, rule in pages:
+            for _endpoint, method, rule in pages:
                 path = fill(rule, city.ids)
                 if method == "GET":
                     response = browser.get(path, query_string={n: huge for n in names})
@@ -422,7 +422,6 @@ def _worker(app, **config):
 
 
 def _tries(clients, n, username="zhangwei", env=None):
-    from support_app import Auth
     codes = []
     for i in range(n):
         c = clients[i % len(clients)]

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from security_city import ROLES, USERNAMES, build_city, jpeg, login
@@ -92,6 +90,9 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("papers.visit_record", "GET"): (L, 200, 403, 200, 200),
     ("papers.case_paper_pdf", "GET"): (L, 200, 403, 200, 200),
     ("papers.visit_record_pdf", "GET"): (L, 200, 403, 200, 200),
+    # issuing a paper allocates its number (issue #17 item 10): the same officers, by POST
+    ("papers.issue_case_paper", "POST"): (L, 303, 403, 303, 303),
+    ("papers.issue_visit_record", "POST"): (L, 303, 403, 303, 303),
     # maps (issue 19): the case's map exhibit like its papers; tiles and boundaries for every
     # officer (no basemap file in this city: the tile routes answer 404, never 500)
     ("maps.case_map", "GET"): (L, 200, 403, 200, 200),
@@ -398,3 +399,95 @@ def test_an_inspector_cannot_write_an_accountability_record(
                                  "decision": "interview", "respond_by": "2026-12-05"})
     assert response.status_code == 403
     assert db.session.scalar(select(func.count()).select_from(AccountabilityRecord)) == before
+
+
+# Branches (分局, issue 20): the reviewer of the west branch (rev_west) and the west's inspector
+# (wangfang) try every route whose URL names a record by id: the case, enterprise, visit, photo,
+# task, record, supervision visit, photo and unit of build_city are all in 燕郊镇, the east's.
+# Each row: (endpoint, method): (west reviewer, west inspector). 404: another branch's record
+# is not found; 403: refused before (the inspector's role), so nothing leaks either way.
+BY_ID = ("case_id", "enterprise_id", "visit_id", "photo_id", "client_uuid", "task_id",
+         "record_id", "supervision_id", "supervision_photo_id", "unit_id")
+# An API write whose body is refused first answers 422 to anyone (an empty body is sent here);
+# with a valid body it answers 404 (tests/test_branch_scope.py).
+BRANCH: dict[tuple[str, str], tuple[int, int]] = {
+    ('api.case_event', 'POST'): (404, 404),
+    ('api.get_case', 'GET'): (404, 404),
+    ('api.get_enterprise', 'GET'): (404, 404),
+    ('api.get_photo', 'GET'): (404, 404),
+    ('api.get_visit', 'GET'): (404, 404),
+    ('api.oversight_answer_record', 'POST'): (422, 403),
+    ('api.oversight_close_record', 'POST'): (422, 403),
+    ('api.oversight_deliver_task', 'POST'): (422, 403),
+    ('api.oversight_get_record', 'GET'): (404, 403),
+    ('api.oversight_get_supervision_photo', 'GET'): (404, 403),
+    ('api.oversight_get_task', 'GET'): (404, 403),
+    ('api.oversight_supervision_photo', 'POST'): (404, 403),
+    ('api.update_enterprise', 'PATCH'): (404, 404),
+    ('api.upload_photo', 'POST'): (404, 404),
+    ('bureau.case', 'GET'): (404, 404),
+    ('bureau.disclose', 'POST'): (404, 404),
+    ('bureau.enterprise', 'GET'): (404, 404),
+    ('bureau.review_event', 'POST'): (404, 404),
+    ('bureau.review_followups', 'POST'): (404, 404),
+    ('bureau.review_responsibility', 'POST'): (404, 404),
+    ('desk.map_popup', 'GET'): (404, 404),
+    ('inspector.execute', 'GET'): (404, 404),
+    ('inspector.execute', 'POST'): (404, 404),
+    ('inspector.visit', 'GET'): (404, 404),
+    ('inspector.visit', 'POST'): (404, 404),
+    ('inspector.visit_by_uuid', 'GET'): (404, 404),
+    ('inspector.visit_detail', 'GET'): (404, 404),
+    ('maps.case_map', 'GET'): (404, 404),
+    ('maps.case_map_script', 'GET'): (404, 404),
+    ('oversight.record', 'GET'): (404, 403),
+    ('oversight.record_answer', 'POST'): (404, 403),
+    ('oversight.record_close', 'POST'): (404, 403),
+    ('oversight.record_publish', 'POST'): (404, 403),
+    ('oversight.supervision_photo', 'POST'): (404, 403),
+    ('oversight.supervision_visit', 'GET'): (404, 403),
+    ('oversight.task', 'GET'): (404, 403),
+    ('oversight.task_deliver', 'POST'): (404, 403),
+    ('oversight.task_reopen', 'POST'): (404, 403),
+    ('oversight.unit', 'GET'): (404, 403),
+    ('oversight.unit_officer', 'POST'): (404, 403),
+    ('papers.case_index', 'GET'): (404, 404),
+    ('papers.case_paper', 'GET'): (404, 404),
+    ('papers.case_paper_pdf', 'GET'): (404, 404),
+    ('papers.evidence_pack', 'GET'): (404, 404),
+    ('papers.issue_case_paper', 'POST'): (404, 404),
+    ('papers.issue_visit_record', 'POST'): (404, 404),
+    ('papers.visit_record', 'GET'): (404, 404),
+    ('papers.visit_record_pdf', 'GET'): (404, 404),
+    ('register.confirm', 'POST'): (404, 404),
+    ('register.locate', 'GET'): (404, 404),
+    ('register.locate', 'POST'): (404, 404),
+}
+
+
+def test_officers_of_another_branch_get_nothing_by_id(
+        app, client, make_township, make_user, make_enterprise, make_case, api_token):
+    from security_city import place_in_branches
+    city = build_city(client, make_township, make_user, make_enterprise, make_case, api_token)
+    city.users.update(place_in_branches(make_user))
+    app.config["WTF_CSRF_ENABLED"] = False
+    by_id = [(ep, m, rule) for ep, m, rule in routes(app)
+             if any(f"<{p}>" in rule or f":{p}>" in rule for p in BY_ID)]
+    missing = sorted({(ep, m) for ep, m, _ in by_id} - set(BRANCH))
+    assert not missing, f"by-id routes without a row in the branch table: {missing}"
+    got = {}
+    for i, who in enumerate(("rev_west", "wangfang")):
+        officer = app.test_client()
+        login(officer, who)
+        headers = api_token(city.users["west" if i == 0 else "inspector_off"])
+        for endpoint, method, rule in by_id:
+            path = fill(rule, city.ids)
+            kwargs = payload(endpoint, city, "reviewer")
+            if path.startswith("/api/"):
+                kwargs["headers"] = headers
+            status = officer.open(path, method=method, **kwargs).status_code
+            db.session.rollback()
+            got.setdefault((endpoint, method), [0, 0])[i] = status
+    wrong = [f"{ep} {m}: got {tuple(s)}, table says {BRANCH[(ep, m)]}"
+             for (ep, m), s in sorted(got.items()) if tuple(s) != BRANCH[(ep, m)]]
+    assert not wrong, "\n".join(wrong)

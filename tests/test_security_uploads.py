@@ -7,7 +7,6 @@ import io
 import struct
 import zipfile
 import zlib
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -100,7 +99,7 @@ def test_every_hostile_file_is_refused_and_nothing_is_kept(app, client, visit):
     before = _stored(app)
     assert len(before[0]) == 2 and before[1] == 1  # the photo and its thumbnail
     answers = {}
-    for name, (data, filename, status) in HOSTILE.items():
+    for name, (data, filename, _status) in HOSTILE.items():
         response = client.post(f"/api/v1/visits/{visit_id}/photos", headers=headers,
                                data={"file": (io.BytesIO(data), filename),
                                      "client_uuid": new_uuid()},

@@ -93,7 +93,7 @@ def test_every_page_of_every_role_carries_the_security_headers_and_no_inline_scr
     city = _city(client, make_township, make_user, make_enterprise, make_case, api_token)
     problems, html_pages, checked = [], 0, 0
     for role in ROLES:
-        for endpoint, path, response in _get_pages(app, city, role):
+        for _endpoint, path, response in _get_pages(app, city, role):
             checked += 1
             h = response.headers
             csp = h.get("Content-Security-Policy", "")

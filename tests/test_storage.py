@@ -70,7 +70,7 @@ def test_photos_and_import_uploads_go_through_the_storage_on_s3(app, client, s3_
     app.extensions.pop("file_storage", None)
     make_user("zhangwei", "inspector")
     make_user("liuyang", "inspector")
-    admin = make_user("boss", "admin")
+    make_user("boss", "admin")
     headers = api_token(make_user("rev", "reviewer"))
     e = make_enterprise()
     visit = client.post("/api/v1/visits", headers=headers, json={

@@ -1,11 +1,11 @@
 """The lost race of a visit replay, on SQLite as well as PostgreSQL: a phone re-sends a visit, and
-the first copy commits after this request looked for it but before this request inserts it. The
-unique index refuses the second row, the savepoint undoes only that insert, and the request
-answers with the winner's record: one visit, one audit event, the session still usable.
+the first copy commits after this request checked the visit but before it inserts it. The
+insert (``ON CONFLICT DO NOTHING RETURNING``) yields no row, and the request answers with the
+winner's record: one visit, one audit event, the session still usable.
 
 On SQLite a writer starts with BEGIN IMMEDIATE, so real requests never interleave like this;
-the interleaving is made on the request's own connection, just before its SAVEPOINT: the winner
-(an earlier visit given this UUID and this content) appears between the check and the insert."""
+the interleaving is made on the request's own connection, just before its INSERT: the winner
+(an earlier visit given this UUID and this content) appears between the checks and the insert."""
 from __future__ import annotations
 
 from sqlalchemy import event, func, select, text
@@ -39,7 +39,7 @@ def test_a_replay_that_loses_the_race_on_the_unique_index_answers_with_the_winne
     raced: list[str] = []
 
     def commit_the_winner_first(conn, cursor, statement, parameters, context, executemany):
-        if raced or not statement.lstrip().upper().startswith("SAVEPOINT"):
+        if raced or not statement.lstrip().upper().startswith("INSERT INTO VISIT "):
             return
         raced.append(statement)
         cursor.execute(*_winner_takes(conn.dialect.name, data["client_uuid"], digest, winner_id))
@@ -52,7 +52,7 @@ def test_a_replay_that_loses_the_race_on_the_unique_index_answers_with_the_winne
         event.remove(engine, "before_cursor_execute", commit_the_winner_first)
     db.session.commit()
 
-    assert raced, "the request never took a savepoint: the race was not run"
+    assert raced, "the request never inserted: the race was not run"
     assert not result.created and result.visit.id == winner_id
     assert result.visit.client_uuid == data["client_uuid"]
     assert db.session.scalar(select(func.count()).select_from(Visit)) == 1

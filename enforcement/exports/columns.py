@@ -108,6 +108,9 @@ _MONTHLY = [
         ("complaints_answered_on_time", "考核·按期答复"), ("tasks_due", "考核·责任任务"),
         ("tasks_on_time", "考核·按期完成"), ("tasks_overdue", "考核·逾期未完成"),
         ("accountability", "考核·问责"))],
+    Column("score", "考核得分", "label", 9,
+           lambda r: "" if r.get("score") is None else f"{r['score']:.2f}"),
+    Column("rank", "考核排名", "int", 8),
 ]
 
 

@@ -135,7 +135,8 @@ def _core(title: str) -> str:
 def iter_xlsx_streaming(columns: list[Column], rows: Iterable[dict], *, title: str = "",
                         sheet: str = "清单") -> Iterator[bytes]:
     pipe = _Pipe()
-    zf = zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    # _Pipe has what zipfile writes through (write, tell, flush), not the whole IO[bytes].
+    zf = zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED, allowZip64=True)  # type: ignore[call-overload]
     for name, text in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS),
                        ("xl/_rels/workbook.xml.rels", _BOOK_RELS), ("xl/styles.xml", _STYLES),
                        ("docProps/core.xml", _core(title))):

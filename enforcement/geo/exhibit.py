@@ -117,8 +117,10 @@ def build(ex: Exhibit, *, static_prefix: str = DEFAULT_STATIC_PREFIX,
     box = extent(ex)
     if box:
         m.fit_bounds(box)
-    m.get_root().html.add_child(folium.Element(_legend_html(ex)))
-    m.get_root().header.add_child(folium.Element(
+    root = m.get_root()
+    assert isinstance(root, folium.Figure)  # a Map's root is its Figure
+    root.html.add_child(folium.Element(_legend_html(ex)))
+    root.header.add_child(folium.Element(
         f"<title>{_e(ex.title)}</title><style>{LEGEND_CSS}</style>"))
     _stable_ids(m.get_root())
     return m

@@ -41,7 +41,7 @@ class Area:
         self.bbox = (min(lons), min(lats), max(lons), max(lats)) if lons else None
 
     @classmethod
-    def from_json(cls, *texts: str) -> "Area":
+    def from_json(cls, *texts: str | None) -> "Area":
         return cls([json.loads(t) for t in texts if t])
 
     def contains(self, lat: float, lon: float) -> bool:

@@ -16,6 +16,7 @@ Pure Python, no Flask: the service layer decides where files live and words the 
 """
 from __future__ import annotations
 
+import enum
 import functools
 import gzip
 import json
@@ -24,6 +25,7 @@ import mmap
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -117,8 +119,9 @@ class TileSet:
     attribution: str = ""
     description: str = ""
     center: tuple[float, float, int] | None = None
-    _get: object = field(default=None, repr=False)
-    _sizes: object = field(default=None, repr=False)
+    #: Reader of one tile's bytes (z, x, y), and of its size; set by the opener.
+    _get: Callable[[int, int, int], bytes | None] = field(default=None, repr=False)  # type: ignore[assignment]  # always set by open_tileset
+    _sizes: Callable[[int, int, int], int | None] = field(default=None, repr=False)  # type: ignore[assignment]  # always set by open_tileset
 
     @property
     def media_type(self) -> str:
@@ -316,7 +319,8 @@ def _open_pmtiles(path: str) -> TileSet:
                                + header["metadata_length"]] or b"{}")
     except (OSError, ValueError):
         meta = {}
-    tile_type = getattr(header["tile_type"], "value", header["tile_type"])
+    raw_type = header["tile_type"]  # pmtiles' TileType enum, or its number
+    tile_type = raw_type.value if isinstance(raw_type, enum.Enum) else raw_type
     declared = _PMTILES_TYPES.get(tile_type)
     min_zoom, max_zoom = header["min_zoom"], header["max_zoom"]
     bounds = (header["min_lon_e7"] / 1e7, header["min_lat_e7"] / 1e7,

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime
 
 #: 不作为, 慢作为, 乱作为, a missed deadline, a rebound of a closed firm in their area.
@@ -15,7 +15,7 @@ DECISIONS = ("interview", "criticism", "written_review", "discipline_referral")
 TARGET_KINDS = ("unit", "official")
 
 
-class AccountabilityRecord(db.Model):
+class AccountabilityRecord(Model):
     """问责: a record against a unit or an official (by name and post), its ground, the decision,
     the deadline to explain and rectify, the answer and the closure. Never public unless the
     bureau publishes it (``published_on``). State (open / answered / closed, overdue) is derived."""

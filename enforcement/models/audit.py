@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import JSONType, UTCDateTime
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Append-only. ``hash`` = SHA-256(previous hash + canonical JSON of this event), so any
     changed, deleted, reordered or inserted row breaks the chain at that row."""
 

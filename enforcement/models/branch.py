@@ -3,10 +3,10 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class Branch(db.Model):
+class Branch(Model):
     """A county branch (分局) of the city's bureau (市局). Since the vertical-management reform
     county bureaus are branches of the city bureau, so one installation may serve several.
 

@@ -5,11 +5,11 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import JSONType
 
 
-class HolidayDay(db.Model):
+class HolidayDay(Model):
     """An official holiday or adjusted working day imported for a year chinese-calendar does
     not know (``flask --app run holidays import``)."""
 
@@ -26,7 +26,7 @@ class HolidayDay(db.Model):
         return f"<HolidayDay {self.on} {self.kind}>"
 
 
-class QuietDay(db.Model):
+class QuietDay(Model):
     """企业宁静日: no routine inspection without approval. township None = everywhere."""
 
     __tablename__ = "quiet_day"
@@ -41,7 +41,7 @@ class QuietDay(db.Model):
         return f"<QuietDay {self.on} {self.township_id}>"
 
 
-class Draw(db.Model):
+class Draw(Model):
     """A 双随机 draw: the seed (publishable before the draw) and its stored result."""
 
     __tablename__ = "draw"

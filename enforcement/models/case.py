@@ -5,13 +5,13 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import JSONType, UTCDateTime
 
 ACTIONS = ("close", "stop", "rectify", "fine", "control")
 
 
-class Case(db.Model):
+class Case(Model):
     """One enforcement action against one enterprise. Its state, deadlines and follow-ups are
     written only from the workflow engine's results (enforcement.workflow)."""
 
@@ -76,7 +76,7 @@ class Case(db.Model):
         return f"<Case {self.id} {self.action} {self.state}>"
 
 
-class Deadline(db.Model):
+class Deadline(Model):
     """A named due date on a case. Status (pending/met/overdue) is derived for a given day."""
 
     __tablename__ = "deadline"
@@ -96,7 +96,7 @@ class Deadline(db.Model):
         return f"<Deadline {self.case_id}:{self.name} {self.due_on}>"
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     """A planned visit that verifies a case; completed by a visit."""
 
     __tablename__ = "followup"
@@ -126,7 +126,7 @@ class FollowUp(db.Model):
         return f"<FollowUp {self.case_id}:{self.key} {self.due_on}>"
 
 
-class CaseEvent(db.Model):
+class CaseEvent(Model):
     """What happened on a case, in the order it was applied. Replaying these through the engine
     rebuilds the case (that is how ``recompute`` works)."""
 
@@ -154,7 +154,7 @@ class CaseEvent(db.Model):
         return f"<CaseEvent {self.case_id}#{self.seq} {self.type}>"
 
 
-class CaseLink(db.Model):
+class CaseLink(Model):
     """An escalation: the case ``to_case_id`` was opened because of ``from_case_id``."""
 
     __tablename__ = "case_link"
@@ -168,7 +168,7 @@ class CaseLink(db.Model):
         return f"<CaseLink {self.from_case_id}->{self.to_case_id} {self.reason}>"
 
 
-class Conflict(db.Model):
+class Conflict(Model):
     """A submission the server rejected (impossible transition, same UUID with other content).
     Kept for a reviewer: nothing an inspector sent is ever dropped."""
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime
 
 CHANNELS = ("hotline", "mailbox", "online", "walk_in")
@@ -13,7 +13,7 @@ CATEGORIES = ("air", "water", "noise", "waste", "odour", "other")
 COMPLAINT_STATUSES = ("new", "triaged", "visited", "answered")
 
 
-class Complaint(db.Model):
+class Complaint(Model):
     __tablename__ = "complaint"
 
     id: Mapped[int] = mapped_column(primary_key=True)

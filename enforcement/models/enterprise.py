@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import Date, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
+from ..pinyin import searchable
 from .types import UTCDateTime
 
 RISK_CLASSES = ("A", "B", "C")
@@ -15,7 +16,7 @@ LOCATION_SOURCES = ("", "register", "geocoder", "desk", "visit", "confirmed")
 ENTERPRISE_STATUSES = ("operating", "stopped", "closed", "unknown")
 
 
-class Enterprise(db.Model):
+class Enterprise(Model):
     """A site that is inspected: a licensed factory or an illegal workshop with no papers."""
 
     __tablename__ = "enterprise"
@@ -28,6 +29,9 @@ class Enterprise(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    #: The name's pinyin keys (full, initials, other readings of heteronyms), written with the
+    #: name (enforcement.pinyin): "yjsl" and "yanjiao" find 燕郊塑料厂.
+    name_pinyin: Mapped[str] = mapped_column(String(2000), default="", server_default="")
     #: Unified social credit code (GB 32100-2015), checked on the way in; illegal workshops
     #: often have none. Not unique: each site of a multi-plant company is its own enterprise;
     #: papers are addressed to the legal entity the code names.
@@ -60,6 +64,18 @@ class Enterprise(db.Model):
     contact_name: Mapped[str] = mapped_column(String(80), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[str] = mapped_column(String(12), default="operating")
+    # The map summary of the site's open cases (workflow.site), written with every case
+    # snapshot by services.casework.site_summary in the same transaction, so a map box reads
+    # these columns and no case row.
+    #: The worst stored state of the open cases, "action:state"; None: no open case.
+    map_state: Mapped[str | None] = mapped_column(String(40))
+    map_severity: Mapped[int | None]
+    #: The earliest watched due date of the open cases ("overdue" once it has passed).
+    map_due_on: Mapped[date | None] = mapped_column(Date)
+    #: Every open case's watched due date, ISO, sorted, comma-separated (the next due date).
+    map_dues: Mapped[str] = mapped_column(Text, default="")
+    #: The open cases' actions, sorted, comma-separated.
+    map_actions: Mapped[str] = mapped_column(String(60), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -67,3 +83,10 @@ class Enterprise(db.Model):
 
     def __repr__(self) -> str:
         return f"<Enterprise {self.id} {self.name}>"
+
+
+@event.listens_for(Enterprise.name, "set")
+def _name_written(target: Enterprise, value, _old, _initiator) -> None:
+    """Every ORM write of a name writes its pinyin; the bulk paths (demo, import) call
+    ``searchable`` themselves."""
+    target.name_pinyin = searchable(value)

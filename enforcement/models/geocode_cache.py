@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime
 
 
-class GeocodeCache(db.Model):
+class GeocodeCache(Model):
     """One geocoder answer per address, so an address is looked up once (quota, speed)."""
 
     __tablename__ = "geocode_cache"

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import JSONType, UTCDateTime
 
 
-class ImportMapping(db.Model):
+class ImportMapping(Model):
     """A column mapping chosen on screen, remembered for the next file with the same headers
     (a bureau exports its registry the same way every time)."""
 

@@ -7,14 +7,14 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import JSONType, UTCDateTime
 
 #: Channels besides the bell (which every officer has): email, 企业微信 and 钉钉 group robots.
 CHANNELS = ("email", "wecom", "dingtalk")
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One thing an officer is told (a follow-up due tomorrow, a deadline gone overdue, a case
     assigned, the day's overdue list). ``key`` makes the daily run idempotent: running it twice,
     or after a missed day, never tells the same thing twice."""
@@ -43,7 +43,7 @@ class Notification(db.Model):
         return f"<Notification {self.user_id} {self.key}>"
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     """One message to one officer on one outside channel, holding the run's new notifications.
     Written pending in the run's transaction, sent after its commit, retried when it failed."""
 
@@ -70,7 +70,7 @@ class Delivery(db.Model):
         return f"<Delivery {self.id} {self.channel} {self.status}>"
 
 
-class DailyRun(db.Model):
+class DailyRun(Model):
     """One run of ``flask daily``: the next run's reminders start where this one ended, so a
     missed day is caught up and a second run on the same day adds nothing."""
 

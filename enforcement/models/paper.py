@@ -5,25 +5,26 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime
 
 #: What a paper is about: a case (decisions, notices) or a visit (the inspection record).
 PAPER_SUBJECTS = ("case", "visit")
 
 
-class PaperNumber(db.Model):
-    """The serial number (文号) of one legal paper, allocated the first time it is printed.
+class PaperNumber(Model):
+    """The serial number (文号) of one legal paper, allocated when the paper is ISSUED (an explicit
+    POST by an officer who may issue; viewing a draft allocates nothing, issue #17 item 10).
 
-    A paper printed again keeps its number (one row per subject and kind), and two prints at
-    the same moment cannot both take the next number (one row per kind, year and serial): the
-    loser of the race retries, so the bureau's register has no duplicates.
+    A paper issued again keeps its number (one row per subject and kind), and two issues at
+    the same moment cannot both take the next number (one row per kind, year, series and
+    serial): the loser of the race retries, so each register has no duplicates and no gaps.
     """
 
     __tablename__ = "paper_number"
     __table_args__ = (
         UniqueConstraint("subject_type", "subject_id", "kind", name="uq_paper_number_subject"),
-        UniqueConstraint("kind", "year", "serial", name="uq_paper_number_serial"),
+        UniqueConstraint("kind", "year", "series", "serial", name="uq_paper_number_serial"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +34,10 @@ class PaperNumber(db.Model):
     subject_id: Mapped[int] = mapped_column(Integer)
     #: The year in the number (〔2026〕): the bureau's year when it was allocated.
     year: Mapped[int] = mapped_column(Integer)
-    #: Counts from 1 per kind and year.
+    #: The register the serial is counted in: empty for the bureau's, else the code of the
+    #: branch (分局) whose paper prefix the number carries.
+    series: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: Counts from 1 per kind, year and series.
     serial: Mapped[int] = mapped_column(Integer)
     #: As printed, e.g. 三环责改〔2026〕第0012号 (kept: a later prefix change must not renumber).
     number: Mapped[str] = mapped_column(String(60))

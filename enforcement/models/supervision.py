@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from .types import UTCDateTime
 
 supervision_finding = Table(
@@ -15,7 +15,7 @@ supervision_finding = Table(
 )
 
 
-class SupervisionVisit(db.Model):
+class SupervisionVisit(Model):
     """督查: the joint supervision group's visit to a unit or township, open or unannounced
     (明察暗访), with its GPS fix, findings and the tasks it found undelivered."""
 
@@ -45,7 +45,7 @@ class SupervisionVisit(db.Model):
         return f"<SupervisionVisit {self.id} unit={self.unit_id}>"
 
 
-class SupervisionPhoto(db.Model):
+class SupervisionPhoto(Model):
     """A photo of a supervision visit: checked, re-encoded and stored like a visit's photo
     (services.field.photos), its original's SHA-256 and EXIF GPS kept as evidence."""
 

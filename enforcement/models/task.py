@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from .types import UTCDateTime
 
 task_co_unit = Table(
@@ -15,7 +15,7 @@ task_co_unit = Table(
 )
 
 
-class Task(db.Model):
+class Task(Model):
     """One line of the responsibility table (责任分解表): what is to be done, the lead leader,
     the host unit, the co-units, the responsible person and the deadline; attached to a case, a
     campaign, or standing alone. Its state (assigned / delivered / overdue) is derived from

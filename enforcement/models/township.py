@@ -3,10 +3,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class Township(db.Model):
+class Township(Model):
     """A township (乡镇) or industrial park (园区): the unit that lists, rules and quiet days
     are kept by."""
 

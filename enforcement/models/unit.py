@@ -3,14 +3,14 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 
 #: township government, park management committee, another department (自然资源, 市场监管 ...),
 #: a utility (供电: the power company cuts power on a closure).
 UNIT_KINDS = ("township_gov", "park_committee", "department", "utility")
 
 
-class ResponsibleUnit(db.Model):
+class ResponsibleUnit(Model):
     """A unit that answers for tasks of the campaign (责任单位): a township government, a park
     committee, another department or a utility. Its contact officers are users with the ``unit``
     role and this ``unit_id``."""

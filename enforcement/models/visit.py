@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from .types import JSONType, UTCDateTime
 
 VISIT_PURPOSES = ("routine", "complaint", "follow_up", "verification")
@@ -18,7 +18,7 @@ visit_inspector = Table(
 )
 
 
-class Visit(db.Model):
+class Visit(Model):
     """One inspection on site. Legal evidence: never edited after the fact, only annotated."""
 
     __tablename__ = "visit"
@@ -60,7 +60,7 @@ class Visit(db.Model):
         return f"<Visit {self.id} enterprise={self.enterprise_id}>"
 
 
-class Photo(db.Model):
+class Photo(Model):
     __tablename__ = "photo"
 
     id: Mapped[int] = mapped_column(primary_key=True)

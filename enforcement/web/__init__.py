@@ -1,13 +1,13 @@
 """Blueprints: thin views that parse, call one service and render."""
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask
 
-from ..extensions import db, write_intent
+from . import boundary
 
 
 def register(app: Flask) -> None:
-    from . import (admin, api, auth, bureau, context, desk, health, home, inspector, lists, maps,
+    from . import (admin, api, auth, branch_guard, bureau, context, desk, health, home, inspector, lists, maps,
                    notifications, oversight, papers, public, register_desk)
 
     for module in (auth, home, bureau, inspector, public, desk, lists, admin):
@@ -18,28 +18,7 @@ def register(app: Flask) -> None:
     for module in (papers, register_desk, notifications, health, maps):
         app.register_blueprint(module.bp)
     oversight.register(app)  # units, tasks, 督查, 问责, 考核 (issue 20)
+    app.before_request(branch_guard.confine_branch_officers)  # by-id routes within a branch
     context.register(app)
 
-    @app.before_request
-    def _mark_write_intent():
-        # A request that may write starts its SQLite transaction as a writer (see extensions).
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            g._write_token = write_intent.set(True)
-
-    @app.after_request
-    def _transaction_boundary(response):
-        # The web's one transaction boundary: services only flush, and a request's changes are
-        # committed here, once, when its answer is a success; any error answer rolls back. A
-        # commit that fails raises into the generic 500 handler, which rolls back too. (A refused
-        # submission is kept by its own commit before the error is raised: see api.rejected.)
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
-        return response
-
-    @app.teardown_request
-    def _reset_write_intent(_exc):
-        token = g.pop("_write_token", None)
-        if token is not None:
-            write_intent.reset(token)
+    boundary.install(app)  # the one transaction boundary (web/boundary.py)

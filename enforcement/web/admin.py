@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import os
 import re
 import secrets
@@ -21,7 +22,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..clock import utcnow
-from ..errors import Duplicate, ValidationError
+from ..errors import DomainError, Duplicate, ValidationError
 from ..extensions import db
 from ..models import ApiToken, Township, User
 from ..services.core.storage import file_storage
@@ -83,7 +84,7 @@ def _townships():
     return db.session.scalars(select(Township).order_by(Township.name)).all()
 
 
-def _field_errors(form, exc: ValidationError, aliases: dict | None = None) -> None:
+def _field_errors(form, exc: DomainError, aliases: dict | None = None) -> None:
     for key, message in exc.fields.items():
         name = (aliases or {}).get(key, key)
         target = getattr(form, name, None)
@@ -166,7 +167,6 @@ def user_new():
             db.session.rollback()
             _field_errors(form, exc)
         else:
-            db.session.commit()
             return render_template("admin/password_issued.html", user=user, password=password,
                                    created=True)
     status = 422 if form.errors else 200
@@ -194,7 +194,6 @@ def user_edit(user_id: int):
             db.session.rollback()
             _field_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     status = 422 if form.errors else 200
@@ -213,7 +212,6 @@ def user_active(user_id: int):
         db.session.rollback()
         flash(error_text(exc), "error")
     else:
-        db.session.commit()
         flash(_("Reactivated.") if active else _("Deactivated: this person can no longer log in."),
               "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -224,7 +222,6 @@ def user_active(user_id: int):
 def user_reset_password(user_id: int):
     user = _user_or_404(user_id)
     password = users.reset_password(_actor(), user, now=utcnow(), min_length=_min_length())
-    db.session.commit()
     # Shown once, in this response only (not in a flash cookie, not in a log).
     return render_template("admin/password_issued.html", user=user, password=password,
                            created=False)
@@ -235,7 +232,6 @@ def user_reset_password(user_id: int):
 def user_revoke_tokens(user_id: int):
     user = _user_or_404(user_id)
     count = users.revoke_tokens(_actor(), user, now=utcnow())
-    db.session.commit()
     flash(_("Signed out everywhere: every session ended, %(n)s API tokens revoked.", n=count),
           "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -246,7 +242,6 @@ def user_revoke_tokens(user_id: int):
 def user_reset_totp(user_id: int):
     user = _user_or_404(user_id)
     users.reset_totp(_actor(), user, now=utcnow())
-    db.session.commit()
     flash(_("Second factor removed: %(name)s enrols again at next login.", name=user.label),
           "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -264,7 +259,6 @@ def change_password():
             db.session.rollback()
             _field_errors(form, exc)
         else:
-            db.session.commit()
             login_user(current_user)  # this session continues under the new generation
             flash(_("Your password is changed."), "success")
             return redirect(url_for("home.index"))
@@ -344,10 +338,9 @@ def import_map(token: str):
             errors = exc.fields
             mapping = imports.Mapping(columns, coordinates)
         else:
-            db.session.commit()
             return redirect(url_for("admin.import_preview", token=token,
                                     township_default=request.form.get("township_default", "")))
-    samples = [cells for _line, cells in table.rows[:3]]
+    samples = [cells for _line, cells in itertools.islice(table.rows, 3)]  # a read_table list
     return render_template("admin/import_map.html", token=token, table=table, mapping=mapping,
                            samples=samples, fields=imports.FIELDS, errors=errors,
                            field_label=_field_label, townships=_townships(),
@@ -368,7 +361,7 @@ PREVIEW_ROWS = 300
 def _change_text():
     """A changed value as a person reads it: the township's name, the industry's label."""
     from ..domain import INDUSTRIES, label
-    towns = dict(db.session.execute(select(Township.id, Township.name)).all())
+    towns: dict[int | str, str] = dict(db.session.execute(select(Township.id, Township.name)).all())
     towns.update(dict(db.session.execute(select(Township.code, Township.name)).all()))
     locale = str(get_locale() or "zh_CN")
 
@@ -406,7 +399,6 @@ def import_apply(token: str):
     township_default = request.form.get("township_default") or ""
     analysis = _analyse(table, township_default)
     counts = imports.apply(_actor(), analysis, now=utcnow())
-    db.session.commit()
     return render_template("admin/import_preview.html", token=token, analysis=analysis,
                            township_default=township_default, reason=_reason,
                            field_label=_field_label, limit=PREVIEW_ROWS, done=counts,

@@ -4,10 +4,9 @@ This module holds what every API view shares (authentication, request bodies val
 the published schemas, paging, ``as_of``); the endpoints live in ``api_*.py`` by area."""
 from __future__ import annotations
 
-import base64
 import functools
-import json
 import re
+from typing import Literal, overload
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from flask_login import current_user
@@ -20,10 +19,8 @@ from ..services.core import audit
 from ..services.casework import cases
 from ..services.people import users
 from ..services.core.actor import Actor
-from ..services.core.parsing import parse_bool, parse_date, parse_int
-from . import openapi
+from . import boundary, branch_guard, openapi
 from .auth import account_limited
-from .context import today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -108,74 +105,28 @@ def _refuse_nul_in_query():
                                for k in bad})
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
-
-
-def as_of():
-    raw = request.args.get("as_of")
-    # Python also reads "20261125" and "2026-W48-3" as dates; the contract says YYYY-MM-DD.
-    if raw is not None and not _ISO_DATE.match(raw):
-        raise ValidationError("as_of is not a date.", {"as_of": "expected YYYY-MM-DD"})
-    return parse_date(raw, "as_of", required=False) or today()
-
-
-def _present_but_empty(name: str) -> None:
-    if request.args.get(name) == "":
-        raise ValidationError(f"{name} is empty.", {name: "give a value or leave the parameter out"})
-
-
-def arg_int(name: str, *, default=None, minimum=None, maximum=None):
-    _present_but_empty(name)
-    value = parse_int(request.args.get(name), name, required=False, minimum=minimum,
-                      maximum=maximum)
-    return default if value is None else value
-
-
-def arg_bool(name: str) -> bool:
-    _present_but_empty(name)
-    return parse_bool(request.args.get(name), name)
-
-
-def limit_arg(maximum: int = 1000) -> int:
-    return arg_int("limit", default=100, minimum=1, maximum=maximum)
-
-
-def encode_cursor(position: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode()
-
-
-def decode_cursor(keys: tuple[str, ...]) -> dict | None:
-    """The position a client's opaque cursor stands for; 422 naming ``cursor`` if it is not one
-    of ours."""
-    raw = request.args.get("cursor")
-    if not raw:
-        return None
-    try:
-        position = json.loads(base64.urlsafe_b64decode(raw.encode() + b"=" * (-len(raw) % 4)))
-    except (ValueError, UnicodeError):
-        position = None
-    if not isinstance(position, dict) or set(position) != set(keys) or not all(
-            isinstance(position[k], int) and not isinstance(position[k], bool)
-            and 0 <= position[k] < 2**53 for k in keys):
-        raise ValidationError("The cursor is not valid.", {"cursor": "not a cursor from this API"})
-    return position
+# Query parameters (as_of, bbox, near, cursor, numbers and flags) are read by web/params.py.
 
 
 # ------------------------------------------------------------------ auth
 
-def _bearer_user():
+def _bearer_actor() -> Actor:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Send Authorization: Bearer <token>.")
-    return users.user_for_token(token.strip(), now=utcnow())
+    return users.actor_for_token(token.strip(), now=utcnow())
 
 
+@overload
+def current_actor(*, required: Literal[True] = ...) -> Actor: ...
+@overload
+def current_actor(*, required: bool) -> Actor | None: ...
 def current_actor(*, required: bool = True) -> Actor | None:
     """Who is calling: a bearer token, or the logged-in session of the app's own pages (which
     must then pass CSRF on anything that changes state)."""
     if request.headers.get("Authorization"):
-        return Actor.of(_bearer_user())
+        return _bearer_actor()
     if current_user.is_authenticated:
         if request.method not in SAFE_METHODS:
             csrf.protect()
@@ -198,6 +149,7 @@ def authenticated(*roles: str):
                 # A unit officer (issue 20) reaches only the endpoints marked for units.
                 raise Forbidden("Your role may not do this.")
             g.actor = actor
+            branch_guard.check(actor, kwargs)  # another branch's case, firm, visit: 404
             return view(*args, **kwargs)
         return wrapper
     return decorate
@@ -205,10 +157,8 @@ def authenticated(*roles: str):
 
 def rejected(kind: str, exc, payload: dict, case_id=None):
     """Keep what was refused for a reviewer, in its own transaction, then answer the error."""
-    db.session.rollback()
-    cases.keep_rejected(g.actor, kind=kind, error=exc, payload=scrub(payload), now=utcnow(),
-                        case_id=case_id)
-    db.session.commit()
+    boundary.keep_on_error(lambda: cases.keep_rejected(
+        g.actor, kind=kind, error=exc, payload=scrub(payload), now=utcnow(), case_id=case_id))
     raise exc
 
 
@@ -258,7 +208,6 @@ def token():
                            {"totp": "required: the current 6-digit code"})
     raw, record = users.mint_token(Actor.of(user), user, now=now, label="api",
                                    hours=current_app.config["API_TOKEN_HOURS"])
-    db.session.commit()
     return jsonify(token=raw, expires_at=record.expires_at.isoformat(), role=user.role)
 
 

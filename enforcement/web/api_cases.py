@@ -5,9 +5,9 @@ from flask import g, jsonify
 
 from ..clock import utcnow
 from ..errors import ValidationError
-from ..extensions import db
 from ..services.casework import cases, serialize
-from .api import REFUSED_ERRORS, as_of, authenticated, body, bp, raw_object, refused, rejected
+from .api import REFUSED_ERRORS, authenticated, body, bp, raw_object, refused, rejected
+from .params import as_of
 
 
 @bp.post("/cases")
@@ -22,7 +22,6 @@ def open_case():
         refused("case", exc, raw)
     except REFUSED_ERRORS as exc:
         rejected("case", exc, data)
-    db.session.commit()
     return jsonify(serialize.case_dict(result.case, day)), 201 if result.created else 200
 
 
@@ -48,7 +47,6 @@ def case_event(case_id: int):
         refused("case_event", exc, raw, case_id)
     except REFUSED_ERRORS as exc:
         rejected("case_event", exc, data, case_id)
-    db.session.commit()
     view = serialize.case_dict(result.case, day)
     view["opened_case_ids"] = [c.id for c in result.opened]
     return jsonify(view), 200

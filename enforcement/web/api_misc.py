@@ -10,11 +10,13 @@ from ..extensions import db
 from ..models import User
 from ..services.desk import complaints
 from ..services.casework import followups
+from ..services.core import scope
 from ..services.core.parsing import collecting
-from .api import (KEPT_ERRORS, arg_bool, arg_int, as_of, authenticated, body, bp, decode_cursor,
-                  encode_cursor, limit_arg, rejected)
-from .api_enterprises import _coordinates
-from ..geo import parse_latlon
+from .api import KEPT_ERRORS, authenticated, body, bp, rejected
+from . import params
+from .params import arg_bool, arg_int, as_of, encode_cursor
+from .params import cursor as decode_cursor
+from .params import limit as limit_arg
 
 
 def _assignee_id(fields: dict) -> int | None:
@@ -35,7 +37,7 @@ def list_followups():
     fields: dict[str, str] = {}
     check = collecting(fields)
 
-    near = check(lambda: _coordinates(parse_latlon, "near"))
+    near = check(params.near)
     position = check(lambda: decode_cursor(("offset",) if near else ("due", "id"))) or {}
     if position.get("due") is not None and not 1 <= position["due"] <= 3_652_059:
         fields["cursor"] = "not a cursor from this API"
@@ -45,7 +47,8 @@ def list_followups():
         overdue=bool(check(lambda: arg_bool("overdue"))), near=near,
         limit=check(limit_arg) or 100,
         after=(position["due"], position["id"]) if "due" in position else None,
-        offset=position.get("offset", 0))
+        offset=position.get("offset", 0),
+        townships_within=scope.allowed_township_ids(g.actor))  # a branch's only (issue 20)
     if fields:
         raise ValidationError("The query has invalid parameters.", fields)
     items, position = followups.search(query)
@@ -60,5 +63,4 @@ def record_complaint():
         complaint, created = complaints.record_complaint_result(g.actor, data, now=utcnow())
     except KEPT_ERRORS as exc:
         rejected("complaint", exc, data)
-    db.session.commit()
     return jsonify(complaints.complaint_dict(complaint)), 201 if created else 200

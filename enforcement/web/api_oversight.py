@@ -3,6 +3,8 @@ records and the scoreboard (issue 20). Unit officers reach the endpoints marked 
 and within them only their unit's records."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import g, jsonify, request, send_file
 
 from ..clock import utcnow
@@ -11,7 +13,11 @@ from ..extensions import db
 from ..models import Branch, Township
 from ..services.oversight import accountability, scoreboard, supervision, tasks, units
 from ..services.core.parsing import parse_date
-from .api import _ISO_DATE, _present_but_empty, arg_int, as_of, authenticated, body, bp, limit_arg
+from .api import authenticated, body, bp
+from .params import ISO_DATE as _ISO_DATE
+from .params import arg_int, as_of
+from .params import limit as limit_arg
+from .params import present_but_empty as _present_but_empty
 from .openapi import INT32
 
 
@@ -69,7 +75,6 @@ def oversight_list_units():
 @authenticated(*DESK)
 def oversight_create_unit():
     unit = units.create_unit(g.actor, body("UnitCreate"), now=utcnow())
-    db.session.commit()
     return jsonify(units.unit_row(unit)), 201
 
 
@@ -101,7 +106,6 @@ def oversight_list_tasks():
 def oversight_create_task():
     day = as_of()
     task = tasks.create_task(g.actor, body("TaskCreate"), now=utcnow(), as_of=day)
-    db.session.commit()
     return jsonify(tasks.task_row(task, day)), 201
 
 
@@ -119,7 +123,6 @@ def oversight_get_task(task_id: int):
 def oversight_deliver_task(task_id: int):
     day = as_of()
     task = tasks.report_delivery(g.actor, task_id, body("TaskDelivery"), now=utcnow(), as_of=day)
-    db.session.commit()
     return jsonify(tasks.task_row(task, day))
 
 
@@ -136,7 +139,6 @@ def oversight_list_supervision():
 @authenticated(*DESK)
 def oversight_record_supervision():
     visit, created = supervision.record_visit(g.actor, body("SupervisionVisitCreate"), now=utcnow())
-    db.session.commit()
     return jsonify(supervision.visit_row(visit)), 201 if created else 200
 
 
@@ -151,7 +153,6 @@ def oversight_supervision_photo(supervision_id: int):
     photo, created = supervision.store_photo(g.actor, visit, data=upload.read(),
                                              client_uuid=request.form.get("client_uuid"),
                                              now=utcnow(), storage=photo_storage())
-    db.session.commit()
     return jsonify(supervision.photo_row(photo)), 201 if created else 200
 
 
@@ -197,7 +198,6 @@ def oversight_create_record():
     day = as_of()
     record = accountability.create_record(g.actor, body("AccountabilityCreate"), now=utcnow(),
                                           as_of=day)
-    db.session.commit()
     return jsonify(accountability.record_row(record, day)), 201
 
 
@@ -216,7 +216,6 @@ def oversight_answer_record(record_id: int):
     day = as_of()
     record = accountability.answer(g.actor, record_id, body("AccountabilityAnswer"), now=utcnow(),
                                    as_of=day)
-    db.session.commit()
     return jsonify(accountability.record_row(record, day))
 
 
@@ -226,7 +225,6 @@ def oversight_close_record(record_id: int):
     day = as_of()
     record = accountability.close(g.actor, record_id, body("AccountabilityClose"), now=utcnow(),
                                   as_of=day)
-    db.session.commit()
     return jsonify(accountability.record_row(record, day))
 
 
@@ -242,7 +240,9 @@ def oversight_scoreboard():
     by = _enum_arg("by", ("township", "unit")) or "township"
     rows = (scoreboard.units if by == "unit" else scoreboard.townships)(
         g.actor, p, branch_id=_branch_id())
-    body_ = {"from": p.start.isoformat(), "to": p.end.isoformat(), "by": by, "items": rows}
+    body_: dict[str, Any] = {"from": p.start.isoformat(), "to": p.end.isoformat(), "by": by,
+                             "items": rows, "weights": scoreboard.weights(),
+                             "formula": scoreboard.formula(zh=False)}
     if by == "township":
         body_["total"] = scoreboard.city_total(rows)
     return jsonify(body_)

@@ -10,6 +10,7 @@ from ..services.core.parsing import parse_uuid
 from ..services.field import photos, visits
 from ..services.casework import serialize
 from ..services.core.storage import photo_storage
+from . import boundary
 from .api import REFUSED_ERRORS, authenticated, body, bp, raw_object, refused, rejected
 
 
@@ -24,7 +25,6 @@ def record_visit():
         refused("visit", exc, raw)
     except REFUSED_ERRORS as exc:
         rejected("visit", exc, data)
-    db.session.commit()
     view = serialize.visit_dict(result.visit)
     view["opened_case_ids"] = [c.id for c in result.opened]
     return jsonify(view), 201 if result.created else 200
@@ -50,7 +50,7 @@ def upload_photo(visit_id: int):
     if not photos.uuid_taken(parse_uuid(form["client_uuid"])):  # a replay is answered as sent
         # End the transaction the checks opened (on SQLite a writer's: BEGIN IMMEDIATE) before
         # the slow part: decoding and re-encoding hold no lock; the write only stores the result.
-        db.session.commit()
+        boundary.commit_now()
         prepared = photos.prepare(data)
         visit = photos.get_visit(visit_id)
     storage = photo_storage()
@@ -60,7 +60,7 @@ def upload_photo(visit_id: int):
     except IdempotencyMismatch as exc:
         rejected("photo", exc, {**form, "visit_id": visit_id})
     try:
-        db.session.commit()
+        boundary.commit_now()  # before answering: the files are deleted if the row did not make it
     except BaseException:
         # The row did not make it: its files must not outlive it.
         db.session.rollback()

@@ -81,7 +81,6 @@ def login():
             if user.totp_secret:
                 # The password was right; the session is not logged in until the code is.
                 session["totp_user"], session["totp_next"] = user.id, target
-                db.session.commit()
                 return redirect(url_for("auth.login_code"))
             return _complete_login(user, target, now)
     status = 401 if error else (422 if form.errors else 200)
@@ -92,7 +91,6 @@ def _complete_login(user, target, now):
     login_user(user)
     session.permanent = True
     audit.record(Actor.of(user), "user.login", "user", user.id, now=now)
-    db.session.commit()
     # An inspector lands in the phone app (its home is in the service worker's scope).
     home = url_for("inspector.home") if user.role == "inspector" else url_for("home.index")
     return redirect(target or home)
@@ -139,7 +137,6 @@ def totp_setup():
             error = error_text(exc)
         else:
             session.pop("totp_pending", None)
-            db.session.commit()
             flash(_("Second factor turned on."), "info")
             return redirect(url_for("home.index"))
     uri = totp.provisioning_uri(secret, current_user.username, current_app.config["BUREAU_NAME"])
@@ -169,7 +166,6 @@ def _force_second_factor():
 @login_required
 def logout():
     users.logout(Actor.of(current_user), current_user, now=utcnow())
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")

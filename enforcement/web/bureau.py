@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
@@ -9,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from . import branch_guard
 from .ids import page_number
 from .. import workflow as wf
 from ..extensions import db
@@ -20,10 +22,9 @@ from ..services.desk import review
 from ..services.casework import case_evidence, serialize
 from ..services.papers import papers as paper_service
 from ..services.core.actor import Actor
-from ..services.core.parsing import parse_date
 from ..services.core.queries import open_case_clause, overdue_deadline_clause
-from .context import today
 from .desk import pin_map_attrs
+from . import params
 from .desk_forms import DATE_FIELDS, SERVICE_FIELD, event_fields, CsrfOnlyForm, EventForm, ResponsibilityForm
 from .roles import reviewer_required
 from .messages import error_text, field_label, field_text
@@ -32,11 +33,8 @@ bp = Blueprint("bureau", __name__)
 PAGE = 50
 
 
-def _as_of():
-    try:
-        return parse_date(request.args.get("as_of"), "as_of", required=False) or today()
-    except Exception:
-        return today()
+def _as_of() -> date:
+    return params.as_of(lenient=True)  # a page shows today for a malformed as_of
 
 
 _page = page_number
@@ -58,14 +56,40 @@ def cases():
         stmt = stmt.where(open_case_clause())
     if status == "overdue":
         stmt = stmt.where(overdue_deadline_clause(as_of))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    # Branches (issue 20): a branch's officer sees his branch's townships only; city staff
+    # choose a branch, and see each branch's count of the same filter (the roll-up).
+    branch = branch_guard.page_branch()
+    rollup = _case_rollup(stmt) if branch is None and not current_user.branch_id else []
+    within = branch_guard.page_townships()
+    if within is not None:
+        stmt = stmt.where(Case.township_id.in_(within))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = _page()
     rows = db.session.scalars(stmt.order_by(Case.updated_at.desc(), Case.id.desc())
                               .limit(PAGE).offset((page - 1) * PAGE)).unique().all()
-    townships = db.session.scalars(select(Township).order_by(Township.id)).all()
+    townships = db.session.scalars(_townships_stmt(within)).all()
     return render_template("bureau/cases.html", rows=rows, total=total, page=page, pages=-(-total // PAGE),
                            as_of=as_of, action=action, township=township, status=status,
-                           townships=townships, actions=wf.ACTIONS)
+                           townships=townships, actions=wf.ACTIONS, branch=branch,
+                           branches=branch_guard.branches() if not current_user.branch_id else [],
+                           rollup=rollup)
+
+
+def _townships_stmt(within):
+    stmt = select(Township).order_by(Township.id)
+    return stmt if within is None else stmt.where(Township.id.in_(within))
+
+
+def _case_rollup(stmt) -> list[dict]:
+    """Per branch, the number of cases the page's filter finds (empty without branches)."""
+    branches = branch_guard.branches()
+    if not branches:
+        return []
+    sub = stmt.subquery()
+    counts = dict(db.session.execute(
+        select(Township.branch_id, func.count()).select_from(sub)
+        .join(Township, sub.c.township_id == Township.id).group_by(Township.branch_id)).all())
+    return [{"branch": b, "count": counts.get(b.id, 0)} for b in branches]
 
 
 @bp.route("/cases/<int:case_id>")
@@ -164,15 +188,14 @@ def review_event(case_id: int):
             result = review.record_event(actor, case, data, now=utcnow())
     except ImpossibleTransition as exc:
         db.session.rollback()
-        case = db.session.get(Case, case_id)
+        case = db.session.get_one(Case, case_id)
         return _case_page(case, status=409, event_form=form,
                           refused={"message": error_text(exc), "allowed": exc.extra.get("allowed", [])})
     except ValidationError as exc:
         db.session.rollback()
-        case = db.session.get(Case, case_id)
+        case = db.session.get_one(Case, case_id)
         _apply_field_errors(form, exc.fields)
         return _case_page(case, status=422, event_form=form)
-    db.session.commit()
     flash(_("Recorded: %(event)s.", event=label(EVENT_LABELS, data["type"], str(get_locale()))),
           "success")
     if result.opened:
@@ -193,9 +216,8 @@ def review_followups(case_id: int):
         changed = review.reassign_followups(Actor.of(current_user), case, assignments, now=utcnow())
     except ValidationError as exc:
         db.session.rollback()
-        case = db.session.get(Case, case_id)
+        case = db.session.get_one(Case, case_id)
         return _case_page(case, status=422, followup_errors=exc.fields)
-    db.session.commit()
     flash(_("%(n)s follow-up(s) reassigned.", n=changed), "success")
     return redirect(url_for("bureau.case", case_id=case_id) + "#followups")
 
@@ -211,12 +233,11 @@ def review_responsibility(case_id: int):
         review.set_responsibility(Actor.of(current_user), case, form.data, now=utcnow())
     except ValidationError as exc:
         db.session.rollback()
-        case = db.session.get(Case, case_id)
+        case = db.session.get_one(Case, case_id)
         for name, message in exc.fields.items():
             field = getattr(form, name, form.lead)
             field.errors = list(field.errors) + [message]
         return _case_page(case, status=422, responsibility_form=form)
-    db.session.commit()
     flash(_("Responsibility chain saved."), "success")
     return redirect(url_for("bureau.case", case_id=case_id))
 
@@ -234,7 +255,6 @@ def disclose(case_id: int):
         db.session.rollback()
         flash(error_text(exc), "error")
         return redirect(url_for("bureau.case", case_id=case_id))
-    db.session.commit()
     flash(_("Published on the public disclosure page."), "success")
     return redirect(url_for("bureau.case", case_id=case_id))
 
@@ -248,11 +268,16 @@ def enterprises():
         like = f"%{q}%"
         stmt = stmt.where(or_(Enterprise.name.like(like), Enterprise.credit_code == q.upper(),
                               Enterprise.address.like(like)))
+    branch = branch_guard.page_branch()
+    within = branch_guard.page_townships()  # a branch's townships only (issue 20)
+    if within is not None:
+        stmt = stmt.where(Enterprise.township_id.in_(within))
     page = _page()
     rows = db.session.scalars(stmt.order_by(Enterprise.name).limit(PAGE + 1)
                               .offset((page - 1) * PAGE)).all()
     return render_template("bureau/enterprises.html", rows=rows[:PAGE], more=len(rows) > PAGE,
-                           page=page, q=q)
+                           page=page, q=q, branch=branch,
+                           branches=branch_guard.branches() if not current_user.branch_id else [])
 
 
 @bp.route("/enterprises/<int:enterprise_id>")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import uuid
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
@@ -14,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from . import branch_guard
 from .ids import arg_id
 from .. import workflow as wf
 from ..clock import utcnow
@@ -121,8 +123,7 @@ def map_page():
     return render_template(
         "desk/map.html", tiles=tiles, center=(lat, lon), zoom=current_app.config["MAP_ZOOM"],
         legend=mapdata.legend(), townships=_townships(), industries=INDUSTRIES,
-        actions=wf.ACTIONS, states=sorted({s for st in wf.STATES.values() for s in st
-                                           if s != "overdue"}),
+        actions=wf.ACTIONS, states=mapdata.filter_states(),
         limit=mapdata.MAX_FEATURES, layers=layer_dicts(), basemap_text=basemap_text())
 
 
@@ -134,6 +135,8 @@ def map_points():
     except ValidationError as exc:
         return jsonify({"error": {"code": exc.code, "message": error_text(exc),
                                   "fields": exc.fields}}), 422
+    # A branch's officer sees his branch's townships only (issue 20): one filter in the query.
+    query = replace(query, townships_within=branch_guard.page_townships())
     body = mapdata.features(query, today())
     response = jsonify(body)
     response.headers["Cache-Control"] = "private, max-age=30"
@@ -179,7 +182,6 @@ def conflict_accept(conflict_id: int):
         flash(_("Still refused: %(message)s The submission stays in the queue; discard it with "
                 "a reason or correct the record first.", message=error_text(exc)), "error")
         return redirect(url_for("desk.conflict_queue") + f"#conflict-{conflict_id}")
-    db.session.commit()
     flash(_("Conflict %(id)s accepted and applied.", id=conflict_id), "success")
     if result.get("opened"):
         flash(_("Escalation opened case(s) %(ids)s.",
@@ -195,7 +197,6 @@ def conflict_discard(conflict_id: int):
     if not form.validate():
         return conflict_queue(errors={conflict_id: form}, status=422)
     conflicts.discard(_actor(), row, reason=form.reason.data, now=utcnow())
-    db.session.commit()
     flash(_("Conflict %(id)s discarded.", id=conflict_id), "success")
     return redirect(url_for("desk.conflict_queue"))
 
@@ -219,7 +220,6 @@ def quiet_day_list():
                 quiet_days.declare(_actor(), {"on": form.on.data, "township": form.township.data,
                                               "reason": form.reason.data},
                                    now=utcnow(), today=as_of)
-                db.session.commit()
                 flash(_("Quiet day declared."), "success")
                 return redirect(url_for("desk.quiet_day_list"))
             except (ValidationError, DomainError) as exc:
@@ -236,7 +236,6 @@ def quiet_day_delete(quiet_day_id: int):
     if not CsrfOnlyForm().validate():
         abort(400)
     quiet_days.delete(_actor(), quiet_day_id, now=utcnow())
-    db.session.commit()
     flash(_("Quiet day removed."), "success")
     return redirect(url_for("desk.quiet_day_list"))
 
@@ -266,7 +265,6 @@ def draw_publish():
         return _draw_page(publish_form=form, status=422)
     digest = draw_publication.publish(_actor(), period=form.period.data, seed=form.seed.data,
                                       now=utcnow())
-    db.session.commit()
     flash(_("Published SHA-256 of the seed: %(hash)s", hash=digest), "success")
     return redirect(url_for("desk.draws"))
 
@@ -288,7 +286,6 @@ def draw_run():
         _field_errors(form, {("seed" if k == "seed" else "quota_A" if k == "quotas" else k): v
                              for k, v in exc.fields.items()})
         return _draw_page(draw_form=form, status=422)
-    db.session.commit()
     return redirect(url_for("desk.draw_detail", draw_id=record.id))
 
 
@@ -351,7 +348,6 @@ def complaints():
                 complaint = complaint_service.record_complaint(
                     _actor(), form.payload(ZoneInfo(current_app.config["BUREAU_TIMEZONE"])),
                     now=utcnow())
-                db.session.commit()
                 flash(_("Complaint recorded: the unannounced visit is due by %(visit)s and the "
                         "reply by %(reply)s.", visit=complaint.triage_by.isoformat(),
                         reply=complaint.answer_by.isoformat()), "success")
@@ -393,6 +389,5 @@ def complaint_assign(complaint_id: int):
         db.session.rollback()
         flash(error_text(exc), "error")
         return redirect(url_for("desk.complaints"))
-    db.session.commit()
     flash(_("Complaint assigned."), "success")
     return redirect(url_for("desk.complaints"))

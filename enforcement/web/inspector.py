@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from . import branch_guard
 from .ids import safe_id
 from .. import workflow as wf
 from ..clock import utcnow
@@ -145,9 +146,9 @@ def find():
         except ValidationError as exc:
             _apply_field_errors(form, exc.fields)
         else:
-            db.session.commit()
             flash(_("%(name)s is pinned. Record the visit now.", name=enterprise.name), "info")
             return redirect(url_for(".visit", enterprise_id=enterprise.id))
+    here: tuple[float, float] | tuple[None, None]
     try:
         here = (float(request.args["lat"]), float(request.args["lon"]))
         if not (-90 <= here[0] <= 90 and -180 <= here[1] <= 180):
@@ -156,7 +157,8 @@ def find():
         here = (None, None)
     offset = request.args.get("offset", "0")
     found = views.search(q, offset=int(offset) if offset.isdigit() else 0,
-                         lat=here[0], lon=here[1])
+                         lat=here[0], lon=here[1],
+                         townships_within=branch_guard.page_townships())
     return render_template("inspector/find.html", q=q, results=found.results, found=found,
                            here=here, form=form,
                            radii=RADII, pinning=request.method == "POST" or "pin" in request.args,
@@ -186,7 +188,8 @@ def near():
               "may_serve": authority.site_rights(actor, e, as_of=day, drawn=drawn).may_serve,
               "drawn": e.id in drawn,
               "visit_url": url_for(".visit", enterprise_id=e.id)}
-             for e, d in views.near(lat, lon, radius)]
+             for e, d in views.near(lat, lon, radius,
+                                    townships_within=branch_guard.page_townships())]
     return jsonify(items=items)
 
 
@@ -263,7 +266,6 @@ def visit(enterprise_id: int):
                 _apply_field_errors(form, exc.fields)
                 flash(_("The visit was not saved: check the marked fields."), "error")
             else:
-                db.session.commit()
                 flash(_("Visit saved."), "info")
                 for case in result.opened:
                     flash(_("Escalated: a %(action)s case was opened.",
@@ -399,7 +401,7 @@ def serve():
                     why=error_text(Forbidden("", code="outside_township"))), "error")
         return render_template("inspector/serve.html", form=form, v=v, e=enterprise,
                                snapshot=None, as_of=today(), rights=rights,
-                               outsider_township=enterprise.township), 200
+                               outsider_township=enterprise.township if enterprise else None), 200
     if form.validate_on_submit() and enterprise is not None:
         data = _case_data(form)
         missing = _missing_for_law(form, data)
@@ -412,7 +414,6 @@ def serve():
                 snapshot = views.preview(enterprise, data["action"], form.served_on.data, params)
             else:
                 result = cases.open_case(_actor(), data, now=utcnow())
-                db.session.commit()
                 flash(_("Served. The deadlines are set."), "info")
                 if v is not None:
                     return redirect(url_for(".visit_detail", visit_id=v.id))
@@ -485,7 +486,6 @@ def execute(case_id: int):
                   article=ARTICLES.get(exc.extra.get("article", ""), exc.extra.get("article", "")))]
             return render_template("inspector/execute.html", case=cases.get_case(case_id), form=form, v=v), 409
         else:
-            db.session.commit()
             flash(_("The closure is recorded as carried out."), "info")
             return redirect(url_for("bureau.case", case_id=case.id))
     return render_template("inspector/execute.html", case=case, form=form, v=v)
@@ -502,6 +502,7 @@ def outbox():
 @bp.route("/sw.js")
 def service_worker():
     # Served under /m/ so that its scope covers the inspector's pages and nothing else.
+    assert current_app.static_folder is not None  # create_app names the folder
     response = send_from_directory(current_app.static_folder, "js/sw.js",
                                    mimetype="application/javascript", max_age=0)
     response.headers["Service-Worker-Allowed"] = "/m/"

@@ -14,9 +14,10 @@ from ..errors import Unauthorized, ValidationError
 from ..exports import columns_for, iter_csv, iter_geojson, iter_xlsx
 from ..exports.columns import CATEGORY_LABELS
 from ..exports.printable import group_by_inspector
-from ..extensions import db, write_intent
+from ..extensions import db
 from ..services.lists import lists
 from ..services.core.actor import Actor
+from . import boundary
 from .context import today
 
 bp = Blueprint("lists", __name__)
@@ -61,7 +62,7 @@ def _filters():
     if branch_id:
         from dataclasses import replace
         from ..models import Branch
-        filters = replace(filters, branch=db.session.get(Branch, branch_id).code)
+        filters = replace(filters, branch=db.session.get_one(Branch, branch_id).code)
     return filters
 
 
@@ -69,16 +70,8 @@ def _audit_export(actor: Actor, name: str, filters, fmt: str, rows: int) -> None
     """The export's audit event in its own short write transaction: the read that produced the
     rows is over (a streamed download has finished), so a long download never holds the
     audit chain's lock."""
-    db.session.rollback()
-    token = write_intent.set(True)
-    try:
+    with boundary.own_transaction():
         lists.record_export(actor, name, filters, fmt, rows, now=utcnow())
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    finally:
-        write_intent.reset(token)
 
 
 class _Counter:

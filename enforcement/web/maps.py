@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -123,8 +123,10 @@ def _case_map_parts(case_id: int) -> tuple[str, str]:
 @login_required
 def case_map(case_id: int):
     """The case's map exhibit as a page (the same folium map as in the evidence pack); folium's
-    inline script is served from case_map_script, as the CSP runs no inline script."""
+    inline script is served from case_map_script, as the CSP runs no inline script. Its
+    generated <style> elements are the one place inline styles are allowed (security.py)."""
     page, _script = _case_map_parts(case_id)
+    g.csp = current_app.extensions["folium_csp"]
     return Response(page, mimetype="text/html")
 
 

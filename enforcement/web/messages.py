@@ -48,6 +48,16 @@ KNOWN = (
     _l("too few different characters"),
     _l("required"),
     _l("Please log in to access this page."),
+    _l("You may not issue papers."),
+    _l("The event carries fields its type does not use."),
+    # branches (分局) and oversight references (issue 20)
+    _l("not your branch"), _l("no such unit"), _l("no such task"), _l("no such case"),
+    _l("no such township"), _l("no such enterprise"), _l("name the task or case in your branch"),
+    _l("no such branch"), _l("before the day it is assigned"), _l("before the decision"),
+    _l("before the task was assigned"), _l("is in the future"),
+    _l("the host unit is not also a co-unit"),
+    _l("a township government or park committee names its township"),
+    _l("lowercase letters, digits, - or _ (at most 40)"),
 )
 
 #: Field names as a person knows them.

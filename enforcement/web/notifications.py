@@ -9,7 +9,6 @@ from wtforms import EmailField, SelectMultipleField, widgets
 from wtforms.validators import Length, Optional, Regexp
 
 from ..clock import utcnow
-from ..extensions import db
 from ..services.notify import channels, messages, reminders
 
 bp = Blueprint("notify", __name__)
@@ -49,7 +48,6 @@ def index():
 @login_required
 def mark_read():
     reminders.mark_read(current_user.id, now=utcnow())
-    db.session.commit()
     return redirect(url_for("notify.index"))
 
 
@@ -67,7 +65,6 @@ def preferences():
         else:
             current_user.email = form.email.data or ""
             current_user.notify_channels = chosen
-            db.session.commit()
             flash(_("Your reminder channels are saved."), "success")
             return redirect(url_for("notify.preferences"))
     status = 422 if form.errors else 200

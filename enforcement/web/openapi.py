@@ -439,6 +439,8 @@ def paths() -> dict:
                 "parameters": [
                     BBOX, _param("q", text(100), "name or credit code"),
                     _param("township", text(40)), _param("industry", text(40)),
+                    _param("branch", text(40), "branch (分局) code: its townships only; an "
+                                               "officer of a branch always gets his own"),
                     _param("action", {"type": "string", "enum": list(ACTION_VALUES)},
                            "has an open case of this action"),
                     _param("state", text(24), "has an open case in this state "

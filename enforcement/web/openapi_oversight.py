@@ -2,15 +2,18 @@
 is refused) and response schemas (open: fields are only ever added), and their paths."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..models.accountability import DECISIONS, GROUNDS, TARGET_KINDS
 from ..models.unit import UNIT_KINDS
+from ..services.tally.weights import METRICS as _WEIGHT_METRICS
 from .openapi import BOOL, DATE, DATETIME, ID, INT, LAT, LON, NUM, STR, UUID, nullable, obj, ref, text
 
 _IDS = {"type": "array", "items": ID, "maxItems": 50}
 _TASK_STATES = ["assigned", "delivered", "overdue"]
 _RECORD_STATES = ["open", "overdue", "answered", "closed"]
 
-REQUESTS = {
+REQUESTS: dict[str, dict[str, Any]] = {
     "UnitCreate": obj({
         "code": text(40, minLength=1, example="yanjiao-gov"), "name": text(120, minLength=1,
                                                                           example="燕郊镇人民政府"),
@@ -54,7 +57,7 @@ _FIGURES = {k: INT for k in ("firms_found", "closed", "rectified_on_time", "over
                              "rebounds", "complaints", "complaints_answered_on_time", "tasks_due",
                              "tasks_on_time", "tasks_overdue", "accountability")}
 
-RESPONSES = {
+RESPONSES: dict[str, dict[str, Any]] = {
     "Unit": obj({"id": INT, "code": STR, "name": STR, "kind": STR, "township": nullable(STR),
                  "branch": nullable(STR), "contact_name": STR, "contact_phone": STR,
                  "active": BOOL}, ("id", "code", "name", "kind")),
@@ -107,7 +110,10 @@ RESPONSES = {
     "Scoreboard": obj({"from": DATE, "to": DATE, "by": STR,
                        "items": {"type": "array", "items": ref("ScoreRow")},
                        "total": obj({**_FIGURES, "complaint_share": nullable(NUM),
-                                     "task_share": nullable(NUM)})}, ("from", "to", "items")),
+                                     "task_share": nullable(NUM)}),
+                       # How the score is made (SCOREBOARD_WEIGHTS, docs/oversight.md).
+                       "weights": obj({k: NUM for k in _WEIGHT_METRICS}, tuple(_WEIGHT_METRICS)),
+                       "formula": STR}, ("from", "to", "items", "weights", "formula")),
 }
 
 

@@ -7,20 +7,24 @@ within them only his unit's records: ``confine_unit_officers`` refuses every oth
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask import (Blueprint, Flask, Response, abort, flash, redirect, render_template, request,
                    url_for)
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..clock import utcnow
-from ..errors import Conflict, DomainError, Forbidden, ValidationError
+from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from ..extensions import db
-from ..models import Branch, ResponsibleUnit, Task, Township
+from ..models import Branch, ResponsibleUnit, Township
 from ..models.accountability import DECISIONS, GROUNDS, TARGET_KINDS
 from ..models.unit import UNIT_KINDS
 from ..services.core.actor import Actor
@@ -30,6 +34,7 @@ from ..exports.scoreboard import scoreboard_xlsx
 from .context import today
 
 from .ids import safe_id
+from .messages import error_text, field_label, fields_text
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 
@@ -129,7 +134,37 @@ def index():
     return render_template("oversight/index.html", as_of=as_of, branch=branch,
                            branches=_branches(),
                            overdue=supervision.overdue_by_unit(_actor(), as_of,
-                                                               branch_id=branch and branch.id))
+                                                               branch_id=branch.id if branch else None))
+
+
+# ---------------------------------------------------------------- the write helpers
+
+def _created(make: Callable[[], Any], success: str, endpoint: str, id_arg: str,
+             first_field: str) -> tuple[BaseResponse | None, dict[str, str]]:
+    """A form that creates one record: on success flash and redirect to the new record's page
+    (its id comes from the service's flush; the boundary commits); on a refusal roll the
+    attempt back and return the field messages for the form shown again with a 422."""
+    try:
+        created = make()
+    except DomainError as exc:
+        db.session.rollback()
+        return None, fields_text(exc.fields) or {first_field: error_text(exc)}
+    flash(success, "success")
+    return redirect(url_for(endpoint, **{id_arg: created.id})), {}
+
+
+def _step_and_back(step: Callable[[], object], success: str, back: str,
+                   refusals: tuple[type[DomainError], ...] = (ValidationError,)) -> BaseResponse:
+    """A button that changes one record: flash the success, or roll the step back and flash its
+    first message; back to the record's page either way."""
+    try:
+        step()
+    except refusals as exc:
+        db.session.rollback()
+        flash(next(iter(fields_text(exc.fields).values()), error_text(exc)), "error")
+    else:
+        flash(success, "success")
+    return redirect(back)
 
 
 # ---------------------------------------------------------------- units
@@ -138,24 +173,23 @@ def index():
 @login_required
 def unit_list():
     _desk_only()
-    errors, values, status = {}, {}, 200
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    status = 200
     if request.method == "POST":
         form = CsrfForm()
         if not form.validate():
             abort(400)
         values = request.form.to_dict()
-        try:
-            unit = units.create_unit(_actor(), values, now=utcnow())
-            db.session.commit()
-            flash(_("Unit added."), "success")
-            return redirect(url_for("oversight.unit", unit_id=unit.id))
-        except DomainError as exc:
-            db.session.rollback()
-            errors, status = exc.fields or {"name": exc.message}, 422
+        done, errors = _created(lambda: units.create_unit(_actor(), values, now=utcnow()),
+                                _("Unit added."), "oversight.unit", "unit_id", "name")
+        if done:
+            return done
+        status = 422
     branch = _branch_arg()
     return render_template("oversight/units.html", rows=units.list_units(
-        _actor(), branch_id=branch and branch.id), errors=errors, values=values,
-        townships=_townships(), branches=_branches(), form=CsrfForm()), status
+        _actor(), branch_id=branch.id if branch else None), errors=errors, values=values,
+        townships=_townships(_branch_arg()), branches=_branches(), form=CsrfForm()), status
 
 
 @bp.get("/units/<int:unit_id>")
@@ -179,14 +213,10 @@ def unit_officer(unit_id: int):
     _desk_only()
     if not CsrfForm().validate():
         abort(400)
-    try:
-        units.assign_officer(_actor(), unit_id, request.form.get("username", ""), now=utcnow())
-        db.session.commit()
-        flash(_("Contact officer saved."), "success")
-    except ValidationError as exc:
-        db.session.rollback()
-        flash(next(iter(exc.fields.values()), exc.message), "error")
-    return redirect(url_for("oversight.unit", unit_id=unit_id))
+    return _step_and_back(
+        lambda: units.assign_officer(_actor(), unit_id, request.form.get("username", ""),
+                                     now=utcnow()),
+        _("Contact officer saved."), url_for("oversight.unit", unit_id=unit_id))
 
 
 # ---------------------------------------------------------------- tasks
@@ -201,7 +231,7 @@ def _task_filter(as_of: date) -> tasks.TaskFilter:
     branch = _branch_arg()
     return tasks.TaskFilter(as_of=as_of, state=state, unit_id=_int_arg("unit"),
                             township_id=township_id, case_id=_int_arg("case"),
-                            branch_id=branch and branch.id)
+                            branch_id=branch.id if branch else None)
 
 
 @bp.route("/tasks", methods=["GET", "POST"], endpoint="tasks")
@@ -209,27 +239,26 @@ def _task_filter(as_of: date) -> tasks.TaskFilter:
 def tasks_page():
     as_of = today()
     actor = _actor()
-    errors, values, status = {}, {}, 200
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    status = 200
     if request.method == "POST":
         _desk_only()
         if not CsrfForm().validate():
             abort(400)
         values = request.form.to_dict()
         data = dict(values, co_unit_ids=request.form.getlist("co_unit_ids"))
-        try:
-            task = tasks.create_task(actor, data, now=utcnow(), as_of=as_of)
-            db.session.commit()
-            flash(_("Task assigned."), "success")
-            return redirect(url_for("oversight.task", task_id=task.id))
-        except DomainError as exc:
-            db.session.rollback()
-            errors, status = exc.fields or {"title": exc.message}, 422
+        done, errors = _created(lambda: tasks.create_task(actor, data, now=utcnow(), as_of=as_of),
+                                _("Task assigned."), "oversight.task", "task_id", "title")
+        if done:
+            return done
+        status = 422
     f = _task_filter(as_of)
     rows = [tasks.task_row(t, as_of) for t in tasks.list_tasks(actor, f)]
     unit = db.session.get(ResponsibleUnit, actor.unit_id) if actor.is_unit and actor.unit_id else None
     return render_template("oversight/tasks.html", rows=rows, f=f, as_of=as_of, errors=errors,
                            values=values, unit=unit,
-                           all_units=units.list_units(actor), townships=_townships(),
+                           all_units=units.list_units(actor), townships=_townships(_branch_arg()),
                            form=CsrfForm()), status
 
 
@@ -256,14 +285,13 @@ def task_deliver(task_id: int):
         abort(400)
     try:
         tasks.report_delivery(actor, task_id, request.form.to_dict(), now=utcnow(), as_of=as_of)
-        db.session.commit()
         flash(_("Delivery reported."), "success")
         return redirect(url_for("oversight.task", task_id=task_id))
     except ValidationError as exc:
         db.session.rollback()
         t = tasks.get_task(actor, task_id)
         return render_template("oversight/task.html", t=t, row=tasks.task_row(t, as_of),
-                               as_of=as_of, errors=exc.fields, values=request.form.to_dict(),
+                               as_of=as_of, errors=fields_text(exc.fields), values=request.form.to_dict(),
                                form=CsrfForm(), can_report=True, records=[]), 422
 
 
@@ -274,14 +302,10 @@ def task_reopen(task_id: int):
     _desk_only()
     if not CsrfForm().validate():
         abort(400)
-    try:
-        tasks.reopen(_actor(), task_id, request.form.to_dict(), now=utcnow())
-        db.session.commit()
-        flash(_("Task reopened."), "success")
-    except (ValidationError, Conflict) as exc:
-        db.session.rollback()
-        flash(next(iter(exc.fields.values()), exc.message), "error")
-    return redirect(url_for("oversight.task", task_id=task_id))
+    return _step_and_back(
+        lambda: tasks.reopen(_actor(), task_id, request.form.to_dict(), now=utcnow()),
+        _("Task reopened."), url_for("oversight.task", task_id=task_id),
+        refusals=(ValidationError, Conflict))
 
 
 # ---------------------------------------------------------------- accountability
@@ -291,30 +315,33 @@ def task_reopen(task_id: int):
 def records():
     as_of = today()
     actor = _actor()
-    errors, values, status = {}, {}, 200
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    status = 200
     if request.method == "POST":
         _desk_only()
         if not CsrfForm().validate():
             abort(400)
         values = request.form.to_dict()
-        try:
-            record = accountability.create_record(actor, values, now=utcnow(), as_of=as_of)
-            db.session.commit()
-            flash(_("Accountability record saved."), "success")
-            return redirect(url_for("oversight.record", record_id=record.id))
-        except DomainError as exc:
-            db.session.rollback()
-            errors, status = exc.fields or {"ground": exc.message}, 422
+        done, errors = _created(
+            lambda: accountability.create_record(actor, values, now=utcnow(), as_of=as_of),
+            _("Accountability record saved."), "oversight.record", "record_id", "ground")
+        if done:
+            return done
+        status = 422
     elif request.args.get("task"):
         values = {"task_id": request.args.get("task"), "ground": "missed_deadline"}
-        t = db.session.get(Task, _int_arg("task") or 0) if actor.is_reviewer else None
+        try:  # another branch's task is not found, and prefills nothing
+            t = tasks.get_task(actor, _int_arg("task") or 0) if actor.is_reviewer else None
+        except NotFound:
+            t = None
         if t is not None:
             values["unit_id"] = str(t.host_unit_id)
             values["official_name"] = t.responsible_person
     state = request.args.get("state", "")
     branch = _branch_arg()
     rows = accountability.list_records(actor, state=state if state in L.RECORD_STATE_LABELS else "",
-                                       as_of=as_of, branch_id=branch and branch.id)
+                                       as_of=as_of, branch_id=branch.id if branch else None)
     return render_template("oversight/records.html", rows=rows, as_of=as_of, errors=errors,
                            values=values, state=state, all_units=units.list_units(actor),
                            form=CsrfForm()), status
@@ -329,20 +356,20 @@ def record(record_id: int):
                            form=CsrfForm())
 
 
-def _record_step(record_id: int, step) -> Response:
+def _record_step(record_id: int, step: Callable[[Actor, int, dict[str, str], date], object]
+                 ) -> ResponseReturnValue:
     as_of = today()
     actor = _actor()
     if not CsrfForm().validate():
         abort(400)
     try:
         step(actor, record_id, request.form.to_dict(), as_of)
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("oversight.record", record_id=record_id))
     except ValidationError as exc:
         db.session.rollback()
         r = accountability.get_record(actor, record_id)
-        return render_template("oversight/record.html", r=r, as_of=as_of, errors=exc.fields,
+        return render_template("oversight/record.html", r=r, as_of=as_of, errors=fields_text(exc.fields),
                                values=request.form.to_dict(), form=CsrfForm()), 422
 
 
@@ -377,23 +404,23 @@ def supervision_visits():
     _desk_only()
     actor = _actor()
     as_of = today()
-    errors, values, status = {}, {}, 200
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    status = 200
     if request.method == "POST":
         if not CsrfForm().validate():
             abort(400)
         values = request.form.to_dict()
-        data = dict(values, undelivered_task_ids=request.form.getlist("undelivered_task_ids"),
+        data: dict[str, Any] = dict(values, undelivered_task_ids=request.form.getlist("undelivered_task_ids"),
                     unannounced=request.form.get("unannounced") == "y")
         if data.get("visited_at"):
             data["visited_at"] = data["visited_at"] + (":00+08:00" if len(data["visited_at"]) == 16 else "")
-        try:
-            visit, _created = supervision.record_visit(actor, data, now=utcnow())
-            db.session.commit()
-            flash(_("Supervision visit recorded."), "success")
-            return redirect(url_for("oversight.supervision_visit", supervision_id=visit.id))
-        except DomainError as exc:
-            db.session.rollback()
-            errors, status = exc.fields or {"findings": exc.message}, 422
+        done, errors = _created(lambda: supervision.record_visit(actor, data, now=utcnow())[0],
+                                _("Supervision visit recorded."), "oversight.supervision_visit",
+                                "supervision_id", "findings")
+        if done:
+            return done
+        status = 422
     chosen = _int_arg("unit") or safe_id(values.get("unit_id"))
     open_tasks = []
     if chosen:
@@ -401,7 +428,7 @@ def supervision_visits():
                       if t.done_on is None]
     branch = _branch_arg()
     return render_template("oversight/supervision.html", rows=supervision.list_visits(
-        actor, branch_id=branch and branch.id), errors=errors, values=values, chosen=chosen,
+        actor, branch_id=branch.id if branch else None), errors=errors, values=values, chosen=chosen,
         open_tasks=open_tasks, all_units=units.list_units(actor), as_of=as_of,
         form=CsrfForm()), status
 
@@ -425,18 +452,17 @@ def supervision_photo(supervision_id: int):
     actor = _actor()
     visit = supervision.get_visit(actor, supervision_id)
     upload = request.files.get("file")
-    try:
+
+    def store() -> None:
         if upload is None:
             raise ValidationError(_("Choose a photo."), {"file": "required"})
         supervision.store_photo(actor, visit, data=upload.read(),
                                 client_uuid=request.form.get("client_uuid") or str(uuid.uuid4()),
                                 now=utcnow(), storage=photo_storage())
-        db.session.commit()
-        flash(_("Photo added."), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(next(iter(exc.fields.values()), exc.message), "error")
-    return redirect(url_for("oversight.supervision_visit", supervision_id=supervision_id))
+
+    return _step_and_back(store, _("Photo added."),
+                          url_for("oversight.supervision_visit", supervision_id=supervision_id),
+                          refusals=(DomainError,))
 
 
 # ---------------------------------------------------------------- scoreboard
@@ -456,16 +482,18 @@ def scoreboard_page():
     try:
         p = _period(as_of)
     except ValidationError as exc:
-        error = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        error = "；".join(f"{field_label(k)}：{v}" for k, v in fields_text(exc.fields).items())
         p = scoreboard.Period(as_of.replace(month=1, day=1), as_of)
     branch = _branch_arg()
     actor = _actor()
-    towns = scoreboard.townships(actor, p, branch_id=branch and branch.id)
-    by_unit = scoreboard.units(actor, p, branch_id=branch and branch.id)
+    towns = scoreboard.townships(actor, p, branch_id=branch.id if branch else None)
+    by_unit = scoreboard.units(actor, p, branch_id=branch.id if branch else None)
     return render_template("oversight/scoreboard.html", towns=towns, by_unit=by_unit, p=p,
                            total=scoreboard.city_total(towns), branch=branch,
                            branches=_branches(), error=error, as_of=as_of,
-                           rollup=_rollup(actor, p) if branch is None else [])
+                           rollup=_rollup(actor, p) if branch is None else [],
+                           formula=scoreboard.formula(zh=_zh()), weights=scoreboard.weights(),
+                           weight_metrics=scoreboard.W.METRICS)
 
 
 def _rollup(actor: Actor, p: scoreboard.Period) -> list[dict]:
@@ -487,10 +515,9 @@ def scoreboard_export():
     by = request.args.get("by", "township")
     actor = _actor()
     rows = (scoreboard.units if by == "unit" else scoreboard.townships)(
-        actor, p, branch_id=branch and branch.id)
+        actor, p, branch_id=branch.id if branch else None)
     scoreboard.record_export(actor, p, by=by, rows=len(rows), now=utcnow())
-    db.session.commit()
     name = f"scoreboard-{by}-{p.start.isoformat()}-{p.end.isoformat()}.xlsx"
-    return Response(scoreboard_xlsx(rows, p, by=by),  # rows are counted already: no context needed
+    return Response(scoreboard_xlsx(rows, p, by=by, weights=scoreboard.weights()),  # counted already
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -4,11 +4,12 @@ from __future__ import annotations
 import io
 import os
 
-from flask import Blueprint, current_app, g, render_template, request, send_file
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..clock import utcnow
-from ..extensions import db, write_intent
+from ..extensions import write_intent
 from ..services.papers import evidence, papers, pdf
 from ..services.casework import serialize
 from ..services.core.actor import Actor
@@ -16,8 +17,9 @@ from .context import today
 
 bp = Blueprint("papers", __name__)
 
-# Showing a paper allocates its number and writes the print's audit event, so these GETs are
-# units of work that write: on SQLite their transaction must start as a writer (extensions).
+# Showing an ISSUED paper writes the print's audit event (a draft writes nothing; only the POST
+# that issues allocates a number), so these GETs are units of work that may write: on SQLite
+# their transaction must start as a writer (extensions).
 _WRITING = {"papers.case_paper", "papers.visit_record", "papers.evidence_pack",
             "papers.case_paper_pdf", "papers.visit_record_pdf"}
 
@@ -60,24 +62,48 @@ def _title(kind: str) -> str:
 @login_required
 def case_paper(case_id: int, kind: str):
     case = papers.get_case_for(_actor(), case_id)
-    paper = papers.print_case_paper(_actor(), case, kind, now=utcnow(), year=today().year,
-                                    config=current_app.config)
-    db.session.commit()
-    return render_template("papers/paper.html", paper=paper, standalone=False)
+    paper = papers.view_case_paper(_actor(), case, kind, now=utcnow(), config=current_app.config)
+    return render_template("papers/paper.html", paper=paper, standalone=False,
+                           may_issue=papers.may_issue(_actor()),
+                           issue_url=url_for("papers.issue_case_paper", case_id=case.id, kind=kind))
+
+
+@bp.route("/papers/case/<int:case_id>/<kind>/issue", methods=["POST"])
+@login_required
+def issue_case_paper(case_id: int, kind: str):
+    """Issue the paper: its 文号 is allocated here, once (CSRF-protected like every form)."""
+    case = papers.get_case_for(_actor(), case_id)
+    record, new = papers.issue_case_paper(_actor(), case, kind, now=utcnow(), year=today().year,
+                                          config=current_app.config)
+    flash(_("Issued as %(number)s.", number=record.number) if new
+          else _("Already issued as %(number)s.", number=record.number))
+    return redirect(url_for("papers.case_paper", case_id=case.id, kind=kind), 303)
 
 
 @bp.route("/papers/visit/<int:visit_id>")
 @login_required
 def visit_record(visit_id: int):
     visit = papers.get_visit_for(_actor(), visit_id)
-    paper = papers.print_visit_record(_actor(), visit, now=utcnow(), year=today().year,
-                                      config=current_app.config,
-                                      timezone=current_app.config["BUREAU_TIMEZONE"])
-    db.session.commit()
-    return render_template("papers/paper.html", paper=paper, standalone=False)
+    paper = papers.view_visit_record(_actor(), visit, now=utcnow(), config=current_app.config,
+                                     timezone=current_app.config["BUREAU_TIMEZONE"])
+    return render_template("papers/paper.html", paper=paper, standalone=False,
+                           may_issue=papers.may_issue(_actor()),
+                           issue_url=url_for("papers.issue_visit_record", visit_id=visit.id))
+
+
+@bp.route("/papers/visit/<int:visit_id>/issue", methods=["POST"])
+@login_required
+def issue_visit_record(visit_id: int):
+    visit = papers.get_visit_for(_actor(), visit_id)
+    record, new = papers.issue_visit_record(_actor(), visit, now=utcnow(), year=today().year,
+                                            config=current_app.config)
+    flash(_("Issued as %(number)s.", number=record.number) if new
+          else _("Already issued as %(number)s.", number=record.number))
+    return redirect(url_for("papers.visit_record", visit_id=visit.id), 303)
 
 
 def _standalone(paper: papers.Paper) -> str:
+    assert current_app.static_folder is not None  # create_app names the folder
     with open(os.path.join(current_app.static_folder, "css", "papers.css"), encoding="utf-8") as f:
         css = f.read()
     return render_template("papers/standalone.html", paper=paper, css=css, standalone=True)
@@ -88,7 +114,7 @@ def _pdf(paper: papers.Paper) -> bytes:
     from flask_babel import force_locale
     with force_locale("zh_CN"):  # legal papers are in Chinese whatever the reader's language
         html = _standalone(paper)
-    return pdf.html_to_pdf(html, title=f"{paper.zh_title} {paper.number}",
+    return pdf.html_to_pdf(html, title=f"{paper.zh_title} {paper.number or '草稿'}",
                            author=current_app.config["BUREAU_NAME"])
 
 
@@ -101,23 +127,19 @@ def _send_pdf(data: bytes, name: str):
 @login_required
 def case_paper_pdf(case_id: int, kind: str):
     case = papers.get_case_for(_actor(), case_id)
-    paper = papers.print_case_paper(_actor(), case, kind, now=utcnow(), year=today().year,
-                                    config=current_app.config)
+    paper = papers.view_case_paper(_actor(), case, kind, now=utcnow(), config=current_app.config)
     data = _pdf(paper)
-    db.session.commit()
-    return _send_pdf(data, f"{kind}-case-{case.id}.pdf")
+    return _send_pdf(data, f"{kind}-case-{case.id}{'-draft' if paper.draft else ''}.pdf")
 
 
 @bp.route("/papers/visit/<int:visit_id>.pdf")
 @login_required
 def visit_record_pdf(visit_id: int):
     visit = papers.get_visit_for(_actor(), visit_id)
-    paper = papers.print_visit_record(_actor(), visit, now=utcnow(), year=today().year,
-                                      config=current_app.config,
-                                      timezone=current_app.config["BUREAU_TIMEZONE"])
+    paper = papers.view_visit_record(_actor(), visit, now=utcnow(), config=current_app.config,
+                                     timezone=current_app.config["BUREAU_TIMEZONE"])
     data = _pdf(paper)
-    db.session.commit()
-    return _send_pdf(data, f"inspection_record-visit-{visit.id}.pdf")
+    return _send_pdf(data, f"inspection_record-visit-{visit.id}{'-draft' if paper.draft else ''}.pdf")
 
 
 @bp.route("/papers/case/<int:case_id>/evidence.zip")
@@ -128,6 +150,5 @@ def evidence_pack(case_id: int):
         _actor(), case, now=utcnow(), config=current_app.config,
         timezone=current_app.config["BUREAU_TIMEZONE"],
         case_view=serialize.case_dict(case, today()), render=_pdf)
-    db.session.commit()
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
                      download_name=f"evidence-case-{case.id}.zip")

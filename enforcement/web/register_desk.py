@@ -101,7 +101,7 @@ def geocode_start():
         flash(_("No geocoder is configured (GEOCODER): pin the sites by hand or on site."),
               "error")
     elif locations.start_background_geocoding(
-            current_app._get_current_object(), geocode, now=utcnow(),
+            current_app._get_current_object(), geocode, now=utcnow(),  # type: ignore[attr-defined]
             area=townships.bureau_area(current_app.config)):
         flash(_("The addresses are being searched in the background; this page shows the "
                 "progress."), "success")
@@ -133,7 +133,6 @@ def locate(enterprise_id: int):
                 "The pin is outside the bureau's area or not a position: drag it onto the site.")]
             status = 422
         else:
-            db.session.commit()
             flash(_("Located: %(name)s.", name=enterprise.name), "success")
             following = db.session.scalar(
                 select(Enterprise.id).where(locations.awaiting_clause(),
@@ -176,7 +175,6 @@ def confirm(enterprise_id: int):
     if not form.validate_on_submit():
         abort(400)
     locations.confirm_location(_actor(), enterprise, now=utcnow())
-    db.session.commit()
     flash(_("Location confirmed: %(name)s.", name=enterprise.name), "success")
     return redirect(url_for("register.awaiting", show="visit"))
 
@@ -203,7 +201,6 @@ def township_list():
                 form.file.errors = list(form.file.errors) + list(exc.fields.values())
                 status = 422
             else:
-                db.session.commit()
                 c = result.counts
                 flash(_("Townships: %(created)s created, %(updated)s updated, %(unchanged)s "
                         "unchanged.", **c), "success")
@@ -231,6 +228,5 @@ def township_aliases(township_id: int):
         db.session.rollback()
         flash("；".join(exc.fields.values()), "error")
     else:
-        db.session.commit()
         flash(_("Aliases saved for %(name)s.", name=township.name), "success")
     return redirect(url_for("register.township_list") + f"#t{township.id}")

@@ -89,7 +89,8 @@ def statutory_schedule(year: int) -> YearSchedule:
     found = _statutory_cache.get(year)
     if found is None:
         days: dict[date, str] = {}
-        for d, name in _holidays.China(years=year, observed=False, language="zh_CN").items():
+        china = _holidays.China(years=year, observed=False, language="zh_CN")  # type: ignore[no-untyped-call]  # holidays ships no annotations for its country classes
+        for d, name in china.items():
             parts = [p.strip() for p in str(name).split(";")]
             kept = [p for p in parts if any(k in p for k in STATUTORY_NAMES)]
             if kept:

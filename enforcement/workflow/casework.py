@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeAlias
 
 from .calendar import Calendar
 from .rules import ActionRules
@@ -176,6 +176,12 @@ class Change:
 # --- strict readers for params and event data -------------------------------------------------
 
 
+# The reader's methods are named after the types they read; inside its body these names stand for
+# the builtins in annotations.
+_Bool: TypeAlias = bool
+_Str: TypeAlias = str
+
+
 class Reader:
     """Reads typed values from a mapping, collecting every problem before raising InvalidEvent."""
 
@@ -193,7 +199,7 @@ class Reader:
             self.errors[self.prefix + key] = "is required"
         return True
 
-    def bool(self, key: str, *, required: bool = False, default: bool | None = None) -> bool | None:
+    def bool(self, key: _Str, *, required: _Bool = False, default: _Bool | None = None) -> _Bool | None:
         if self._missing(key, required):
             return default
         v = self.data[key]
@@ -202,7 +208,7 @@ class Reader:
             return default
         return v
 
-    def int(self, key: str, *, required: bool = False, minimum: int | None = None, default: int | None = None) -> int | None:
+    def int(self, key: _Str, *, required: _Bool = False, minimum: int | None = None, default: int | None = None) -> int | None:
         if self._missing(key, required):
             return default
         v = self.data[key]
@@ -214,7 +220,7 @@ class Reader:
             return default
         return v
 
-    def str(self, key: str, *, required: bool = False, choices: tuple[str, ...] | None = None) -> str | None:
+    def str(self, key: _Str, *, required: _Bool = False, choices: tuple[_Str, ...] | None = None) -> _Str | None:
         if self._missing(key, required):
             return None
         v = self.data[key]
@@ -226,7 +232,7 @@ class Reader:
             return None
         return v
 
-    def date(self, key: str, *, required: bool = False) -> date | None:
+    def date(self, key: _Str, *, required: _Bool = False) -> date | None:
         if self._missing(key, required):
             return None
         v = self.data[key]
@@ -238,10 +244,10 @@ class Reader:
             self.errors[self.prefix + key] = "must be a date YYYY-MM-DD"
             return None
 
-    def fail(self, key: str, why: str) -> None:
+    def fail(self, key: _Str, why: _Str) -> None:
         self.errors[self.prefix + key] = why
 
-    def only(self, known: tuple[str, ...]) -> None:
+    def only(self, known: tuple[_Str, ...]) -> None:
         for key in self.data:
             if key not in known:
                 self.errors[self.prefix + key] = f"unknown parameter (known: {', '.join(known)})"
@@ -258,6 +264,7 @@ def visit_target(change: Change, event: Event, purposes: tuple[str, ...] | None 
     key = r.str("followup", required=True)
     visit_id = r.int("visit_id", required=True)
     r.done()
+    assert key is not None and visit_id is not None  # required: done() raised otherwise
     f = change.followups.get(key)
     if f is None:
         planned = change.planned_keys()

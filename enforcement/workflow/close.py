@@ -6,6 +6,7 @@ operating again is ``rebounded`` and a new close case and a fine case are opened
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, Mapping
 
 from .calendar import add_months_plain
 from . import hearing
@@ -32,12 +33,12 @@ _ALLOWED = {
 }
 
 
-def open_case(served_on: date, params, ctx: Ctx) -> Outcome:
+def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
     r = Reader(params)
     r.only(PARAMS)
     r.bool("illegal_discharge")
     resumed = r.bool("resumed_production", default=False)
-    by = r.str("government_approved_by", required=resumed)
+    by = r.str("government_approved_by", required=bool(resumed))
     approved_on = r.date("government_approved_on", required=resumed or by is not None)
     if approved_on is not None and approved_on > served_on:
         r.fail("government_approved_on", "the government's approval must come before the order is served (EPL Art. 60)")
@@ -81,7 +82,7 @@ def forbidden(case: CaseSnapshot, event: Event, ctx: Ctx, allowed_now: list[str]
         )
 
 
-def _hour(value) -> int | None:
+def _hour(value: object) -> int | None:
     """The hour of ``started_at`` (HH:MM, or an ISO time or datetime); None when absent or unreadable
     (the reader then reports it)."""
     if not isinstance(value, str):
@@ -129,9 +130,9 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
                 change.facts["closed_on"] = iso(on)
     elif t == "rebound":
         r = Reader(event.data)
-        visit_id = r.int("visit_id")
+        rebound_visit = r.int("visit_id")
         r.done()
-        _rebound(change, on, visit_id)
+        _rebound(change, on, rebound_visit)
     elif t == "close":
         change.state = "closed"
         change.facts["closed_on"] = iso(on)

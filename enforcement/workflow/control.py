@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import calendar as _stdcal
 from datetime import date, timedelta
+from typing import Any, Mapping
 
-from .calendar import add_months_plain
+from .calendar import Calendar, add_months_plain
 from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, visit_target
 from .types import CaseSnapshot, Deadline, Event, InvalidEvent, Outcome
 
@@ -24,7 +25,7 @@ GATES = ("declaration", "acceptance", "monitoring", "tax")
 GATE_STATUSES = ("ok", "missing", "expired")
 
 
-def open_case(served_on: date, params, ctx: Ctx) -> Outcome:
+def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
     r = Reader(params)
     r.only(PARAMS)
     r.str("risk_class", required=True, choices=("A", "B", "C"))  # checked here, read by the draw
@@ -93,7 +94,7 @@ def _set_tax(change: Change, ctx: Ctx) -> None:
     change.set_deadline(deadline("tax_declare_by", tax_period_end(ctx.calendar, end, ctx.rules.tax_declare_days)))
 
 
-def tax_period_end(cal, end: date, days: int) -> tuple[date, bool]:
+def tax_period_end(cal: Calendar, end: date, days: int) -> tuple[date, bool]:
     """The last day of a tax period of ``days`` days after ``end`` (Tax Collection Law Implementing
     Rules Art. 109): a period holding 3 or more consecutive statutory rest days is extended by
     their number; a last day that is a rest day moves to the day after the rest ends."""
@@ -179,6 +180,7 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
         g = r.str("gate", required=True, choices=GATES)
         status = r.str("status", required=True, choices=GATE_STATUSES)
         r.done()
+        assert g is not None and status is not None  # required: done() raised otherwise
         current = case.facts["gates"].get(g)
         if current == status:
             return Outcome(case)  # repeating the known status changes nothing (and keeps the clock)
@@ -193,6 +195,7 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
         r = Reader(event.data)
         g = r.str("gate", required=True, choices=GATES)
         r.done()
+        assert g is not None  # required: done() raised otherwise
         candidates = dict(_gate_overdue_candidates(case))
         if g not in candidates:
             raise InvalidEvent({"gate": f"gate {g} has no open fix deadline left to escalate"})
@@ -220,6 +223,7 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
         r = Reader(event.data)
         expires = r.date("permit_expires", required=True)
         r.done()
+        assert expires is not None  # required: done() raised otherwise
         if iso(expires) == case.facts.get("permit_expires"):
             return Outcome(case)  # this permit is already on record
         change.meet("permit_renewal_by", on)

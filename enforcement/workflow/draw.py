@@ -47,7 +47,7 @@ def draw(
         if not isinstance(quota, int) or isinstance(quota, bool) or quota < 0:
             raise ValueError(f"quota for risk class {cls!r} must be a non-negative integer")
     rng = _rng(seed)
-    by_class: dict[str, list] = {}
+    by_class: dict[str, list[Hashable]] = {}
     for eid, cls in sorted(enterprises, key=lambda e: (str(e[1]), str(e[0]))):
         by_class.setdefault(cls, []).append(eid)
     chosen: list[tuple[Hashable, str]] = []

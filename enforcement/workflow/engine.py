@@ -3,8 +3,7 @@ ask which events are allowed or due, and derive what a list or map shows on a gi
 from __future__ import annotations
 
 from datetime import date
-from types import ModuleType
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Protocol
 
 from . import close, control, fine, rectify, seal, stop
 from .calendar import Calendar
@@ -22,11 +21,33 @@ from .types import (
     deadline_status,
 )
 
-_MODULES: dict[str, ModuleType] = {m.ACTION: m for m in (rectify, stop, close, fine, control, seal)}
+
+
+class ActionModule(Protocol):
+    """What each action's module (rectify, stop, close, fine, control, seal) provides."""
+
+    @property
+    def ACTION(self) -> str: ...
+    @property
+    def EVENTS(self) -> tuple[str, ...]: ...
+    @property
+    def PARAMS(self) -> tuple[str, ...]: ...
+
+    def open_case(self, served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome: ...
+    def allowed(self, case: CaseSnapshot) -> list[str]: ...
+    def overdue_deadlines(self, case: CaseSnapshot) -> tuple[str, ...]: ...
+    def due_events(self, case: CaseSnapshot, as_of: date, ctx: Ctx) -> list[Event]: ...
+    def apply(self, case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome: ...
+
+
+_MODULES: dict[str, ActionModule] = {
+    rectify.ACTION: rectify, stop.ACTION: stop, close.ACTION: close, fine.ACTION: fine,
+    control.ACTION: control, seal.ACTION: seal,
+}
 WINDOW_DEADLINES = fine.WINDOWS
 
 
-def _module(action: str) -> ModuleType:
+def _module(action: str) -> ActionModule:
     try:
         return _MODULES[action]
     except KeyError:
@@ -227,6 +248,9 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> CaseSnapshot:
     def d(x: str | None) -> date | None:
         return date.fromisoformat(x) if x else None
 
+    def day(x: str) -> date:  # a date every stored deadline and follow-up has
+        return date.fromisoformat(x)
+
     return CaseSnapshot(
         action=data["action"],
         state=data["state"],
@@ -235,12 +259,12 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> CaseSnapshot:
         params=dict(data.get("params", {})),
         facts=dict(data.get("facts", {})),
         deadlines={
-            x["name"]: Deadline(x["name"], d(x["due_on"]), bool(x.get("provisional")), d(x.get("met_on")))
+            x["name"]: Deadline(x["name"], day(x["due_on"]), bool(x.get("provisional")), d(x.get("met_on")))
             for x in data.get("deadlines", [])
         },
         followups={
             f["key"]: FollowUp(
-                f["key"], f["purpose"], d(f["earliest_on"]), d(f["due_on"]), bool(f["unannounced"]),
+                f["key"], f["purpose"], day(f["earliest_on"]), day(f["due_on"]), bool(f["unannounced"]),
                 d(f.get("done_on")), f.get("visit_id"), bool(f.get("provisional")), f.get("note", ""),
             )
             for f in data.get("followups", [])

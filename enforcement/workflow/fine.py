@@ -9,9 +9,10 @@ day it receives the paper (APL Arts. 61, 67). Amounts are integer fen.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, Mapping
 
 from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, visit_target
-from .types import CaseSnapshot, Deadline, Event, ForbiddenByLaw, ImpossibleEvent, InvalidEvent, Outcome
+from .types import CaseSnapshot, Deadline, Event, FollowUp, ForbiddenByLaw, ImpossibleEvent, InvalidEvent, Outcome
 
 ACTION = "fine"
 EVENTS = (
@@ -47,7 +48,7 @@ _ALLOWED = {
 }
 
 
-def open_case(served_on: date, params, ctx: Ctx) -> Outcome:
+def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
     r = Reader(params)
     r.only(PARAMS)
     amount = r.int("amount_fen", minimum=1)
@@ -280,6 +281,7 @@ def _notify_hearing(change: Change, event: Event, ctx: Ctx) -> None:
     r = Reader(event.data)
     hearing_on = r.date("hearing_on", required=True)
     r.done()
+    assert hearing_on is not None  # required: done() raised otherwise
     notice = ctx.rules.hearing_notice_days
     if hearing_on < on + timedelta(days=notice):
         # APL Art. 64(2): the party is told the time and place at least 7 days before the hearing.
@@ -350,7 +352,7 @@ def _demand(change: Change, event: Event, ctx: Ctx) -> None:
     change.set_deadline(deadline("demand_period_end", ctx.calendar.add_days_rolled(received or on, ctx.rules.demand_days)))
 
 
-def _outstanding(facts) -> int:
+def _outstanding(facts: Mapping[str, Any]) -> int:
     return int(facts["amount_fen"]) - int(facts.get("paid_fen", 0))
 
 
@@ -365,6 +367,7 @@ def _pay(change: Change, event: Event) -> None:
     if amount is not None and amount > outstanding:
         r.fail("amount_fen", f"exceeds the unpaid fine ({outstanding} fen)")
     r.done()
+    assert amount is not None  # required: done() raised otherwise
     payments = list(change.facts.get("payments", []))
     record = {"on": iso(on), "amount_fen": amount, "ref": ref}
     if record in payments:
@@ -389,6 +392,7 @@ def _appeal(change: Change, event: Event, ctx: Ctx) -> None:
     r = Reader(event.data)
     kind = r.str("kind", required=True, choices=APPEALS)
     r.done()
+    assert kind is not None  # required: done() raised otherwise
     facts = change.facts
     window = change.deadlines[f"{kind}_by"]
     if kind == "reconsideration" and window.met_on is not None:
@@ -465,7 +469,7 @@ def _request_enforcement(change: Change, event: Event, ctx: Ctx) -> None:
     change.meet("demand_period_end", on)
 
 
-def _daily_reinspection(change: Change, event: Event, ctx: Ctx, followup, visit_id: int) -> None:
+def _daily_reinspection(change: Change, event: Event, ctx: Ctx, followup: FollowUp, visit_id: int) -> None:
     on = event.on
     r = Reader(event.data)
     continues = r.bool("discharge_continues", required=True)
@@ -492,7 +496,7 @@ def _daily_reinspection(change: Change, event: Event, ctx: Ctx, followup, visit_
     change.escalate("fine", "daily_penalty", on, params)
 
 
-def _pauses(facts) -> list[tuple[date, date | None]]:
+def _pauses(facts: Mapping[str, Any]) -> list[tuple[date, date | None]]:
     """APL Art. 73(3): no surcharge is counted while a reconsideration or lawsuit is pending,
     from the day it is brought to the day it is decided (both included)."""
     out = []

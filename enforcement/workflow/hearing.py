@@ -7,6 +7,7 @@ papers say so. A hearing requested is notified to the party at least 7 days befo
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, Mapping
 
 from .casework import Change, Reader, iso
 from .types import Event, ForbiddenByLaw
@@ -15,7 +16,7 @@ NOTICE_DAYS = 7  # APL Art. 64(2): notified 7 days before the hearing
 ART_NOTICE = "APL Art. 64"
 
 
-def notice_too_short(data) -> bool:
+def notice_too_short(data: Mapping[str, Any] | None) -> bool:
     r = Reader(data)
     notified, held = r.date("notified_on"), r.date("held_on")
     return notified is not None and held is not None and held < notified + timedelta(days=NOTICE_DAYS)

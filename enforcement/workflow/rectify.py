@@ -6,6 +6,7 @@ deadline escalates to a fine (and a stop when the violation is illegal discharge
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, Mapping
 
 from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, verify_data
 from .types import CaseSnapshot, Event, FollowUp, InvalidEvent, Outcome
@@ -23,7 +24,7 @@ _ALLOWED = {
 }
 
 
-def open_case(served_on: date, params, ctx: Ctx) -> Outcome:
+def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
     r = Reader(params)
     r.only(PARAMS)
     days = r.int("rectify_days", default=ctx.rules.default_days)
@@ -32,6 +33,7 @@ def open_case(served_on: date, params, ctx: Ctx) -> Outcome:
     if days is not None and days not in ctx.rules.allowed_days:
         r.fail("rectify_days", f"must be one of {', '.join(map(str, ctx.rules.allowed_days))} (0 = on the spot)")
     r.done()
+    assert days is not None  # the rules always give a default
     stored = jsonable({**params, "rectify_days": days, "illegal_discharge": illegal})
     change = Change(new_case(ACTION, "ordered", served_on, ctx, stored))
     if days == 0:

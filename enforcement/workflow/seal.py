@@ -11,6 +11,7 @@ seals are intact.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, Mapping
 
 from . import hearing
 from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, visit_target
@@ -48,7 +49,7 @@ def _items(r: Reader) -> list[str] | None:
     return [x.strip() for x in items]
 
 
-def open_case(served_on: date, params, ctx: Ctx) -> Outcome:
+def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
     r = Reader(params)
     r.only(PARAMS)
     items = _items(r)

@@ -7,6 +7,7 @@ Severity ranks the "worst state" of an enterprise on maps and lists:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 CLEAN, WATCH, OPEN, OVERDUE, ESCALATED = 0, 1, 2, 3, 4
 
@@ -157,7 +158,7 @@ STOP_MEASURES: dict[str, MeasureInfo] = {
 }
 
 
-def measure_of(action: str, params) -> str | None:
+def measure_of(action: str, params: Mapping[str, Any] | None) -> str | None:
     """The measure of a stop case; cases opened before the second edition are 停产整治."""
     if action != "stop":
         return None

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any, Mapping
 
 from . import hearing
 from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, verify_data, visit_target
-from .types import CaseSnapshot, Event, ForbiddenByLaw, InvalidEvent, Outcome
+from .types import CaseSnapshot, Event, FollowUp, ForbiddenByLaw, InvalidEvent, Outcome
 
 ACTION = "stop"
 EVENTS = ("file_plan", "accept_plan", "extend", "report_completed", "verify", "visit", "expire",
@@ -57,7 +58,7 @@ def _has_period(case: CaseSnapshot) -> bool:
     return measure(case) == "limit" or bool(case.params.get("first_edition"))
 
 
-def open_case(served_on: date, params, ctx: Ctx) -> Outcome:
+def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
     r = Reader(params)
     r.only(PARAMS)
     illegal = r.bool("illegal_discharge", default=False)
@@ -201,7 +202,7 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
     return change.outcome()
 
 
-def _period_end(case) -> date:
+def _period_end(case: CaseSnapshot | Change) -> date:
     if "period_end" in case.deadlines:
         return case.deadlines["period_end"].due_on
     return date.fromisoformat(case.facts[LEGACY_END])
@@ -232,7 +233,7 @@ def _approve_close(change: Change, event: Event) -> None:
     })
 
 
-def _escalate(change: Change, reason: str, on: date, params) -> None:
+def _escalate(change: Change, reason: str, on: date, params: Mapping[str, Any]) -> None:
     change.state = "escalated"
     change.facts["escalated_on"] = iso(on)
     change.cancel_planned(f"escalated: {reason}", on)
@@ -352,7 +353,7 @@ def _verify(change: Change, event: Event, ctx: Ctx) -> None:
     _schedule_next_check(change, ctx, on)
 
 
-def _visit(change: Change, event: Event, ctx: Ctx, followup, visit_id: int) -> None:
+def _visit(change: Change, event: Event, ctx: Ctx, followup: FollowUp, visit_id: int) -> None:
     on = event.on
     if followup.key == "post_resumption":
         r = Reader(event.data)

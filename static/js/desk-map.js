@@ -115,10 +115,11 @@
 
   function bubble(count, colour, cls) {
     var size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 50;
-    return L.divIcon({
-      html: '<span style="background:' + colour + '">' + (count >= 10000 ? Math.round(count / 1000) + "k" : count) + "</span>",
-      className: "cluster-icon " + cls, iconSize: [size, size]
-    });
+    // Built as an element, its colour set through the CSSOM: the CSP refuses style attributes.
+    var span = document.createElement("span");
+    span.style.background = colour;
+    span.textContent = count >= 10000 ? Math.round(count / 1000) + "k" : String(count);
+    return L.divIcon({ html: span, className: "cluster-icon " + cls, iconSize: [size, size] });
   }
 
   function render() {
@@ -173,7 +174,7 @@
   function openPopup(marker, p) {
     var box = node("div", "map-popup");
     box.appendChild(node("strong", "", p.name));
-    box.appendChild(node("div", "small muted", (p.credit_code || "") + (p.township ? " · " + p.township : "")));
+    box.appendChild(node("div", "small muted", (p.credit_code || "") + ((p.township_name || p.township) ? " · " + (p.township_name || p.township) : "")));
     var list = node("ul", "popup-cases");
     list.appendChild(node("li", "muted small", TEXT.loading));
     box.appendChild(list);

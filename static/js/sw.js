@@ -3,7 +3,7 @@
    still opens the form; what is recorded then waits in the IndexedDB outbox. Pages are
    network-first (fresh data when there is signal), static files cache-first. */
 "use strict";
-var CACHE = "inspector-v6";
+var CACHE = "inspector-v7";  // v7: styles moved from markup into app.css (CSP without inline styles)
 var NETWORK_TIMEOUT_MS = 4000;
 // Basemap tiles the inspector downloaded for his worklist area (static/js/basemap.js fills it);
 // kept apart from the app shell so a new shell version does not throw the maps away.

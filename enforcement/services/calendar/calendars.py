@@ -11,11 +11,23 @@ from enforcement.errors import ValidationError
 from enforcement.extensions import db
 from enforcement.models import HolidayDay, QuietDay, Township
 from enforcement.workflow import Calendar, QuietDay as EngineQuietDay, YearSchedule, parse_schedule
-from enforcement.services.core import audit
+from enforcement.services.core import audit, stamps
 from enforcement.services.core.actor import Actor
 
 
 def load_calendar() -> Calendar:
+    """The bureau's calendar, kept per worker until a holiday year, a quiet day or a township
+    changes (services.core.stamps): the engine treats it as read-only."""
+    cache = stamps.cached("calendar")
+    if cache is not None and "calendar" in cache:
+        return cache["calendar"]
+    calendar = _read_calendar()
+    if cache is not None:
+        cache["calendar"] = calendar
+    return calendar
+
+
+def _read_calendar() -> Calendar:
     days: dict[int, dict[str, set]] = defaultdict(lambda: {"holiday": set(), "workday": set()})
     for row in db.session.execute(select(HolidayDay.year, HolidayDay.on, HolidayDay.kind)):
         days[row.year][row.kind].add(row.on)

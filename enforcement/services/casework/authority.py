@@ -18,6 +18,7 @@ from sqlalchemy import select
 from enforcement.extensions import db
 from enforcement.models import Draw, Enterprise
 from enforcement.services.core.actor import Actor
+from enforcement.services.core.scope import township_allowed
 
 #: Why an officer may (or may not) serve at a site: stable codes, labelled by the pages.
 REVIEWER, OWN_TOWNSHIP, NO_TOWNSHIP, DRAWN, OUTSIDE = (
@@ -55,6 +56,8 @@ def drawn_for(actor: Actor, *, as_of: date) -> dict[int, Draw]:
 def site_rights(actor: Actor, enterprise: Enterprise, *, as_of: date,
                 drawn: dict[int, Draw] | None = None) -> SiteRights:
     """May this officer serve an order at this firm on this day, and why."""
+    if not township_allowed(actor, enterprise.township_id):
+        return SiteRights(False, OUTSIDE)  # another branch's firm (issue 20)
     if actor.is_reviewer:
         return SiteRights(True, REVIEWER)
     if actor.role != "inspector":

@@ -15,7 +15,7 @@ from enforcement.extensions import db
 from enforcement.models import Case, CaseEvent, CaseLink, Conflict, Deadline, Enterprise, FollowUp, Township
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
-from enforcement.services.casework import authority
+from enforcement.services.casework import authority, event_fields, site_summary
 from enforcement.services.calendar.calendars import load_calendar
 from enforcement.services.core.parsing import parse_date, parse_datetime, parse_uuid, text
 
@@ -93,6 +93,8 @@ def store_snapshot(case: Case, snapshot: wf.CaseSnapshot) -> None:
     watched = wf.watched_deadline(snapshot)
     case.watched_deadline = watched.name if watched else None
     case.watched_due_on = watched.due_on if watched else None
+    # The site's map summary moves with its cases, in this same transaction.
+    site_summary.refresh(case)
     # Follow-ups the engine withdrew stay stored (never silently dropped); the case's facts
     # list them as cancelled and the case page shows them so.
     case.provisional = any(d.provisional and d.met_on is None for d in snapshot.deadlines.values()) \
@@ -139,7 +141,7 @@ def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar 
         fields["action"] = "one of " + ", ".join(wf.ACTION_VALUES)
     enterprise = None
     try:
-        enterprise_id = int(data.get("enterprise_id"))
+        enterprise_id = int(data.get("enterprise_id"))  # type: ignore[arg-type]  # None: TypeError below
         if 0 < enterprise_id < 2**31:  # beyond an integer column no row can exist
             enterprise = db.session.get(Enterprise, enterprise_id)
     except (TypeError, ValueError):
@@ -161,6 +163,7 @@ def open_case(actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar 
     visit_id = _visit_of(data, fields)
     if fields:
         raise ValidationError("The case could not be opened.", fields)
+    assert enterprise is not None and isinstance(action, str)  # else fields named them
     if parent is None and not authority.site_rights(actor, enterprise, as_of=served_on).may_serve:
         raise Forbidden("Inspectors open cases in their own township only, or at a firm a draw "
                         "assigned them.", code="outside_township")
@@ -278,7 +281,11 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
                 raise IdempotencyMismatch("This client_uuid was used for a different event.",
                                           {"client_uuid": "already used with other content"})
             return CaseResult(case, created=False)
-    event = parse_event(data)
+    # Issue #14: the payload holds only what the event's type uses (event_fields.EVENT_FIELDS).
+    problems, drop = event_fields.unknown_fields(case.action, data)
+    if problems:
+        raise ValidationError("The event carries fields its type does not use.", problems)
+    event = parse_event({k: v for k, v in data.items() if k not in drop})
     recorded_at = parse_datetime(data["recorded_at"], "recorded_at") if data.get("recorded_at") \
         else now
     calendar = calendar or load_calendar()
@@ -296,7 +303,8 @@ def apply_event(actor: Actor, case: Case, data: dict, *, now: datetime,
         raise ForbiddenByLaw(str(exc), allowed=exc.allowed, state=case.state, article=exc.article) from exc
     except wf.ImpossibleEvent as exc:
         # ForbiddenByLaw names the article that forbids the event now (issue #15)
-        extra = {"article": exc.article} if getattr(exc, "article", None) else {}
+        article = getattr(exc, "article", None)
+        extra = {"article": article} if article else {}
         raise ImpossibleTransition(str(exc), allowed=exc.allowed, state=case.state,
                                    action=case.action, event=event.type, **extra) from exc
     store_snapshot(case, snapshot)
@@ -335,7 +343,8 @@ def _replay_with(case: Case, new_event: wf.Event, recorded_at: datetime, calenda
     events = sorted(_engine_events(case) + [(recorded_at, new_event)], key=lambda pair: pair[0])
     outcome = wf.open_case(case.action, case.served_on, _open_params(case), rules=rules(),
                            calendar=calendar, township=case.township.code if case.township else None)
-    snapshot, escalations = outcome.case, ()
+    snapshot = outcome.case
+    escalations: tuple[wf.Escalation, ...] = ()
     for _at, ev in events:
         result = wf.apply(snapshot, ev, rules=rules(), calendar=calendar)
         snapshot = result.case
@@ -423,7 +432,9 @@ def _plain_snapshots(case_ids: list[int]) -> dict[int, wf.CaseSnapshot]:
             select(FollowUp.case_id, FollowUp.key, FollowUp.purpose, FollowUp.earliest_on,
                    FollowUp.due_on, FollowUp.unannounced, FollowUp.done_on, FollowUp.visit_id,
                    FollowUp.provisional, FollowUp.note).where(FollowUp.case_id.in_(case_ids))):
-        followups[row[0]].append(wf.FollowUp(*row[1:]))
+        followups[row.case_id].append(wf.FollowUp(
+            row.key, row.purpose, row.earliest_on, row.due_on, row.unannounced, row.done_on,
+            row.visit_id, row.provisional, row.note))
     out = {}
     for cid, action, state, served_on, params, facts, township in db.session.execute(
             select(Case.id, Case.action, Case.state, Case.served_on, Case.params, Case.facts,
@@ -469,7 +480,7 @@ def tick(actor: Actor, *, as_of: date, now: datetime, calendar: wf.Calendar | No
                if (events := wf.due_events(snapshots[cid], as_of, rules=rules(),
                                            calendar=calendar))]
         for case_id, events in due:
-            case = db.session.get(Case, case_id)
+            case = db.session.get_one(Case, case_id)
             for event in events:
                 result = apply_event(actor, case, {"type": event.type, "on": event.on,
                                                    **event.data},

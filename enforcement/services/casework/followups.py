@@ -2,7 +2,7 @@
 are the stored FollowUp rows the workflow engine wrote; status is derived for ``as_of``."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from enforcement.models import Case, Enterprise, FollowUp
 from enforcement.services.casework.cases import is_cancelled, snapshot_of
 from enforcement.services.core.queries import open_case_clause
 from enforcement.services.casework.serialize import followup_row
+from enforcement.services.core.scope import TownshipFilter
 
 #: ``near`` sorts in Python: a worklist is at most a few thousand planned visits.
 NEAR_CANDIDATES = 5000
@@ -31,6 +32,8 @@ class FollowupQuery:
     #: Paging position: after (due_on ordinal, id), or an offset when sorted by distance.
     after: tuple[int, int] | None = None
     offset: int = 0
+    #: A branch's officer: his branch's townships only (services.core.scope); None: all.
+    townships_within: TownshipFilter = field(default=None, compare=False)
 
 
 def _statement(query: FollowupQuery):
@@ -44,6 +47,8 @@ def _statement(query: FollowupQuery):
                      selectinload(FollowUp.assignee)))
     if query.assignee_id is not None:
         stmt = stmt.where(FollowUp.assignee_id == query.assignee_id)
+    if query.townships_within is not None:
+        stmt = stmt.where(Case.township_id.in_(query.townships_within))
     if query.due_within is not None:
         stmt = stmt.where(FollowUp.due_on >= query.as_of,
                           FollowUp.due_on <= query.as_of + timedelta(days=query.due_within))

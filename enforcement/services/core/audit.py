@@ -60,7 +60,7 @@ def _locked_head() -> tuple[int, str]:
     head = db.session.execute(
         select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).first()
-    return tuple(head) if head else (0, GENESIS)
+    return (head.id, head.hash) if head else (0, GENESIS)
 
 
 def record(actor: Actor, action: str, obj_type: str, obj_id, *, now: datetime,

@@ -2,12 +2,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, Literal, overload
 from uuid import UUID
 
 from enforcement.errors import ValidationError
+from enforcement.geo.distance import CoordinateError, parse_bbox, parse_latlon
 
 
-def parse_date(value, field: str, *, required: bool = True) -> date | None:
+# A required value is never None (a missing one raises): the overloads tell the type checker so.
+@overload
+def parse_date(value: Any, field: str, *, required: Literal[True] = ...) -> date: ...
+@overload
+def parse_date(value: Any, field: str, *, required: bool) -> date | None: ...
+def parse_date(value: Any, field: str, *, required: bool = True) -> date | None:
     if value in (None, ""):
         if required:
             raise ValidationError(f"{field} is required.", {field: "required (YYYY-MM-DD)"})
@@ -37,7 +44,11 @@ def parse_datetime(value, field: str) -> datetime:
     return parsed
 
 
-def parse_uuid(value, field: str = "client_uuid", *, required: bool = True) -> str | None:
+@overload
+def parse_uuid(value: Any, field: str = ..., *, required: Literal[True] = ...) -> str: ...
+@overload
+def parse_uuid(value: Any, field: str = ..., *, required: bool) -> str | None: ...
+def parse_uuid(value: Any, field: str = "client_uuid", *, required: bool = True) -> str | None:
     if value in (None, ""):
         if required:
             raise ValidationError(f"{field} is required.", {field: "required (a UUID)"})
@@ -48,7 +59,13 @@ def parse_uuid(value, field: str = "client_uuid", *, required: bool = True) -> s
         raise ValidationError(f"{field} is not a UUID.", {field: "expected a UUID"}) from None
 
 
-def parse_int(value, field: str, *, required: bool = True, minimum: int | None = None,
+@overload
+def parse_int(value: Any, field: str, *, required: Literal[True] = ..., minimum: int | None = ...,
+              maximum: int | None = ...) -> int: ...
+@overload
+def parse_int(value: Any, field: str, *, required: bool, minimum: int | None = ...,
+              maximum: int | None = ...) -> int | None: ...
+def parse_int(value: Any, field: str, *, required: bool = True, minimum: int | None = None,
               maximum: int | None = None) -> int | None:
     if value in (None, ""):
         if required:
@@ -67,7 +84,13 @@ def parse_int(value, field: str, *, required: bool = True, minimum: int | None =
     return number
 
 
-def parse_float(value, field: str, *, required: bool = True, minimum: float | None = None,
+@overload
+def parse_float(value: Any, field: str, *, required: Literal[True] = ...,
+                minimum: float | None = ..., maximum: float | None = ...) -> float: ...
+@overload
+def parse_float(value: Any, field: str, *, required: bool, minimum: float | None = ...,
+                maximum: float | None = ...) -> float | None: ...
+def parse_float(value: Any, field: str, *, required: bool = True, minimum: float | None = None,
                 maximum: float | None = None) -> float | None:
     if value in (None, ""):
         if required:
@@ -116,3 +139,36 @@ def collecting(fields: dict[str, str]):
             fields.update(exc.fields)
             return None
     return check
+
+
+def parse_box(value: Any, field: str = "bbox") -> tuple[float, float, float, float]:
+    """A map box ``minLon,minLat,maxLon,maxLat`` (WGS84): the API's ``bbox=`` and the desk map's.
+    Raises ValidationError naming the field (and what is wrong with it)."""
+    try:
+        return parse_bbox("" if value is None else value, field)
+    except CoordinateError as exc:
+        raise ValidationError(str(exc), {exc.field or field: str(exc)}) from None
+
+
+def parse_near(value: Any, field: str = "near") -> tuple[float, float]:
+    """A point ``lat,lon`` (latitude first, as people write it): the API's ``near=``."""
+    try:
+        return parse_latlon("" if value is None else value, field)
+    except CoordinateError as exc:
+        raise ValidationError(str(exc), {exc.field or field: str(exc)}) from None
+
+
+def parse_ids(value: Any, field: str, fields: dict[str, str]) -> list[int]:
+    """A list of record ids: a JSON array, a form's repeated field, or "1,2，3" (full-width commas
+    too). Each must be a positive 32-bit integer; a bad one is named in ``fields`` and left out."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, (str, int)):
+        value = [v for v in str(value).replace("，", ",").split(",") if v.strip()]
+    out = []
+    for v in value:
+        try:
+            out.append(parse_int(v, field, minimum=1, maximum=2**31 - 1))
+        except ValidationError as exc:
+            fields.update(exc.fields)
+    return out

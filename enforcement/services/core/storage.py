@@ -162,7 +162,7 @@ def from_config(config) -> Storage:
 
 def file_storage() -> Storage:
     """The app's storage (one client per app: boto3 clients are thread-safe)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's documented way to the app
     found = app.extensions.get("file_storage")
     if found is None:
         found = app.extensions["file_storage"] = from_config(app.config)

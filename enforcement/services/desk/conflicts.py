@@ -118,8 +118,8 @@ def accept(actor: Actor, conflict: Conflict, *, now: datetime, note: str = "") -
         result = {"case_id": case.id, "state": case.state,
                   "opened": [c.id for c in outcome.opened]}
     elif conflict.kind == "visit":
-        outcome = visits.record_visit(on_behalf, data, now=now)
-        result = {"visit_id": outcome.visit.id, "opened": [c.id for c in outcome.opened]}
+        recorded = visits.record_visit(on_behalf, data, now=now)
+        result = {"visit_id": recorded.visit.id, "opened": [c.id for c in recorded.opened]}
     elif conflict.kind == "followup":
         # The submitter was not on the case: the reviewer completes it on the desk's authority.
         visit = db.session.get(Visit, data.get("visit_id") or 0)

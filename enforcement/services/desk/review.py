@@ -52,7 +52,7 @@ def record_event(actor: Actor, case: Case, data: dict, *, now: datetime) -> case
     return cases.apply_event(actor, case, data, now=now)
 
 
-def approve_extension(actor: Actor, case: Case, *, on, months, approved_by: str,
+def approve_extension(actor: Actor, case: Case, *, on, months, approved_by: str | None,
                       now: datetime, days=None) -> cases.CaseResult:
     """The one extension of a 限制生产 (MEP Order 30 Art. 14, in months) or of a seal-up (ACL
     Art. 25, in days): the approver is part of the record."""

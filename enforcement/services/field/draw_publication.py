@@ -49,7 +49,8 @@ def publish(actor: Actor, *, period: str, seed: str, now: datetime) -> str:
 def published(limit: int = 50) -> list[dict]:
     rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "draw.publish")
                               .order_by(AuditEvent.id.desc()).limit(limit)).all()
-    return [{"period": r.after.get("period"), "seed_sha256": r.after.get("seed_sha256"),
+    return [{"period": (r.after or {}).get("period"),
+             "seed_sha256": (r.after or {}).get("seed_sha256"),
              "at": r.at, "by": r.actor, "event_id": r.id} for r in rows]
 
 
@@ -117,7 +118,7 @@ def rerun_matches(draw: Draw) -> bool:
     stmt = select(Enterprise.id, Enterprise.risk_class).where(Enterprise.status == "operating")
     if draw.township_id:
         stmt = stmt.where(Enterprise.township_id == draw.township_id)
-    enterprises = [tuple(r) for r in db.session.execute(stmt)]
+    enterprises = [(r.id, r.risk_class) for r in db.session.execute(stmt)]
     roster = (draw.result or {}).get("roster", [])
     try:
         again = wf.draw(enterprises, roster, dict(draw.quotas or {}), draw.seed)

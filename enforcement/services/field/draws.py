@@ -33,7 +33,7 @@ def run_draw(actor: Actor, *, period: str, quotas: dict[str, int], seed: str, on
     if township is not None:
         stmt = stmt.where(Enterprise.township_id == township.id)
         roster_stmt = roster_stmt.where(User.township_id == township.id)
-    enterprises = [tuple(row) for row in db.session.execute(stmt)]
+    enterprises = [(row.id, row.risk_class) for row in db.session.execute(stmt)]
     roster = list(db.session.scalars(roster_stmt))
     try:
         result = wf.draw(enterprises, roster, quotas, seed)

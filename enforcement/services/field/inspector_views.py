@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from enforcement import workflow as wf
 from enforcement.extensions import db
 from enforcement.geo import distance_m
 from enforcement.geo.distance import bbox_around
+from enforcement.pinyin import query_key
 from enforcement.models import Case, Enterprise, FollowUp, User, Visit
 from enforcement.services.casework import cases
 from enforcement.services.calendar.calendars import load_calendar
@@ -71,24 +72,29 @@ class SearchPage:
 
 
 def search(q: str, *, offset: int = 0, limit: int = 20, lat: float | None = None,
-           lon: float | None = None) -> SearchPage:
-    """Name, address or credit code (any part of it), a page at a time: nearest first when
-    the officer's position is known, by name otherwise."""
+           lon: float | None = None, townships_within=None) -> SearchPage:
+    """Name (or its pinyin, full or initials), address or credit code (any part of it), a page
+    at a time: nearest first when the officer's position is known, by name otherwise."""
     q = (q or "").strip()
     offset = max(0, int(offset or 0))
     if not q:
         return SearchPage([], 0, None)
     like = f"%{q}%"
-    match = [Enterprise.name.ilike(like), Enterprise.address.ilike(like)]
+    match: list[ColumnElement[bool]] = [Enterprise.name.ilike(like), Enterprise.address.ilike(like)]
+    key = query_key(q)
+    if key:  # pinyin: "yjsl" or "yanjiao" finds 燕郊塑料厂 (enforcement.pinyin)
+        match.append(Enterprise.name_pinyin.contains(key, autoescape=True))
     code = q.upper().replace(" ", "")
     if len(code) >= 4 and code.isalnum():
         match.append(Enterprise.credit_code.ilike(f"%{code}%"))  # a partial credit code
     stmt = select(Enterprise).where(or_(*match)).options(joinedload(Enterprise.township))
+    if townships_within is not None:  # a branch's officer: his branch's townships only
+        stmt = stmt.where(Enterprise.township_id.in_(townships_within))
     if lat is not None and lon is not None:
         found = db.session.scalars(stmt.limit(SEARCH_RANKED)).all()
         ranked = sorted(((e, distance_m(lat, lon, e.lat, e.lon)) for e in found),
                         key=lambda p: p[1])
-        page = ranked[offset:offset + limit]
+        page: list[tuple[Enterprise, float | None]] = list(ranked[offset:offset + limit])
         more = len(ranked) > offset + limit
     else:
         rows = db.session.scalars(stmt.order_by(Enterprise.name, Enterprise.id)
@@ -98,13 +104,16 @@ def search(q: str, *, offset: int = 0, limit: int = 20, lat: float | None = None
     return SearchPage(page, offset, offset + limit if more else None)
 
 
-def near(lat: float, lon: float, radius_m: float, limit: int = 200) -> list[tuple[Enterprise, float]]:
-    """Enterprises within radius_m, nearest first (an indexed box, then exact distances)."""
+def near(lat: float, lon: float, radius_m: float, limit: int = 200,
+         townships_within=None) -> list[tuple[Enterprise, float]]:
+    """Enterprises within radius_m, nearest first (an indexed box, then exact distances); with
+    ``townships_within`` (a branch's officer) only those townships'."""
     min_lat, min_lon, max_lat, max_lon = _box(lat, lon, radius_m)
-    found = db.session.scalars(
-        select(Enterprise).where(Enterprise.lat.between(min_lat, max_lat),
-                                 Enterprise.lon.between(min_lon, max_lon))
-        .limit(5000)).all()
+    stmt = select(Enterprise).where(Enterprise.lat.between(min_lat, max_lat),
+                                    Enterprise.lon.between(min_lon, max_lon))
+    if townships_within is not None:
+        stmt = stmt.where(Enterprise.township_id.in_(townships_within))
+    found = db.session.scalars(stmt.limit(5000)).all()
     pairs = [(e, distance_m(lat, lon, e.lat, e.lon)) for e in found]
     pairs = [p for p in pairs if p[1] <= radius_m]
     pairs.sort(key=lambda p: p[1])
@@ -135,10 +144,10 @@ def open_cases(enterprise: Enterprise) -> list[Case]:
 
 
 def recent_visits(enterprise: Enterprise, limit: int = 5) -> list[Visit]:
-    return db.session.scalars(
+    return list(db.session.scalars(
         select(Visit).where(Visit.enterprise_id == enterprise.id)
         .options(selectinload(Visit.photos), selectinload(Visit.inspectors))
-        .order_by(Visit.visited_at.desc()).limit(limit)).all()
+        .order_by(Visit.visited_at.desc()).limit(limit)))
 
 
 def visit_count(enterprise: Enterprise) -> int:
@@ -157,9 +166,10 @@ def visit_by_uuid(client_uuid: str) -> Visit | None:
 
 
 def cases_of_visit(visit: Visit) -> list[Case]:
-    return db.session.scalars(select(Case).where(Case.visit_id == visit.id)
-                              .options(selectinload(Case.deadlines), selectinload(Case.followups))
-                              .order_by(Case.id)).all()
+    return list(db.session.scalars(
+        select(Case).where(Case.visit_id == visit.id)
+        .options(selectinload(Case.deadlines), selectinload(Case.followups))
+        .order_by(Case.id)))
 
 
 def preview(enterprise: Enterprise, action: str, served_on: date, params: dict) -> wf.CaseSnapshot:

@@ -54,7 +54,7 @@ def sniff(data: bytes) -> str | None:
 
 def heic_supported() -> bool:
     try:
-        import pillow_heif  # type: ignore
+        import pillow_heif
     except ImportError:
         return False
     pillow_heif.register_heif_opener()

@@ -3,19 +3,25 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import cast
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from enforcement import workflow as wf
 from enforcement.errors import Forbidden, IdempotencyMismatch, NotOnCase, ValidationError
 from enforcement.extensions import db
 from enforcement.geo import distance_m
 from enforcement.models import Case, Enterprise, FollowUp, User, Visit
-from enforcement.models.visit import VISIT_PURPOSES
+from enforcement.services.core.scope import township_allowed
+from enforcement.models.visit import VISIT_PURPOSES, visit_inspector
 from enforcement.services.registry.locations import pin_from_first_fix
 from enforcement.services.core import audit
 from enforcement.services.casework import cases
@@ -54,12 +60,51 @@ def _existing(client_uuid: str, digest: str) -> Visit | None:
 
 def record_visit(actor: Actor, data: dict, *, now: datetime,
                  calendar: wf.Calendar | None = None) -> VisitResult:
+    """Record a visit once. The idempotency key is settled by the insert itself
+    (``ON CONFLICT DO NOTHING RETURNING``): a new visit costs no lookup; a replay finds its
+    record when the insert yields nothing, or when its content no longer passes the checks (an
+    inspector deactivated since, say): the phone is answered with what was recorded."""
     client_uuid = parse_uuid(data.get("client_uuid"))
     digest = payload_hash(data)
-    found = _existing(client_uuid, digest)
-    if found is not None:
-        return VisitResult(found, created=False)
+    try:
+        return _record(actor, data, client_uuid, digest, now=now, calendar=calendar)
+    except (ValidationError, Forbidden):
+        found = _existing(client_uuid, digest)
+        if found is not None:
+            return VisitResult(found, created=False)
+        raise
 
+
+def _insert_once(visit: Visit, inspectors: list[User]) -> bool:
+    """Insert the visit unless its client UUID is stored: one statement on both databases,
+    the unique index deciding (a concurrent replay loses there, not on a check-then-insert).
+    The new row is then attached to the session as if loaded, with its inspectors."""
+    table = cast(Table, Visit.__table__)
+    values = {c.key: getattr(visit, c.key) for c in table.columns
+              if c.key != "id" and c.key in visit.__dict__}
+    dialect = db.session.get_bind().dialect.name
+    # Both dialects' INSERT … ON CONFLICT DO NOTHING, the same statement shape.
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    row = db.session.execute(insert(table).values(**values)
+                             .on_conflict_do_nothing(index_elements=["client_uuid"])
+                             .returning(*table.columns)).first()
+    if row is None:
+        return False
+    for column in table.columns:
+        setattr(visit, column.key, row._mapping[column])
+    make_transient_to_detached(visit)
+    db.session.add(visit)
+    if inspectors:
+        db.session.execute(insert(visit_inspector), [{"visit_id": visit.id, "user_id": u.id}
+                                                     for u in inspectors])
+    set_committed_value(visit, "inspectors", inspectors)
+    # Known empty: answering must not read them back after the commit.
+    set_committed_value(visit, "photos", [])
+    return True
+
+
+def _record(actor: Actor, data: dict, client_uuid: str, digest: str, *, now: datetime,
+            calendar: wf.Calendar | None) -> VisitResult:
     fields: dict[str, str] = {}
     check = collecting(fields)
 
@@ -68,7 +113,8 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
                                             minimum=1, maximum=2**31 - 1))
     if enterprise_id is not None:
         enterprise = db.session.get(Enterprise, enterprise_id)
-        if enterprise is None:
+        if enterprise is None or not township_allowed(actor, enterprise.township_id):
+            enterprise = None  # another branch's firm is not found either (issue 20)
             fields["enterprise_id"] = "no such enterprise"
     visited_at = check(lambda: parse_datetime(data.get("visited_at"), "visited_at"))
     if visited_at is not None and visited_at > now.replace(microsecond=0) + _SLACK:
@@ -92,6 +138,7 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
     result = _result(data.get("result"), followup, fields)
     if fields:
         raise ValidationError("The visit could not be recorded.", fields)
+    assert enterprise is not None and visited_at is not None and isinstance(purpose, str)  # else fields named them
     if actor.role == "inspector" and actor.id not in {u.id for u in inspectors}:
         raise Forbidden("Inspectors record their own visits only.")
 
@@ -114,30 +161,22 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
 
     # Completing the follow-up is posting an event on its case: the same rule decides. An
     # officer not on the case still records what he saw, but it completes nothing.
-    completes = followup is not None and cases.may_act(actor, followup.case)
-    visit = Visit(client_uuid=client_uuid, payload_hash=digest, enterprise=enterprise,
+    completing = followup if followup is not None and cases.may_act(actor, followup.case) else None
+    visit = Visit(client_uuid=client_uuid, payload_hash=digest, enterprise_id=enterprise.id,
                   recorded_by_id=actor.id, visited_at=visited_at, received_at=now, lat=lat,
                   lon=lon, accuracy_m=accuracy, distance_m=distance, geofence_ok=ok,
                   geofence_reason=geofence_reason, purpose=purpose, unannounced=unannounced,
-                  findings=findings, followup_id=followup.id if completes else None,
+                  findings=findings, followup_id=completing.id if completing is not None else None,
                   approval_ref=approval_ref, outcome=audit.jsonable(result))
-    visit.inspectors = inspectors
-    visit.photos = []  # known empty: answering must not read them back after the commit
-    # A concurrent replay of the same UUID loses the race on the unique index, not on a
-    # check-then-insert: the savepoint lets us answer it with the winner's record.
-    try:
-        with db.session.begin_nested():
-            db.session.add(visit)
-            db.session.flush()
-    except IntegrityError:
+    if not _insert_once(visit, inspectors):
         found = _existing(client_uuid, digest)
-        if found is None:
-            raise
+        if found is None:  # not ours after all: the conflict was on something else
+            raise IntegrityError("visit insert", {}, Exception("no row inserted"))
         return VisitResult(found, created=False)
 
     opened: list[Case] = []
-    if completes:
-        opened = _complete_followup(actor, followup, visit, visit_day, result, now=now,
+    if completing is not None:
+        opened = _complete_followup(actor, completing, visit, visit_day, result, now=now,
                                     calendar=calendar)
     elif followup is not None:
         _keep_unauthorised_completion(actor, followup, visit, result, now=now)

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, not_, null, or_, select
+from sqlalchemy import Select, and_, exists, func, not_, null, or_, select
 from sqlalchemy import case as sa_case
 from sqlalchemy.orm import aliased, selectinload
 
@@ -32,7 +32,7 @@ from enforcement.extensions import db
 from enforcement.models import (Case, CaseEvent, Complaint, Deadline, Enterprise, FollowUp, Township, User,
                       Visit)
 from enforcement.models import Branch
-from enforcement.services.tally import figures
+from enforcement.services.tally import figures, weights
 from enforcement.models.complaint import CATEGORIES
 from enforcement.services.core import audit
 from enforcement.services.casework import cases
@@ -61,7 +61,7 @@ class Filters:
 
     def public(self) -> dict:
         """What the URL and the audit event carry (defaults left out)."""
-        out = {"as_of": self.as_of.isoformat()}
+        out: dict[str, Any] = {"as_of": self.as_of.isoformat()}
         for key in ("township", "action", "inspector", "month", "branch"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
@@ -154,7 +154,7 @@ def relevant_deadlines() -> dict[tuple[str, str], tuple[str, ...] | None]:
     from enforcement.domain import DEADLINE_LABELS
     names = (*DEADLINE_LABELS, _ANY)
     old = date(2000, 1, 1)
-    table = {}
+    table: dict[tuple[str, str], tuple[str, ...] | None] = {}
     for action in wf.ACTION_VALUES:
         for state in wf.stored_states(action):
             probe = wf.CaseSnapshot(action, state, old, None, {}, {},
@@ -259,12 +259,13 @@ def case_row(case: Case, enterprise: Enterprise, township: Township | None, assi
 class Spec:
     """One list: its statement (already filtered), its keyset columns and how a result row
     becomes a dict. ``keep`` drops rows SQL cannot judge (JSON facts); such lists stream."""
-    stmt: object
-    order: tuple
-    key: Callable[[object], tuple]
-    row: Callable[[object], dict]
+    # A result row is SQLAlchemy's Row of the statement's columns: its shape is each list's own.
+    stmt: Select[Any]
+    order: tuple[Any, ...]
+    key: Callable[[Any], tuple[Any, ...]]
+    row: Callable[[Any], dict[str, Any]]
     descending: bool = False
-    keep: Callable[[object], bool] | None = None
+    keep: Callable[[Any], bool] | None = None
 
 
 def _overdue_spec(f: Filters, *, due_until: date | None = None) -> Spec:
@@ -502,7 +503,9 @@ def page(name: str, f: Filters, *, limit: int = DEFAULT_LIMIT, cursor: str | Non
     if name == "monthly":
         return {**monthly(f), "next_cursor": None}
     spec = spec_for(name, f)
-    items, last_key, more = [], None, False
+    items: list[dict[str, Any]] = []
+    last_key: tuple[Any, ...] | None = None
+    more = False
     for r in _execute(spec, decode_cursor(cursor), limit + 1):
         if spec.keep is not None and not spec.keep(r):
             continue
@@ -511,7 +514,8 @@ def page(name: str, f: Filters, *, limit: int = DEFAULT_LIMIT, cursor: str | Non
             break
         items.append(spec.row(r))
         last_key = spec.key(r)
-    return {"items": items, "next_cursor": encode_cursor(last_key) if more else None}
+    return {"items": items,
+            "next_cursor": encode_cursor(last_key) if more and last_key is not None else None}
 
 
 # --- weekly and monthly ----------------------------------------------------------------------
@@ -571,11 +575,11 @@ def monthly(f: Filters) -> dict:
         in_branch = set(db.session.scalars(_branch_townships(f.branch)))
         towns = [t for t in towns if t.id in in_branch]
     keep = {t.id for t in towns}
-    blank = lambda: {
+    blank: Callable[[], dict[str, Any]] = lambda: {
         "cases": {a: {} for a in wf.ACTION_VALUES}, "cases_total": 0, "visits": 0,
         "fines_decided": 0, "fines_decided_fen": 0, "fines_collected_fen": 0,
         "closures_verified": 0, "rebounds": 0, "complaints": {c: 0 for c in CATEGORIES}}
-    table = {t.id: blank() for t in towns}
+    table: dict[int | None, dict[str, Any]] = {t.id: blank() for t in towns}
     table[None] = blank()  # cases of enterprises without a township
 
     def bucket(township_id):
@@ -633,9 +637,18 @@ def monthly(f: Filters) -> dict:
         if (b := bucket(tid)) is not None:
             b["complaints"][category] = b["complaints"].get(category, 0) + n
     # The scoreboard's figures for the month (issue 20), counted where the scoreboard counts them.
+    # With the month's score and rank among the townships shown (the scoreboard's weights).
     scores = figures.township_figures(figures.Period(first, last))
     rows = [{"township": t.code, "township_name": t.name, **table[t.id],
-             "scoreboard": scores.get(t.id, figures.blank())} for t in towns]
+             "scoreboard": dict(scores.get(t.id, figures.blank()))} for t in towns]
+    w = weights.from_app()
+    for row in rows:
+        s = row["scoreboard"]
+        s["score"] = weights.score(s, w)
+    order = sorted(rows, key=lambda r: (-r["scoreboard"]["score"],
+                                        r["scoreboard"]["overdue_orders"], r["township"]))
+    for i, row in enumerate(order, start=1):
+        row["scoreboard"]["rank"] = i  # the scoreboard's order: score, fewer overdue, code
     other = table[None]
     if not (f.township or f.branch) and (other["cases_total"] or other["visits"] or any(other["complaints"].values())
                            or other["fines_decided"] or other["fines_collected_fen"]):
@@ -665,7 +678,7 @@ def iter_report_rows(name: str, f: Filters) -> Iterator[dict]:
         flat = {"month": body["month"],
                 **{k: v for k, v in row.items() if k not in ("cases", "complaints", "scoreboard")}}
         for key, n in (row.get("scoreboard") or {}).items():
-            flat[f"score_{key}"] = n
+            flat[key if key in ("score", "rank") else f"score_{key}"] = n
         for action in wf.ACTION_VALUES:
             flat[f"cases_{action}"] = sum(row["cases"][action].values())
         for category, n in row["complaints"].items():

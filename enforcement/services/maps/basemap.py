@@ -21,6 +21,7 @@ import math
 import os
 import shutil
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from flask_babel import lazy_gettext as _l
 
@@ -34,7 +35,16 @@ from enforcement.geo.tiles import TileSet, TileSetError, bbox_distance_km, open_
 TIANDITU = "https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0" \
            "&LAYER=%s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}" \
            "&TILECOL={x}&tk=%s"
-PRESETS = {
+class Preset(TypedDict):
+    gcj02: bool
+    subdomains: str
+    max_zoom: int
+    attribution: str
+    #: (layer name, label, base layer, overlay): 天地图's layer codes, or Gaode's URL and None.
+    layers: list[tuple[str, Any, str, str | None]]
+
+
+PRESETS: dict[str, Preset] = {
     "tianditu": {
         "gcj02": False, "subdomains": "01234567", "max_zoom": 18,
         "attribution": "天地图 © 国家地理信息公共服务平台",
@@ -196,9 +206,9 @@ def import_file(config, source: str, name: str | None = None) -> tuple[str, Tile
     area = tuple(config["BUREAU_BBOX"])
     km = bbox_distance_km(ts.bounds, area)
     if km > AREA_TOLERANCE_KM:
-        exc = TileSetError("far", "far from the bureau", km=round(km),
+        far = TileSetError("far", "far from the bureau", km=round(km),
                            bounds=_fmt_box(ts.bounds), area=_fmt_box(area))
-        raise ValidationError(message(exc), {"file": "far"})
+        raise ValidationError(message(far), {"file": "far"})
     name = name or os.path.splitext(os.path.basename(source))[0]
     if not name or not all(c.isalnum() or c in "-_" for c in name) or not name.isascii():
         raise ValidationError(str(MESSAGES["name"]), {"name": "name"})
@@ -261,7 +271,7 @@ def offline_plan(config, points: list[tuple[float, float]], *, name: str | None 
     dropped = []
     while zooms and sum(sizes[z][1] for z in zooms) > budget and len(zooms) > 1:
         dropped.append(zooms.pop())
-    tiles = [t for z in zooms for t in sizes[z][0]]
-    return {"layer": layer.name, "tiles": [f"/tiles/{layer.name}/{z}/{x}/{y}" for z, x, y in tiles],
+    chosen = [t for z in zooms for t in sizes[z][0]]
+    return {"layer": layer.name, "tiles": [f"/tiles/{layer.name}/{z}/{x}/{y}" for z, x, y in chosen],
             "bytes": sum(sizes[z][1] for z in zooms), "budget": budget, "zooms": zooms,
             "dropped_zooms": sorted(dropped), "sites": len(points), "area": list(area)}

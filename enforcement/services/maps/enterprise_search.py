@@ -2,25 +2,32 @@
 (API.md) in one query other parts of the app can call.
 
 Cost, for a map asking for up to 5000 pins in its visible box: one indexed query for the
-enterprises (the bbox on the (lat, lon) index, filters as EXISTS on open cases), then one
-batched load of the page's open cases with their stored watched deadline (no N+1). What a pin shows
-(worst state, overdue, next due) is derived from those stored rows by the workflow engine for
-``as_of``; nothing here computes a deadline."""
+enterprises (the bbox on the (lat, lon) index, filters as EXISTS on open cases), then their
+columns by id. What a pin shows (worst state, overdue, next due) comes from each site's map
+summary (workflow.site, written with every case snapshot) for ``as_of``: no case is read, and
+nothing here computes a deadline."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import JSON, ColumnElement, Text, and_, exists, func, literal, null, or_, select, text
+from sqlalchemy import case as sa_case
+from sqlalchemy import cast as sa_cast
 from sqlalchemy.orm import selectinload
 
 from enforcement import workflow as wf
 from enforcement.extensions import db
 from enforcement.geo import bbox_around, distance_m
+from enforcement.pinyin import query_key
 from enforcement.models import Case, Enterprise, Township
 from enforcement.services.casework.cases import snapshot_of
-from enforcement.services.core.queries import open_case_clause, overdue_deadline_clause
+from enforcement.services.core import spatial
+from enforcement.services.core.queries import open_case_clause
+from enforcement.services.core.scope import TownshipFilter
+from enforcement.workflow import site
 
 #: ``near`` looks at most this many candidates inside the radius's box (a 50 km radius in the
 #: densest demo township is a few thousand).
@@ -36,7 +43,8 @@ EARTH_RADIUS_M = 6_371_008.8
 #: The columns a pin shows: full ORM rows cost more than the query itself at 5000 pins.
 COLUMNS = (Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.industry,
            Enterprise.risk_class, Enterprise.lat, Enterprise.lon, Enterprise.address,
-           Enterprise.location_source)
+           Enterprise.location_source, Enterprise.map_state, Enterprise.map_severity,
+           Enterprise.map_dues, Enterprise.map_actions)
 
 
 @dataclass
@@ -57,11 +65,15 @@ class EnterpriseQuery:
     #: Paging position: the last id of the previous page, or (for ``near``) an offset.
     after_id: int = 0
     offset: int = 0
+    #: The townships the asker may see (services.core.scope.allowed_township_ids), as a
+    #: subquery; None: all (city staff, or no branches). Issue 20.
+    townships_within: TownshipFilter = field(default=None, compare=False)
 
 
 @dataclass
 class EnterpriseRow:
-    enterprise: Enterprise
+    #: The site's COLUMNS: a result Row read by attribute like an Enterprise (none is loaded).
+    enterprise: Any
     township: str | None
     open_actions: list[str]
     worst_state: str | None
@@ -97,10 +109,13 @@ def _open_case_of_enterprise(*criteria):
     return exists().where(Case.enterprise_id == Enterprise.id, open_case_clause(), *criteria)
 
 
-def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None):
+def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None,
+              near_box: bool = True):
     stmt = select(*columns).outerjoin(Township, Enterprise.township_id == Township.id)
     box = query.bbox
-    if query.near is not None:
+    if query.near is not None and not near_box:
+        box = None  # PostGIS: the GiST index on geog finds the circle itself
+    elif query.near is not None:
         box = bbox_around(query.near[0], query.near[1], radius_m or query.radius_m)
     if box is not None:
         min_lon, min_lat, max_lon, max_lat = box
@@ -108,10 +123,15 @@ def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None):
                           Enterprise.lon.between(min_lon, max_lon))
     if query.q:
         q = query.q.strip()
-        stmt = stmt.where(or_(Enterprise.name.icontains(q, autoescape=True),
-                              Enterprise.credit_code == q.upper()))
+        match = [Enterprise.name.icontains(q, autoescape=True), Enterprise.credit_code == q.upper()]
+        key = query_key(q)
+        if key:  # pinyin, full or initials (enforcement.pinyin)
+            match.append(Enterprise.name_pinyin.contains(key, autoescape=True))
+        stmt = stmt.where(or_(*match))
     if query.township:
         stmt = stmt.where(Township.code == query.township)
+    if query.townships_within is not None:  # a branch's officer: his branch's townships only
+        stmt = stmt.where(Enterprise.township_id.in_(query.townships_within))
     if query.located is not None:
         stmt = stmt.where(Enterprise.lat.is_not(None) if query.located else Enterprise.lat.is_(None))
     if query.industry:
@@ -123,47 +143,24 @@ def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None):
         stmt = stmt.where(exists().where(Case.enterprise_id == Enterprise.id,
                                          Case.state == query.state))
     if wants_overdue:
-        # Exactly the engine's rule, through each case's stored watched deadline; a page is
-        # therefore never short of rows.
-        stmt = stmt.where(_open_case_of_enterprise(overdue_deadline_clause(query.as_of)))
+        # Exactly the engine's rule: the site's earliest watched due date (its map summary) has
+        # passed; a page is therefore never short of rows.
+        stmt = stmt.where(Enterprise.map_due_on < query.as_of)
     return stmt, wants_overdue
 
 
-def _aggregates(enterprise_ids: list[int], as_of: date) -> dict[int, list[wf.CaseSnapshot]]:
-    """Open cases of these enterprises as engine snapshots holding only their stored watched
-    deadline (workflow.watched_deadline): all a pin needs. Whether a case is overdue, its current
-    deadline and so its display state depend on that deadline alone, so one plain query per 900
-    enterprises answers a whole map box."""
-    out: dict[int, list[wf.CaseSnapshot]] = {}
-    for start in range(0, len(enterprise_ids), 900):  # stay under SQLite's variable limit
-        chunk = enterprise_ids[start:start + 900]
-        # Open-ness is judged here, from the state table, not in SQL: the OR over every
-        # (action, open states) pair can lure a planner into reading every open case.
-        for c in db.session.execute(
-                select(Case.enterprise_id, Case.action, Case.state, Case.served_on,
-                       Case.watched_deadline, Case.watched_due_on)
-                .where(Case.enterprise_id.in_(chunk))):
-            if wf.state_info(c.action, c.state).terminal:
-                continue
-            deadlines = {c.watched_deadline: wf.Deadline(c.watched_deadline, c.watched_due_on)} \
-                if c.watched_deadline else {}
-            out.setdefault(c.enterprise_id, []).append(wf.CaseSnapshot(
-                c.action, c.state, c.served_on, None, {}, {}, deadlines, {}))
-    return out
-
-
-def _row(enterprise: Enterprise, township: str | None, snaps: list[wf.CaseSnapshot],
-         as_of: date) -> EnterpriseRow:
-    worst = wf.worst_state(snaps, as_of)
-    dues = [d.due_on for s in snaps if (d := wf.current_deadline(s, as_of)) is not None]
+def _row(enterprise, township: str | None, as_of: date) -> EnterpriseRow:
+    """A pin from the site's map summary (workflow.site), kept on the enterprise row with every
+    case snapshot: no case is read."""
+    summary = site.from_columns(enterprise.map_state, enterprise.map_severity,
+                                enterprise.map_dues, enterprise.map_actions)
+    pin = site.view(summary, as_of)
     return EnterpriseRow(
-        enterprise=enterprise, township=township,
-        open_actions=sorted({s.action for s in snaps}),
-        worst_state=worst.value if worst else None,
-        worst_severity=worst.severity if worst else None,
-        colour=worst.colour if worst else None,
-        overdue=any(wf.is_overdue(s, as_of) for s in snaps),
-        next_due=min(dues, default=None))
+        enterprise=enterprise, township=township, open_actions=list(summary.actions),
+        worst_state=pin.worst.value if pin.worst else None,
+        worst_severity=pin.worst.severity if pin.worst else None,
+        colour=pin.worst.colour if pin.worst else None,
+        overdue=pin.overdue, next_due=pin.first_due)
 
 
 def _sphere_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -178,8 +175,11 @@ def _nearest(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, 
     small box and widens it until it holds the page (plus one, to know a next page exists): in a
     dense city a 2 km box holds tens of thousands of sites, and reading them all to return 50
     cost more than everything else together."""
+    assert query.near is not None  # search() asks only then
     lat, lon = query.near
     want = query.offset + query.limit + 1
+    if spatial.geog_schema() is not None:
+        return _nearest_postgis(query, want)
     radius = min(query.radius_m, START_RADIUS_M)
     while True:
         stmt, _ = _filtered(query, Enterprise.id, Enterprise.lat, Enterprise.lon, radius_m=radius)
@@ -213,6 +213,31 @@ def _nearest(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, 
             {c_id: d for d, c_id in page})
 
 
+def _nearest_postgis(query: EnterpriseQuery, want: int):
+    """``near`` on PostGIS: ST_DWithin on the geography column's GiST index, nearest first by
+    its KNN order (spherical), with a margin of candidates so that the exact (geodesic) order
+    of the page cannot miss a site; the same filters as every other path."""
+    assert query.near is not None  # only called for a near query
+    lat, lon = query.near
+    schema = spatial.geog_schema()
+    point = (f"{schema}.ST_SetSRID({schema}.ST_MakePoint(:{{p}}lon, :{{p}}lat), 4326)"
+             f"::{schema}.geography")
+    stmt, _ = _filtered(query, Enterprise.id, Enterprise.lat, Enterprise.lon, near_box=False)
+    stmt = (stmt.where(text(f"{schema}.ST_DWithin(enterprise.{spatial.GEOG_COLUMN}, "
+                            f"{point.format(p='w')}, :wr)")
+                       .bindparams(wlat=lat, wlon=lon, wr=query.radius_m * (1 + SPHERE_ERROR)))
+            .order_by(text(f"enterprise.{spatial.GEOG_COLUMN} OPERATOR({schema}.<->) "
+                           f"{point.format(p='k')}").bindparams(klat=lat, klon=lon))
+            .limit(want * 2 + 50))
+    measured = [(round(distance_m(lat, lon, c_lat, c_lon), 1), c_id)
+                for c_id, c_lat, c_lon in db.session.execute(stmt)]
+    inside = sorted(m for m in measured if m[0] <= query.radius_m)
+    page = inside[query.offset:query.offset + query.limit]
+    end = query.offset + len(page)
+    return ([c_id for _, c_id in page], {"offset": end} if end < len(inside) else None,
+            {c_id: d for d, c_id in page})
+
+
 def _page_ids(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, float]]:
     """The ids of the requested page, where the next one starts, and distances for ``near``."""
     if query.near is not None:
@@ -230,7 +255,111 @@ def _page_ids(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int,
     return ids, ({"after_id": ids[-1]} if more else None), {}
 
 
+#: A page at least this long (a map's) reads its box's rows in one indexed scan; a shorter page
+#: of a box reads the ids first (index only), then just the page's rows.
+WHOLE_BOX_PAGE = 1000
+
+
+def _whole_box(query: EnterpriseQuery) -> EnterprisePage:
+    """The map's case: one scan of the box's rows (the (lat, lon) index, then each row with its
+    map summary), paged by id in Python: ordering by id in SQL would make the planner walk the
+    whole table in id order."""
+    stmt, _ = _filtered(query, *COLUMNS, Township.code)
+    found = sorted((r for r in db.session.execute(stmt) if r.id > query.after_id),
+                   key=lambda r: r.id)
+    more = len(found) > query.limit
+    found = found[:query.limit]
+    return EnterprisePage([_row(r, r.code, query.as_of) for r in found],
+                          {"after_id": found[-1].id} if more else None)
+
+
+def _severity_colour(severity):
+    """CASE severity -> colour, from the single state table."""
+    colours: dict[int, str] = {}
+    for states in wf.STATES.values():
+        for info in states.values():
+            colours.setdefault(info.severity, info.colour)
+    # The simple CASE form: the severity expression is written (and evaluated) once.
+    return sa_case({sev: literal(colour) for sev, colour in sorted(colours.items())},
+                   value=severity, else_=null())
+
+
+def _properties_sql(dialect: str, as_of: date):
+    """Each pin's GeoJSON properties, built by the database from the site's columns and its map
+    summary: the same members and values as ``EnterpriseRow.properties`` (tested), so the app
+    only joins text. What depends on the day is the summary's rule (workflow.site.view) in SQL:
+    overdue once the earliest watched date has passed, which outranks every stored state below
+    it. One flat object per row: nested JSON constructors cost PostgreSQL several times the
+    scan itself (benchmarks/results.md)."""
+    e = Enterprise
+    overdue_sev = wf.state_info("rectify", "overdue").severity
+    is_overdue = and_(e.map_due_on.is_not(None), e.map_due_on < as_of)
+    shown_overdue = and_(is_overdue, e.map_severity < overdue_sev)
+    severity = sa_case((e.map_state.is_(None), null()), (shown_overdue, literal(overdue_sev)),
+                       else_=e.map_severity)
+    array_text = sa_case((e.map_actions == "", literal("[]")),
+                         else_="[\"" + func.replace(e.map_actions, ",", "\",\"") + "\"]")
+    actions: ColumnElement[Any]
+    next_due: Any  # a function on PostgreSQL, the plain column on SQLite
+    if dialect == "postgresql":
+        obj = func.json_build_object
+        state = func.split_part(e.map_state, ":", 2)
+        boolean = (lambda c: c)
+        actions = sa_cast(array_text, JSON)
+        next_due = func.to_char(e.map_due_on, "YYYY-MM-DD")
+    else:  # SQLite's JSON1: json() keeps a CASE's JSON text JSON inside json_object
+        obj = func.json_object
+        state = func.substr(e.map_state, func.instr(e.map_state, ":") + 1)
+        boolean = (lambda c: func.json(sa_case((c, literal("true")), else_=literal("false"))))
+        actions = func.json(array_text)
+        next_due = e.map_due_on
+    worst = sa_case((e.map_state.is_(None), null()), (shown_overdue, literal("overdue")),
+                    else_=state)
+    return obj(
+        "id", e.id, "name", e.name, "credit_code", e.credit_code, "township", Township.code,
+        "industry", e.industry, "risk_class", e.risk_class, "lat", e.lat, "lon", e.lon,
+        "located", boolean(e.lat.is_not(None)), "location_source", e.location_source,
+        "address", e.address, "open_actions", actions, "worst_state", worst,
+        "worst_severity", severity, "colour", _severity_colour(severity),
+        "overdue", boolean(is_overdue), "next_due", next_due)
+
+
+def _feature_text(eid: int, lon: float | None, lat: float | None, properties: str) -> str:
+    # Floats as Python's json writes them (repr), like the Python path.
+    geometry = "null" if lat is None else \
+        f'{{"type":"Point","coordinates":[{lon!r},{lat!r}]}}'
+    return f'{{"type":"Feature","id":{eid},"geometry":{geometry},"properties":{properties}}}'
+
+
+@dataclass
+class FeaturePage:
+    #: GeoJSON Feature texts, in id order.
+    features: list[str]
+    next_position: dict | None
+
+
+def box_features(query: EnterpriseQuery) -> FeaturePage | None:
+    """A map's box (a page of at least WHOLE_BOX_PAGE, no ``near``) as Feature texts the
+    database wrote: one indexed scan, and no per-pin work in Python (which was most of the
+    answer's time). None for every other query (``search`` answers those)."""
+    if query.bbox is None or query.near is not None or query.limit < WHOLE_BOX_PAGE:
+        return None
+    dialect = db.session.get_bind().dialect.name
+    properties = _properties_sql(dialect, query.as_of)
+    if dialect == "postgresql":
+        properties = sa_cast(properties, Text)
+    stmt, _ = _filtered(query, Enterprise.id, Enterprise.lon, Enterprise.lat, properties)
+    found = sorted((r for r in db.session.execute(stmt) if r[0] > query.after_id),
+                   key=lambda r: r[0])
+    more = len(found) > query.limit
+    found = found[:query.limit]
+    return FeaturePage([_feature_text(*r) for r in found],
+                       {"after_id": found[-1][0]} if more else None)
+
+
 def search(query: EnterpriseQuery) -> EnterprisePage:
+    if query.bbox is not None and query.near is None and query.limit >= WHOLE_BOX_PAGE:
+        return _whole_box(query)
     _, wants_overdue = _filtered(query, Enterprise.id)
     ids, next_position, distances = _page_ids(query)
     rows_by_id = {}
@@ -240,15 +369,14 @@ def search(query: EnterpriseQuery) -> EnterprisePage:
                 .outerjoin(Township, Enterprise.township_id == Township.id)
                 .where(Enterprise.id.in_(ids[start:start + 900]))):
             rows_by_id[row.id] = row
-    snaps = _aggregates(ids, query.as_of)
-    rows = []
+    rows: list[EnterpriseRow] = []
     for enterprise_id in ids:
         enterprise = rows_by_id[enterprise_id]
-        row = _row(enterprise, enterprise.code, snaps.get(enterprise_id, []), query.as_of)
-        if wants_overdue and not row.overdue:
+        found = _row(enterprise, enterprise.code, query.as_of)
+        if wants_overdue and not found.overdue:
             continue
-        row.distance_m = distances.get(enterprise_id)
-        rows.append(row)
+        found.distance_m = distances.get(enterprise_id)
+        rows.append(found)
     return EnterprisePage(rows, next_position)
 
 

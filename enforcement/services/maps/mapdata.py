@@ -4,17 +4,21 @@ holds more than the page may carry (no answer ever exceeds ``limit`` features)."
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Integer, cast, exists, func, select
+from sqlalchemy import ColumnElement, Integer, cast, exists, func, select
 
 from enforcement import workflow as wf
 from enforcement.errors import NotFound, ValidationError
 from enforcement.extensions import db
 from enforcement.models import Case, Enterprise, Township
 from enforcement.models.enterprise import RISK_CLASSES
+from enforcement.services.core.parsing import parse_box
 from enforcement.services.core.queries import open_case_clause, overdue_deadline_clause
+from enforcement.services.core.scope import TownshipFilter
+from enforcement.workflow import site
 
 # Severity (workflow.states) -> the map's category name.
 CATEGORY = {wf_sev: name for wf_sev, name in enumerate(("clean", "watch", "open", "overdue",
@@ -25,7 +29,7 @@ GRID_CELLS = 48  # cells across the wider side of the box at low zoom
 
 def legend() -> list[dict]:
     """One entry per severity, worst first, with the colour the state table gives it."""
-    seen = {}
+    seen: dict[int, str] = {}
     for states in wf.STATES.values():
         for info in states.values():
             seen.setdefault(info.severity, info.colour)
@@ -42,20 +46,13 @@ class MapQuery:
     state: str = ""
     overdue: bool = False
     risk: str = ""
+    #: The townships the asker may see (services.core.scope.allowed_township_ids), as a
+    #: subquery; None: all (city staff, or no branches). Issue 20.
+    townships_within: TownshipFilter = field(default=None, compare=False)
 
 
 def parse_query(args) -> MapQuery:
-    raw = (args.get("bbox") or "").split(",")
-    try:
-        bbox = tuple(float(v) for v in raw)
-        if len(bbox) != 4:
-            raise ValueError
-    except ValueError:
-        raise ValidationError("bbox is minLon,minLat,maxLon,maxLat.",
-                              {"bbox": "four numbers: minLon,minLat,maxLon,maxLat"}) from None
-    min_lon, min_lat, max_lon, max_lat = bbox
-    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise ValidationError("bbox is out of range.", {"bbox": "min <= max, within WGS84"})
+    bbox = parse_box(args.get("bbox"))  # the API's bbox= parser: required here
     action = args.get("action") or ""
     if action and action not in wf.ACTION_VALUES:
         raise ValidationError("Unknown action.", {"action": "one of " + ", ".join(wf.ACTION_VALUES)})
@@ -80,83 +77,72 @@ def _open_case_filter(q: MapQuery, as_of: date):
     return exists().where(*clauses)
 
 
-def _where(q: MapQuery, as_of: date) -> list:
+def where_clause(q: MapQuery, as_of: date) -> list[ColumnElement[bool]]:
+    """Every filter of the map, in one place (the box, the site's own columns, its cases):
+    a new scope (a branch, say) is one more clause here."""
     min_lon, min_lat, max_lon, max_lat = q.bbox
-    where = [Enterprise.lat.between(min_lat, max_lat), Enterprise.lon.between(min_lon, max_lon)]
+    where: list[ColumnElement[bool]] = [Enterprise.lat.between(min_lat, max_lat), Enterprise.lon.between(min_lon, max_lon)]
     if q.township:
         where.append(Enterprise.township_id == select(Township.id).where(
             Township.code == q.township).scalar_subquery())
+    if q.townships_within is not None:  # a branch's officer: his branch's townships only
+        where.append(Enterprise.township_id.in_(q.townships_within))
     if q.industry:
         where.append(Enterprise.industry == q.industry)
     if q.risk:
         where.append(Enterprise.risk_class == q.risk)
-    if q.action or q.state or q.overdue:
+    if q.action or q.state:
         where.append(_open_case_filter(q, as_of))
+    elif q.overdue:
+        # The site's summary knows it: its earliest watched due date has passed.
+        where.append(Enterprise.map_due_on < as_of)
     return where
 
 
-def _snapshots(case_rows, deadlines) -> dict[int, list[wf.CaseSnapshot]]:
-    by_enterprise: dict[int, list] = defaultdict(list)
-    for cid, eid, action, state, served_on, params, facts in case_rows:
-        snap = wf.CaseSnapshot(action=action, state=state, served_on=served_on, township=None,
-                               params=dict(params or {}), facts=dict(facts or {}),
-                               deadlines=deadlines.get(cid, {}), followups={})
-        by_enterprise[eid].append((cid, snap))
-    return by_enterprise
-
-
-def _open_cases(enterprise_ids: list[int]):
-    """Open cases with their stored watched deadline (workflow.watched_deadline), which decides
-    overdue, the current deadline and so the display state: no deadline rows are read."""
-    rows, dl = [], defaultdict(dict)
-    for i in range(0, len(enterprise_ids), 900):
-        chunk = enterprise_ids[i:i + 900]
-        for c in db.session.execute(
-                select(Case.id, Case.enterprise_id, Case.action, Case.state, Case.served_on,
-                       Case.watched_deadline, Case.watched_due_on)
-                .where(Case.enterprise_id.in_(chunk))):
-            if wf.state_info(c.action, c.state).terminal:  # open-ness from the state table
-                continue
-            rows.append((c.id, c.enterprise_id, c.action, c.state, c.served_on, None, None))
-            if c.watched_deadline:
-                dl[c.id][c.watched_deadline] = wf.Deadline(c.watched_deadline, c.watched_due_on)
-    return rows, dl
-
-
 def features(q: MapQuery, as_of: date, *, limit: int = MAX_FEATURES) -> dict:
-    where = _where(q, as_of)
+    """The pins of the box: one indexed scan of the enterprise rows, whose map summary
+    (workflow.site, written with each case snapshot) says everything a pin shows."""
+    where = where_clause(q, as_of)
     total = db.session.scalar(select(func.count()).select_from(Enterprise).where(*where)) or 0
     if total > limit:
         counted = _by_township(where, total) if _have_boundaries() else None
         return counted or _grid(q, where, total)
     rows = db.session.execute(
         select(Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.lat,
-               Enterprise.lon, Enterprise.industry, Enterprise.risk_class, Township.code)
+               Enterprise.lon, Enterprise.industry, Enterprise.risk_class, Township.code,
+               Township.name, Enterprise.map_state, Enterprise.map_severity,
+               Enterprise.map_dues, Enterprise.map_actions)
         .outerjoin(Township, Enterprise.township_id == Township.id).where(*where)
         .order_by(Enterprise.id)).all()
-    case_rows, deadlines = _open_cases([r[0] for r in rows])
-    by_enterprise = _snapshots(case_rows, deadlines)
     out = []
-    for eid, name, code, lat, lon, industry, risk, township in rows:
-        cases = by_enterprise.get(eid, [])
-        relevant = [s for _, s in cases
-                    if (not q.action or s.action == q.action) and (not q.state or s.state == q.state)]
-        overdue = any(wf.is_overdue(s, as_of) for _, s in cases)
-        if q.overdue and not any(wf.is_overdue(s, as_of) for s in relevant):
-            continue
-        worst = wf.worst_severity([s for _, s in cases], as_of)
-        pending = [d.due_on for _, s in cases for d in s.deadlines.values()
-                   if d.met_on is None and d.due_on >= as_of]
+    for eid, name, code, lat, lon, industry, risk, township, town_name, *summary in rows:
+        assert lat is not None and lon is not None  # inside the box (where_clause)
+        summ = site.from_columns(*summary)
+        pin = site.view(summ, as_of)
         out.append({"type": "Feature",
                     "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
                     "properties": {
                         "id": eid, "name": name, "credit_code": code, "township": township,
+                        # People read the township's name (燕郊镇), not its code.
+                        "township_name": town_name,
                         "industry": industry, "risk_class": risk,
-                        "open_actions": sorted({s.action for _, s in cases}),
-                        "worst_state": CATEGORY[worst if worst is not None else 0],
-                        "overdue": overdue,
-                        "next_due": min(pending).isoformat() if pending else None}})
+                        "open_actions": list(summ.actions),
+                        "worst_state": CATEGORY[pin.worst.severity if pin.worst else 0],
+                        "overdue": pin.overdue,
+                        "next_due": pin.next_due.isoformat() if pin.next_due else None}})
     return {"type": "FeatureCollection", "features": out, "mode": "points", "total": len(out)}
+
+
+def filter_states() -> list[str]:
+    """The states the map's filter offers, in workflow order (each action's states as the
+    engine defines them, actions in their order), each once; ``overdue`` is derived, not
+    stored, and has its own switch."""
+    seen: dict[str, None] = {}
+    for action in wf.ACTION_VALUES:
+        for state in wf.STATES[action]:
+            if state != "overdue":
+                seen.setdefault(state, None)
+    return list(seen)
 
 
 def _have_boundaries() -> bool:
@@ -195,6 +181,8 @@ def _grid(q: MapQuery, where: list, total: int) -> dict:
     """Counts per cell: at county zoom a reviewer needs where the enterprises are, not each."""
     min_lon, min_lat, max_lon, max_lat = q.bbox
     size = max(max_lon - min_lon, max_lat - min_lat, 1e-6) / GRID_CELLS
+    gx: ColumnElement[Any]
+    gy: ColumnElement[Any]
     if db.session.get_bind().dialect.name == "postgresql":
         gx = func.floor((Enterprise.lon - min_lon) / size)
         gy = func.floor((Enterprise.lat - min_lat) / size)
@@ -211,6 +199,41 @@ def _grid(q: MapQuery, where: list, total: int) -> dict:
              for _, _, n, lat, lon in rows]
     return {"type": "FeatureCollection", "features": feats, "mode": "grid", "total": total,
             "cell_deg": size}
+
+
+#: An open case as the popup needs it: (case id, enterprise id, action, state, served_on, params, facts).
+CaseRow = tuple[int, int, str, str, date, Any, Any]
+
+
+def _open_cases(enterprise_ids: list[int]
+                ) -> tuple[list[CaseRow], dict[int, dict[str, wf.Deadline]]]:
+    """Open cases with their stored watched deadline (workflow.watched_deadline), which decides
+    overdue, the current deadline and so the display state: no deadline rows are read. Only the
+    popup asks (one site's cases); the pins read the site's summary."""
+    rows: list[CaseRow] = []
+    dl: dict[int, dict[str, wf.Deadline]] = defaultdict(dict)
+    for i in range(0, len(enterprise_ids), 900):
+        chunk = enterprise_ids[i:i + 900]
+        for c in db.session.execute(
+                select(Case.id, Case.enterprise_id, Case.action, Case.state, Case.served_on,
+                       Case.watched_deadline, Case.watched_due_on)
+                .where(Case.enterprise_id.in_(chunk))):
+            if wf.state_info(c.action, c.state).terminal:  # open-ness from the state table
+                continue
+            rows.append((c.id, c.enterprise_id, c.action, c.state, c.served_on, None, None))
+            if c.watched_deadline:
+                dl[c.id][c.watched_deadline] = wf.Deadline(c.watched_deadline, c.watched_due_on)
+    return rows, dl
+
+
+def _snapshots(case_rows, deadlines) -> dict[int, list]:
+    by_enterprise: dict[int, list] = defaultdict(list)
+    for cid, eid, action, state, served_on in case_rows:
+        snap = wf.CaseSnapshot(action=action, state=state, served_on=served_on, township=None,
+                               params={}, facts={}, deadlines=deadlines.get(cid, {}),
+                               followups={})
+        by_enterprise[eid].append((cid, snap))
+    return by_enterprise
 
 
 def enterprise_popup(enterprise_id: int, as_of: date) -> dict:

@@ -159,7 +159,7 @@ def _post(url: str, payload: dict, config) -> None:
 
 def wecom_payload(body: str, user: User | None) -> dict:
     """企业微信 group robot, text message; the officer is @-mentioned by his mobile number."""
-    content = {"content": body}
+    content: dict[str, str | list[str]] = {"content": body}
     if user is not None and user.phone:
         content["mentioned_mobile_list"] = [user.phone]
     return {"msgtype": "text", "text": content}

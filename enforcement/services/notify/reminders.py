@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select
 
 from enforcement import workflow as wf
 from enforcement.extensions import db
@@ -89,6 +90,7 @@ def collect(*, as_of: date, last_as_of: date | None, since: datetime | None,
             .where(Case.assignee_id.is_not(None), open_case_clause(),
                    Case.watched_due_on >= first - timedelta(days=1),
                    Case.watched_due_on < as_of)):
+        assert due_on is not None  # compared in the where clause
         out.append({"user_id": user_id, "key": f"overdue:case:{case_id}:{name}:{due_on}",
                     "kind": "overdue", "case_id": case_id,
                     "params": {"what": "deadline", "deadline": name,
@@ -113,7 +115,7 @@ def collect(*, as_of: date, last_as_of: date | None, since: datetime | None,
         people = {name: uid for name, uid in db.session.execute(
             select(User.username, User.id).where(User.username.in_(names)))} if names else {}
         for object_id, after in moved:
-            user_id = people.get((after or {}).get("assignee"))
+            user_id = people.get((after or {}).get("assignee", ""))
             followup = db.session.get(FollowUp, int(object_id)) if user_id else None
             if followup is None or followup.assignee_id != user_id or followup.done_on:
                 continue  # moved on again since, or already done
@@ -136,7 +138,7 @@ def collect(*, as_of: date, last_as_of: date | None, since: datetime | None,
         Case.watched_due_on < as_of))
     if total:
         top = [{"case_id": cid, "deadline": dl, "due_on": due.isoformat(), "enterprise": ent}
-               for cid, dl, due, ent in overdue]
+               for cid, dl, due, ent in overdue if due is not None]  # compared in the query
         for (user_id,) in db.session.execute(select(User.id).where(
                 User.role == "reviewer", User.is_active_account.is_(True))):
             out.append({"user_id": user_id, "key": f"overdue_list:{as_of}",
@@ -150,7 +152,7 @@ def write(items: list[dict], *, as_of: date, now: datetime) -> list[Notification
     if not items:
         return []
     active = set(db.session.scalars(select(User.id).where(User.is_active_account.is_(True))))
-    wanted = {}
+    wanted: dict[tuple[int, str], dict[str, Any]] = {}
     for item in items:
         if item["user_id"] in active:
             wanted.setdefault((item["user_id"], item["key"]), item)
@@ -188,5 +190,6 @@ def mark_read(user_id: int, *, now: datetime, ids: list[int] | None = None) -> i
                                       Notification.read_at.is_(None))
     if ids is not None:
         stmt = stmt.where(Notification.id.in_(ids))
-    return db.session.execute(stmt.values(read_at=now)).rowcount or 0
+    result = db.session.execute(stmt.values(read_at=now))
+    return (result.rowcount or 0) if isinstance(result, CursorResult) else 0
 

@@ -15,7 +15,10 @@ from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.core.parsing import collecting, parse_date, parse_int, text
 
-from .access import require_desk, require_own_unit, unit_scope
+from enforcement.services.core.scope import township_allowed
+
+from .access import (branch_scope, record_in_branch, require_desk, require_own_unit, task_in_branch,
+                     unit_in_branch, unit_scope, where_branch)
 
 
 def _snapshot(r: AccountabilityRecord) -> dict:
@@ -35,12 +38,15 @@ def create_record(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Ac
     check = collecting(fields)
     task_id = check(lambda: parse_int(data.get("task_id"), "task_id", required=False, minimum=1,
                                       maximum=2**31 - 1))
-    task = db.session.get(Task, task_id) if task_id else None
+    scope = branch_scope(actor)
+    task = db.session.scalar(where_branch(select(Task).where(Task.id == task_id),
+                                          task_in_branch(scope))) if task_id else None
     if task_id and task is None:
         fields["task_id"] = "no such task"
     case_id = check(lambda: parse_int(data.get("case_id"), "case_id", required=False, minimum=1,
                                       maximum=2**31 - 1))
-    if case_id and db.session.get(Case, case_id) is None:
+    case = db.session.get(Case, case_id) if case_id else None
+    if case_id and (case is None or not township_allowed(actor, case.township_id)):
         fields["case_id"] = "no such case"
     kind = data.get("target_kind") or "unit"
     if kind not in TARGET_KINDS:
@@ -49,7 +55,9 @@ def create_record(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Ac
                                       maximum=2**31 - 1))
     if unit_id is None and task is not None:
         unit_id = task.host_unit_id
-    if unit_id and db.session.get(ResponsibleUnit, unit_id) is None:
+    if unit_id and db.session.scalar(where_branch(
+            select(ResponsibleUnit.id).where(ResponsibleUnit.id == unit_id),
+            unit_in_branch(scope))) is None:
         fields["unit_id"] = "no such unit"
     name = check(lambda: text(data.get("official_name"), "official_name", max_length=80)) or ""
     post = check(lambda: text(data.get("official_post"), "official_post", max_length=120)) or ""
@@ -78,6 +86,12 @@ def create_record(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Ac
         fields["respond_by"] = "before the decision"
     if decided_on and decided_on > as_of:
         fields["decided_on"] = "is in the future"
+    if scope is not None and not fields and task is None and case is None and (
+            unit_id is None or db.session.scalar(select(ResponsibleUnit.id).where(
+                ResponsibleUnit.id == unit_id, unit_in_branch(scope, city_wide=False))) is None):
+        # A branch's record must belong to the branch: a city-wide unit (or an official of
+        # none) is held to account by a branch only through its task or case there.
+        fields["task_id"] = "name the task or case in your branch"
     if fields:
         raise ValidationError("The accountability record could not be saved.", fields)
     record = AccountabilityRecord(
@@ -94,7 +108,9 @@ def create_record(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Ac
 
 def get_record(actor: Actor, record_id: int) -> AccountabilityRecord:
     scope = unit_scope(actor)
-    record = db.session.get(AccountabilityRecord, record_id)
+    record = db.session.scalar(where_branch(
+        select(AccountabilityRecord).where(AccountabilityRecord.id == record_id),
+        record_in_branch(branch_scope(actor))))
     if record is None or (scope is not None and record.unit_id != scope):
         raise NotFound("No such record.")
     return record
@@ -109,9 +125,7 @@ def list_records(actor: Actor, *, state: str = "", as_of: date, unit_id: int | N
         stmt = stmt.where(AccountabilityRecord.unit_id == scope)
     if unit_id is not None:
         stmt = stmt.where(AccountabilityRecord.unit_id == unit_id)
-    if branch_id is not None:
-        stmt = stmt.join(ResponsibleUnit, ResponsibleUnit.id == AccountabilityRecord.unit_id) \
-            .where(ResponsibleUnit.branch_id == branch_id)
+    stmt = where_branch(stmt, record_in_branch(branch_scope(actor, branch_id)))
     rows = list(db.session.scalars(stmt.limit(1000)))
     return [r for r in rows if not state or r.state(as_of) == state]
 

@@ -16,26 +16,24 @@ The score is 100 plus the weighted figures (``SCOREBOARD_WEIGHTS``, documented i
 docs/oversight.md); the ranking orders by score, then by fewer overdue orders, then by code."""
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from enforcement.extensions import db
 from enforcement.models import AccountabilityRecord, ResponsibleUnit, Task, Township
 from enforcement.services.core.actor import Actor
+from enforcement.services.tally import weights as W
 from enforcement.services.tally.figures import FIGURES, Period, blank, count_task, township_figures
 
-from .access import require_reader
+from .access import branch_scope, require_reader, unit_in_branch
 
 __all__ = ["FIGURES", "Period", "township_figures", "townships", "units", "score", "city_total"]
 
-DEFAULT_WEIGHTS = {
-    "closed": 2, "rectified_on_time": 1, "overdue_orders": -2, "rebounds": -5,
-    "complaint_share": 10, "task_share": 10, "tasks_overdue": -3, "accountability": -5,
-}
+DEFAULT_WEIGHTS = W.DEFAULTS
 
 
 def weights() -> dict:
-    return {**DEFAULT_WEIGHTS, **(current_app.config.get("SCOREBOARD_WEIGHTS") or {})}
+    """The weights validated at start-up (services/tally/weights.py)."""
+    return W.from_app()
 
 
 def share(part: int, whole: int) -> float | None:
@@ -43,16 +41,12 @@ def share(part: int, whole: int) -> float | None:
 
 
 def score(row: dict, w: dict | None = None) -> float:
-    w = w or weights()
-    total = 100.0
-    for key in ("closed", "rectified_on_time", "overdue_orders", "rebounds", "tasks_overdue",
-                "accountability"):
-        total += w[key] * row[key]
-    if row["complaints"]:
-        total += w["complaint_share"] * row["complaints_answered_on_time"] / row["complaints"]
-    if row["tasks_due"]:
-        total += w["task_share"] * row["tasks_on_time"] / row["tasks_due"]
-    return round(total, 2)
+    return W.score(row, w or weights())
+
+
+def formula(*, zh: bool = True) -> str:
+    """How the score is made, in one line (the ranking page and the export print it)."""
+    return W.formula(weights(), zh=zh)
 
 
 def _finish(rows: list[dict]) -> list[dict]:
@@ -61,15 +55,13 @@ def _finish(rows: list[dict]) -> list[dict]:
         row["complaint_share"] = share(row["complaints_answered_on_time"], row["complaints"])
         row["task_share"] = share(row["tasks_on_time"], row["tasks_due"])
         row["score"] = score(row, w)
-    rows.sort(key=lambda r: (-r["score"], r["overdue_orders"], r["code"]))
-    for i, row in enumerate(rows, start=1):
-        row["rank"] = i
-    return rows
+    return W.rank(rows)
 
 
 def townships(actor: Actor, p: Period, *, branch_id: int | None = None) -> list[dict]:
     """The townships ranked for the period; with ``branch_id`` only that branch's."""
     require_reader(actor)
+    branch_id = branch_scope(actor, branch_id)
     table = township_figures(p)
     stmt = select(Township).order_by(Township.code)
     if branch_id is not None:
@@ -85,8 +77,9 @@ def units(actor: Actor, p: Period, *, branch_id: int | None = None) -> list[dict
     a township government or park committee also carries its township's enforcement figures."""
     require_reader(actor)
     stmt = select(ResponsibleUnit).order_by(ResponsibleUnit.code)
+    branch_id = branch_scope(actor, branch_id)
     if branch_id is not None:
-        stmt = stmt.where(ResponsibleUnit.branch_id == branch_id)
+        stmt = stmt.where(unit_in_branch(branch_id, city_wide=False))
     if actor.is_unit:
         stmt = stmt.where(ResponsibleUnit.id == (actor.unit_id or -1))
     unit_list = list(db.session.scalars(stmt))

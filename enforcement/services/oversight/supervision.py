@@ -16,10 +16,11 @@ from enforcement.models import ResponsibleUnit, SupervisionPhoto, SupervisionVis
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.field import photos
-from enforcement.services.core.parsing import (collecting, parse_bool, parse_datetime, parse_float,
+from enforcement.services.core.parsing import (collecting, parse_bool, parse_ids, parse_datetime, parse_float,
                                                parse_int, parse_uuid, text)
 
-from .access import require_desk
+from .access import (branch_scope, require_desk, task_in_branch, unit_in_branch, visit_in_branch,
+                     where_branch)
 from .tasks import state_clause
 
 
@@ -36,7 +37,9 @@ def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[Supervisio
         if found is not None:
             return found, False
     unit_id = check(lambda: parse_int(data.get("unit_id"), "unit_id", minimum=1, maximum=2**31 - 1))
-    unit = db.session.get(ResponsibleUnit, unit_id) if unit_id else None
+    unit = db.session.scalar(where_branch(
+        select(ResponsibleUnit).where(ResponsibleUnit.id == unit_id),
+        unit_in_branch(branch_scope(actor)))) if unit_id else None
     if unit_id and unit is None:
         fields["unit_id"] = "no such unit"
     raw_at = data.get("visited_at")
@@ -53,19 +56,13 @@ def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[Supervisio
         fields["lat" if lat is None else "lon"] = "give both lat and lon, or neither"
     members = check(lambda: text(data.get("members"), "members", max_length=300)) or ""
     findings = check(lambda: text(data.get("findings"), "findings", required=True, max_length=10000))
-    raw_tasks = data.get("undelivered_task_ids") or []
-    if isinstance(raw_tasks, str):
-        raw_tasks = [t for t in raw_tasks.replace("，", ",").split(",") if t.strip()]
-    task_ids = []
-    for t in raw_tasks:
-        tid = check(lambda t=t: parse_int(t, "undelivered_task_ids", minimum=1, maximum=2**31 - 1))
-        if tid:
-            task_ids.append(tid)
+    task_ids = parse_ids(data.get("undelivered_task_ids"), "undelivered_task_ids", fields)
     tasks = []
     if unit is not None and visited_at is not None:
         day = visited_at.astimezone(ZoneInfo(current_app.config["BUREAU_TIMEZONE"])).date()
+        in_branch = task_in_branch(branch_scope(actor))
         for tid in dict.fromkeys(task_ids):
-            task = db.session.get(Task, tid)
+            task = db.session.scalar(where_branch(select(Task).where(Task.id == tid), in_branch))
             if task is None:
                 fields["undelivered_task_ids"] = f"no such task: {tid}"
             elif unit.id != task.host_unit_id and unit not in task.co_units:
@@ -76,6 +73,7 @@ def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[Supervisio
                 tasks.append(task)
     if fields:
         raise ValidationError("The supervision visit could not be recorded.", fields)
+    assert unit is not None  # else fields named it
     visit = SupervisionVisit(client_uuid=client_uuid, unit_id=unit.id, township_id=unit.township_id,
                              visited_at=visited_at, unannounced=bool(unannounced), lat=lat, lon=lon,
                              accuracy_m=acc, members=members, findings=findings,
@@ -92,7 +90,9 @@ def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[Supervisio
 
 def get_visit(actor: Actor, visit_id: int) -> SupervisionVisit:
     require_desk(actor)
-    visit = db.session.get(SupervisionVisit, visit_id)
+    visit = db.session.scalar(where_branch(
+        select(SupervisionVisit).where(SupervisionVisit.id == visit_id),
+        visit_in_branch(branch_scope(actor))))
     if visit is None:
         raise NotFound("No such supervision visit.")
     return visit
@@ -104,9 +104,7 @@ def list_visits(actor: Actor, *, unit_id: int | None = None, branch_id: int | No
     stmt = select(SupervisionVisit).order_by(SupervisionVisit.visited_at.desc()).limit(limit)
     if unit_id is not None:
         stmt = stmt.where(SupervisionVisit.unit_id == unit_id)
-    if branch_id is not None:
-        stmt = stmt.join(ResponsibleUnit, ResponsibleUnit.id == SupervisionVisit.unit_id) \
-            .where(ResponsibleUnit.branch_id == branch_id)
+    stmt = where_branch(stmt, visit_in_branch(branch_scope(actor, branch_id)))
     return list(db.session.scalars(stmt))
 
 
@@ -119,8 +117,7 @@ def overdue_by_unit(actor: Actor, as_of: date, *, branch_id: int | None = None) 
             .where(state_clause("overdue", as_of))
             .group_by(ResponsibleUnit.id)
             .order_by(func.count(Task.id).desc(), func.min(Task.deadline), ResponsibleUnit.id))
-    if branch_id is not None:
-        stmt = stmt.where(ResponsibleUnit.branch_id == branch_id)
+    stmt = where_branch(stmt, task_in_branch(branch_scope(actor, branch_id)))
     return [{"unit": unit, "overdue": n, "oldest_deadline": oldest,
              "days_overdue": (as_of - oldest).days}
             for unit, n, oldest in db.session.execute(stmt)]
@@ -189,6 +186,7 @@ def get_photo(actor: Actor, photo_id: int) -> SupervisionPhoto:
     photo = db.session.get(SupervisionPhoto, photo_id)
     if photo is None:
         raise NotFound("No such photo.")
+    get_visit(actor, photo.visit_id)  # another branch's visit: not found
     return photo
 
 

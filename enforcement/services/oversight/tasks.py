@@ -14,9 +14,11 @@ from enforcement.extensions import db
 from enforcement.models import Case, ResponsibleUnit, Task, Township, task_co_unit
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
-from enforcement.services.core.parsing import collecting, parse_date, parse_int, text
+from enforcement.services.core.parsing import collecting, parse_date, parse_ids, parse_int, text
+from enforcement.services.core.scope import township_allowed
 
-from .access import require_desk, require_own_unit, unit_scope
+from .access import (branch_scope, require_desk, require_own_unit, task_in_branch, unit_in_branch,
+                     unit_scope, where_branch)
 
 STATES = ("assigned", "delivered", "overdue")
 
@@ -29,18 +31,7 @@ def _snapshot(task: Task) -> dict:
             "deadline": task.deadline, "done_on": task.done_on}
 
 
-def _ids(value, field: str, fields: dict) -> list[int]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, (str, int)):
-        value = [v for v in str(value).replace("，", ",").split(",") if v.strip()]
-    out = []
-    for v in value:
-        try:
-            out.append(parse_int(v, field, minimum=1, maximum=2**31 - 1))
-        except ValidationError as exc:
-            fields.update(exc.fields)
-    return out
+_ids = parse_ids  # record ids: one parser for bodies and forms (services.core.parsing)
 
 
 def create_task(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Task:
@@ -62,12 +53,13 @@ def create_task(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Task
     co_ids = _ids(data.get("co_unit_ids"), "co_unit_ids", fields)
     case_id = check(lambda: parse_int(data.get("case_id"), "case_id", required=False, minimum=1,
                                       maximum=2**31 - 1))
-    host = db.session.get(ResponsibleUnit, host_id) if host_id else None
+    scope = branch_scope(actor)
+    host = _unit(host_id, scope) if host_id else None
     if host_id and host is None:
         fields["host_unit_id"] = "no such unit"
     co_units = []
     for cid in co_ids:
-        unit = db.session.get(ResponsibleUnit, cid)
+        unit = _unit(cid, scope)
         if unit is None:
             fields["co_unit_ids"] = f"no such unit: {cid}"
         elif cid == host_id:
@@ -75,17 +67,18 @@ def create_task(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Task
         elif unit not in co_units:
             co_units.append(unit)
     case = db.session.get(Case, case_id) if case_id else None
-    if case_id and case is None:
+    if case_id and (case is None or not township_allowed(actor, case.township_id)):
         fields["case_id"] = "no such case"
     township_id = None
     if data.get("township"):
         township_id = db.session.scalar(select(Township.id).where(Township.code == str(data["township"])))
-        if township_id is None:
+        if township_id is None or not township_allowed(actor, township_id):
             fields["township"] = "no such township"
     if deadline and assigned_on and deadline < assigned_on:
         fields["deadline"] = "before the day it is assigned"
     if fields:
         raise ValidationError("The task could not be assigned.", fields)
+    assert host is not None  # else fields named it
     if township_id is None:
         township_id = case.township_id if case is not None else host.township_id
     task = Task(title=title, detail=detail or "", campaign=campaign or "", case_id=case_id,
@@ -99,6 +92,13 @@ def create_task(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Task
     return task
 
 
+def _unit(unit_id: int, branch_id: int | None) -> ResponsibleUnit | None:
+    """A unit the actor may name: within his branch (or city-wide); None otherwise."""
+    stmt = where_branch(select(ResponsibleUnit).where(ResponsibleUnit.id == unit_id),
+                        unit_in_branch(branch_id))
+    return db.session.scalar(stmt)
+
+
 def _visible(stmt, unit_id: int | None):
     if unit_id is None:
         return stmt
@@ -108,11 +108,12 @@ def _visible(stmt, unit_id: int | None):
 
 
 def get_task(actor: Actor, task_id: int) -> Task:
-    """A task; a unit officer gets only his unit's (as host or co-unit): 404 otherwise, so that
-    another unit's tasks cannot even be counted."""
+    """A task; a unit officer gets only his unit's (as host or co-unit), an officer of a branch
+    only his branch's: 404 otherwise, so that the others' tasks cannot even be counted."""
     scope = unit_scope(actor)
-    task = db.session.scalar(_visible(select(Task).where(Task.id == task_id), scope)
-                             .options(selectinload(Task.co_units)))
+    stmt = where_branch(_visible(select(Task).where(Task.id == task_id), scope),
+                        task_in_branch(branch_scope(actor)))
+    task = db.session.scalar(stmt.options(selectinload(Task.co_units)))
     if task is None:
         raise NotFound("No such task.")
     return task
@@ -151,9 +152,7 @@ def list_tasks(actor: Actor, f: TaskFilter, *, limit: int = 500) -> list[Task]:
         stmt = stmt.where(Task.township_id == f.township_id)
     if f.case_id is not None:
         stmt = stmt.where(Task.case_id == f.case_id)
-    if f.branch_id is not None:
-        stmt = stmt.join(ResponsibleUnit, ResponsibleUnit.id == Task.host_unit_id).where(
-            ResponsibleUnit.branch_id == f.branch_id)
+    stmt = where_branch(stmt, task_in_branch(branch_scope(actor, f.branch_id)))
     stmt = stmt.options(selectinload(Task.co_units), selectinload(Task.host_unit),
                         selectinload(Task.township)).order_by(Task.deadline, Task.id).limit(limit)
     return list(db.session.scalars(stmt))

@@ -14,7 +14,7 @@ from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.core.parsing import collecting, text
 
-from .access import require_desk, require_reader
+from .access import branch_scope, require_desk, require_reader, unit_in_branch, where_branch
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -68,7 +68,7 @@ def create_unit(actor: Actor, data: dict, *, now: datetime) -> ResponsibleUnit:
     if db.session.scalar(select(ResponsibleUnit.id).where(ResponsibleUnit.code == code)):
         raise Duplicate("A unit with this code exists.", {"code": "already used"})
     if branch_id is None and township_id is not None:
-        branch_id = db.session.get(Township, township_id).branch_id
+        branch_id = db.session.get_one(Township, township_id).branch_id
     unit = ResponsibleUnit(code=code, name=name, kind=kind, township_id=township_id,
                            branch_id=branch_id, contact_name=contact_name or "",
                            contact_phone=contact_phone or "", active=True)
@@ -80,7 +80,8 @@ def create_unit(actor: Actor, data: dict, *, now: datetime) -> ResponsibleUnit:
 
 def get_unit(actor: Actor, unit_id: int) -> ResponsibleUnit:
     require_reader(actor)
-    unit = db.session.get(ResponsibleUnit, unit_id)
+    unit = db.session.scalar(where_branch(select(ResponsibleUnit).where(ResponsibleUnit.id == unit_id),
+                                          unit_in_branch(branch_scope(actor))))
     if unit is None or (actor.is_unit and actor.unit_id != unit.id):
         raise NotFound("No such unit.")
     return unit
@@ -91,8 +92,11 @@ def list_units(actor: Actor, *, branch_id: int | None = None) -> list[Responsibl
     stmt = select(ResponsibleUnit).order_by(ResponsibleUnit.kind, ResponsibleUnit.code)
     if actor.is_unit:
         stmt = stmt.where(ResponsibleUnit.id == (actor.unit_id or -1))
-    if branch_id is not None:
-        stmt = stmt.where(ResponsibleUnit.branch_id == branch_id)
+    scope = branch_scope(actor, branch_id)
+    if scope is not None:
+        # A branch's own units; city-wide ones too for a branch officer, who works with them.
+        stmt = stmt.where(unit_in_branch(scope, city_wide=actor.branch_id is not None
+                                         and not actor.is_unit))
     return list(db.session.scalars(stmt))
 
 
@@ -104,9 +108,7 @@ def officers(unit_id: int) -> list[User]:
 def assign_officer(actor: Actor, unit_id: int, username: str, *, now: datetime) -> User:
     """Make a person with the ``unit`` role the contact officer of a unit (one unit each)."""
     require_desk(actor)
-    unit = db.session.get(ResponsibleUnit, unit_id)
-    if unit is None:
-        raise NotFound("No such unit.")
+    unit = get_unit(actor, unit_id)
     user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None:
         raise ValidationError("No such person.", {"username": "no such user"})

@@ -8,7 +8,7 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
-from typing import Callable
+from typing import Any, Callable
 
 from sqlalchemy import or_, select
 
@@ -95,7 +95,7 @@ def build_pack(actor: Actor, case: Case, *, now: datetime, config, timezone: str
 
         photo_rows = []
         for visit in visits:
-            record = {
+            record: dict[str, Any] = {
                 "id": visit.id, "visited_at": visit.visited_at, "purpose": visit.purpose,
                 "unannounced": visit.unannounced, "findings": visit.findings,
                 "inspectors": [{"username": u.username, "name": u.label,

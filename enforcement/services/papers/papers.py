@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from enforcement.errors import Conflict, Forbidden, NotFound
 from enforcement.extensions import db
-from enforcement.models import Case, PaperNumber, User, Visit
+from enforcement.models import Branch, Case, PaperNumber, User, Visit
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 
@@ -103,6 +103,11 @@ class Paper:
         return KINDS[self.kind][0]
 
     @property
+    def draft(self) -> bool:
+        """Not issued yet: no 文号, printed with a visible 草稿 / 未编号 mark."""
+        return not self.number
+
+    @property
     def provisional_deadlines(self) -> list[str]:
         """Names of the printed deadlines that are provisional (no official 调休 for their year)."""
         return [n for n in PRINTED_DEADLINES.get(self.kind, ())
@@ -155,6 +160,14 @@ def get_visit_for(actor: Actor, visit_id: int) -> Visit:
 
 # ---------------------------------------------------------------- numbers
 
+#: Roles that may ISSUE a paper (allocate its 文号): the officers who serve it and the desk. A
+#: responsible unit's officer (``unit``) may read a draft where he may read the case, never issue.
+ISSUING_ROLES = ("inspector", "reviewer", "admin")
+
+
+def may_issue(actor: Actor) -> bool:
+    return actor.role in ISSUING_ROLES
+
 
 def _existing(kind: str, subject_type: str, subject_id: int) -> PaperNumber | None:
     return db.session.scalar(select(PaperNumber).where(
@@ -166,32 +179,54 @@ def format_number(prefix: str, year: int, serial: int, digits: int) -> str:
     return f"{prefix}〔{year}〕第{serial:0{digits}d}号"
 
 
+@dataclass(frozen=True)
+class Series:
+    """Whose register a number is taken from: the bureau's (``code`` empty) or a branch's (分局),
+    each counting from 1 per kind and year, with its own prefix."""
+    code: str
+    prefix: str
+
+
+def series_for(kind: str, township, config) -> Series:
+    """A branch that has a paper prefix numbers its own papers (东环 + 责改 → 东环责改〔2026〕第0001号);
+    everything else, and every installation without branches, keeps the bureau's PAPER_PREFIXES."""
+    branch_id = getattr(township, "branch_id", None)
+    branch = db.session.get(Branch, branch_id) if branch_id is not None else None
+    if branch is not None and (branch.paper_prefix or "").strip():
+        codes = config.get("PAPER_KIND_CODES") or {}
+        return Series(branch.code, branch.paper_prefix.strip() + codes.get(kind, ""))
+    return Series("", config["PAPER_PREFIXES"][kind])
+
+
 def allocate(actor: Actor, kind: str, subject_type: str, subject_id: int, *, year: int,
-             now: datetime, prefix: str, digits: int = 4) -> tuple[PaperNumber, bool]:
-    """The paper's number: the stored one, else the next serial of its kind and year.
-    Returns (record, newly allocated). Safe under concurrent prints (see PaperNumber)."""
+             now: datetime, prefix: str, digits: int = 4,
+             series: str = "") -> tuple[PaperNumber, bool]:
+    """The paper's number: the stored one, else the next serial of its kind, year and series.
+    Returns (record, newly allocated). Safe under concurrent issues (see PaperNumber): the loser
+    of a race for a serial retries with the next one, so the register stays gap-free and unique."""
     found = _existing(kind, subject_type, subject_id)
     if found is not None:
         return found, False
     for _attempt in range(10):
         serial = (db.session.scalar(select(func.max(PaperNumber.serial)).where(
-            PaperNumber.kind == kind, PaperNumber.year == year)) or 0) + 1
+            PaperNumber.kind == kind, PaperNumber.year == year,
+            PaperNumber.series == series)) or 0) + 1
         record = PaperNumber(kind=kind, subject_type=subject_type, subject_id=subject_id,
-                             year=year, serial=serial,
+                             year=year, series=series, serial=serial,
                              number=format_number(prefix, year, serial, digits),
                              allocated_at=now, allocated_by_id=actor.id)
         try:
             with db.session.begin_nested():
                 db.session.add(record)
         except IntegrityError:
-            # Another print won the race: for this very paper (use its number) or for the
+            # Another issue won the race: for this very paper (use its number) or for the
             # serial (take the next one).
             found = _existing(kind, subject_type, subject_id)
             if found is not None:
                 return found, False
             continue
         return record, True
-    raise Conflict("Could not allocate a paper number; please print again.")
+    raise Conflict("Could not allocate a paper number; please issue again.")
 
 
 def numbers_for(subject_type: str, subject_ids) -> dict[tuple[int, str], str]:
@@ -252,7 +287,7 @@ def _case_officers(case: Case) -> list[Officer]:
         if visit is not None:
             people.extend(visit.inspectors)
     if case.opened_by_id:
-        people.append(db.session.get(User, case.opened_by_id))
+        people.append(db.session.get_one(User, case.opened_by_id))
     return _officers(people)
 
 
@@ -264,24 +299,44 @@ def _dated(case: Case, kind: str) -> date:
     return case.served_on
 
 
-def print_case_paper(actor: Actor, case: Case, kind: str, *, now: datetime, year: int,
-                     config) -> Paper:
-    """Everything on the paper, its number allocated once; every print is an audit event."""
+def _check_case_paper(actor: Actor, case: Case, kind: str) -> None:
     if kind not in papers_of(case):
         raise NotFound(f"A {case.action} case has no {kind}.")
     if not may_print_case(actor, case):
         raise Forbidden("You may not print this case's papers.")
-    deadlines = {d.name: d for d in case.deadlines}
     needed = NEEDS_DEADLINE[kind]
-    if needed not in deadlines:
+    if needed not in {d.name for d in case.deadlines}:
         raise Conflict("This paper cannot be printed yet: the case has no such step.",
                        {"kind": f"waiting for {needed}"})
-    record, new = allocate(actor, kind, "case", case.id, year=year, now=now,
-                           prefix=config["PAPER_PREFIXES"][kind],
-                           digits=config.get("PAPER_SERIAL_DIGITS", 4))
+
+
+def view_case_paper(actor: Actor, case: Case, kind: str, *, now: datetime, config) -> Paper:
+    """The paper as it stands: issued (with its number; the print is audited) or a draft with no
+    number, which consumes nothing and writes nothing (issue #17 item 10)."""
+    _check_case_paper(actor, case, kind)
+    record = _existing(kind, "case", case.id)
+    if record is None:
+        return build_case_paper(case, kind, "", config)
     audit.record(actor, "paper.print", "case", case.id, now=now,
-                 after={"kind": kind, "number": record.number, "first_print": new})
+                 after={"kind": kind, "number": record.number})
     return build_case_paper(case, kind, record.number, config)
+
+
+def issue_case_paper(actor: Actor, case: Case, kind: str, *, now: datetime, year: int,
+                     config) -> tuple[PaperNumber, bool]:
+    """Issue the paper: allocate its 文号 once (issuing again answers the same number and writes
+    nothing), from the branch's register where the case's township has one; audited."""
+    _check_case_paper(actor, case, kind)
+    if not may_issue(actor):
+        raise Forbidden("You may not issue papers.")
+    series = series_for(kind, case.township, config)
+    record, new = allocate(actor, kind, "case", case.id, year=year, now=now,
+                           prefix=series.prefix, series=series.code,
+                           digits=config.get("PAPER_SERIAL_DIGITS", 4))
+    if new:
+        audit.record(actor, "paper.issue", "case", case.id, now=now,
+                     after={"kind": kind, "number": record.number, "series": series.code})
+    return record, new
 
 
 def build_case_paper(case: Case, kind: str, number: str, config) -> Paper:
@@ -299,17 +354,36 @@ def build_case_paper(case: Case, kind: str, number: str, config) -> Paper:
                  surcharge_percent=f"{bp / 100:g}")
 
 
-def print_visit_record(actor: Actor, visit: Visit, *, now: datetime, year: int, config,
-                       timezone: str) -> Paper:
+def view_visit_record(actor: Actor, visit: Visit, *, now: datetime, config,
+                      timezone: str) -> Paper:
+    """The inspection record: issued (numbered, the print audited) or a draft with no number."""
     if not may_print_visit(actor, visit):
         raise Forbidden("You may not print this visit's record.")
     kind = "inspection_record"
-    record, new = allocate(actor, kind, "visit", visit.id, year=year, now=now,
-                           prefix=config["PAPER_PREFIXES"][kind],
-                           digits=config.get("PAPER_SERIAL_DIGITS", 4))
+    record = _existing(kind, "visit", visit.id)
+    if record is None:
+        return build_visit_record(visit, "", config, timezone)
     audit.record(actor, "paper.print", "visit", visit.id, now=now,
-                 after={"kind": kind, "number": record.number, "first_print": new})
+                 after={"kind": kind, "number": record.number})
     return build_visit_record(visit, record.number, config, timezone)
+
+
+def issue_visit_record(actor: Actor, visit: Visit, *, now: datetime, year: int,
+                       config) -> tuple[PaperNumber, bool]:
+    if not may_print_visit(actor, visit):
+        raise Forbidden("You may not print this visit's record.")
+    if not may_issue(actor):
+        raise Forbidden("You may not issue papers.")
+    kind = "inspection_record"
+    enterprise = visit.enterprise
+    series = series_for(kind, enterprise.township if enterprise is not None else None, config)
+    record, new = allocate(actor, kind, "visit", visit.id, year=year, now=now,
+                           prefix=series.prefix, series=series.code,
+                           digits=config.get("PAPER_SERIAL_DIGITS", 4))
+    if new:
+        audit.record(actor, "paper.issue", "visit", visit.id, now=now,
+                     after={"kind": kind, "number": record.number, "series": series.code})
+    return record, new
 
 
 def build_visit_record(visit: Visit, number: str, config, timezone: str) -> Paper:
@@ -339,7 +413,7 @@ def rmb_upper(fen: int | None) -> str:
         while yuan:
             yuan, group = divmod(yuan, 10000)
             groups.append(group)
-        parts = []
+        parts: list[str] = []
         zero_pending = False
         for index in range(len(groups) - 1, -1, -1):
             group = groups[index]

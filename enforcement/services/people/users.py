@@ -11,7 +11,7 @@ from enforcement.errors import Duplicate, Forbidden, Unauthorized, ValidationErr
 from enforcement.extensions import db
 from enforcement.models import ROLES, ApiToken, Township, User
 from enforcement.security import new_token, password_problem, token_digest
-from enforcement.services.core import audit
+from enforcement.services.core import audit, stamps
 from enforcement.services.core.actor import Actor
 
 # Compared against when the user does not exist, so a wrong username costs the same time as a
@@ -80,6 +80,34 @@ def user_for_token(token: str, *, now: datetime) -> User:
     if not user.is_active_account:
         raise Unauthorized("The account is deactivated.")
     return user
+
+
+#: At most this many tokens are kept per worker; past it the cache starts again (cheaply).
+TOKEN_CACHE_SIZE = 10_000
+
+
+def actor_for_token(token: str, *, now: datetime) -> Actor:
+    """Who a bearer token speaks for, from this worker's cache while nothing about tokens or
+    users has changed anywhere (services.core.stamps): a revocation, a deactivation or a role
+    change empties every worker's cache in the transaction that makes it. Expiry is checked on
+    every use; unknown tokens are never cached."""
+    digest = token_digest(token)
+    cache = stamps.cached("auth")
+    hit = cache.get(digest) if cache is not None else None
+    if hit is None:
+        record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+        if record is None or record.revoked_at is not None or record.expires_at <= now:
+            raise Unauthorized("The token is missing, expired or revoked.")
+        if not record.user.is_active_account:
+            raise Unauthorized("The account is deactivated.")
+        hit = (Actor.of(record.user), record.expires_at)
+        if cache is not None:
+            if len(cache) >= TOKEN_CACHE_SIZE:
+                cache.clear()
+            cache[digest] = hit
+    if hit[1] <= now:
+        raise Unauthorized("The token is missing, expired or revoked.")
+    return hit[0]
 
 
 def revoke_token(actor: Actor, record: ApiToken, *, now: datetime) -> None:

@@ -103,7 +103,7 @@ def _check_unique_code(code: str | None, values: dict, exclude_id: int | None = 
     for other in db.session.scalars(stmt):
         theirs = {"name": other.name, "address": other.address, "lat": other.lat,
                   "lon": other.lon, "township_id": other.township_id}
-        if "".join(mine["name"].split()) != "".join(other.name.split()) \
+        if "".join((mine["name"] or "").split()) != "".join(other.name.split()) \
                 or same_site(mine, theirs) is not False:
             raise Duplicate("An enterprise with this credit code exists.",
                             {"credit_code": "already registered"}, existing_id=other.id)

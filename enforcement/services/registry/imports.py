@@ -29,10 +29,10 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Protocol
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table as SqlTable, insert, select, update
 
 from enforcement import credit_code as cc
 from enforcement.domain import INDUSTRIES
@@ -43,6 +43,7 @@ from enforcement.extensions import db
 from enforcement.geo import distance_m, gcj_to_wgs
 from enforcement.models import Enterprise, ImportMapping, Township
 from enforcement.models.enterprise import RISK_CLASSES
+from enforcement.pinyin import searchable
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.registry.townships import TownshipIndex
@@ -525,7 +526,7 @@ class Analysis:
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
-def _float(text: str) -> float | None:
+def _float(text: str) -> float:
     text = text.replace("°", "").replace("，", ".").strip()
     if not _NUMBER.match(text):
         raise ValueError(text)
@@ -585,6 +586,13 @@ def _norm_permit(permit: str) -> str:
     return _SPACE.sub("", permit or "").upper()
 
 
+class Fields(Protocol):
+    """What the matching reads a site through: a row's dict, a stored site, a kept row."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+    def __getitem__(self, key: str) -> Any: ...
+
+
 class _Record:
     """One stored site as the matching reads it: its columns in slots (a dict per site cost
     about twice the memory at 130,000 sites)."""
@@ -612,7 +620,7 @@ class _Existing:
     COLUMNS = _Record.__slots__
 
     def __init__(self):
-        self.by_id: dict[int, dict] = {}
+        self.by_id: dict[int, _Record] = {}
         self.by_code: dict[str, list[int]] = {}
         self.by_permit: dict[str, list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
@@ -620,7 +628,7 @@ class _Existing:
         for values in db.session.execute(stmt):
             self.add(_Record(values))
 
-    def add(self, record: dict) -> None:
+    def add(self, record: _Record) -> None:
         self.by_id[record["id"]] = record
         if record["credit_code"]:
             self.by_code.setdefault(record["credit_code"], []).append(record["id"])
@@ -629,7 +637,7 @@ class _Existing:
         self.by_name.setdefault(_norm_name(record["name"]), []).append(record["id"])
 
 
-def same_site(values: dict, other: dict) -> bool | None:
+def same_site(values: Fields, other: Fields) -> bool | None:
     """True when the two records are the same place (pins within 100 m, or the same address),
     False when they are surely not, None when neither pins nor addresses can tell."""
     if values.get("lat") is not None and other.get("lat") is not None:
@@ -643,7 +651,7 @@ def same_site(values: dict, other: dict) -> bool | None:
     return None
 
 
-def _same_name(values: dict, other: dict) -> bool:
+def _same_name(values: Fields, other: Fields) -> bool:
     return _norm_name(values.get("name") or "") == _norm_name(other.get("name") or "")
 
 
@@ -839,8 +847,8 @@ class _Seen:
     """The rows of this file accepted so far, to find a site listed twice."""
 
     def __init__(self):
-        self.by_code: dict[str, list[tuple[int, dict]]] = {}
-        self.by_name: dict[str, list[tuple[int, dict]]] = {}
+        self.by_code: dict[str, list[tuple[int, _Kept]]] = {}
+        self.by_name: dict[str, list[tuple[int, _Kept]]] = {}
         self.targets: dict[int, int] = {}
 
     def add(self, row: Row) -> None:
@@ -853,7 +861,7 @@ class _Seen:
             self.targets[row.enterprise_id] = row.line
 
 
-def _same_site_in_file(values: dict, other: dict) -> bool:
+def _same_site_in_file(values: Fields, other: Fields) -> bool:
     """Two rows of one file describe the same site: the same pin or address, or, with neither,
     the same name in the same township and no different permit numbers (permits are per site)."""
     pa, pb = _norm_permit(values.get("permit_no") or ""), _norm_permit(other.get("permit_no") or "")
@@ -1025,7 +1033,10 @@ def apply_rows(actor: Actor, rows: list[Row], filename: str, *, now: datetime) -
                     "lat": None, "lon": None, "location_source": "", "permit_expires": None}
         payload = [{**defaults, **{k: v for k, v in r.values.items() if k in _STORED},
                     "created_at": now, "updated_at": now} for r in new_rows]
+        for values in payload:
+            values["name_pinyin"] = searchable(values["name"])
         table = Enterprise.__table__
+        assert isinstance(table, SqlTable)
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         ids: list[int] = []
         # insertmanyvalues: a few multi-row statements per chunk, ids back in payload order.
@@ -1038,6 +1049,7 @@ def apply_rows(actor: Actor, rows: list[Row], filename: str, *, now: datetime) -
     if changed:
         db.session.execute(update(Enterprise), [
             {"id": r.enterprise_id, **{k: new for k, (_old, new) in r.changes.items()},
+             **({"name_pinyin": searchable(r.changes["name"][1])} if "name" in r.changes else {}),
              "updated_at": now} for r in changed])
         audit.record_many(actor, "enterprise.import_update", "enterprise", (
             (r.enterprise_id, {"changes": {

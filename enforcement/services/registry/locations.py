@@ -75,7 +75,8 @@ def awaiting(*, township_id: int | None = None, q: str | None = None, offset: in
     out = []
     for e in found:
         hit = cached.get(address_key(e.address)) if e.address else None
-        out.append(Waiting(e, (hit.lat, hit.lon) if hit and hit.lat is not None else None,
+        out.append(Waiting(e, (hit.lat, hit.lon) if hit and hit.lat is not None
+                           and hit.lon is not None else None,
                            hit is not None))
     return out, total
 

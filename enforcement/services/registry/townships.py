@@ -136,6 +136,11 @@ class TownshipIndex:
         return None
 
 
+def _centre(boundary: dict | None) -> tuple[float, float] | tuple[None, None]:
+    """The middle of a boundary's extent (none for a geometry without points)."""
+    return (Area([boundary]).centre() if boundary else None) or (None, None)
+
+
 def bureau_area(config):
     """What "inside the bureau's area" means: the county boundary file if configured, else the
     union of the township boundaries, else the configured rectangle."""
@@ -319,12 +324,12 @@ def import_townships(actor: Actor, entries: list[Entry], *, now: datetime) -> To
             by_short[key] = None if by_short.get(key, t) is not t else t
     for entry in entries:
         stat = entry.code if entry.code.isdigit() else None
-        township = (by_stat.get(stat) if stat else None) or by_code.get(entry.code) \
+        township: Township | None = (by_stat.get(stat) if stat else None) or by_code.get(entry.code) \
             or by_name.get(norm(entry.name))
         if township is None:
             # A township created by hand as 燕郊高新区 is the official 燕郊高新技术产业开发区.
-            township = next((by_short[k] for k in name_keys(entry.name)[1:]
-                             if by_short.get(k) is not None and not by_short[k].stat_code), None)
+            township = next((short for k in name_keys(entry.name)[1:]
+                             if (short := by_short.get(k)) is not None and not short.stat_code), None)
         boundary = json.dumps(entry.boundary, ensure_ascii=False, separators=(",", ":")) \
             if entry.boundary else None
         if township is None:
@@ -332,7 +337,7 @@ def import_townships(actor: Actor, entries: list[Entry], *, now: datetime) -> To
                                 kind=_kind(entry.code, entry.name), stat_code=stat,
                                 aliases="", boundary=boundary)
             if boundary:
-                township.center_lat, township.center_lon = Area([entry.boundary]).centre()
+                township.center_lat, township.center_lon = _centre(entry.boundary)
             db.session.add(township)
             db.session.flush()
             by_code[township.code] = township
@@ -354,7 +359,7 @@ def import_townships(actor: Actor, entries: list[Entry], *, now: datetime) -> To
             township.name = entry.name
         if boundary and township.boundary != boundary:
             township.boundary = boundary
-            township.center_lat, township.center_lon = Area([entry.boundary]).centre()
+            township.center_lat, township.center_lon = _centre(entry.boundary)
         after = {"name": township.name, "stat_code": township.stat_code,
                  "boundary": township.boundary}
         if after == before:

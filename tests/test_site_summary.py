@@ -1,0 +1,173 @@
+"""Each enterprise's map summary (issue #21): written with every case snapshot in the same
+transaction, equal to a rebuild from the stored cases, and giving the pin exactly what the
+engine says over the site's open cases for any day; the desk map shows township names and
+offers states in workflow order."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from support_app import NOW
+from enforcement import workflow as wf
+from enforcement.extensions import db
+from enforcement.models import Enterprise
+from enforcement.services.casework import cases, site_summary
+from enforcement.services.core.actor import SYSTEM
+from enforcement.services.maps import mapdata
+from enforcement.workflow import engine, site
+
+OPEN_STATES = [(a, s) for a in wf.ACTION_VALUES for s in wf.stored_states(a)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(OPEN_STATES),
+                          st.one_of(st.none(), st.integers(-40, 40))), max_size=5),
+       st.integers(-10, 10))
+def test_the_summary_answers_as_the_engine_does_over_the_open_cases(cases_, shift):
+    as_of = date(2026, 11, 25)
+    snaps, rows = [], []
+    for cid, ((action, state), days) in enumerate(cases_, start=1):
+        bare = wf.CaseSnapshot(action, state, as_of, None, {}, {}, {}, {})
+        # A deadline the action watches in this state, as store_snapshot would have stored it.
+        names = list(engine._module(action).overdue_deadlines(bare))
+        due = as_of + timedelta(days=days) if days is not None and names else None
+        deadlines = {names[0]: wf.Deadline(names[0], due)} if due else {}
+        snap = wf.CaseSnapshot(action, state, as_of, None, {}, {}, deadlines, {})
+        assert (wf.watched_deadline(snap).due_on if due else None) == due
+        rows.append((cid, action, state, due))
+        if not wf.state_info(action, state).terminal:
+            snaps.append(snap)
+    stored = site.summarise(rows)
+    again = site.from_columns(stored.state, stored.severity, stored.dues_text,
+                              ",".join(stored.actions))
+    assert again == stored
+    day = as_of + timedelta(days=shift)
+    pin = site.view(again, day)
+    # The engine over the open cases, each holding only its watched deadline (what the map
+    # read before the summary).
+    worst = wf.worst_state(snaps, day)
+    assert (pin.worst.severity if pin.worst else None) == (worst.severity if worst else None)
+    if worst is not None and worst.value == "overdue":
+        assert pin.worst.value == "overdue"
+    assert pin.overdue == any(wf.is_overdue(s, day) for s in snaps)
+    assert pin.first_due == min((d.due_on for s in snaps for d in s.deadlines.values()),
+                                default=None)
+    assert pin.next_due == min((d.due_on for s in snaps for d in s.deadlines.values()
+                                if d.due_on >= day), default=None)
+    assert list(again.actions) == sorted({s.action for s in snaps})
+
+
+def _summary(enterprise_id):
+    e = db.session.get(Enterprise, enterprise_id)
+    return (e.map_state, e.map_severity, e.map_due_on, e.map_dues, e.map_actions)
+
+
+def test_every_case_snapshot_moves_the_site_summary_in_its_transaction(
+        app, writing, make_enterprise, make_case):
+    e = make_enterprise()
+    assert _summary(e.id) == (None, None, None, "", "")
+    rectify = make_case("rectify", enterprise=e)
+    first = _summary(e.id)
+    assert first[0] == "rectify:ordered" and first[4] == "rectify" and first[2] is not None
+    make_case("fine", enterprise=e)
+    assert _summary(e.id)[4] == "fine,rectify"
+    cases.apply_event(SYSTEM, rectify, {"type": "report_rectified", "on": "2026-10-08"}, now=NOW)
+    db.session.commit()
+    written = _summary(e.id)
+    # A rebuild from the stored cases says the same as what the snapshots wrote.
+    site_summary.rebuild([e.id])
+    db.session.commit()
+    db.session.expire_all()
+    assert _summary(e.id) == written
+
+
+def test_a_rolled_back_event_leaves_the_summary_as_it_was(app, writing, make_enterprise,
+                                                          make_case):
+    e = make_enterprise()
+    rectify = make_case("rectify", enterprise=e)
+    before = _summary(e.id)
+    cases.apply_event(SYSTEM, rectify, {"type": "report_rectified", "on": "2026-10-08"}, now=NOW)
+    db.session.flush()
+    db.session.rollback()
+    db.session.expire_all()
+    assert _summary(e.id) == before
+
+
+def test_the_map_box_reads_no_case_and_names_the_township(app, writing, make_township,
+                                                          make_enterprise, make_case):
+    from sqlalchemy import event
+
+    t = make_township()
+    e = make_enterprise(township=t.code)
+    make_case("rectify", enterprise=e)
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        body = mapdata.features(mapdata.MapQuery(bbox=(116.7, 39.9, 116.9, 40.0)),
+                                date(2027, 1, 25))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert not any("enforcement_case" in s for s in statements)
+    props = body["features"][0]["properties"]
+    assert props["township_name"] == "燕郊镇" and props["township"] == "yanjiao"
+    assert props["worst_state"] == "overdue" and props["overdue"] is True
+    assert props["open_actions"] == ["rectify"]
+    overdue_only = mapdata.features(mapdata.MapQuery(bbox=(116.7, 39.9, 116.9, 40.0),
+                                                     overdue=True), date(2026, 10, 1))
+    assert overdue_only["features"] == []
+
+
+def test_the_state_filter_follows_the_workflow_order():
+    states = mapdata.filter_states()
+    # Actions in their order (close first), each action's states as its workflow runs.
+    assert states[:5] == ["ordered", "executed", "verified", "monitoring", "closed"]
+    assert "overdue" not in states and len(states) == len(set(states))
+    assert states.index("plan_filed") < states.index("rectifying") < states.index("lifted")
+
+
+def test_the_desk_map_lists_states_in_workflow_order(app, make_user, auth, client):
+    make_user("rev", "reviewer")
+    auth.login("rev")
+    page = client.get("/desk/map").get_data(as_text=True)
+    assert page.index('value="ordered"') < page.index('value="executed"') < page.index(
+        'value="verified"') < page.index('value="closed"') < page.index('value="active"')
+
+
+def test_the_database_writes_the_same_pins_as_python(app, writing, make_township,
+                                                     make_enterprise, make_case):
+    """The map box's features are built in SQL (enterprise_search.box_features); each equals
+    the feature the Python path (EnterpriseRow.properties) builds, on every day."""
+    import json
+
+    from enforcement.services.maps import enterprise_search as es
+
+    t = make_township()
+    plain = make_enterprise(name="无案件企业", lat=39.955, lon=116.825)
+    assert plain.id
+    one = make_enterprise(name="整改企业", township=t.code, lat=39.9561234567, lon=116.8312345678)
+    make_case("rectify", enterprise=one)
+    two = make_enterprise(name="多案企业", lat=39.957, lon=116.832, credit_code=None)
+    make_case("stop", enterprise=two)
+    fine = make_case("fine", enterprise=two, served_on=date(2026, 10, 8))
+    cases.apply_event(SYSTEM, fine, {"type": "notify", "on": "2026-10-09"}, now=NOW)
+    db.session.commit()
+    for day in (date(2026, 9, 1), date(2026, 10, 20), date(2026, 11, 25), date(2027, 6, 1)):
+        q = es.EnterpriseQuery(as_of=day, bbox=(116.7, 39.9, 116.9, 40.0), limit=5000)
+        built = [json.loads(f) for f in es.box_features(q).features]
+        rows = es.search(q).rows
+        expected = [{"type": "Feature", "id": r.enterprise.id,
+                     "geometry": {"type": "Point", "coordinates": [r.enterprise.lon, r.enterprise.lat]},
+                     "properties": r.properties()} for r in rows]
+        assert len(built) == len(expected) == 3
+        for got, want in zip(built, expected):
+            for key in ("lat", "lon"):
+                assert abs(got["properties"].pop(key) - want["properties"].pop(key)) < 1e-9
+            g_xy, w_xy = got.pop("geometry")["coordinates"], want.pop("geometry")["coordinates"]
+            assert all(abs(a - b) < 1e-9 for a, b in zip(g_xy, w_xy))
+            assert got == want, day
