@@ -201,8 +201,8 @@ def _grid(q: MapQuery, where: list, total: int) -> dict:
             "cell_deg": size}
 
 
-#: An open case as the popup needs it: (case id, enterprise id, action, state, served_on, params, facts).
-CaseRow = tuple[int, int, str, str, date, Any, Any]
+#: An open case as the popup needs it: (case id, enterprise id, action, state, served_on).
+CaseRow = tuple[int, int, str, str, date]
 
 
 def _open_cases(enterprise_ids: list[int]
@@ -220,14 +220,15 @@ def _open_cases(enterprise_ids: list[int]
                 .where(Case.enterprise_id.in_(chunk))):
             if wf.state_info(c.action, c.state).terminal:  # open-ness from the state table
                 continue
-            rows.append((c.id, c.enterprise_id, c.action, c.state, c.served_on, None, None))
+            rows.append((c.id, c.enterprise_id, c.action, c.state, c.served_on))
             if c.watched_deadline:
                 dl[c.id][c.watched_deadline] = wf.Deadline(c.watched_deadline, c.watched_due_on)
     return rows, dl
 
 
-def _snapshots(case_rows, deadlines) -> dict[int, list]:
-    by_enterprise: dict[int, list] = defaultdict(list)
+def _snapshots(case_rows: list[CaseRow], deadlines: dict[int, dict[str, wf.Deadline]]
+               ) -> dict[int, list[tuple[int, wf.CaseSnapshot]]]:
+    by_enterprise: dict[int, list[tuple[int, wf.CaseSnapshot]]] = defaultdict(list)
     for cid, eid, action, state, served_on in case_rows:
         snap = wf.CaseSnapshot(action=action, state=state, served_on=served_on, township=None,
                                params={}, facts={}, deadlines=deadlines.get(cid, {}),
