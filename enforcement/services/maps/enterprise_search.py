@@ -421,9 +421,15 @@ def box_features(query: EnterpriseQuery) -> FeaturePage | None:
                             e.map_actions, e.map_state, e.map_severity, e.map_due_on)
     else:
         stmt, _ = _filtered(query, e.id, e.lon, e.lat, _properties_sql(query.as_of))
-    # Core rows (no ORM result processing: a map box is thousands of rows).
-    found = sorted((r for r in db.session.connection().execute(stmt).all() if r[0] > query.after_id),
-                   key=itemgetter(0))
+    # The driver's own tuples: every column selected is a type the driver converts itself
+    # (no SQLAlchemy result processor), and a Row object for each of thousands of pins cost
+    # about as much as writing its text.
+    result = db.session.connection().execute(stmt)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    found = sorted((r for r in rows if r[0] > query.after_id), key=itemgetter(0))
     more = len(found) > query.limit
     found = found[:query.limit]
     features = (_features_from_columns(found, query.as_of) if dialect == "postgresql"
