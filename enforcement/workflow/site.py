@@ -80,12 +80,19 @@ def view(summary: SiteSummary, as_of: date) -> SiteView:
         return SiteView(None, False, None, None)
     first = summary.due_on
     overdue = first is not None and first < as_of
-    action, _, state = summary.state.partition(":")
-    worst = state_info(action, state)
-    if overdue and summary.severity < OVERDUE:
-        worst = _OVERDUE_INFO
+    worst = shown(summary.state, summary.severity, overdue)
     upcoming = first if not overdue else next((d for d in summary.dues if d >= as_of), None)
     return SiteView(worst, overdue, first, upcoming)
+
+
+def shown(state: str, severity: int, overdue: bool) -> StateInfo:
+    """The worst display state of a summary's stored worst ``state`` ("action:state") and its
+    ``severity``, when its earliest watched date has (``overdue``) or has not passed: overdue
+    outranks every stored state below it."""
+    if overdue and severity < OVERDUE:
+        return _OVERDUE_INFO
+    action, _, name = state.partition(":")
+    return state_info(action, name)
 
 
 def dump_dues(dues: Iterable[date]) -> str:
@@ -102,5 +109,5 @@ def from_columns(state: str | None, severity: int | None, dues: str | None,
     return SiteSummary(state, severity, dues or "", tuple(actions.split(",")) if actions else ())
 
 
-__all__ = ["EMPTY", "SiteSummary", "SiteView", "dump_dues", "from_columns", "load_dues", "state_info",
-           "summarise", "view"]
+__all__ = ["EMPTY", "SiteSummary", "SiteView", "dump_dues", "from_columns", "load_dues", "shown",
+           "state_info", "summarise", "view"]

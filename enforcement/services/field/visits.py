@@ -1,9 +1,10 @@
 """Visits: one inspection on site, recorded exactly once however often the phone replays it."""
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -75,6 +76,18 @@ def record_visit(actor: Actor, data: dict, *, now: datetime,
         raise
 
 
+@functools.cache
+def _statements(dialect: str) -> tuple[Any, Any]:
+    """The visit's ``INSERT … ON CONFLICT (client_uuid) DO NOTHING RETURNING`` (both dialects'
+    form, the same statement shape) and the inspector links' insert, built once: the values
+    go as parameters, so a visit post does not build and coerce a statement of 18 literal
+    values each time (a tenth of the post's Python time, profiled)."""
+    table = cast(Table, Visit.__table__)
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return (insert(table).on_conflict_do_nothing(index_elements=["client_uuid"])
+            .returning(*table.columns), insert(visit_inspector))
+
+
 def _insert_once(visit: Visit, inspectors: list[User]) -> bool:
     """Insert the visit unless its client UUID is stored: one statement on both databases,
     the unique index deciding (a concurrent replay loses there, not on a check-then-insert).
@@ -82,12 +95,8 @@ def _insert_once(visit: Visit, inspectors: list[User]) -> bool:
     table = cast(Table, Visit.__table__)
     values = {c.key: getattr(visit, c.key) for c in table.columns
               if c.key != "id" and c.key in visit.__dict__}
-    dialect = db.session.get_bind().dialect.name
-    # Both dialects' INSERT … ON CONFLICT DO NOTHING, the same statement shape.
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    row = db.session.execute(insert(table).values(**values)
-                             .on_conflict_do_nothing(index_elements=["client_uuid"])
-                             .returning(*table.columns)).first()
+    visit_insert, link_insert = _statements(db.session.get_bind().dialect.name)
+    row = db.session.execute(visit_insert, values).first()
     if row is None:
         return False
     for column in table.columns:
@@ -95,8 +104,8 @@ def _insert_once(visit: Visit, inspectors: list[User]) -> bool:
     make_transient_to_detached(visit)
     db.session.add(visit)
     if inspectors:
-        db.session.execute(insert(visit_inspector), [{"visit_id": visit.id, "user_id": u.id}
-                                                     for u in inspectors])
+        db.session.execute(link_insert, [{"visit_id": visit.id, "user_id": u.id}
+                                         for u in inspectors])
     set_committed_value(visit, "inspectors", inspectors)
     # Known empty: answering must not read them back after the commit.
     set_committed_value(visit, "photos", [])

@@ -8,14 +8,15 @@ summary (workflow.site, written with every case snapshot) for ``as_of``: no case
 nothing here computes a deadline."""
 from __future__ import annotations
 
+import json
 import math
+from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Text, and_, exists, func, literal, null, or_, select, text
+from sqlalchemy import and_, exists, func, literal, null, or_, select, text
 from sqlalchemy import case as sa_case
-from sqlalchemy import cast as sa_cast
 from sqlalchemy.orm import selectinload
 
 from enforcement import workflow as wf
@@ -284,44 +285,45 @@ def _severity_colour(severity):
                    value=severity, else_=null())
 
 
-def _properties_sql(dialect: str, as_of: date):
-    """Each pin's GeoJSON properties, built by the database from the site's columns and its map
-    summary: the same members and values as ``EnterpriseRow.properties`` (tested), so the app
-    only joins text. What depends on the day is the summary's rule (workflow.site.view) in SQL:
-    overdue once the earliest watched date has passed, which outranks every stored state below
-    it. One flat object per row: nested JSON constructors cost PostgreSQL several times the
-    scan itself (benchmarks/results.md)."""
+def _pin_sql(as_of: date) -> dict[str, Any]:
+    """What a pin shows that depends on the day, in SQLite's SQL from the site's map summary: the
+    summary's rule (workflow.site.view) restated, the same values as
+    ``EnterpriseRow.properties`` (tested). Overdue once the earliest watched date has passed,
+    which outranks every stored state below it."""
     e = Enterprise
     overdue_sev = wf.state_info("rectify", "overdue").severity
     is_overdue = and_(e.map_due_on.is_not(None), e.map_due_on < as_of)
     shown_overdue = and_(is_overdue, e.map_severity < overdue_sev)
     severity = sa_case((e.map_state.is_(None), null()), (shown_overdue, literal(overdue_sev)),
                        else_=e.map_severity)
-    array_text = sa_case((e.map_actions == "", literal("[]")),
-                         else_="[\"" + func.replace(e.map_actions, ",", "\",\"") + "\"]")
-    actions: ColumnElement[Any]
-    next_due: Any  # a function on PostgreSQL, the plain column on SQLite
-    if dialect == "postgresql":
-        obj = func.json_build_object
-        state = func.split_part(e.map_state, ":", 2)
-        boolean = (lambda c: c)
-        actions = sa_cast(array_text, JSON)
-        next_due = func.to_char(e.map_due_on, "YYYY-MM-DD")
-    else:  # SQLite's JSON1: json() keeps a CASE's JSON text JSON inside json_object
-        obj = func.json_object
-        state = func.substr(e.map_state, func.instr(e.map_state, ":") + 1)
-        boolean = (lambda c: func.json(sa_case((c, literal("true")), else_=literal("false"))))
-        actions = func.json(array_text)
-        next_due = e.map_due_on
+    state = func.substr(e.map_state, func.instr(e.map_state, ":") + 1)
     worst = sa_case((e.map_state.is_(None), null()), (shown_overdue, literal("overdue")),
                     else_=state)
-    return obj(
+    return {"worst_state": worst, "worst_severity": severity,
+            "colour": _severity_colour(severity), "overdue": is_overdue}
+
+
+def _properties_sql(as_of: date):
+    """Each pin's GeoJSON properties as one JSON object built by SQLite's JSON1 from the site's
+    columns and its map summary (``_pin_sql``): the same members and values as
+    ``EnterpriseRow.properties`` (tested), so the app only joins text. One flat object per
+    row: nested JSON constructors cost more than the scan itself (benchmarks/results.md)."""
+    e = Enterprise
+    pin = _pin_sql(as_of)
+    array_text = sa_case((e.map_actions == "", literal("[]")),
+                         else_="[\"" + func.replace(e.map_actions, ",", "\",\"") + "\"]")
+
+    def boolean(c):  # json() keeps a CASE's JSON text JSON inside json_object
+        return func.json(sa_case((c, literal("true")), else_=literal("false")))
+
+    return func.json_object(
         "id", e.id, "name", e.name, "credit_code", e.credit_code, "township", Township.code,
         "industry", e.industry, "risk_class", e.risk_class, "lat", e.lat, "lon", e.lon,
         "located", boolean(e.lat.is_not(None)), "location_source", e.location_source,
-        "address", e.address, "open_actions", actions, "worst_state", worst,
-        "worst_severity", severity, "colour", _severity_colour(severity),
-        "overdue", boolean(is_overdue), "next_due", next_due)
+        "address", e.address, "open_actions", func.json(array_text),
+        "worst_state", pin["worst_state"], "worst_severity", pin["worst_severity"],
+        "colour", pin["colour"], "overdue", boolean(pin["overdue"]),
+        "next_due", e.map_due_on)
 
 
 def _feature_text(eid: int, lon: float | None, lat: float | None, properties: str) -> str:
@@ -329,6 +331,72 @@ def _feature_text(eid: int, lon: float | None, lat: float | None, properties: st
     geometry = "null" if lat is None else \
         f'{{"type":"Point","coordinates":[{lon!r},{lat!r}]}}'
     return f'{{"type":"Feature","id":{eid},"geometry":{geometry},"properties":{properties}}}'
+
+
+_json_str = json.encoder.encode_basestring  # the C encoder where built, as json.dumps uses
+
+
+class _Encoded(dict):
+    """JSON texts of the few distinct values a column holds (townships, industries, states),
+    each encoded once per answer."""
+
+    def __missing__(self, key):
+        text = self[key] = _json_str(key)
+        return text
+
+
+class _PinTail(dict):
+    """The pin's members from ``open_actions`` to ``overdue`` for one (actions, stored worst
+    state, its severity, overdue): a box holds few distinct combinations. The day's rule is
+    the summary's own (workflow.site.shown, as ``site.view`` applies it)."""
+
+    def __missing__(self, key):
+        actions, state, severity, overdue = key
+        listed = ",".join(_json_str(a) for a in actions.split(",")) if actions else ""
+        if state is None or severity is None:
+            worst = '"worst_state":null,"worst_severity":null,"colour":null,"overdue":false'
+        else:
+            info = site.shown(state, severity, overdue)
+            worst = (f'"worst_state":{_json_str(info.value)},"worst_severity":{info.severity:d},'
+                     f'"colour":{_json_str(info.colour)},"overdue":{"true" if overdue else "false"}')
+        text = self[key] = f'"open_actions":[{listed}],{worst}'
+        return text
+
+
+def _features_from_columns(rows, as_of: date) -> list[str]:
+    """PostgreSQL's pins: the database returns the plain columns (as the raw box query does)
+    and Python writes each Feature with one format string; what depends on the day is
+    decided once per distinct summary (``_PinTail``). PostgreSQL's json_build_object cost
+    several times the box's scan for 2,000 pins. The text is what ``dumps`` writes for the
+    Python path's feature (floats by repr, strings by json's own encoder, UTF-8 kept;
+    tested equal), in a fraction of the time (benchmarks/results.md)."""
+    out: list[str] = []
+    append = out.append
+    enc = _json_str
+    few = _Encoded({None: "null"})
+    tails = _PinTail()
+    for (eid, lon, lat, name, credit_code, township, industry, risk_class, location_source,
+         address, actions, state, severity, due_on) in rows:
+        lon_text = "null" if lon is None else repr(lon)
+        if lat is None:  # awaiting a location: a null geometry (RFC 7946, 3.2)
+            geometry = lat_text = "null"
+        else:
+            lat_text = repr(lat)
+            geometry = f'{{"type":"Point","coordinates":[{lon_text},{lat_text}]}}'
+        if state is None or severity is None or due_on is None:
+            due_text, overdue = "null", False
+        else:
+            due_text, overdue = f'"{due_on.isoformat()}"', due_on < as_of
+        append(
+            f'{{"type":"Feature","id":{eid},"geometry":{geometry},"properties":{{"id":{eid},'
+            f'"name":{enc(name)},'
+            f'"credit_code":{"null" if credit_code is None else enc(credit_code)},'
+            f'"township":{few[township]},"industry":{few[industry]},'
+            f'"risk_class":{few[risk_class]},"lat":{lat_text},"lon":{lon_text},'
+            f'"located":{"false" if lat is None else "true"},'
+            f'"location_source":{few[location_source]},"address":{enc(address)},'
+            f'{tails[actions, state, severity, overdue]},"next_due":{due_text}}}}}')
+    return out
 
 
 @dataclass
@@ -339,22 +407,34 @@ class FeaturePage:
 
 
 def box_features(query: EnterpriseQuery) -> FeaturePage | None:
-    """A map's box (a page of at least WHOLE_BOX_PAGE, no ``near``) as Feature texts the
-    database wrote: one indexed scan, and no per-pin work in Python (which was most of the
-    answer's time). None for every other query (``search`` answers those)."""
+    """A map's box (a page of at least WHOLE_BOX_PAGE, no ``near``) as Feature texts: one
+    indexed scan, and no per-pin object in Python (which was most of the answer's time).
+    SQLite writes each pin's properties (JSON1); PostgreSQL returns plain columns written by
+    ``_features_from_columns``. None for every other query (``search`` answers those)."""
     if query.bbox is None or query.near is not None or query.limit < WHOLE_BOX_PAGE:
         return None
     dialect = db.session.get_bind().dialect.name
-    properties = _properties_sql(dialect, query.as_of)
+    e = Enterprise
     if dialect == "postgresql":
-        properties = sa_cast(properties, Text)
-    stmt, _ = _filtered(query, Enterprise.id, Enterprise.lon, Enterprise.lat, properties)
-    found = sorted((r for r in db.session.execute(stmt) if r[0] > query.after_id),
-                   key=lambda r: r[0])
+        stmt, _ = _filtered(query, e.id, e.lon, e.lat, e.name, e.credit_code, Township.code,
+                            e.industry, e.risk_class, e.location_source, e.address,
+                            e.map_actions, e.map_state, e.map_severity, e.map_due_on)
+    else:
+        stmt, _ = _filtered(query, e.id, e.lon, e.lat, _properties_sql(query.as_of))
+    # The driver's own tuples: every column selected is a type the driver converts itself
+    # (no SQLAlchemy result processor), and a Row object for each of thousands of pins cost
+    # about as much as writing its text.
+    result = db.session.connection().execute(stmt)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    found = sorted((r for r in rows if r[0] > query.after_id), key=itemgetter(0))
     more = len(found) > query.limit
     found = found[:query.limit]
-    return FeaturePage([_feature_text(*r) for r in found],
-                       {"after_id": found[-1][0]} if more else None)
+    features = (_features_from_columns(found, query.as_of) if dialect == "postgresql"
+                else [_feature_text(*r) for r in found])
+    return FeaturePage(features, {"after_id": found[-1][0]} if more else None)
 
 
 def search(query: EnterpriseQuery) -> EnterprisePage:
