@@ -74,9 +74,10 @@ def _field_errors(form, fields: dict) -> None:
 @reviewer_required
 def index():
     as_of = today()
-    return render_template("desk/index.html", as_of=as_of, conflicts=conflicts.open_count(),
+    within = branch_guard.page_townships()  # a branch's officer: his branch's (issue 20)
+    return render_template("desk/index.html", as_of=as_of, conflicts=conflicts.open_count(within),
                            quiet=quiet_days.upcoming(as_of, limit=5),
-                           complaints=complaint_desk.counts(),
+                           complaints=complaint_desk.counts(within),
                            draws=draw_publication.recent(3))
 
 
@@ -159,13 +160,14 @@ def map_popup(enterprise_id: int):
 @reviewer_required
 def conflict_queue(errors: dict | None = None, status: int = 200):
     as_of = today()
-    rows = conflicts.unresolved()
+    within = branch_guard.page_townships()  # a branch's officer: his branch's (issue 20)
+    rows = conflicts.unresolved(townships_within=within)
     items = [{"row": c, "current": conflicts.current_version(c, as_of),
               "accept": AcceptForm(formdata=None, prefix=f"a{c.id}"),
               "discard": (errors or {}).get(c.id) or DiscardForm(formdata=None, prefix=f"d{c.id}")}
              for c in rows]
     return render_template("desk/conflicts.html", items=items, as_of=as_of,
-                           decided=conflicts.recent_decisions()), status
+                           decided=conflicts.recent_decisions(townships_within=within)), status
 
 
 @bp.post("/conflicts/<int:conflict_id>/accept")
@@ -174,7 +176,7 @@ def conflict_accept(conflict_id: int):
     form = AcceptForm(prefix=f"a{conflict_id}")
     if not form.validate():
         abort(400)
-    row = conflicts.get(conflict_id)
+    row = conflicts.get(conflict_id, _actor())
     try:
         result = conflicts.accept(_actor(), row, now=utcnow(), note=form.note.data or "")
     except DomainError as exc:
@@ -193,7 +195,7 @@ def conflict_accept(conflict_id: int):
 @reviewer_required
 def conflict_discard(conflict_id: int):
     form = DiscardForm(prefix=f"d{conflict_id}")
-    row = conflicts.get(conflict_id)
+    row = conflicts.get(conflict_id, _actor())
     if not form.validate():
         return conflict_queue(errors={conflict_id: form}, status=422)
     conflicts.discard(_actor(), row, reason=form.reason.data, now=utcnow())
@@ -364,6 +366,7 @@ def complaints():
                     _field_errors(form, exc.fields or {"text": exc.message})
     state = request.args.get("status", "")
     category = request.args.get("category", "")
+    within = branch_guard.page_townships()  # a branch's officer: his branch's (issue 20)
     assign = AssignForm(formdata=None)
     assign.assignee.choices = [(u.username, u.label) for u in review.inspectors()]
     enterprise = (db.session.get(Enterprise, form.enterprise_id.data)
@@ -371,8 +374,9 @@ def complaints():
     return render_template("desk/complaints.html", form=form, enterprise=enterprise,
                            pin=pin_map_attrs(lat_input="lat", lon_input="lon",
                                              clear="complaint-unpin"),
-                           rows=complaint_desk.listing(status=state, category=category),
-                           counts=complaint_desk.counts(), status=state, category=category,
+                           rows=complaint_desk.listing(status=state, category=category,
+                                                       townships_within=within),
+                           counts=complaint_desk.counts(within), status=state, category=category,
                            statuses=COMPLAINT_STATUSES, categories=CATEGORIES, assign=assign,
                            as_of=today()), status
 

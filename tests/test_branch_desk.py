@@ -1,0 +1,130 @@
+"""Branches (分局, issue 20): the complaints desk (信访投诉) and the conflict queue, attacked by
+the reviewer of another branch. Written as attacks first: before the fix the west reviewer
+listed, counted and assigned the east's complaints, and saw, accepted and discarded the east's
+conflicts (services/desk/complaint_desk.py and conflicts.py took no branch).
+
+燕郊镇 (yanjiao) is the east branch's, 古城镇 (gucheng) the west's; the case and its conflict,
+kept by ``build_city``, are in 燕郊镇."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from security_city import build_city, login, place_in_branches
+from enforcement.extensions import db
+from enforcement.models import AuditEvent, Complaint, Conflict, Enterprise
+
+
+@pytest.fixture
+def branched(app, client, make_township, make_user, make_enterprise, make_case, api_token):
+    city = build_city(client, make_township, make_user, make_enterprise, make_case, api_token)
+    city.users.update(place_in_branches(make_user))
+    app.config["WTF_CSRF_ENABLED"] = False
+    return city
+
+
+def _complaint(enterprise: Enterprise, text: str) -> Complaint:
+    complaint = Complaint(channel="hotline", category="odour", text=text, address="某村",
+                          enterprise_id=enterprise.id, township_id=enterprise.township_id,
+                          received_at=datetime(2026, 11, 24, 2, tzinfo=timezone.utc),
+                          received_on=date(2026, 11, 24), triage_by=date(2026, 11, 25),
+                          answer_by=date(2026, 12, 15), status="new")
+    db.session.add(complaint)
+    db.session.commit()
+    return complaint
+
+
+def _state():
+    db.session.expire_all()
+    return (sorted((c.id, c.status, c.assignee_id) for c in db.session.scalars(select(Complaint))),
+            sorted((c.id, c.resolution) for c in db.session.scalars(select(Conflict))),
+            db.session.scalar(select(func.count()).select_from(AuditEvent)))
+
+
+def test_a_west_reviewer_neither_sees_nor_acts_on_the_easts_complaints(
+        app, branched, make_enterprise):
+    city = branched
+    east_firm = db.session.get(Enterprise, city["enterprise_id"])
+    west_firm = make_enterprise(name="古城镇某铸造厂", lat=39.961, lon=116.831, township="gucheng")
+    east = _complaint(east_firm, "燕郊镇夜间异味")
+    west = _complaint(west_firm, "古城镇粉尘扰民")
+    pages = {}
+    for who in ("rev_west", "rev_east", "reviewer"):
+        pages[who] = app.test_client()
+        login(pages[who], who)
+    before = _state()
+    listed = pages["rev_west"].get("/desk/complaints").get_data(as_text=True)
+    assert "古城镇粉尘扰民" in listed and "燕郊镇夜间异味" not in listed
+    assert "夜间异味" not in listed  # the city's complaint of no township is not the west's either
+    # the counts beside the filter are the branch's: one new complaint (the west's)
+    assert "(1)</option>" in listed and "(3)</option>" not in listed
+    assigned = pages["rev_west"].post(f"/desk/complaints/{east.id}/assign",
+                                      data={"assignee": "wangfang"})
+    assert assigned.status_code == 404
+    assert _state() == before
+    # The east's reviewer and the city see the east's; the city sees all three.
+    assert "燕郊镇夜间异味" in pages["rev_east"].get("/desk/complaints").get_data(as_text=True)
+    everything = pages["reviewer"].get("/desk/complaints").get_data(as_text=True)
+    assert all(t in everything for t in ("燕郊镇夜间异味", "古城镇粉尘扰民", "夜间异味"))
+    own = pages["rev_west"].post(f"/desk/complaints/{west.id}/assign", data={"assignee": "wangfang"})
+    assert own.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Complaint, west.id).status == "triaged"
+
+
+def test_a_west_reviewer_neither_sees_nor_decides_the_easts_conflicts(app, branched):
+    city = branched
+    conflict_id = city["conflict_id"]
+    assert db.session.get(Conflict, conflict_id).case_id == city["case_id"]  # an east case
+    pages = {}
+    for who in ("rev_west", "rev_east", "reviewer"):
+        pages[who] = app.test_client()
+        login(pages[who], who)
+    before = _state()
+    queue = pages["rev_west"].get("/desk/conflicts").get_data(as_text=True)
+    assert f'id="conflict-{conflict_id}"' not in queue
+    assert f'id="conflict-{conflict_id}"' in pages["rev_east"].get("/desk/conflicts").get_data(
+        as_text=True)
+    assert f'id="conflict-{conflict_id}"' in pages["reviewer"].get("/desk/conflicts").get_data(
+        as_text=True)
+    accepted = pages["rev_west"].post(f"/desk/conflicts/{conflict_id}/accept", data={})
+    discarded = pages["rev_west"].post(f"/desk/conflicts/{conflict_id}/discard",
+                                       data={"d%d-reason" % conflict_id: "冒名处理"})
+    assert (accepted.status_code, discarded.status_code) == (404, 404)
+    assert _state() == before
+    # the hub's count of open conflicts is the branch's
+    from enforcement.services.desk import conflicts
+    from enforcement.services.core.actor import Actor
+    from enforcement.services.core import scope
+    west = Actor.of(city.users["west"])
+    assert conflicts.open_count(scope.allowed_township_ids(west)) == 0
+    assert conflicts.open_count(None) >= 1
+    # The east's own reviewer decides it.
+    done = pages["rev_east"].post(f"/desk/conflicts/{conflict_id}/discard",
+                                  data={"d%d-reason" % conflict_id: "重复提交"})
+    assert done.status_code == 302
+
+
+def test_a_west_officer_records_no_complaint_against_the_easts_firm_through_the_api(
+        client, branched, api_token):
+    city = branched
+    west, east = api_token(city.users["west"]), api_token(city.users["east"])
+    body = {"channel": "hotline", "category": "odour", "text": "异味",
+            "enterprise_id": city["enterprise_id"], "client_uuid": "7f0c2a52-0d8e-4a57-9a77-3f3f2d1e6a01"}
+    refused = client.post("/api/v1/complaints", headers=west, json=body)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"] == {"enterprise_id": "no such enterprise"}
+    made = client.post("/api/v1/complaints", headers=east, json=body)
+    assert made.status_code == 201 and made.get_json()["township"] == "yanjiao"
+    # Replaying the east's key does not hand the east's complaint to the west.
+    replay = client.post("/api/v1/complaints", headers=west,
+                         json={**body, "enterprise_id": None, "address": "某村"})
+    assert replay.status_code == 409 and "燕郊" not in replay.get_data(as_text=True)
+    # His own complaint by address (of no township) he may replay as before.
+    own = {"channel": "hotline", "category": "noise", "text": "噪声", "address": "古城镇某村",
+           "client_uuid": "7f0c2a52-0d8e-4a57-9a77-3f3f2d1e6a02"}
+    first = client.post("/api/v1/complaints", headers=west, json=own)
+    again = client.post("/api/v1/complaints", headers=west, json=own)
+    assert (first.status_code, again.status_code) == (201, 200)
