@@ -128,3 +128,33 @@ def test_a_west_officer_records_no_complaint_against_the_easts_firm_through_the_
     first = client.post("/api/v1/complaints", headers=west, json=own)
     again = client.post("/api/v1/complaints", headers=west, json=own)
     assert (first.status_code, again.status_code) == (201, 200)
+
+
+def test_the_desk_dashboard_shows_a_branch_its_own_figures(app, branched, make_enterprise):
+    """Before: the west reviewer's dashboard counted the east's cases, conflicts, complaints
+    and inspectors' visits (desk.dashboard_page passed no branch)."""
+    from enforcement.services.core import scope
+    from enforcement.services.core.actor import Actor
+    from enforcement.services.desk import dashboard
+    city = branched
+    _complaint(db.session.get(Enterprise, city["enterprise_id"]), "燕郊镇夜间异味")
+    west = Actor.of(city.users["west"])
+    within = scope.allowed_township_ids(west)
+    as_of = date(2026, 11, 25)
+    mine = dashboard.charts(as_of, "Asia/Shanghai", townships_within=within)
+    everything = dashboard.charts(as_of, "Asia/Shanghai")
+    assert mine["by_action_state"] == {} and everything["by_action_state"]
+    assert mine["complaints_category"] == [] and everything["complaints_category"]
+    assert {u for u, _, _ in mine["visits_week"]} == {"wangfang"}
+    assert {"zhangwei", "liuyang"} <= {u for u, _, _ in everything["visits_week"]}
+    summary = dashboard.bureau_summary(as_of, townships_within=within)
+    assert (summary["open"], summary["conflicts"], summary["recent"]) == (0, 0, [])
+    assert dashboard.bureau_summary(as_of)["conflicts"] >= 1
+    page = app.test_client()
+    login(page, "rev_west")
+    html = page.get("/desk/dashboard").get_data(as_text=True)
+    label = city.users["inspector_on"].label
+    assert label not in html
+    city_page = app.test_client()
+    login(city_page, "reviewer")
+    assert label in city_page.get("/desk/dashboard").get_data(as_text=True)

@@ -319,9 +319,11 @@ def draw_csv(draw_id: int):
 @reviewer_required
 def dashboard_page():
     as_of = today()
+    within = branch_guard.page_townships()  # a branch's officer: his branch's (issue 20)
     return render_template("desk/dashboard.html", as_of=as_of,
-                           summary=dashboard.bureau_summary(as_of),
-                           charts=dashboard.charts(as_of, current_app.config["BUREAU_TIMEZONE"]))
+                           summary=dashboard.bureau_summary(as_of, townships_within=within),
+                           charts=dashboard.charts(as_of, current_app.config["BUREAU_TIMEZONE"],
+                                                   townships_within=within))
 
 
 # ---------------------------------------------------------------- complaints desk
