@@ -158,3 +158,34 @@ def test_the_desk_dashboard_shows_a_branch_its_own_figures(app, branched, make_e
     city_page = app.test_client()
     login(city_page, "reviewer")
     assert label in city_page.get("/desk/dashboard").get_data(as_text=True)
+
+
+def test_the_lists_through_the_api_show_a_branch_its_own(client, branched, api_token):
+    """Before: the lists' API took the branch from the page session only, so a west officer's
+    bearer token listed and exported the east's cases."""
+    city = branched
+    west, desk = api_token(city.users["west"]), api_token(city.users["reviewer"])
+
+    def case_ids(h, extra=""):
+        body = client.get(f"/api/v1/lists/action/close?as_of=2026-11-25{extra}", headers=h)
+        assert body.status_code == 200, body.get_data(as_text=True)[:500]
+        return {i["case_id"] for i in body.get_json()["items"]}
+
+    assert case_ids(desk) == {city["case_id"]}
+    assert case_ids(west) == set()
+    assert case_ids(west, "&branch=east") == set()  # his own, whatever he asks (as the pages)
+    assert case_ids(desk, "&branch=west") == set()
+    def download(h, path):
+        got = client.get(path, headers=h, buffered=True)
+        assert got.status_code == 200
+        if "format=xlsx" in path:
+            import io
+            from openpyxl import load_workbook
+            sheet = load_workbook(io.BytesIO(got.data)).active
+            return " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row)
+        return got.data.decode("utf-8-sig")
+
+    for fmt in ("csv", "xlsx"):
+        path = f"/api/v1/lists/action/close?as_of=2026-11-25&format={fmt}"
+        assert "燕郊镇" not in download(west, path) and "燕郊镇" in download(desk, path)
+    assert "燕郊镇" not in download(west, "/api/v1/lists/monthly?month=2026-11&format=csv")
