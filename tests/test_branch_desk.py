@@ -189,3 +189,18 @@ def test_the_lists_through_the_api_show_a_branch_its_own(client, branched, api_t
         path = f"/api/v1/lists/action/close?as_of=2026-11-25&format={fmt}"
         assert "燕郊镇" not in download(west, path) and "燕郊镇" in download(desk, path)
     assert "燕郊镇" not in download(west, "/api/v1/lists/monthly?month=2026-11&format=csv")
+
+
+def test_a_branch_reviewers_daily_overdue_reminder_names_his_branchs_cases_only(app, branched):
+    """Before: every reviewer's daily overdue notification listed the whole city's overdue
+    cases by firm name, the west's reviewer's too (services/notify/reminders.collect)."""
+    from enforcement.services.calendar.calendars import load_calendar
+    from enforcement.services.notify import reminders
+    city = branched
+    as_of = date(2027, 6, 1)  # long after the east case's deadlines
+    items = reminders.collect(as_of=as_of, last_as_of=None, since=None, calendar=load_calendar())
+    lists = {i["user_id"]: i["params"] for i in items if i["kind"] == "overdue_list"}
+    east_case = city["case_id"]
+    assert [c["case_id"] for c in lists[city.users["east"].id]["top"]] == [east_case]
+    assert east_case in [c["case_id"] for c in lists[city.users["reviewer"].id]["top"]]
+    assert city.users["west"].id not in lists  # nothing overdue in his branch: no list
