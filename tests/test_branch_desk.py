@@ -204,3 +204,33 @@ def test_a_branch_reviewers_daily_overdue_reminder_names_his_branchs_cases_only(
     assert [c["case_id"] for c in lists[city.users["east"].id]["top"]] == [east_case]
     assert east_case in [c["case_id"] for c in lists[city.users["reviewer"].id]["top"]]
     assert city.users["west"].id not in lists  # nothing overdue in his branch: no list
+
+
+def test_a_west_reviewer_hands_no_work_to_the_easts_inspectors(app, branched, make_enterprise,
+                                                              make_case):
+    """Before: the complaint and follow-up assignee choices were every inspector of the city,
+    and the west reviewer could hand his branch's complaint or follow-up to the east's."""
+    from enforcement.models import FollowUp
+    city = branched
+    west_firm = make_enterprise(name="古城镇某铸造厂", lat=39.961, lon=116.831, township="gucheng")
+    complaint = _complaint(west_firm, "古城镇粉尘扰民")
+    case = make_case(action="rectify", served_on=date(2026, 11, 2), enterprise=west_firm)
+    followup = db.session.scalar(select(FollowUp).where(FollowUp.case_id == case.id,
+                                                        FollowUp.done_on.is_(None)))
+    page = app.test_client()
+    login(page, "rev_west")
+    east_label = city.users["inspector_on"].label
+    assert east_label not in page.get("/desk/complaints").get_data(as_text=True)
+    assert 'value="zhangwei"' not in page.get(f"/cases/{case.id}").get_data(as_text=True)
+    before = _state()
+    page.post(f"/desk/complaints/{complaint.id}/assign", data={"assignee": "zhangwei"})
+    moved = page.post(f"/cases/{case.id}/review/followups", data={f"followup-{followup.id}": "zhangwei"})
+    assert moved.status_code == 422
+    assert _state() == before
+    db.session.expire_all()
+    assert db.session.get(FollowUp, followup.id).assignee_id != city.users["inspector_on"].id
+    # His own branch's inspector he may choose.
+    assert page.post(f"/desk/complaints/{complaint.id}/assign",
+                     data={"assignee": "wangfang"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Complaint, complaint.id).assignee_id == city.users["inspector_off"].id

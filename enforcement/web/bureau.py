@@ -131,7 +131,7 @@ def _case_page(case: Case, *, status: int = 200, event_form: EventForm | None = 
                            "date_fields": DATE_FIELDS,
                            "open": event_form.type.data if event_form is not None else None,
                            "responsibility": rf, "refused": refused,
-                           "planned": review.planned(case), "inspectors": review.inspectors(),
+                           "planned": review.planned(case), "inspectors": review.inspectors(Actor.of(current_user)),
                            "followup_errors": followup_errors or {},
                            "csrf": CsrfOnlyForm()})
     return render_template("bureau/case.html", **ctx), status

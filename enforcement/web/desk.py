@@ -370,7 +370,7 @@ def complaints():
     category = request.args.get("category", "")
     within = branch_guard.page_townships()  # a branch's officer: his branch's (issue 20)
     assign = AssignForm(formdata=None)
-    assign.assignee.choices = [(u.username, u.label) for u in review.inspectors()]
+    assign.assignee.choices = [(u.username, u.label) for u in review.inspectors(_actor())]
     enterprise = (db.session.get(Enterprise, form.enterprise_id.data)
                   if form.enterprise_id.data and not form.enterprise_id.errors else None)
     return render_template("desk/complaints.html", form=form, enterprise=enterprise,

@@ -13,6 +13,7 @@ from enforcement.models import Complaint, User
 from enforcement.models.complaint import CATEGORIES, COMPLAINT_STATUSES
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
+from enforcement.services.desk.review import in_branch_of
 from enforcement.services.core.scope import TownshipFilter, township_allowed
 
 
@@ -47,7 +48,8 @@ def assign(actor: Actor, complaint_id: int, username: str, *, now: datetime) -> 
     if complaint is None or not township_allowed(actor, complaint.township_id):
         raise NotFound(f"No complaint {complaint_id}.")
     user = db.session.scalar(select(User).where(User.username == (username or ""),
-                                                User.role == "inspector", User.is_active_account))
+                                                User.role == "inspector", User.is_active_account,
+                                                in_branch_of(actor)))
     if user is None:
         raise ValidationError("Choose an active inspector.", {"assignee": "no such inspector"})
     before = {"assignee": complaint.assignee.username if complaint.assignee else None,
