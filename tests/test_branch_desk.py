@@ -234,3 +234,34 @@ def test_a_west_reviewer_hands_no_work_to_the_easts_inspectors(app, branched, ma
                      data={"assignee": "wangfang"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Complaint, complaint.id).assignee_id == city.users["inspector_off"].id
+
+
+def _options(html: str, name: str) -> list[str]:
+    import re
+    found = re.search(r'<select name="%s"[^>]*>(.*?)</select>' % name, html, re.S)
+    return [] if found is None else re.findall(r'<option value="([^"]*)"', found.group(1))
+
+
+def test_the_desk_map_page_offers_the_city_a_branch_and_a_branch_its_townships(app, branched):
+    pages = {}
+    for who in ("rev_west", "reviewer"):
+        pages[who] = app.test_client()
+        login(pages[who], who)
+    west = pages["rev_west"].get("/desk/map").get_data(as_text=True)
+    assert _options(west, "township") == ["", "gucheng"]
+    assert _options(west, "branch") == []  # his branch is fixed: no choice
+    city = pages["reviewer"].get("/desk/map").get_data(as_text=True)
+    assert _options(city, "branch") == ["", "east", "west"]
+    assert set(_options(city, "township")) >= {"", "gucheng", "yanjiao"}
+    east = pages["reviewer"].get("/desk/map?branch=east").get_data(as_text=True)
+    assert _options(east, "township") == ["", "yanjiao"]
+    assert 'value="east" selected' in east
+
+
+def test_without_branches_the_desk_map_offers_no_branch(app, client, make_township, make_user,
+                                                        make_enterprise, make_case, api_token):
+    build_city(client, make_township, make_user, make_enterprise, make_case, api_token)
+    page = app.test_client()
+    login(page, "reviewer")
+    html = page.get("/desk/map").get_data(as_text=True)
+    assert _options(html, "branch") == [] and {"gucheng", "yanjiao"} <= set(_options(html, "township"))

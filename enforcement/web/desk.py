@@ -54,8 +54,12 @@ def _actor() -> Actor:
     return Actor.of(current_user)
 
 
-def _townships() -> list[Township]:
-    return list(db.session.scalars(select(Township).order_by(Township.kind.desc(), Township.id)))
+def _townships(within=None) -> list[Township]:
+    """The townships to choose from; ``within`` (a branch's, issue 20) narrows them."""
+    stmt = select(Township).order_by(Township.kind.desc(), Township.id)
+    if within is not None:
+        stmt = stmt.where(Township.id.in_(within))
+    return list(db.session.scalars(stmt))
 
 
 def _field_errors(form, fields: dict) -> None:
@@ -121,9 +125,14 @@ def pin_map_attrs(lat: float | None = None, lon: float | None = None, **extra) -
 def map_page():
     tiles = _tiles()
     lat, lon = current_app.config["MAP_CENTER"]
+    # Branches (issue 20): a branch's officer chooses among his branch's townships only; city
+    # staff choose a branch (the data endpoint takes the same ``branch=``), or the whole city.
+    branch = branch_guard.page_branch()
     return render_template(
         "desk/map.html", tiles=tiles, center=(lat, lon), zoom=current_app.config["MAP_ZOOM"],
-        legend=mapdata.legend(), townships=_townships(), industries=INDUSTRIES,
+        legend=mapdata.legend(), townships=_townships(branch_guard.page_townships()),
+        branch=branch, branches=branch_guard.branches() if not current_user.branch_id else [],
+        industries=INDUSTRIES,
         actions=wf.ACTIONS, states=mapdata.filter_states(),
         limit=mapdata.MAX_FEATURES, layers=layer_dicts(), basemap_text=basemap_text())
 
