@@ -265,3 +265,23 @@ def test_without_branches_the_desk_map_offers_no_branch(app, client, make_townsh
     login(page, "reviewer")
     html = page.get("/desk/map").get_data(as_text=True)
     assert _options(html, "branch") == [] and {"gucheng", "yanjiao"} <= set(_options(html, "township"))
+    assert "branch-rollup" not in page.get("/enterprises").get_data(as_text=True)
+
+
+def test_the_enterprise_list_shows_the_city_each_branchs_count(app, branched, make_enterprise):
+    import re
+    make_enterprise(name="古城镇某铸造厂", lat=39.961, lon=116.831, township="gucheng")
+    make_enterprise(name="古城镇某砖厂", lat=39.962, lon=116.832, township="gucheng")
+    pages = {}
+    for who in ("rev_west", "reviewer"):
+        pages[who] = app.test_client()
+        login(pages[who], who)
+    html = pages["reviewer"].get("/enterprises").get_data(as_text=True)
+    assert re.search(r'branch=east">东区分局</a> <span class="badge outline">1<', html)
+    assert re.search(r'branch=west">西区分局</a> <span class="badge outline">2<', html)
+    searched = pages["reviewer"].get("/enterprises?q=砖").get_data(as_text=True)
+    assert re.search(r"东区分局</a> <span class=\"badge outline\">0<", searched)
+    assert re.search(r"西区分局</a> <span class=\"badge outline\">1<", searched)
+    assert "branch-rollup" not in pages["rev_west"].get("/enterprises").get_data(as_text=True)
+    assert "branch-rollup" not in pages["reviewer"].get("/enterprises?branch=east").get_data(
+        as_text=True)
