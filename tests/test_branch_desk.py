@@ -238,7 +238,7 @@ def test_a_west_reviewer_hands_no_work_to_the_easts_inspectors(app, branched, ma
 
 def _options(html: str, name: str) -> list[str]:
     import re
-    found = re.search(r'<select name="%s"[^>]*>(.*?)</select>' % name, html, re.S)
+    found = re.search(r'<select[^>]*name="%s"[^>]*>(.*?)</select>' % name, html, re.S)
     return [] if found is None else re.findall(r'<option value="([^"]*)"', found.group(1))
 
 
@@ -285,3 +285,29 @@ def test_the_enterprise_list_shows_the_city_each_branchs_count(app, branched, ma
     assert "branch-rollup" not in pages["rev_west"].get("/enterprises").get_data(as_text=True)
     assert "branch-rollup" not in pages["reviewer"].get("/enterprises?branch=east").get_data(
         as_text=True)
+
+
+def test_a_west_reviewer_declares_and_removes_quiet_days_of_his_townships_only(app, branched):
+    """Before: the west reviewer declared a quiet day for the east's township or the whole
+    bureau, and removed the bureau-wide day (``build_city`` declares one) by its id."""
+    from enforcement.models import QuietDay
+    city = branched
+    page = app.test_client()
+    login(page, "rev_west")
+    form = page.get("/desk/quiet-days").get_data(as_text=True)
+    assert _options(form, "township") == ["gucheng"]
+    assert "/delete" not in form  # the bureau-wide day is shown, but not his to remove
+    before = _state(), db.session.scalar(select(func.count()).select_from(QuietDay))
+    east = page.post("/desk/quiet-days", data={"on": "2026-12-20", "township": "yanjiao",
+                                               "reason": "越权宁静日"})
+    bureau = page.post("/desk/quiet-days", data={"on": "2026-12-20", "township": "",
+                                                 "reason": "越权宁静日"})
+    removed = page.post(f"/desk/quiet-days/{city['quiet_day_id']}/delete")
+    assert (east.status_code, bureau.status_code, removed.status_code) == (422, 422, 404)
+    assert (_state(), db.session.scalar(select(func.count()).select_from(QuietDay))) == before
+    own = page.post("/desk/quiet-days", data={"on": "2026-12-20", "township": "gucheng",
+                                              "reason": "古城镇宁静日"})
+    assert own.status_code == 302
+    city_page = app.test_client()
+    login(city_page, "reviewer")
+    assert _options(city_page.get("/desk/quiet-days").get_data(as_text=True), "township")[0] == ""

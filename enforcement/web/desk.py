@@ -29,7 +29,9 @@ from ..services.field import draw_publication
 from ..services.maps import mapdata
 from ..services.calendar import quiet_days
 from ..services.desk import complaints as complaint_service
+from ..services.core import scope
 from ..services.core.actor import Actor
+from ..services.core.scope import township_allowed
 from .context import today
 from .maps import basemap_text, layer_dicts
 from .desk_forms import (CATEGORY_LABELS, CHANNEL_LABELS, COMPLAINT_STATUS_LABELS,
@@ -80,7 +82,7 @@ def index():
     as_of = today()
     within = branch_guard.page_townships()  # a branch's officer: his branch's (issue 20)
     return render_template("desk/index.html", as_of=as_of, conflicts=conflicts.open_count(within),
-                           quiet=quiet_days.upcoming(as_of, limit=5),
+                           quiet=quiet_days.upcoming(as_of, limit=5, townships_within=within),
                            complaints=complaint_desk.counts(within),
                            draws=draw_publication.recent(3))
 
@@ -214,7 +216,11 @@ def conflict_discard(conflict_id: int):
 
 # ---------------------------------------------------------------- quiet days
 
-def _place_choices():
+def _place_choices(within=None):
+    """The places to choose: the bureau and every township; for an officer of a branch (issue
+    20, ``within``), his branch's townships only."""
+    if within is not None:
+        return [(t.code, t.name) for t in _townships(within)]
     return [("", _("Bureau-wide"))] + [(t.code, t.name) for t in _townships()]
 
 
@@ -223,7 +229,8 @@ def _place_choices():
 def quiet_day_list():
     as_of = today()
     form = QuietDayForm()
-    form.township.choices = _place_choices()
+    mine = scope.allowed_township_ids(_actor())  # a branch officer's townships (issue 20)
+    form.township.choices = _place_choices(mine)
     status = 200
     if request.method == "POST":
         if form.validate():
@@ -237,7 +244,10 @@ def quiet_day_list():
                 db.session.rollback()
                 _field_errors(form, exc.fields or {"on": exc.message})
         status = 422
-    return render_template("desk/quiet_days.html", form=form, rows=quiet_days.upcoming(as_of),
+    actor = _actor()
+    return render_template("desk/quiet_days.html", form=form,
+                           rows=quiet_days.upcoming(as_of, townships_within=mine),
+                           removable=lambda q: township_allowed(actor, q.township_id),
                            csrf=CsrfOnlyForm(), as_of=as_of), status
 
 
