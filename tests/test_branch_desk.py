@@ -311,3 +311,32 @@ def test_a_west_reviewer_declares_and_removes_quiet_days_of_his_townships_only(a
     city_page = app.test_client()
     login(city_page, "reviewer")
     assert _options(city_page.get("/desk/quiet-days").get_data(as_text=True), "township")[0] == ""
+
+
+def test_a_west_reviewer_neither_opens_the_citys_draw_nor_draws_outside_his_branch(
+        app, branched):
+    """Before: the west reviewer opened and downloaded the city-wide 双随机 draw (every branch's
+    firms by name) by its id, saw it listed, and drew among the east's township or the city."""
+    from enforcement.models import Draw
+    city = branched
+    page = app.test_client()
+    login(page, "rev_west")
+    draw_id = city["draw_id"]
+    assert page.get(f"/desk/draws/{draw_id}").status_code == 404
+    assert page.get(f"/desk/draws/{draw_id}.csv").status_code == 404
+    listed = page.get("/desk/draws").get_data(as_text=True)
+    assert f"/desk/draws/{draw_id}\"" not in listed
+    assert _options(listed, "township") == ["gucheng"]
+    count = db.session.scalar(select(func.count()).select_from(Draw))
+    base = {"period": "2026-Q4", "seed": "现场抽签", "quota_A": 1, "quota_B": 1, "quota_C": 1}
+    for town in ("yanjiao", ""):
+        assert page.post("/desk/draws", data={**base, "township": town}).status_code == 422
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Draw)) == count
+    # His own township is his to draw in (the refusal there is the quotas', not the township's).
+    own = page.post("/desk/draws", data={**base, "township": "gucheng"}).get_data(as_text=True)
+    assert "<select id=\"township\" name=\"township\"><option selected value=\"gucheng\">" in own
+    assert own.count("field has-error") == 1  # the quotas' (no firm of his to draw)
+    city_page = app.test_client()
+    login(city_page, "reviewer")
+    assert city_page.get(f"/desk/draws/{draw_id}").status_code == 200

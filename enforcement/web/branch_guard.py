@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..errors import NotFound
 from ..extensions import db
-from ..models import Case, Complaint, Conflict, Enterprise, FollowUp, Photo, Visit
+from ..models import Case, Complaint, Conflict, Draw, Enterprise, FollowUp, Photo, Visit
 from ..services.core.actor import Actor
 from ..services.core.scope import allowed_township_ids, branch_id_of_code, township_allowed
 
@@ -31,6 +31,7 @@ _TOWNSHIP_OF = {
     "followup_id": lambda v: select(Case.township_id).join(
         FollowUp, FollowUp.case_id == Case.id).where(FollowUp.id == v),
     "complaint_id": lambda v: select(Complaint.township_id).where(Complaint.id == v),
+    "draw_id": lambda v: select(Draw.township_id).where(Draw.id == v),  # of no township: the city's
 }
 
 

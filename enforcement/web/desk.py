@@ -84,7 +84,7 @@ def index():
     return render_template("desk/index.html", as_of=as_of, conflicts=conflicts.open_count(within),
                            quiet=quiet_days.upcoming(as_of, limit=5, townships_within=within),
                            complaints=complaint_desk.counts(within),
-                           draws=draw_publication.recent(3))
+                           draws=draw_publication.recent(3, townships_within=within))
 
 
 # ---------------------------------------------------------------- map
@@ -266,10 +266,11 @@ def quiet_day_delete(quiet_day_id: int):
 def _draw_page(publish_form=None, draw_form=None, status=200):
     publish_form = publish_form or PublishSeedForm(formdata=None)
     draw_form = draw_form or DrawForm(formdata=None)
-    draw_form.township.choices = _place_choices()
+    mine = scope.allowed_township_ids(_actor())  # a branch officer's townships (issue 20)
+    draw_form.township.choices = _place_choices(mine)
     return render_template("desk/draws.html", publish=publish_form, form=draw_form,
                            published=draw_publication.published(),
-                           draws=draw_publication.recent()), status
+                           draws=draw_publication.recent(townships_within=mine)), status
 
 
 @bp.route("/draws")
@@ -294,7 +295,7 @@ def draw_publish():
 @reviewer_required
 def draw_run():
     form = DrawForm()
-    form.township.choices = _place_choices()
+    form.township.choices = _place_choices(scope.allowed_township_ids(_actor()))
     if not form.validate():
         return _draw_page(draw_form=form, status=422)
     quotas = {k: getattr(form, f"quota_{k}").data or 0 for k in ("A", "B", "C")}
