@@ -407,7 +407,8 @@ def test_an_inspector_cannot_write_an_accountability_record(
 # Each row: (endpoint, method): (west reviewer, west inspector). 404: another branch's record
 # is not found; 403: refused before (the inspector's role), so nothing leaks either way.
 BY_ID = ("case_id", "enterprise_id", "visit_id", "photo_id", "client_uuid", "task_id",
-         "record_id", "supervision_id", "supervision_photo_id", "unit_id")
+         "record_id", "supervision_id", "supervision_photo_id", "unit_id", "complaint_id",
+         "conflict_id", "quiet_day_id", "draw_id")
 # An API write whose body is refused first answers 422 to anyone (an empty body is sent here);
 # with a valid body it answers 404 (tests/test_branch_scope.py).
 BRANCH: dict[tuple[str, str], tuple[int, int]] = {
@@ -431,7 +432,13 @@ BRANCH: dict[tuple[str, str], tuple[int, int]] = {
     ('bureau.review_event', 'POST'): (404, 404),
     ('bureau.review_followups', 'POST'): (404, 404),
     ('bureau.review_responsibility', 'POST'): (404, 404),
+    ('desk.complaint_assign', 'POST'): (404, 404),
+    ('desk.conflict_accept', 'POST'): (404, 404),
+    ('desk.conflict_discard', 'POST'): (404, 404),
+    ('desk.draw_csv', 'GET'): (404, 404),
+    ('desk.draw_detail', 'GET'): (404, 404),
     ('desk.map_popup', 'GET'): (404, 404),
+    ('desk.quiet_day_delete', 'POST'): (404, 403),
     ('inspector.execute', 'GET'): (404, 404),
     ('inspector.execute', 'POST'): (404, 404),
     ('inspector.visit', 'GET'): (404, 404),

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..errors import NotFound
 from ..extensions import db
-from ..models import Case, Enterprise, FollowUp, Photo, Visit
+from ..models import Case, Complaint, Conflict, Draw, Enterprise, FollowUp, Photo, Visit
 from ..services.core.actor import Actor
 from ..services.core.scope import allowed_township_ids, branch_id_of_code, township_allowed
 
@@ -30,12 +30,25 @@ _TOWNSHIP_OF = {
         Visit, Visit.enterprise_id == Enterprise.id).where(Visit.client_uuid == str(v)),
     "followup_id": lambda v: select(Case.township_id).join(
         FollowUp, FollowUp.case_id == Case.id).where(FollowUp.id == v),
+    "complaint_id": lambda v: select(Complaint.township_id).where(Complaint.id == v),
+    "draw_id": lambda v: select(Draw.township_id).where(Draw.id == v),  # of no township: the city's
 }
+
+
+def _conflict_township(value) -> tuple | None:
+    """A conflict's township is read from its case or its kept payload (services/desk/conflicts)."""
+    from ..services.desk.conflicts import township_of
+    row = db.session.get(Conflict, value)
+    return None if row is None else (township_of(row),)
+
+
+#: URL parameter → a function answering (township,) of the record it names, or None.
+_TOWNSHIP_BY = {"conflict_id": _conflict_township}
 #: Ids the pages also take from the query string or a form (``/m/serve?enterprise_id=``,
 #: ``/m/enterprises/1/visit?followup=``): name → the parameter it stands for.
 _QUERY_IDS = {"enterprise_id": "enterprise_id", "visit_id": "visit_id", "visit": "visit_id",
               "case_id": "case_id", "followup_id": "followup_id", "followup": "followup_id"}
-SCOPED_PARAMETERS = frozenset(_TOWNSHIP_OF)
+SCOPED_PARAMETERS = frozenset(_TOWNSHIP_OF) | frozenset(_TOWNSHIP_BY)
 
 
 def check(actor: Actor | None, view_args: dict | None) -> None:
@@ -43,10 +56,11 @@ def check(actor: Actor | None, view_args: dict | None) -> None:
     if actor is None or not actor.branch_id or actor.is_unit or not view_args:
         return
     for name, value in view_args.items():
-        query = _TOWNSHIP_OF.get(name)
-        if query is None or value is None:
+        query, lookup = _TOWNSHIP_OF.get(name), _TOWNSHIP_BY.get(name)
+        if (query is None and lookup is None) or value is None:
             continue
-        found = db.session.execute(query(value)).first()
+        found = lookup(value) if lookup is not None else \
+            db.session.execute(query(value)).first()  # type: ignore[misc]
         if found is None:
             continue  # the route answers its own 404
         if not township_allowed(actor, found[0]):

@@ -81,7 +81,8 @@ def _townships_stmt(within):
 
 
 def _case_rollup(stmt) -> list[dict]:
-    """Per branch, the number of cases the page's filter finds (empty without branches)."""
+    """Per branch, the number of cases (or enterprises) the page's filter finds (empty without
+    branches)."""
     branches = branch_guard.branches()
     if not branches:
         return []
@@ -131,7 +132,7 @@ def _case_page(case: Case, *, status: int = 200, event_form: EventForm | None = 
                            "date_fields": DATE_FIELDS,
                            "open": event_form.type.data if event_form is not None else None,
                            "responsibility": rf, "refused": refused,
-                           "planned": review.planned(case), "inspectors": review.inspectors(),
+                           "planned": review.planned(case), "inspectors": review.inspectors(Actor.of(current_user)),
                            "followup_errors": followup_errors or {},
                            "csrf": CsrfOnlyForm()})
     return render_template("bureau/case.html", **ctx), status
@@ -263,12 +264,15 @@ def disclose(case_id: int):
 @login_required
 def enterprises():
     q = (request.args.get("q") or "").strip()
-    stmt = select(Enterprise).options(joinedload(Enterprise.township))
+    stmt = select(Enterprise)
     if q:
         like = f"%{q}%"
         stmt = stmt.where(or_(Enterprise.name.like(like), Enterprise.credit_code == q.upper(),
                               Enterprise.address.like(like)))
+    # City staff see each branch's count of the same search (the roll-up, as on the case list).
     branch = branch_guard.page_branch()
+    rollup = _case_rollup(stmt) if branch is None and not current_user.branch_id else []
+    stmt = stmt.options(joinedload(Enterprise.township))
     within = branch_guard.page_townships()  # a branch's townships only (issue 20)
     if within is not None:
         stmt = stmt.where(Enterprise.township_id.in_(within))
@@ -276,7 +280,7 @@ def enterprises():
     rows = db.session.scalars(stmt.order_by(Enterprise.name).limit(PAGE + 1)
                               .offset((page - 1) * PAGE)).all()
     return render_template("bureau/enterprises.html", rows=rows[:PAGE], more=len(rows) > PAGE,
-                           page=page, q=q, branch=branch,
+                           page=page, q=q, branch=branch, rollup=rollup,
                            branches=branch_guard.branches() if not current_user.branch_id else [])
 
 

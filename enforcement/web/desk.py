@@ -29,7 +29,9 @@ from ..services.field import draw_publication
 from ..services.maps import mapdata
 from ..services.calendar import quiet_days
 from ..services.desk import complaints as complaint_service
+from ..services.core import scope
 from ..services.core.actor import Actor
+from ..services.core.scope import township_allowed
 from .context import today
 from .maps import basemap_text, layer_dicts
 from .desk_forms import (CATEGORY_LABELS, CHANNEL_LABELS, COMPLAINT_STATUS_LABELS,
@@ -54,8 +56,12 @@ def _actor() -> Actor:
     return Actor.of(current_user)
 
 
-def _townships() -> list[Township]:
-    return list(db.session.scalars(select(Township).order_by(Township.kind.desc(), Township.id)))
+def _townships(within=None) -> list[Township]:
+    """The townships to choose from; ``within`` (a branch's, issue 20) narrows them."""
+    stmt = select(Township).order_by(Township.kind.desc(), Township.id)
+    if within is not None:
+        stmt = stmt.where(Township.id.in_(within))
+    return list(db.session.scalars(stmt))
 
 
 def _field_errors(form, fields: dict) -> None:
@@ -74,10 +80,11 @@ def _field_errors(form, fields: dict) -> None:
 @reviewer_required
 def index():
     as_of = today()
-    return render_template("desk/index.html", as_of=as_of, conflicts=conflicts.open_count(),
-                           quiet=quiet_days.upcoming(as_of, limit=5),
-                           complaints=complaint_desk.counts(),
-                           draws=draw_publication.recent(3))
+    within = branch_guard.page_townships()  # a branch's officer: his branch's (issue 20)
+    return render_template("desk/index.html", as_of=as_of, conflicts=conflicts.open_count(within),
+                           quiet=quiet_days.upcoming(as_of, limit=5, townships_within=within),
+                           complaints=complaint_desk.counts(within),
+                           draws=draw_publication.recent(3, townships_within=within))
 
 
 # ---------------------------------------------------------------- map
@@ -120,9 +127,14 @@ def pin_map_attrs(lat: float | None = None, lon: float | None = None, **extra) -
 def map_page():
     tiles = _tiles()
     lat, lon = current_app.config["MAP_CENTER"]
+    # Branches (issue 20): a branch's officer chooses among his branch's townships only; city
+    # staff choose a branch (the data endpoint takes the same ``branch=``), or the whole city.
+    branch = branch_guard.page_branch()
     return render_template(
         "desk/map.html", tiles=tiles, center=(lat, lon), zoom=current_app.config["MAP_ZOOM"],
-        legend=mapdata.legend(), townships=_townships(), industries=INDUSTRIES,
+        legend=mapdata.legend(), townships=_townships(branch_guard.page_townships()),
+        branch=branch, branches=branch_guard.branches() if not current_user.branch_id else [],
+        industries=INDUSTRIES,
         actions=wf.ACTIONS, states=mapdata.filter_states(),
         limit=mapdata.MAX_FEATURES, layers=layer_dicts(), basemap_text=basemap_text())
 
@@ -159,13 +171,14 @@ def map_popup(enterprise_id: int):
 @reviewer_required
 def conflict_queue(errors: dict | None = None, status: int = 200):
     as_of = today()
-    rows = conflicts.unresolved()
+    within = branch_guard.page_townships()  # a branch's officer: his branch's (issue 20)
+    rows = conflicts.unresolved(townships_within=within)
     items = [{"row": c, "current": conflicts.current_version(c, as_of),
               "accept": AcceptForm(formdata=None, prefix=f"a{c.id}"),
               "discard": (errors or {}).get(c.id) or DiscardForm(formdata=None, prefix=f"d{c.id}")}
              for c in rows]
     return render_template("desk/conflicts.html", items=items, as_of=as_of,
-                           decided=conflicts.recent_decisions()), status
+                           decided=conflicts.recent_decisions(townships_within=within)), status
 
 
 @bp.post("/conflicts/<int:conflict_id>/accept")
@@ -174,7 +187,7 @@ def conflict_accept(conflict_id: int):
     form = AcceptForm(prefix=f"a{conflict_id}")
     if not form.validate():
         abort(400)
-    row = conflicts.get(conflict_id)
+    row = conflicts.get(conflict_id, _actor())
     try:
         result = conflicts.accept(_actor(), row, now=utcnow(), note=form.note.data or "")
     except DomainError as exc:
@@ -193,7 +206,7 @@ def conflict_accept(conflict_id: int):
 @reviewer_required
 def conflict_discard(conflict_id: int):
     form = DiscardForm(prefix=f"d{conflict_id}")
-    row = conflicts.get(conflict_id)
+    row = conflicts.get(conflict_id, _actor())
     if not form.validate():
         return conflict_queue(errors={conflict_id: form}, status=422)
     conflicts.discard(_actor(), row, reason=form.reason.data, now=utcnow())
@@ -203,7 +216,11 @@ def conflict_discard(conflict_id: int):
 
 # ---------------------------------------------------------------- quiet days
 
-def _place_choices():
+def _place_choices(within=None):
+    """The places to choose: the bureau and every township; for an officer of a branch (issue
+    20, ``within``), his branch's townships only."""
+    if within is not None:
+        return [(t.code, t.name) for t in _townships(within)]
     return [("", _("Bureau-wide"))] + [(t.code, t.name) for t in _townships()]
 
 
@@ -212,7 +229,8 @@ def _place_choices():
 def quiet_day_list():
     as_of = today()
     form = QuietDayForm()
-    form.township.choices = _place_choices()
+    mine = scope.allowed_township_ids(_actor())  # a branch officer's townships (issue 20)
+    form.township.choices = _place_choices(mine)
     status = 200
     if request.method == "POST":
         if form.validate():
@@ -226,7 +244,10 @@ def quiet_day_list():
                 db.session.rollback()
                 _field_errors(form, exc.fields or {"on": exc.message})
         status = 422
-    return render_template("desk/quiet_days.html", form=form, rows=quiet_days.upcoming(as_of),
+    actor = _actor()
+    return render_template("desk/quiet_days.html", form=form,
+                           rows=quiet_days.upcoming(as_of, townships_within=mine),
+                           removable=lambda q: township_allowed(actor, q.township_id),
                            csrf=CsrfOnlyForm(), as_of=as_of), status
 
 
@@ -245,10 +266,11 @@ def quiet_day_delete(quiet_day_id: int):
 def _draw_page(publish_form=None, draw_form=None, status=200):
     publish_form = publish_form or PublishSeedForm(formdata=None)
     draw_form = draw_form or DrawForm(formdata=None)
-    draw_form.township.choices = _place_choices()
+    mine = scope.allowed_township_ids(_actor())  # a branch officer's townships (issue 20)
+    draw_form.township.choices = _place_choices(mine)
     return render_template("desk/draws.html", publish=publish_form, form=draw_form,
                            published=draw_publication.published(),
-                           draws=draw_publication.recent()), status
+                           draws=draw_publication.recent(townships_within=mine)), status
 
 
 @bp.route("/draws")
@@ -273,7 +295,7 @@ def draw_publish():
 @reviewer_required
 def draw_run():
     form = DrawForm()
-    form.township.choices = _place_choices()
+    form.township.choices = _place_choices(scope.allowed_township_ids(_actor()))
     if not form.validate():
         return _draw_page(draw_form=form, status=422)
     quotas = {k: getattr(form, f"quota_{k}").data or 0 for k in ("A", "B", "C")}
@@ -317,9 +339,11 @@ def draw_csv(draw_id: int):
 @reviewer_required
 def dashboard_page():
     as_of = today()
+    within = branch_guard.page_townships()  # a branch's officer: his branch's (issue 20)
     return render_template("desk/dashboard.html", as_of=as_of,
-                           summary=dashboard.bureau_summary(as_of),
-                           charts=dashboard.charts(as_of, current_app.config["BUREAU_TIMEZONE"]))
+                           summary=dashboard.bureau_summary(as_of, townships_within=within),
+                           charts=dashboard.charts(as_of, current_app.config["BUREAU_TIMEZONE"],
+                                                   townships_within=within))
 
 
 # ---------------------------------------------------------------- complaints desk
@@ -364,15 +388,17 @@ def complaints():
                     _field_errors(form, exc.fields or {"text": exc.message})
     state = request.args.get("status", "")
     category = request.args.get("category", "")
+    within = branch_guard.page_townships()  # a branch's officer: his branch's (issue 20)
     assign = AssignForm(formdata=None)
-    assign.assignee.choices = [(u.username, u.label) for u in review.inspectors()]
+    assign.assignee.choices = [(u.username, u.label) for u in review.inspectors(_actor())]
     enterprise = (db.session.get(Enterprise, form.enterprise_id.data)
                   if form.enterprise_id.data and not form.enterprise_id.errors else None)
     return render_template("desk/complaints.html", form=form, enterprise=enterprise,
                            pin=pin_map_attrs(lat_input="lat", lon_input="lon",
                                              clear="complaint-unpin"),
-                           rows=complaint_desk.listing(status=state, category=category),
-                           counts=complaint_desk.counts(), status=state, category=category,
+                           rows=complaint_desk.listing(status=state, category=category,
+                                                       townships_within=within),
+                           counts=complaint_desk.counts(within), status=state, category=category,
                            statuses=COMPLAINT_STATUSES, categories=CATEGORIES, assign=assign,
                            as_of=today()), status
 

@@ -55,10 +55,13 @@ def register(app: Flask) -> None:
     app.register_blueprint(api_bp)
 
 
-def _filters():
+def _filters(actor: Actor | None = None):
+    """The list's filters; an officer of a branch (分局) sees his branch's lists only (issue 20),
+    whether he comes with the page session or (``actor``) an API token."""
     filters = lists.parse_filters(request.args, today())
-    # An officer of a branch (分局) sees his branch's lists only (issue 20).
-    branch_id = getattr(current_user, "branch_id", None) if current_user.is_authenticated else None
+    if actor is None and current_user.is_authenticated:
+        actor = Actor.of(current_user)
+    branch_id = getattr(actor, "branch_id", None)
     if branch_id:
         from dataclasses import replace
         from ..models import Branch
@@ -196,7 +199,7 @@ def api_list(name: str):
     fmt = request.args.get("format") or "json"
     if fmt not in FORMATS:
         raise ValidationError("Unknown format.", {"format": f"one of {', '.join(FORMATS)}"})
-    filters = _filters()
+    filters = _filters(actor)
     if fmt != "json":
         return _download(actor, name, filters, fmt)
     limit = lists.parse_limit(request.args)

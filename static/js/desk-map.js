@@ -45,9 +45,10 @@
 
   function filters() {
     var out = new URLSearchParams();
-    ["township", "industry", "action", "state", "risk"].forEach(function (name) {
-      var v = form.elements[name].value;
-      if (v) { out.set(name, v); }
+    // "branch" is there for city staff of a city with branches only (issue 20).
+    ["branch", "township", "industry", "action", "state", "risk"].forEach(function (name) {
+      var field = form.elements[name];
+      if (field && field.value) { out.set(name, field.value); }
     });
     if (form.elements.overdue.checked) { out.set("overdue", "true"); }
     return out;

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from enforcement.errors import Duplicate, Forbidden, NotFound, ValidationError
@@ -14,6 +14,7 @@ from enforcement.models import QuietDay, Township
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.core.parsing import parse_date, text
+from enforcement.services.core.scope import TownshipFilter, township_allowed
 
 
 def _reviewer(actor: Actor) -> None:
@@ -21,10 +22,16 @@ def _reviewer(actor: Actor) -> None:
         raise Forbidden("Only reviewers and administrators declare quiet days.")
 
 
-def upcoming(since: date, limit: int = 200) -> list[tuple[QuietDay, Township | None]]:
-    rows = db.session.execute(
-        select(QuietDay, Township).outerjoin(Township, QuietDay.township_id == Township.id)
-        .where(QuietDay.on >= since).order_by(QuietDay.on, Township.code).limit(limit)).all()
+def upcoming(since: date, limit: int = 200,
+             townships_within: TownshipFilter = None) -> list[tuple[QuietDay, Township | None]]:
+    """The quiet days from ``since``; with ``townships_within`` (a branch's, issue 20) the
+    bureau-wide ones and those of the branch's townships."""
+    stmt = select(QuietDay, Township).outerjoin(Township, QuietDay.township_id == Township.id) \
+        .where(QuietDay.on >= since)
+    if townships_within is not None:
+        stmt = stmt.where(or_(QuietDay.township_id.is_(None),
+                              QuietDay.township_id.in_(townships_within)))
+    rows = db.session.execute(stmt.order_by(QuietDay.on, Township.code).limit(limit)).all()
     return [(q, t) for q, t in rows]
 
 
@@ -42,8 +49,11 @@ def declare(actor: Actor, data: dict, *, now: datetime, today: date) -> QuietDay
     code = (data.get("township") or "").strip()
     if code:
         township = db.session.scalar(select(Township).where(Township.code == code))
-        if township is None:
+        if township is None or not township_allowed(actor, township.id):
+            township = None  # another branch's is not found either (issue 20)
             fields["township"] = "unknown township or park"
+    elif actor.branch_id:
+        fields["township"] = "required"  # a bureau-wide day is the city's to declare
     try:
         reason = text(data.get("reason"), "reason", required=True, max_length=120)
     except ValidationError as exc:
@@ -71,7 +81,8 @@ def declare(actor: Actor, data: dict, *, now: datetime, today: date) -> QuietDay
 def delete(actor: Actor, quiet_day_id: int, *, now: datetime) -> None:
     _reviewer(actor)
     row = db.session.get(QuietDay, quiet_day_id)
-    if row is None:
+    # An officer of a branch removes his branch's townships' days only (issue 20).
+    if row is None or not township_allowed(actor, row.township_id):
         raise NotFound(f"No quiet day {quiet_day_id}.")
     township = db.session.get(Township, row.township_id) if row.township_id else None
     before = {"on": row.on, "township": township.code if township else None, "reason": row.reason}

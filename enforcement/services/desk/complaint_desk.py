@@ -13,10 +13,17 @@ from enforcement.models import Complaint, User
 from enforcement.models.complaint import CATEGORIES, COMPLAINT_STATUSES
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
+from enforcement.services.desk.review import in_branch_of
+from enforcement.services.core.scope import TownshipFilter, township_allowed
 
 
-def listing(*, status: str = "", category: str = "", limit: int = 100) -> list[Complaint]:
+def listing(*, status: str = "", category: str = "", limit: int = 100,
+            townships_within: TownshipFilter = None) -> list[Complaint]:
+    """The desk's complaints; ``townships_within`` confines them to a branch's townships
+    (issue 20: a complaint of no township is the city's)."""
     stmt = select(Complaint).options(joinedload(Complaint.enterprise), joinedload(Complaint.assignee))
+    if townships_within is not None:
+        stmt = stmt.where(Complaint.township_id.in_(townships_within))
     if status in COMPLAINT_STATUSES:
         stmt = stmt.where(Complaint.status == status)
     if category in CATEGORIES:
@@ -25,21 +32,24 @@ def listing(*, status: str = "", category: str = "", limit: int = 100) -> list[C
                                    .limit(limit)).unique())
 
 
-def counts() -> dict:
-    return {"status": dict(db.session.execute(select(Complaint.status, func.count())
-                                              .group_by(Complaint.status)).all()),
-            "category": dict(db.session.execute(select(Complaint.category, func.count())
-                                                .group_by(Complaint.category)).all())}
+def counts(townships_within: TownshipFilter = None) -> dict:
+    def by(column):
+        stmt = select(column, func.count()).group_by(column)
+        if townships_within is not None:
+            stmt = stmt.where(Complaint.township_id.in_(townships_within))
+        return dict(db.session.execute(stmt).all())
+    return {"status": by(Complaint.status), "category": by(Complaint.category)}
 
 
 def assign(actor: Actor, complaint_id: int, username: str, *, now: datetime) -> Complaint:
     if not actor.is_reviewer:
         raise Forbidden("Only reviewers and administrators assign complaints.")
     complaint = db.session.get(Complaint, complaint_id)
-    if complaint is None:
+    if complaint is None or not township_allowed(actor, complaint.township_id):
         raise NotFound(f"No complaint {complaint_id}.")
     user = db.session.scalar(select(User).where(User.username == (username or ""),
-                                                User.role == "inspector", User.is_active_account))
+                                                User.role == "inspector", User.is_active_account,
+                                                in_branch_of(actor)))
     if user is None:
         raise ValidationError("Choose an active inspector.", {"assignee": "no such inspector"})
     before = {"assignee": complaint.assignee.username if complaint.assignee else None,

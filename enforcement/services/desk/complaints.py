@@ -19,23 +19,26 @@ from enforcement.models.complaint import CATEGORIES, CHANNELS
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.calendar.calendars import load_calendar
+from enforcement.services.core.scope import township_allowed
 from enforcement.services.core.parsing import parse_datetime, parse_float, parse_int, parse_uuid, text
 
 #: What a replay of the same client_uuid must repeat to be "the same complaint".
 _SAME = ("channel", "category", "text", "lat", "lon", "address", "enterprise_id")
 
 
-def _existing(client_uuid: str | None, values: dict) -> Complaint | None:
+def _existing(actor: Actor, client_uuid: str | None, values: dict) -> Complaint | None:
     if not client_uuid:
         return None
     found = db.session.scalar(select(Complaint).where(Complaint.client_uuid == client_uuid))
-    if found is not None and any(getattr(found, k) != values[k] for k in _SAME):
+    # Another branch's complaint is not answered as a replay (issue 20): that would show it.
+    if found is not None and (any(getattr(found, k) != values[k] for k in _SAME) or (
+            found.recorded_by_id != actor.id and not township_allowed(actor, found.township_id))):
         raise IdempotencyMismatch("This client_uuid was already used for a different complaint.",
                                   {"client_uuid": "already used with other content"})
     return found
 
 
-def _clean(data: dict, now: datetime) -> dict:
+def _clean(actor: Actor, data: dict, now: datetime) -> dict:
     fields: dict[str, str] = {}
     out: dict = {}
 
@@ -68,7 +71,8 @@ def _clean(data: dict, now: datetime) -> dict:
     enterprise = None
     if out.get("enterprise_id") is not None:
         enterprise = db.session.get(Enterprise, out["enterprise_id"])
-        if enterprise is None:
+        if enterprise is None or not township_allowed(actor, enterprise.township_id):
+            enterprise = None  # another branch's firm is not found either (issue 20)
             fields["enterprise_id"] = "no such enterprise"
     if out.get("lat") is None and not out.get("address") and enterprise is None \
             and not {"lat", "lon", "address", "enterprise_id"} & set(fields):
@@ -83,8 +87,8 @@ def _clean(data: dict, now: datetime) -> dict:
 def record_complaint_result(actor: Actor, data: dict, *, now: datetime,
                             calendar: wf.Calendar | None = None) -> tuple[Complaint, bool]:
     """The complaint and whether it was created now (False: a replay of the same client_uuid)."""
-    values = _clean(data, now)
-    found = _existing(values["client_uuid"], values)
+    values = _clean(actor, data, now)
+    found = _existing(actor, values["client_uuid"], values)
     if found is not None:
         return found, False
     calendar = calendar or load_calendar()
@@ -108,7 +112,7 @@ def record_complaint_result(actor: Actor, data: dict, *, now: datetime,
             db.session.add(complaint)
             db.session.flush()
     except IntegrityError:
-        found = _existing(values["client_uuid"], values)
+        found = _existing(actor, values["client_uuid"], values)
         if found is None:
             raise
         return found, False

@@ -10,37 +10,97 @@ from sqlalchemy import func, select
 
 from enforcement.errors import Conflict as ConflictError, Forbidden, NotFound, ValidationError
 from enforcement.extensions import db
-from enforcement.models import Case, CaseEvent, Conflict, FollowUp, User, Visit
+from enforcement.models import Case, CaseEvent, Conflict, Enterprise, FollowUp, User, Visit
 from enforcement.services.core import audit
 from enforcement.services.casework import cases, serialize
 from enforcement.services.field import visits
 from enforcement.services.core.actor import Actor
 from enforcement.services.core.parsing import text
+from enforcement.services.core.scope import TownshipFilter, township_allowed
 
 
-def _reviewer(actor: Actor) -> None:
+def _reviewer(actor: Actor, conflict: Conflict | None = None) -> None:
     if not actor.is_reviewer:
         raise Forbidden("Only reviewers and administrators resolve conflicts.")
+    if conflict is not None and actor.branch_id and not township_allowed(actor, township_of(conflict)):
+        raise NotFound(f"No conflict {conflict.id}.")  # another branch's (issue 20)
 
 
-def open_count() -> int:
+def _id(value) -> int | None:
+    """An id from a kept payload (which was refused, so it may hold anything)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value < 2**31 else None
+    if isinstance(value, str) and value.isdigit() and len(value) < 10:
+        return int(value)
+    return None
+
+
+def township_of(conflict: Conflict) -> int | None:
+    """The township a kept submission is about (issue 20): its case's, else the enterprise's,
+    visit's or follow-up's its payload names; None when it names none (then it is the city's)."""
+    payload = conflict.payload if isinstance(conflict.payload, dict) else {}
+    if conflict.case_id:
+        township = db.session.scalar(select(Case.township_id).where(Case.id == conflict.case_id))
+        if township is not None:
+            return township
+    enterprise_id = _id(payload.get("enterprise_id"))
+    if enterprise_id:
+        township = db.session.scalar(select(Enterprise.township_id)
+                                     .where(Enterprise.id == enterprise_id))
+        if township is not None:
+            return township
+    visit_id = _id(payload.get("visit_id"))
+    if visit_id:
+        township = db.session.scalar(select(Enterprise.township_id).join(
+            Visit, Visit.enterprise_id == Enterprise.id).where(Visit.id == visit_id))
+        if township is not None:
+            return township
+    followup_id = _id(payload.get("followup_id"))
+    if followup_id:
+        return db.session.scalar(select(Case.township_id).join(
+            FollowUp, FollowUp.case_id == Case.id).where(FollowUp.id == followup_id))
+    return None
+
+
+def _within(rows, townships_within: TownshipFilter) -> list[Conflict]:
+    """The rows placed in the given townships (a branch's); every row for None. The township is
+    read from each kept payload, so this filters in Python: the queue is short."""
+    if townships_within is None:
+        return list(rows)
+    allowed = set(db.session.scalars(townships_within))
+    return [c for c in rows if township_of(c) in allowed]
+
+
+def open_count(townships_within: TownshipFilter = None) -> int:
+    if townships_within is not None:
+        return len(unresolved(limit=None, townships_within=townships_within))
     return db.session.scalar(select(func.count()).select_from(Conflict)
                              .where(Conflict.resolved_at.is_(None))) or 0
 
 
-def unresolved(limit: int = 200) -> list[Conflict]:
-    return list(db.session.scalars(select(Conflict).where(Conflict.resolved_at.is_(None))
-                                   .order_by(Conflict.received_at, Conflict.id).limit(limit)))
+def unresolved(limit: int | None = 200, townships_within: TownshipFilter = None) -> list[Conflict]:
+    stmt = select(Conflict).where(Conflict.resolved_at.is_(None)).order_by(
+        Conflict.received_at, Conflict.id)
+    if townships_within is None:
+        return list(db.session.scalars(stmt.limit(limit)))
+    return _within(db.session.scalars(stmt), townships_within)[:limit]
 
 
-def recent_decisions(limit: int = 20) -> list[Conflict]:
-    return list(db.session.scalars(select(Conflict).where(Conflict.resolved_at.is_not(None))
-                                   .order_by(Conflict.resolved_at.desc()).limit(limit)))
+def recent_decisions(limit: int = 20, townships_within: TownshipFilter = None) -> list[Conflict]:
+    stmt = select(Conflict).where(Conflict.resolved_at.is_not(None)).order_by(
+        Conflict.resolved_at.desc())
+    if townships_within is None:
+        return list(db.session.scalars(stmt.limit(limit)))
+    return _within(db.session.scalars(stmt.limit(limit * 20)), townships_within)[:limit]
 
 
-def get(conflict_id: int) -> Conflict:
+def get(conflict_id: int, actor: Actor | None = None) -> Conflict:
+    """One conflict; an officer of another branch is told there is none (issue 20)."""
     row = db.session.get(Conflict, conflict_id)
-    if row is None:
+    if row is None or (actor is not None and getattr(actor, "branch_id", None)
+                       and not township_allowed(actor, township_of(row))):
         raise NotFound(f"No conflict {conflict_id}.")
     return row
 
@@ -101,7 +161,7 @@ def _submission(conflict: Conflict) -> dict:
 def accept(actor: Actor, conflict: Conflict, *, now: datetime, note: str = "") -> dict:
     """Re-apply the kept submission through the service that refused it. If it is still
     refused, the error propagates and the conflict stays in the queue."""
-    _reviewer(actor)
+    _reviewer(actor, conflict)
     if conflict.resolved_at is not None:
         raise ConflictError("This conflict was already decided.")
     note = text(note, "note", max_length=1000)
@@ -140,7 +200,7 @@ def accept(actor: Actor, conflict: Conflict, *, now: datetime, note: str = "") -
 
 
 def discard(actor: Actor, conflict: Conflict, *, reason: str, now: datetime) -> None:
-    _reviewer(actor)
+    _reviewer(actor, conflict)
     if conflict.resolved_at is not None:
         raise ConflictError("This conflict was already decided.")
     reason = text(reason, "reason", required=True, max_length=1000)

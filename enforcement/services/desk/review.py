@@ -4,8 +4,9 @@ reassign follow-ups and set the responsibility chain (责任分解). Events go t
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from enforcement.errors import Forbidden, ValidationError
 from enforcement.extensions import db
@@ -15,6 +16,7 @@ from enforcement.services.core import audit
 from enforcement.services.casework import cases
 from enforcement.services.core.actor import Actor
 from enforcement.services.core.parsing import parse_date, text
+from enforcement.services.core.scope import allowed_township_ids
 
 # Events a reviewer records at the desk. Visits come from the field (services.visits) and the
 # system events (expire, gate_overdue) from the daily tick, so they are never offered here.
@@ -72,7 +74,7 @@ def reassign_followups(actor: Actor, case: Case, assignments: dict, *, now: date
     names = {str(v) for v in assignments.values() if v}
     users = {u.username: u for u in db.session.scalars(
         select(User).where(User.username.in_(names), User.role == "inspector",
-                           User.is_active_account))} if names else {}
+                           User.is_active_account, in_branch_of(actor)))} if names else {}
     fields, changes = {}, []
     for raw_id, username in assignments.items():
         try:
@@ -146,10 +148,19 @@ def set_responsibility(actor: Actor, case: Case, data: dict, *, now: datetime) -
     return case
 
 
-def inspectors() -> list[User]:
+def inspectors(actor: Actor | None = None) -> list[User]:
+    """The active inspectors work can be handed to; for an officer of a branch (issue 20),
+    his branch's (those of its townships) only."""
     return list(db.session.scalars(select(User).where(User.role == "inspector",
-                                                      User.is_active_account)
+                                                      User.is_active_account,
+                                                      in_branch_of(actor))
                                    .order_by(User.username)))
+
+
+def in_branch_of(actor: Actor | None) -> Any:
+    """The clause confining users to the actor's branch's townships (true for city staff)."""
+    within = allowed_township_ids(actor) if actor is not None else None
+    return true() if within is None else User.township_id.in_(within)
 
 
 def planned(case: Case) -> list[FollowUp]:

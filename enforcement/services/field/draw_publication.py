@@ -18,6 +18,7 @@ from enforcement.services.core import audit
 from enforcement.services.field import draws
 from enforcement.services.core.actor import Actor
 from enforcement.services.core.parsing import text
+from enforcement.services.core.scope import TownshipFilter, township_allowed
 
 
 def seed_hash(seed: str) -> str:
@@ -57,6 +58,11 @@ def published(limit: int = 50) -> list[dict]:
 def run(actor: Actor, *, period: str, seed: str, quotas: dict, township_code: str | None,
         on: date, now: datetime) -> Draw:
     _reviewer(actor)
+    if actor.branch_id:  # an officer of a branch draws among his branch's townships (issue 20)
+        town = db.session.scalar(select(Township.id).where(Township.code == (township_code or "")))
+        if not township_code or town is None or not township_allowed(actor, town):
+            raise ValidationError("The draw could not be run.", {
+                "township": "required" if not township_code else "unknown township or park"})
     digest = seed_hash(seed or "")
     hashes = {p["seed_sha256"] for p in published(500) if p["period"] == period}
     if digest not in hashes:
@@ -66,8 +72,12 @@ def run(actor: Actor, *, period: str, seed: str, quotas: dict, township_code: st
                           township_code=township_code)
 
 
-def recent(limit: int = 20) -> list[Draw]:
-    return list(db.session.scalars(select(Draw).order_by(Draw.id.desc()).limit(limit)))
+def recent(limit: int = 20, townships_within: TownshipFilter = None) -> list[Draw]:
+    """The last draws; with ``townships_within`` (a branch's, issue 20) its townships' only."""
+    stmt = select(Draw)
+    if townships_within is not None:
+        stmt = stmt.where(Draw.township_id.in_(townships_within))
+    return list(db.session.scalars(stmt.order_by(Draw.id.desc()).limit(limit)))
 
 
 def rows(draw: Draw) -> list[dict]:

@@ -9,12 +9,13 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, func, select
+from sqlalchemy import CursorResult, func, select, true
 
 from enforcement import workflow as wf
 from enforcement.extensions import db
 from enforcement.models import AuditEvent, Case, Deadline, Enterprise, FollowUp, Notification, User
 from enforcement.services.core.queries import open_case_clause
+from enforcement.services.core.scope import branch_townships
 
 #: How far back a run catches up after missed days.
 CATCH_UP_DAYS = 31
@@ -125,22 +126,31 @@ def collect(*, as_of: date, last_as_of: date | None, since: datetime | None,
                                    "due_on": followup.due_on.isoformat(),
                                    "enterprise": followup.case.enterprise.name}})
 
-    # Reviewers: the day's overdue list (one notification a day, the same for each).
-    overdue = db.session.execute(
-        select(Case.id, Case.watched_deadline, Case.watched_due_on, Enterprise.name)
-        .join(Enterprise, Case.enterprise_id == Enterprise.id)
-        .where(open_case_clause(), Case.watched_due_on < as_of)
-        .order_by(Case.watched_due_on, Case.id).limit(OVERDUE_LIST_TOP)).all()
-    total = db.session.scalar(select(func.count()).select_from(Case)
-                              .where(open_case_clause(), Case.watched_due_on < as_of))
-    new = db.session.scalar(select(func.count()).select_from(Case).where(
-        open_case_clause(), Case.watched_due_on >= as_of - timedelta(days=1),
-        Case.watched_due_on < as_of))
-    if total:
+    # Reviewers: the day's overdue list (one notification a day, the same for each reviewer of
+    # a branch): a branch's reviewer is told of his branch's townships only (issue 20); city
+    # reviewers, and every reviewer of an installation without branches, of all.
+    reviewers: dict[int | None, list[int]] = defaultdict(list)
+    for user_id, branch_id in db.session.execute(select(User.id, User.branch_id).where(
+            User.role == "reviewer", User.is_active_account.is_(True)).order_by(User.id)):
+        reviewers[branch_id].append(user_id)
+    for branch_id, user_ids in reviewers.items():
+        here: Any = (Case.township_id.in_(branch_townships(branch_id)) if branch_id is not None
+                     else true())
+        overdue = db.session.execute(
+            select(Case.id, Case.watched_deadline, Case.watched_due_on, Enterprise.name)
+            .join(Enterprise, Case.enterprise_id == Enterprise.id)
+            .where(open_case_clause(), Case.watched_due_on < as_of, here)
+            .order_by(Case.watched_due_on, Case.id).limit(OVERDUE_LIST_TOP)).all()
+        total = db.session.scalar(select(func.count()).select_from(Case)
+                                  .where(open_case_clause(), Case.watched_due_on < as_of, here))
+        if not total:
+            continue
+        new = db.session.scalar(select(func.count()).select_from(Case).where(
+            open_case_clause(), Case.watched_due_on >= as_of - timedelta(days=1),
+            Case.watched_due_on < as_of, here))
         top = [{"case_id": cid, "deadline": dl, "due_on": due.isoformat(), "enterprise": ent}
                for cid, dl, due, ent in overdue if due is not None]  # compared in the query
-        for (user_id,) in db.session.execute(select(User.id).where(
-                User.role == "reviewer", User.is_active_account.is_(True))):
+        for user_id in user_ids:
             out.append({"user_id": user_id, "key": f"overdue_list:{as_of}",
                         "kind": "overdue_list", "case_id": None,
                         "params": {"total": total, "new": new, "top": top}})
