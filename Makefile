@@ -53,6 +53,7 @@ test-fast: $(STAMP)
 # both configured in pyproject.toml. Run by .ci/run before the tests.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check enforcement
 	$(VENV)/bin/mypy
 
 # The pinned sets, compiled from the direct dependencies (requirements.in, requirements-dev.in;

@@ -1,4 +1,5 @@
 """Field enforcement for environmental bureaus."""
+
 from __future__ import annotations
 
 import os
@@ -36,7 +37,8 @@ def configure(app: Flask, overrides: dict | None) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
-            app.instance_path, "enforcement.db")
+            app.instance_path, "enforcement.db"
+        )
     if not app.config["PHOTO_DIR"]:
         app.config["PHOTO_DIR"] = os.path.join(app.instance_path, "photos")
     if not app.config["BASEMAP_DIR"]:
@@ -45,19 +47,24 @@ def configure(app: Flask, overrides: dict | None) -> None:
         if app.config["SECRET_KEY"] in ("", config_module.DEV_SECRET_KEY):
             raise RuntimeError(
                 "SECRET_KEY is the development default: set SECRET_KEY in the environment or "
-                "instance/config.py before running in production")
+                "instance/config.py before running in production"
+            )
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
     # Validate the workflow configuration now, not at the first case: a typo in a bureau's
     # override must stop the start-up with the key named.
     from .workflow import Rules
+
     app.extensions["workflow_rules"] = Rules.from_mapping(app.config["WORKFLOW_RULES"])
     # The scoreboard's weights (issue 20) likewise: an unknown metric or a weight that is not a
     # number stops the start-up with the metric named (services/tally/weights.py).
     from .services.tally.weights import validate as scoreboard_weights
+
     raw = app.config.get("SCOREBOARD_WEIGHTS")
     app.extensions["scoreboard_weights_from"] = (
-        dict(raw) if isinstance(raw, dict) else raw, scoreboard_weights(raw))
+        dict(raw) if isinstance(raw, dict) else raw,
+        scoreboard_weights(raw),
+    )
 
 
 def trust_proxies(app: Flask) -> None:
@@ -66,6 +73,7 @@ def trust_proxies(app: Flask) -> None:
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
+
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]  # Flask's documented way to wrap it
 
 
@@ -77,19 +85,30 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     # The per-worker caches' invalidation listens to every flush from the start.
     from .services.core import stamps  # noqa: F401
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
-                     render_as_batch=True, compare_type=True)
+
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=os.path.join(app.root_path, "translations"))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=os.path.join(app.root_path, "translations"),
+    )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     from flask_babel import lazy_gettext
+
     login_manager.login_message = lazy_gettext("Please log in to access this page.")
     login_manager.session_protection = "strong"
     register_security_headers(app)
     from .logs import register as register_logging
+
     register_logging(app)
     from . import auth_loader  # noqa: F401  (registers the user loader)
 
@@ -97,15 +116,18 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .web import register
     from .web.ids import BoundedIdConverter
+
     app.url_map.converters["int"] = BoundedIdConverter  # every <int:id>: 404 beyond the range
     register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
     from .web.errors import register
+
     register(app)
 
 
 def register_commands(app: Flask) -> None:
     from .cli import register
+
     register(app)

@@ -1,4 +1,5 @@
 """How Flask-Login finds the user: session cookie for pages, bearer token for the API."""
+
 from __future__ import annotations
 
 from .extensions import db, login_manager

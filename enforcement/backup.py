@@ -5,6 +5,7 @@ SQLite: the online backup API (safe while the app runs, WAL mode). PostgreSQL: `
 uploads) are copied through the storage interface, from the local folder or the bucket. A
 manifest records the audit chain head at backup time and the SHA-256 of every file; after a
 restore, ``flask --app run audit verify`` must pass (README, Deployment)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -40,18 +41,27 @@ def backup_database(target_dir: str) -> str:
     if url.get_backend_name() == "postgresql":
         pg_dump = shutil.which("pg_dump")
         if pg_dump is None:
-            raise RuntimeError("pg_dump not found: install postgresql-client (same major version "
-                               "as the server) or run the documented pg_dump command")
-        plain = make_url(str(url.render_as_string(hide_password=False))).set(drivername="postgresql")
+            raise RuntimeError(
+                "pg_dump not found: install postgresql-client (same major version "
+                "as the server) or run the documented pg_dump command"
+            )
+        plain = make_url(str(url.render_as_string(hide_password=False))).set(
+            drivername="postgresql"
+        )
         query = dict(plain.query)
         options = query.pop("options", None)
         env = dict(os.environ)
         if options:
-            env["PGOPTIONS"] = options if isinstance(options, str) else " ".join(options)  # e.g. a search_path
+            env["PGOPTIONS"] = (
+                options if isinstance(options, str) else " ".join(options)
+            )  # e.g. a search_path
         conninfo = plain.set(query=query).render_as_string(hide_password=False)
         dest_path = os.path.join(target_dir, "enforcement.pgdump")
-        subprocess.run([pg_dump, "--format=custom", "--no-owner", "--file", dest_path,
-                        "--dbname", conninfo], check=True, env=env)
+        subprocess.run(
+            [pg_dump, "--format=custom", "--no-owner", "--file", dest_path, "--dbname", conninfo],
+            check=True,
+            env=env,
+        )
         return "enforcement.pgdump"
     raise RuntimeError(f"no backup method for {url.get_backend_name()}")
 
@@ -75,10 +85,13 @@ def run_backup(target_dir: str, *, storage: Storage, now: datetime) -> dict:
     chain = audit.verify()
     database = backup_database(target_dir)
     files = backup_files(storage, target_dir)
-    manifest = {"created_at": now.isoformat(timespec="seconds"), "database": database,
-                "backend": db.engine.url.get_backend_name(),
-                "audit": {"ok": chain.ok, "events": chain.events, "head_hash": chain.head_hash},
-                "files": files}
+    manifest = {
+        "created_at": now.isoformat(timespec="seconds"),
+        "database": database,
+        "backend": db.engine.url.get_backend_name(),
+        "audit": {"ok": chain.ok, "events": chain.events, "head_hash": chain.head_hash},
+        "files": files,
+    }
     with open(os.path.join(target_dir, "manifest.json"), "w", encoding="utf-8") as fh:
         json.dump(manifest, fh, ensure_ascii=False, indent=2)
     return manifest

@@ -1,4 +1,5 @@
 """Command line for operators and scripts (API.md): ``flask --app run <command>``."""
+
 from __future__ import annotations
 
 import json
@@ -41,6 +42,7 @@ def _writes(fn):
             raise click.ClickException(exc.message + detail) from exc
         finally:
             write_intent.reset(token)
+
     return wrapper
 
 
@@ -71,30 +73,41 @@ def init_db():
 @click.option("--if-empty", is_flag=True, help="do nothing when the database has users")
 @click.option("--branches", is_flag=True, help="a city bureau with three branches (分局)")
 @_writes
-def demo_data(enterprises: int, seed: int, as_of: str | None, if_empty: bool, branches: bool = False):
+def demo_data(
+    enterprises: int, seed: int, as_of: str | None, if_empty: bool, branches: bool = False
+):
     """Load the demo city: townships, enterprises, users, visits, complaints and cases."""
     from .demo import ACCOUNTS, TOWNSHIP_OF, generate
+
     if db.session.scalar(select(User.id).limit(1)) is not None:
         if if_empty:
             click.echo("demo data already loaded: nothing to do")
             return
-        raise click.ClickException("the database already has data: the demo city goes into an "
-                                   "empty database (use --if-empty to skip quietly)")
+        raise click.ClickException(
+            "the database already has data: the demo city goes into an "
+            "empty database (use --if-empty to skip quietly)"
+        )
     today = _date(as_of) or bureau_today(current_app.config["BUREAU_TIMEZONE"])
-    stats = generate(enterprises=enterprises, seed=seed, as_of=today, now=utcnow(),
-                     progress=sys.stderr.isatty())
+    stats = generate(
+        enterprises=enterprises, seed=seed, as_of=today, now=utcnow(), progress=sys.stderr.isatty()
+    )
     from . import demo_oversight  # units, tasks, 督查, 问责 and branches (issue 20)
     import random
-    stats.update(demo_oversight.generate(random.Random(seed), as_of=today, now=utcnow(),
-                                         branches=branches))
+
+    stats.update(
+        demo_oversight.generate(random.Random(seed), as_of=today, now=utcnow(), branches=branches)
+    )
     db.session.commit()
     from .extensions import refresh_statistics
+
     refresh_statistics()
     click.echo("demo city loaded: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
     click.echo("demo accounts (username / password / role / township):")
     for username, password, role in ACCOUNTS + demo_oversight.unit_accounts():
         click.echo(f"  {username:<12} {password:<18} {role:<10} {TOWNSHIP_OF.get(username) or '-'}")
-    click.echo("inspectors serve orders only in their own township, or at a firm a draw assigned them")
+    click.echo(
+        "inspectors serve orders only in their own township, or at a firm a draw assigned them"
+    )
 
 
 users_cli = AppGroup("users", help="Manage users.")
@@ -113,9 +126,16 @@ def users_create(name, role, password_stdin, township, display_name):
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    user = users.create_user(SYSTEM, username=name, role=role, password=password, now=utcnow(),
-                             display_name=display_name, township_code=township,
-                             min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+    user = users.create_user(
+        SYSTEM,
+        username=name,
+        role=role,
+        password=password,
+        now=utcnow(),
+        display_name=display_name,
+        township_code=township,
+        min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+    )
     click.echo(f"created {user.username} ({user.role})")
 
 
@@ -127,8 +147,9 @@ def users_token(name):
     user = db.session.scalar(select(User).where(User.username == name))
     if user is None or not user.is_active_account:
         raise click.ClickException(f"no active user {name!r}")
-    token, record = users.mint_token(SYSTEM, user, now=utcnow(), label="cli",
-                                     hours=current_app.config["API_TOKEN_HOURS"])
+    token, record = users.mint_token(
+        SYSTEM, user, now=utcnow(), label="cli", hours=current_app.config["API_TOKEN_HOURS"]
+    )
     click.echo(f"expires {record.expires_at.isoformat()}")
     click.echo(token)
 
@@ -137,14 +158,22 @@ audit_cli = AppGroup("audit", help="The audit chain.")
 
 
 @audit_cli.command("verify")
-@click.option("--anchor", "anchor_file", type=click.File("r"), default=None,
-              help="also check the heads recorded by `audit anchor` in this file")
+@click.option(
+    "--anchor",
+    "anchor_file",
+    type=click.File("r"),
+    default=None,
+    help="also check the heads recorded by `audit anchor` in this file",
+)
 def audit_verify(anchor_file):
     """Check the audit hash chain; exit 1 naming the first bad event."""
     report = audit.verify()
     if not report.ok:
-        click.echo(f"audit chain BROKEN at event {report.first_bad}: {report.reason} "
-                   f"({report.events} events verified before it)", err=True)
+        click.echo(
+            f"audit chain BROKEN at event {report.first_bad}: {report.reason} "
+            f"({report.events} events verified before it)",
+            err=True,
+        )
         sys.exit(1)
     if anchor_file is not None:
         for number, line in enumerate(anchor_file, 1):
@@ -170,8 +199,13 @@ def audit_anchor(file):
     if not report.ok:
         click.echo(f"audit chain BROKEN at event {report.first_bad}: not anchoring", err=True)
         sys.exit(1)
-    line = json.dumps({"at": utcnow().isoformat(timespec="seconds"), "events": report.events,
-                       "head_hash": report.head_hash})
+    line = json.dumps(
+        {
+            "at": utcnow().isoformat(timespec="seconds"),
+            "events": report.events,
+            "head_hash": report.head_hash,
+        }
+    )
     with open(file, "a", encoding="utf-8") as fh:
         fh.write(line + "\n")
     click.echo(line)
@@ -186,21 +220,28 @@ holidays_cli = AppGroup("holidays", help="Official holiday data for years chines
 def holidays_import(file):
     """Add or replace a year's official holidays and adjusted working days."""
     from .services.calendar.calendars import import_holidays
+
     schedule = import_holidays(SYSTEM, file.read(), now=utcnow())
-    click.echo(f"{schedule.year}: {len(schedule.holidays)} holidays, "
-               f"{len(schedule.workdays)} adjusted working days imported; "
-               "run `flask --app run recompute` to update open deadlines")
+    click.echo(
+        f"{schedule.year}: {len(schedule.holidays)} holidays, "
+        f"{len(schedule.workdays)} adjusted working days imported; "
+        "run `flask --app run recompute` to update open deadlines"
+    )
 
 
 @click.command("recompute")
-@click.option("--as-of", "as_of", default=None, help="also apply time-triggered events due by this date")
+@click.option(
+    "--as-of", "as_of", default=None, help="also apply time-triggered events due by this date"
+)
 @_writes
 def recompute(as_of):
     """Recompute open deadlines and follow-ups after a calendar or configuration change."""
     now = utcnow()
     counts = cases.recompute(SYSTEM, now=now)
-    click.echo(f"recomputed {counts['cases']} open cases, {counts['changed']} changed, "
-               f"{counts['refused']} refused by today's rules (see the audit trail)")
+    click.echo(
+        f"recomputed {counts['cases']} open cases, {counts['changed']} changed, "
+        f"{counts['refused']} refused by today's rules (see the audit trail)"
+    )
     if as_of:
         opened = cases.tick(SYSTEM, as_of=_date(as_of), now=now)
         click.echo(f"time-triggered events applied; {len(opened)} cases opened by escalation")
@@ -214,8 +255,11 @@ def daily(as_of, no_send):
     anchor and the holiday-data warning. Idempotent: safe twice a day and after missed days."""
     now = utcnow()
     # A training instance pins its "today" (AS_OF_OVERRIDE) for the daily run too.
-    day = _date(as_of) or _date(current_app.config.get("AS_OF_OVERRIDE") or None) \
+    day = (
+        _date(as_of)
+        or _date(current_app.config.get("AS_OF_OVERRIDE") or None)
         or bureau_today(current_app.config["BUREAU_TIMEZONE"], now)
+    )
     if not run_daily(day, now, send=not no_send, clock=utcnow):
         sys.exit(1)
 
@@ -226,6 +270,7 @@ def run_daily(day: date, now: datetime, *, send: bool = True, clock=None, echo=c
     import logging
 
     from .services.notify import channels, daily as daily_service
+
     clock = clock or (lambda: now)
     config = current_app.config
     token = write_intent.set(True)
@@ -237,8 +282,10 @@ def run_daily(day: date, now: datetime, *, send: bool = True, clock=None, echo=c
         raise click.ClickException(exc.message) from exc
     finally:
         write_intent.reset(token)
-    echo(f"{day}: {len(result.opened)} cases opened by escalation, "
-         f"{result.notifications} reminders, {result.deliveries} deliveries planned")
+    echo(
+        f"{day}: {len(result.opened)} cases opened by escalation, "
+        f"{result.notifications} reminders, {result.deliveries} deliveries planned"
+    )
     for warning in result.warnings:
         echo("WARNING: " + warning, err=True)
     if send:
@@ -253,8 +300,9 @@ def run_daily(day: date, now: datetime, *, send: bool = True, clock=None, echo=c
                 write_intent.reset(token)
             sent, failed = sent + ok, failed + (not ok)
         echo(f"deliveries: {sent} sent, {failed} failed (retried at the next run)")
-    anchor = config.get("AUDIT_ANCHOR_FILE") or os.path.join(current_app.instance_path,
-                                                                "audit-anchor.jsonl")
+    anchor = config.get("AUDIT_ANCHOR_FILE") or os.path.join(
+        current_app.instance_path, "audit-anchor.jsonl"
+    )
     try:
         line = daily_service.append_anchor(anchor, now=clock())
     except RuntimeError as exc:
@@ -272,13 +320,16 @@ def backup(directory):
     file into DIRECTORY (new or empty), with a manifest; restore: README, Deployment."""
     from .backup import run_backup
     from .services.core.storage import file_storage
+
     try:
         manifest = run_backup(directory, storage=file_storage(), now=utcnow())
     except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"backup in {directory}: {manifest['database']}, {len(manifest['files'])} files, "
-               f"audit chain {manifest['audit']['events']} events "
-               f"({'ok' if manifest['audit']['ok'] else 'BROKEN'})")
+    click.echo(
+        f"backup in {directory}: {manifest['database']}, {len(manifest['files'])} files, "
+        f"audit chain {manifest['audit']['events']} events "
+        f"({'ok' if manifest['audit']['ok'] else 'BROKEN'})"
+    )
 
 
 @click.command("draw")
@@ -290,18 +341,27 @@ def backup(directory):
 def draw(period, quotas, seed, township):
     """双随机: draw enterprises by risk-class quota and a random inspector pair for each."""
     from .services.field.draws import run_draw
+
     parsed = {}
     for item in quotas:
         risk, _, number = item.partition("=")
         if risk not in ("A", "B", "C") or not number.isdigit():
             raise click.BadParameter(f"{item!r}: expected A=N, B=N or C=N")
         parsed[risk] = int(number)
-    record = run_draw(SYSTEM, period=period, quotas=parsed, seed=seed, now=utcnow(),
-                      on=bureau_today(current_app.config["BUREAU_TIMEZONE"]),
-                      township_code=township)
+    record = run_draw(
+        SYSTEM,
+        period=period,
+        quotas=parsed,
+        seed=seed,
+        now=utcnow(),
+        on=bureau_today(current_app.config["BUREAU_TIMEZONE"]),
+        township_code=township,
+    )
     for item in record.result["assignments"]:
-        click.echo(f"{item['risk_class']}  enterprise {item['enterprise_id']:>7}  "
-                   f"{' + '.join(item['inspectors'])}")
+        click.echo(
+            f"{item['risk_class']}  enterprise {item['enterprise_id']:>7}  "
+            f"{' + '.join(item['inspectors'])}"
+        )
     if record.result["shortfall"]:
         click.echo(f"shortfall: {record.result['shortfall']}")
     click.echo(f"draw {record.id} stored (seed {seed!r})")
@@ -313,9 +373,11 @@ def register(app: Flask) -> None:
     for group in (users_cli, audit_cli, holidays_cli):
         app.cli.add_command(group)
     from .cli_enterprises import enterprises_cli, townships_cli
+
     app.cli.add_command(enterprises_cli)
     app.cli.add_command(townships_cli)
     from .cli_basemap import basemap_cli
     from .cli_branches import branches_cli
+
     app.cli.add_command(basemap_cli)
     app.cli.add_command(branches_cli)

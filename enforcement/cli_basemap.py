@@ -1,4 +1,5 @@
 """``flask --app run basemap ...``: import, check and (for the demo) draw the app's own basemap."""
+
 from __future__ import annotations
 
 import os
@@ -26,13 +27,15 @@ def _in_locale(fn):
     def wrapper(*args, **kwargs):
         with current_app.test_request_context():
             return fn(*args, **kwargs)
+
     return wrapper
 
 
 def _describe(ts) -> str:
     b = ", ".join(f"{v:.4f}" for v in ts.bounds)
-    return (f"{ts.kind} {ts.format}, zoom {ts.min_zoom}–{ts.max_zoom}, bounds ({b})"
-            + (f", {ts.attribution}" if ts.attribution else ""))
+    return f"{ts.kind} {ts.format}, zoom {ts.min_zoom}–{ts.max_zoom}, bounds ({b})" + (
+        f", {ts.attribution}" if ts.attribution else ""
+    )
 
 
 @basemap_cli.command("import")
@@ -79,15 +82,21 @@ def demo_command(name, max_zoom, if_missing):
     from .geo.tilegen import demo_painter, townships_for_demo, write_mbtiles
     from .models import Township
 
-    rows = db.session.execute(select(Township.name, Township.center_lat, Township.center_lon,
-                                     Township.boundary)).all()
+    rows = db.session.execute(
+        select(Township.name, Township.center_lat, Township.center_lon, Township.boundary)
+    ).all()
     bbox = tuple(current_app.config["BUREAU_BBOX"])
     folder = current_app.config["BASEMAP_DIR"]
     os.makedirs(folder, exist_ok=True)
     source = os.path.join(folder, f".{name}-draft.mbtiles")
-    n = write_mbtiles(source, bbox, range(8, max_zoom + 1), demo_painter(townships_for_demo(rows)),
-                      name=_("Demo city basemap"),
-                      attribution=_("Demo basemap drawn from the township list"))
+    n = write_mbtiles(
+        source,
+        bbox,
+        range(8, max_zoom + 1),
+        demo_painter(townships_for_demo(rows)),
+        name=_("Demo city basemap"),
+        attribution=_("Demo basemap drawn from the township list"),
+    )
     try:
         target, ts = basemap.import_file(current_app.config, source, name)
     finally:

@@ -1,4 +1,5 @@
 """``flask --app run branches ...``: a city bureau's branches (分局), its townships and officers."""
+
 from __future__ import annotations
 
 import click
@@ -12,6 +13,7 @@ branches_cli = AppGroup("branches", help="Branches (分局) of a city bureau.")
 
 def _writes(fn):
     from .cli import _writes as writes
+
     return writes(fn)
 
 
@@ -23,7 +25,10 @@ def _writes(fn):
 def add(code, name, prefix):
     """Add a branch."""
     from .services.oversight.branches import create_branch
-    branch = create_branch(SYSTEM, {"code": code, "name": name, "paper_prefix": prefix}, now=utcnow())
+
+    branch = create_branch(
+        SYSTEM, {"code": code, "name": name, "paper_prefix": prefix}, now=utcnow()
+    )
     click.echo(f"branch {branch.code} added")
 
 
@@ -34,6 +39,7 @@ def add(code, name, prefix):
 def township(township, branch):
     """Place a township in a branch."""
     from .services.oversight.branches import place_township
+
     place_township(SYSTEM, township, branch, now=utcnow())
     click.echo(f"township {township} is in branch {branch}")
 
@@ -45,5 +51,6 @@ def township(township, branch):
 def officer(username, branch):
     """Place an officer in a branch (no branch: city staff)."""
     from .services.oversight.branches import place_officer
+
     place_officer(SYSTEM, username, branch, now=utcnow())
     click.echo(f"{username} acts within {'branch ' + branch if branch else 'the whole city'}")

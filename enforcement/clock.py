@@ -1,4 +1,5 @@
 """The only place that reads the wall clock. Everything below the web layer takes ``now``/``as_of``."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone

@@ -3,6 +3,7 @@
 Every setting is listed in the README's configuration table. Environment variables win over
 ``instance/config.py`` so that containers and systemd units need no file edits.
 """
+
 from __future__ import annotations
 
 import json
@@ -264,5 +265,5 @@ def normalise_database_url(url: str) -> str:
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the driver named.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url

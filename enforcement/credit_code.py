@@ -3,6 +3,7 @@
 18 characters from the alphabet 0-9 and A-Z without I, O, Z, S, V; the last is a check
 character computed with weights 3^(i) mod 31 (GB 32100-2015, section 4 and annex B).
 """
+
 from __future__ import annotations
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -48,8 +49,30 @@ _STRAY = re.compile("[\\s\u00a0\u200b\u200c\u200d\u2060\ufeff\u3000`'\"‘’“
 #: A bracketed suffix: "(01)", "（分公司）", "[2]".
 _SUFFIX = re.compile(r"[(\（\[【][^)）\]】]*[)）\]】]$")
 #: What clerks write for "no code".
-PLACEHOLDERS = {"", "-", "--", "—", "——", "0", "/", "\\", "无", "空", "暂无", "没有", "未知", "不详",
-                "NA", "N/A", "NULL", "NONE", "*", "X", "#", "."}
+PLACEHOLDERS = {
+    "",
+    "-",
+    "--",
+    "—",
+    "——",
+    "0",
+    "/",
+    "\\",
+    "无",
+    "空",
+    "暂无",
+    "没有",
+    "未知",
+    "不详",
+    "NA",
+    "N/A",
+    "NULL",
+    "NONE",
+    "*",
+    "X",
+    "#",
+    ".",
+}
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$")
 _ORG_CODE = re.compile(r"^[0-9A-Z]{8}-?[0-9X]$")
 _LOOKALIKE = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5", "V": "U"})
@@ -102,13 +125,15 @@ def from_register(value) -> RegisterCode:
             return RegisterCode(code=text)
         fixed = text.translate(_LOOKALIKE)
         if validate(fixed) is None:
-            return RegisterCode(code=fixed, note="code_lookalike", detail={"value": text,
-                                                                          "code": fixed})
+            return RegisterCode(
+                code=fixed, note="code_lookalike", detail={"value": text, "code": fixed}
+            )
         if text.isdigit() and text.endswith("000"):
             return RegisterCode(note="excel_number", detail={"value": text})
         if all(c in _VALUE for c in text):
-            return RegisterCode(note="code_check", detail={
-                "value": text, "expected": check_character(text[:17])})
+            return RegisterCode(
+                note="code_check", detail={"value": text, "expected": check_character(text[:17])}
+            )
         bad = "".join(sorted({c for c in text if c not in _VALUE}))
         return RegisterCode(note="code_characters", detail={"value": text, "bad": bad})
     if _ORG_CODE.match(text):

@@ -2,6 +2,7 @@
 the campaign's industries, realistic names, inspectors, visits, complaints and cases in every
 action and state. Enterprises go in with bulk inserts (100,000 in seconds); visits and cases
 go through the same services an inspector uses, so every date comes from the engine."""
+
 from __future__ import annotations
 
 import random
@@ -52,25 +53,101 @@ TOWNSHIP_OF = {u: t for u, _p, _r, t, *_ in PEOPLE}
 
 # industry, word in names, share of enterprises, lawful share (has a licence and permit)
 INDUSTRY_MIX = [
-    ("small_refinery", "炼油", 4, 0.1), ("foundry", "铸造", 8, 0.5), ("plastics", "塑料制品", 12, 0.4),
-    ("stone_powder", "石粉加工", 7, 0.2), ("electroplating", "电镀", 5, 0.7), ("chemical", "化工", 6, 0.8),
-    ("papermaking", "造纸", 4, 0.8), ("sand_washing", "洗砂", 5, 0.3), ("furniture", "家具", 14, 0.9),
-    ("printing", "印刷", 8, 0.9), ("food", "食品", 10, 0.95), ("building_materials", "建材", 9, 0.8),
+    ("small_refinery", "炼油", 4, 0.1),
+    ("foundry", "铸造", 8, 0.5),
+    ("plastics", "塑料制品", 12, 0.4),
+    ("stone_powder", "石粉加工", 7, 0.2),
+    ("electroplating", "电镀", 5, 0.7),
+    ("chemical", "化工", 6, 0.8),
+    ("papermaking", "造纸", 4, 0.8),
+    ("sand_washing", "洗砂", 5, 0.3),
+    ("furniture", "家具", 14, 0.9),
+    ("printing", "印刷", 8, 0.9),
+    ("food", "食品", 10, 0.95),
+    ("building_materials", "建材", 9, 0.8),
     ("other", "机械加工", 8, 0.9),
 ]
-BRANDS = ("鑫达", "宏利", "永盛", "金鼎", "华北", "顺发", "恒通", "兴旺", "利民", "东方", "瑞丰", "博源",
-          "天成", "聚鑫", "盛世", "中信", "福源", "诚信", "通达", "广源", "汇丰", "新宇", "泰和", "北辰")
+BRANDS = (
+    "鑫达",
+    "宏利",
+    "永盛",
+    "金鼎",
+    "华北",
+    "顺发",
+    "恒通",
+    "兴旺",
+    "利民",
+    "东方",
+    "瑞丰",
+    "博源",
+    "天成",
+    "聚鑫",
+    "盛世",
+    "中信",
+    "福源",
+    "诚信",
+    "通达",
+    "广源",
+    "汇丰",
+    "新宇",
+    "泰和",
+    "北辰",
+)
 SUFFIXES = ("有限公司", "有限责任公司", "厂", "制品厂")
-VILLAGES = ("西马庄村", "东营村", "王各庄村", "高楼村", "小王庄村", "北务村", "南杨庄村", "大枣林村",
-            "行仁庄村", "后沿口村", "夏垫村", "邓家务村", "白庙村", "黄土庄村", "齐心庄村", "段甲岭村")
+VILLAGES = (
+    "西马庄村",
+    "东营村",
+    "王各庄村",
+    "高楼村",
+    "小王庄村",
+    "北务村",
+    "南杨庄村",
+    "大枣林村",
+    "行仁庄村",
+    "后沿口村",
+    "夏垫村",
+    "邓家务村",
+    "白庙村",
+    "黄土庄村",
+    "齐心庄村",
+    "段甲岭村",
+)
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐"
-GIVEN = ("伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞", "平", "刚")
-FINDINGS = ("现场检查发现废气收集设施未正常运行", "排污口标志牌不规范", "危险废物贮存场所未设置标识",
-            "雨污分流不彻底，厂区地面有积水", "现场未发现生产迹象，设备已断电",
-            "废水处理设施运行记录不全", "车间无组织排放明显，异味较重", "现场检查未发现环境违法行为")
+GIVEN = (
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "涛",
+    "明",
+    "超",
+    "霞",
+    "平",
+    "刚",
+)
+FINDINGS = (
+    "现场检查发现废气收集设施未正常运行",
+    "排污口标志牌不规范",
+    "危险废物贮存场所未设置标识",
+    "雨污分流不彻底，厂区地面有积水",
+    "现场未发现生产迹象，设备已断电",
+    "废水处理设施运行记录不全",
+    "车间无组织排放明显，异味较重",
+    "现场检查未发现环境违法行为",
+)
 
 
-def generate(*, enterprises: int, seed: int, as_of: date, now: datetime, progress: bool = False) -> dict:
+def generate(
+    *, enterprises: int, seed: int, as_of: date, now: datetime, progress: bool = False
+) -> dict:
     rng = random.Random(seed)
     townships = _townships()
     people = _people(now)
@@ -84,7 +161,9 @@ def generate(*, enterprises: int, seed: int, as_of: date, now: datetime, progres
 def _townships() -> dict[str, Township]:
     out = {}
     for code, name, name_en, kind, lat, lon in TOWNSHIPS:
-        t = Township(code=code, name=name, name_en=name_en, kind=kind, center_lat=lat, center_lon=lon)
+        t = Township(
+            code=code, name=name, name_en=name_en, kind=kind, center_lat=lat, center_lon=lon
+        )
         db.session.add(t)
         out[code] = t
     db.session.flush()
@@ -94,9 +173,16 @@ def _townships() -> dict[str, Township]:
 def _people(now: datetime) -> dict[str, User]:
     out = {}
     for username, password, role, township, display, credential in PEOPLE:
-        user = users.create_user(SYSTEM, username=username, role=role, password=password, now=now,
-                                 display_name=display, township_code=township,
-                                 credential_no=credential)
+        user = users.create_user(
+            SYSTEM,
+            username=username,
+            role=role,
+            password=password,
+            now=now,
+            display_name=display,
+            township_code=township,
+            credential_no=credential,
+        )
         out[username] = user
     return out
 
@@ -122,9 +208,16 @@ def _enterprises(rng, townships, count, as_of, now, progress) -> list[int]:
         for row in batch:
             row["name_pinyin"] = searchable(row["name"])
         new = db.session.scalars(insert(Enterprise).returning(Enterprise.id), batch).all()
-        audit.record_many(SYSTEM, "enterprise.create", "enterprise",
-                          [(i, {"name": row["name"], "credit_code": row["credit_code"]})
-                           for i, row in zip(new, batch)], now=now)
+        audit.record_many(
+            SYSTEM,
+            "enterprise.create",
+            "enterprise",
+            [
+                (i, {"name": row["name"], "credit_code": row["credit_code"]})
+                for i, row in zip(new, batch)
+            ],
+            now=now,
+        )
         ids.extend(new)
         batch.clear()
 
@@ -150,19 +243,27 @@ def _enterprises(rng, townships, count, as_of, now, progress) -> list[int]:
                 seen_codes.add(credit)
         has_permit = lawful and industry not in ("furniture", "food", "other") or rng.random() < 0.1
         expires = as_of + timedelta(days=rng.randint(-60, 5 * 365)) if has_permit else None
-        batch.append({
-            "name": name if n < 50 or rng.random() < 0.9 else f"{name}（{n}）",
-            "credit_code": credit,
-            "address": f"河北省三河市{t.name}{village}{rng.randint(1, 300)}号",
-            "township_id": t.id, "industry": industry,
-            "lat": round(t.center_lat + rng.gauss(0, 0.03), 6),
-            "lon": round(t.center_lon + rng.gauss(0, 0.04), 6),
-            "risk_class": rng.choices("ABC", (1, 3, 6))[0] if lawful else rng.choices("ABC", (3, 5, 2))[0],
-            "permit_no": f"{credit or _credit_code(rng, False)}001P" if has_permit else "",
-            "permit_expires": expires,
-            "contact_name": person(rng), "contact_phone": f"13{rng.randint(0, 9)}{rng.randint(10**7, 10**8 - 1)}",
-            "status": "operating", "created_at": now, "updated_at": now,
-        })
+        batch.append(
+            {
+                "name": name if n < 50 or rng.random() < 0.9 else f"{name}（{n}）",
+                "credit_code": credit,
+                "address": f"河北省三河市{t.name}{village}{rng.randint(1, 300)}号",
+                "township_id": t.id,
+                "industry": industry,
+                "lat": round(t.center_lat + rng.gauss(0, 0.03), 6),
+                "lon": round(t.center_lon + rng.gauss(0, 0.04), 6),
+                "risk_class": rng.choices("ABC", (1, 3, 6))[0]
+                if lawful
+                else rng.choices("ABC", (3, 5, 2))[0],
+                "permit_no": f"{credit or _credit_code(rng, False)}001P" if has_permit else "",
+                "permit_expires": expires,
+                "contact_name": person(rng),
+                "contact_phone": f"13{rng.randint(0, 9)}{rng.randint(10**7, 10**8 - 1)}",
+                "status": "operating",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         if len(batch) >= 2000:
             flush()
             if bar:
@@ -178,10 +279,17 @@ def _enterprises(rng, townships, count, as_of, now, progress) -> list[int]:
 
 def _complaints(rng, townships, people, as_of, now) -> int:
     from .services.calendar.calendars import load_calendar
+
     calendar = load_calendar()
     categories = ("air", "water", "noise", "waste", "odour", "other")
-    texts = {"air": "夜间有工厂冒黑烟", "water": "河道有黄色污水排入", "noise": "夜间机器噪声扰民",
-             "waste": "村边空地倾倒工业垃圾", "odour": "附近塑料厂气味刺鼻", "other": "疑似无证小作坊生产"}
+    texts = {
+        "air": "夜间有工厂冒黑烟",
+        "water": "河道有黄色污水排入",
+        "noise": "夜间机器噪声扰民",
+        "waste": "村边空地倾倒工业垃圾",
+        "odour": "附近塑料厂气味刺鼻",
+        "other": "疑似无证小作坊生产",
+    }
     inspectors = [u for u in people.values() if u.role == "inspector"]
     count = 0
     for _ in range(40):
@@ -190,18 +298,32 @@ def _complaints(rng, townships, people, as_of, now) -> int:
         received = as_of - timedelta(days=rng.randint(0, 60))
         triage, _ = calendar.add_working_days(received, 1)
         answer, _ = calendar.add_working_days(received, 15)
-        status = "new" if received >= as_of - timedelta(days=3) else rng.choice(("triaged", "visited", "answered"))
+        status = (
+            "new"
+            if received >= as_of - timedelta(days=3)
+            else rng.choice(("triaged", "visited", "answered"))
+        )
         local = [u for u in inspectors if u.township_id == t.id] or inspectors
-        db.session.add(Complaint(
-            channel=rng.choice(("hotline", "mailbox", "online")), category=category,
-            text=texts[category], lat=round(t.center_lat + rng.gauss(0, 0.02), 6),
-            lon=round(t.center_lon + rng.gauss(0, 0.02), 6),
-            address=f"三河市{t.name}{rng.choice(VILLAGES)}附近", township_id=t.id,
-            received_at=datetime.combine(received, time(9, 30), TZ), received_on=received,
-            triage_by=triage, answer_by=answer, status=status,
-            assignee_id=rng.choice(local).id if status != "new" else None,
-            answered_on=min(answer, as_of) if status == "answered" else None,
-            complainant_name=person(rng), complainant_phone=f"139{rng.randint(10**7, 10**8 - 1)}"))
+        db.session.add(
+            Complaint(
+                channel=rng.choice(("hotline", "mailbox", "online")),
+                category=category,
+                text=texts[category],
+                lat=round(t.center_lat + rng.gauss(0, 0.02), 6),
+                lon=round(t.center_lon + rng.gauss(0, 0.02), 6),
+                address=f"三河市{t.name}{rng.choice(VILLAGES)}附近",
+                township_id=t.id,
+                received_at=datetime.combine(received, time(9, 30), TZ),
+                received_on=received,
+                triage_by=triage,
+                answer_by=answer,
+                status=status,
+                assignee_id=rng.choice(local).id if status != "new" else None,
+                answered_on=min(answer, as_of) if status == "answered" else None,
+                complainant_name=person(rng),
+                complainant_phone=f"139{rng.randint(10**7, 10**8 - 1)}",
+            )
+        )
         count += 1
     db.session.flush()
     return count
@@ -210,4 +332,5 @@ def _complaints(rng, townships, people, as_of, now) -> int:
 def demo_cases(rng, people, as_of, now, scale) -> dict:
     """Cases in every action and state, driven through the services (see demo_script.py)."""
     from .demo_script import run_scripts
+
     return run_scripts(rng, people, as_of, now, scale)

@@ -1,4 +1,5 @@
 """Reference vocabularies shared by pages, demo data and validation (zh, en)."""
+
 from __future__ import annotations
 
 # The campaign's industries (its closure and stop targets) and ordinary lawful emitters.
@@ -38,6 +39,7 @@ def label(table: dict, key: str, locale: str) -> str:
     if not pair:
         return key
     return pair[0] if str(locale).startswith("zh") else pair[1]
+
 
 DEADLINE_LABELS = {
     "rectify_by": ("整改期限", "Rectify by"),
@@ -143,7 +145,9 @@ def followup_label(key: str, locale: str) -> str:
     if head == "stop_check" and tail.isdigit():
         return f"停产检查（第{tail}次）" if zh else f"Stop check {tail}"
     if head == "rebound" and tail.endswith("m"):
-        return f"防反弹巡查（{tail[:-1]}个月）" if zh else f"Anti-rebound check ({tail[:-1]} months)"
+        return (
+            f"防反弹巡查（{tail[:-1]}个月）" if zh else f"Anti-rebound check ({tail[:-1]} months)"
+        )
     if head == "routine" and tail.isdigit():
         return f"例行检查（第{tail}次）" if zh else f"Routine inspection {tail}"
     return key

@@ -1,5 +1,6 @@
 """The one catalogue of domain errors, with stable codes. Web and API map them to HTTP in one
 place (``web/errors.py``); nothing else decides a status code."""
+
 from __future__ import annotations
 
 
@@ -7,8 +8,14 @@ class DomainError(Exception):
     code = "error"
     status = 400
 
-    def __init__(self, message: str, fields: dict[str, str] | None = None, *,
-                 code: str | None = None, **extra):
+    def __init__(
+        self,
+        message: str,
+        fields: dict[str, str] | None = None,
+        *,
+        code: str | None = None,
+        **extra,
+    ):
         super().__init__(message)
         #: The English sentence, for logs and integrators; people read the text of ``code``
         #: (web/messages.py), in their language.

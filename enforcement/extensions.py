@@ -1,4 +1,5 @@
 """Extension singletons. They live here, alone, so nothing imports the app package to get ``db``."""
+
 from __future__ import annotations
 
 from contextvars import ContextVar
@@ -36,6 +37,7 @@ db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 # The models' base class. ``db.Model`` is built at run time, so a type checker cannot see it as a
 # class; to mypy the models derive from ``Base`` (what ``db.Model`` extends).
 if TYPE_CHECKING:
+
     class Model(Base):
         __abstract__ = True
 else:

@@ -1,4 +1,5 @@
 """Language choice: a cookie set by the switch, else the default (zh_CN)."""
+
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request

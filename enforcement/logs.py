@@ -2,6 +2,7 @@
 here), which is also sent back in the X-Request-ID header and shown on error pages, so an
 officer's screenshot of an error leads to the log lines of that very request. Optional Sentry
 (``SENTRY_DSN``)."""
+
 from __future__ import annotations
 
 import json
@@ -34,11 +35,15 @@ class RequestIdFilter(logging.Filter):
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = {"ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
-                    timespec="milliseconds"),
-                "level": record.levelname, "logger": record.name,
-                "message": record.getMessage(),
-                "request_id": getattr(record, "request_id", None)}
+        line = {
+            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None),
+        }
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in line and not key.startswith("_"):
                 line[key] = value
@@ -55,8 +60,9 @@ def configure_logging(app: Flask, stream=None) -> logging.Handler:
     if app.config.get("LOG_FORMAT", "json") == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter(
-            "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        )
     handler._enforcement = True  # type: ignore[attr-defined]
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_enforcement", False)]:
@@ -65,6 +71,7 @@ def configure_logging(app: Flask, stream=None) -> logging.Handler:
     root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     # Flask's own logger would print a second, unformatted copy of each line.
     from flask.logging import default_handler
+
     app.logger.removeHandler(default_handler)
     return handler
 
@@ -84,10 +91,17 @@ def register(app: Flask) -> None:
         if rid:
             response.headers["X-Request-ID"] = rid
             started = g.get("request_started")
-            access.info("request", extra={
-                "method": request.method, "path": request.path, "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1)
-                if started else None})
+            access.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1)
+                    if started
+                    else None,
+                },
+            )
         return response
 
     @app.context_processor
@@ -107,9 +121,14 @@ def init_sentry(app: Flask, dsn: str) -> bool:
         from sentry_sdk.integrations.flask import FlaskIntegration
     except ImportError:
         logging.getLogger("enforcement").warning(
-            "SENTRY_DSN is set but sentry-sdk is not installed (pip install sentry-sdk)")
+            "SENTRY_DSN is set but sentry-sdk is not installed (pip install sentry-sdk)"
+        )
         return False
-    sentry_sdk.init(dsn=dsn, integrations=[FlaskIntegration()],
-                    environment=app.config.get("ENV_NAME", "development"),
-                    send_default_pii=False, traces_sample_rate=0.0)
+    sentry_sdk.init(
+        dsn=dsn,
+        integrations=[FlaskIntegration()],
+        environment=app.config.get("ENV_NAME", "development"),
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
     return True

@@ -3,6 +3,7 @@
 Computed with pypinyin (phrase-aware readings) whenever a name is written, and stored in
 ``enterprise.name_pinyin`` so that search is one LIKE on a column, never a conversion per row.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,7 +48,7 @@ def searchable(name: str | None) -> str:
             for other in sorted(o for o in others if o.isalpha()):
                 if len(keys) >= 2 + MAX_VARIANTS:
                     break
-                keys.append(_squash([*initials[:i], other, *initials[i + 1:]]))
+                keys.append(_squash([*initials[:i], other, *initials[i + 1 :]]))
     out: list[str] = []
     for k in keys:
         if k and k not in out:

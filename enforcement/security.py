@@ -1,4 +1,5 @@
 """Security headers, password policy and token hashing: one place for each."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,10 +30,12 @@ def tile_origin(url: str) -> str:
 
 def register_security_headers(app: Flask) -> None:
     from .services.maps.basemap import tile_hosts  # the configured online tile servers
+
     tiles = " ".join(tile_hosts(app.config))
     csp = CSP.format(tiles=tiles, inline_styles="").replace(" ;", ";")
-    app.extensions["folium_csp"] = CSP.format(tiles=tiles,
-                                              inline_styles=" 'unsafe-inline'").replace(" ;", ";")
+    app.extensions["folium_csp"] = CSP.format(
+        tiles=tiles, inline_styles=" 'unsafe-inline'"
+    ).replace(" ;", ";")
 
     @app.after_request
     def _headers(response):
@@ -41,10 +44,12 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
-            "Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
+            "Permissions-Policy", "geolocation=(self), camera=(self), microphone=()"
+        )
         if app.config.get("ENV_NAME") == "production":
             response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         return response
 
 
@@ -59,12 +64,14 @@ def token_digest(token: str) -> str:
 
 # The words people reach for first (the top of every leaked-password list, Chinese ones too):
 # "Password2026!" passes the length and mix rules but falls to the first guesses of an attacker.
-COMMON_WORDS = frozenset("""
+COMMON_WORDS = frozenset(
+    """
     password passwrd passw pass qwerty qwertyuiop qwertz asdf asdfgh asdfghjkl zxcvbn zxcvbnm
     admin administrator root user test guest login welcome letmein iloveyou changeme secret
     abc abcd abcde abcdef abcdefg abcdefgh abcdefghij monkey dragon master superman football
     baseball sunshine princess shadow hello china beijing woaini huanying mima aaa qq
-""".split())
+""".split()
+)
 
 
 def password_problem(password: str, min_length: int) -> str | None:

@@ -1,5 +1,6 @@
 """Time-based one-time passwords (RFC 6238, HMAC-SHA1, 30 s, 6 digits): the second factor any
 authenticator app (Google Authenticator, Microsoft Authenticator, 阿里云 and others) produces."""
+
 from __future__ import annotations
 
 import base64
@@ -26,12 +27,13 @@ def _key(secret: str) -> bytes:
 def code_at(secret: str, step: int) -> str:
     digest = hmac.new(_key(secret), struct.pack(">Q", step), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
-    return str(number % 10 ** DIGITS).zfill(DIGITS)
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return str(number % 10**DIGITS).zfill(DIGITS)
 
 
-def matching_step(secret: str, code: str, now: datetime, *, window: int = 1,
-                  after: int | None = None) -> int | None:
+def matching_step(
+    secret: str, code: str, now: datetime, *, window: int = 1, after: int | None = None
+) -> int | None:
     """The time step the code belongs to (one step of clock drift either way), or None.
     A step at or before ``after`` (the last one used) is refused: a code works once."""
     code = (code or "").strip().replace(" ", "")
@@ -48,5 +50,7 @@ def matching_step(secret: str, code: str, now: datetime, *, window: int = 1,
 
 def provisioning_uri(secret: str, account: str, issuer: str) -> str:
     label = quote(f"{issuer}:{account}")
-    return (f"otpauth://totp/{label}?secret={secret}&issuer={quote(issuer)}"
-            f"&algorithm=SHA1&digits={DIGITS}&period={STEP}")
+    return (
+        f"otpauth://totp/{label}?secret={secret}&issuer={quote(issuer)}"
+        f"&algorithm=SHA1&digits={DIGITS}&period={STEP}"
+    )

@@ -4,6 +4,7 @@ Streamed in chunks of about 64 KiB (one write per row would cost a syscall per r
 This module is the app's one CSV writer: the lists go through ``iter_csv``; every other CSV (the
 双随机 draw, the evidence pack's manifest) takes ``writer()`` from here instead of the standard
 library's, so every text cell passes the formula guard."""
+
 from __future__ import annotations
 
 import csv

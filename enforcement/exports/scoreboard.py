@@ -1,5 +1,6 @@
 """The scoreboard (考核) as the city's evaluation office reads it: one row per township (or
 unit), ranked, with Chinese headers; written by the constant-memory XLSX writer (formulas off)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -30,8 +31,13 @@ def columns(by: str) -> list[Column]:
         Column("task_share", "任务按期完成率", "label", 12, _pct("task_share")),
         Column("accountability", "问责", "int", 7),
         # A number with two decimals: the money format of the writer (hundredths / 100).
-        Column("score", "考核得分", "money", 9,
-               lambda r: None if r.get("score") is None else round(r["score"] * 100)),
+        Column(
+            "score",
+            "考核得分",
+            "money",
+            9,
+            lambda r: None if r.get("score") is None else round(r["score"] * 100),
+        ),
     ]
 
 
@@ -39,13 +45,15 @@ def weight_rows(weights: dict) -> list[dict]:
     """How the score is made, under the ranking: a blank row, then the base and each metric's
     weight, one a row in the name column (so the evaluation office sees the formula)."""
     from ..services.tally.weights import BASE, METRICS, formula
+
     rows = [{}, {"name": "计分办法：" + formula(weights)}, {"name": f"基础分 {BASE:g}"}]
     rows += [{"name": f"{cn} × {weights[key]:g}"} for key, (_d, _en, cn) in METRICS.items()]
     return rows
 
 
-def scoreboard_xlsx(rows: list[dict], p, *, by: str = "township",
-                    weights: dict | None = None) -> Iterator[bytes]:
+def scoreboard_xlsx(
+    rows: list[dict], p, *, by: str = "township", weights: dict | None = None
+) -> Iterator[bytes]:
     title = f"考核排名 {p.start.isoformat()} 至 {p.end.isoformat()}"
     tail = weight_rows(weights) if weights else []
     return iter_xlsx(columns(by), [*rows, *tail], title=title, sheet="考核排名")

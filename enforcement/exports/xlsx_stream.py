@@ -3,6 +3,7 @@ is written (ZIP data descriptors, ZIP64), so the first bytes of a 1,000,000-row 
 at once instead of after the whole workbook is built, and memory stays flat. Same look as the
 XlsxWriter file: Chinese headers in bold on a tinted row, frozen header row, column widths, an
 autofilter, dates as real dates (yyyy-mm-dd) and money as yuan with two decimals."""
+
 from __future__ import annotations
 
 import zipfile
@@ -79,19 +80,22 @@ _CONTENT_TYPES = (
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
     '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-    '</Types>')
+    "</Types>"
+)
 _RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-    '</Relationships>')
+    "</Relationships>"
+)
 _BOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-    '</Relationships>')
+    "</Relationships>"
+)
 # Styles: 0 normal, 1 header (bold, tinted, bordered, wrapped), 2 date, 3 money.
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -111,58 +115,81 @@ _STYLES = (
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    '</styleSheet>')
+    "</styleSheet>"
+)
 
 
 def _workbook(sheet: str, filter_ref: str | None) -> str:
     name = _text(sheet[:31])
-    defined = (f'<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" '
-               f'hidden="1">\'{name}\'!{filter_ref}</definedName></definedNames>'
-               if filter_ref else "")
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>{defined}</workbook>')
+    defined = (
+        f'<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" '
+        f"hidden=\"1\">'{name}'!{filter_ref}</definedName></definedNames>"
+        if filter_ref
+        else ""
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>{defined}</workbook>'
+    )
 
 
 def _core(title: str) -> str:
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/">'
-            f'<dc:title>{_text(title)}</dc:title></cp:coreProperties>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:title>{_text(title)}</dc:title></cp:coreProperties>"
+    )
 
 
-def iter_xlsx_streaming(columns: list[Column], rows: Iterable[dict], *, title: str = "",
-                        sheet: str = "清单") -> Iterator[bytes]:
+def iter_xlsx_streaming(
+    columns: list[Column], rows: Iterable[dict], *, title: str = "", sheet: str = "清单"
+) -> Iterator[bytes]:
     pipe = _Pipe()
     # _Pipe has what zipfile writes through (write, tell, flush), not the whole IO[bytes].
     zf = zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED, allowZip64=True)  # type: ignore[call-overload]
-    for name, text in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS),
-                       ("xl/_rels/workbook.xml.rels", _BOOK_RELS), ("xl/styles.xml", _STYLES),
-                       ("docProps/core.xml", _core(title))):
+    for name, text in (
+        ("[Content_Types].xml", _CONTENT_TYPES),
+        ("_rels/.rels", _RELS),
+        ("xl/_rels/workbook.xml.rels", _BOOK_RELS),
+        ("xl/styles.xml", _STYLES),
+        ("docProps/core.xml", _core(title)),
+    ):
         zf.writestr(name, text)
     yield pipe.take()  # the first bytes, before any row is read
     last = _col(len(columns) - 1)
     n = 0
     with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
-        cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{c.width}" customWidth="1"/>'
-                       for i, c in enumerate(columns))
-        head = "".join(f'<c r="{_col(i)}1" s="1" t="inlineStr"><is><t>{_text(c.header)}</t></is></c>'
-                       for i, c in enumerate(columns))
-        out.write((
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            '<sheetViews><sheetView tabSelected="1" workbookViewId="0">'
-            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-            '<selection pane="bottomLeft"/></sheetView></sheetViews>'
-            f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
-            f'<row r="1">{head}</row>').encode())
+        cols = "".join(
+            f'<col min="{i + 1}" max="{i + 1}" width="{c.width}" customWidth="1"/>'
+            for i, c in enumerate(columns)
+        )
+        head = "".join(
+            f'<c r="{_col(i)}1" s="1" t="inlineStr"><is><t>{_text(c.header)}</t></is></c>'
+            for i, c in enumerate(columns)
+        )
+        out.write(
+            (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                '<sheetViews><sheetView tabSelected="1" workbookViewId="0">'
+                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                '<selection pane="bottomLeft"/></sheetView></sheetViews>'
+                f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
+                f'<row r="1">{head}</row>'
+            ).encode()
+        )
         buffer: list[str] = []
         size = 0
         for n, row in enumerate(rows, start=1):
             r = n + 1
-            line = f'<row r="{r}">' + "".join(
-                _cell(f"{_col(i)}{r}", c, c.value(row)) for i, c in enumerate(columns)) + "</row>"
+            line = (
+                f'<row r="{r}">'
+                + "".join(_cell(f"{_col(i)}{r}", c, c.value(row)) for i, c in enumerate(columns))
+                + "</row>"
+            )
             buffer.append(line)
             size += len(line)
             if size >= FLUSH_AT:
@@ -174,8 +201,12 @@ def iter_xlsx_streaming(columns: list[Column], rows: Iterable[dict], *, title: s
         tail = "</sheetData>"
         if n:
             tail += f'<autoFilter ref="A1:{last}{n + 1}"/>'
-        out.write((tail + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
-                   'header="0.3" footer="0.3"/></worksheet>').encode())
+        out.write(
+            (
+                tail + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
+                'header="0.3" footer="0.3"/></worksheet>'
+            ).encode()
+        )
     zf.writestr("xl/workbook.xml", _workbook(sheet, f"$A$1:${last}${n + 1}" if n else None))
     zf.close()
     yield pipe.take()

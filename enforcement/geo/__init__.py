@@ -19,13 +19,21 @@ from .geojson import dumps, feature, feature_collection, iter_feature_collection
 
 # folium is heavy to import (about 0.3 s) and only the map pages need it: every worker and CLI
 # command that records a visit or a case would otherwise pay for it at start-up.
-_MAPS = ("DEFAULT_STATIC_PREFIX", "LocalMap", "LocalMarkerCluster", "TileConfig", "build_map",
-         "vendor_css", "vendor_js")
+_MAPS = (
+    "DEFAULT_STATIC_PREFIX",
+    "LocalMap",
+    "LocalMarkerCluster",
+    "TileConfig",
+    "build_map",
+    "vendor_css",
+    "vendor_js",
+)
 
 
 def __getattr__(name):
     if name in _MAPS:
         from . import maps
+
         return getattr(maps, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

@@ -6,6 +6,7 @@ Configuration (a mapping): ``BASEMAPS`` lists named files (a relative ``file`` i
 maps (services/maps) and the evidence pack's map exhibit (services/papers), which may not
 import each other.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,9 +34,12 @@ def basemap_files(config) -> list[tuple[str, str, str]]:
         for entry in sorted(os.listdir(folder)):
             stem, ext = os.path.splitext(entry)
             path = os.path.join(folder, entry)
-            if ext in (".mbtiles", ".pmtiles") and not stem.startswith(".") \
-                    and os.path.abspath(path) not in seen \
-                    and stem not in {n for n, _, _ in found}:
+            if (
+                ext in (".mbtiles", ".pmtiles")
+                and not stem.startswith(".")
+                and os.path.abspath(path) not in seen
+                and stem not in {n for n, _, _ in found}
+            ):
                 found.append((stem, stem, path))
     return found
 

@@ -8,6 +8,7 @@ ships those files beside it, so the ZIP alone opens the map in any browser.
 Every text that comes from data goes through ``html.escape``: folium puts tooltip and popup
 strings into the page as HTML.
 """
+
 from __future__ import annotations
 
 import html
@@ -65,8 +66,11 @@ def extent(ex: Exhibit) -> list[list[float]] | None:
         pts.append(ex.site)
     pts += [(f.lat, f.lon) for f in ex.fixes]
     if not pts and ex.boundary:
-        polys = ex.boundary["coordinates"] if ex.boundary["type"] == "MultiPolygon" \
+        polys = (
+            ex.boundary["coordinates"]
+            if ex.boundary["type"] == "MultiPolygon"
             else [ex.boundary["coordinates"]]
+        )
         pts = [(lat, lon) for poly in polys for ring in poly for lon, lat in ring]
     if not pts:
         return None
@@ -76,52 +80,102 @@ def extent(ex: Exhibit) -> list[list[float]] | None:
     return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
 
 
-def build(ex: Exhibit, *, static_prefix: str = DEFAULT_STATIC_PREFIX,
-          tiles: TileConfig | None = None, center=(39.96, 116.83)) -> "LocalMap":
+def build(
+    ex: Exhibit,
+    *,
+    static_prefix: str = DEFAULT_STATIC_PREFIX,
+    tiles: TileConfig | None = None,
+    center=(39.96, 116.83),
+) -> "LocalMap":
     """The folium map of one case. ``tiles`` None: no basemap (the page must open offline)."""
     # folium (and numpy behind it) only when an exhibit is drawn, never at a worker's start.
     import folium
 
     from .maps import LocalMap
+
     tiles = tiles or TileConfig()
-    m = LocalMap(list(ex.site or center), zoom_start=16, static_prefix=static_prefix,
-                 tile_config=tiles, control_scale=True, max_zoom=20)
+    m = LocalMap(
+        list(ex.site or center),
+        zoom_start=16,
+        static_prefix=static_prefix,
+        tile_config=tiles,
+        control_scale=True,
+        max_zoom=20,
+    )
     if tiles.url:
-        folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_native_zoom=tiles.max_zoom,
-                         max_zoom=20, control=False).add_to(m)
+        folium.TileLayer(
+            tiles=tiles.url,
+            attr=tiles.attribution,
+            max_native_zoom=tiles.max_zoom,
+            max_zoom=20,
+            control=False,
+        ).add_to(m)
     if ex.boundary:
         folium.GeoJson(
             {"type": "Feature", "geometry": ex.boundary, "properties": {}},
             name="boundary",
-            style_function=lambda _f: {"color": BOUNDARY, "weight": 2, "fillOpacity": 0.04,
-                                       "dashArray": "6 4"},
+            style_function=lambda _f: {
+                "color": BOUNDARY,
+                "weight": 2,
+                "fillOpacity": 0.04,
+                "dashArray": "6 4",
+            },
             tooltip=_e(ex.township) or None,
         ).add_to(m)
     if ex.site:
         lat, lon = validate_lat_lon(*ex.site)
-        folium.Circle([lat, lon], radius=ex.radius_m, color=FENCE, weight=1, fill=True,
-                      fill_opacity=0.06, dash_array="4 4",
-                      tooltip=_e(ex.legend.get("fence", ""))).add_to(m)
-        folium.CircleMarker([lat, lon], radius=9, color="#ffffff", weight=3, fill=True,
-                            fill_color=SITE, fill_opacity=1,
-                            tooltip=_e(ex.site_name)).add_to(m)
+        folium.Circle(
+            [lat, lon],
+            radius=ex.radius_m,
+            color=FENCE,
+            weight=1,
+            fill=True,
+            fill_opacity=0.06,
+            dash_array="4 4",
+            tooltip=_e(ex.legend.get("fence", "")),
+        ).add_to(m)
+        folium.CircleMarker(
+            [lat, lon],
+            radius=9,
+            color="#ffffff",
+            weight=3,
+            fill=True,
+            fill_color=SITE,
+            fill_opacity=1,
+            tooltip=_e(ex.site_name),
+        ).add_to(m)
     for fix in ex.fixes:
         lat, lon = validate_lat_lon(fix.lat, fix.lon)
         colour = FIX_OK if fix.inside else FIX_FAR
         if fix.accuracy_m:
-            folium.Circle([lat, lon], radius=float(fix.accuracy_m), color=colour, weight=1,
-                          fill=True, fill_opacity=0.12).add_to(m)
-        folium.CircleMarker([lat, lon], radius=6, color="#ffffff", weight=2, fill=True,
-                            fill_color=colour, fill_opacity=1, tooltip=_e(fix.label),
-                            popup=folium.Popup(_e(fix.label), max_width=260)).add_to(m)
+            folium.Circle(
+                [lat, lon],
+                radius=float(fix.accuracy_m),
+                color=colour,
+                weight=1,
+                fill=True,
+                fill_opacity=0.12,
+            ).add_to(m)
+        folium.CircleMarker(
+            [lat, lon],
+            radius=6,
+            color="#ffffff",
+            weight=2,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=1,
+            tooltip=_e(fix.label),
+            popup=folium.Popup(_e(fix.label), max_width=260),
+        ).add_to(m)
     box = extent(ex)
     if box:
         m.fit_bounds(box)
     root = m.get_root()
     assert isinstance(root, folium.Figure)  # a Map's root is its Figure
     root.html.add_child(folium.Element(_legend_html(ex)))
-    root.header.add_child(folium.Element(
-        f"<title>{_e(ex.title)}</title><style>{LEGEND_CSS}</style>"))
+    root.header.add_child(
+        folium.Element(f"<title>{_e(ex.title)}</title><style>{LEGEND_CSS}</style>")
+    )
     _stable_ids(m.get_root())
     return m
 
@@ -139,15 +193,19 @@ def _stable_ids(root) -> None:
         order.append(element)
         queue.extend(element._children.values())
         # Figures and popups keep header/html/script elements beside their children.
-        queue.extend(getattr(element, part) for part in ("header", "html", "script")
-                     if getattr(getattr(element, part, None), "_children", None) is not None)
+        queue.extend(
+            getattr(element, part)
+            for part in ("header", "html", "script")
+            if getattr(getattr(element, part, None), "_children", None) is not None
+        )
     for n, element in enumerate(order, 1):
         element._id = f"{n:06d}"
     # Children are keyed by the name they had when added, and templates use those keys.
     for element in order:
         element._children = type(element._children)(
             (child.get_name() if key == old[id(child)] else key, child)
-            for key, child in element._children.items())
+            for key, child in element._children.items()
+        )
 
 
 _INLINE = re.compile(r"<script>(.*?)</script>", re.S)
@@ -171,18 +229,25 @@ LEGEND_CSS = (
     ".exhibit-legend h1{font-size:14px;margin:0 0 4px}"
     ".exhibit-legend i{display:inline-block;width:10px;height:10px;border-radius:50%;"
     "margin-right:6px}.exhibit-legend li{list-style:none}.exhibit-legend ul{margin:0;padding:0}"
-    ".exhibit-legend ol{margin:4px 0 0;padding-left:18px}")
+    ".exhibit-legend ol{margin:4px 0 0;padding-left:18px}"
+)
 
 
 def _legend_html(ex: Exhibit) -> str:
-    items = [(SITE, ex.legend.get("site", "")), (FIX_OK, ex.legend.get("fix", "")),
-             (FIX_FAR, ex.legend.get("far", ""))]
+    items = [
+        (SITE, ex.legend.get("site", "")),
+        (FIX_OK, ex.legend.get("fix", "")),
+        (FIX_FAR, ex.legend.get("far", "")),
+    ]
     if ex.boundary:
         items.append((BOUNDARY, ex.legend.get("boundary", "")))
     rows = "".join(f'<li><i style="background:{c}"></i>{_e(t)}</li>' for c, t in items if t)
     fixes = "".join(f"<li>{_e(f.label)}</li>" for f in ex.fixes)
-    return (f'<div class="exhibit-legend"><h1>{_e(ex.title)}</h1><ul>{rows}</ul>'
-            + (f"<ol>{fixes}</ol>" if fixes else "") + "</div>")
+    return (
+        f'<div class="exhibit-legend"><h1>{_e(ex.title)}</h1><ul>{rows}</ul>'
+        + (f"<ol>{fixes}</ol>" if fixes else "")
+        + "</div>"
+    )
 
 
 def parse_boundary(text: str | None) -> dict | None:

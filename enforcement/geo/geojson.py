@@ -72,7 +72,9 @@ def _geometry(geometry_lon_lat) -> dict | None:
     if isinstance(geometry_lon_lat, Mapping):
         gtype = geometry_lon_lat.get("type")
         if gtype not in _GEOMETRY_TYPES:
-            raise ValueError(f"geometry type must be one of {sorted(_GEOMETRY_TYPES)}, got {gtype!r}")
+            raise ValueError(
+                f"geometry type must be one of {sorted(_GEOMETRY_TYPES)}, got {gtype!r}"
+            )
         return dict(geometry_lon_lat)
     if isinstance(geometry_lon_lat, Sequence) and not isinstance(geometry_lon_lat, (str, bytes)):
         if len(geometry_lon_lat) != 2:
@@ -86,7 +88,9 @@ def _geometry(geometry_lon_lat) -> dict | None:
     )
 
 
-def feature(geometry_lon_lat, properties: Mapping | None, id: str | int | float | None = None) -> dict:
+def feature(
+    geometry_lon_lat, properties: Mapping | None, id: str | int | float | None = None
+) -> dict:
     """A GeoJSON Feature.
 
     ``geometry_lon_lat`` is either a ``(lon, lat)`` pair (becomes a Point;
@@ -102,7 +106,9 @@ def feature(geometry_lon_lat, properties: Mapping | None, id: str | int | float 
         out["id"] = id
     out["geometry"] = _geometry(geometry_lon_lat)
     if properties is not None and not isinstance(properties, Mapping):
-        raise ValueError(f"feature properties must be a mapping or None, got {type(properties).__name__}")
+        raise ValueError(
+            f"feature properties must be a mapping or None, got {type(properties).__name__}"
+        )
     out["properties"] = dict(properties) if properties is not None else None
     return out
 

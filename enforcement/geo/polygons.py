@@ -1,6 +1,7 @@
 """Polygons from GeoJSON (Polygon / MultiPolygon, WGS84 [lon, lat]): point-in-polygon by ray
 casting, the bounding box and a representative centre. Plain Python, no GEOS: township
 boundaries have a few thousand vertices and the test is linear in them."""
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,11 @@ class Area:
         if not (min_lat <= lat <= max_lat and min_lon <= lon <= max_lon):
             return False
         for rings in self.polygons:
-            if rings and _in_ring(lat, lon, rings[0]) and not any(
-                    _in_ring(lat, lon, hole) for hole in rings[1:]):
+            if (
+                rings
+                and _in_ring(lat, lon, rings[0])
+                and not any(_in_ring(lat, lon, hole) for hole in rings[1:])
+            ):
                 return True
         return False
 

@@ -1,5 +1,6 @@
 """Where base-map tiles come from: a small value with no folium behind it, so that web workers and
 the evidence pack can name a tile layer without loading folium (and numpy) at start-up."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,7 +50,9 @@ class TileConfig:
         parts = urlsplit(self.url)
         if parts.scheme:
             if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ValueError(f"tile url must be http(s):// or a path on this server: {self.url!r}")
+                raise ValueError(
+                    f"tile url must be http(s):// or a path on this server: {self.url!r}"
+                )
         elif self.url.startswith("//"):
             # Protocol-relative URLs hide which host is contacted; spell it out.
             raise ValueError(f"tile url must not be protocol-relative: {self.url!r}")

@@ -5,6 +5,7 @@ levels with ``draw(image, z, x, y)`` and store them. ``demo_painter`` draws a pl
 of townships (their boundaries when imported, else a labelled dot at their centre) so that
 `make run` shows a readable basemap with no outside tile server.
 """
+
 from __future__ import annotations
 
 import io
@@ -24,12 +25,20 @@ WATER = (170, 205, 230)
 GRID = (226, 221, 206)
 LINE = (120, 96, 150)
 TEXT = (60, 60, 60)
-FILLS = [(238, 243, 226), (246, 238, 224), (232, 240, 240), (243, 234, 240), (236, 236, 226),
-         (228, 238, 230)]
+FILLS = [
+    (238, 243, 226),
+    (246, 238, 224),
+    (232, 240, 240),
+    (243, 234, 240),
+    (236, 236, 226),
+    (228, 238, 230),
+]
 
-FONT_PATHS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-              "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
-              "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FONT_PATHS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+)
 
 
 def _font(size: int):
@@ -56,11 +65,12 @@ def plain_painter(colour=(200, 230, 200)) -> Callable:
         d = ImageDraw.Draw(image)
         d.rectangle([0, 0, TILE - 1, TILE - 1], fill=colour, outline=(150, 150, 150))
         d.text((8, 8), f"{z}/{x}/{y}", fill=(40, 40, 40), font=font)
+
     return draw
 
 
 def _project(lon, lat, z, x, y):
-    n = 2 ** z
+    n = 2**z
     px = ((lon + 180) / 360 * n - x) * TILE
     r = math.radians(max(min(lat, 85.0511), -85.0511))
     py = ((1 - math.asinh(math.tan(r)) / math.pi) / 2 * n - y) * TILE
@@ -83,7 +93,9 @@ def demo_painter(townships: Iterable[dict]) -> Callable:
         for i, t in enumerate(towns):
             geom = t.get("boundary")
             if geom:
-                polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+                polys = (
+                    geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+                )
                 for poly in polys:
                     outer = [_project(lon, lat, z, x, y) for lon, lat in poly[0]]
                     d.polygon(outer, fill=FILLS[i % len(FILLS)])
@@ -93,7 +105,9 @@ def demo_painter(townships: Iterable[dict]) -> Callable:
         for t in towns:
             geom = t.get("boundary")
             if geom:
-                polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+                polys = (
+                    geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+                )
                 for poly in polys:
                     for ring in poly:
                         pts = [_project(lon, lat, z, x, y) for lon, lat in ring]
@@ -108,6 +122,7 @@ def demo_painter(townships: Iterable[dict]) -> Callable:
                 if -120 < px < TILE + 120 and -40 < py < TILE + 40:
                     d.ellipse([px - 3, py - 3, px + 3, py + 3], fill=LINE)
                     d.text((px + 6, py - 8), t["name"], fill=TEXT, font=fonts[z])
+
     return draw
 
 
@@ -122,48 +137,77 @@ def _render(bbox, zooms, draw, fmt):
 def _metadata(name, fmt, zooms, bbox, attribution, description):
     lon = (bbox[0] + bbox[2]) / 2
     lat = (bbox[1] + bbox[3]) / 2
-    return {"name": name, "format": fmt, "minzoom": str(min(zooms)), "maxzoom": str(max(zooms)),
-            "bounds": ",".join(f"{v:.6f}" for v in bbox),
-            "center": f"{lon:.6f},{lat:.6f},{min(zooms)}", "type": "baselayer",
-            "version": "1", "attribution": attribution, "description": description}
+    return {
+        "name": name,
+        "format": fmt,
+        "minzoom": str(min(zooms)),
+        "maxzoom": str(max(zooms)),
+        "bounds": ",".join(f"{v:.6f}" for v in bbox),
+        "center": f"{lon:.6f},{lat:.6f},{min(zooms)}",
+        "type": "baselayer",
+        "version": "1",
+        "attribution": attribution,
+        "description": description,
+    }
 
 
-def write_mbtiles(path: str, bbox, zooms: Iterable[int], draw: Callable | None = None, *,
-                  fmt: str = "png", name: str = "basemap", attribution: str = "",
-                  description: str = "", metadata_overrides: dict | None = None) -> int:
+def write_mbtiles(
+    path: str,
+    bbox,
+    zooms: Iterable[int],
+    draw: Callable | None = None,
+    *,
+    fmt: str = "png",
+    name: str = "basemap",
+    attribution: str = "",
+    description: str = "",
+    metadata_overrides: dict | None = None,
+) -> int:
     """Write an MBTiles file; returns the number of tiles."""
     zooms = list(zooms)
     draw = draw or plain_painter()
     if os.path.exists(path):
         os.remove(path)
     conn = sqlite3.connect(path)
-    conn.executescript("CREATE TABLE metadata (name TEXT, value TEXT);"
-                       "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, "
-                       "tile_row INTEGER, tile_data BLOB);"
-                       "CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);")
+    conn.executescript(
+        "CREATE TABLE metadata (name TEXT, value TEXT);"
+        "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, "
+        "tile_row INTEGER, tile_data BLOB);"
+        "CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);"
+    )
     meta = _metadata(name, fmt, zooms, bbox, attribution, description)
     meta.update(metadata_overrides or {})
-    conn.executemany("INSERT INTO metadata VALUES (?, ?)",
-                     [(k, v) for k, v in meta.items() if v is not None])
+    conn.executemany(
+        "INSERT INTO metadata VALUES (?, ?)", [(k, v) for k, v in meta.items() if v is not None]
+    )
     n = 0
     for z, x, y, data in _render(bbox, zooms, draw, fmt):
-        conn.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x, 2 ** z - 1 - y, data))
+        conn.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x, 2**z - 1 - y, data))
         n += 1
     conn.commit()
     conn.close()
     return n
 
 
-def write_pmtiles(path: str, bbox, zooms: Iterable[int], draw: Callable | None = None, *,
-                  fmt: str = "png", name: str = "basemap", attribution: str = "") -> int:
+def write_pmtiles(
+    path: str,
+    bbox,
+    zooms: Iterable[int],
+    draw: Callable | None = None,
+    *,
+    fmt: str = "png",
+    name: str = "basemap",
+    attribution: str = "",
+) -> int:
     """Write a PMTiles v3 archive with the ``pmtiles`` package's writer; returns the tile count."""
     from pmtiles.tile import Compression, TileType, zxy_to_tileid
     from pmtiles.writer import Writer
 
     zooms = list(zooms)
     draw = draw or plain_painter()
-    tiles = sorted((zxy_to_tileid(z, x, y), data)
-                   for z, x, y, data in _render(bbox, zooms, draw, fmt))
+    tiles = sorted(
+        (zxy_to_tileid(z, x, y), data) for z, x, y, data in _render(bbox, zooms, draw, fmt)
+    )
     with open(path, "wb") as handle:
         writer = Writer(handle)
         for tile_id, data in tiles:
@@ -171,14 +215,23 @@ def write_pmtiles(path: str, bbox, zooms: Iterable[int], draw: Callable | None =
         lon = (bbox[0] + bbox[2]) / 2
         lat = (bbox[1] + bbox[3]) / 2
         writer.finalize(
-            {"tile_type": {"png": TileType.PNG, "jpg": TileType.JPEG, "webp": TileType.WEBP}[fmt],
-             "tile_compression": Compression.NONE,
-             "min_zoom": min(zooms), "max_zoom": max(zooms),
-             "min_lon_e7": int(bbox[0] * 1e7), "min_lat_e7": int(bbox[1] * 1e7),
-             "max_lon_e7": int(bbox[2] * 1e7), "max_lat_e7": int(bbox[3] * 1e7),
-             "center_zoom": min(zooms), "center_lon_e7": int(lon * 1e7),
-             "center_lat_e7": int(lat * 1e7)},
-            {"name": name, "attribution": attribution})
+            {
+                "tile_type": {"png": TileType.PNG, "jpg": TileType.JPEG, "webp": TileType.WEBP}[
+                    fmt
+                ],
+                "tile_compression": Compression.NONE,
+                "min_zoom": min(zooms),
+                "max_zoom": max(zooms),
+                "min_lon_e7": int(bbox[0] * 1e7),
+                "min_lat_e7": int(bbox[1] * 1e7),
+                "max_lon_e7": int(bbox[2] * 1e7),
+                "max_lat_e7": int(bbox[3] * 1e7),
+                "center_zoom": min(zooms),
+                "center_lon_e7": int(lon * 1e7),
+                "center_lat_e7": int(lat * 1e7),
+            },
+            {"name": name, "attribution": attribution},
+        )
     return len(tiles)
 
 
@@ -186,10 +239,22 @@ def townships_for_demo(rows) -> list[dict]:
     """(name, lat, lon, boundary text) rows -> painter input."""
     out = []
     for name, lat, lon, boundary in rows:
-        out.append({"name": name, "lat": lat, "lon": lon,
-                    "boundary": json.loads(boundary) if boundary else None})
+        out.append(
+            {
+                "name": name,
+                "lat": lat,
+                "lon": lon,
+                "boundary": json.loads(boundary) if boundary else None,
+            }
+        )
     return out
 
 
-__all__ = ["demo_painter", "plain_painter", "tile_bounds", "townships_for_demo",
-           "write_mbtiles", "write_pmtiles"]
+__all__ = [
+    "demo_painter",
+    "plain_painter",
+    "tile_bounds",
+    "townships_for_demo",
+    "write_mbtiles",
+    "write_pmtiles",
+]

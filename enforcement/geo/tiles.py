@@ -14,6 +14,7 @@ vector tiles, holds no tiles, tiles that are not what the metadata says, zoom le
 range) and raises ``TileSetError`` with a stable ``code`` and the facts for one clear message.
 Pure Python, no Flask: the service layer decides where files live and words the message.
 """
+
 from __future__ import annotations
 
 import enum
@@ -70,7 +71,7 @@ def sniff_format(data: bytes) -> str | None:
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     """(min lon, min lat, max lon, max lat) of XYZ tile z/x/y (Web Mercator)."""
-    n = 2 ** z
+    n = 2**z
 
     def lat(row: float) -> float:
         return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
@@ -79,7 +80,7 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 
 def _tile_xy(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2 ** z
+    n = 2**z
     lat = max(min(lat, 85.0511), -85.0511)
     x = int((lon + 180) / 360 * n)
     r = math.radians(lat)
@@ -128,23 +129,29 @@ class TileSet:
         return MEDIA_TYPES[self.format]
 
     def get(self, z: int, x: int, y: int) -> bytes | None:
-        if not (self.min_zoom <= z <= self.max_zoom) or not (0 <= x < 2 ** z and 0 <= y < 2 ** z):
+        if not (self.min_zoom <= z <= self.max_zoom) or not (0 <= x < 2**z and 0 <= y < 2**z):
             return None
         return self._get(z, x, y)
 
     def size(self, z: int, x: int, y: int) -> int | None:
         """Bytes of a tile without reading it when the format allows (MBTiles: length())."""
         if self._sizes is not None:
-            if not (self.min_zoom <= z <= self.max_zoom) or not (0 <= x < 2 ** z and 0 <= y < 2 ** z):
+            if not (self.min_zoom <= z <= self.max_zoom) or not (0 <= x < 2**z and 0 <= y < 2**z):
                 return None
             return self._sizes(z, x, y)
         data = self.get(z, x, y)
         return None if data is None else len(data)
 
     def describe(self) -> dict:
-        return {"kind": self.kind, "format": self.format, "min_zoom": self.min_zoom,
-                "max_zoom": self.max_zoom, "bounds": list(self.bounds), "name": self.name,
-                "attribution": self.attribution}
+        return {
+            "kind": self.kind,
+            "format": self.format,
+            "min_zoom": self.min_zoom,
+            "max_zoom": self.max_zoom,
+            "bounds": list(self.bounds),
+            "name": self.name,
+            "attribution": self.attribution,
+        }
 
 
 def open_tileset(path: str) -> TileSet:
@@ -159,33 +166,49 @@ def open_tileset(path: str) -> TileSet:
     elif head.startswith(PMTILES_MAGIC):
         tileset = _open_pmtiles(path)
     else:
-        raise TileSetError("not_tiles", f"{os.path.basename(path)} is neither an MBTiles nor a "
-                           "PMTiles file", path=path)
+        raise TileSetError(
+            "not_tiles",
+            f"{os.path.basename(path)} is neither an MBTiles nor a PMTiles file",
+            path=path,
+        )
     _check_zooms(tileset.min_zoom, tileset.max_zoom)
     return tileset
 
 
 def _check_zooms(min_zoom: int, max_zoom: int) -> None:
     if not (0 <= min_zoom <= max_zoom <= MAX_ZOOM):
-        raise TileSetError("zoom_range", f"zoom levels {min_zoom}–{max_zoom} are not within "
-                           f"0–{MAX_ZOOM}", min_zoom=min_zoom, max_zoom=max_zoom)
+        raise TileSetError(
+            "zoom_range",
+            f"zoom levels {min_zoom}–{max_zoom} are not within 0–{MAX_ZOOM}",
+            min_zoom=min_zoom,
+            max_zoom=max_zoom,
+        )
 
 
 def _check_encoding(declared: str | None, sample: bytes) -> str:
     found = sniff_format(sample)
     if declared in ("pbf", "mvt") or found == "pbf":
-        raise TileSetError("vector", "the file holds vector tiles (pbf); only raster tiles "
-                           "(PNG, JPEG, WebP) can be served", format="pbf")
+        raise TileSetError(
+            "vector",
+            "the file holds vector tiles (pbf); only raster tiles (PNG, JPEG, WebP) can be served",
+            format="pbf",
+        )
     if found is None:
-        raise TileSetError("encoding", "a tile is not a PNG, JPEG or WebP image",
-                           format=declared or "?")
+        raise TileSetError(
+            "encoding", "a tile is not a PNG, JPEG or WebP image", format=declared or "?"
+        )
     if declared and declared != found:
-        raise TileSetError("encoding", f"the metadata says {declared} but the tiles are {found}",
-                           format=declared, found=found)
+        raise TileSetError(
+            "encoding",
+            f"the metadata says {declared} but the tiles are {found}",
+            format=declared,
+            found=found,
+        )
     return found
 
 
 # -- MBTiles ---------------------------------------------------------------------------------
+
 
 def _parse_bounds(text) -> tuple[float, float, float, float] | None:
     try:
@@ -212,11 +235,19 @@ def _open_mbtiles(path: str) -> TileSet:
         conn = connection()
         meta = dict(conn.execute("SELECT name, value FROM metadata").fetchall())
         z_min, z_max = conn.execute("SELECT min(zoom_level), max(zoom_level) FROM tiles").fetchone()
-        sample = conn.execute("SELECT tile_data FROM tiles WHERE zoom_level = ? LIMIT 1",
-                              (z_max,)).fetchone() if z_max is not None else None
+        sample = (
+            conn.execute(
+                "SELECT tile_data FROM tiles WHERE zoom_level = ? LIMIT 1", (z_max,)
+            ).fetchone()
+            if z_max is not None
+            else None
+        )
     except sqlite3.DatabaseError as exc:
-        raise TileSetError("not_tiles", f"{os.path.basename(path)} is an SQLite file but not "
-                           f"MBTiles ({exc})", path=path) from None
+        raise TileSetError(
+            "not_tiles",
+            f"{os.path.basename(path)} is an SQLite file but not MBTiles ({exc})",
+            path=path,
+        ) from None
     if sample is None or sample[0] is None:
         raise TileSetError("empty", "the file holds no tiles", path=path)
     declared = (meta.get("format") or "").lower() or None
@@ -230,8 +261,10 @@ def _open_mbtiles(path: str) -> TileSet:
         # From the tiles at the top zoom (TMS rows count from the south).
         x0, x1, r0, r1 = conn.execute(
             "SELECT min(tile_column), max(tile_column), min(tile_row), max(tile_row) FROM tiles "
-            "WHERE zoom_level = ?", (z_max,)).fetchone()
-        n = 2 ** z_max
+            "WHERE zoom_level = ?",
+            (z_max,),
+        ).fetchone()
+        n = 2**z_max
         west, _, _, north = tile_bounds(z_max, x0, n - 1 - r1)
         _, south, east, _ = tile_bounds(z_max, x1, n - 1 - r0)
         bounds = (west, south, east, north)
@@ -244,21 +277,42 @@ def _open_mbtiles(path: str) -> TileSet:
             center = None
 
     def get(z, x, y):
-        row = connection().execute(
-            "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?",
-            (z, x, 2 ** z - 1 - y)).fetchone()
+        row = (
+            connection()
+            .execute(
+                "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?",
+                (z, x, 2**z - 1 - y),
+            )
+            .fetchone()
+        )
         return None if row is None else bytes(row[0])
 
     def size(z, x, y):
-        row = connection().execute(
-            "SELECT length(tile_data) FROM tiles WHERE zoom_level = ? AND tile_column = ? "
-            "AND tile_row = ?", (z, x, 2 ** z - 1 - y)).fetchone()
+        row = (
+            connection()
+            .execute(
+                "SELECT length(tile_data) FROM tiles WHERE zoom_level = ? AND tile_column = ? "
+                "AND tile_row = ?",
+                (z, x, 2**z - 1 - y),
+            )
+            .fetchone()
+        )
         return None if row is None else int(row[0])
 
-    return TileSet(path=path, kind="mbtiles", format=fmt, min_zoom=min_zoom, max_zoom=max_zoom,
-                   bounds=bounds, name=meta.get("name", ""),
-                   attribution=meta.get("attribution", ""),
-                   description=meta.get("description", ""), center=center, _get=get, _sizes=size)
+    return TileSet(
+        path=path,
+        kind="mbtiles",
+        format=fmt,
+        min_zoom=min_zoom,
+        max_zoom=max_zoom,
+        bounds=bounds,
+        name=meta.get("name", ""),
+        attribution=meta.get("attribution", ""),
+        description=meta.get("description", ""),
+        center=center,
+        _get=get,
+        _sizes=size,
+    )
 
 
 def _int(value, default) -> int:
@@ -274,8 +328,13 @@ _PMTILES_TYPES = {2: "png", 3: "jpg", 4: "webp", 1: "pbf"}
 
 
 def _open_pmtiles(path: str) -> TileSet:
-    from pmtiles.tile import (Compression, deserialize_directory, deserialize_header,
-                              find_tile, zxy_to_tileid)
+    from pmtiles.tile import (
+        Compression,
+        deserialize_directory,
+        deserialize_header,
+        find_tile,
+        zxy_to_tileid,
+    )
 
     with open(path, "rb") as handle:
         # Mapped, not read: a province's imagery archive may be gigabytes; pages load on use.
@@ -286,13 +345,16 @@ def _open_pmtiles(path: str) -> TileSet:
         raise TileSetError("not_tiles", f"not a PMTiles v3 archive ({exc})", path=path) from None
     if header["internal_compression"] != Compression.GZIP:
         # What every PMTiles writer produces; the package decodes only gzip directories.
-        raise TileSetError("encoding", "PMTiles directories compressed other than with gzip "
-                           "are not supported", format="pmtiles")
+        raise TileSetError(
+            "encoding",
+            "PMTiles directories compressed other than with gzip are not supported",
+            format="pmtiles",
+        )
     gz = True
 
     @functools.lru_cache(maxsize=64)
     def directory(offset: int, length: int):
-        return deserialize_directory(data[offset:offset + length])  # gunzips itself
+        return deserialize_directory(data[offset : offset + length])  # gunzips itself
 
     def get(z, x, y):
         tile_id = zxy_to_tileid(z, x, y)
@@ -306,33 +368,45 @@ def _open_pmtiles(path: str) -> TileSet:
                 length = entry.length
                 continue
             start = header["tile_data_offset"] + entry.offset
-            tile = data[start:start + entry.length]
+            tile = data[start : start + entry.length]
             if header["tile_compression"] == Compression.GZIP:
                 tile = gzip.decompress(tile)
             return tile
         return None
 
     try:
-        meta = json.loads(gzip.decompress(data[header["metadata_offset"]:header["metadata_offset"]
-                                               + header["metadata_length"]]) if gz else
-                          data[header["metadata_offset"]:header["metadata_offset"]
-                               + header["metadata_length"]] or b"{}")
+        meta = json.loads(
+            gzip.decompress(
+                data[
+                    header["metadata_offset"] : header["metadata_offset"]
+                    + header["metadata_length"]
+                ]
+            )
+            if gz
+            else data[
+                header["metadata_offset"] : header["metadata_offset"] + header["metadata_length"]
+            ]
+            or b"{}"
+        )
     except (OSError, ValueError):
         meta = {}
     raw_type = header["tile_type"]  # pmtiles' TileType enum, or its number
     tile_type = raw_type.value if isinstance(raw_type, enum.Enum) else raw_type
     declared = _PMTILES_TYPES.get(tile_type)
     min_zoom, max_zoom = header["min_zoom"], header["max_zoom"]
-    bounds = (header["min_lon_e7"] / 1e7, header["min_lat_e7"] / 1e7,
-              header["max_lon_e7"] / 1e7, header["max_lat_e7"] / 1e7)
+    bounds = (
+        header["min_lon_e7"] / 1e7,
+        header["min_lat_e7"] / 1e7,
+        header["max_lon_e7"] / 1e7,
+        header["max_lat_e7"] / 1e7,
+    )
     cz = header.get("center_zoom", min_zoom)
     lon_c, lat_c = header["center_lon_e7"] / 1e7, header["center_lat_e7"] / 1e7
     if _parse_bounds(",".join(map(str, bounds))) is None:
         raise TileSetError("bounds", "the archive's bounds are not a valid WGS84 box", path=path)
     # A sample tile to check the encoding: at the centre at every zoom, then anywhere at the
     # lowest zoom (a handful of tiles).
-    candidates = [(z, *_tile_xy(lon_c, lat_c, z))
-                  for z in range(max_zoom, min_zoom - 1, -1)]
+    candidates = [(z, *_tile_xy(lon_c, lat_c, z)) for z in range(max_zoom, min_zoom - 1, -1)]
     candidates += list(tiles_for_bbox(bounds, min_zoom))[:64]
     sample = None
     for z, x, y in candidates:
@@ -342,8 +416,16 @@ def _open_pmtiles(path: str) -> TileSet:
     if not sample:
         raise TileSetError("empty", "the archive holds no tiles inside its bounds", path=path)
     fmt = _check_encoding(declared, sample)
-    return TileSet(path=path, kind="pmtiles", format=fmt, min_zoom=min_zoom, max_zoom=max_zoom,
-                   bounds=bounds, name=str(meta.get("name", "")),
-                   attribution=str(meta.get("attribution", "")),
-                   description=str(meta.get("description", "")),
-                   center=(lat_c, lon_c, cz), _get=get)
+    return TileSet(
+        path=path,
+        kind="pmtiles",
+        format=fmt,
+        min_zoom=min_zoom,
+        max_zoom=max_zoom,
+        bounds=bounds,
+        name=str(meta.get("name", "")),
+        attribution=str(meta.get("attribution", "")),
+        description=str(meta.get("description", "")),
+        center=(lat_c, lon_c, cz),
+        _get=get,
+    )

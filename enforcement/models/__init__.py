@@ -1,4 +1,5 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+
 from .accountability import AccountabilityRecord
 from .audit import AuditEvent
 from .branch import Branch
@@ -19,9 +20,40 @@ from .task import Task, task_co_unit
 from .supervision import SupervisionPhoto, SupervisionVisit, supervision_finding
 
 __all__ = [
-    "ACTIONS", "CHANNELS", "DailyRun", "Delivery", "Notification", "ROLES", "ApiToken", "AuditEvent", "CacheStamp", "Case", "CaseEvent", "CaseLink", "Complaint",
-    "Conflict", "Deadline", "Draw", "Enterprise", "FollowUp", "GeocodeCache", "HolidayDay", "ImportMapping", "PaperNumber", "Photo", "QuietDay",
-    "Township", "User", "Visit", "visit_inspector",
-    "AccountabilityRecord", "Branch", "ResponsibleUnit", "SupervisionPhoto", "SupervisionVisit", "Task",
-    "supervision_finding", "task_co_unit",
+    "ACTIONS",
+    "CHANNELS",
+    "DailyRun",
+    "Delivery",
+    "Notification",
+    "ROLES",
+    "ApiToken",
+    "AuditEvent",
+    "CacheStamp",
+    "Case",
+    "CaseEvent",
+    "CaseLink",
+    "Complaint",
+    "Conflict",
+    "Deadline",
+    "Draw",
+    "Enterprise",
+    "FollowUp",
+    "GeocodeCache",
+    "HolidayDay",
+    "ImportMapping",
+    "PaperNumber",
+    "Photo",
+    "QuietDay",
+    "Township",
+    "User",
+    "Visit",
+    "visit_inspector",
+    "AccountabilityRecord",
+    "Branch",
+    "ResponsibleUnit",
+    "SupervisionPhoto",
+    "SupervisionVisit",
+    "Task",
+    "supervision_finding",
+    "task_co_unit",
 ]

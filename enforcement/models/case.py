@@ -83,7 +83,9 @@ class Deadline(Model):
     __table_args__ = (UniqueConstraint("case_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("enforcement_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("enforcement_case.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(40))
     due_on: Mapped[date] = mapped_column(Date, index=True)
     met_on: Mapped[date | None] = mapped_column(Date)
@@ -106,7 +108,9 @@ class FollowUp(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("enforcement_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("enforcement_case.id", ondelete="CASCADE"), index=True
+    )
     #: Stable within the case (the engine's name for it, e.g. ``stop_check_1``).
     key: Mapped[str] = mapped_column(String(40))
     purpose: Mapped[str] = mapped_column(String(16))
@@ -134,7 +138,9 @@ class CaseEvent(Model):
     __table_args__ = (UniqueConstraint("case_id", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("enforcement_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("enforcement_case.id", ondelete="CASCADE"), index=True
+    )
     seq: Mapped[int]
     type: Mapped[str] = mapped_column(String(30))
     #: The date the event happened (bureau time zone).
@@ -160,8 +166,12 @@ class CaseLink(Model):
     __tablename__ = "case_link"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    from_case_id: Mapped[int] = mapped_column(ForeignKey("enforcement_case.id", ondelete="CASCADE"), index=True)
-    to_case_id: Mapped[int] = mapped_column(ForeignKey("enforcement_case.id", ondelete="CASCADE"), index=True)
+    from_case_id: Mapped[int] = mapped_column(
+        ForeignKey("enforcement_case.id", ondelete="CASCADE"), index=True
+    )
+    to_case_id: Mapped[int] = mapped_column(
+        ForeignKey("enforcement_case.id", ondelete="CASCADE"), index=True
+    )
     reason: Mapped[str] = mapped_column(String(40))
 
     def __repr__(self) -> str:

@@ -1,5 +1,6 @@
 """Reminders: what the daily run tells each officer (the bell), how it was sent (email, group
 robots) and the runs themselves."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -51,8 +52,9 @@ class Delivery(Model):
     __table_args__ = (Index("ix_delivery_status", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     #: ``email``, ``wecom`` or ``dingtalk``.
     channel: Mapped[str] = mapped_column(String(16))
     on: Mapped[date] = mapped_column(Date)

@@ -9,7 +9,8 @@ from ..extensions import Model, db
 from .types import UTCDateTime
 
 supervision_finding = Table(
-    "supervision_finding", db.metadata,
+    "supervision_finding",
+    db.metadata,
     Column("visit_id", ForeignKey("supervision_visit.id", ondelete="CASCADE"), primary_key=True),
     Column("task_id", ForeignKey("oversight_task.id"), primary_key=True),
 )
@@ -39,7 +40,9 @@ class SupervisionVisit(Model):
     unit = relationship("ResponsibleUnit")
     township = relationship("Township")
     undelivered = relationship("Task", secondary=supervision_finding, order_by="Task.id")
-    photos = relationship("SupervisionPhoto", back_populates="visit", order_by="SupervisionPhoto.id")
+    photos = relationship(
+        "SupervisionPhoto", back_populates="visit", order_by="SupervisionPhoto.id"
+    )
 
     def __repr__(self) -> str:
         return f"<SupervisionVisit {self.id} unit={self.unit_id}>"

@@ -9,7 +9,8 @@ from ..extensions import Model, db
 from .types import UTCDateTime
 
 task_co_unit = Table(
-    "task_co_unit", db.metadata,
+    "task_co_unit",
+    db.metadata,
     Column("task_id", ForeignKey("oversight_task.id", ondelete="CASCADE"), primary_key=True),
     Column("unit_id", ForeignKey("responsible_unit.id"), primary_key=True),
 )
@@ -48,7 +49,9 @@ class Task(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     host_unit = relationship("ResponsibleUnit")
-    co_units = relationship("ResponsibleUnit", secondary=task_co_unit, order_by="ResponsibleUnit.id")
+    co_units = relationship(
+        "ResponsibleUnit", secondary=task_co_unit, order_by="ResponsibleUnit.id"
+    )
     township = relationship("Township")
     case = relationship("Case")
 

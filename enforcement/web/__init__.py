@@ -1,4 +1,5 @@
 """Blueprints: thin views that parse, call one service and render."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -7,8 +8,25 @@ from . import boundary
 
 
 def register(app: Flask) -> None:
-    from . import (admin, api, auth, branch_guard, bureau, context, desk, health, home, inspector, lists, maps,
-                   notifications, oversight, papers, public, register_desk)
+    from . import (
+        admin,
+        api,
+        auth,
+        branch_guard,
+        bureau,
+        context,
+        desk,
+        health,
+        home,
+        inspector,
+        lists,
+        maps,
+        notifications,
+        oversight,
+        papers,
+        public,
+        register_desk,
+    )
 
     for module in (auth, home, bureau, inspector, public, desk, lists, admin):
         app.register_blueprint(module.bp)

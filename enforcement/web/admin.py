@@ -1,5 +1,6 @@
 """Administration pages: people (administrators), the registry import (reviewers and
 administrators) and each user's own password page."""
+
 from __future__ import annotations
 
 import functools
@@ -9,8 +10,17 @@ import os
 import re
 import secrets
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -35,8 +45,13 @@ from .messages import error_text, field_text
 bp = Blueprint("admin", __name__)
 
 # Pages a user who must change their password may still reach.
-_OPEN_WHILE_CHANGING = {"admin.change_password", "auth.logout", "auth.login", "auth.set_language",
-                        "static"}
+_OPEN_WHILE_CHANGING = {
+    "admin.change_password",
+    "auth.logout",
+    "auth.login",
+    "auth.set_language",
+    "static",
+}
 
 
 @bp.before_app_request
@@ -55,6 +70,7 @@ def _force_password_change():
 @bp.context_processor
 def _bureau_zone():
     from zoneinfo import ZoneInfo
+
     return {"tz": ZoneInfo(current_app.config["BUREAU_TIMEZONE"])}
 
 
@@ -65,6 +81,7 @@ def admin_required(view):
         if current_user.role != "admin":
             abort(403)
         return view(*args, **kwargs)
+
     return wrapper
 
 
@@ -96,8 +113,11 @@ def _field_errors(form, exc: DomainError, aliases: dict | None = None) -> None:
 
 # ---------------------------------------------------------------- forms
 
-ROLE_CHOICES = [("inspector", _l("Inspector")), ("reviewer", _l("Reviewer")),
-                ("admin", _l("Administrator"))]
+ROLE_CHOICES = [
+    ("inspector", _l("Inspector")),
+    ("reviewer", _l("Reviewer")),
+    ("admin", _l("Administrator")),
+]
 
 
 class UserForm(FlaskForm):
@@ -110,15 +130,18 @@ class UserForm(FlaskForm):
 
 class NewUserForm(UserForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
-    password = PasswordField(_l("First password (empty: generate one)"),
-                             validators=[Optional(), Length(max=200)])
+    password = PasswordField(
+        _l("First password (empty: generate one)"), validators=[Optional(), Length(max=200)]
+    )
 
 
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
-    confirm = PasswordField(_l("New password again"),
-                            validators=[DataRequired(), EqualTo("new", _l("The two do not match."))])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new", _l("The two do not match."))],
+    )
 
 
 class UploadForm(FlaskForm):
@@ -127,7 +150,8 @@ class UploadForm(FlaskForm):
 
 def _with_townships(form: UserForm) -> UserForm:
     form.township.choices = [("", _("— none (bureau-wide) —"))] + [
-        (t.code, t.name) for t in _townships()]
+        (t.code, t.name) for t in _townships()
+    ]
     return form
 
 
@@ -141,14 +165,18 @@ def users_index():
     stmt = select(User).order_by(User.is_active_account.desc(), User.role, User.username)
     if q:
         like = f"%{q}%"
-        stmt = stmt.where(User.username.like(like) | User.display_name.like(like)
-                          | User.credential_no.like(like))
+        stmt = stmt.where(
+            User.username.like(like) | User.display_name.like(like) | User.credential_no.like(like)
+        )
     people = db.session.scalars(stmt).all()
     now = utcnow()
-    tokens = dict(db.session.execute(
-        select(ApiToken.user_id, func.count()).where(ApiToken.revoked_at.is_(None),
-                                                     ApiToken.expires_at > now)
-        .group_by(ApiToken.user_id)).all())
+    tokens = dict(
+        db.session.execute(
+            select(ApiToken.user_id, func.count())
+            .where(ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
+            .group_by(ApiToken.user_id)
+        ).all()
+    )
     return render_template("admin/users.html", people=people, tokens=tokens, q=q)
 
 
@@ -159,16 +187,24 @@ def user_new():
     if form.validate_on_submit():
         try:
             user, password = users.add_user(
-                _actor(), username=form.username.data, role=form.role.data, now=utcnow(),
-                password=form.password.data or None, display_name=form.display_name.data or "",
-                township_code=form.township.data or None, credential_no=form.credential_no.data,
-                phone=form.phone.data, min_length=_min_length())
+                _actor(),
+                username=form.username.data,
+                role=form.role.data,
+                now=utcnow(),
+                password=form.password.data or None,
+                display_name=form.display_name.data or "",
+                township_code=form.township.data or None,
+                credential_no=form.credential_no.data,
+                phone=form.phone.data,
+                min_length=_min_length(),
+            )
         except (ValidationError, Duplicate) as exc:
             db.session.rollback()
             _field_errors(form, exc)
         else:
-            return render_template("admin/password_issued.html", user=user, password=password,
-                                   created=True)
+            return render_template(
+                "admin/password_issued.html", user=user, password=password, created=True
+            )
     status = 422 if form.errors else 200
     return render_template("admin/user_form.html", form=form, user=None), status
 
@@ -186,10 +222,18 @@ def user_edit(user_id: int):
         form.township.data = user.township.code if user.township else ""
     if form.validate_on_submit():
         try:
-            users.update_user(_actor(), user, {
-                "display_name": form.display_name.data, "role": form.role.data,
-                "township": form.township.data or None, "credential_no": form.credential_no.data,
-                "phone": form.phone.data}, now=utcnow())
+            users.update_user(
+                _actor(),
+                user,
+                {
+                    "display_name": form.display_name.data,
+                    "role": form.role.data,
+                    "township": form.township.data or None,
+                    "credential_no": form.credential_no.data,
+                    "phone": form.phone.data,
+                },
+                now=utcnow(),
+            )
         except ValidationError as exc:
             db.session.rollback()
             _field_errors(form, exc)
@@ -212,8 +256,10 @@ def user_active(user_id: int):
         db.session.rollback()
         flash(error_text(exc), "error")
     else:
-        flash(_("Reactivated.") if active else _("Deactivated: this person can no longer log in."),
-              "success")
+        flash(
+            _("Reactivated.") if active else _("Deactivated: this person can no longer log in."),
+            "success",
+        )
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
@@ -223,8 +269,9 @@ def user_reset_password(user_id: int):
     user = _user_or_404(user_id)
     password = users.reset_password(_actor(), user, now=utcnow(), min_length=_min_length())
     # Shown once, in this response only (not in a flash cookie, not in a log).
-    return render_template("admin/password_issued.html", user=user, password=password,
-                           created=False)
+    return render_template(
+        "admin/password_issued.html", user=user, password=password, created=False
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/revoke-tokens", methods=["POST"])
@@ -232,8 +279,10 @@ def user_reset_password(user_id: int):
 def user_revoke_tokens(user_id: int):
     user = _user_or_404(user_id)
     count = users.revoke_tokens(_actor(), user, now=utcnow())
-    flash(_("Signed out everywhere: every session ended, %(n)s API tokens revoked.", n=count),
-          "success")
+    flash(
+        _("Signed out everywhere: every session ended, %(n)s API tokens revoked.", n=count),
+        "success",
+    )
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
@@ -242,8 +291,9 @@ def user_revoke_tokens(user_id: int):
 def user_reset_totp(user_id: int):
     user = _user_or_404(user_id)
     users.reset_totp(_actor(), user, now=utcnow())
-    flash(_("Second factor removed: %(name)s enrols again at next login.", name=user.label),
-          "success")
+    flash(
+        _("Second factor removed: %(name)s enrols again at next login.", name=user.label), "success"
+    )
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
@@ -253,8 +303,14 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            users.change_password(_actor(), current_user, current=form.current.data,
-                                  new=form.new.data, now=utcnow(), min_length=_min_length())
+            users.change_password(
+                _actor(),
+                current_user,
+                current=form.current.data,
+                new=form.new.data,
+                now=utcnow(),
+                min_length=_min_length(),
+            )
         except ValidationError as exc:
             db.session.rollback()
             _field_errors(form, exc)
@@ -263,8 +319,9 @@ def change_password():
             flash(_("Your password is changed."), "success")
             return redirect(url_for("home.index"))
     status = 422 if form.errors else 200
-    return render_template("admin/password.html", form=form,
-                           forced=current_user.must_change_password), status
+    return render_template(
+        "admin/password.html", form=form, forced=current_user.must_change_password
+    ), status
 
 
 # ---------------------------------------------------------------- registry import
@@ -296,9 +353,11 @@ def _analyse(table: imports.Table, township_default: str | None) -> imports.Anal
     # be asked once per page view. Rows without coordinates wait for a location instead, and the
     # desk's pinning page geocodes them in the background.
     return imports.analyse(
-        table, imports.mapping_for(table.headers),
+        table,
+        imports.mapping_for(table.headers),
         area=townships.bureau_area(current_app.config),
-        township_default=township_default or None)
+        township_default=township_default or None,
+    )
 
 
 @bp.route("/admin/import", methods=["GET", "POST"])
@@ -315,8 +374,10 @@ def import_upload():
             token = secrets.token_hex(16)
             store = file_storage()
             store.put(f"imports/{token}.dat", data)
-            store.put(f"imports/{token}.name",
-                      os.path.basename(form.file.data.filename or "upload").encode("utf-8"))
+            store.put(
+                f"imports/{token}.name",
+                os.path.basename(form.file.data.filename or "upload").encode("utf-8"),
+            )
             return redirect(url_for("admin.import_map", token=token))
     status = 422 if form.errors else 200
     return render_template("admin/import_upload.html", form=form), status
@@ -338,13 +399,27 @@ def import_map(token: str):
             errors = exc.fields
             mapping = imports.Mapping(columns, coordinates)
         else:
-            return redirect(url_for("admin.import_preview", token=token,
-                                    township_default=request.form.get("township_default", "")))
+            return redirect(
+                url_for(
+                    "admin.import_preview",
+                    token=token,
+                    township_default=request.form.get("township_default", ""),
+                )
+            )
     samples = [cells for _line, cells in itertools.islice(table.rows, 3)]  # a read_table list
-    return render_template("admin/import_map.html", token=token, table=table, mapping=mapping,
-                           samples=samples, fields=imports.FIELDS, errors=errors,
-                           field_label=_field_label, townships=_townships(),
-                           cell_text=imports.cell_text, change_text=_change_text()), 422 if errors else 200
+    return render_template(
+        "admin/import_map.html",
+        token=token,
+        table=table,
+        mapping=mapping,
+        samples=samples,
+        fields=imports.FIELDS,
+        errors=errors,
+        field_label=_field_label,
+        townships=_townships(),
+        cell_text=imports.cell_text,
+        change_text=_change_text(),
+    ), 422 if errors else 200
 
 
 def _field_label(name: str) -> str:
@@ -361,6 +436,7 @@ PREVIEW_ROWS = 300
 def _change_text():
     """A changed value as a person reads it: the township's name, the industry's label."""
     from ..domain import INDUSTRIES, label
+
     towns: dict[int | str, str] = dict(db.session.execute(select(Township.id, Township.name)).all())
     towns.update(dict(db.session.execute(select(Township.code, Township.name)).all()))
     locale = str(get_locale() or "zh_CN")
@@ -373,6 +449,7 @@ def _change_text():
         if key == "industry":
             return label(INDUSTRIES, value, locale)
         return value
+
     return show
 
 
@@ -384,12 +461,22 @@ def import_preview(token: str):
     try:
         analysis = _analyse(table, township_default)
     except ValidationError as exc:
-        flash("；".join(field_text(k, v) for k, v in exc.fields.items()) or error_text(exc), "error")
+        flash(
+            "；".join(field_text(k, v) for k, v in exc.fields.items()) or error_text(exc), "error"
+        )
         return redirect(url_for("admin.import_map", token=token))
-    return render_template("admin/import_preview.html", token=token, analysis=analysis,
-                           township_default=township_default, reason=_reason,
-                           field_label=_field_label, limit=PREVIEW_ROWS, done=None,
-                           cell_text=imports.cell_text, change_text=_change_text())
+    return render_template(
+        "admin/import_preview.html",
+        token=token,
+        analysis=analysis,
+        township_default=township_default,
+        reason=_reason,
+        field_label=_field_label,
+        limit=PREVIEW_ROWS,
+        done=None,
+        cell_text=imports.cell_text,
+        change_text=_change_text(),
+    )
 
 
 @bp.route("/admin/import/<token>/apply", methods=["POST"])
@@ -399,10 +486,18 @@ def import_apply(token: str):
     township_default = request.form.get("township_default") or ""
     analysis = _analyse(table, township_default)
     counts = imports.apply(_actor(), analysis, now=utcnow())
-    return render_template("admin/import_preview.html", token=token, analysis=analysis,
-                           township_default=township_default, reason=_reason,
-                           field_label=_field_label, limit=PREVIEW_ROWS, done=counts,
-                           cell_text=imports.cell_text, change_text=_change_text())
+    return render_template(
+        "admin/import_preview.html",
+        token=token,
+        analysis=analysis,
+        township_default=township_default,
+        reason=_reason,
+        field_label=_field_label,
+        limit=PREVIEW_ROWS,
+        done=counts,
+        cell_text=imports.cell_text,
+        change_text=_change_text(),
+    )
 
 
 @bp.route("/admin/import/<token>/rejected.xlsx")
@@ -412,6 +507,9 @@ def import_rejected(token: str):
     analysis = _analyse(table, request.args.get("township_default") or "")
     data = imports.rejected_xlsx(analysis, str(get_locale()))
     stem = os.path.splitext(table.filename or "registry")[0]
-    return send_file(io.BytesIO(data), as_attachment=True,
-                     download_name=f"{stem}-rejected.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name=f"{stem}-rejected.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -2,6 +2,7 @@
 
 This module holds what every API view shares (authentication, request bodies validated against
 the published schemas, paging, ``as_of``); the endpoints live in ``api_*.py`` by area."""
+
 from __future__ import annotations
 
 import functools
@@ -12,8 +13,15 @@ from flask import Blueprint, Flask, current_app, g, jsonify, request
 from flask_login import current_user
 
 from ..clock import utcnow
-from ..errors import (Forbidden, IdempotencyMismatch, ImpossibleTransition, InvalidText, NotFound,
-                      Unauthorized, ValidationError)
+from ..errors import (
+    Forbidden,
+    IdempotencyMismatch,
+    ImpossibleTransition,
+    InvalidText,
+    NotFound,
+    Unauthorized,
+    ValidationError,
+)
 from ..extensions import csrf, db, limiter
 from ..services.core import audit
 from ..services.casework import cases
@@ -37,6 +45,7 @@ def register(app: Flask) -> None:
 
 
 # ------------------------------------------------------------------ input
+
 
 def _text_problem(value: str) -> str | None:
     if "\x00" in value:
@@ -100,15 +109,17 @@ def body(schema: str) -> dict:
 def _refuse_nul_in_query():
     bad = sorted({k for k, v in request.args.items(multi=True) if "\x00" in k or "\x00" in v})
     if bad:
-        raise ValidationError("Text may not contain NUL characters.",
-                              {k.replace("\x00", "") or "query": "contains a NUL character"
-                               for k in bad})
+        raise ValidationError(
+            "Text may not contain NUL characters.",
+            {k.replace("\x00", "") or "query": "contains a NUL character" for k in bad},
+        )
 
 
 # Query parameters (as_of, bbox, near, cursor, numbers and flags) are read by web/params.py.
 
 
 # ------------------------------------------------------------------ auth
+
 
 def _bearer_actor() -> Actor:
     header = request.headers.get("Authorization", "")
@@ -151,14 +162,19 @@ def authenticated(*roles: str):
             g.actor = actor
             branch_guard.check(actor, kwargs)  # another branch's case, firm, visit: 404
             return view(*args, **kwargs)
+
         return wrapper
+
     return decorate
 
 
 def rejected(kind: str, exc, payload: dict, case_id=None):
     """Keep what was refused for a reviewer, in its own transaction, then answer the error."""
-    boundary.keep_on_error(lambda: cases.keep_rejected(
-        g.actor, kind=kind, error=exc, payload=scrub(payload), now=utcnow(), case_id=case_id))
+    boundary.keep_on_error(
+        lambda: cases.keep_rejected(
+            g.actor, kind=kind, error=exc, payload=scrub(payload), now=utcnow(), case_id=case_id
+        )
+    )
     raise exc
 
 
@@ -185,16 +201,28 @@ def refused(kind: str, exc: ValidationError, raw: dict, case_id=None):
     db.session.rollback()
     from ..models import Case, Conflict
     from sqlalchemy import select
+
     if case_id is not None and db.session.get(Case, case_id) is None:
         raise exc
-    if db.session.scalar(select(Conflict.id).where(
-            Conflict.client_uuid == key, Conflict.kind == kind, Conflict.code == exc.code,
-            Conflict.resolved_at.is_(None)).limit(1)) is None:
+    if (
+        db.session.scalar(
+            select(Conflict.id)
+            .where(
+                Conflict.client_uuid == key,
+                Conflict.kind == kind,
+                Conflict.code == exc.code,
+                Conflict.resolved_at.is_(None),
+            )
+            .limit(1)
+        )
+        is None
+    ):
         rejected(kind, exc, raw, case_id)
     raise exc
 
 
 # ------------------------------------------------------------------ auth and audit endpoints
+
 
 @bp.post("/auth/token")
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
@@ -204,10 +232,13 @@ def token():
     now = utcnow()
     user = users.authenticate(data["username"], data["password"], now=now)
     if user.totp_secret and not users.check_totp(user, data.get("totp") or "", now=now):
-        raise Unauthorized("This account uses a second factor: send the current code as totp.",
-                           {"totp": "required: the current 6-digit code"})
-    raw, record = users.mint_token(Actor.of(user), user, now=now, label="api",
-                                   hours=current_app.config["API_TOKEN_HOURS"])
+        raise Unauthorized(
+            "This account uses a second factor: send the current code as totp.",
+            {"totp": "required: the current 6-digit code"},
+        )
+    raw, record = users.mint_token(
+        Actor.of(user), user, now=now, label="api", hours=current_app.config["API_TOKEN_HOURS"]
+    )
     return jsonify(token=raw, expires_at=record.expires_at.isoformat(), role=user.role)
 
 

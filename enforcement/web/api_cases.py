@@ -1,4 +1,5 @@
 """API: cases and their events (conflicts kept for a reviewer, never dropped)."""
+
 from __future__ import annotations
 
 from flask import g, jsonify

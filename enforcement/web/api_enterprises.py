@@ -1,4 +1,5 @@
 """API: enterprises (GeoJSON search, create, read with open cases and last visits, edit)."""
+
 from __future__ import annotations
 
 from flask import Response, g, jsonify, request
@@ -47,8 +48,10 @@ def _query() -> enterprise_search.EnterpriseQuery:
         as_of=check(as_of),
         bbox=check(params.box),
         q=check(lambda: text(request.args.get("q"), "q", max_length=100)) or None,
-        township=check(lambda: text(request.args.get("township"), "township", max_length=40)) or None,
-        industry=check(lambda: text(request.args.get("industry"), "industry", max_length=40)) or None,
+        township=check(lambda: text(request.args.get("township"), "township", max_length=40))
+        or None,
+        industry=check(lambda: text(request.args.get("industry"), "industry", max_length=40))
+        or None,
         action=action,
         state=check(lambda: text(request.args.get("state"), "state", max_length=24)) or None,
         overdue=bool(check(lambda: arg_bool("overdue"))),
@@ -56,10 +59,11 @@ def _query() -> enterprise_search.EnterpriseQuery:
         near=near,
         radius_m=check(lambda: arg_float("radius_m", minimum=0, maximum=50_000)) or 1000.0,
         limit=check(lambda: limit_arg(GEOJSON_MAX_LIMIT)) or 100,
-        after_id=position.get("after_id", 0), offset=position.get("offset", 0),
-        townships_within=_within())
-    if request.args.get("radius_m") not in (None, "") and "radius_m" not in fields \
-            and near is None:
+        after_id=position.get("after_id", 0),
+        offset=position.get("offset", 0),
+        townships_within=_within(),
+    )
+    if request.args.get("radius_m") not in (None, "") and "radius_m" not in fields and near is None:
         fields["near"] = "radius_m needs near=lat,lon"
     if fields:
         raise ValidationError("The query has invalid parameters.", fields)
@@ -79,11 +83,17 @@ def list_enterprises():
     # Built directly: the coordinates come from validated columns, and the checking helper
     # cost more than the query for a full map box. A site awaiting a location has a null
     # geometry (RFC 7946, 3.2).
-    features = [{"type": "Feature", "id": row.enterprise.id,
-                 "geometry": {"type": "Point",
-                              "coordinates": [row.enterprise.lon, row.enterprise.lat]}
-                 if row.enterprise.lat is not None else None,
-                 "properties": row.properties()} for row in page.rows]
+    features = [
+        {
+            "type": "Feature",
+            "id": row.enterprise.id,
+            "geometry": {"type": "Point", "coordinates": [row.enterprise.lon, row.enterprise.lat]}
+            if row.enterprise.lat is not None
+            else None,
+            "properties": row.properties(),
+        }
+        for row in page.rows
+    ]
     members["next_cursor"] = encode_cursor(page.next_position) if page.next_position else None
     # Streamed as text chunks: a full map box is thousands of features. The rows are already
     # read, so the generator needs neither the request nor the database session.
@@ -95,7 +105,7 @@ def _joined(features: list[str], members: dict):
     without decoding and encoding each feature again)."""
     yield '{"type":"FeatureCollection","features":['
     for i in range(0, len(features), 500):
-        yield ("," if i else "") + ",".join(features[i:i + 500])
+        yield ("," if i else "") + ",".join(features[i : i + 500])
     yield "]," + dumps(members)[1:]
 
 
@@ -111,14 +121,16 @@ def create_enterprise():
 def get_enterprise(enterprise_id: int):
     day = as_of()
     enterprise = enterprises.get_enterprise(enterprise_id)
-    return jsonify({**serialize.enterprise_dict(enterprise),
-                    **enterprise_search.detail(enterprise, day)})
+    return jsonify(
+        {**serialize.enterprise_dict(enterprise), **enterprise_search.detail(enterprise, day)}
+    )
 
 
 @bp.patch("/enterprises/<int:enterprise_id>")
 @authenticated()
 def update_enterprise(enterprise_id: int):
     data = body("EnterprisePatch")
-    enterprise = enterprises.update_enterprise(g.actor, enterprises.get_enterprise(enterprise_id),
-                                               data, now=utcnow())
+    enterprise = enterprises.update_enterprise(
+        g.actor, enterprises.get_enterprise(enterprise_id), data, now=utcnow()
+    )
     return jsonify(serialize.enterprise_dict(enterprise))

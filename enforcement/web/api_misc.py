@@ -1,4 +1,5 @@
 """API: follow-up worklist and complaints."""
+
 from __future__ import annotations
 
 from flask import g, jsonify, request
@@ -42,13 +43,16 @@ def list_followups():
     if position.get("due") is not None and not 1 <= position["due"] <= 3_652_059:
         fields["cursor"] = "not a cursor from this API"
     query = followups.FollowupQuery(
-        as_of=check(as_of), assignee_id=_assignee_id(fields),
+        as_of=check(as_of),
+        assignee_id=_assignee_id(fields),
         due_within=check(lambda: arg_int("due_within", minimum=0, maximum=366)),
-        overdue=bool(check(lambda: arg_bool("overdue"))), near=near,
+        overdue=bool(check(lambda: arg_bool("overdue"))),
+        near=near,
         limit=check(limit_arg) or 100,
         after=(position["due"], position["id"]) if "due" in position else None,
         offset=position.get("offset", 0),
-        townships_within=scope.allowed_township_ids(g.actor))  # a branch's only (issue 20)
+        townships_within=scope.allowed_township_ids(g.actor),
+    )  # a branch's only (issue 20)
     if fields:
         raise ValidationError("The query has invalid parameters.", fields)
     items, position = followups.search(query)

@@ -1,6 +1,7 @@
 """API: responsible units, tasks (the responsibility table), supervision visits, accountability
 records and the scoreboard (issue 20). Unit officers reach the endpoints marked ``for_units``,
 and within them only their unit's records."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -64,6 +65,7 @@ def _branch_id() -> int | None:
 
 # ---------------------------------------------------------------- units
 
+
 @bp.get("/units")
 @authenticated(*DESK)
 def oversight_list_units():
@@ -80,6 +82,7 @@ def oversight_create_unit():
 
 # ---------------------------------------------------------------- tasks
 
+
 @bp.get("/tasks")
 @authenticated(*DESK, "unit")
 @for_units
@@ -94,11 +97,18 @@ def oversight_list_tasks():
         township_id = db.session.query(Township.id).filter_by(code=township).scalar()
         if township_id is None:
             raise ValidationError("No such township.", {"township": "no such township"})
-    f = tasks.TaskFilter(as_of=day, state=state, unit_id=unit_id, township_id=township_id,
-                         case_id=_id_arg("case_id"), branch_id=_branch_id())
+    f = tasks.TaskFilter(
+        as_of=day,
+        state=state,
+        unit_id=unit_id,
+        township_id=township_id,
+        case_id=_id_arg("case_id"),
+        branch_id=_branch_id(),
+    )
     rows = tasks.list_tasks(g.actor, f, limit=limit_arg())
-    return jsonify(items=[tasks.task_row(t, day) for t in rows], next_cursor=None,
-                   as_of=day.isoformat())
+    return jsonify(
+        items=[tasks.task_row(t, day) for t in rows], next_cursor=None, as_of=day.isoformat()
+    )
 
 
 @bp.post("/tasks")
@@ -128,6 +138,7 @@ def oversight_deliver_task(task_id: int):
 
 # ---------------------------------------------------------------- supervision
 
+
 @bp.get("/supervision-visits")
 @authenticated(*DESK)
 def oversight_list_supervision():
@@ -146,13 +157,19 @@ def oversight_record_supervision():
 @authenticated(*DESK)
 def oversight_supervision_photo(supervision_id: int):
     from ..services.core.storage import photo_storage
+
     visit = supervision.get_visit(g.actor, supervision_id)
     upload = request.files.get("file")
     if upload is None:
         raise ValidationError("Send the photo as multipart field 'file'.", {"file": "required"})
-    photo, created = supervision.store_photo(g.actor, visit, data=upload.read(),
-                                             client_uuid=request.form.get("client_uuid"),
-                                             now=utcnow(), storage=photo_storage())
+    photo, created = supervision.store_photo(
+        g.actor,
+        visit,
+        data=upload.read(),
+        client_uuid=request.form.get("client_uuid"),
+        now=utcnow(),
+        storage=photo_storage(),
+    )
     return jsonify(supervision.photo_row(photo)), 201 if created else 200
 
 
@@ -160,11 +177,16 @@ def oversight_supervision_photo(supervision_id: int):
 @authenticated(*DESK)
 def oversight_get_supervision_photo(supervision_photo_id: int):
     from ..services.core.storage import photo_storage
+
     size = _enum_arg("size", ("full", "thumb")) or "full"
     photo = supervision.get_photo(g.actor, supervision_photo_id)
     key = supervision.thumb_key(photo) if size == "thumb" else photo.storage_key
-    response = send_file(photo_storage().open(key), mimetype="image/jpeg", max_age=0,
-                         download_name=f"supervision-{photo.id}.jpg")
+    response = send_file(
+        photo_storage().open(key),
+        mimetype="image/jpeg",
+        max_age=0,
+        download_name=f"supervision-{photo.id}.jpg",
+    )
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -174,13 +196,24 @@ def oversight_get_supervision_photo(supervision_photo_id: int):
 def oversight_overdue_units():
     day = as_of()
     rows = supervision.overdue_by_unit(g.actor, day, branch_id=_branch_id())
-    return jsonify(as_of=day.isoformat(), items=[
-        {"unit_id": r["unit"].id, "unit": r["unit"].name, "overdue": r["overdue"],
-         "oldest_deadline": r["oldest_deadline"].isoformat(), "days_overdue": r["days_overdue"]}
-        for r in rows], next_cursor=None)
+    return jsonify(
+        as_of=day.isoformat(),
+        items=[
+            {
+                "unit_id": r["unit"].id,
+                "unit": r["unit"].name,
+                "overdue": r["overdue"],
+                "oldest_deadline": r["oldest_deadline"].isoformat(),
+                "days_overdue": r["days_overdue"],
+            }
+            for r in rows
+        ],
+        next_cursor=None,
+    )
 
 
 # ---------------------------------------------------------------- accountability
+
 
 @bp.get("/accountability")
 @authenticated(*DESK, "unit")
@@ -196,8 +229,9 @@ def oversight_list_records():
 @authenticated(*DESK)
 def oversight_create_record():
     day = as_of()
-    record = accountability.create_record(g.actor, body("AccountabilityCreate"), now=utcnow(),
-                                          as_of=day)
+    record = accountability.create_record(
+        g.actor, body("AccountabilityCreate"), now=utcnow(), as_of=day
+    )
     return jsonify(accountability.record_row(record, day)), 201
 
 
@@ -214,8 +248,9 @@ def oversight_get_record(record_id: int):
 @for_units
 def oversight_answer_record(record_id: int):
     day = as_of()
-    record = accountability.answer(g.actor, record_id, body("AccountabilityAnswer"), now=utcnow(),
-                                   as_of=day)
+    record = accountability.answer(
+        g.actor, record_id, body("AccountabilityAnswer"), now=utcnow(), as_of=day
+    )
     return jsonify(accountability.record_row(record, day))
 
 
@@ -223,12 +258,14 @@ def oversight_answer_record(record_id: int):
 @authenticated(*DESK)
 def oversight_close_record(record_id: int):
     day = as_of()
-    record = accountability.close(g.actor, record_id, body("AccountabilityClose"), now=utcnow(),
-                                  as_of=day)
+    record = accountability.close(
+        g.actor, record_id, body("AccountabilityClose"), now=utcnow(), as_of=day
+    )
     return jsonify(accountability.record_row(record, day))
 
 
 # ---------------------------------------------------------------- scoreboard
+
 
 @bp.get("/scoreboard")
 @authenticated(*DESK)
@@ -239,10 +276,16 @@ def oversight_scoreboard():
     p = scoreboard.Period.parse(start.isoformat(), end.isoformat())
     by = _enum_arg("by", ("township", "unit")) or "township"
     rows = (scoreboard.units if by == "unit" else scoreboard.townships)(
-        g.actor, p, branch_id=_branch_id())
-    body_: dict[str, Any] = {"from": p.start.isoformat(), "to": p.end.isoformat(), "by": by,
-                             "items": rows, "weights": scoreboard.weights(),
-                             "formula": scoreboard.formula(zh=False)}
+        g.actor, p, branch_id=_branch_id()
+    )
+    body_: dict[str, Any] = {
+        "from": p.start.isoformat(),
+        "to": p.end.isoformat(),
+        "by": by,
+        "items": rows,
+        "weights": scoreboard.weights(),
+        "formula": scoreboard.formula(zh=False),
+    }
     if by == "township":
         body_["total"] = scoreboard.city_total(rows)
     return jsonify(body_)

@@ -1,4 +1,5 @@
 """API: visits (idempotent by client_uuid) and their photos."""
+
 from __future__ import annotations
 
 from flask import g, jsonify, request, send_file
@@ -45,7 +46,10 @@ def upload_photo(visit_id: int):
     if upload is None:
         raise ValidationError("Send the photo as multipart field 'file'.", {"file": "required"})
     data = upload.read()
-    form = {"client_uuid": request.form.get("client_uuid"), "taken_at": request.form.get("taken_at")}
+    form = {
+        "client_uuid": request.form.get("client_uuid"),
+        "taken_at": request.form.get("taken_at"),
+    }
     prepared = None
     if not photos.uuid_taken(parse_uuid(form["client_uuid"])):  # a replay is answered as sent
         # End the transaction the checks opened (on SQLite a writer's: BEGIN IMMEDIATE) before
@@ -55,8 +59,9 @@ def upload_photo(visit_id: int):
         visit = photos.get_visit(visit_id)
     storage = photo_storage()
     try:
-        result = photos.store_photo(g.actor, visit, now=utcnow(), storage=storage,
-                                    prepared=prepared, data=data, **form)
+        result = photos.store_photo(
+            g.actor, visit, now=utcnow(), storage=storage, prepared=prepared, data=data, **form
+        )
     except IdempotencyMismatch as exc:
         rejected("photo", exc, {**form, "visit_id": visit_id})
     try:
@@ -78,7 +83,11 @@ def get_photo(photo_id: int):
         raise ValidationError("Unknown size.", {"size": "one of full, thumb"})
     photo = photos.get_photo(photo_id)
     key = photos.thumb_key(photo) if size == "thumb" else photo.storage_key
-    response = send_file(photo_storage().open(key), mimetype="image/jpeg", max_age=0,
-                         download_name=f"photo-{photo.id}{'-thumb' if size == 'thumb' else ''}.jpg")
+    response = send_file(
+        photo_storage().open(key),
+        mimetype="image/jpeg",
+        max_age=0,
+        download_name=f"photo-{photo.id}{'-thumb' if size == 'thumb' else ''}.jpg",
+    )
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response

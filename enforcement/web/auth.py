@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -24,8 +33,13 @@ def safe_next(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return None
     return target
 
@@ -57,8 +71,9 @@ def failed(response) -> bool:
 #: Counted only when the login fails (a right password after a typo costs nothing), checked
 #: always (once the account is limited, even the right password waits).
 #: One counter for the login page and the API token endpoint.
-account_limited = limiter.shared_limit(account_limit, scope="login-account", key_func=account_key,
-                                       methods=["POST"], deduct_when=failed)
+account_limited = limiter.shared_limit(
+    account_limit, scope="login-account", key_func=account_key, methods=["POST"], deduct_when=failed
+)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -101,6 +116,7 @@ def _complete_login(user, target, now):
 def login_code():
     """The second step for users with a second factor: the code from their authenticator."""
     from ..models import User
+
     user = db.session.get(User, session.get("totp_user") or 0)
     if user is None or not user.is_active_account:
         return redirect(url_for("auth.login"))
@@ -122,6 +138,7 @@ def login_code():
 def totp_setup():
     """Enrol an authenticator app: scan or type the secret, then prove it with a code."""
     from .. import totp
+
     if current_user.totp_secret and request.method == "GET":
         return render_template("auth/totp_setup.html", enrolled=True, form=None)
     secret = session.get("totp_pending") or totp.new_secret()
@@ -130,8 +147,9 @@ def totp_setup():
     error = None
     if form.validate_on_submit():
         try:
-            users.enroll_totp(Actor.of(current_user), current_user, secret, form.code.data,
-                              now=utcnow())
+            users.enroll_totp(
+                Actor.of(current_user), current_user, secret, form.code.data, now=utcnow()
+            )
         except ValidationError as exc:
             db.session.rollback()
             error = error_text(exc)
@@ -141,23 +159,37 @@ def totp_setup():
             return redirect(url_for("home.index"))
     uri = totp.provisioning_uri(secret, current_user.username, current_app.config["BUREAU_NAME"])
     status = 422 if error or form.errors else 200
-    return render_template("auth/totp_setup.html", enrolled=False, form=form, secret=secret,
-                           uri=uri, error=error), status
+    return render_template(
+        "auth/totp_setup.html", enrolled=False, form=form, secret=secret, uri=uri, error=error
+    ), status
 
 
 # Pages a user who must enrol a second factor may still reach.
-_OPEN_WHILE_ENROLLING = {"auth.totp_setup", "auth.logout", "auth.login", "auth.login_code",
-                         "auth.set_language", "static"}
+_OPEN_WHILE_ENROLLING = {
+    "auth.totp_setup",
+    "auth.logout",
+    "auth.login",
+    "auth.login_code",
+    "auth.set_language",
+    "static",
+}
 
 
 @bp.before_app_request
 def _force_second_factor():
     """When the bureau requires a second factor for a role, its users enrol before anything."""
-    if request.path.startswith("/api/") or request.endpoint in _OPEN_WHILE_ENROLLING \
-            or request.endpoint is None or request.blueprint == "public":
+    if (
+        request.path.startswith("/api/")
+        or request.endpoint in _OPEN_WHILE_ENROLLING
+        or request.endpoint is None
+        or request.blueprint == "public"
+    ):
         return None
-    if current_user.is_authenticated and not current_user.totp_secret and users.totp_required(
-            current_user, current_app.config["REQUIRE_TOTP_FOR"]):
+    if (
+        current_user.is_authenticated
+        and not current_user.totp_secret
+        and users.totp_required(current_user, current_app.config["REQUIRE_TOTP_FOR"])
+    ):
         return redirect(url_for("auth.totp_setup"))
     return None
 
@@ -176,6 +208,12 @@ def logout():
 def set_language(code: str):
     response = redirect(safe_next(request.form.get("next")) or url_for("home.index"))
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax",
-                            httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+        response.set_cookie(
+            LANG_COOKIE,
+            code,
+            max_age=365 * 86400,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
     return response

@@ -15,6 +15,7 @@ boundary cannot serve:
 
 CLI commands keep their own boundary (``enforcement/cli.py``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

@@ -5,6 +5,7 @@ installation without branches are untouched: the guard returns at once for them.
 
 One guard for every route, keyed by the URL's parameter names, so that a new route naming a
 ``case_id`` is scoped without anyone remembering to (tests/test_branch_scope.py tries them all)."""
+
 from __future__ import annotations
 
 from flask import request
@@ -21,15 +22,25 @@ from ..services.core.scope import allowed_township_ids, branch_id_of_code, towns
 _TOWNSHIP_OF = {
     "case_id": lambda v: select(Case.township_id).where(Case.id == v),
     "enterprise_id": lambda v: select(Enterprise.township_id).where(Enterprise.id == v),
-    "visit_id": lambda v: select(Enterprise.township_id).join(
-        Visit, Visit.enterprise_id == Enterprise.id).where(Visit.id == v),
-    "photo_id": lambda v: select(Enterprise.township_id).join(
-        Visit, Visit.enterprise_id == Enterprise.id).join(
-        Photo, Photo.visit_id == Visit.id).where(Photo.id == v),
-    "client_uuid": lambda v: select(Enterprise.township_id).join(
-        Visit, Visit.enterprise_id == Enterprise.id).where(Visit.client_uuid == str(v)),
-    "followup_id": lambda v: select(Case.township_id).join(
-        FollowUp, FollowUp.case_id == Case.id).where(FollowUp.id == v),
+    "visit_id": lambda v: (
+        select(Enterprise.township_id)
+        .join(Visit, Visit.enterprise_id == Enterprise.id)
+        .where(Visit.id == v)
+    ),
+    "photo_id": lambda v: (
+        select(Enterprise.township_id)
+        .join(Visit, Visit.enterprise_id == Enterprise.id)
+        .join(Photo, Photo.visit_id == Visit.id)
+        .where(Photo.id == v)
+    ),
+    "client_uuid": lambda v: (
+        select(Enterprise.township_id)
+        .join(Visit, Visit.enterprise_id == Enterprise.id)
+        .where(Visit.client_uuid == str(v))
+    ),
+    "followup_id": lambda v: (
+        select(Case.township_id).join(FollowUp, FollowUp.case_id == Case.id).where(FollowUp.id == v)
+    ),
     "complaint_id": lambda v: select(Complaint.township_id).where(Complaint.id == v),
     "draw_id": lambda v: select(Draw.township_id).where(Draw.id == v),  # of no township: the city's
 }
@@ -38,6 +49,7 @@ _TOWNSHIP_OF = {
 def _conflict_township(value) -> tuple | None:
     """A conflict's township is read from its case or its kept payload (services/desk/conflicts)."""
     from ..services.desk.conflicts import township_of
+
     row = db.session.get(Conflict, value)
     return None if row is None else (township_of(row),)
 
@@ -46,8 +58,14 @@ def _conflict_township(value) -> tuple | None:
 _TOWNSHIP_BY = {"conflict_id": _conflict_township}
 #: Ids the pages also take from the query string or a form (``/m/serve?enterprise_id=``,
 #: ``/m/enterprises/1/visit?followup=``): name → the parameter it stands for.
-_QUERY_IDS = {"enterprise_id": "enterprise_id", "visit_id": "visit_id", "visit": "visit_id",
-              "case_id": "case_id", "followup_id": "followup_id", "followup": "followup_id"}
+_QUERY_IDS = {
+    "enterprise_id": "enterprise_id",
+    "visit_id": "visit_id",
+    "visit": "visit_id",
+    "case_id": "case_id",
+    "followup_id": "followup_id",
+    "followup": "followup_id",
+}
 SCOPED_PARAMETERS = frozenset(_TOWNSHIP_OF) | frozenset(_TOWNSHIP_BY)
 
 
@@ -59,8 +77,7 @@ def check(actor: Actor | None, view_args: dict | None) -> None:
         query, lookup = _TOWNSHIP_OF.get(name), _TOWNSHIP_BY.get(name)
         if (query is None and lookup is None) or value is None:
             continue
-        found = lookup(value) if lookup is not None else \
-            db.session.execute(query(value)).first()  # type: ignore[misc]
+        found = lookup(value) if lookup is not None else db.session.execute(query(value)).first()  # type: ignore[misc]
         if found is None:
             continue  # the route answers its own 404
         if not township_allowed(actor, found[0]):
@@ -70,8 +87,11 @@ def check(actor: Actor | None, view_args: dict | None) -> None:
 def confine_branch_officers() -> None:
     """before_request for the pages (the API checks in ``api.authenticated``, where its bearer
     token is known)."""
-    if request.blueprint == "api" or not current_user.is_authenticated \
-            or not getattr(current_user, "branch_id", None):
+    if (
+        request.blueprint == "api"
+        or not current_user.is_authenticated
+        or not getattr(current_user, "branch_id", None)
+    ):
         return
     ids = dict(request.view_args or {})
     for name, param in _QUERY_IDS.items():
@@ -83,10 +103,12 @@ def confine_branch_officers() -> None:
 
 # ---------------------------------------------------------------- lists and the map
 
+
 def page_branch():
     """The branch a page is confined to: an officer of a branch always gets his own (whatever
     ``?branch=`` says); city staff choose one with ``?branch=CODE`` or see the whole city."""
     from ..models import Branch
+
     own = getattr(current_user, "branch_id", None) if current_user.is_authenticated else None
     if own:
         return db.session.get(Branch, own)
@@ -103,4 +125,5 @@ def page_townships():
 
 def branches() -> list:
     from ..models import Branch
+
     return list(db.session.scalars(select(Branch).order_by(Branch.code)))

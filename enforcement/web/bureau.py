@@ -1,4 +1,5 @@
 """The bureau's pages: cases, a case's deadlines and follow-ups, enterprises."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,14 @@ from ..services.core.actor import Actor
 from ..services.core.queries import open_case_clause, overdue_deadline_clause
 from .desk import pin_map_attrs
 from . import params
-from .desk_forms import DATE_FIELDS, SERVICE_FIELD, event_fields, CsrfOnlyForm, EventForm, ResponsibilityForm
+from .desk_forms import (
+    DATE_FIELDS,
+    SERVICE_FIELD,
+    event_fields,
+    CsrfOnlyForm,
+    EventForm,
+    ResponsibilityForm,
+)
 from .roles import reviewer_required
 from .messages import error_text, field_label, field_text
 
@@ -65,14 +73,32 @@ def cases():
         stmt = stmt.where(Case.township_id.in_(within))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = _page()
-    rows = db.session.scalars(stmt.order_by(Case.updated_at.desc(), Case.id.desc())
-                              .limit(PAGE).offset((page - 1) * PAGE)).unique().all()
+    rows = (
+        db.session.scalars(
+            stmt.order_by(Case.updated_at.desc(), Case.id.desc())
+            .limit(PAGE)
+            .offset((page - 1) * PAGE)
+        )
+        .unique()
+        .all()
+    )
     townships = db.session.scalars(_townships_stmt(within)).all()
-    return render_template("bureau/cases.html", rows=rows, total=total, page=page, pages=-(-total // PAGE),
-                           as_of=as_of, action=action, township=township, status=status,
-                           townships=townships, actions=wf.ACTIONS, branch=branch,
-                           branches=branch_guard.branches() if not current_user.branch_id else [],
-                           rollup=rollup)
+    return render_template(
+        "bureau/cases.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=-(-total // PAGE),
+        as_of=as_of,
+        action=action,
+        township=township,
+        status=status,
+        townships=townships,
+        actions=wf.ACTIONS,
+        branch=branch,
+        branches=branch_guard.branches() if not current_user.branch_id else [],
+        rollup=rollup,
+    )
 
 
 def _townships_stmt(within):
@@ -87,9 +113,14 @@ def _case_rollup(stmt) -> list[dict]:
     if not branches:
         return []
     sub = stmt.subquery()
-    counts = dict(db.session.execute(
-        select(Township.branch_id, func.count()).select_from(sub)
-        .join(Township, sub.c.township_id == Township.id).group_by(Township.branch_id)).all())
+    counts = dict(
+        db.session.execute(
+            select(Township.branch_id, func.count())
+            .select_from(sub)
+            .join(Township, sub.c.township_id == Township.id)
+            .group_by(Township.branch_id)
+        ).all()
+    )
     return [{"branch": b, "count": counts.get(b.id, 0)} for b in branches]
 
 
@@ -100,20 +131,31 @@ def case(case_id: int):
     return _case_page(case)
 
 
-def _case_page(case: Case, *, status: int = 200, event_form: EventForm | None = None,
-               responsibility_form: ResponsibilityForm | None = None, refused: dict | None = None,
-               followup_errors: dict | None = None):
+def _case_page(
+    case: Case,
+    *,
+    status: int = 200,
+    event_form: EventForm | None = None,
+    responsibility_form: ResponsibilityForm | None = None,
+    refused: dict | None = None,
+    followup_errors: dict | None = None,
+):
     as_of = _as_of()
     view = serialize.case_dict(case, as_of)
     assignees = {f.assignee.username: f.assignee.label for f in case.followups if f.assignee}
     # People read names: the history's actors by name, not username.
     assignees.update({e.actor.username: e.actor.label for e in case.events if e.actor})
-    ctx = {"case": case, "view": view, "as_of": as_of, "assignees": assignees,
-           # The evidence beside the decision: visits, photos, fixes, officers, and papers.
-           "evidence": case_evidence.case_visits(case),
-           "papers": paper_service.case_papers(case),
-           "paper_title": lambda kind: paper_service.title(kind, str(get_locale() or "zh_CN")),
-           "disclosure": _disclosure_state(case, as_of)}
+    ctx = {
+        "case": case,
+        "view": view,
+        "as_of": as_of,
+        "assignees": assignees,
+        # The evidence beside the decision: visits, photos, fixes, officers, and papers.
+        "evidence": case_evidence.case_visits(case),
+        "papers": paper_service.case_papers(case),
+        "paper_title": lambda kind: paper_service.title(kind, str(get_locale() or "zh_CN")),
+        "disclosure": _disclosure_state(case, as_of),
+    }
     if current_user.role in ("reviewer", "admin"):
         desk_events = review.desk_events(view["allowed_events"])
         forms = {}
@@ -125,16 +167,28 @@ def _case_page(case: Case, *, status: int = 200, event_form: EventForm | None = 
                 forms[kind] = form
             forms[kind].visit_id.choices = _visit_choices(case)
         rf = responsibility_form or ResponsibilityForm(
-            formdata=None, lead=case.lead, host_unit=case.host_unit,
-            co_units="、".join(case.co_units or []), responsible_person=case.responsible_person,
-            responsibility_due=case.responsibility_due)
-        ctx.update(review={"events": desk_events, "forms": forms, "fields": event_fields(case.action),
-                           "date_fields": DATE_FIELDS,
-                           "open": event_form.type.data if event_form is not None else None,
-                           "responsibility": rf, "refused": refused,
-                           "planned": review.planned(case), "inspectors": review.inspectors(Actor.of(current_user)),
-                           "followup_errors": followup_errors or {},
-                           "csrf": CsrfOnlyForm()})
+            formdata=None,
+            lead=case.lead,
+            host_unit=case.host_unit,
+            co_units="、".join(case.co_units or []),
+            responsible_person=case.responsible_person,
+            responsibility_due=case.responsibility_due,
+        )
+        ctx.update(
+            review={
+                "events": desk_events,
+                "forms": forms,
+                "fields": event_fields(case.action),
+                "date_fields": DATE_FIELDS,
+                "open": event_form.type.data if event_form is not None else None,
+                "responsibility": rf,
+                "refused": refused,
+                "planned": review.planned(case),
+                "inspectors": review.inspectors(Actor.of(current_user)),
+                "followup_errors": followup_errors or {},
+                "csrf": CsrfOnlyForm(),
+            }
+        )
     return render_template("bureau/case.html", **ctx), status
 
 
@@ -142,19 +196,31 @@ def _disclosure_state(case: Case, as_of) -> dict | None:
     """Whether a close or stop order is on the public page yet, and when it will be."""
     from datetime import timedelta
     from flask import current_app
+
     if case.action not in ("close", "stop"):
         return None
     delay = current_app.config.get("DISCLOSURE_DELAY_DAYS")
     auto_on = case.served_on + timedelta(days=int(delay)) if delay is not None else None
-    public_on = min(d for d in (case.disclosed_on, auto_on) if d is not None) \
-        if (case.disclosed_on or auto_on) else None
-    return {"public": public_on is not None and public_on <= as_of, "on": public_on,
-            "reviewed": case.disclosed_on, "auto_on": auto_on}
+    public_on = (
+        min(d for d in (case.disclosed_on, auto_on) if d is not None)
+        if (case.disclosed_on or auto_on)
+        else None
+    )
+    return {
+        "public": public_on is not None and public_on <= as_of,
+        "on": public_on,
+        "reviewed": case.disclosed_on,
+        "auto_on": auto_on,
+    }
 
 
 def _visit_choices(case: Case) -> list[tuple[str, str]]:
-    rows = db.session.scalars(select(Visit).where(Visit.enterprise_id == case.enterprise_id)
-                              .order_by(Visit.visited_at.desc()).limit(20)).all()
+    rows = db.session.scalars(
+        select(Visit)
+        .where(Visit.enterprise_id == case.enterprise_id)
+        .order_by(Visit.visited_at.desc())
+        .limit(20)
+    ).all()
     return [("", "—")] + [(str(v.id), f"#{v.id} · {v.visited_at.date().isoformat()}") for v in rows]
 
 
@@ -182,26 +248,43 @@ def review_event(case_id: int):
     data = form.payload(case.action)
     try:
         if data["type"] == "extend":
-            result = review.approve_extension(actor, case, on=data["on"], months=data.get("months"),
-                                              days=data.get("days"),
-                                              approved_by=data.get("approved_by"), now=utcnow())
+            result = review.approve_extension(
+                actor,
+                case,
+                on=data["on"],
+                months=data.get("months"),
+                days=data.get("days"),
+                approved_by=data.get("approved_by"),
+                now=utcnow(),
+            )
         else:
             result = review.record_event(actor, case, data, now=utcnow())
     except ImpossibleTransition as exc:
         db.session.rollback()
         case = db.session.get_one(Case, case_id)
-        return _case_page(case, status=409, event_form=form,
-                          refused={"message": error_text(exc), "allowed": exc.extra.get("allowed", [])})
+        return _case_page(
+            case,
+            status=409,
+            event_form=form,
+            refused={"message": error_text(exc), "allowed": exc.extra.get("allowed", [])},
+        )
     except ValidationError as exc:
         db.session.rollback()
         case = db.session.get_one(Case, case_id)
         _apply_field_errors(form, exc.fields)
         return _case_page(case, status=422, event_form=form)
-    flash(_("Recorded: %(event)s.", event=label(EVENT_LABELS, data["type"], str(get_locale()))),
-          "success")
+    flash(
+        _("Recorded: %(event)s.", event=label(EVENT_LABELS, data["type"], str(get_locale()))),
+        "success",
+    )
     if result.opened:
-        flash(_("Escalation opened case(s) %(ids)s.",
-                ids=", ".join(f"#{c.id}" for c in result.opened)), "warning")
+        flash(
+            _(
+                "Escalation opened case(s) %(ids)s.",
+                ids=", ".join(f"#{c.id}" for c in result.opened),
+            ),
+            "warning",
+        )
     return redirect(url_for("bureau.case", case_id=case_id))
 
 
@@ -211,8 +294,9 @@ def review_followups(case_id: int):
     case = db.session.get(Case, case_id) or abort(404)
     if not CsrfOnlyForm().validate():
         abort(400)
-    assignments = {k[len("followup-"):]: request.form[k] for k in request.form
-                   if k.startswith("followup-")}
+    assignments = {
+        k[len("followup-") :]: request.form[k] for k in request.form if k.startswith("followup-")
+    }
     try:
         changed = review.reassign_followups(Actor.of(current_user), case, assignments, now=utcnow())
     except ValidationError as exc:
@@ -267,8 +351,13 @@ def enterprises():
     stmt = select(Enterprise)
     if q:
         like = f"%{q}%"
-        stmt = stmt.where(or_(Enterprise.name.like(like), Enterprise.credit_code == q.upper(),
-                              Enterprise.address.like(like)))
+        stmt = stmt.where(
+            or_(
+                Enterprise.name.like(like),
+                Enterprise.credit_code == q.upper(),
+                Enterprise.address.like(like),
+            )
+        )
     # City staff see each branch's count of the same search (the roll-up, as on the case list).
     branch = branch_guard.page_branch()
     rollup = _case_rollup(stmt) if branch is None and not current_user.branch_id else []
@@ -277,11 +366,19 @@ def enterprises():
     if within is not None:
         stmt = stmt.where(Enterprise.township_id.in_(within))
     page = _page()
-    rows = db.session.scalars(stmt.order_by(Enterprise.name).limit(PAGE + 1)
-                              .offset((page - 1) * PAGE)).all()
-    return render_template("bureau/enterprises.html", rows=rows[:PAGE], more=len(rows) > PAGE,
-                           page=page, q=q, branch=branch, rollup=rollup,
-                           branches=branch_guard.branches() if not current_user.branch_id else [])
+    rows = db.session.scalars(
+        stmt.order_by(Enterprise.name).limit(PAGE + 1).offset((page - 1) * PAGE)
+    ).all()
+    return render_template(
+        "bureau/enterprises.html",
+        rows=rows[:PAGE],
+        more=len(rows) > PAGE,
+        page=page,
+        q=q,
+        branch=branch,
+        rollup=rollup,
+        branches=branch_guard.branches() if not current_user.branch_id else [],
+    )
 
 
 @bp.route("/enterprises/<int:enterprise_id>")
@@ -289,15 +386,30 @@ def enterprises():
 def enterprise(enterprise_id: int):
     enterprise = db.session.get(Enterprise, enterprise_id) or abort(404)
     as_of = _as_of()
-    case_rows = db.session.scalars(select(Case).where(Case.enterprise_id == enterprise.id)
-                                   .options(selectinload(Case.events).joinedload(CaseEvent.actor))
-                                   .order_by(Case.served_on.desc(), Case.id.desc())).all()
-    visits = db.session.scalars(select(Visit).where(Visit.enterprise_id == enterprise.id)
-                                .options(joinedload(Visit.inspectors))
-                                .order_by(Visit.visited_at.desc()).limit(50)).unique().all()
+    case_rows = db.session.scalars(
+        select(Case)
+        .where(Case.enterprise_id == enterprise.id)
+        .options(selectinload(Case.events).joinedload(CaseEvent.actor))
+        .order_by(Case.served_on.desc(), Case.id.desc())
+    ).all()
+    visits = (
+        db.session.scalars(
+            select(Visit)
+            .where(Visit.enterprise_id == enterprise.id)
+            .options(joinedload(Visit.inspectors))
+            .order_by(Visit.visited_at.desc())
+            .limit(50)
+        )
+        .unique()
+        .all()
+    )
     # Where each visit was recorded, beside the pin: the GPS evidence at a glance.
-    points = [[v.lat, v.lon, v.visited_at.date().isoformat()] for v in visits
-              if v.lat is not None and v.lon is not None]
+    points = [
+        [v.lat, v.lon, v.visited_at.date().isoformat()]
+        for v in visits
+        if v.lat is not None and v.lon is not None
+    ]
     pin = pin_map_attrs(enterprise.lat, enterprise.lon, points=json.dumps(points))
-    return render_template("bureau/enterprise.html", e=enterprise, cases=case_rows,
-                           visits=visits, as_of=as_of, pin=pin)
+    return render_template(
+        "bureau/enterprise.html", e=enterprise, cases=case_rows, visits=visits, as_of=as_of, pin=pin
+    )

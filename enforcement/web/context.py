@@ -1,4 +1,5 @@
 """Helpers every template gets: the locale and the labels of the single state definitions."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -8,8 +9,18 @@ from flask_babel import get_locale
 
 from .. import workflow as wf
 from ..clock import bureau_today
-from ..domain import (DEADLINE_LABELS, EVENT_LABELS, GATE_LABELS, INDUSTRIES, LINK_REASONS,
-                      PURPOSE_LABELS, ROLE_LABELS, STATUS_LABELS, followup_label, label)
+from ..domain import (
+    DEADLINE_LABELS,
+    EVENT_LABELS,
+    GATE_LABELS,
+    INDUSTRIES,
+    LINK_REASONS,
+    PURPOSE_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    followup_label,
+    label,
+)
 
 
 def today() -> date:
@@ -76,6 +87,7 @@ def register(app: Flask) -> None:
 
 def _messages():
     from . import messages
+
     return messages
 
 
@@ -91,4 +103,5 @@ def _nav_url(endpoint: str, **values) -> str | None:
     if endpoint not in current_app.view_functions:
         return None
     from flask import url_for
+
     return url_for(endpoint, **values)

@@ -1,5 +1,6 @@
 """WTForms of the bureau desk (case review, conflicts, quiet days, draws, complaints). They
 check shape and CSRF only; the services own the rules and name the fields they refuse."""
+
 from __future__ import annotations
 
 from datetime import tzinfo
@@ -7,16 +8,27 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, HiddenField,
-                     IntegerField, SelectField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..domain import GATE_LABELS
 
 # "Two cuts, three clears" (两断三清) of a closure, in the engine's checklist keys.
 CHECKLIST_LABELS = {
-    "water_cut": _l("Water cut"), "power_cut": _l("Power cut"),
-    "materials_cleared": _l("Raw materials cleared"), "equipment_cleared": _l("Equipment cleared"),
+    "water_cut": _l("Water cut"),
+    "power_cut": _l("Power cut"),
+    "materials_cleared": _l("Raw materials cleared"),
+    "equipment_cleared": _l("Equipment cleared"),
     "products_cleared": _l("Products cleared"),
 }
 
@@ -51,8 +63,16 @@ EVENT_FIELDS = {
 EVENT_FIELDS["execute"] = (*EVENT_FIELDS["execute"], "started_at", "urgency")
 # Where one event type needs other inputs in one action.
 ACTION_EVENT_FIELDS = {"seal": {"extend": ("days", "approved_by"), "release": ("reason",)}}
-DATE_FIELDS = ("period_end", "permit_expires", "approved_on", "requested_on", "notified_on", "held_on",
-               "received_on", "hearing_on")
+DATE_FIELDS = (
+    "period_end",
+    "permit_expires",
+    "approved_on",
+    "requested_on",
+    "notified_on",
+    "held_on",
+    "received_on",
+    "hearing_on",
+)
 
 
 def event_fields(action: str) -> dict:
@@ -66,43 +86,66 @@ class EventForm(FlaskForm):
     visit_id = SelectField(_l("Visit"), choices=[], validate_choice=False)
     months = IntegerField(_l("Months of extension"), validators=[Optional(), NumberRange(1, 3)])
     approved_by = StringField(_l("Approved by"), validators=[Optional(), Length(max=80)])
-    amount_yuan = DecimalField(_l("Amount (yuan)"), places=2,
-                               validators=[Optional(), NumberRange(min=Decimal("0.01"))])
+    amount_yuan = DecimalField(
+        _l("Amount (yuan)"), places=2, validators=[Optional(), NumberRange(min=Decimal("0.01"))]
+    )
     hearing_waived = BooleanField(_l("The party waived the hearing"))
     payment_ref = StringField(_l("Payment reference"), validators=[Optional(), Length(max=60)])
-    kind = SelectField(_l("Appeal"), choices=[("reconsideration", _l("Administrative reconsideration")),
-                                              ("litigation", _l("Administrative litigation"))],
-                       validate_choice=False)
-    result = SelectField(_l("Result"), choices=[("upheld", _l("Upheld")), ("varied", _l("Varied")),
-                                                ("revoked", _l("Revoked"))],
-                         validate_choice=False)
-    gate = SelectField(_l("Gate"), choices=[(k, v[1]) for k, v in GATE_LABELS.items()],
-                       validate_choice=False)
-    gate_status = SelectField(_l("Gate status"), choices=[("ok", _l("OK")), ("missing", _l("Missing")),
-                                                          ("expired", _l("Expired"))],
-                              validate_choice=False)
+    kind = SelectField(
+        _l("Appeal"),
+        choices=[
+            ("reconsideration", _l("Administrative reconsideration")),
+            ("litigation", _l("Administrative litigation")),
+        ],
+        validate_choice=False,
+    )
+    result = SelectField(
+        _l("Result"),
+        choices=[("upheld", _l("Upheld")), ("varied", _l("Varied")), ("revoked", _l("Revoked"))],
+        validate_choice=False,
+    )
+    gate = SelectField(
+        _l("Gate"), choices=[(k, v[1]) for k, v in GATE_LABELS.items()], validate_choice=False
+    )
+    gate_status = SelectField(
+        _l("Gate status"),
+        choices=[("ok", _l("OK")), ("missing", _l("Missing")), ("expired", _l("Expired"))],
+        validate_choice=False,
+    )
     period_end = DateField(_l("Period ending"), validators=[Optional()])
-    days = IntegerField(_l("Days of extension"), validators=[Optional(), NumberRange(min=1)])  # the limits are the law's: refused by the engine with the article
+    days = IntegerField(
+        _l("Days of extension"), validators=[Optional(), NumberRange(min=1)]
+    )  # the limits are the law's: refused by the engine with the article
     approved_on = DateField(_l("Approved on"), validators=[Optional()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
-    disclosure_ref = StringField(_l("Public disclosure record"), validators=[Optional(), Length(max=200)])
+    disclosure_ref = StringField(
+        _l("Public disclosure record"), validators=[Optional(), Length(max=200)]
+    )
     decision = StringField(_l("Handling decision"), validators=[Optional(), Length(max=500)])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
     requested_on = DateField(_l("Hearing requested on"), validators=[Optional()])
     notified_on = DateField(_l("Party notified on"), validators=[Optional()])
     held_on = DateField(_l("Hearing held on"), validators=[Optional()])
     started_at = StringField(_l("Started at (HH:MM)"), validators=[Optional(), Length(max=5)])
-    urgency = StringField(_l("Urgency reason (holiday or night)"), validators=[Optional(), Length(max=500)])
+    urgency = StringField(
+        _l("Urgency reason (holiday or night)"), validators=[Optional(), Length(max=500)]
+    )
     permit_expires = DateField(_l("New permit expires"), validators=[Optional()])
     received_on = DateField(_l("Received by the party on"), validators=[Optional()])
     hearing_on = DateField(_l("Hearing held on"), validators=[Optional()])
     collective = BooleanField(_l("Decided collectively by the bureau's heads"))
-    suspend_reason = SelectField(_l("Reason"), choices=[("hearing", _l("Hearing")), ("testing", _l("Testing or monitoring")),
-                                                ("service", _l("Service of papers")),
-                                                ("announcement", _l("Public announcement")),
-                                                ("evaluation", _l("Evaluation or appraisal")),
-                                                ("suspension", _l("Suspension of the case"))],
-                         validate_choice=False)
+    suspend_reason = SelectField(
+        _l("Reason"),
+        choices=[
+            ("hearing", _l("Hearing")),
+            ("testing", _l("Testing or monitoring")),
+            ("service", _l("Service of papers")),
+            ("announcement", _l("Public announcement")),
+            ("evaluation", _l("Evaluation or appraisal")),
+            ("suspension", _l("Suspension of the case")),
+        ],
+        validate_choice=False,
+    )
     check_water_cut = BooleanField(CHECKLIST_LABELS["water_cut"])
     check_power_cut = BooleanField(CHECKLIST_LABELS["power_cut"])
     check_materials_cleared = BooleanField(CHECKLIST_LABELS["materials_cleared"])
@@ -156,7 +199,9 @@ class EventForm(FlaskForm):
         if "suspend_reason" in wanted:
             data["reason"] = self.suspend_reason.data
         if kind == "execute":
-            data["checklist"] = {k: bool(getattr(self, f"check_{k}").data) for k in CHECKLIST_LABELS}
+            data["checklist"] = {
+                k: bool(getattr(self, f"check_{k}").data) for k in CHECKLIST_LABELS
+            }
         return data
 
 
@@ -167,8 +212,12 @@ SERVICE_FIELD = {"amount_fen": "amount_yuan", "status": "gate_status", "on": "on
 class ResponsibilityForm(FlaskForm):
     lead = StringField(_l("Lead (牵头领导)"), validators=[Optional(), Length(max=80)])
     host_unit = StringField(_l("Host unit"), validators=[Optional(), Length(max=120)])
-    co_units = StringField(_l("Co-units (comma-separated)"), validators=[Optional(), Length(max=2000)])
-    responsible_person = StringField(_l("Responsible person"), validators=[Optional(), Length(max=80)])
+    co_units = StringField(
+        _l("Co-units (comma-separated)"), validators=[Optional(), Length(max=2000)]
+    )
+    responsible_person = StringField(
+        _l("Responsible person"), validators=[Optional(), Length(max=80)]
+    )
     responsibility_due = DateField(_l("Answer by"), validators=[Optional()])
 
 
@@ -199,7 +248,9 @@ class DrawForm(FlaskForm):
     period = StringField(_l("Period"), validators=[DataRequired(), Length(max=20)])
     seed = StringField(_l("Seed (as published)"), validators=[DataRequired(), Length(max=80)])
     township = SelectField(_l("Township or park"), choices=[], validate_choice=False)
-    quota_A = IntegerField(_l("Class A (key)"), default=0, validators=[Optional(), NumberRange(0, 10000)])
+    quota_A = IntegerField(
+        _l("Class A (key)"), default=0, validators=[Optional(), NumberRange(0, 10000)]
+    )
     quota_B = IntegerField(_l("Class B"), default=0, validators=[Optional(), NumberRange(0, 10000)])
     quota_C = IntegerField(_l("Class C"), default=0, validators=[Optional(), NumberRange(0, 10000)])
 
@@ -209,20 +260,28 @@ class ComplaintForm(FlaskForm):
     channel = SelectField(_l("Channel"), choices=[])
     category = SelectField(_l("Category"), choices=[])
     text = TextAreaField(_l("What was reported"), validators=[DataRequired(), Length(max=4000)])
-    received_at = DateTimeLocalField(_l("Received (if not now)"), format="%Y-%m-%dT%H:%M",
-                                     validators=[Optional()])
+    received_at = DateTimeLocalField(
+        _l("Received (if not now)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     lat = DecimalField(_l("Latitude"), places=6, validators=[Optional(), NumberRange(-90, 90)])
     lon = DecimalField(_l("Longitude"), places=6, validators=[Optional(), NumberRange(-180, 180)])
-    enterprise_id = IntegerField(_l("Enterprise number (optional)"),
-                                 validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    enterprise_id = IntegerField(
+        _l("Enterprise number (optional)"),
+        validators=[Optional(), NumberRange(min=1, max=2**31 - 1)],
+    )
 
     def payload(self, tz: tzinfo) -> dict:
         """The complaint as services.complaints.record_complaint takes it. A letter or a call
         taken earlier is dated when it was received (the clocks start then), in bureau time."""
-        data = {"client_uuid": self.client_uuid.data or None, "channel": self.channel.data,
-                "category": self.category.data, "text": self.text.data,
-                "address": (self.address.data or "").strip(), "enterprise_id": self.enterprise_id.data}
+        data = {
+            "client_uuid": self.client_uuid.data or None,
+            "channel": self.channel.data,
+            "category": self.category.data,
+            "text": self.text.data,
+            "address": (self.address.data or "").strip(),
+            "enterprise_id": self.enterprise_id.data,
+        }
         if self.lat.data is not None:
             data["lat"] = float(self.lat.data)
         if self.lon.data is not None:
@@ -236,11 +295,30 @@ class AssignForm(FlaskForm):
     assignee = SelectField(_l("Inspector"), choices=[], validate_choice=False)
 
 
-CHANNEL_LABELS = {"hotline": _l("12369 hotline"), "mailbox": _l("Mailbox"), "online": _l("Online"),
-                  "walk_in": _l("Walk-in")}
-CATEGORY_LABELS = {"air": _l("Air"), "water": _l("Water"), "noise": _l("Noise"),
-                   "waste": _l("Solid waste"), "odour": _l("Odour"), "other": _l("Other")}
-COMPLAINT_STATUS_LABELS = {"new": _l("New"), "triaged": _l("Assigned"), "visited": _l("Visited"),
-                           "answered": _l("Answered")}
-SEVERITY_LABELS = {"escalated": _l("Escalated"), "overdue": _l("Overdue"), "open": _l("Open"),
-                   "watch": _l("Under watch"), "clean": _l("Clean / no open case")}
+CHANNEL_LABELS = {
+    "hotline": _l("12369 hotline"),
+    "mailbox": _l("Mailbox"),
+    "online": _l("Online"),
+    "walk_in": _l("Walk-in"),
+}
+CATEGORY_LABELS = {
+    "air": _l("Air"),
+    "water": _l("Water"),
+    "noise": _l("Noise"),
+    "waste": _l("Solid waste"),
+    "odour": _l("Odour"),
+    "other": _l("Other"),
+}
+COMPLAINT_STATUS_LABELS = {
+    "new": _l("New"),
+    "triaged": _l("Assigned"),
+    "visited": _l("Visited"),
+    "answered": _l("Answered"),
+}
+SEVERITY_LABELS = {
+    "escalated": _l("Escalated"),
+    "overdue": _l("Overdue"),
+    "open": _l("Open"),
+    "watch": _l("Under watch"),
+    "clean": _l("Clean / no open case"),
+}

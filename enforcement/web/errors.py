@@ -1,6 +1,7 @@
 """Domain errors and HTTP errors to responses, in one place. API paths get the JSON error
 shape of API.md; pages get a friendly page. Anything unexpected is logged and answered with a
 generic 500 that leaks nothing."""
+
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
@@ -29,7 +30,9 @@ def http_text(status: int | None) -> str:
     texts = {
         400: _("The request was not understood. Please go back and try again."),
         401: _("Please log in."),
-        403: _("You may not open this page with your role. Ask the bureau's administrator if you need it."),
+        403: _(
+            "You may not open this page with your role. Ask the bureau's administrator if you need it."
+        ),
         404: _("This page does not exist, or the record was removed."),
         405: _("This page cannot be used this way."),
         413: _("What you sent is too large."),
@@ -48,7 +51,11 @@ def register(app: Flask) -> None:
         if wants_json():
             # `detail`: the service's own sentence (English, with its dates and values) for
             # integrators and logs; `message` is what a person reads, in the interface language.
-            extra = {**exc.extra, "detail": exc.message} if exc.message and exc.message != message else exc.extra
+            extra = (
+                {**exc.extra, "detail": exc.message}
+                if exc.message and exc.message != message
+                else exc.extra
+            )
             return jsonify(error_body(exc.code, message, exc.fields, **extra)), exc.status
         return render_template("error.html", status=exc.status, message=message), exc.status
 
@@ -78,8 +85,9 @@ def register(app: Flask) -> None:
         # The last line of defence (ids are bounded by web.ids before any query): a value the
         # database cannot hold is the request's fault, not ours. Logged so that it gets fixed.
         db.session.rollback()
-        app.logger.warning("value out of the database's range on %s %s: %s", request.method,
-                           request.path, exc)
+        app.logger.warning(
+            "value out of the database's range on %s %s: %s", request.method, request.path, exc
+        )
         message = _("A number or text in the request is out of range.")
         if wants_json():
             return jsonify(error_body("validation_failed", message)), 422
@@ -92,5 +100,6 @@ def register(app: Flask) -> None:
         message = _("Something went wrong on our side. Nothing was saved.")
         if wants_json():
             from ..logs import request_id
+
             return jsonify(error_body("server_error", message, request_id=request_id())), 500
         return render_template("error.html", status=500, message=message), 500

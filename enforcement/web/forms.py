@@ -1,4 +1,5 @@
 """WTForms for the pages. Labels are lazy so they follow the chosen language."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -13,5 +14,6 @@ class LoginForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("Code from your authenticator app"),
-                       validators=[DataRequired(), Length(min=6, max=8)])
+    code = StringField(
+        _l("Code from your authenticator app"), validators=[DataRequired(), Length(min=6, max=8)]
+    )

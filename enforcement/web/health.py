@@ -1,5 +1,6 @@
 """Health endpoints for the load balancer and the process supervisor. Public, and they say
 nothing but ok or not: no versions, no host names, no error texts."""
+
 from __future__ import annotations
 
 import logging
@@ -25,6 +26,7 @@ def healthz():
 def readyz():
     """Ready for traffic: the database and the file storage answer."""
     from ..services.core.storage import file_storage
+
     checks = {}
     try:
         db.session.execute(text("SELECT 1"))

@@ -1,6 +1,7 @@
 """One converter for record ids, in page routes and query parameters alike: bounded to the
 database's integer range (PostgreSQL ``integer``), so an id that cannot exist is a 404 and a
 malformed one a 422, never a database error."""
+
 from __future__ import annotations
 
 from flask import request

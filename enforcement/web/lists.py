@@ -1,11 +1,20 @@
 """Enforcement lists: the pages (``lists``) and ``GET /api/v1/lists/<name>`` (``api_lists``).
 Both call services.lists, so a page, a download and the API show the same rows."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import (Blueprint, Flask, Response, g, jsonify, render_template, request,
-                   stream_with_context)
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    g,
+    jsonify,
+    render_template,
+    request,
+    stream_with_context,
+)
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -44,11 +53,20 @@ MIMETYPES = {
     "geojson": "application/geo+json",
 }
 # Titles in the bureau's language for file names and workbook titles (read in Excel/WPS).
-FILE_TITLES = {"overdue": "逾期清单", "due": "到期清单", "followups": "跟踪检查清单",
-               "weekly": "每周调度清单", "monthly": "月度汇总", "disclosure": "公开曝光名单",
-               "action/close": "取缔清单", "action/stop": "限产停产清单",
-               "action/rectify": "限期整改清单", "action/fine": "罚款清单",
-               "action/control": "监管清单", "action/seal": "查封扣押清单"}
+FILE_TITLES = {
+    "overdue": "逾期清单",
+    "due": "到期清单",
+    "followups": "跟踪检查清单",
+    "weekly": "每周调度清单",
+    "monthly": "月度汇总",
+    "disclosure": "公开曝光名单",
+    "action/close": "取缔清单",
+    "action/stop": "限产停产清单",
+    "action/rectify": "限期整改清单",
+    "action/fine": "罚款清单",
+    "action/control": "监管清单",
+    "action/seal": "查封扣押清单",
+}
 
 
 def register(app: Flask) -> None:
@@ -65,6 +83,7 @@ def _filters(actor: Actor | None = None):
     if branch_id:
         from dataclasses import replace
         from ..models import Branch
+
         filters = replace(filters, branch=db.session.get_one(Branch, branch_id).code)
     return filters
 
@@ -104,15 +123,18 @@ def _download(actor: Actor, name: str, filters, fmt: str) -> Response:
         _audit_export(actor, name, filters, fmt, counted.n)
 
     # A monthly summary is named by its month, other lists by their day.
-    stamp = (filters.month or filters.as_of.isoformat()[:7]) if name == "monthly" \
+    stamp = (
+        (filters.month or filters.as_of.isoformat()[:7])
+        if name == "monthly"
         else filters.as_of.isoformat()
+    )
     filename = f"{title}-{stamp}.{fmt}"
     # content_type, not mimetype: werkzeug would add a second "; charset=utf-8" to text/csv.
     response = Response(stream_with_context(body()), content_type=MIMETYPES[fmt])
     if fmt != "geojson" or request.args.get("download"):
         response.headers["Content-Disposition"] = (
-            f"attachment; filename=\"list-{stamp}.{fmt}\"; "
-            f"filename*=UTF-8''{quote(filename)}")
+            f"attachment; filename=\"list-{stamp}.{fmt}\"; filename*=UTF-8''{quote(filename)}"
+        )
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # let nginx pass the stream through
     return response
@@ -140,15 +162,24 @@ def print_view(name: str):
     actor = Actor.of(current_user)
     if name in lists.REPORTS:
         body = lists.report(name, filters)
-        count = (sum(len(v) for v in body["sections"].values()) if name == "weekly"
-                 else len(body["items"]))
+        count = (
+            sum(len(v) for v in body["sections"].values())
+            if name == "weekly"
+            else len(body["items"])
+        )
     else:
         body = {"items": list(lists.iter_rows(name, filters))}
         count = len(body["items"])
     _audit_export(actor, name, filters, "print", count)
-    return render_template("lists/print.html", name=name, title=TITLES[name], body=body,
-                           filters=filters, group_by_inspector=group_by_inspector,
-                           printed_by=current_user.label)
+    return render_template(
+        "lists/print.html",
+        name=name,
+        title=TITLES[name],
+        body=body,
+        filters=filters,
+        group_by_inspector=group_by_inspector,
+        printed_by=current_user.label,
+    )
 
 
 @bp.route("/lists/<path:name>")
@@ -158,17 +189,30 @@ def show(name: str):
     try:
         filters = _filters()
         limit = lists.parse_limit(request.args)
-        body = (lists.report(name, filters) if name in lists.REPORTS else
-                lists.page(name, filters, limit=limit, cursor=request.args.get("cursor")))
+        body = (
+            lists.report(name, filters)
+            if name in lists.REPORTS
+            else lists.page(name, filters, limit=limit, cursor=request.args.get("cursor"))
+        )
         error = None
     except ValidationError as exc:
         # A mistyped filter in the URL: show the list's empty page with the message, not a 500.
         filters, body, error = lists.Filters(today()), {"items": [], "next_cursor": None}, exc
-    return render_template("lists/list.html", name=name, title=TITLES[name], body=body,
-                           filters=filters, query=_query(filters), error=error,
-                           choices=lists.filter_choices(), names=lists.NAMES, titles=TITLES,
-                           group_by_inspector=group_by_inspector, formats=FORMATS[1:],
-                           category_label=_category_label)
+    return render_template(
+        "lists/list.html",
+        name=name,
+        title=TITLES[name],
+        body=body,
+        filters=filters,
+        query=_query(filters),
+        error=error,
+        choices=lists.filter_choices(),
+        names=lists.NAMES,
+        titles=TITLES,
+        group_by_inspector=group_by_inspector,
+        formats=FORMATS[1:],
+        category_label=_category_label,
+    )
 
 
 def _category_label(code: str) -> str:
@@ -183,6 +227,7 @@ def _api_actor(name: str) -> Actor:
     public."""
     if request.headers.get("Authorization"):
         from .api import authenticated
+
         authenticated()(lambda: None)()
         return g.actor
     if current_user.is_authenticated:

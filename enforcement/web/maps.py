@@ -5,6 +5,7 @@ Tiles: ``/tiles/<layer>/<z>/<x>/<y>`` (and ``/tiles/<z>/<x>/<y>`` for the first 
 every officer. A tile that is not in the file answers 204 at once (Leaflet then shows nothing
 there, no broken image); an unknown layer 404. Tiles carry an ETag and may be kept a day.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,25 +32,30 @@ def layer_dicts() -> list[dict]:
 
 
 def basemap_text() -> dict:
-    return {"missing": _("This area is not downloaded for offline use: only the points show."),
-            "boundaries": _("Township boundaries"),
-            "size": _("Your worklist area: {n} map tiles, {mb} MB (limit {budget} MB)."),
-            "dropped": _("The closest zoom levels ({z}) are left out to stay within the limit."),
-            "done": _("Already on this phone."),
-            "progress": _("Downloading the map: {done} of {n} tiles…"),
-            "finished": _("Map downloaded: {n} tiles, {mb} MB. It shows without signal."),
-            "partial": _("{n} tiles could not be downloaded: try again with signal."),
-            "none": _("No basemap file is installed on the server: nothing to download."),
-            "failed": _("Could not reach the server to plan the download."),
-            "unsupported": _("This browser cannot keep maps offline.")}
+    return {
+        "missing": _("This area is not downloaded for offline use: only the points show."),
+        "boundaries": _("Township boundaries"),
+        "size": _("Your worklist area: {n} map tiles, {mb} MB (limit {budget} MB)."),
+        "dropped": _("The closest zoom levels ({z}) are left out to stay within the limit."),
+        "done": _("Already on this phone."),
+        "progress": _("Downloading the map: {done} of {n} tiles…"),
+        "finished": _("Map downloaded: {n} tiles, {mb} MB. It shows without signal."),
+        "partial": _("{n} tiles could not be downloaded: try again with signal."),
+        "none": _("No basemap file is installed on the server: nothing to download."),
+        "failed": _("Could not reach the server to plan the download."),
+        "unsupported": _("This browser cannot keep maps offline."),
+    }
 
 
 def map_attrs() -> dict:
     """data-* attributes of a live map element for static/js/basemap.js."""
     import json
-    return {"data-layers": json.dumps(layer_dicts(), ensure_ascii=False),
-            "data-townships-url": url_for("maps.township_boundaries"),
-            "data-basemap-text": json.dumps(basemap_text(), ensure_ascii=False)}
+
+    return {
+        "data-layers": json.dumps(layer_dicts(), ensure_ascii=False),
+        "data-townships-url": url_for("maps.township_boundaries"),
+        "data-basemap-text": json.dumps(basemap_text(), ensure_ascii=False),
+    }
 
 
 def _tile(tileset, z: int, x: int, y: int) -> Response:
@@ -60,8 +66,11 @@ def _tile(tileset, z: int, x: int, y: int) -> Response:
     if data is None:
         # Nothing there (outside the file's area or zoom levels): empty, quickly, cacheable.
         return Response(status=204, headers={"Cache-Control": f"private, max-age={TILE_MAX_AGE}"})
-    return Response(data, mimetype=tileset.media_type, headers={
-        "Cache-Control": f"private, max-age={TILE_MAX_AGE}", "ETag": etag})
+    return Response(
+        data,
+        mimetype=tileset.media_type,
+        headers={"Cache-Control": f"private, max-age={TILE_MAX_AGE}", "ETag": etag},
+    )
 
 
 @bp.route("/tiles/<layer>/<int:z>/<int:x>/<int:y>")
@@ -97,15 +106,20 @@ def offline_plan():
     sites (or his township / the bureau's centre when the list is empty), with their size."""
     as_of = today()
     rows = views.worklist(dashboard.inspector_summary(current_user.id, as_of), as_of)
-    points = [(r["lat"], r["lon"]) for r in rows if r.get("lat") is not None
-              and r.get("lon") is not None]
+    points = [
+        (r["lat"], r["lon"]) for r in rows if r.get("lat") is not None and r.get("lon") is not None
+    ]
     town = getattr(current_user, "township", None)
     if town is not None and town.center_lat is not None:
         points.append((town.center_lat, town.center_lon))  # his own township's centre always
     if not points:
         points = [tuple(current_app.config["MAP_CENTER"])]
-    plan = basemap.offline_plan(current_app.config, points, name=request.args.get("layer"),
-                                area_points=townships.corners(town.boundary) if town else ())
+    plan = basemap.offline_plan(
+        current_app.config,
+        points,
+        name=request.args.get("layer"),
+        area_points=townships.corners(town.boundary) if town else (),
+    )
     response = jsonify(plan)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -113,10 +127,13 @@ def offline_plan():
 
 def _case_map_parts(case_id: int) -> tuple[str, str]:
     case = papers.get_case_for(Actor.of(current_user), case_id)
-    return map_exhibit.page_parts(case, current_app.config,
-                                  current_app.config["BUREAU_TIMEZONE"],
-                                  url_for("static", filename="vendor/"),
-                                  url_for(".case_map_script", case_id=case_id))
+    return map_exhibit.page_parts(
+        case,
+        current_app.config,
+        current_app.config["BUREAU_TIMEZONE"],
+        url_for("static", filename="vendor/"),
+        url_for(".case_map_script", case_id=case_id),
+    )
 
 
 @bp.route("/cases/<int:case_id>/map")

@@ -9,6 +9,7 @@ conflict queue turn code and sentence into text here:
 2. a sentence pattern that carries values (amounts, characters), re-said in the catalogue;
 3. otherwise the text of the code, so that no English sentence reaches a Chinese screen.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,16 +25,24 @@ CODE_TEXT = {
     "validation_failed": _l("Some values need correcting: see the marked fields."),
     "not_found": _l("This record does not exist (or no longer exists)."),
     "forbidden": _l("You may not do this."),
-    "outside_township": _l("You serve orders only at sites in your own township, or at a firm the 双随机 draw assigned to you."),
-    "not_on_case": _l("You are not on this case: only its officers and the desk record what happens on it."),
+    "outside_township": _l(
+        "You serve orders only at sites in your own township, or at a firm the 双随机 draw assigned to you."
+    ),
+    "not_on_case": _l(
+        "You are not on this case: only its officers and the desk record what happens on it."
+    ),
     "unauthorized": _l("Please log in."),
     "conflict": _l("This conflicts with what the bureau already holds."),
     "duplicate": _l("This record already exists."),
-    "client_uuid_reused": _l("This record was already sent with other content; the bureau keeps it for a reviewer."),
+    "client_uuid_reused": _l(
+        "This record was already sent with other content; the bureau keeps it for a reviewer."
+    ),
     "impossible_transition": _l("This step is not possible in the case's current state."),
     "forbidden_by_law": _l("The law does not allow this step now."),
     "too_large": _l("The file is too large."),
-    "unsupported_media_type": _l("This file type is not accepted: send a JPEG, PNG, WebP or HEIC photo."),
+    "unsupported_media_type": _l(
+        "This file type is not accepted: send a JPEG, PNG, WebP or HEIC photo."
+    ),
     "csrf_failed": _l("The form expired or was not sent from this site. Please try again."),
 }
 
@@ -51,10 +60,18 @@ KNOWN = (
     _l("You may not issue papers."),
     _l("The event carries fields its type does not use."),
     # branches (分局) and oversight references (issue 20)
-    _l("not your branch"), _l("no such unit"), _l("no such task"), _l("no such case"),
-    _l("no such township"), _l("no such enterprise"), _l("name the task or case in your branch"),
-    _l("no such branch"), _l("before the day it is assigned"), _l("before the decision"),
-    _l("before the task was assigned"), _l("is in the future"),
+    _l("not your branch"),
+    _l("no such unit"),
+    _l("no such task"),
+    _l("no such case"),
+    _l("no such township"),
+    _l("no such enterprise"),
+    _l("name the task or case in your branch"),
+    _l("no such branch"),
+    _l("before the day it is assigned"),
+    _l("before the decision"),
+    _l("before the task was assigned"),
+    _l("is in the future"),
     _l("the host unit is not also a co-unit"),
     _l("a township government or park committee names its township"),
     _l("lowercase letters, digits, - or _ (at most 40)"),
@@ -62,30 +79,63 @@ KNOWN = (
 
 #: Field names as a person knows them.
 FIELD_LABELS = {
-    "amount_fen": _l("Fine amount"), "amount_yuan": _l("Fine amount"),
-    "max_amount_fen": _l("Statutory maximum"), "max_amount_yuan": _l("Statutory maximum"),
-    "legal_basis": _l("Legal basis"), "violation": _l("Violation"), "inspectors": _l("Officers"),
-    "served_on": _l("Served on"), "credit_code": _l("Unified social credit code"),
-    "seed": _l("Seed"), "password": _l("Password"), "on": _l("Date"), "action": _l("Action"),
+    "amount_fen": _l("Fine amount"),
+    "amount_yuan": _l("Fine amount"),
+    "max_amount_fen": _l("Statutory maximum"),
+    "max_amount_yuan": _l("Statutory maximum"),
+    "legal_basis": _l("Legal basis"),
+    "violation": _l("Violation"),
+    "inspectors": _l("Officers"),
+    "served_on": _l("Served on"),
+    "credit_code": _l("Unified social credit code"),
+    "seed": _l("Seed"),
+    "password": _l("Password"),
+    "on": _l("Date"),
+    "action": _l("Action"),
 }
 
 
 #: What the keys of a kept submission mean (the conflict queue shows them to a reviewer).
 PAYLOAD_LABELS = {
-    "type": _l("Event"), "on": _l("Date"), "checklist": _l("Checklist"),
-    "water_cut": _l("Water cut"), "power_cut": _l("Power cut"),
-    "materials_cleared": _l("Raw materials cleared"), "equipment_cleared": _l("Equipment cleared"),
-    "products_cleared": _l("Products cleared"), "enterprise_id": _l("Enterprise"),
-    "visited_at": _l("Visited at"), "lat": _l("Latitude"), "lon": _l("Longitude"),
-    "accuracy_m": _l("Accuracy (m)"), "purpose": _l("Purpose"), "unannounced": _l("Unannounced"),
-    "inspectors": _l("Officers"), "findings": _l("Findings"), "action": _l("Action"),
-    "served_on": _l("Served on"), "violation": _l("Violation"), "legal_basis": _l("Legal basis"),
-    "amount_fen": _l("Amount"), "compliant": _l("Compliant"), "visit_id": _l("Visit"),
-    "rectify_days": _l("Days to rectify"), "months": _l("Months"), "approved_by": _l("Approved by"),
-    "gate": _l("Gate"), "status": _l("Status"), "followup_id": _l("Follow-up"),
-    "approval_ref": _l("Approval reference"), "geofence_reason": _l("Reason"), "result": _l("Result"),
-    "display_state": _l("State"), "state": _l("State"), "distance_m": _l("Distance (m)"),
-    "geofence_ok": _l("Within the geofence"), "id": "ID", "photos": _l("Photos"),
+    "type": _l("Event"),
+    "on": _l("Date"),
+    "checklist": _l("Checklist"),
+    "water_cut": _l("Water cut"),
+    "power_cut": _l("Power cut"),
+    "materials_cleared": _l("Raw materials cleared"),
+    "equipment_cleared": _l("Equipment cleared"),
+    "products_cleared": _l("Products cleared"),
+    "enterprise_id": _l("Enterprise"),
+    "visited_at": _l("Visited at"),
+    "lat": _l("Latitude"),
+    "lon": _l("Longitude"),
+    "accuracy_m": _l("Accuracy (m)"),
+    "purpose": _l("Purpose"),
+    "unannounced": _l("Unannounced"),
+    "inspectors": _l("Officers"),
+    "findings": _l("Findings"),
+    "action": _l("Action"),
+    "served_on": _l("Served on"),
+    "violation": _l("Violation"),
+    "legal_basis": _l("Legal basis"),
+    "amount_fen": _l("Amount"),
+    "compliant": _l("Compliant"),
+    "visit_id": _l("Visit"),
+    "rectify_days": _l("Days to rectify"),
+    "months": _l("Months"),
+    "approved_by": _l("Approved by"),
+    "gate": _l("Gate"),
+    "status": _l("Status"),
+    "followup_id": _l("Follow-up"),
+    "approval_ref": _l("Approval reference"),
+    "geofence_reason": _l("Reason"),
+    "result": _l("Result"),
+    "display_state": _l("State"),
+    "state": _l("State"),
+    "distance_m": _l("Distance (m)"),
+    "geofence_ok": _l("Within the geofence"),
+    "id": "ID",
+    "photos": _l("Photos"),
 }
 #: Keys a reviewer does not need to read (idempotency keys, internal times).
 PAYLOAD_HIDDEN = {"client_uuid", "recorded_at", "visit_client_uuid", "payload_hash"}
@@ -112,16 +162,30 @@ def _yuan(fen: str) -> str:
 
 #: English sentences that carry a value, re-said in the interface language.
 PATTERNS = (
-    (re.compile(r"must not exceed max_amount_fen \((\d+)\)"),
-     lambda m: gettext("must not exceed the statutory maximum of ¥%(yuan)s", yuan=_yuan(m.group(1)))),
-    (re.compile(r"must not exceed the maximum (\d+) fen"),
-     lambda m: gettext("must not exceed the statutory maximum of ¥%(yuan)s", yuan=_yuan(m.group(1)))),
-    (re.compile(r"check character is wrong \(expected (\w)\)"),
-     lambda m: gettext("the check character is wrong (it should be %(c)s)", c=m.group(1))),
-    (re.compile(r"at least (\d+) characters"),
-     lambda m: gettext("at least %(n)s characters", n=m.group(1))),
-    (re.compile(r"a (\w+) case in state '(\w+)' cannot take '(\w+)'.*"),
-     lambda m: transition_text(m.group(1), m.group(2), m.group(3))),
+    (
+        re.compile(r"must not exceed max_amount_fen \((\d+)\)"),
+        lambda m: gettext(
+            "must not exceed the statutory maximum of ¥%(yuan)s", yuan=_yuan(m.group(1))
+        ),
+    ),
+    (
+        re.compile(r"must not exceed the maximum (\d+) fen"),
+        lambda m: gettext(
+            "must not exceed the statutory maximum of ¥%(yuan)s", yuan=_yuan(m.group(1))
+        ),
+    ),
+    (
+        re.compile(r"check character is wrong \(expected (\w)\)"),
+        lambda m: gettext("the check character is wrong (it should be %(c)s)", c=m.group(1)),
+    ),
+    (
+        re.compile(r"at least (\d+) characters"),
+        lambda m: gettext("at least %(n)s characters", n=m.group(1)),
+    ),
+    (
+        re.compile(r"a (\w+) case in state '(\w+)' cannot take '(\w+)'.*"),
+        lambda m: transition_text(m.group(1), m.group(2), m.group(3)),
+    ),
 )
 
 
@@ -141,8 +205,11 @@ def transition_text(action: str, state: str, event: str) -> str:
         state_text = info.zh if _zh() else info.en
     except KeyError:
         state_text = state
-    return gettext("Not possible now: the case is “%(state)s”, so “%(event)s” cannot be recorded.",
-                   state=state_text, event=label(EVENT_LABELS, event, locale))
+    return gettext(
+        "Not possible now: the case is “%(state)s”, so “%(event)s” cannot be recorded.",
+        state=state_text,
+        event=label(EVENT_LABELS, event, locale),
+    )
 
 
 def say(sentence: str | None, code: str = "error") -> str:
@@ -163,10 +230,15 @@ def say(sentence: str | None, code: str = "error") -> str:
 
 #: The laws the engine cites (workflow/*.py), as a Chinese reader names them.
 LAW_NAMES_ZH = (
-    ("Administrative Compulsion Law", "《行政强制法》"), ("Administrative Litigation Law", "《行政诉讼法》"),
-    ("APL", "《行政处罚法》"), ("EPL", "《环境保护法》"), ("ALL", "《行政诉讼法》"),
-    ("MEP Order No. 30 (2014)", "环境保护部令第30号"), ("MEP Order No. 29 (2014)", "环境保护部令第29号"),
-    ("MEP Order No. 28 (2014)", "环境保护部令第28号"), ("(article to confirm)", "（条文待核）"),
+    ("Administrative Compulsion Law", "《行政强制法》"),
+    ("Administrative Litigation Law", "《行政诉讼法》"),
+    ("APL", "《行政处罚法》"),
+    ("EPL", "《环境保护法》"),
+    ("ALL", "《行政诉讼法》"),
+    ("MEP Order No. 30 (2014)", "环境保护部令第30号"),
+    ("MEP Order No. 29 (2014)", "环境保护部令第29号"),
+    ("MEP Order No. 28 (2014)", "环境保护部令第28号"),
+    ("(article to confirm)", "（条文待核）"),
 )
 
 
@@ -176,7 +248,9 @@ def article_text(article: str) -> str:
         return article
     for en, zh in LAW_NAMES_ZH:
         article = article.replace(en, zh)
-    article = re.sub(r"Arts?\. ([\d, –-]+\d)", lambda m: f"第{m.group(1).replace(', ', '、')}条", article)
+    article = re.sub(
+        r"Arts?\. ([\d, –-]+\d)", lambda m: f"第{m.group(1).replace(', ', '、')}条", article
+    )
     return article.replace("; ", "；").replace(" 第", "第")
 
 
@@ -184,8 +258,10 @@ def error_text(exc) -> str:
     """The text of a domain error for a person."""
     extra = getattr(exc, "extra", {}) or {}
     if exc.code == "forbidden_by_law" and extra.get("article"):
-        return gettext("The law does not allow this step now (%(article)s).",
-                       article=article_text(str(extra["article"])))
+        return gettext(
+            "The law does not allow this step now (%(article)s).",
+            article=article_text(str(extra["article"])),
+        )
     if exc.code == "impossible_transition" and extra.get("action") and extra.get("event"):
         return transition_text(extra["action"], extra.get("state", ""), extra["event"])
     return say(getattr(exc, "message", ""), exc.code)

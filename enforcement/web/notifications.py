@@ -1,4 +1,5 @@
 """The bell (unread reminders, on the phone and the desk) and each officer's reminder channels."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -13,18 +14,28 @@ from ..services.notify import channels, messages, reminders
 
 bp = Blueprint("notify", __name__)
 
-CHANNEL_LABELS = {"email": _l("Email"), "wecom": _l("WeCom group robot (企业微信)"),
-                  "dingtalk": _l("DingTalk group robot (钉钉)")}
+CHANNEL_LABELS = {
+    "email": _l("Email"),
+    "wecom": _l("WeCom group robot (企业微信)"),
+    "dingtalk": _l("DingTalk group robot (钉钉)"),
+}
 
 
 class RemindersForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[Optional(), Length(max=254),
-                                  Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                                         message=_l("Not an email address."))])
-    channels = SelectMultipleField(_l("Send my reminders also by"),
-                                   choices=[(k, v) for k, v in CHANNEL_LABELS.items()],
-                                   option_widget=widgets.CheckboxInput(),
-                                   widget=widgets.ListWidget(prefix_label=False))
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not an email address.")),
+        ],
+    )
+    channels = SelectMultipleField(
+        _l("Send my reminders also by"),
+        choices=[(k, v) for k, v in CHANNEL_LABELS.items()],
+        option_widget=widgets.CheckboxInput(),
+        widget=widgets.ListWidget(prefix_label=False),
+    )
 
 
 @bp.app_context_processor
@@ -38,10 +49,14 @@ def _bell():
 @login_required
 def index():
     from flask_babel import get_locale
+
     locale = str(get_locale())
     items = reminders.recent(current_user.id)
-    return render_template("notifications/index.html", items=items,
-                           describe=lambda n: messages.text(n.kind, n.params, locale))
+    return render_template(
+        "notifications/index.html",
+        items=items,
+        describe=lambda n: messages.text(n.kind, n.params, locale),
+    )
 
 
 @bp.route("/notifications/read", methods=["POST"])
@@ -68,5 +83,8 @@ def preferences():
             flash(_("Your reminder channels are saved."), "success")
             return redirect(url_for("notify.preferences"))
     status = 422 if form.errors else 200
-    return render_template("notifications/preferences.html", form=form,
-                           available=channels.configured(current_app.config)), status
+    return render_template(
+        "notifications/preferences.html",
+        form=form,
+        available=channels.configured(current_app.config),
+    ), status

@@ -4,6 +4,7 @@ shows is a field the server accepts, and an unknown field is refused (422) namin
 
 Contract rule (API.md): fields are only ever added, never renamed. Response schemas therefore
 allow additional properties; request schemas do not (a typo must not be silently ignored)."""
+
 from __future__ import annotations
 
 import copy
@@ -67,9 +68,15 @@ def obj(properties: dict, required: tuple = (), *, closed: bool = False, **extra
 
 _ENTERPRISE_FIELDS = {
     "name": text(200, minLength=1, example="三河市某塑料加工厂"),
-    "lat": LAT, "lon": LON,
-    "credit_code": nullable(text(18, description="统一社会信用代码, checked with its check character",
-                                 example="91131082MA0CXXXX0X")),
+    "lat": LAT,
+    "lon": LON,
+    "credit_code": nullable(
+        text(
+            18,
+            description="统一社会信用代码, checked with its check character",
+            example="91131082MA0CXXXX0X",
+        )
+    ),
     "address": text(300),
     "township": nullable(text(40, description="township code")),
     "industry": {"type": "string", "enum": list(INDUSTRIES)},
@@ -85,230 +92,613 @@ _EVENT_FIELDS = {
     "type": text(30, minLength=1, example="report_rectified"),
     "on": DATE,
     "client_uuid": UUID,
-    "recorded_at": {**DATETIME, "description": "when the phone recorded it; offline events are "
-                                               "applied in recorded order"},
-    "compliant": BOOL, "visit_id": ID, "months": INT, "approved_by": text(80),
-    "checklist": {"type": "object", "additionalProperties": BOOL,
-                  "example": {"water_cut": True, "power_cut": True, "materials_cleared": True,
-                              "equipment_cleared": True, "products_cleared": True}},
-    "amount_fen": INT, "hearing_waived": BOOL, "payment_ref": text(80), "kind": text(40),
-    "result": text(20), "gate": text(20), "status": text(20), "permit_expires": DATE,
-    "period_end": DATE, "running": BOOL, "production_running": BOOL,
-    "discharge_continues": BOOL, "followup": text(40), "note": text(500),
+    "recorded_at": {
+        **DATETIME,
+        "description": "when the phone recorded it; offline events are applied in recorded order",
+    },
+    "compliant": BOOL,
+    "visit_id": ID,
+    "months": INT,
+    "approved_by": text(80),
+    "checklist": {
+        "type": "object",
+        "additionalProperties": BOOL,
+        "example": {
+            "water_cut": True,
+            "power_cut": True,
+            "materials_cleared": True,
+            "equipment_cleared": True,
+            "products_cleared": True,
+        },
+    },
+    "amount_fen": INT,
+    "hearing_waived": BOOL,
+    "payment_ref": text(80),
+    "kind": text(40),
+    "result": text(20),
+    "gate": text(20),
+    "status": text(20),
+    "permit_expires": DATE,
+    "period_end": DATE,
+    "running": BOOL,
+    "production_running": BOOL,
+    "discharge_continues": BOOL,
+    "followup": text(40),
+    "note": text(500),
     # Issue #15 (measures): seal-up extension and end, closure approval, hearing, forced execution.
-    "days": INT, "approved_on": DATE, "decision": text(500), "reason": text(500),
-    "seals_intact": BOOL, "started_at": text(25, example="09:30"), "urgency": text(500),
-    "requested_on": DATE, "notified_on": DATE, "held_on": DATE,
-    "disclosure_ref": text(200), "monitoring_ref": text(200),
+    "days": INT,
+    "approved_on": DATE,
+    "decision": text(500),
+    "reason": text(500),
+    "seals_intact": BOOL,
+    "started_at": text(25, example="09:30"),
+    "urgency": text(500),
+    "requested_on": DATE,
+    "notified_on": DATE,
+    "held_on": DATE,
+    "disclosure_ref": text(200),
+    "monitoring_ref": text(200),
     # issue #15 (clock): receipt of a paper (APL Arts. 61, 67), the hearing notice (APL Art. 64),
     # the time limit for deciding (extension `days`, `collective`; suspension `reason`)
-    "received_on": nullable({**DATE, "description": "the day the party received the paper, when "
-                                                     "later than `on`; its periods run from it"}),
-    "hearing_on": {**DATE, "description": "notify_hearing: the day of the hearing, at least 7 days "
-                                          "after `on` (APL Art. 64)"},
-    "collective": {**BOOL, "description": "extend_decision: a second extension decided collectively"},
+    "received_on": nullable(
+        {
+            **DATE,
+            "description": "the day the party received the paper, when "
+            "later than `on`; its periods run from it",
+        }
+    ),
+    "hearing_on": {
+        **DATE,
+        "description": "notify_hearing: the day of the hearing, at least 7 days "
+        "after `on` (APL Art. 64)",
+    },
+    "collective": {
+        **BOOL,
+        "description": "extend_decision: a second extension decided collectively",
+    },
 }
 
 REQUESTS = {
-    "TokenRequest": obj({"username": text(64), "password": text(200), "totp": text(8)},
-                        ("username", "password"),
-                        closed=True, example={"username": "zhangwei", "password": "Inspect-demo-2026"}),
-    "EnterpriseCreate": obj(_ENTERPRISE_FIELDS, ("name", "lat", "lon"), closed=True, example={
-        "name": "三河市某塑料加工厂", "lat": 39.9612, "lon": 116.8301, "township": "yanjiao",
-        "industry": "plastics", "risk_class": "B"}),
+    "TokenRequest": obj(
+        {"username": text(64), "password": text(200), "totp": text(8)},
+        ("username", "password"),
+        closed=True,
+        example={"username": "zhangwei", "password": "Inspect-demo-2026"},
+    ),
+    "EnterpriseCreate": obj(
+        _ENTERPRISE_FIELDS,
+        ("name", "lat", "lon"),
+        closed=True,
+        example={
+            "name": "三河市某塑料加工厂",
+            "lat": 39.9612,
+            "lon": 116.8301,
+            "township": "yanjiao",
+            "industry": "plastics",
+            "risk_class": "B",
+        },
+    ),
     "EnterprisePatch": obj(_ENTERPRISE_FIELDS, closed=True, example={"risk_class": "A"}),
-    "VisitCreate": obj({
-        "client_uuid": UUID, "enterprise_id": ID, "visited_at": DATETIME, "lat": LAT, "lon": LON,
-        "accuracy_m": {"type": "number", "minimum": 0, "maximum": 100000},
-        "purpose": {"type": "string", "enum": list(VISIT_PURPOSES)},
-        "unannounced": BOOL, "inspectors": {"type": "array", "items": text(64), "maxItems": 20},
-        "findings": text(10000), "followup_id": nullable(ID), "approval_ref": text(80),
-        "geofence_reason": text(500),
-        "result": {"type": "object", "description": "a verification visit's result, e.g. "
-                                                    "{\"compliant\": true}"},
-    }, ("client_uuid", "enterprise_id", "visited_at", "purpose"), closed=True, example={
-        "client_uuid": "3f2c8a9e-1b7d-4c55-9a0e-6d1f2e3b4c5d", "enterprise_id": 12,
-        "visited_at": "2026-11-20T10:00:00+08:00", "lat": 39.9612, "lon": 116.8302,
-        "accuracy_m": 8, "purpose": "routine", "unannounced": True,
-        "inspectors": ["zhangwei", "liuyang"], "findings": "排污口标志不规范"}),
-    "CaseCreate": obj({
-        "enterprise_id": ID, "action": {"type": "string", "enum": list(ACTION_VALUES)},
-        "served_on": DATE, "violation": text(2000), "legal_basis": text(2000),
-        "rectify_days": INT, "amount_fen": INT, "max_amount_fen": INT, "maximum_penalty": BOOL,
-        "daily_penalty": BOOL, "illegal_discharge": BOOL, "parent_amount_fen": INT,
-        "correction_served_on": {**DATE, "description": "fine with daily_penalty: the day the "
-                                 "correction order (责令改正违法行为决定书) was served; default served_on"},
-        "daily_days": INT,
-        "gate": text(20), "gates": {"type": "object", "additionalProperties": STR},
-        "risk_class": {"type": "string", "enum": list(RISK_CLASSES)}, "permit_expires": DATE,
-        "visit_id": nullable(ID),
-        "visit_client_uuid": {**UUID, "description": "the visit that found it, by the UUID the "
-                                                     "phone gave it offline"},
-        "client_uuid": UUID,
-        # Issue #15: stop measure and approver, seal-up items, government approval of a closure.
-        "measure": {"type": "string", "enum": ["limit", "stop"], "description": (
-            "stop cases: limit (限制生产, at most 3 months) or stop (停产整治, until lifted); "
-            "default stop")},
-        "approved_by": text(80), "items": {"type": "array", "items": text(500), "minItems": 1,
-                                           "maxItems": 200},
-        "kind": {"type": "string", "enum": ["seal", "seize", "both"]},
-        "resumed_production": BOOL, "government_approved_by": text(120),
-        "government_approved_on": DATE,
-    }, ("enterprise_id", "action", "served_on"), closed=True, example={
-        "enterprise_id": 12, "action": "rectify", "served_on": "2026-11-20",
-        "violation": "排污口标志不规范", "legal_basis": "《水污染防治法》第二十二条",
-        "rectify_days": 30, "client_uuid": "6a1c7e52-0d3b-4f7a-8d2e-9b4c1a5f6e70"}),
-    "CaseEvent": obj(_EVENT_FIELDS, ("type", "on"), closed=True,
-                     example={"type": "report_rectified", "on": "2026-11-24",
-                              "client_uuid": "0b9d2c4e-5f6a-4b7c-8d9e-1f2a3b4c5d6e",
-                              "recorded_at": "2026-11-24T15:20:00+08:00"}),
-    "ComplaintCreate": obj({
-        "client_uuid": UUID,
-        "channel": {"type": "string", "enum": list(CHANNELS)},
-        "category": {"type": "string", "enum": list(CATEGORIES)},
-        "text": text(5000, minLength=1), "lat": LAT, "lon": LON, "address": text(300),
-        "enterprise_id": nullable(ID), "received_at": DATETIME,
-        "complainant_name": text(80), "complainant_phone": text(40),
-    }, ("channel", "category", "text"), closed=True, example={
-        "channel": "hotline", "category": "odour", "text": "夜间有刺鼻气味",
-        "lat": 39.9612, "lon": 116.8302}),
+    "VisitCreate": obj(
+        {
+            "client_uuid": UUID,
+            "enterprise_id": ID,
+            "visited_at": DATETIME,
+            "lat": LAT,
+            "lon": LON,
+            "accuracy_m": {"type": "number", "minimum": 0, "maximum": 100000},
+            "purpose": {"type": "string", "enum": list(VISIT_PURPOSES)},
+            "unannounced": BOOL,
+            "inspectors": {"type": "array", "items": text(64), "maxItems": 20},
+            "findings": text(10000),
+            "followup_id": nullable(ID),
+            "approval_ref": text(80),
+            "geofence_reason": text(500),
+            "result": {
+                "type": "object",
+                "description": 'a verification visit\'s result, e.g. {"compliant": true}',
+            },
+        },
+        ("client_uuid", "enterprise_id", "visited_at", "purpose"),
+        closed=True,
+        example={
+            "client_uuid": "3f2c8a9e-1b7d-4c55-9a0e-6d1f2e3b4c5d",
+            "enterprise_id": 12,
+            "visited_at": "2026-11-20T10:00:00+08:00",
+            "lat": 39.9612,
+            "lon": 116.8302,
+            "accuracy_m": 8,
+            "purpose": "routine",
+            "unannounced": True,
+            "inspectors": ["zhangwei", "liuyang"],
+            "findings": "排污口标志不规范",
+        },
+    ),
+    "CaseCreate": obj(
+        {
+            "enterprise_id": ID,
+            "action": {"type": "string", "enum": list(ACTION_VALUES)},
+            "served_on": DATE,
+            "violation": text(2000),
+            "legal_basis": text(2000),
+            "rectify_days": INT,
+            "amount_fen": INT,
+            "max_amount_fen": INT,
+            "maximum_penalty": BOOL,
+            "daily_penalty": BOOL,
+            "illegal_discharge": BOOL,
+            "parent_amount_fen": INT,
+            "correction_served_on": {
+                **DATE,
+                "description": "fine with daily_penalty: the day the "
+                "correction order (责令改正违法行为决定书) was served; default served_on",
+            },
+            "daily_days": INT,
+            "gate": text(20),
+            "gates": {"type": "object", "additionalProperties": STR},
+            "risk_class": {"type": "string", "enum": list(RISK_CLASSES)},
+            "permit_expires": DATE,
+            "visit_id": nullable(ID),
+            "visit_client_uuid": {
+                **UUID,
+                "description": "the visit that found it, by the UUID the phone gave it offline",
+            },
+            "client_uuid": UUID,
+            # Issue #15: stop measure and approver, seal-up items, government approval of a closure.
+            "measure": {
+                "type": "string",
+                "enum": ["limit", "stop"],
+                "description": (
+                    "stop cases: limit (限制生产, at most 3 months) or stop (停产整治, until lifted); "
+                    "default stop"
+                ),
+            },
+            "approved_by": text(80),
+            "items": {"type": "array", "items": text(500), "minItems": 1, "maxItems": 200},
+            "kind": {"type": "string", "enum": ["seal", "seize", "both"]},
+            "resumed_production": BOOL,
+            "government_approved_by": text(120),
+            "government_approved_on": DATE,
+        },
+        ("enterprise_id", "action", "served_on"),
+        closed=True,
+        example={
+            "enterprise_id": 12,
+            "action": "rectify",
+            "served_on": "2026-11-20",
+            "violation": "排污口标志不规范",
+            "legal_basis": "《水污染防治法》第二十二条",
+            "rectify_days": 30,
+            "client_uuid": "6a1c7e52-0d3b-4f7a-8d2e-9b4c1a5f6e70",
+        },
+    ),
+    "CaseEvent": obj(
+        _EVENT_FIELDS,
+        ("type", "on"),
+        closed=True,
+        example={
+            "type": "report_rectified",
+            "on": "2026-11-24",
+            "client_uuid": "0b9d2c4e-5f6a-4b7c-8d9e-1f2a3b4c5d6e",
+            "recorded_at": "2026-11-24T15:20:00+08:00",
+        },
+    ),
+    "ComplaintCreate": obj(
+        {
+            "client_uuid": UUID,
+            "channel": {"type": "string", "enum": list(CHANNELS)},
+            "category": {"type": "string", "enum": list(CATEGORIES)},
+            "text": text(5000, minLength=1),
+            "lat": LAT,
+            "lon": LON,
+            "address": text(300),
+            "enterprise_id": nullable(ID),
+            "received_at": DATETIME,
+            "complainant_name": text(80),
+            "complainant_phone": text(40),
+        },
+        ("channel", "category", "text"),
+        closed=True,
+        example={
+            "channel": "hotline",
+            "category": "odour",
+            "text": "夜间有刺鼻气味",
+            "lat": 39.9612,
+            "lon": 116.8302,
+        },
+    ),
 }
 
 # ------------------------------------------------------------------ responses
 
-_DEADLINE = obj({"name": STR, "due_on": DATE, "status": {"type": "string",
-                                                        "enum": ["pending", "met", "overdue"]},
-                 "met_on": nullable(DATE), "provisional": BOOL, "days_overdue": INT},
-                ("name", "due_on", "status", "met_on", "provisional"))
-_FOLLOWUP = obj({"id": INT, "key": STR, "purpose": STR, "earliest_on": DATE, "due_on": DATE,
-                 "status": {"type": "string", "enum": ["planned", "done", "missed"]},
-                 "visit_id": nullable(INT), "unannounced": BOOL, "provisional": BOOL,
-                 "assignee": nullable(STR), "note": STR},
-                ("id", "purpose", "earliest_on", "due_on", "status", "visit_id", "assignee"))
+_DEADLINE = obj(
+    {
+        "name": STR,
+        "due_on": DATE,
+        "status": {"type": "string", "enum": ["pending", "met", "overdue"]},
+        "met_on": nullable(DATE),
+        "provisional": BOOL,
+        "days_overdue": INT,
+    },
+    ("name", "due_on", "status", "met_on", "provisional"),
+)
+_FOLLOWUP = obj(
+    {
+        "id": INT,
+        "key": STR,
+        "purpose": STR,
+        "earliest_on": DATE,
+        "due_on": DATE,
+        "status": {"type": "string", "enum": ["planned", "done", "missed"]},
+        "visit_id": nullable(INT),
+        "unannounced": BOOL,
+        "provisional": BOOL,
+        "assignee": nullable(STR),
+        "note": STR,
+    },
+    ("id", "purpose", "earliest_on", "due_on", "status", "visit_id", "assignee"),
+)
 
 RESPONSES = {
-    "Error": obj({"error": obj({"code": STR, "message": STR,
-                                "fields": {"type": "object", "additionalProperties": STR},
-                                "article": {**STR, "description": (
-                                    "forbidden_by_law: the article that forbids the event now")},
-                                "detail": {**STR, "description": (
-                                    "the service's own sentence (English), with its dates and values")}},
-                               ("code", "message", "fields"))}, ("error",), example={
-        "error": {"code": "validation_failed", "message": "The visit could not be recorded.",
-                  "fields": {"visited_at": "expected ISO 8601 with offset"}}}),
-    "Token": obj({"token": STR, "expires_at": DATETIME, "role": STR},
-                 ("token", "expires_at", "role")),
-    "Enterprise": obj({**{k: v for k, v in _ENTERPRISE_FIELDS.items()},
-                       "id": INT, "name": STR, "credit_code": nullable(STR),
-                       "permit_no": STR, "address": STR,
-                       "contact_name": STR, "contact_phone": STR,
-                       "lat": nullable(LAT), "lon": nullable(LON),
-                       "located": {**BOOL, "description": "false while the site awaits a location"},
-                       "location_source": {"type": "string", "enum": list(LOCATION_SOURCES),
-                                           "description": "where the pin came from; `visit` "
-                                           "awaits a reviewer's confirmation"},
-                       "legacy_code": {**STR, "description": "组织机构代码 or 注册号 from an older "
-                                                             "register"},
-                       "industry_gbt": {**STR, "description": "GB/T 4754-2017 门类+大类, e.g. C26"},
-                       "industry_text": {**STR, "description": "the industry as the register "
-                                                               "wrote it"},
-                       "legal_rep": STR},
-                      ("id", "name", "credit_code", "lat", "lon", "township", "industry")),
-    "EnterpriseDetail": {"allOf": [ref("Enterprise"), obj({
-        "open_cases": {"type": "array", "items": obj({
-            "id": INT, "action": STR, "state": STR, "display_state": STR, "served_on": DATE,
-            "next_due": nullable(DATE)}, ("id", "action", "state"))},
-        "last_visits": {"type": "array", "items": obj({
-            "id": INT, "visited_at": DATETIME, "purpose": STR, "geofence_ok": nullable(BOOL),
-            "distance_m": nullable(NUM)}, ("id", "visited_at"))},
-    }, ("open_cases", "last_visits"))]},
-    "EnterpriseFeatureCollection": obj({
-        "type": {"const": "FeatureCollection"},
-        "features": {"type": "array", "items": obj({
-            "type": {"const": "Feature"}, "id": INT,
-            "geometry": {"oneOf": [obj({"type": {"const": "Point"},
-                                        "coordinates": {"type": "array", "items": NUM,
-                                                        "minItems": 2, "maxItems": 2}}),
-                                   {"type": "null", "description": "awaiting a location"}]},
-            "properties": obj({
-                "id": INT, "name": STR, "credit_code": nullable(STR), "township": nullable(STR),
-                "industry": STR, "risk_class": STR, "lat": nullable(NUM), "lon": nullable(NUM),
-                "located": BOOL, "location_source": STR, "address": STR,
-                "open_actions": {"type": "array", "items": STR},
-                "worst_state": nullable(STR), "worst_severity": nullable(INT),
-                "colour": nullable(STR), "overdue": BOOL, "next_due": nullable(DATE),
-                "distance_m": NUM},
-                ("id", "name", "credit_code", "township", "industry", "open_actions",
-                 "worst_state", "overdue", "next_due")),
-        }, ("type", "geometry", "properties"))},
-        "next_cursor": nullable(STR), "as_of": DATE,
-    }, ("type", "features", "next_cursor")),
-    "Visit": obj({"id": INT, "client_uuid": STR, "enterprise_id": INT, "visited_at": DATETIME,
-                  "lat": nullable(NUM), "lon": nullable(NUM), "accuracy_m": nullable(NUM),
-                  "distance_m": nullable(NUM), "geofence_ok": nullable(BOOL),
-                  "geofence_reason": STR, "purpose": STR, "unannounced": BOOL,
-                  "inspectors": {"type": "array", "items": STR}, "findings": STR,
-                  "followup_id": nullable(INT), "approval_ref": STR, "result": {"type": "object"},
-                  "photos": {"type": "array", "items": INT},
-                  "opened_case_ids": {"type": "array", "items": INT}},
-                 ("id", "client_uuid", "enterprise_id", "visited_at", "distance_m",
-                  "geofence_ok", "purpose", "inspectors")),
-    "Photo": obj({"id": INT, "client_uuid": STR, "visit_id": INT, "content_type": STR,
-                  "width": INT, "height": INT, "size_bytes": INT, "sha256_original": STR,
-                  "exif_lat": nullable(NUM), "exif_lon": nullable(NUM), "exif_taken_at": STR,
-                  "url": STR, "thumb_url": STR},
-                 ("id", "client_uuid", "visit_id", "sha256_original", "url")),
-    "Case": obj({
-        "id": INT, "enterprise_id": INT, "enterprise_name": STR,
-        "action": {"type": "string", "enum": list(ACTION_VALUES)}, "state": STR,
-        "display_state": STR, "served_on": DATE, "violation": STR, "legal_basis": STR,
-        "params": {"type": "object"}, "provisional": BOOL, "as_of": DATE,
-        "deadlines": {"type": "array", "items": _DEADLINE},
-        "followups": {"type": "array", "items": _FOLLOWUP},
-        "cancelled_followups": {"type": "array", "description": (
-            "follow-ups the engine withdrew when the case left the states they served; kept, "
-            "never dropped (status: cancelled)"), "items": {
-                **_FOLLOWUP, "properties": {**_FOLLOWUP["properties"], "status": {
-                    "type": "string", "enum": ["cancelled"]}}}},
-        "allowed_events": {"type": "array", "items": STR},
-        "links": {"type": "array", "items": obj({"case_id": INT, "direction": STR, "reason": STR},
-                                                ("case_id", "direction", "reason"))},
-        "responsibility": {"type": "object"}, "assignee": nullable(STR),
-        "history": {"type": "array", "items": obj({
-            "seq": INT, "type": STR, "on": DATE, "data": {"type": "object"},
-            "recorded_at": DATETIME, "actor": nullable(STR)}, ("seq", "type", "on"))},
-        "surcharge_fen": {**INT, "description": "fine cases only: accrued late-payment surcharge"},
-        "opened_case_ids": {"type": "array", "items": INT},
-    }, ("id", "enterprise_id", "action", "state", "served_on", "deadlines", "followups",
-        "links", "history")),
-    "FollowupItem": obj({
-        **_FOLLOWUP["properties"],
-        "case": obj({"id": INT, "action": STR, "state": STR, "display_state": STR},
-                    ("id", "action", "state")),
-        "enterprise": obj({"id": INT, "name": STR, "lat": nullable(NUM), "lon": nullable(NUM),
-                           "township": nullable(STR)},
-                          ("id", "name", "lat", "lon")),
-        "distance_m": NUM}, ("id", "purpose", "due_on", "status", "case", "enterprise")),
-    "FollowupList": obj({"items": {"type": "array", "items": ref("FollowupItem")},
-                         "next_cursor": nullable(STR)}, ("items", "next_cursor")),
-    "Complaint": obj({"id": INT, "client_uuid": nullable(STR), "channel": STR, "category": STR,
-                      "text": STR, "lat": nullable(NUM), "lon": nullable(NUM), "address": STR,
-                      "enterprise_id": nullable(INT), "township": nullable(STR),
-                      "received_at": DATETIME, "received_on": DATE, "triage_by": DATE,
-                      "answer_by": DATE, "status": STR, "assignee": nullable(STR)},
-                     ("id", "channel", "category", "text", "received_on", "triage_by",
-                      "answer_by", "status")),
-    "AuditReport": obj({"ok": BOOL, "events": INT, "first_bad": nullable(INT)},
-                       ("ok", "events", "first_bad")),
-    "ListRow": obj({"case_id": INT, "enterprise_id": INT, "enterprise_name": STR,
-                    "credit_code": nullable(STR), "township": nullable(STR), "action": STR,
-                    "state": STR, "deadline": nullable(STR), "due_on": nullable(DATE),
-                    "days_overdue": INT, "surcharge_fen": INT, "assignee": nullable(STR),
-                    "measure": {**nullable(STR), "description": (
-                        "stop cases: limit (限制生产) or stop (停产整治); null otherwise")}},
-                   ("case_id", "enterprise_id", "enterprise_name", "action", "state")),
-    "ListPage": obj({"items": {"type": "array", "items": ref("ListRow")},
-                     "next_cursor": nullable(STR)}, ("items", "next_cursor")),
+    "Error": obj(
+        {
+            "error": obj(
+                {
+                    "code": STR,
+                    "message": STR,
+                    "fields": {"type": "object", "additionalProperties": STR},
+                    "article": {
+                        **STR,
+                        "description": ("forbidden_by_law: the article that forbids the event now"),
+                    },
+                    "detail": {
+                        **STR,
+                        "description": (
+                            "the service's own sentence (English), with its dates and values"
+                        ),
+                    },
+                },
+                ("code", "message", "fields"),
+            )
+        },
+        ("error",),
+        example={
+            "error": {
+                "code": "validation_failed",
+                "message": "The visit could not be recorded.",
+                "fields": {"visited_at": "expected ISO 8601 with offset"},
+            }
+        },
+    ),
+    "Token": obj(
+        {"token": STR, "expires_at": DATETIME, "role": STR}, ("token", "expires_at", "role")
+    ),
+    "Enterprise": obj(
+        {
+            **{k: v for k, v in _ENTERPRISE_FIELDS.items()},
+            "id": INT,
+            "name": STR,
+            "credit_code": nullable(STR),
+            "permit_no": STR,
+            "address": STR,
+            "contact_name": STR,
+            "contact_phone": STR,
+            "lat": nullable(LAT),
+            "lon": nullable(LON),
+            "located": {**BOOL, "description": "false while the site awaits a location"},
+            "location_source": {
+                "type": "string",
+                "enum": list(LOCATION_SOURCES),
+                "description": "where the pin came from; `visit` awaits a reviewer's confirmation",
+            },
+            "legacy_code": {**STR, "description": "组织机构代码 or 注册号 from an older register"},
+            "industry_gbt": {**STR, "description": "GB/T 4754-2017 门类+大类, e.g. C26"},
+            "industry_text": {**STR, "description": "the industry as the register wrote it"},
+            "legal_rep": STR,
+        },
+        ("id", "name", "credit_code", "lat", "lon", "township", "industry"),
+    ),
+    "EnterpriseDetail": {
+        "allOf": [
+            ref("Enterprise"),
+            obj(
+                {
+                    "open_cases": {
+                        "type": "array",
+                        "items": obj(
+                            {
+                                "id": INT,
+                                "action": STR,
+                                "state": STR,
+                                "display_state": STR,
+                                "served_on": DATE,
+                                "next_due": nullable(DATE),
+                            },
+                            ("id", "action", "state"),
+                        ),
+                    },
+                    "last_visits": {
+                        "type": "array",
+                        "items": obj(
+                            {
+                                "id": INT,
+                                "visited_at": DATETIME,
+                                "purpose": STR,
+                                "geofence_ok": nullable(BOOL),
+                                "distance_m": nullable(NUM),
+                            },
+                            ("id", "visited_at"),
+                        ),
+                    },
+                },
+                ("open_cases", "last_visits"),
+            ),
+        ]
+    },
+    "EnterpriseFeatureCollection": obj(
+        {
+            "type": {"const": "FeatureCollection"},
+            "features": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "type": {"const": "Feature"},
+                        "id": INT,
+                        "geometry": {
+                            "oneOf": [
+                                obj(
+                                    {
+                                        "type": {"const": "Point"},
+                                        "coordinates": {
+                                            "type": "array",
+                                            "items": NUM,
+                                            "minItems": 2,
+                                            "maxItems": 2,
+                                        },
+                                    }
+                                ),
+                                {"type": "null", "description": "awaiting a location"},
+                            ]
+                        },
+                        "properties": obj(
+                            {
+                                "id": INT,
+                                "name": STR,
+                                "credit_code": nullable(STR),
+                                "township": nullable(STR),
+                                "industry": STR,
+                                "risk_class": STR,
+                                "lat": nullable(NUM),
+                                "lon": nullable(NUM),
+                                "located": BOOL,
+                                "location_source": STR,
+                                "address": STR,
+                                "open_actions": {"type": "array", "items": STR},
+                                "worst_state": nullable(STR),
+                                "worst_severity": nullable(INT),
+                                "colour": nullable(STR),
+                                "overdue": BOOL,
+                                "next_due": nullable(DATE),
+                                "distance_m": NUM,
+                            },
+                            (
+                                "id",
+                                "name",
+                                "credit_code",
+                                "township",
+                                "industry",
+                                "open_actions",
+                                "worst_state",
+                                "overdue",
+                                "next_due",
+                            ),
+                        ),
+                    },
+                    ("type", "geometry", "properties"),
+                ),
+            },
+            "next_cursor": nullable(STR),
+            "as_of": DATE,
+        },
+        ("type", "features", "next_cursor"),
+    ),
+    "Visit": obj(
+        {
+            "id": INT,
+            "client_uuid": STR,
+            "enterprise_id": INT,
+            "visited_at": DATETIME,
+            "lat": nullable(NUM),
+            "lon": nullable(NUM),
+            "accuracy_m": nullable(NUM),
+            "distance_m": nullable(NUM),
+            "geofence_ok": nullable(BOOL),
+            "geofence_reason": STR,
+            "purpose": STR,
+            "unannounced": BOOL,
+            "inspectors": {"type": "array", "items": STR},
+            "findings": STR,
+            "followup_id": nullable(INT),
+            "approval_ref": STR,
+            "result": {"type": "object"},
+            "photos": {"type": "array", "items": INT},
+            "opened_case_ids": {"type": "array", "items": INT},
+        },
+        (
+            "id",
+            "client_uuid",
+            "enterprise_id",
+            "visited_at",
+            "distance_m",
+            "geofence_ok",
+            "purpose",
+            "inspectors",
+        ),
+    ),
+    "Photo": obj(
+        {
+            "id": INT,
+            "client_uuid": STR,
+            "visit_id": INT,
+            "content_type": STR,
+            "width": INT,
+            "height": INT,
+            "size_bytes": INT,
+            "sha256_original": STR,
+            "exif_lat": nullable(NUM),
+            "exif_lon": nullable(NUM),
+            "exif_taken_at": STR,
+            "url": STR,
+            "thumb_url": STR,
+        },
+        ("id", "client_uuid", "visit_id", "sha256_original", "url"),
+    ),
+    "Case": obj(
+        {
+            "id": INT,
+            "enterprise_id": INT,
+            "enterprise_name": STR,
+            "action": {"type": "string", "enum": list(ACTION_VALUES)},
+            "state": STR,
+            "display_state": STR,
+            "served_on": DATE,
+            "violation": STR,
+            "legal_basis": STR,
+            "params": {"type": "object"},
+            "provisional": BOOL,
+            "as_of": DATE,
+            "deadlines": {"type": "array", "items": _DEADLINE},
+            "followups": {"type": "array", "items": _FOLLOWUP},
+            "cancelled_followups": {
+                "type": "array",
+                "description": (
+                    "follow-ups the engine withdrew when the case left the states they served; kept, "
+                    "never dropped (status: cancelled)"
+                ),
+                "items": {
+                    **_FOLLOWUP,
+                    "properties": {
+                        **_FOLLOWUP["properties"],
+                        "status": {"type": "string", "enum": ["cancelled"]},
+                    },
+                },
+            },
+            "allowed_events": {"type": "array", "items": STR},
+            "links": {
+                "type": "array",
+                "items": obj(
+                    {"case_id": INT, "direction": STR, "reason": STR},
+                    ("case_id", "direction", "reason"),
+                ),
+            },
+            "responsibility": {"type": "object"},
+            "assignee": nullable(STR),
+            "history": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "seq": INT,
+                        "type": STR,
+                        "on": DATE,
+                        "data": {"type": "object"},
+                        "recorded_at": DATETIME,
+                        "actor": nullable(STR),
+                    },
+                    ("seq", "type", "on"),
+                ),
+            },
+            "surcharge_fen": {
+                **INT,
+                "description": "fine cases only: accrued late-payment surcharge",
+            },
+            "opened_case_ids": {"type": "array", "items": INT},
+        },
+        (
+            "id",
+            "enterprise_id",
+            "action",
+            "state",
+            "served_on",
+            "deadlines",
+            "followups",
+            "links",
+            "history",
+        ),
+    ),
+    "FollowupItem": obj(
+        {
+            **_FOLLOWUP["properties"],
+            "case": obj(
+                {"id": INT, "action": STR, "state": STR, "display_state": STR},
+                ("id", "action", "state"),
+            ),
+            "enterprise": obj(
+                {
+                    "id": INT,
+                    "name": STR,
+                    "lat": nullable(NUM),
+                    "lon": nullable(NUM),
+                    "township": nullable(STR),
+                },
+                ("id", "name", "lat", "lon"),
+            ),
+            "distance_m": NUM,
+        },
+        ("id", "purpose", "due_on", "status", "case", "enterprise"),
+    ),
+    "FollowupList": obj(
+        {"items": {"type": "array", "items": ref("FollowupItem")}, "next_cursor": nullable(STR)},
+        ("items", "next_cursor"),
+    ),
+    "Complaint": obj(
+        {
+            "id": INT,
+            "client_uuid": nullable(STR),
+            "channel": STR,
+            "category": STR,
+            "text": STR,
+            "lat": nullable(NUM),
+            "lon": nullable(NUM),
+            "address": STR,
+            "enterprise_id": nullable(INT),
+            "township": nullable(STR),
+            "received_at": DATETIME,
+            "received_on": DATE,
+            "triage_by": DATE,
+            "answer_by": DATE,
+            "status": STR,
+            "assignee": nullable(STR),
+        },
+        ("id", "channel", "category", "text", "received_on", "triage_by", "answer_by", "status"),
+    ),
+    "AuditReport": obj(
+        {"ok": BOOL, "events": INT, "first_bad": nullable(INT)}, ("ok", "events", "first_bad")
+    ),
+    "ListRow": obj(
+        {
+            "case_id": INT,
+            "enterprise_id": INT,
+            "enterprise_name": STR,
+            "credit_code": nullable(STR),
+            "township": nullable(STR),
+            "action": STR,
+            "state": STR,
+            "deadline": nullable(STR),
+            "due_on": nullable(DATE),
+            "days_overdue": INT,
+            "surcharge_fen": INT,
+            "assignee": nullable(STR),
+            "measure": {
+                **nullable(STR),
+                "description": ("stop cases: limit (限制生产) or stop (停产整治); null otherwise"),
+            },
+        },
+        ("case_id", "enterprise_id", "enterprise_name", "action", "state"),
+    ),
+    "ListPage": obj(
+        {"items": {"type": "array", "items": ref("ListRow")}, "next_cursor": nullable(STR)},
+        ("items", "next_cursor"),
+    ),
 }
 
 from . import openapi_oversight  # noqa: E402  (issue 20: its schemas use the helpers above)
@@ -318,14 +708,18 @@ SCHEMAS = {**REQUESTS, **RESPONSES, **openapi_oversight.REQUESTS, **openapi_over
 
 # ------------------------------------------------------------------ request validation
 
+
 @functools.lru_cache(maxsize=None)
 def _validator(name: str) -> Draft202012Validator:
     root = {"$ref": REF + name, "components": {"schemas": SCHEMAS}}
     return Draft202012Validator(root, format_checker=FormatChecker())
 
 
-_FORMAT_HINTS = {"date": "expected a real date YYYY-MM-DD", "uuid": "expected a UUID",
-                 "date-time": "expected ISO 8601 with offset"}
+_FORMAT_HINTS = {
+    "date": "expected a real date YYYY-MM-DD",
+    "uuid": "expected a UUID",
+    "date-time": "expected ISO 8601 with offset",
+}
 
 
 def _why(err) -> str:
@@ -341,9 +735,12 @@ def _why(err) -> str:
     if kind in ("minimum", "maximum"):
         return f"{'at least' if kind == 'minimum' else 'at most'} {err.validator_value}"
     if kind in ("maxLength", "minLength"):
-        return ("required" if err.validator_value == 1 and kind == "minLength"
-                else f"{'at most' if kind == 'maxLength' else 'at least'} "
-                     f"{err.validator_value} characters")
+        return (
+            "required"
+            if err.validator_value == 1 and kind == "minLength"
+            else f"{'at most' if kind == 'maxLength' else 'at least'} "
+            f"{err.validator_value} characters"
+        )
     return err.message[:200]
 
 
@@ -371,8 +768,15 @@ def validate(name: str, data) -> dict:
 
 # ------------------------------------------------------------------ the document
 
-def _param(name: str, schema: dict, description: str = "", where: str = "query",
-           required: bool = False, **extra) -> dict:
+
+def _param(
+    name: str,
+    schema: dict,
+    description: str = "",
+    where: str = "query",
+    required: bool = False,
+    **extra,
+) -> dict:
     out = {"name": name, "in": where, "required": required or where == "path", "schema": schema}
     if description:
         out["description"] = description
@@ -381,14 +785,24 @@ def _param(name: str, schema: dict, description: str = "", where: str = "query",
 
 
 AS_OF = _param("as_of", DATE, "the day 'overdue' and 'due' are asked about (default: today)")
-LIMIT = _param("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
-               "page size")
-CURSOR = _param("cursor", {"type": "string", "maxLength": 200},
-                "opaque: the next_cursor of the previous page")
-BBOX = _param("bbox", {"type": "string", "maxLength": 200},
-              "minLon,minLat,maxLon,maxLat", example="116.70,39.85,116.95,40.05")
-NEAR = _param("near", {"type": "string", "maxLength": 100},
-              "lat,lon: sorted by distance, with distance_m", example="39.96,116.83")
+LIMIT = _param(
+    "limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}, "page size"
+)
+CURSOR = _param(
+    "cursor", {"type": "string", "maxLength": 200}, "opaque: the next_cursor of the previous page"
+)
+BBOX = _param(
+    "bbox",
+    {"type": "string", "maxLength": 200},
+    "minLon,minLat,maxLon,maxLat",
+    example="116.70,39.85,116.95,40.05",
+)
+NEAR = _param(
+    "near",
+    {"type": "string", "maxLength": 100},
+    "lat,lon: sorted by distance, with distance_m",
+    example="39.96,116.83",
+)
 
 
 def _path_id(name: str) -> dict:
@@ -403,12 +817,17 @@ def _json(schema_name: str, description: str, example=None) -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    why = {400: "bad request (e.g. CSRF failed for a session request)",
-           401: "no token, or a bad or expired one", 403: "not allowed for your role",
-           404: "no such record", 409: "conflict: duplicate, impossible transition "
-                                        "(with `allowed`), or client_uuid reused",
-           413: "too large", 415: "unsupported media type",
-           422: "validation failed: `fields` names each bad field", 429: "too many requests"}
+    why = {
+        400: "bad request (e.g. CSRF failed for a session request)",
+        401: "no token, or a bad or expired one",
+        403: "not allowed for your role",
+        404: "no such record",
+        409: "conflict: duplicate, impossible transition (with `allowed`), or client_uuid reused",
+        413: "too large",
+        415: "unsupported media type",
+        422: "validation failed: `fields` names each bad field",
+        429: "too many requests",
+    }
     return {str(c): _json("Error", why[c]) for c in codes}
 
 
@@ -425,152 +844,296 @@ _LIST_FORMATS = ("json", "csv", "xlsx", "geojson")
 
 
 def paths() -> dict:
-    geo = {"application/geo+json": {"schema": ref("EnterpriseFeatureCollection")},
-           "application/json": {"schema": ref("EnterpriseFeatureCollection")}}
+    geo = {
+        "application/geo+json": {"schema": ref("EnterpriseFeatureCollection")},
+        "application/json": {"schema": ref("EnterpriseFeatureCollection")},
+    }
     return {
-        "/api/v1/auth/token": {"post": {
-            "operationId": "login", "summary": "Log in, get a bearer token",
-            "security": [], "requestBody": _body("TokenRequest"),
-            "responses": {"200": _json("Token", "a bearer token"), **_errors(401, 422, 429)}}},
+        "/api/v1/auth/token": {
+            "post": {
+                "operationId": "login",
+                "summary": "Log in, get a bearer token",
+                "security": [],
+                "requestBody": _body("TokenRequest"),
+                "responses": {"200": _json("Token", "a bearer token"), **_errors(401, 422, 429)},
+            }
+        },
         "/api/v1/enterprises": {
             "get": {
                 "operationId": "listEnterprises",
                 "summary": "Enterprises as a GeoJSON FeatureCollection",
                 "parameters": [
-                    BBOX, _param("q", text(100), "name or credit code"),
-                    _param("township", text(40)), _param("industry", text(40)),
-                    _param("branch", text(40), "branch (分局) code: its townships only; an "
-                                               "officer of a branch always gets his own"),
-                    _param("action", {"type": "string", "enum": list(ACTION_VALUES)},
-                           "has an open case of this action"),
-                    _param("state", text(24), "has an open case in this state "
-                                              "(`overdue` = a deadline has passed)"),
+                    BBOX,
+                    _param("q", text(100), "name or credit code"),
+                    _param("township", text(40)),
+                    _param("industry", text(40)),
+                    _param(
+                        "branch",
+                        text(40),
+                        "branch (分局) code: its townships only; an "
+                        "officer of a branch always gets his own",
+                    ),
+                    _param(
+                        "action",
+                        {"type": "string", "enum": list(ACTION_VALUES)},
+                        "has an open case of this action",
+                    ),
+                    _param(
+                        "state",
+                        text(24),
+                        "has an open case in this state (`overdue` = a deadline has passed)",
+                    ),
                     _param("overdue", {"type": "boolean"}, "only enterprises with an overdue case"),
-                    _param("located", {"type": "boolean"}, "false: only sites awaiting a "
-                           "location (null geometry); true: only pinned sites"),
-                    NEAR, _param("radius_m", {"type": "number", "exclusiveMinimum": 0,
-                                              "maximum": 50000, "default": 1000}),
-                    AS_OF, _param("limit", {"type": "integer", "minimum": 1, "maximum": 5000,
-                                            "default": 100}), CURSOR],
-                "responses": {"200": {"description": "a FeatureCollection, next_cursor as a "
-                                                     "foreign member", "content": geo},
-                              **_errors(*_AUTH)}},
+                    _param(
+                        "located",
+                        {"type": "boolean"},
+                        "false: only sites awaiting a "
+                        "location (null geometry); true: only pinned sites",
+                    ),
+                    NEAR,
+                    _param(
+                        "radius_m",
+                        {
+                            "type": "number",
+                            "exclusiveMinimum": 0,
+                            "maximum": 50000,
+                            "default": 1000,
+                        },
+                    ),
+                    AS_OF,
+                    _param(
+                        "limit", {"type": "integer", "minimum": 1, "maximum": 5000, "default": 100}
+                    ),
+                    CURSOR,
+                ],
+                "responses": {
+                    "200": {
+                        "description": "a FeatureCollection, next_cursor as a foreign member",
+                        "content": geo,
+                    },
+                    **_errors(*_AUTH),
+                },
+            },
             "post": {
-                "operationId": "createEnterprise", "summary": "Create an enterprise",
+                "operationId": "createEnterprise",
+                "summary": "Create an enterprise",
                 "requestBody": _body("EnterpriseCreate"),
-                "responses": {"201": _json("Enterprise", "created"), **_errors(*_AUTH, 409)}}},
+                "responses": {"201": _json("Enterprise", "created"), **_errors(*_AUTH, 409)},
+            },
+        },
         "/api/v1/enterprises/{enterprise_id}": {
             "parameters": [_path_id("enterprise_id")],
-            "get": {"operationId": "getEnterprise", "summary": "An enterprise with open cases "
-                                                               "and last visits",
-                    "parameters": [AS_OF],
-                    "responses": {"200": _json("EnterpriseDetail", "the enterprise"),
-                                  **_errors(*_AUTH, 404)}},
-            "patch": {"operationId": "updateEnterprise", "summary": "Edit an enterprise",
-                      "requestBody": _body("EnterprisePatch"),
-                      "responses": {"200": _json("Enterprise", "the edited enterprise"),
-                                    **_errors(*_AUTH, 404, 409)}}},
-        "/api/v1/visits": {"post": {
-            "operationId": "recordVisit",
-            "summary": "Record a visit (idempotent by client_uuid)",
-            "description": "201 the first time; the same client_uuid and payload again: 200 with "
-                           "the same record, nothing written; the same client_uuid with a "
-                           "different payload: 409 `client_uuid_reused` (kept for a reviewer).",
-            "requestBody": _body("VisitCreate"),
-            "responses": {"201": _json("Visit", "recorded"),
-                          "200": _json("Visit", "a replay: the record made the first time"),
-                          **_errors(*_AUTH, 409)}}},
+            "get": {
+                "operationId": "getEnterprise",
+                "summary": "An enterprise with open cases and last visits",
+                "parameters": [AS_OF],
+                "responses": {
+                    "200": _json("EnterpriseDetail", "the enterprise"),
+                    **_errors(*_AUTH, 404),
+                },
+            },
+            "patch": {
+                "operationId": "updateEnterprise",
+                "summary": "Edit an enterprise",
+                "requestBody": _body("EnterprisePatch"),
+                "responses": {
+                    "200": _json("Enterprise", "the edited enterprise"),
+                    **_errors(*_AUTH, 404, 409),
+                },
+            },
+        },
+        "/api/v1/visits": {
+            "post": {
+                "operationId": "recordVisit",
+                "summary": "Record a visit (idempotent by client_uuid)",
+                "description": "201 the first time; the same client_uuid and payload again: 200 with "
+                "the same record, nothing written; the same client_uuid with a "
+                "different payload: 409 `client_uuid_reused` (kept for a reviewer).",
+                "requestBody": _body("VisitCreate"),
+                "responses": {
+                    "201": _json("Visit", "recorded"),
+                    "200": _json("Visit", "a replay: the record made the first time"),
+                    **_errors(*_AUTH, 409),
+                },
+            }
+        },
         "/api/v1/visits/{visit_id}": {
             "parameters": [_path_id("visit_id")],
-            "get": {"operationId": "getVisit", "summary": "A visit",
-                    "responses": {"200": _json("Visit", "the visit"), **_errors(*_AUTH, 404)}}},
+            "get": {
+                "operationId": "getVisit",
+                "summary": "A visit",
+                "responses": {"200": _json("Visit", "the visit"), **_errors(*_AUTH, 404)},
+            },
+        },
         "/api/v1/visits/{visit_id}/photos": {
             "parameters": [_path_id("visit_id")],
             "post": {
                 "operationId": "uploadPhoto",
                 "summary": "Upload one photo of a visit (multipart, idempotent by client_uuid)",
                 "description": "The type is sniffed from the bytes (JPEG, PNG, WebP; HEIC only "
-                               "where the server supports it). The photo is re-encoded as JPEG "
-                               "without metadata; GPS and time from EXIF are kept as evidence.",
-                "requestBody": {"required": True, "content": {"multipart/form-data": {
-                    "schema": obj({"file": {"type": "string", "format": "binary"},
-                                   "client_uuid": UUID, "taken_at": DATETIME},
-                                  ("file", "client_uuid")),
-                    "encoding": {"file": {"contentType": "image/jpeg, image/png, image/webp"}}}}},
-                "responses": {"201": _json("Photo", "stored"),
-                              "200": _json("Photo", "a replay: the photo stored the first time"),
-                              **_errors(*_AUTH, 404, 409, 413, 415)}}},
+                "where the server supports it). The photo is re-encoded as JPEG "
+                "without metadata; GPS and time from EXIF are kept as evidence.",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": obj(
+                                {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "client_uuid": UUID,
+                                    "taken_at": DATETIME,
+                                },
+                                ("file", "client_uuid"),
+                            ),
+                            "encoding": {
+                                "file": {"contentType": "image/jpeg, image/png, image/webp"}
+                            },
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json("Photo", "stored"),
+                    "200": _json("Photo", "a replay: the photo stored the first time"),
+                    **_errors(*_AUTH, 404, 409, 413, 415),
+                },
+            },
+        },
         "/api/v1/photos/{photo_id}": {
             "parameters": [_path_id("photo_id")],
-            "get": {"operationId": "getPhoto", "summary": "The re-encoded photo (no metadata)",
-                    "parameters": [_param("size", {"type": "string", "enum": ["full", "thumb"]})],
-                    "responses": {"200": {"description": "JPEG",
-                                          "content": {"image/jpeg": {"schema": {
-                                              "type": "string", "format": "binary"}}}},
-                                  **_errors(*_AUTH, 404)}}},
-        "/api/v1/cases": {"post": {
-            "operationId": "openCase", "summary": "Open a case",
-            "requestBody": _body("CaseCreate"),
-            "responses": {"201": _json("Case", "the full case"),
-                          "200": _json("Case", "a replay by client_uuid"),
-                          **_errors(*_AUTH, 409)}}},
+            "get": {
+                "operationId": "getPhoto",
+                "summary": "The re-encoded photo (no metadata)",
+                "parameters": [_param("size", {"type": "string", "enum": ["full", "thumb"]})],
+                "responses": {
+                    "200": {
+                        "description": "JPEG",
+                        "content": {
+                            "image/jpeg": {"schema": {"type": "string", "format": "binary"}}
+                        },
+                    },
+                    **_errors(*_AUTH, 404),
+                },
+            },
+        },
+        "/api/v1/cases": {
+            "post": {
+                "operationId": "openCase",
+                "summary": "Open a case",
+                "requestBody": _body("CaseCreate"),
+                "responses": {
+                    "201": _json("Case", "the full case"),
+                    "200": _json("Case", "a replay by client_uuid"),
+                    **_errors(*_AUTH, 409),
+                },
+            }
+        },
         "/api/v1/cases/{case_id}": {
             "parameters": [_path_id("case_id")],
-            "get": {"operationId": "getCase", "summary": "A case as of a day",
-                    "parameters": [AS_OF],
-                    "responses": {"200": _json("Case", "the case"), **_errors(*_AUTH, 404)}}},
+            "get": {
+                "operationId": "getCase",
+                "summary": "A case as of a day",
+                "parameters": [AS_OF],
+                "responses": {"200": _json("Case", "the case"), **_errors(*_AUTH, 404)},
+            },
+        },
         "/api/v1/cases/{case_id}/events": {
             "parameters": [_path_id("case_id")],
-            "post": {"operationId": "recordCaseEvent", "summary": "Record what happened",
-                     "description": "409 `impossible_transition` with `allowed` (the event "
-                                    "types possible now), or `forbidden_by_law` with the "
-                                    "`article` that forbids the event now; the refused "
-                                    "submission is kept in the conflict queue for a reviewer.",
-                     "parameters": [AS_OF], "requestBody": _body("CaseEvent"),
-                     "responses": {"200": _json("Case", "the updated case, with "
-                                                        "opened_case_ids for escalations"),
-                                   **_errors(*_AUTH, 404, 409)}}},
-        "/api/v1/followups": {"get": {
-            "operationId": "listFollowups", "summary": "Planned follow-up visits",
-            "parameters": [_param("assignee", text(64), "`me` or a username"),
-                           _param("due_within", {"type": "integer", "minimum": 0,
-                                                 "maximum": 366}, "days from as_of"),
-                           _param("overdue", {"type": "boolean"}, "only those past due"),
-                           NEAR, AS_OF, LIMIT, CURSOR],
-            "responses": {"200": _json("FollowupList", "a page of follow-ups"),
-                          **_errors(*_AUTH)}}},
+            "post": {
+                "operationId": "recordCaseEvent",
+                "summary": "Record what happened",
+                "description": "409 `impossible_transition` with `allowed` (the event "
+                "types possible now), or `forbidden_by_law` with the "
+                "`article` that forbids the event now; the refused "
+                "submission is kept in the conflict queue for a reviewer.",
+                "parameters": [AS_OF],
+                "requestBody": _body("CaseEvent"),
+                "responses": {
+                    "200": _json("Case", "the updated case, with opened_case_ids for escalations"),
+                    **_errors(*_AUTH, 404, 409),
+                },
+            },
+        },
+        "/api/v1/followups": {
+            "get": {
+                "operationId": "listFollowups",
+                "summary": "Planned follow-up visits",
+                "parameters": [
+                    _param("assignee", text(64), "`me` or a username"),
+                    _param(
+                        "due_within",
+                        {"type": "integer", "minimum": 0, "maximum": 366},
+                        "days from as_of",
+                    ),
+                    _param("overdue", {"type": "boolean"}, "only those past due"),
+                    NEAR,
+                    AS_OF,
+                    LIMIT,
+                    CURSOR,
+                ],
+                "responses": {
+                    "200": _json("FollowupList", "a page of follow-ups"),
+                    **_errors(*_AUTH),
+                },
+            }
+        },
         "/api/v1/lists/{name}": {
-            "parameters": [_param("name", {"type": "string", "pattern": r"^[a-z_/]+$"},
-                                  "overdue, due, action/{action}, followups, disclosure, "
-                                  "weekly, monthly", where="path")],
-            "get": {"operationId": "getList", "summary": "An enforcement list",
-                    "description": "The disclosure list is public (no token).",
-                    "parameters": [_param("format", {"type": "string",
-                                                     "enum": list(_LIST_FORMATS)}),
-                                   _param("township", text(40)),
-                                   _param("branch", text(40), "branch (分局) code: its "
-                                                              "townships only"), AS_OF,
-                                   _param("within", {"type": "integer", "minimum": 0}),
-                                   _param("month", {"type": "string",
-                                                    "pattern": r"^\d{4}-\d{2}$"}),
-                                   LIMIT, CURSOR],
-                    "responses": {"200": {"description": "the rows", "content": {
-                        "application/json": {"schema": ref("ListPage")},
-                        "text/csv": {"schema": STR},
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
-                            {"schema": {"type": "string", "format": "binary"}},
-                        "application/geo+json": {"schema": {"type": "object"}}}},
-                        **_errors(*_AUTH, 404)}}},
-        "/api/v1/complaints": {"post": {
-            "operationId": "recordComplaint",
-            "summary": "Record a complaint: a triage task (1 working day) and an answer due",
-            "requestBody": _body("ComplaintCreate"),
-            "responses": {"201": _json("Complaint", "recorded"),
-                          "200": _json("Complaint", "a replay by client_uuid"),
-                          **_errors(*_AUTH, 404, 409)}}},
-        "/api/v1/audit/verify": {"get": {
-            "operationId": "verifyAudit", "summary": "Admin: check the audit hash chain",
-            "responses": {"200": _json("AuditReport", "the report"), **_errors(*_AUTH)}}},
+            "parameters": [
+                _param(
+                    "name",
+                    {"type": "string", "pattern": r"^[a-z_/]+$"},
+                    "overdue, due, action/{action}, followups, disclosure, weekly, monthly",
+                    where="path",
+                )
+            ],
+            "get": {
+                "operationId": "getList",
+                "summary": "An enforcement list",
+                "description": "The disclosure list is public (no token).",
+                "parameters": [
+                    _param("format", {"type": "string", "enum": list(_LIST_FORMATS)}),
+                    _param("township", text(40)),
+                    _param("branch", text(40), "branch (分局) code: its townships only"),
+                    AS_OF,
+                    _param("within", {"type": "integer", "minimum": 0}),
+                    _param("month", {"type": "string", "pattern": r"^\d{4}-\d{2}$"}),
+                    LIMIT,
+                    CURSOR,
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the rows",
+                        "content": {
+                            "application/json": {"schema": ref("ListPage")},
+                            "text/csv": {"schema": STR},
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                                "schema": {"type": "string", "format": "binary"}
+                            },
+                            "application/geo+json": {"schema": {"type": "object"}},
+                        },
+                    },
+                    **_errors(*_AUTH, 404),
+                },
+            },
+        },
+        "/api/v1/complaints": {
+            "post": {
+                "operationId": "recordComplaint",
+                "summary": "Record a complaint: a triage task (1 working day) and an answer due",
+                "requestBody": _body("ComplaintCreate"),
+                "responses": {
+                    "201": _json("Complaint", "recorded"),
+                    "200": _json("Complaint", "a replay by client_uuid"),
+                    **_errors(*_AUTH, 404, 409),
+                },
+            }
+        },
+        "/api/v1/audit/verify": {
+            "get": {
+                "operationId": "verifyAudit",
+                "summary": "Admin: check the audit hash chain",
+                "responses": {"200": _json("AuditReport", "the report"), **_errors(*_AUTH)},
+            }
+        },
         **openapi_oversight.paths(),
     }
 
@@ -583,19 +1146,29 @@ DESCRIBED_ONLY = {("/api/v1/lists/{name}", "get")}
 def document() -> dict:
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Enforcement API", "version": "1",
-                 "description": "The JSON API of the field-enforcement system (API.md). Fields "
-                                "are only ever added, never renamed. Errors: "
-                                "{\"error\": {\"code\", \"message\", \"fields\"}}."},
+        "info": {
+            "title": "Enforcement API",
+            "version": "1",
+            "description": "The JSON API of the field-enforcement system (API.md). Fields "
+            "are only ever added, never renamed. Errors: "
+            '{"error": {"code", "message", "fields"}}.',
+        },
         "paths": paths(),
         "components": {
             "schemas": copy.deepcopy(SCHEMAS),
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer",
-                           "description": "POST /api/v1/auth/token or "
-                                          "`flask --app run users token NAME`"},
-                "session": {"type": "apiKey", "in": "cookie", "name": "session",
-                            "description": "the app's own pages; state-changing requests send "
-                                           "X-CSRFToken"}}},
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "POST /api/v1/auth/token or `flask --app run users token NAME`",
+                },
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "the app's own pages; state-changing requests send X-CSRFToken",
+                },
+            },
+        },
         "security": [{"bearer": []}, {"session": []}],
     }

@@ -1,5 +1,6 @@
 """The oversight part of the API contract (issue 20): request schemas (closed: an unknown field
 is refused) and response schemas (open: fields are only ever added), and their paths."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,220 +8,507 @@ from typing import Any
 from ..models.accountability import DECISIONS, GROUNDS, TARGET_KINDS
 from ..models.unit import UNIT_KINDS
 from ..services.tally.weights import METRICS as _WEIGHT_METRICS
-from .openapi import BOOL, DATE, DATETIME, ID, INT, LAT, LON, NUM, STR, UUID, nullable, obj, ref, text
+from .openapi import (
+    BOOL,
+    DATE,
+    DATETIME,
+    ID,
+    INT,
+    LAT,
+    LON,
+    NUM,
+    STR,
+    UUID,
+    nullable,
+    obj,
+    ref,
+    text,
+)
 
 _IDS = {"type": "array", "items": ID, "maxItems": 50}
 _TASK_STATES = ["assigned", "delivered", "overdue"]
 _RECORD_STATES = ["open", "overdue", "answered", "closed"]
 
 REQUESTS: dict[str, dict[str, Any]] = {
-    "UnitCreate": obj({
-        "code": text(40, minLength=1, example="yanjiao-gov"), "name": text(120, minLength=1,
-                                                                          example="燕郊镇人民政府"),
-        "kind": {"type": "string", "enum": list(UNIT_KINDS)},
-        "township": nullable(text(40, description="township code")),
-        "branch": nullable(text(40, description="branch code")),
-        "contact_name": text(80), "contact_phone": text(40)}, ("code", "name"), closed=True),
-    "TaskCreate": obj({
-        "title": text(300, minLength=1, example="清理燕郊镇全部小塑料"),
-        "detail": text(5000), "campaign": text(120),
-        "case_id": nullable(ID), "township": nullable(text(40)),
-        "lead_leader": text(80, description="牵头领导"),
-        "host_unit_id": ID, "co_unit_ids": _IDS,
-        "responsible_person": text(80, description="责任人"),
-        "assigned_on": nullable(DATE), "deadline": DATE},
-        ("title", "host_unit_id", "deadline"), closed=True,
-        example={"title": "清理燕郊镇全部小塑料", "host_unit_id": 1, "deadline": "2027-03-31",
-                 "lead_leader": "李副市长", "responsible_person": "王镇长"}),
-    "TaskDelivery": obj({"done_on": DATE, "report": text(5000, minLength=1)},
-                        ("done_on", "report"), closed=True),
-    "SupervisionVisitCreate": obj({
-        "client_uuid": UUID, "unit_id": ID, "visited_at": DATETIME, "unannounced": BOOL,
-        "lat": LAT, "lon": LON, "accuracy_m": {"type": "number", "minimum": 0, "maximum": 100000},
-        "members": text(300), "findings": text(10000, minLength=1),
-        "undelivered_task_ids": _IDS}, ("unit_id", "findings"), closed=True),
-    "AccountabilityCreate": obj({
-        "target_kind": {"type": "string", "enum": list(TARGET_KINDS)},
-        "unit_id": nullable(ID), "official_name": text(80), "official_post": text(120),
-        "ground": {"type": "string", "enum": list(GROUNDS)}, "ground_detail": text(5000),
-        "task_id": nullable(ID), "case_id": nullable(ID),
-        "decision": {"type": "string", "enum": list(DECISIONS)},
-        "decided_on": nullable(DATE), "respond_by": DATE},
-        ("decision", "respond_by"), closed=True),
-    "AccountabilityAnswer": obj({"answer": text(10000, minLength=1), "on": nullable(DATE)},
-                                ("answer",), closed=True),
-    "AccountabilityClose": obj({"note": text(5000, minLength=1), "on": nullable(DATE)},
-                               ("note",), closed=True),
+    "UnitCreate": obj(
+        {
+            "code": text(40, minLength=1, example="yanjiao-gov"),
+            "name": text(120, minLength=1, example="燕郊镇人民政府"),
+            "kind": {"type": "string", "enum": list(UNIT_KINDS)},
+            "township": nullable(text(40, description="township code")),
+            "branch": nullable(text(40, description="branch code")),
+            "contact_name": text(80),
+            "contact_phone": text(40),
+        },
+        ("code", "name"),
+        closed=True,
+    ),
+    "TaskCreate": obj(
+        {
+            "title": text(300, minLength=1, example="清理燕郊镇全部小塑料"),
+            "detail": text(5000),
+            "campaign": text(120),
+            "case_id": nullable(ID),
+            "township": nullable(text(40)),
+            "lead_leader": text(80, description="牵头领导"),
+            "host_unit_id": ID,
+            "co_unit_ids": _IDS,
+            "responsible_person": text(80, description="责任人"),
+            "assigned_on": nullable(DATE),
+            "deadline": DATE,
+        },
+        ("title", "host_unit_id", "deadline"),
+        closed=True,
+        example={
+            "title": "清理燕郊镇全部小塑料",
+            "host_unit_id": 1,
+            "deadline": "2027-03-31",
+            "lead_leader": "李副市长",
+            "responsible_person": "王镇长",
+        },
+    ),
+    "TaskDelivery": obj(
+        {"done_on": DATE, "report": text(5000, minLength=1)}, ("done_on", "report"), closed=True
+    ),
+    "SupervisionVisitCreate": obj(
+        {
+            "client_uuid": UUID,
+            "unit_id": ID,
+            "visited_at": DATETIME,
+            "unannounced": BOOL,
+            "lat": LAT,
+            "lon": LON,
+            "accuracy_m": {"type": "number", "minimum": 0, "maximum": 100000},
+            "members": text(300),
+            "findings": text(10000, minLength=1),
+            "undelivered_task_ids": _IDS,
+        },
+        ("unit_id", "findings"),
+        closed=True,
+    ),
+    "AccountabilityCreate": obj(
+        {
+            "target_kind": {"type": "string", "enum": list(TARGET_KINDS)},
+            "unit_id": nullable(ID),
+            "official_name": text(80),
+            "official_post": text(120),
+            "ground": {"type": "string", "enum": list(GROUNDS)},
+            "ground_detail": text(5000),
+            "task_id": nullable(ID),
+            "case_id": nullable(ID),
+            "decision": {"type": "string", "enum": list(DECISIONS)},
+            "decided_on": nullable(DATE),
+            "respond_by": DATE,
+        },
+        ("decision", "respond_by"),
+        closed=True,
+    ),
+    "AccountabilityAnswer": obj(
+        {"answer": text(10000, minLength=1), "on": nullable(DATE)}, ("answer",), closed=True
+    ),
+    "AccountabilityClose": obj(
+        {"note": text(5000, minLength=1), "on": nullable(DATE)}, ("note",), closed=True
+    ),
 }
 
-_FIGURES = {k: INT for k in ("firms_found", "closed", "rectified_on_time", "overdue_orders",
-                             "rebounds", "complaints", "complaints_answered_on_time", "tasks_due",
-                             "tasks_on_time", "tasks_overdue", "accountability")}
+_FIGURES = {
+    k: INT
+    for k in (
+        "firms_found",
+        "closed",
+        "rectified_on_time",
+        "overdue_orders",
+        "rebounds",
+        "complaints",
+        "complaints_answered_on_time",
+        "tasks_due",
+        "tasks_on_time",
+        "tasks_overdue",
+        "accountability",
+    )
+}
 
 RESPONSES: dict[str, dict[str, Any]] = {
-    "Unit": obj({"id": INT, "code": STR, "name": STR, "kind": STR, "township": nullable(STR),
-                 "branch": nullable(STR), "contact_name": STR, "contact_phone": STR,
-                 "active": BOOL}, ("id", "code", "name", "kind")),
-    "UnitList": obj({"items": {"type": "array", "items": ref("Unit")},
-                     "next_cursor": nullable(STR)}, ("items",)),
-    "Task": obj({"id": INT, "title": STR, "detail": STR, "campaign": STR, "case_id": nullable(INT),
-                 "township": nullable(STR), "township_name": nullable(STR), "lead_leader": STR,
-                 "host_unit_id": INT, "host_unit": nullable(STR),
-                 "co_unit_ids": {"type": "array", "items": INT},
-                 "co_units": {"type": "array", "items": STR}, "responsible_person": STR,
-                 "assigned_on": DATE, "deadline": DATE, "done_on": nullable(DATE),
-                 "state": {"type": "string", "enum": _TASK_STATES},
-                 "on_time": nullable(BOOL), "days_overdue": INT, "report": STR},
-                ("id", "title", "host_unit_id", "deadline", "state")),
-    "TaskList": obj({"items": {"type": "array", "items": ref("Task")},
-                     "next_cursor": nullable(STR), "as_of": DATE}, ("items",)),
-    "SupervisionVisit": obj({"id": INT, "client_uuid": nullable(STR), "unit_id": INT,
-                             "unit": nullable(STR), "township": nullable(STR),
-                             "visited_at": DATETIME, "unannounced": BOOL, "lat": nullable(NUM),
-                             "lon": nullable(NUM), "accuracy_m": nullable(NUM), "members": STR,
-                             "findings": STR, "undelivered_task_ids": {"type": "array",
-                                                                       "items": INT},
-                             "photos": {"type": "array", "items": ref("SupervisionPhoto")}},
-                            ("id", "unit_id", "visited_at", "findings")),
-    "SupervisionPhoto": obj({"id": INT, "client_uuid": STR, "visit_id": INT, "content_type": STR,
-                             "width": INT, "height": INT, "size_bytes": INT,
-                             "sha256_original": STR, "exif_lat": nullable(NUM),
-                             "exif_lon": nullable(NUM), "url": STR, "thumb_url": STR},
-                            ("id", "visit_id", "url")),
-    "SupervisionVisitList": obj({"items": {"type": "array", "items": ref("SupervisionVisit")},
-                                 "next_cursor": nullable(STR)}, ("items",)),
-    "OverdueUnits": obj({"as_of": DATE, "next_cursor": nullable(STR), "items": {
-        "type": "array", "items": obj({"unit_id": INT, "unit": STR, "overdue": INT,
-                                       "oldest_deadline": DATE, "days_overdue": INT})}},
-        ("items",)),
-    "AccountabilityRecord": obj({
-        "id": INT, "target_kind": STR, "unit_id": nullable(INT), "unit": nullable(STR),
-        "official_name": STR, "official_post": STR, "ground": STR, "ground_detail": STR,
-        "task_id": nullable(INT), "case_id": nullable(INT), "decision": STR, "decided_on": DATE,
-        "respond_by": DATE, "answer": STR, "answered_on": nullable(DATE),
-        "closed_on": nullable(DATE), "closure_note": STR, "published": BOOL,
-        "state": {"type": "string", "enum": _RECORD_STATES}},
-        ("id", "ground", "decision", "respond_by", "state")),
-    "AccountabilityList": obj({"items": {"type": "array", "items": ref("AccountabilityRecord")},
-                               "next_cursor": nullable(STR)}, ("items",)),
-    "ScoreRow": obj({**_FIGURES, "rank": INT, "code": STR, "name": STR, "score": NUM,
-                     "township_id": INT, "unit_id": INT, "kind": STR,
-                     "complaint_share": nullable(NUM), "task_share": nullable(NUM)},
-                    ("rank", "code", "name", "score")),
-    "Scoreboard": obj({"from": DATE, "to": DATE, "by": STR,
-                       "items": {"type": "array", "items": ref("ScoreRow")},
-                       "total": obj({**_FIGURES, "complaint_share": nullable(NUM),
-                                     "task_share": nullable(NUM)}),
-                       # How the score is made (SCOREBOARD_WEIGHTS, docs/oversight.md).
-                       "weights": obj({k: NUM for k in _WEIGHT_METRICS}, tuple(_WEIGHT_METRICS)),
-                       "formula": STR}, ("from", "to", "items", "weights", "formula")),
+    "Unit": obj(
+        {
+            "id": INT,
+            "code": STR,
+            "name": STR,
+            "kind": STR,
+            "township": nullable(STR),
+            "branch": nullable(STR),
+            "contact_name": STR,
+            "contact_phone": STR,
+            "active": BOOL,
+        },
+        ("id", "code", "name", "kind"),
+    ),
+    "UnitList": obj(
+        {"items": {"type": "array", "items": ref("Unit")}, "next_cursor": nullable(STR)}, ("items",)
+    ),
+    "Task": obj(
+        {
+            "id": INT,
+            "title": STR,
+            "detail": STR,
+            "campaign": STR,
+            "case_id": nullable(INT),
+            "township": nullable(STR),
+            "township_name": nullable(STR),
+            "lead_leader": STR,
+            "host_unit_id": INT,
+            "host_unit": nullable(STR),
+            "co_unit_ids": {"type": "array", "items": INT},
+            "co_units": {"type": "array", "items": STR},
+            "responsible_person": STR,
+            "assigned_on": DATE,
+            "deadline": DATE,
+            "done_on": nullable(DATE),
+            "state": {"type": "string", "enum": _TASK_STATES},
+            "on_time": nullable(BOOL),
+            "days_overdue": INT,
+            "report": STR,
+        },
+        ("id", "title", "host_unit_id", "deadline", "state"),
+    ),
+    "TaskList": obj(
+        {
+            "items": {"type": "array", "items": ref("Task")},
+            "next_cursor": nullable(STR),
+            "as_of": DATE,
+        },
+        ("items",),
+    ),
+    "SupervisionVisit": obj(
+        {
+            "id": INT,
+            "client_uuid": nullable(STR),
+            "unit_id": INT,
+            "unit": nullable(STR),
+            "township": nullable(STR),
+            "visited_at": DATETIME,
+            "unannounced": BOOL,
+            "lat": nullable(NUM),
+            "lon": nullable(NUM),
+            "accuracy_m": nullable(NUM),
+            "members": STR,
+            "findings": STR,
+            "undelivered_task_ids": {"type": "array", "items": INT},
+            "photos": {"type": "array", "items": ref("SupervisionPhoto")},
+        },
+        ("id", "unit_id", "visited_at", "findings"),
+    ),
+    "SupervisionPhoto": obj(
+        {
+            "id": INT,
+            "client_uuid": STR,
+            "visit_id": INT,
+            "content_type": STR,
+            "width": INT,
+            "height": INT,
+            "size_bytes": INT,
+            "sha256_original": STR,
+            "exif_lat": nullable(NUM),
+            "exif_lon": nullable(NUM),
+            "url": STR,
+            "thumb_url": STR,
+        },
+        ("id", "visit_id", "url"),
+    ),
+    "SupervisionVisitList": obj(
+        {
+            "items": {"type": "array", "items": ref("SupervisionVisit")},
+            "next_cursor": nullable(STR),
+        },
+        ("items",),
+    ),
+    "OverdueUnits": obj(
+        {
+            "as_of": DATE,
+            "next_cursor": nullable(STR),
+            "items": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "unit_id": INT,
+                        "unit": STR,
+                        "overdue": INT,
+                        "oldest_deadline": DATE,
+                        "days_overdue": INT,
+                    }
+                ),
+            },
+        },
+        ("items",),
+    ),
+    "AccountabilityRecord": obj(
+        {
+            "id": INT,
+            "target_kind": STR,
+            "unit_id": nullable(INT),
+            "unit": nullable(STR),
+            "official_name": STR,
+            "official_post": STR,
+            "ground": STR,
+            "ground_detail": STR,
+            "task_id": nullable(INT),
+            "case_id": nullable(INT),
+            "decision": STR,
+            "decided_on": DATE,
+            "respond_by": DATE,
+            "answer": STR,
+            "answered_on": nullable(DATE),
+            "closed_on": nullable(DATE),
+            "closure_note": STR,
+            "published": BOOL,
+            "state": {"type": "string", "enum": _RECORD_STATES},
+        },
+        ("id", "ground", "decision", "respond_by", "state"),
+    ),
+    "AccountabilityList": obj(
+        {
+            "items": {"type": "array", "items": ref("AccountabilityRecord")},
+            "next_cursor": nullable(STR),
+        },
+        ("items",),
+    ),
+    "ScoreRow": obj(
+        {
+            **_FIGURES,
+            "rank": INT,
+            "code": STR,
+            "name": STR,
+            "score": NUM,
+            "township_id": INT,
+            "unit_id": INT,
+            "kind": STR,
+            "complaint_share": nullable(NUM),
+            "task_share": nullable(NUM),
+        },
+        ("rank", "code", "name", "score"),
+    ),
+    "Scoreboard": obj(
+        {
+            "from": DATE,
+            "to": DATE,
+            "by": STR,
+            "items": {"type": "array", "items": ref("ScoreRow")},
+            "total": obj(
+                {**_FIGURES, "complaint_share": nullable(NUM), "task_share": nullable(NUM)}
+            ),
+            # How the score is made (SCOREBOARD_WEIGHTS, docs/oversight.md).
+            "weights": obj({k: NUM for k in _WEIGHT_METRICS}, tuple(_WEIGHT_METRICS)),
+            "formula": STR,
+        },
+        ("from", "to", "items", "weights", "formula"),
+    ),
 }
 
 
 def paths() -> dict:
     from .openapi import AS_OF, LIMIT, _body, _errors, _json, _param, _path_id
+
     auth = (400, 401, 403, 422)
     branch = _param("branch", text(40), "branch code (default: the caller's branch, or the city)")
     return {
         "/api/v1/units": {
-            "get": {"operationId": "listUnits", "summary": "Responsible units (责任单位)",
-                    "parameters": [branch],
-                    "responses": {"200": _json("UnitList", "the units"), **_errors(*auth)}},
-            "post": {"operationId": "createUnit", "summary": "Desk: add a responsible unit",
-                     "requestBody": _body("UnitCreate"),
-                     "responses": {"201": _json("Unit", "created"), **_errors(*auth, 409)}}},
+            "get": {
+                "operationId": "listUnits",
+                "summary": "Responsible units (责任单位)",
+                "parameters": [branch],
+                "responses": {"200": _json("UnitList", "the units"), **_errors(*auth)},
+            },
+            "post": {
+                "operationId": "createUnit",
+                "summary": "Desk: add a responsible unit",
+                "requestBody": _body("UnitCreate"),
+                "responses": {"201": _json("Unit", "created"), **_errors(*auth, 409)},
+            },
+        },
         "/api/v1/tasks": {
-            "get": {"operationId": "listTasks", "summary": "The responsibility table: tasks "
-                                                           "(a unit officer: his unit's only)",
-                    "parameters": [_param("state", {"type": "string", "enum": _TASK_STATES}),
-                                   _param("unit_id", ID), _param("township", text(40)),
-                                   _param("case_id", ID), branch, AS_OF, LIMIT],
-                    "responses": {"200": _json("TaskList", "the tasks"), **_errors(*auth)}},
-            "post": {"operationId": "createTask", "summary": "Desk: assign a task (deadline and "
-                                                             "host unit required)",
-                     "parameters": [AS_OF], "requestBody": _body("TaskCreate"),
-                     "responses": {"201": _json("Task", "assigned"), **_errors(*auth)}}},
+            "get": {
+                "operationId": "listTasks",
+                "summary": "The responsibility table: tasks (a unit officer: his unit's only)",
+                "parameters": [
+                    _param("state", {"type": "string", "enum": _TASK_STATES}),
+                    _param("unit_id", ID),
+                    _param("township", text(40)),
+                    _param("case_id", ID),
+                    branch,
+                    AS_OF,
+                    LIMIT,
+                ],
+                "responses": {"200": _json("TaskList", "the tasks"), **_errors(*auth)},
+            },
+            "post": {
+                "operationId": "createTask",
+                "summary": "Desk: assign a task (deadline and host unit required)",
+                "parameters": [AS_OF],
+                "requestBody": _body("TaskCreate"),
+                "responses": {"201": _json("Task", "assigned"), **_errors(*auth)},
+            },
+        },
         "/api/v1/tasks/{task_id}": {
             "parameters": [_path_id("task_id")],
-            "get": {"operationId": "getTask", "summary": "A task as of a day",
-                    "parameters": [AS_OF],
-                    "responses": {"200": _json("Task", "the task"), **_errors(*auth, 404)}}},
+            "get": {
+                "operationId": "getTask",
+                "summary": "A task as of a day",
+                "parameters": [AS_OF],
+                "responses": {"200": _json("Task", "the task"), **_errors(*auth, 404)},
+            },
+        },
         "/api/v1/tasks/{task_id}/delivery": {
             "parameters": [_path_id("task_id")],
-            "post": {"operationId": "deliverTask", "summary": "The host unit reports the task done",
-                     "parameters": [AS_OF], "requestBody": _body("TaskDelivery"),
-                     "responses": {"200": _json("Task", "delivered"),
-                                   **_errors(*auth, 404, 409)}}},
+            "post": {
+                "operationId": "deliverTask",
+                "summary": "The host unit reports the task done",
+                "parameters": [AS_OF],
+                "requestBody": _body("TaskDelivery"),
+                "responses": {"200": _json("Task", "delivered"), **_errors(*auth, 404, 409)},
+            },
+        },
         "/api/v1/supervision-visits": {
-            "get": {"operationId": "listSupervisionVisits", "summary": "Desk: supervision visits",
-                    "parameters": [branch, LIMIT],
-                    "responses": {"200": _json("SupervisionVisitList", "the visits"),
-                                  **_errors(*auth)}},
-            "post": {"operationId": "recordSupervisionVisit",
-                     "summary": "Desk: record a supervision visit (督查), idempotent by client_uuid",
-                     "requestBody": _body("SupervisionVisitCreate"),
-                     "responses": {"201": _json("SupervisionVisit", "recorded"),
-                                   "200": _json("SupervisionVisit", "a replay"),
-                                   **_errors(*auth)}}},
+            "get": {
+                "operationId": "listSupervisionVisits",
+                "summary": "Desk: supervision visits",
+                "parameters": [branch, LIMIT],
+                "responses": {"200": _json("SupervisionVisitList", "the visits"), **_errors(*auth)},
+            },
+            "post": {
+                "operationId": "recordSupervisionVisit",
+                "summary": "Desk: record a supervision visit (督查), idempotent by client_uuid",
+                "requestBody": _body("SupervisionVisitCreate"),
+                "responses": {
+                    "201": _json("SupervisionVisit", "recorded"),
+                    "200": _json("SupervisionVisit", "a replay"),
+                    **_errors(*auth),
+                },
+            },
+        },
         "/api/v1/supervision-visits/{supervision_id}/photos": {
             "parameters": [_path_id("supervision_id")],
-            "post": {"operationId": "uploadSupervisionPhoto",
-                     "summary": "Desk: one photo of a supervision visit (multipart, idempotent by "
-                                "client_uuid)",
-                     "requestBody": {"required": True, "content": {"multipart/form-data": {
-                         "schema": obj({"file": {"type": "string", "format": "binary"},
-                                        "client_uuid": UUID}, ("file", "client_uuid")),
-                         "encoding": {"file": {"contentType": "image/jpeg, image/png, image/webp"}}}}},
-                     "responses": {"201": _json("SupervisionPhoto", "stored"),
-                                   "200": _json("SupervisionPhoto", "a replay"),
-                                   **_errors(*auth, 404, 409, 413, 415)}}},
+            "post": {
+                "operationId": "uploadSupervisionPhoto",
+                "summary": "Desk: one photo of a supervision visit (multipart, idempotent by "
+                "client_uuid)",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": obj(
+                                {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "client_uuid": UUID,
+                                },
+                                ("file", "client_uuid"),
+                            ),
+                            "encoding": {
+                                "file": {"contentType": "image/jpeg, image/png, image/webp"}
+                            },
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json("SupervisionPhoto", "stored"),
+                    "200": _json("SupervisionPhoto", "a replay"),
+                    **_errors(*auth, 404, 409, 413, 415),
+                },
+            },
+        },
         "/api/v1/supervision-photos/{supervision_photo_id}": {
             "parameters": [_path_id("supervision_photo_id")],
-            "get": {"operationId": "getSupervisionPhoto", "summary": "Desk: the re-encoded photo",
-                    "parameters": [_param("size", {"type": "string", "enum": ["full", "thumb"]})],
-                    "responses": {"200": {"description": "JPEG", "content": {"image/jpeg": {
-                        "schema": {"type": "string", "format": "binary"}}}},
-                        **_errors(*auth, 404)}}},
+            "get": {
+                "operationId": "getSupervisionPhoto",
+                "summary": "Desk: the re-encoded photo",
+                "parameters": [_param("size", {"type": "string", "enum": ["full", "thumb"]})],
+                "responses": {
+                    "200": {
+                        "description": "JPEG",
+                        "content": {
+                            "image/jpeg": {"schema": {"type": "string", "format": "binary"}}
+                        },
+                    },
+                    **_errors(*auth, 404),
+                },
+            },
+        },
         "/api/v1/supervision/overdue": {
-            "get": {"operationId": "listOverdueUnits", "summary": "Desk: units with overdue tasks",
-                    "parameters": [branch, AS_OF],
-                    "responses": {"200": _json("OverdueUnits", "worst first"), **_errors(*auth)}}},
+            "get": {
+                "operationId": "listOverdueUnits",
+                "summary": "Desk: units with overdue tasks",
+                "parameters": [branch, AS_OF],
+                "responses": {"200": _json("OverdueUnits", "worst first"), **_errors(*auth)},
+            }
+        },
         "/api/v1/accountability": {
-            "get": {"operationId": "listAccountability",
-                    "summary": "Accountability records (问责); a unit officer: his unit's only",
-                    "parameters": [_param("state", {"type": "string", "enum": _RECORD_STATES}),
-                                   branch, AS_OF],
-                    "responses": {"200": _json("AccountabilityList", "the records"),
-                                  **_errors(*auth)}},
-            "post": {"operationId": "createAccountability",
-                     "summary": "Desk: record an accountability decision (ground required)",
-                     "parameters": [AS_OF], "requestBody": _body("AccountabilityCreate"),
-                     "responses": {"201": _json("AccountabilityRecord", "recorded"),
-                                   **_errors(*auth)}}},
+            "get": {
+                "operationId": "listAccountability",
+                "summary": "Accountability records (问责); a unit officer: his unit's only",
+                "parameters": [
+                    _param("state", {"type": "string", "enum": _RECORD_STATES}),
+                    branch,
+                    AS_OF,
+                ],
+                "responses": {"200": _json("AccountabilityList", "the records"), **_errors(*auth)},
+            },
+            "post": {
+                "operationId": "createAccountability",
+                "summary": "Desk: record an accountability decision (ground required)",
+                "parameters": [AS_OF],
+                "requestBody": _body("AccountabilityCreate"),
+                "responses": {"201": _json("AccountabilityRecord", "recorded"), **_errors(*auth)},
+            },
+        },
         "/api/v1/accountability/{record_id}": {
             "parameters": [_path_id("record_id")],
-            "get": {"operationId": "getAccountability", "summary": "An accountability record",
-                    "parameters": [AS_OF],
-                    "responses": {"200": _json("AccountabilityRecord", "the record"),
-                                  **_errors(*auth, 404)}}},
+            "get": {
+                "operationId": "getAccountability",
+                "summary": "An accountability record",
+                "parameters": [AS_OF],
+                "responses": {
+                    "200": _json("AccountabilityRecord", "the record"),
+                    **_errors(*auth, 404),
+                },
+            },
+        },
         "/api/v1/accountability/{record_id}/answer": {
             "parameters": [_path_id("record_id")],
-            "post": {"operationId": "answerAccountability",
-                     "summary": "The unit's explanation and rectification",
-                     "parameters": [AS_OF], "requestBody": _body("AccountabilityAnswer"),
-                     "responses": {"200": _json("AccountabilityRecord", "answered"),
-                                   **_errors(*auth, 404, 409)}}},
+            "post": {
+                "operationId": "answerAccountability",
+                "summary": "The unit's explanation and rectification",
+                "parameters": [AS_OF],
+                "requestBody": _body("AccountabilityAnswer"),
+                "responses": {
+                    "200": _json("AccountabilityRecord", "answered"),
+                    **_errors(*auth, 404, 409),
+                },
+            },
+        },
         "/api/v1/accountability/{record_id}/close": {
             "parameters": [_path_id("record_id")],
-            "post": {"operationId": "closeAccountability", "summary": "Desk: close the record",
-                     "parameters": [AS_OF], "requestBody": _body("AccountabilityClose"),
-                     "responses": {"200": _json("AccountabilityRecord", "closed"),
-                                   **_errors(*auth, 404, 409)}}},
+            "post": {
+                "operationId": "closeAccountability",
+                "summary": "Desk: close the record",
+                "parameters": [AS_OF],
+                "requestBody": _body("AccountabilityClose"),
+                "responses": {
+                    "200": _json("AccountabilityRecord", "closed"),
+                    **_errors(*auth, 404, 409),
+                },
+            },
+        },
         "/api/v1/scoreboard": {
-            "get": {"operationId": "getScoreboard",
-                    "summary": "Desk: the scoreboard (考核) per township or unit for a period",
-                    "parameters": [_param("from", DATE), _param("to", DATE),
-                                   _param("by", {"type": "string", "enum": ["township", "unit"]}),
-                                   branch, AS_OF],
-                    "responses": {"200": _json("Scoreboard", "ranked rows"), **_errors(*auth)}}},
+            "get": {
+                "operationId": "getScoreboard",
+                "summary": "Desk: the scoreboard (考核) per township or unit for a period",
+                "parameters": [
+                    _param("from", DATE),
+                    _param("to", DATE),
+                    _param("by", {"type": "string", "enum": ["township", "unit"]}),
+                    branch,
+                    AS_OF,
+                ],
+                "responses": {"200": _json("Scoreboard", "ranked rows"), **_errors(*auth)},
+            }
+        },
     }

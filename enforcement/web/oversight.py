@@ -4,6 +4,7 @@ service, render or redirect; a refused form is shown again with the services' fi
 
 A ``unit`` officer reaches only the pages marked here for units (``UNIT_ENDPOINTS``), and
 within them only his unit's records: ``confine_unit_officers`` refuses every other page."""
+
 from __future__ import annotations
 
 import uuid
@@ -11,8 +12,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import (Blueprint, Flask, Response, abort, flash, redirect, render_template, request,
-                   url_for)
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -40,15 +50,28 @@ bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 
 #: Pages a unit officer may open at all (the services still confine him to his unit).
 UNIT_ENDPOINTS = {
-    "oversight.tasks", "oversight.task", "oversight.task_deliver", "oversight.records",
-    "oversight.record", "oversight.record_answer",
-    "api.oversight_list_tasks", "api.oversight_get_task", "api.oversight_deliver_task",
-    "api.oversight_list_records", "api.oversight_get_record", "api.oversight_answer_record",
+    "oversight.tasks",
+    "oversight.task",
+    "oversight.task_deliver",
+    "oversight.records",
+    "oversight.record",
+    "oversight.record_answer",
+    "api.oversight_list_tasks",
+    "api.oversight_get_task",
+    "api.oversight_deliver_task",
+    "api.oversight_list_records",
+    "api.oversight_get_record",
+    "api.oversight_answer_record",
 }
 #: Pages that are for everyone or that every logged-in person needs (login, password, language).
 OPEN_ENDPOINTS = {
-    "static", "public.disclosure", "inspector.service_worker", "api.openapi_document",
-    "api.token", "admin.change_password", "home.index",
+    "static",
+    "public.disclosure",
+    "inspector.service_worker",
+    "api.openapi_document",
+    "api.token",
+    "admin.change_password",
+    "home.index",
 }
 
 
@@ -88,8 +111,11 @@ def _labels():
         "decision_label": lambda k: L.label(L.DECISION_LABELS, k, locale),
         "record_state_label": lambda k: L.label(L.RECORD_STATE_LABELS, k, locale),
         "target_label": lambda k: L.label(L.TARGET_LABELS, k, locale),
-        "unit_kinds": UNIT_KINDS, "grounds": GROUNDS, "decisions": DECISIONS,
-        "target_kinds": TARGET_KINDS, "task_states": tasks.STATES,
+        "unit_kinds": UNIT_KINDS,
+        "grounds": GROUNDS,
+        "decisions": DECISIONS,
+        "target_kinds": TARGET_KINDS,
+        "task_states": tasks.STATES,
         "record_states": tuple(L.RECORD_STATE_LABELS),
     }
 
@@ -125,22 +151,30 @@ def _townships(branch: Branch | None = None) -> list[Township]:
 
 # ---------------------------------------------------------------- hub
 
+
 @bp.get("/")
 @login_required
 def index():
     _desk_only()
     as_of = today()
     branch = _branch_arg()
-    return render_template("oversight/index.html", as_of=as_of, branch=branch,
-                           branches=_branches(),
-                           overdue=supervision.overdue_by_unit(_actor(), as_of,
-                                                               branch_id=branch.id if branch else None))
+    return render_template(
+        "oversight/index.html",
+        as_of=as_of,
+        branch=branch,
+        branches=_branches(),
+        overdue=supervision.overdue_by_unit(
+            _actor(), as_of, branch_id=branch.id if branch else None
+        ),
+    )
 
 
 # ---------------------------------------------------------------- the write helpers
 
-def _created(make: Callable[[], Any], success: str, endpoint: str, id_arg: str,
-             first_field: str) -> tuple[BaseResponse | None, dict[str, str]]:
+
+def _created(
+    make: Callable[[], Any], success: str, endpoint: str, id_arg: str, first_field: str
+) -> tuple[BaseResponse | None, dict[str, str]]:
     """A form that creates one record: on success flash and redirect to the new record's page
     (its id comes from the service's flush; the boundary commits); on a refusal roll the
     attempt back and return the field messages for the form shown again with a 422."""
@@ -153,8 +187,12 @@ def _created(make: Callable[[], Any], success: str, endpoint: str, id_arg: str,
     return redirect(url_for(endpoint, **{id_arg: created.id})), {}
 
 
-def _step_and_back(step: Callable[[], object], success: str, back: str,
-                   refusals: tuple[type[DomainError], ...] = (ValidationError,)) -> BaseResponse:
+def _step_and_back(
+    step: Callable[[], object],
+    success: str,
+    back: str,
+    refusals: tuple[type[DomainError], ...] = (ValidationError,),
+) -> BaseResponse:
     """A button that changes one record: flash the success, or roll the step back and flash its
     first message; back to the record's page either way."""
     try:
@@ -169,6 +207,7 @@ def _step_and_back(step: Callable[[], object], success: str, back: str,
 
 # ---------------------------------------------------------------- units
 
+
 @bp.route("/units", methods=["GET", "POST"])
 @login_required
 def unit_list():
@@ -181,15 +220,26 @@ def unit_list():
         if not form.validate():
             abort(400)
         values = request.form.to_dict()
-        done, errors = _created(lambda: units.create_unit(_actor(), values, now=utcnow()),
-                                _("Unit added."), "oversight.unit", "unit_id", "name")
+        done, errors = _created(
+            lambda: units.create_unit(_actor(), values, now=utcnow()),
+            _("Unit added."),
+            "oversight.unit",
+            "unit_id",
+            "name",
+        )
         if done:
             return done
         status = 422
     branch = _branch_arg()
-    return render_template("oversight/units.html", rows=units.list_units(
-        _actor(), branch_id=branch.id if branch else None), errors=errors, values=values,
-        townships=_townships(_branch_arg()), branches=_branches(), form=CsrfForm()), status
+    return render_template(
+        "oversight/units.html",
+        rows=units.list_units(_actor(), branch_id=branch.id if branch else None),
+        errors=errors,
+        values=values,
+        townships=_townships(_branch_arg()),
+        branches=_branches(),
+        form=CsrfForm(),
+    ), status
 
 
 @bp.get("/units/<int:unit_id>")
@@ -199,12 +249,19 @@ def unit(unit_id: int):
     as_of = today()
     actor = _actor()
     u = units.get_unit(actor, unit_id)
-    return render_template("oversight/unit.html", unit=u, officers=units.officers(u.id),
-                           rows=[tasks.task_row(t, as_of) for t in tasks.list_tasks(
-                               actor, tasks.TaskFilter(as_of=as_of, unit_id=u.id))],
-                           records=accountability.list_records(actor, as_of=as_of, unit_id=u.id),
-                           visits=supervision.list_visits(actor, unit_id=u.id),
-                           as_of=as_of, form=CsrfForm())
+    return render_template(
+        "oversight/unit.html",
+        unit=u,
+        officers=units.officers(u.id),
+        rows=[
+            tasks.task_row(t, as_of)
+            for t in tasks.list_tasks(actor, tasks.TaskFilter(as_of=as_of, unit_id=u.id))
+        ],
+        records=accountability.list_records(actor, as_of=as_of, unit_id=u.id),
+        visits=supervision.list_visits(actor, unit_id=u.id),
+        as_of=as_of,
+        form=CsrfForm(),
+    )
 
 
 @bp.post("/units/<int:unit_id>/officers")
@@ -214,24 +271,36 @@ def unit_officer(unit_id: int):
     if not CsrfForm().validate():
         abort(400)
     return _step_and_back(
-        lambda: units.assign_officer(_actor(), unit_id, request.form.get("username", ""),
-                                     now=utcnow()),
-        _("Contact officer saved."), url_for("oversight.unit", unit_id=unit_id))
+        lambda: units.assign_officer(
+            _actor(), unit_id, request.form.get("username", ""), now=utcnow()
+        ),
+        _("Contact officer saved."),
+        url_for("oversight.unit", unit_id=unit_id),
+    )
 
 
 # ---------------------------------------------------------------- tasks
+
 
 def _task_filter(as_of: date) -> tasks.TaskFilter:
     state = request.args.get("state", "")
     if state not in tasks.STATES:
         state = ""
     township = request.args.get("township") or ""
-    township_id = db.session.scalar(select(Township.id).where(Township.code == township)) \
-        if township else None
+    township_id = (
+        db.session.scalar(select(Township.id).where(Township.code == township))
+        if township
+        else None
+    )
     branch = _branch_arg()
-    return tasks.TaskFilter(as_of=as_of, state=state, unit_id=_int_arg("unit"),
-                            township_id=township_id, case_id=_int_arg("case"),
-                            branch_id=branch.id if branch else None)
+    return tasks.TaskFilter(
+        as_of=as_of,
+        state=state,
+        unit_id=_int_arg("unit"),
+        township_id=township_id,
+        case_id=_int_arg("case"),
+        branch_id=branch.id if branch else None,
+    )
 
 
 @bp.route("/tasks", methods=["GET", "POST"], endpoint="tasks")
@@ -248,18 +317,33 @@ def tasks_page():
             abort(400)
         values = request.form.to_dict()
         data = dict(values, co_unit_ids=request.form.getlist("co_unit_ids"))
-        done, errors = _created(lambda: tasks.create_task(actor, data, now=utcnow(), as_of=as_of),
-                                _("Task assigned."), "oversight.task", "task_id", "title")
+        done, errors = _created(
+            lambda: tasks.create_task(actor, data, now=utcnow(), as_of=as_of),
+            _("Task assigned."),
+            "oversight.task",
+            "task_id",
+            "title",
+        )
         if done:
             return done
         status = 422
     f = _task_filter(as_of)
     rows = [tasks.task_row(t, as_of) for t in tasks.list_tasks(actor, f)]
-    unit = db.session.get(ResponsibleUnit, actor.unit_id) if actor.is_unit and actor.unit_id else None
-    return render_template("oversight/tasks.html", rows=rows, f=f, as_of=as_of, errors=errors,
-                           values=values, unit=unit,
-                           all_units=units.list_units(actor), townships=_townships(_branch_arg()),
-                           form=CsrfForm()), status
+    unit = (
+        db.session.get(ResponsibleUnit, actor.unit_id) if actor.is_unit and actor.unit_id else None
+    )
+    return render_template(
+        "oversight/tasks.html",
+        rows=rows,
+        f=f,
+        as_of=as_of,
+        errors=errors,
+        values=values,
+        unit=unit,
+        all_units=units.list_units(actor),
+        townships=_townships(_branch_arg()),
+        form=CsrfForm(),
+    ), status
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -268,12 +352,20 @@ def task(task_id: int):
     as_of = today()
     actor = _actor()
     t = tasks.get_task(actor, task_id)
-    return render_template("oversight/task.html", t=t, row=tasks.task_row(t, as_of), as_of=as_of,
-                           errors={}, values={}, form=CsrfForm(),
-                           can_report=(t.done_on is None and (
-                               actor.is_reviewer or (actor.is_unit and actor.unit_id == t.host_unit_id))),
-                           records=[r for r in accountability.list_records(actor, as_of=as_of)
-                                    if r.task_id == t.id]), 200
+    return render_template(
+        "oversight/task.html",
+        t=t,
+        row=tasks.task_row(t, as_of),
+        as_of=as_of,
+        errors={},
+        values={},
+        form=CsrfForm(),
+        can_report=(
+            t.done_on is None
+            and (actor.is_reviewer or (actor.is_unit and actor.unit_id == t.host_unit_id))
+        ),
+        records=[r for r in accountability.list_records(actor, as_of=as_of) if r.task_id == t.id],
+    ), 200
 
 
 @bp.post("/tasks/<int:task_id>/deliver")
@@ -290,9 +382,17 @@ def task_deliver(task_id: int):
     except ValidationError as exc:
         db.session.rollback()
         t = tasks.get_task(actor, task_id)
-        return render_template("oversight/task.html", t=t, row=tasks.task_row(t, as_of),
-                               as_of=as_of, errors=fields_text(exc.fields), values=request.form.to_dict(),
-                               form=CsrfForm(), can_report=True, records=[]), 422
+        return render_template(
+            "oversight/task.html",
+            t=t,
+            row=tasks.task_row(t, as_of),
+            as_of=as_of,
+            errors=fields_text(exc.fields),
+            values=request.form.to_dict(),
+            form=CsrfForm(),
+            can_report=True,
+            records=[],
+        ), 422
 
 
 @bp.post("/tasks/<int:task_id>/reopen")
@@ -304,11 +404,14 @@ def task_reopen(task_id: int):
         abort(400)
     return _step_and_back(
         lambda: tasks.reopen(_actor(), task_id, request.form.to_dict(), now=utcnow()),
-        _("Task reopened."), url_for("oversight.task", task_id=task_id),
-        refusals=(ValidationError, Conflict))
+        _("Task reopened."),
+        url_for("oversight.task", task_id=task_id),
+        refusals=(ValidationError, Conflict),
+    )
 
 
 # ---------------------------------------------------------------- accountability
+
 
 @bp.route("/accountability", methods=["GET", "POST"])
 @login_required
@@ -325,7 +428,11 @@ def records():
         values = request.form.to_dict()
         done, errors = _created(
             lambda: accountability.create_record(actor, values, now=utcnow(), as_of=as_of),
-            _("Accountability record saved."), "oversight.record", "record_id", "ground")
+            _("Accountability record saved."),
+            "oversight.record",
+            "record_id",
+            "ground",
+        )
         if done:
             return done
         status = 422
@@ -340,11 +447,22 @@ def records():
             values["official_name"] = t.responsible_person
     state = request.args.get("state", "")
     branch = _branch_arg()
-    rows = accountability.list_records(actor, state=state if state in L.RECORD_STATE_LABELS else "",
-                                       as_of=as_of, branch_id=branch.id if branch else None)
-    return render_template("oversight/records.html", rows=rows, as_of=as_of, errors=errors,
-                           values=values, state=state, all_units=units.list_units(actor),
-                           form=CsrfForm()), status
+    rows = accountability.list_records(
+        actor,
+        state=state if state in L.RECORD_STATE_LABELS else "",
+        as_of=as_of,
+        branch_id=branch.id if branch else None,
+    )
+    return render_template(
+        "oversight/records.html",
+        rows=rows,
+        as_of=as_of,
+        errors=errors,
+        values=values,
+        state=state,
+        all_units=units.list_units(actor),
+        form=CsrfForm(),
+    ), status
 
 
 @bp.get("/accountability/<int:record_id>")
@@ -352,12 +470,14 @@ def records():
 def record(record_id: int):
     as_of = today()
     r = accountability.get_record(_actor(), record_id)
-    return render_template("oversight/record.html", r=r, as_of=as_of, errors={}, values={},
-                           form=CsrfForm())
+    return render_template(
+        "oversight/record.html", r=r, as_of=as_of, errors={}, values={}, form=CsrfForm()
+    )
 
 
-def _record_step(record_id: int, step: Callable[[Actor, int, dict[str, str], date], object]
-                 ) -> ResponseReturnValue:
+def _record_step(
+    record_id: int, step: Callable[[Actor, int, dict[str, str], date], object]
+) -> ResponseReturnValue:
     as_of = today()
     actor = _actor()
     if not CsrfForm().validate():
@@ -369,34 +489,44 @@ def _record_step(record_id: int, step: Callable[[Actor, int, dict[str, str], dat
     except ValidationError as exc:
         db.session.rollback()
         r = accountability.get_record(actor, record_id)
-        return render_template("oversight/record.html", r=r, as_of=as_of, errors=fields_text(exc.fields),
-                               values=request.form.to_dict(), form=CsrfForm()), 422
+        return render_template(
+            "oversight/record.html",
+            r=r,
+            as_of=as_of,
+            errors=fields_text(exc.fields),
+            values=request.form.to_dict(),
+            form=CsrfForm(),
+        ), 422
 
 
 @bp.post("/accountability/<int:record_id>/answer")
 @login_required
 def record_answer(record_id: int):
-    return _record_step(record_id, lambda a, i, d, as_of: accountability.answer(
-        a, i, d, now=utcnow(), as_of=as_of))
+    return _record_step(
+        record_id, lambda a, i, d, as_of: accountability.answer(a, i, d, now=utcnow(), as_of=as_of)
+    )
 
 
 @bp.post("/accountability/<int:record_id>/close")
 @login_required
 def record_close(record_id: int):
     _desk_only()
-    return _record_step(record_id, lambda a, i, d, as_of: accountability.close(
-        a, i, d, now=utcnow(), as_of=as_of))
+    return _record_step(
+        record_id, lambda a, i, d, as_of: accountability.close(a, i, d, now=utcnow(), as_of=as_of)
+    )
 
 
 @bp.post("/accountability/<int:record_id>/publish")
 @login_required
 def record_publish(record_id: int):
     _desk_only()
-    return _record_step(record_id, lambda a, i, d, as_of: accountability.publish(
-        a, i, now=utcnow()))
+    return _record_step(
+        record_id, lambda a, i, d, as_of: accountability.publish(a, i, now=utcnow())
+    )
 
 
 # ---------------------------------------------------------------- supervision
+
 
 @bp.route("/supervision", methods=["GET", "POST"])
 @login_required
@@ -411,26 +541,45 @@ def supervision_visits():
         if not CsrfForm().validate():
             abort(400)
         values = request.form.to_dict()
-        data: dict[str, Any] = dict(values, undelivered_task_ids=request.form.getlist("undelivered_task_ids"),
-                    unannounced=request.form.get("unannounced") == "y")
+        data: dict[str, Any] = dict(
+            values,
+            undelivered_task_ids=request.form.getlist("undelivered_task_ids"),
+            unannounced=request.form.get("unannounced") == "y",
+        )
         if data.get("visited_at"):
-            data["visited_at"] = data["visited_at"] + (":00+08:00" if len(data["visited_at"]) == 16 else "")
-        done, errors = _created(lambda: supervision.record_visit(actor, data, now=utcnow())[0],
-                                _("Supervision visit recorded."), "oversight.supervision_visit",
-                                "supervision_id", "findings")
+            data["visited_at"] = data["visited_at"] + (
+                ":00+08:00" if len(data["visited_at"]) == 16 else ""
+            )
+        done, errors = _created(
+            lambda: supervision.record_visit(actor, data, now=utcnow())[0],
+            _("Supervision visit recorded."),
+            "oversight.supervision_visit",
+            "supervision_id",
+            "findings",
+        )
         if done:
             return done
         status = 422
     chosen = _int_arg("unit") or safe_id(values.get("unit_id"))
     open_tasks = []
     if chosen:
-        open_tasks = [t for t in tasks.list_tasks(actor, tasks.TaskFilter(as_of=as_of, unit_id=chosen))
-                      if t.done_on is None]
+        open_tasks = [
+            t
+            for t in tasks.list_tasks(actor, tasks.TaskFilter(as_of=as_of, unit_id=chosen))
+            if t.done_on is None
+        ]
     branch = _branch_arg()
-    return render_template("oversight/supervision.html", rows=supervision.list_visits(
-        actor, branch_id=branch.id if branch else None), errors=errors, values=values, chosen=chosen,
-        open_tasks=open_tasks, all_units=units.list_units(actor), as_of=as_of,
-        form=CsrfForm()), status
+    return render_template(
+        "oversight/supervision.html",
+        rows=supervision.list_visits(actor, branch_id=branch.id if branch else None),
+        errors=errors,
+        values=values,
+        chosen=chosen,
+        open_tasks=open_tasks,
+        all_units=units.list_units(actor),
+        as_of=as_of,
+        form=CsrfForm(),
+    ), status
 
 
 @bp.get("/supervision/<int:supervision_id>")
@@ -438,8 +587,13 @@ def supervision_visits():
 def supervision_visit(supervision_id: int):
     _desk_only()
     v = supervision.get_visit(_actor(), supervision_id)
-    return render_template("oversight/supervision_visit.html", v=v, as_of=today(),
-                           form=CsrfForm(), client_uuid=str(uuid.uuid4()))
+    return render_template(
+        "oversight/supervision_visit.html",
+        v=v,
+        as_of=today(),
+        form=CsrfForm(),
+        client_uuid=str(uuid.uuid4()),
+    )
 
 
 @bp.post("/supervision/<int:supervision_id>/photos")
@@ -449,6 +603,7 @@ def supervision_photo(supervision_id: int):
     if not CsrfForm().validate():
         abort(400)
     from ..services.core.storage import photo_storage
+
     actor = _actor()
     visit = supervision.get_visit(actor, supervision_id)
     upload = request.files.get("file")
@@ -456,16 +611,25 @@ def supervision_photo(supervision_id: int):
     def store() -> None:
         if upload is None:
             raise ValidationError(_("Choose a photo."), {"file": "required"})
-        supervision.store_photo(actor, visit, data=upload.read(),
-                                client_uuid=request.form.get("client_uuid") or str(uuid.uuid4()),
-                                now=utcnow(), storage=photo_storage())
+        supervision.store_photo(
+            actor,
+            visit,
+            data=upload.read(),
+            client_uuid=request.form.get("client_uuid") or str(uuid.uuid4()),
+            now=utcnow(),
+            storage=photo_storage(),
+        )
 
-    return _step_and_back(store, _("Photo added."),
-                          url_for("oversight.supervision_visit", supervision_id=supervision_id),
-                          refusals=(DomainError,))
+    return _step_and_back(
+        store,
+        _("Photo added."),
+        url_for("oversight.supervision_visit", supervision_id=supervision_id),
+        refusals=(DomainError,),
+    )
 
 
 # ---------------------------------------------------------------- scoreboard
+
 
 def _period(as_of: date) -> scoreboard.Period:
     start = request.args.get("from") or as_of.replace(month=1, day=1).isoformat()
@@ -488,12 +652,21 @@ def scoreboard_page():
     actor = _actor()
     towns = scoreboard.townships(actor, p, branch_id=branch.id if branch else None)
     by_unit = scoreboard.units(actor, p, branch_id=branch.id if branch else None)
-    return render_template("oversight/scoreboard.html", towns=towns, by_unit=by_unit, p=p,
-                           total=scoreboard.city_total(towns), branch=branch,
-                           branches=_branches(), error=error, as_of=as_of,
-                           rollup=_rollup(actor, p) if branch is None else [],
-                           formula=scoreboard.formula(zh=_zh()), weights=scoreboard.weights(),
-                           weight_metrics=scoreboard.W.METRICS)
+    return render_template(
+        "oversight/scoreboard.html",
+        towns=towns,
+        by_unit=by_unit,
+        p=p,
+        total=scoreboard.city_total(towns),
+        branch=branch,
+        branches=_branches(),
+        error=error,
+        as_of=as_of,
+        rollup=_rollup(actor, p) if branch is None else [],
+        formula=scoreboard.formula(zh=_zh()),
+        weights=scoreboard.weights(),
+        weight_metrics=scoreboard.W.METRICS,
+    )
 
 
 def _rollup(actor: Actor, p: scoreboard.Period) -> list[dict]:
@@ -515,9 +688,12 @@ def scoreboard_export():
     by = request.args.get("by", "township")
     actor = _actor()
     rows = (scoreboard.units if by == "unit" else scoreboard.townships)(
-        actor, p, branch_id=branch.id if branch else None)
+        actor, p, branch_id=branch.id if branch else None
+    )
     scoreboard.record_export(actor, p, by=by, rows=len(rows), now=utcnow())
     name = f"scoreboard-{by}-{p.start.isoformat()}-{p.end.isoformat()}.xlsx"
-    return Response(scoreboard_xlsx(rows, p, by=by, weights=scoreboard.weights()),  # counted already
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        scoreboard_xlsx(rows, p, by=by, weights=scoreboard.weights()),  # counted already
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -12,6 +12,7 @@ Each raises ValidationError naming the parameter, which the API answers as
 ``{"error": {"code", "message", "fields"}}`` with 422. Record ids in bodies and forms are read by
 ``services.core.parsing.parse_ids``; bodies are checked against the OpenAPI schemas (``api.body``).
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,7 +23,14 @@ from datetime import date
 from flask import request
 
 from ..errors import ValidationError
-from ..services.core.parsing import parse_bool, parse_box, parse_date, parse_float, parse_int, parse_near
+from ..services.core.parsing import (
+    parse_bool,
+    parse_box,
+    parse_date,
+    parse_float,
+    parse_int,
+    parse_near,
+)
 from .context import today
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
@@ -30,7 +38,9 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 
 def present_but_empty(name: str) -> None:
     if request.args.get(name) == "":
-        raise ValidationError(f"{name} is empty.", {name: "give a value or leave the parameter out"})
+        raise ValidationError(
+            f"{name} is empty.", {name: "give a value or leave the parameter out"}
+        )
 
 
 def as_of(*, lenient: bool = False) -> date:
@@ -60,19 +70,23 @@ def near(name: str = "near") -> tuple[float, float] | None:
     return parse_near(raw, name)
 
 
-def arg_int(name: str, *, default: int | None = None, minimum: int | None = None,
-            maximum: int | None = None) -> int | None:
+def arg_int(
+    name: str, *, default: int | None = None, minimum: int | None = None, maximum: int | None = None
+) -> int | None:
     present_but_empty(name)
-    value = parse_int(request.args.get(name), name, required=False, minimum=minimum,
-                      maximum=maximum)
+    value = parse_int(
+        request.args.get(name), name, required=False, minimum=minimum, maximum=maximum
+    )
     return default if value is None else value
 
 
-def arg_float(name: str, *, minimum: float | None = None,
-              maximum: float | None = None) -> float | None:
+def arg_float(
+    name: str, *, minimum: float | None = None, maximum: float | None = None
+) -> float | None:
     present_but_empty(name)
-    return parse_float(request.args.get(name), name, required=False, minimum=minimum,
-                       maximum=maximum)
+    return parse_float(
+        request.args.get(name), name, required=False, minimum=minimum, maximum=maximum
+    )
 
 
 def arg_bool(name: str) -> bool:
@@ -100,8 +114,15 @@ def cursor(keys: tuple[str, ...]) -> dict | None:
         position = json.loads(base64.urlsafe_b64decode(raw.encode() + b"=" * (-len(raw) % 4)))
     except (ValueError, UnicodeError):
         position = None
-    if not isinstance(position, dict) or set(position) != set(keys) or not all(
-            isinstance(position[k], int) and not isinstance(position[k], bool)
-            and 0 <= position[k] < 2**53 for k in keys):
+    if (
+        not isinstance(position, dict)
+        or set(position) != set(keys)
+        or not all(
+            isinstance(position[k], int)
+            and not isinstance(position[k], bool)
+            and 0 <= position[k] < 2**53
+            for k in keys
+        )
+    ):
         raise ValidationError("The cursor is not valid.", {"cursor": "not a cursor from this API"})
     return position

@@ -1,5 +1,6 @@
 """Public disclosure (公开曝光): the only page without login. Shows what may be public and
 nothing else: no person's name, phone or ID number."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
@@ -19,4 +20,6 @@ def disclosure_page():
         filters, body = disclosure.page(today(), action=action, cursor=request.args.get("cursor"))
     except ValidationError:
         filters, body = disclosure.page(today())
-    return render_template("public/disclosure.html", body=body, filters=filters, as_of=filters.as_of)
+    return render_template(
+        "public/disclosure.html", body=body, filters=filters, as_of=filters.as_of
+    )

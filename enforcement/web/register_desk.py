@@ -1,10 +1,20 @@
 """The register at the desk: sites awaiting a location (search the address with the geocoder in
 the background, drag the pin, or leave it to the field; confirm pins set by visits), and the
 townships page (import the code list or boundaries, edit aliases). Thin views."""
+
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -36,6 +46,7 @@ def _actor() -> Actor:
 def _awaiting_count():
     # Functions, so only the pages that show the figure pay for the count.
     from ..industry_gbt import label
+
     return {"awaiting_location_count": locations.count_awaiting, "gbt_label": label}
 
 
@@ -76,18 +87,37 @@ def awaiting():
     q = (request.args.get("q") or "").strip()[:100]
     to_confirm = request.args.get("show") == "visit"
     page = page_number()
-    items, total = locations.awaiting(township_id=township_id, q=q or None, to_confirm=to_confirm,
-                                      offset=(page - 1) * PAGE, limit=PAGE)
-    counts = dict(db.session.execute(
-        select(Enterprise.township_id, func.count()).where(locations.awaiting_clause())
-        .group_by(Enterprise.township_id)).all())
+    items, total = locations.awaiting(
+        township_id=township_id,
+        q=q or None,
+        to_confirm=to_confirm,
+        offset=(page - 1) * PAGE,
+        limit=PAGE,
+    )
+    counts = dict(
+        db.session.execute(
+            select(Enterprise.township_id, func.count())
+            .where(locations.awaiting_clause())
+            .group_by(Enterprise.township_id)
+        ).all()
+    )
     return render_template(
-        "desk/locate_list.html", items=items, total=total, page=page, pages=-(-total // PAGE),
-        q=q, township_id=township_id, to_confirm=to_confirm,
+        "desk/locate_list.html",
+        items=items,
+        total=total,
+        page=page,
+        pages=-(-total // PAGE),
+        q=q,
+        township_id=township_id,
+        to_confirm=to_confirm,
         townships=list(db.session.scalars(select(Township).order_by(Township.code))),
-        counts=counts, waiting=locations.count_awaiting(),
-        to_confirm_count=locations.count_to_confirm(), progress=locations.geocode_progress(),
-        geocoder=bool(current_app.config["GEOCODER"]), form=ConfirmForm())
+        counts=counts,
+        waiting=locations.count_awaiting(),
+        to_confirm_count=locations.count_to_confirm(),
+        progress=locations.geocode_progress(),
+        geocoder=bool(current_app.config["GEOCODER"]),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/desk/locate/geocode", methods=["POST"])
@@ -98,13 +128,17 @@ def geocode_start():
         abort(400)
     geocode = _geocoder()
     if geocode is None:
-        flash(_("No geocoder is configured (GEOCODER): pin the sites by hand or on site."),
-              "error")
+        flash(_("No geocoder is configured (GEOCODER): pin the sites by hand or on site."), "error")
     elif locations.start_background_geocoding(
-            current_app._get_current_object(), geocode, now=utcnow(),  # type: ignore[attr-defined]
-            area=townships.bureau_area(current_app.config)):
-        flash(_("The addresses are being searched in the background; this page shows the "
-                "progress."), "success")
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        geocode,
+        now=utcnow(),
+        area=townships.bureau_area(current_app.config),
+    ):
+        flash(
+            _("The addresses are being searched in the background; this page shows the progress."),
+            "success",
+        )
     else:
         flash(_("The address search is already running."), "success")
     return redirect(url_for("register.awaiting"))
@@ -120,24 +154,34 @@ def geocode_progress():
 @reviewer_required
 def locate(enterprise_id: int):
     from .desk import pin_map_attrs
+
     enterprise = db.session.get(Enterprise, enterprise_id) or abort(404)
     form = LocateForm()
     status = 200
     if form.validate_on_submit():
         try:
-            locations.set_location(_actor(), enterprise, form.lat.data, form.lon.data,
-                                   now=utcnow(), area=townships.bureau_area(current_app.config))
+            locations.set_location(
+                _actor(),
+                enterprise,
+                form.lat.data,
+                form.lon.data,
+                now=utcnow(),
+                area=townships.bureau_area(current_app.config),
+            )
         except ValidationError:
             db.session.rollback()
-            form.lat.errors = list(form.lat.errors) + [_(
-                "The pin is outside the bureau's area or not a position: drag it onto the site.")]
+            form.lat.errors = list(form.lat.errors) + [
+                _("The pin is outside the bureau's area or not a position: drag it onto the site.")
+            ]
             status = 422
         else:
             flash(_("Located: %(name)s.", name=enterprise.name), "success")
             following = db.session.scalar(
-                select(Enterprise.id).where(locations.awaiting_clause(),
-                                            Enterprise.id > enterprise.id)
-                .order_by(Enterprise.id).limit(1))
+                select(Enterprise.id)
+                .where(locations.awaiting_clause(), Enterprise.id > enterprise.id)
+                .order_by(Enterprise.id)
+                .limit(1)
+            )
             if following:
                 return redirect(url_for("register.locate", enterprise_id=following))
             return redirect(url_for("register.awaiting"))
@@ -146,8 +190,11 @@ def locate(enterprise_id: int):
         form.lat.errors = list(form.lat.errors) + [_("Drag the pin onto the site first.")]
     suggestion = None
     if enterprise.address:
-        cached = db.session.scalar(select(GeocodeCache).where(
-            GeocodeCache.address == locations.address_key(enterprise.address)))
+        cached = db.session.scalar(
+            select(GeocodeCache).where(
+                GeocodeCache.address == locations.address_key(enterprise.address)
+            )
+        )
         if cached is not None and cached.lat is not None:
             suggestion = (cached.lat, cached.lon)
     start = (enterprise.lat, enterprise.lon) if enterprise.lat is not None else suggestion
@@ -163,8 +210,14 @@ def locate(enterprise_id: int):
         pin["data-center-zoom"] = 13
     if start is not None and not form.lat.data:
         form.lat.data, form.lon.data = f"{start[0]:.6f}", f"{start[1]:.6f}"
-    return render_template("desk/locate.html", e=enterprise, form=form, pin=pin,
-                           suggestion=suggestion, confirm=ConfirmForm()), status
+    return render_template(
+        "desk/locate.html",
+        e=enterprise,
+        form=form,
+        pin=pin,
+        suggestion=suggestion,
+        confirm=ConfirmForm(),
+    ), status
 
 
 @bp.route("/desk/locate/<int:enterprise_id>/confirm", methods=["POST"])
@@ -193,8 +246,9 @@ def township_list():
         if form.validate_on_submit():
             upload = form.file.data
             try:
-                entries = townships.read_entries(upload.read(), upload.filename or "",
-                                                 gcj02=bool(form.gcj02.data))
+                entries = townships.read_entries(
+                    upload.read(), upload.filename or "", gcj02=bool(form.gcj02.data)
+                )
                 result = townships.import_townships(_actor(), entries, now=utcnow())
             except ValidationError as exc:
                 db.session.rollback()
@@ -202,17 +256,37 @@ def township_list():
                 status = 422
             else:
                 c = result.counts
-                flash(_("Townships: %(created)s created, %(updated)s updated, %(unchanged)s "
-                        "unchanged.", **c), "success")
+                flash(
+                    _(
+                        "Townships: %(created)s created, %(updated)s updated, %(unchanged)s "
+                        "unchanged.",
+                        **c,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("register.township_list"))
         else:
             status = 422
-    rows = list(db.session.scalars(select(Township).order_by(
-        Township.stat_code.is_(None), Township.stat_code, Township.code)))
-    counts = dict(db.session.execute(select(Enterprise.township_id, func.count())
-                                     .group_by(Enterprise.township_id)).all())
-    return render_template("admin/townships.html", form=form, townships=rows, counts=counts,
-                           unplaced=counts.get(None, 0), alias_form=AliasForm()), status
+    rows = list(
+        db.session.scalars(
+            select(Township).order_by(
+                Township.stat_code.is_(None), Township.stat_code, Township.code
+            )
+        )
+    )
+    counts = dict(
+        db.session.execute(
+            select(Enterprise.township_id, func.count()).group_by(Enterprise.township_id)
+        ).all()
+    )
+    return render_template(
+        "admin/townships.html",
+        form=form,
+        townships=rows,
+        counts=counts,
+        unplaced=counts.get(None, 0),
+        alias_form=AliasForm(),
+    ), status
 
 
 @bp.route("/admin/townships/<int:township_id>/aliases", methods=["POST"])

@@ -1,4 +1,5 @@
 """Page access by role: the bureau desk is for reviewers and administrators only."""
+
 from __future__ import annotations
 
 import functools
@@ -14,4 +15,5 @@ def reviewer_required(view):
         if current_user.role not in ("reviewer", "admin"):
             abort(403)
         return view(*args, **kwargs)
+
     return wrapper

@@ -13,6 +13,7 @@ Speed matters (recompute runs over every open case), so each year is turned once
 array of working-day ordinals plus a running count per day; every query is then an index lookup
 or a short walk across year boundaries.
 """
+
 from __future__ import annotations
 
 import calendar as _stdcal
@@ -252,8 +253,9 @@ class Calendar:
                 return d, prov
             d += timedelta(days=1)
 
-
-    def latest_followup_day(self, earliest: date, limit: date, township: str | None) -> tuple[date, bool] | None:
+    def latest_followup_day(
+        self, earliest: date, limit: date, township: str | None
+    ) -> tuple[date, bool] | None:
         """The last day in [earliest, limit] that is a working day and not a quiet day, or None.
 
         A local quiet day (宁静日) may move a routine check but never a limit set by law: a
@@ -335,18 +337,24 @@ def parse_schedule(text: str) -> YearSchedule:
                         lineno,
                     )
                 if d in workdays:
-                    raise ScheduleError(f"{d.isoformat()} is already listed on line {workdays[d]}", lineno)
+                    raise ScheduleError(
+                        f"{d.isoformat()} is already listed on line {workdays[d]}", lineno
+                    )
                 if d in holidays:
                     raise ScheduleError(
-                        f"{d.isoformat()} is a holiday on line {holidays[d]} and cannot also be a workday", lineno
+                        f"{d.isoformat()} is a holiday on line {holidays[d]} and cannot also be a workday",
+                        lineno,
                     )
                 workdays[d] = lineno
             else:
                 if d in holidays:
-                    raise ScheduleError(f"{d.isoformat()} is already listed on line {holidays[d]}", lineno)
+                    raise ScheduleError(
+                        f"{d.isoformat()} is already listed on line {holidays[d]}", lineno
+                    )
                 if d in workdays:
                     raise ScheduleError(
-                        f"{d.isoformat()} is a workday on line {workdays[d]} and cannot also be a holiday", lineno
+                        f"{d.isoformat()} is a workday on line {workdays[d]} and cannot also be a holiday",
+                        lineno,
                     )
                 holidays[d] = lineno
             if name:
@@ -365,7 +373,11 @@ def dump_schedule(s: YearSchedule) -> str:
 
     def flush() -> None:
         if run:
-            span = run[0].isoformat() if len(run) == 1 else f"{run[0].isoformat()}..{run[-1].isoformat()}"
+            span = (
+                run[0].isoformat()
+                if len(run) == 1
+                else f"{run[0].isoformat()}..{run[-1].isoformat()}"
+            )
             name = s.names.get(run[0], "")
             lines.append(f"holiday {span} {name}".rstrip())
             run.clear()

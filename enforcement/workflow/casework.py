@@ -1,5 +1,6 @@
 """Shared machinery of the action modules: the per-case context, a change builder that turns
 one event into a new snapshot, and strict readers for event and case data."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -74,16 +75,34 @@ def plan_followup(
     if purpose == "routine":
         earliest, p1 = cal.next_followup_day(earliest, ctx.township)
         due, p2 = cal.next_followup_day(max(due, earliest), ctx.township)
-        return FollowUp(key, purpose, earliest, due, unannounced, provisional=prov or p1 or p2, note=note)
+        return FollowUp(
+            key, purpose, earliest, due, unannounced, provisional=prov or p1 or p2, note=note
+        )
     # the legal limit: the last day rolled over weekends and holidays only, never over a quiet day
     limit, p1 = cal.next_working_day(max(due, earliest))
     found = cal.latest_followup_day(earliest, limit, ctx.township)
     if found is None:
         start, p2 = cal.next_working_day(earliest)
-        return FollowUp(key, purpose, min(start, limit), limit, unannounced, provisional=prov or p1 or p2, note=note)
+        return FollowUp(
+            key,
+            purpose,
+            min(start, limit),
+            limit,
+            unannounced,
+            provisional=prov or p1 or p2,
+            note=note,
+        )
     due, p2 = found
     start, p3 = cal.next_followup_day(earliest, ctx.township)
-    return FollowUp(key, purpose, min(start, due), due, unannounced, provisional=prov or p1 or p2 or p3, note=note)
+    return FollowUp(
+        key,
+        purpose,
+        min(start, due),
+        due,
+        unannounced,
+        provisional=prov or p1 or p2 or p3,
+        note=note,
+    )
 
 
 class Change:
@@ -158,7 +177,10 @@ class Change:
     # -- the rest --------------------------------------------------------------------------
     def escalate(self, action: str, reason: str, on: date, params: Mapping[str, Any]) -> None:
         self.escalations.append(Escalation(action, reason, on, dict(params)))
-        self.facts["escalations"] = [*self.facts.get("escalations", []), {"action": action, "reason": reason, "on": iso(on)}]
+        self.facts["escalations"] = [
+            *self.facts.get("escalations", []),
+            {"action": action, "reason": reason, "on": iso(on)},
+        ]
 
     def outcome(self) -> Outcome:
         if self.event is not None:
@@ -199,7 +221,9 @@ class Reader:
             self.errors[self.prefix + key] = "is required"
         return True
 
-    def bool(self, key: _Str, *, required: _Bool = False, default: _Bool | None = None) -> _Bool | None:
+    def bool(
+        self, key: _Str, *, required: _Bool = False, default: _Bool | None = None
+    ) -> _Bool | None:
         if self._missing(key, required):
             return default
         v = self.data[key]
@@ -208,7 +232,14 @@ class Reader:
             return default
         return v
 
-    def int(self, key: _Str, *, required: _Bool = False, minimum: int | None = None, default: int | None = None) -> int | None:
+    def int(
+        self,
+        key: _Str,
+        *,
+        required: _Bool = False,
+        minimum: int | None = None,
+        default: int | None = None,
+    ) -> int | None:
         if self._missing(key, required):
             return default
         v = self.data[key]
@@ -220,7 +251,9 @@ class Reader:
             return default
         return v
 
-    def str(self, key: _Str, *, required: _Bool = False, choices: tuple[_Str, ...] | None = None) -> _Str | None:
+    def str(
+        self, key: _Str, *, required: _Bool = False, choices: tuple[_Str, ...] | None = None
+    ) -> _Str | None:
         if self._missing(key, required):
             return None
         v = self.data[key]
@@ -257,7 +290,9 @@ class Reader:
             raise InvalidEvent(self.errors)
 
 
-def visit_target(change: Change, event: Event, purposes: tuple[str, ...] | None = None) -> tuple[FollowUp, int] | None:
+def visit_target(
+    change: Change, event: Event, purposes: tuple[str, ...] | None = None
+) -> tuple[FollowUp, int] | None:
     """The planned follow-up a ``visit`` event completes, or None when the event repeats one
     already recorded (same follow-up, same visit id), which then has no effect."""
     r = Reader(event.data)
@@ -268,7 +303,11 @@ def visit_target(change: Change, event: Event, purposes: tuple[str, ...] | None 
     f = change.followups.get(key)
     if f is None:
         planned = change.planned_keys()
-        raise InvalidEvent({"followup": f"no follow-up {key!r} on this case (planned: {', '.join(planned) or 'none'})"})
+        raise InvalidEvent(
+            {
+                "followup": f"no follow-up {key!r} on this case (planned: {', '.join(planned) or 'none'})"
+            }
+        )
     if f.done_on is not None:
         if f.visit_id == visit_id:
             return None
@@ -277,7 +316,9 @@ def visit_target(change: Change, event: Event, purposes: tuple[str, ...] | None 
             ["visit"] if change.planned_keys() else [],
         )
     if purposes is not None and f.purpose not in purposes:
-        raise InvalidEvent({"followup": f"{key!r} is a {f.purpose} follow-up; record it with the 'verify' event"})
+        raise InvalidEvent(
+            {"followup": f"{key!r} is a {f.purpose} follow-up; record it with the 'verify' event"}
+        )
     return f, visit_id
 
 
@@ -289,13 +330,17 @@ def verify_data(event: Event) -> tuple[bool, int]:
     return compliant, visit_id  # type: ignore[return-value]
 
 
-def new_case(action: str, state: str, served_on: date, ctx: Ctx, params: Mapping[str, Any]) -> CaseSnapshot:
+def new_case(
+    action: str, state: str, served_on: date, ctx: Ctx, params: Mapping[str, Any]
+) -> CaseSnapshot:
     return CaseSnapshot(action, state, served_on, ctx.township, dict(params), {}, {}, {})
 
 
 def jsonable(params: Mapping[str, Any]) -> dict[str, Any]:
     """Params as stored: dates become ISO strings so the snapshot is JSON-serialisable."""
-    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items() if v is not None}
+    return {
+        k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items() if v is not None
+    }
 
 
 def visit_outcome_fields(action: str, key: str, purpose: str) -> dict[str, bool]:

@@ -3,6 +3,7 @@
 ordered → executed ("two cuts, three clears") → verified → monitoring → closed; a site found
 operating again is ``rebounded`` and a new close case and a fine case are opened.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,7 +11,19 @@ from typing import Any, Mapping
 
 from .calendar import add_months_plain
 from . import hearing
-from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, verify_data, visit_target
+from .casework import (
+    DAY,
+    Change,
+    Ctx,
+    Reader,
+    deadline,
+    iso,
+    jsonable,
+    new_case,
+    plan_followup,
+    verify_data,
+    visit_target,
+)
 from .types import CaseSnapshot, Event, ForbiddenByLaw, InvalidEvent, Outcome
 
 ACTION = "close"
@@ -18,7 +31,12 @@ EVENTS = ("execute", "verify", "visit", "rebound", "close", "reopen", "hearing")
 # A closure for a firm that resumed production under a stop order needs the approval of the
 # people's government (EPL Art. 60; MEP Order No. 30 Art. 18): who approved and when, on or
 # before service.
-PARAMS = ("illegal_discharge", "resumed_production", "government_approved_by", "government_approved_on")
+PARAMS = (
+    "illegal_discharge",
+    "resumed_production",
+    "government_approved_by",
+    "government_approved_on",
+)
 ART_NIGHT = "Administrative Compulsion Law Art. 43"
 # 两断三清: water and power cut; raw materials, equipment and products cleared.
 CHECKLIST = ("water_cut", "power_cut", "materials_cleared", "equipment_cleared", "products_cleared")
@@ -41,16 +59,23 @@ def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
     by = r.str("government_approved_by", required=bool(resumed))
     approved_on = r.date("government_approved_on", required=resumed or by is not None)
     if approved_on is not None and approved_on > served_on:
-        r.fail("government_approved_on", "the government's approval must come before the order is served (EPL Art. 60)")
+        r.fail(
+            "government_approved_on",
+            "the government's approval must come before the order is served (EPL Art. 60)",
+        )
     r.done()
     change = Change(new_case(ACTION, "ordered", served_on, ctx, jsonable(params)))
-    change.set_deadline(deadline("execute_by", ctx.calendar.add_days_rolled(served_on, ctx.rules.execute_days)))
+    change.set_deadline(
+        deadline("execute_by", ctx.calendar.add_days_rolled(served_on, ctx.rules.execute_days))
+    )
     return change.outcome()
 
 
 def allowed(case: CaseSnapshot) -> list[str]:
     events = list(_ALLOWED[case.state])
-    planned = [f for f in case.followups.values() if f.done_on is None and f.key.startswith("rebound_")]
+    planned = [
+        f for f in case.followups.values() if f.done_on is None and f.key.startswith("rebound_")
+    ]
     if "visit" in events and not planned:
         events.remove("visit")
     if "close" in events and planned:
@@ -72,13 +97,18 @@ def forbidden(case: CaseSnapshot, event: Event, ctx: Ctx, allowed_now: list[str]
         # an officially adjusted working Saturday is a working day.
         raise ForbiddenByLaw(
             f"no forced execution on a holiday or rest day ({event.on.isoformat()}) without an urgency reason",
-            allowed_now, article=ART_NIGHT,
+            allowed_now,
+            article=ART_NIGHT,
         )
     hour = _hour(event.data.get("started_at"))
-    if hour is not None and (hour >= ctx.rules.night_from_hour or hour < ctx.rules.night_until_hour):
+    if hour is not None and (
+        hour >= ctx.rules.night_from_hour or hour < ctx.rules.night_until_hour
+    ):
         raise ForbiddenByLaw(
             f"no forced execution at night ({ctx.rules.night_from_hour}:00-{ctx.rules.night_until_hour}:00) "
-            "without an urgency reason", allowed_now, article=ART_NIGHT,
+            "without an urgency reason",
+            allowed_now,
+            article=ART_NIGHT,
         )
 
 
@@ -158,9 +188,14 @@ def _execute(change: Change, event: Event, ctx: Ctx) -> None:
         change.facts["execution_urgency"] = urgency  # ACL Art. 43: why it could not wait
     checklist = event.data.get("checklist")
     if not isinstance(checklist, dict):
-        raise InvalidEvent({"checklist": f"is required: an object with {', '.join(CHECKLIST)} all true"})
-    missing = {f"checklist.{item}": "must be done (true) before execution is recorded"
-               for item in CHECKLIST if checklist.get(item) is not True}
+        raise InvalidEvent(
+            {"checklist": f"is required: an object with {', '.join(CHECKLIST)} all true"}
+        )
+    missing = {
+        f"checklist.{item}": "must be done (true) before execution is recorded"
+        for item in CHECKLIST
+        if checklist.get(item) is not True
+    }
     if missing:
         raise InvalidEvent(missing)
     on = event.on
@@ -174,7 +209,12 @@ def _execute(change: Change, event: Event, ctx: Ctx) -> None:
     change.facts["verify_followup"] = key
     change.add_followup(
         plan_followup(
-            ctx, key, "verification", on + DAY, verify_by, unannounced=True,
+            ctx,
+            key,
+            "verification",
+            on + DAY,
+            verify_by,
+            unannounced=True,
             note=f"verify the closure within {ctx.rules.verify_working_days} working days after execution",
         )
     )
@@ -192,7 +232,8 @@ def _verify(change: Change, event: Event, ctx: Ctx) -> None:
         change.state = "ordered"
         change.unmeet("execute_by")
         change.facts["failed_verifications"] = [
-            *change.facts.get("failed_verifications", []), {"on": iso(on), "visit_id": visit_id}
+            *change.facts.get("failed_verifications", []),
+            {"on": iso(on), "visit_id": visit_id},
         ]
         return
     change.state = "verified"
@@ -201,8 +242,12 @@ def _verify(change: Change, event: Event, ctx: Ctx) -> None:
     for months in ctx.rules.anti_rebound_months:
         change.add_followup(
             plan_followup(
-                ctx, f"rebound_{months}m", "follow_up",
-                add_months_plain(on, previous) + DAY, add_months_plain(on, months), unannounced=True,
+                ctx,
+                f"rebound_{months}m",
+                "follow_up",
+                add_months_plain(on, previous) + DAY,
+                add_months_plain(on, months),
+                unannounced=True,
                 note=f"unannounced anti-rebound check {months} month(s) after verification",
             )
         )

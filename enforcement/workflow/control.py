@@ -5,6 +5,7 @@ expired; a gate not ok gets a deadline, and one still not ok past it opens a lin
 Periodic duties (permit renewal, monitoring reports, tax declaration) are deadlines that roll on
 to the next period when met.
 """
+
 from __future__ import annotations
 
 import calendar as _stdcal
@@ -12,13 +13,31 @@ from datetime import date, timedelta
 from typing import Any, Mapping
 
 from .calendar import Calendar, add_months_plain
-from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, visit_target
+from .casework import (
+    DAY,
+    Change,
+    Ctx,
+    Reader,
+    deadline,
+    iso,
+    jsonable,
+    new_case,
+    plan_followup,
+    visit_target,
+)
 from .types import CaseSnapshot, Deadline, Event, InvalidEvent, Outcome
 
 ACTION = "control"
 EVENTS = (
-    "gate", "gate_overdue", "report_monitoring", "declare_tax", "apply_permit_renewal", "renew_permit",
-    "visit", "release", "reopen",
+    "gate",
+    "gate_overdue",
+    "report_monitoring",
+    "declare_tax",
+    "apply_permit_renewal",
+    "renew_permit",
+    "visit",
+    "release",
+    "reopen",
 )
 PARAMS = ("risk_class", "permit_expires", "gates")
 GATES = ("declaration", "acceptance", "monitoring", "tax")
@@ -52,7 +71,9 @@ def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
             _set_gate_deadline(change, ctx, g, served_on)
     if expires is not None:
         _set_permit(change, ctx, expires)
-    change.facts["monitoring_period_end"] = iso(_period_end(served_on, ctx.rules.monitoring_interval_months))
+    change.facts["monitoring_period_end"] = iso(
+        _period_end(served_on, ctx.rules.monitoring_interval_months)
+    )
     _set_monitoring(change, ctx)
     change.facts["tax_quarter_end"] = iso(_period_end(served_on, 3))
     _set_tax(change, ctx)
@@ -73,25 +94,38 @@ def _next_period_end(end: date, months: int) -> date:
 
 
 def _set_gate_deadline(change: Change, ctx: Ctx, gate: str, since: date) -> None:
-    change.set_deadline(deadline(f"gate_{gate}_by", ctx.calendar.add_days_rolled(since, ctx.rules.gate_fix_days)))
+    change.set_deadline(
+        deadline(f"gate_{gate}_by", ctx.calendar.add_days_rolled(since, ctx.rules.gate_fix_days))
+    )
 
 
 def _set_permit(change: Change, ctx: Ctx, expires: date) -> None:
     # Regulation on Pollutant Discharge Permits Art. 14: apply for renewal 60 days before expiry.
     # A date counted backwards is not rolled: rolling forward would leave less than 60 days.
     change.facts["permit_expires"] = iso(expires)
-    change.set_deadline(Deadline("permit_renewal_by", expires - timedelta(days=ctx.rules.permit_renewal_days_before)))
+    change.set_deadline(
+        Deadline(
+            "permit_renewal_by", expires - timedelta(days=ctx.rules.permit_renewal_days_before)
+        )
+    )
 
 
 def _set_monitoring(change: Change, ctx: Ctx) -> None:
     end = date.fromisoformat(change.facts["monitoring_period_end"])
-    change.set_deadline(deadline("monitoring_report_by", ctx.calendar.add_days_rolled(end, ctx.rules.monitoring_report_days)))
+    change.set_deadline(
+        deadline(
+            "monitoring_report_by",
+            ctx.calendar.add_days_rolled(end, ctx.rules.monitoring_report_days),
+        )
+    )
 
 
 def _set_tax(change: Change, ctx: Ctx) -> None:
     # Environmental Protection Tax Law Art. 18: declared within 15 days after each quarter ends.
     end = date.fromisoformat(change.facts["tax_quarter_end"])
-    change.set_deadline(deadline("tax_declare_by", tax_period_end(ctx.calendar, end, ctx.rules.tax_declare_days)))
+    change.set_deadline(
+        deadline("tax_declare_by", tax_period_end(ctx.calendar, end, ctx.rules.tax_declare_days))
+    )
 
 
 def tax_period_end(cal: Calendar, end: date, days: int) -> tuple[date, bool]:
@@ -122,7 +156,11 @@ def _schedule_routine(change: Change, ctx: Ctx, after: date) -> None:
     change.facts["routine_count"] = n
     change.add_followup(
         plan_followup(
-            ctx, f"routine_{n}", "routine", after + DAY, add_months_plain(after, months),
+            ctx,
+            f"routine_{n}",
+            "routine",
+            after + DAY,
+            add_months_plain(after, months),
             unannounced=ctx.rules.routine_unannounced,
             note=f"routine random inspection (双随机), risk class {risk}: every {months} months",
         )
@@ -205,10 +243,14 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
         change.facts["gate_escalated"] = {**case.facts.get("gate_escalated", {}), g: iso(due)}
         change.escalate("rectify", "gate_overdue", on, {"gate": g})
     elif t == "report_monitoring":
-        done = _periodic(change, event, "monitoring_period_end", "monitoring_reports", "monitoring_report_by")
+        done = _periodic(
+            change, event, "monitoring_period_end", "monitoring_reports", "monitoring_report_by"
+        )
         if done is None:
             return Outcome(case)
-        change.facts["monitoring_period_end"] = iso(_next_period_end(done, ctx.rules.monitoring_interval_months))
+        change.facts["monitoring_period_end"] = iso(
+            _next_period_end(done, ctx.rules.monitoring_interval_months)
+        )
         _set_monitoring(change, ctx)
     elif t == "declare_tax":
         done = _periodic(change, event, "tax_quarter_end", "tax_declarations", "tax_declare_by")
@@ -229,7 +271,8 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
         change.meet("permit_renewal_by", on)
         if "permit_expires" in case.facts:
             change.facts["permits"] = [
-                *case.facts.get("permits", []), {"expires": case.facts["permit_expires"], "replaced_on": iso(on)}
+                *case.facts.get("permits", []),
+                {"expires": case.facts["permit_expires"], "replaced_on": iso(on)},
             ]
         _set_permit(change, ctx, expires)
     elif t == "visit":
@@ -250,7 +293,9 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
     return change.outcome()
 
 
-def _periodic(change: Change, event: Event, period_key: str, log_key: str, deadline_name: str) -> date | None:
+def _periodic(
+    change: Change, event: Event, period_key: str, log_key: str, deadline_name: str
+) -> date | None:
     """Record a periodic report for the current period; None when it repeats the last one."""
     r = Reader(event.data)
     named = r.date("period_end")
@@ -260,10 +305,15 @@ def _periodic(change: Change, event: Event, period_key: str, log_key: str, deadl
     if named is not None and any(e["period_end"] == iso(named) for e in log):
         return None
     if named is not None and named != current:
-        raise InvalidEvent({"period_end": f"the report due now is for the period ending {current.isoformat()}"})
+        raise InvalidEvent(
+            {"period_end": f"the report due now is for the period ending {current.isoformat()}"}
+        )
     if named is None and log and log[-1]["on"] == iso(event.on):
         return None  # the same report recorded twice on one day
     due = change.deadlines[deadline_name].due_on
-    change.facts[log_key] = [*log, {"period_end": iso(current), "due_on": iso(due), "on": iso(event.on)}]
+    change.facts[log_key] = [
+        *log,
+        {"period_end": iso(current), "due_on": iso(due), "on": iso(event.on)},
+    ]
     change.meet(deadline_name, event.on)
     return current

@@ -4,6 +4,7 @@ Reproducible: inputs are sorted first (their order does not matter) and the gene
 ``random.Random(int(sha256(seed).hexdigest(), 16))``, so the same roster, enterprises, quotas
 and seed give the same draw on any machine and Python version.
 """
+
 from __future__ import annotations
 
 import hashlib

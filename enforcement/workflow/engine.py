@@ -1,5 +1,6 @@
 """The single entry points of the workflow engine: open a case, apply an event, replay history,
 ask which events are allowed or due, and derive what a list or map shows on a given day."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,7 +23,6 @@ from .types import (
 )
 
 
-
 class ActionModule(Protocol):
     """What each action's module (rectify, stop, close, fine, control, seal) provides."""
 
@@ -41,8 +41,12 @@ class ActionModule(Protocol):
 
 
 _MODULES: dict[str, ActionModule] = {
-    rectify.ACTION: rectify, stop.ACTION: stop, close.ACTION: close, fine.ACTION: fine,
-    control.ACTION: control, seal.ACTION: seal,
+    rectify.ACTION: rectify,
+    stop.ACTION: stop,
+    close.ACTION: close,
+    fine.ACTION: fine,
+    control.ACTION: control,
+    seal.ACTION: seal,
 }
 WINDOW_DEADLINES = fine.WINDOWS
 
@@ -51,7 +55,9 @@ def _module(action: str) -> ActionModule:
     try:
         return _MODULES[action]
     except KeyError:
-        raise InvalidEvent({"action": f"unknown action {action!r} (known: {', '.join(_MODULES)})"}) from None
+        raise InvalidEvent(
+            {"action": f"unknown action {action!r} (known: {', '.join(_MODULES)})"}
+        ) from None
 
 
 def _ctx(action: str, township: str | None, rules: Rules, calendar: Calendar) -> Ctx:
@@ -90,7 +96,9 @@ def apply(case: CaseSnapshot, event: Event, *, rules: Rules, calendar: Calendar)
         raise InvalidEvent({"on": "must be a date"})
     if event.type not in module.EVENTS:
         raise InvalidEvent(
-            {"type": f"unknown event type {event.type!r} for a {case.action} case (known: {', '.join(module.EVENTS)})"}
+            {
+                "type": f"unknown event type {event.type!r} for a {case.action} case (known: {', '.join(module.EVENTS)})"
+            }
         )
     allowed = module.allowed(case)
     forbidden = getattr(module, "forbidden", None)
@@ -107,7 +115,9 @@ def apply(case: CaseSnapshot, event: Event, *, rules: Rules, calendar: Calendar)
         raise InvalidEvent({"on": f"before the case was served ({case.served_on.isoformat()})"})
     last = case.facts.get("last_event_on")
     if last and event.on.isoformat() < last:
-        raise InvalidEvent({"on": f"before the last recorded event ({last}); events apply in date order"})
+        raise InvalidEvent(
+            {"on": f"before the last recorded event ({last}); events apply in date order"}
+        )
     if event.data is None:
         event = Event(event.type, event.on, {})
     elif not isinstance(event.data, Mapping):
@@ -126,7 +136,9 @@ def replay(
     township: str | None = None,
 ) -> CaseSnapshot:
     """Rebuild a case from its history, e.g. after a calendar or configuration change."""
-    case = open_case(action, served_on, params, rules=rules, calendar=calendar, township=township).case
+    case = open_case(
+        action, served_on, params, rules=rules, calendar=calendar, township=township
+    ).case
     for event in events:
         case = apply(case, event, rules=rules, calendar=calendar).case
     return case
@@ -145,7 +157,8 @@ def overdue_deadlines(case: CaseSnapshot, as_of: date) -> list[Deadline]:
     """The deadlines that make the case overdue in its current state (windows excluded)."""
     names = _module(case.action).overdue_deadlines(case)
     found = [
-        d for name in names
+        d
+        for name in names
         if (d := case.deadlines.get(name)) is not None and deadline_status(d, as_of) == "overdue"
     ]
     return sorted(found, key=lambda d: (d.due_on, d.name))
@@ -160,7 +173,9 @@ def watched_deadline(case: CaseSnapshot) -> Deadline | None:
     is overdue on any day after it falls due. Independent of ``as_of``, so it can be stored and
     indexed (the overdue list is then one range scan)."""
     names = _module(case.action).overdue_deadlines(case)
-    unmet = [d for name in names if (d := case.deadlines.get(name)) is not None and d.met_on is None]
+    unmet = [
+        d for name in names if (d := case.deadlines.get(name)) is not None and d.met_on is None
+    ]
     return min(unmet, key=lambda d: (d.due_on, d.name), default=None)
 
 
@@ -219,6 +234,7 @@ def cancelled_keys(facts: Mapping[str, Any] | None) -> frozenset[str]:
 
 def snapshot_to_dict(case: CaseSnapshot) -> dict[str, Any]:
     """A JSON-ready form of a snapshot (dates as ISO strings)."""
+
     def d(x: date | None) -> str | None:
         return x.isoformat() if x else None
 
@@ -230,14 +246,25 @@ def snapshot_to_dict(case: CaseSnapshot) -> dict[str, Any]:
         "params": dict(case.params),
         "facts": dict(case.facts),
         "deadlines": [
-            {"name": x.name, "due_on": d(x.due_on), "provisional": x.provisional, "met_on": d(x.met_on)}
+            {
+                "name": x.name,
+                "due_on": d(x.due_on),
+                "provisional": x.provisional,
+                "met_on": d(x.met_on),
+            }
             for x in case.deadlines.values()
         ],
         "followups": [
             {
-                "key": f.key, "purpose": f.purpose, "earliest_on": d(f.earliest_on), "due_on": d(f.due_on),
-                "unannounced": f.unannounced, "done_on": d(f.done_on), "visit_id": f.visit_id,
-                "provisional": f.provisional, "note": f.note,
+                "key": f.key,
+                "purpose": f.purpose,
+                "earliest_on": d(f.earliest_on),
+                "due_on": d(f.due_on),
+                "unannounced": f.unannounced,
+                "done_on": d(f.done_on),
+                "visit_id": f.visit_id,
+                "provisional": f.provisional,
+                "note": f.note,
             }
             for f in case.followups.values()
         ],
@@ -259,13 +286,22 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> CaseSnapshot:
         params=dict(data.get("params", {})),
         facts=dict(data.get("facts", {})),
         deadlines={
-            x["name"]: Deadline(x["name"], day(x["due_on"]), bool(x.get("provisional")), d(x.get("met_on")))
+            x["name"]: Deadline(
+                x["name"], day(x["due_on"]), bool(x.get("provisional")), d(x.get("met_on"))
+            )
             for x in data.get("deadlines", [])
         },
         followups={
             f["key"]: FollowUp(
-                f["key"], f["purpose"], day(f["earliest_on"]), day(f["due_on"]), bool(f["unannounced"]),
-                d(f.get("done_on")), f.get("visit_id"), bool(f.get("provisional")), f.get("note", ""),
+                f["key"],
+                f["purpose"],
+                day(f["earliest_on"]),
+                day(f["due_on"]),
+                bool(f["unannounced"]),
+                d(f.get("done_on")),
+                f.get("visit_id"),
+                bool(f.get("provisional")),
+                f.get("note", ""),
             )
             for f in data.get("followups", [])
         },

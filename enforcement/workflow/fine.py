@@ -6,24 +6,65 @@ appeal is pending, Art. 73(3)) and enforcement_requested (court, Administrative 
 Arts. 53, 54: after the periods lapse and a written demand). Periods the party has run from the
 day it receives the paper (APL Arts. 61, 67). Amounts are integer fen.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any, Mapping
 
-from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, visit_target
-from .types import CaseSnapshot, Deadline, Event, FollowUp, ForbiddenByLaw, ImpossibleEvent, InvalidEvent, Outcome
+from .casework import (
+    DAY,
+    Change,
+    Ctx,
+    Reader,
+    deadline,
+    iso,
+    jsonable,
+    new_case,
+    plan_followup,
+    visit_target,
+)
+from .types import (
+    CaseSnapshot,
+    Deadline,
+    Event,
+    FollowUp,
+    ForbiddenByLaw,
+    ImpossibleEvent,
+    InvalidEvent,
+    Outcome,
+)
 
 ACTION = "fine"
 EVENTS = (
-    "notify", "request_hearing", "decide", "pay", "appeal", "appeal_decided",
-    "request_enforcement", "publish", "visit", "close", "reopen",
+    "notify",
+    "request_hearing",
+    "decide",
+    "pay",
+    "appeal",
+    "appeal_decided",
+    "request_enforcement",
+    "publish",
+    "visit",
+    "close",
+    "reopen",
     # issue #15 (added): receipt, hearing notice, time limit for deciding, the demand (催告)
-    "receive", "notify_hearing", "extend_decision", "suspend", "resume", "demand_served",
+    "receive",
+    "notify_hearing",
+    "extend_decision",
+    "suspend",
+    "resume",
+    "demand_served",
 )
 PARAMS = (
-    "amount_fen", "max_amount_fen", "maximum_penalty", "daily_penalty", "illegal_discharge", "parent_amount_fen",
-    "correction_served_on", "daily_days",
+    "amount_fen",
+    "max_amount_fen",
+    "maximum_penalty",
+    "daily_penalty",
+    "illegal_discharge",
+    "parent_amount_fen",
+    "correction_served_on",
+    "daily_days",
 )
 SUSPEND_REASONS = ("hearing", "testing", "service", "announcement", "evaluation", "suspension")
 # Citations printed in refusals (docs/workflows.md lists each rule).
@@ -62,11 +103,16 @@ def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
     if amount is not None and maximum is not None and amount > maximum:
         r.fail("amount_fen", f"must not exceed max_amount_fen ({maximum})")
     if daily and not illegal:
-        r.fail("daily_penalty", "applies only to illegal discharge (EPL Art. 59): set illegal_discharge")
+        r.fail(
+            "daily_penalty",
+            "applies only to illegal discharge (EPL Art. 59): set illegal_discharge",
+        )
     r.done()
     change = Change(new_case(ACTION, "filed", served_on, ctx, jsonable(params)))
     # APL Art. 60: decided within 90 days of filing (立案); served_on is the filing date.
-    change.set_deadline(deadline("decide_by", ctx.calendar.add_days_rolled(served_on, ctx.rules.decide_days)))
+    change.set_deadline(
+        deadline("decide_by", ctx.calendar.add_days_rolled(served_on, ctx.rules.decide_days))
+    )
     if daily and illegal:
         # MEP Order No. 28 (2014): the correction order (责令改正违法行为决定书) is served at the on-site
         # investigation; without its date the filing day stands for it. The unannounced
@@ -80,9 +126,14 @@ def _plan_daily_reinspection(change: Change, ctx: Ctx, served: date) -> None:
     days = ctx.rules.daily_penalty_reinspect_days
     change.add_followup(
         plan_followup(
-            ctx, "daily_reinspect", "follow_up", served + DAY, served + timedelta(days=days), unannounced=True,
+            ctx,
+            "daily_reinspect",
+            "follow_up",
+            served + DAY,
+            served + timedelta(days=days),
+            unannounced=True,
             note=f"unannounced re-inspection within {days} days of the correction order (daily penalty, "
-                 "MEP Order No. 28)",
+            "MEP Order No. 28)",
         )
     )
 
@@ -91,15 +142,23 @@ def allowed(case: CaseSnapshot) -> list[str]:
     events = list(_ALLOWED[case.state])
     if case.facts.get("suspended_since"):
         # the time limit for deciding is suspended: no decision until it resumes
-        events = [e for e in events if e not in ("decide", "suspend", "extend_decision")] + ["resume"]
-    if case.state == "decided" and "received_on" not in case.facts and not case.facts.get("appeals"):
+        events = [e for e in events if e not in ("decide", "suspend", "extend_decision")] + [
+            "resume"
+        ]
+    if (
+        case.state == "decided"
+        and "received_on" not in case.facts
+        and not case.facts.get("appeals")
+    ):
         events.append("receive")  # the receipt comes before any appeal against the decision
     if "demand_served_on" in case.facts and "demand_served" in events:
         events.remove("demand_served")  # served once
     if case.state != "closed" and any(f.done_on is None for f in case.followups.values()):
         events.append("visit")
     if "close" in events and any(f.done_on is None for f in case.followups.values()):
-        events.remove("close")  # the correction order's re-inspection is still due (MEP Order No. 28)
+        events.remove(
+            "close"
+        )  # the correction order's re-inspection is still due (MEP Order No. 28)
     publish = case.deadlines.get("publish_by")
     if publish is not None and publish.met_on is None:
         events.append("publish")
@@ -135,13 +194,21 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
         # APL Art. 64: a hearing must be requested within 5 days of being told (the notice's
         # receipt); Art. 85: working days.
         change.set_deadline(
-            deadline("hearing_request_by",
-                     ctx.calendar.add_working_days(received or on, ctx.rules.hearing_request_working_days))
+            deadline(
+                "hearing_request_by",
+                ctx.calendar.add_working_days(
+                    received or on, ctx.rules.hearing_request_working_days
+                ),
+            )
         )
     elif t == "request_hearing":
         window = case.deadlines["hearing_request_by"]
         if on > window.due_on:
-            raise InvalidEvent({"on": f"the hearing request window closed on {window.due_on.isoformat()} (APL Art. 64)"})
+            raise InvalidEvent(
+                {
+                    "on": f"the hearing request window closed on {window.due_on.isoformat()} (APL Art. 64)"
+                }
+            )
         change.state = "hearing"
         change.facts["hearing_requested_on"] = iso(on)
         change.meet("hearing_request_by", on)
@@ -167,7 +234,10 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
         reason = r.str("reason", required=True, choices=SUSPEND_REASONS)
         r.done()
         change.facts["suspended_since"] = iso(on)
-        change.facts["suspensions"] = [*case.facts.get("suspensions", []), {"from": iso(on), "reason": reason}]
+        change.facts["suspensions"] = [
+            *case.facts.get("suspensions", []),
+            {"from": iso(on), "reason": reason},
+        ]
     elif t == "resume":
         since = date.fromisoformat(case.facts["suspended_since"])
         log = list(case.facts.get("suspensions", []))
@@ -212,14 +282,20 @@ def _decide(change: Change, event: Event, ctx: Ctx) -> None:
     window = case.deadlines.get("hearing_request_by")
     if case.state == "notified" and window is not None and on <= window.due_on and not waived:
         # APL Art. 62/64: no decision before the party could state a defence and ask for a hearing.
-        r.fail("on", f"the party may request a hearing until {window.due_on.isoformat()}; "
-                     "decide after that, or record hearing_waived")
+        r.fail(
+            "on",
+            f"the party may request a hearing until {window.due_on.isoformat()}; "
+            "decide after that, or record hearing_waived",
+        )
     r.done()
     hearing_on = case.facts.get("hearing_on")
     if case.state == "hearing" and hearing_on and on < date.fromisoformat(hearing_on):
         # APL Arts. 64, 65: the decision follows the hearing that was notified.
-        raise ForbiddenByLaw(f"the hearing is held on {hearing_on}; decide after it", allowed(case),
-                             article="APL Arts. 64, 65")
+        raise ForbiddenByLaw(
+            f"the hearing is held on {hearing_on}; decide after it",
+            allowed(case),
+            article="APL Arts. 64, 65",
+        )
     cal, rules = ctx.calendar, ctx.rules
     change.state = "decided"
     change.facts["decided_on"] = iso(on)
@@ -227,7 +303,9 @@ def _decide(change: Change, event: Event, ctx: Ctx) -> None:
     change.facts.setdefault("paid_fen", 0)
     change.meet("decide_by", on)
     # disclosure runs from the decision; the party's periods from its receipt (APL Arts. 61, 67)
-    change.set_deadline(deadline("publish_by", cal.add_working_days(on, rules.publish_working_days)))
+    change.set_deadline(
+        deadline("publish_by", cal.add_working_days(on, rules.publish_working_days))
+    )
     if received is not None:
         change.facts["received_on"] = iso(received)
     _set_periods(change, ctx, received or on)
@@ -235,16 +313,23 @@ def _decide(change: Change, event: Event, ctx: Ctx) -> None:
 
 def _keep_met(change: Change, d: Deadline) -> None:
     old = change.deadlines.get(d.name)
-    change.set_deadline(Deadline(d.name, d.due_on, d.provisional, old.met_on if old is not None else None))
+    change.set_deadline(
+        Deadline(d.name, d.due_on, d.provisional, old.met_on if old is not None else None)
+    )
 
 
 def _set_periods(change: Change, ctx: Ctx, received: date) -> None:
     """The party's periods, from the day it received the decision (APL Arts. 61, 67). Without a
     recorded receipt the decision is taken as served on the day it was made (当场送达)."""
     cal, rules = ctx.calendar, ctx.rules
-    _keep_met(change, deadline("pay_by", cal.add_days_rolled(received, rules.pay_days)))  # APL Art. 67
+    _keep_met(
+        change, deadline("pay_by", cal.add_days_rolled(received, rules.pay_days))
+    )  # APL Art. 67
     # Administrative Reconsideration Law (2023) Art. 20: 60 days; Administrative Litigation Law Art. 46: 6 months.
-    _keep_met(change, deadline("reconsideration_by", cal.add_days_rolled(received, rules.reconsideration_days)))
+    _keep_met(
+        change,
+        deadline("reconsideration_by", cal.add_days_rolled(received, rules.reconsideration_days)),
+    )
     _keep_met(change, deadline("litigation_by", cal.add_months(received, rules.litigation_months)))
     _set_enforce(change, ctx)
 
@@ -287,7 +372,8 @@ def _notify_hearing(change: Change, event: Event, ctx: Ctx) -> None:
         # APL Art. 64(2): the party is told the time and place at least 7 days before the hearing.
         raise ForbiddenByLaw(
             f"a hearing on {hearing_on.isoformat()} must be notified by {(hearing_on - timedelta(days=notice)).isoformat()}",
-            allowed(change.case), article=APL_64,
+            allowed(change.case),
+            article=APL_64,
         )
     change.facts["hearing_notified_on"] = iso(on)
     change.facts["hearing_on"] = iso(hearing_on)
@@ -300,7 +386,9 @@ def _set_decide_by(change: Change, ctx: Ctx) -> None:
     total = ctx.rules.decide_days
     total += sum(int(e["days"]) for e in facts.get("decide_extensions", []))
     total += sum(int(s.get("days", 0)) for s in facts.get("suspensions", []))
-    _keep_met(change, deadline("decide_by", ctx.calendar.add_days_rolled(change.case.served_on, total)))
+    _keep_met(
+        change, deadline("decide_by", ctx.calendar.add_days_rolled(change.case.served_on, total))
+    )
 
 
 def _extend_decision(change: Change, event: Event, ctx: Ctx) -> bool:
@@ -317,18 +405,30 @@ def _extend_decision(change: Change, event: Event, ctx: Ctx) -> bool:
         return False
     allowed_now = allowed(change.case)
     if len(done) >= rules.decide_extensions_max:
-        raise ForbiddenByLaw(f"the time limit for deciding was already extended {len(done)} times",
-                             allowed_now, article=DECIDE_LIMIT)
+        raise ForbiddenByLaw(
+            f"the time limit for deciding was already extended {len(done)} times",
+            allowed_now,
+            article=DECIDE_LIMIT,
+        )
     if days > rules.decide_extension_days:
-        raise ForbiddenByLaw(f"an extension is at most {rules.decide_extension_days} days", allowed_now,
-                             article=DECIDE_LIMIT)
+        raise ForbiddenByLaw(
+            f"an extension is at most {rules.decide_extension_days} days",
+            allowed_now,
+            article=DECIDE_LIMIT,
+        )
     if done and not collective:
-        raise ForbiddenByLaw("a second extension needs the collective decision of the bureau's heads (集体讨论)",
-                             allowed_now, article=DECIDE_LIMIT)
+        raise ForbiddenByLaw(
+            "a second extension needs the collective decision of the bureau's heads (集体讨论)",
+            allowed_now,
+            article=DECIDE_LIMIT,
+        )
     due = change.deadlines["decide_by"].due_on
     if on > due:
-        raise ForbiddenByLaw(f"the time limit for deciding ran out on {due.isoformat()}", allowed_now,
-                             article=DECIDE_LIMIT)
+        raise ForbiddenByLaw(
+            f"the time limit for deciding ran out on {due.isoformat()}",
+            allowed_now,
+            article=DECIDE_LIMIT,
+        )
     facts["decide_extensions"] = [*done, record]
     _set_decide_by(change, ctx)
     return True
@@ -342,14 +442,23 @@ def _demand(change: Change, event: Event, ctx: Ctx) -> None:
         r.fail("received_on", "the party cannot receive the demand before it is sent")
     r.done()
     if "demand_served_on" in change.facts:
-        raise InvalidEvent({"type": f"a demand was already served on {change.facts['demand_served_on']}"})
+        raise InvalidEvent(
+            {"type": f"a demand was already served on {change.facts['demand_served_on']}"}
+        )
     pay_by = change.deadlines["pay_by"].due_on
     if on <= pay_by:
-        raise ForbiddenByLaw(f"the party may pay until {pay_by.isoformat()}; the demand (催告) comes after that",
-                             allowed(change.case), article=ACL_54)
+        raise ForbiddenByLaw(
+            f"the party may pay until {pay_by.isoformat()}; the demand (催告) comes after that",
+            allowed(change.case),
+            article=ACL_54,
+        )
     # Administrative Compulsion Law Art. 54: the court may be asked 10 days after the demand is served.
     change.facts["demand_served_on"] = iso(received or on)
-    change.set_deadline(deadline("demand_period_end", ctx.calendar.add_days_rolled(received or on, ctx.rules.demand_days)))
+    change.set_deadline(
+        deadline(
+            "demand_period_end", ctx.calendar.add_days_rolled(received or on, ctx.rules.demand_days)
+        )
+    )
 
 
 def _outstanding(facts: Mapping[str, Any]) -> int:
@@ -413,7 +522,10 @@ def _appeal_decided(change: Change, event: Event, ctx: Ctx) -> None:
     r.done()
     facts = change.facts
     kind = change.state
-    facts["appeals"] = [*facts.get("appeals", [])[:-1], {**facts["appeals"][-1], "result": result, "decided_on": iso(on)}]
+    facts["appeals"] = [
+        *facts.get("appeals", [])[:-1],
+        {**facts["appeals"][-1], "result": result, "decided_on": iso(on)},
+    ]
     if kind == "reconsideration":
         facts["reconsideration_decided_on"] = iso(on)
     if result == "revoked":
@@ -448,28 +560,39 @@ def _request_enforcement(change: Change, event: Event, ctx: Ctx) -> None:
     allowed_now = allowed(change.case)
     pay_by = change.deadlines["pay_by"].due_on
     if on <= pay_by:
-        raise ForbiddenByLaw(f"payment is due until {pay_by.isoformat()}", allowed_now,
-                             article=f"APL Art. 67; {ACL_53}")
+        raise ForbiddenByLaw(
+            f"payment is due until {pay_by.isoformat()}",
+            allowed_now,
+            article=f"APL Art. 67; {ACL_53}",
+        )
     if rules.enforce_requires_lapsed_appeal:
         # Administrative Compulsion Law Art. 53: a bureau without its own power of compulsion
         # applies to the court once the periods to appeal have lapsed unused.
         lapse = _lapse(change).due_on
         if on <= lapse:
-            raise ForbiddenByLaw(f"the party may still appeal until {lapse.isoformat()}", allowed_now, article=ACL_53)
+            raise ForbiddenByLaw(
+                f"the party may still appeal until {lapse.isoformat()}", allowed_now, article=ACL_53
+            )
     if rules.enforce_requires_demand:
         # Administrative Compulsion Law Art. 54: a written demand (催告) first, then 10 days.
         if "demand_served_on" not in facts:
-            raise ForbiddenByLaw("no written demand (催告) has been served", allowed_now, article=ACL_54)
+            raise ForbiddenByLaw(
+                "no written demand (催告) has been served", allowed_now, article=ACL_54
+            )
         end = change.deadlines["demand_period_end"].due_on
         if on <= end:
-            raise ForbiddenByLaw(f"the demand gives the party until {end.isoformat()}", allowed_now, article=ACL_54)
+            raise ForbiddenByLaw(
+                f"the demand gives the party until {end.isoformat()}", allowed_now, article=ACL_54
+            )
     change.state = "enforcement_requested"
     facts["enforcement_requested_on"] = iso(on)
     change.meet("enforce_by", on)
     change.meet("demand_period_end", on)
 
 
-def _daily_reinspection(change: Change, event: Event, ctx: Ctx, followup: FollowUp, visit_id: int) -> None:
+def _daily_reinspection(
+    change: Change, event: Event, ctx: Ctx, followup: FollowUp, visit_id: int
+) -> None:
     on = event.on
     r = Reader(event.data)
     continues = r.bool("discharge_continues", required=True)
@@ -479,7 +602,8 @@ def _daily_reinspection(change: Change, event: Event, ctx: Ctx, followup: Follow
     r.done()
     change.complete(followup.key, on, visit_id)
     change.facts["daily_reinspections"] = [
-        *change.facts.get("daily_reinspections", []), {"on": iso(on), "continues": continues, "visit_id": visit_id}
+        *change.facts.get("daily_reinspections", []),
+        {"on": iso(on), "continues": continues, "visit_id": visit_id},
     ]
     if not continues:
         return
@@ -488,9 +612,18 @@ def _daily_reinspection(change: Change, event: Event, ctx: Ctx, followup: Follow
     # the original fine. The order is served again at this re-inspection, and the next cycle (the
     # new case) counts from it.
     case = change.case
-    unit = case.params.get("parent_amount_fen") or change.facts.get("amount_fen") or case.params.get("amount_fen")
+    unit = (
+        case.params.get("parent_amount_fen")
+        or change.facts.get("amount_fen")
+        or case.params.get("amount_fen")
+    )
     days = (on - served).days
-    params = {"daily_penalty": True, "illegal_discharge": True, "correction_served_on": iso(on), "daily_days": days}
+    params = {
+        "daily_penalty": True,
+        "illegal_discharge": True,
+        "correction_served_on": iso(on),
+        "daily_days": days,
+    }
     if unit:
         params.update({"amount_fen": int(unit) * days, "parent_amount_fen": int(unit)})
     change.escalate("fine", "daily_penalty", on, params)
@@ -519,12 +652,16 @@ def surcharge_fen(case: CaseSnapshot, as_of: date, bp_per_day: int = 300) -> int
     if as_of < start:
         return 0
     end = as_of + DAY  # exclusive
-    payments = sorted((date.fromisoformat(p["on"]), int(p["amount_fen"])) for p in facts.get("payments", []))
+    payments = sorted(
+        (date.fromisoformat(p["on"]), int(p["amount_fen"])) for p in facts.get("payments", [])
+    )
     pauses = _pauses(facts)
     cuts = {start, end}
     cuts.update(p for p, _ in payments if start < p < end)
     for first, last in pauses:
-        cuts.update(x for x in (first, (last + DAY) if last else None) if x is not None and start < x < end)
+        cuts.update(
+            x for x in (first, (last + DAY) if last else None) if x is not None and start < x < end
+        )
     points = sorted(cuts)
     total = 0  # fen × basis points
     for a, b in zip(points, points[1:]):

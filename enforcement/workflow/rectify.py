@@ -3,12 +3,24 @@
 ordered → reported → verified → closed; a re-inspection that finds it not rectified after the
 deadline escalates to a fine (and a stop when the violation is illegal discharge).
 """
+
 from __future__ import annotations
 
 from datetime import date
 from typing import Any, Mapping
 
-from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, verify_data
+from .casework import (
+    DAY,
+    Change,
+    Ctx,
+    Reader,
+    deadline,
+    iso,
+    jsonable,
+    new_case,
+    plan_followup,
+    verify_data,
+)
 from .types import CaseSnapshot, Event, FollowUp, InvalidEvent, Outcome
 
 ACTION = "rectify"
@@ -31,7 +43,10 @@ def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
     illegal = r.bool("illegal_discharge", default=False)
     r.str("gate")
     if days is not None and days not in ctx.rules.allowed_days:
-        r.fail("rectify_days", f"must be one of {', '.join(map(str, ctx.rules.allowed_days))} (0 = on the spot)")
+        r.fail(
+            "rectify_days",
+            f"must be one of {', '.join(map(str, ctx.rules.allowed_days))} (0 = on the spot)",
+        )
     r.done()
     assert days is not None  # the rules always give a default
     stored = jsonable({**params, "rectify_days": days, "illegal_discharge": illegal})
@@ -112,13 +127,16 @@ def _verify(change: Change, event: Event, ctx: Ctx) -> None:
     if on <= rectify_by.due_on:
         if case.state == "ordered":
             raise InvalidEvent(
-                {"compliant": f"the deadline {rectify_by.due_on.isoformat()} has not passed; "
-                 "the enterprise cannot yet be found not to have rectified"}
+                {
+                    "compliant": f"the deadline {rectify_by.due_on.isoformat()} has not passed; "
+                    "the enterprise cannot yet be found not to have rectified"
+                }
             )
         # A report found false before the deadline: back to ordered, re-inspection after the deadline.
         change.state = "ordered"
         change.facts["rejected_reports"] = [
-            *case.facts.get("rejected_reports", []), {"on": iso(on), "visit_id": visit_id}
+            *case.facts.get("rejected_reports", []),
+            {"on": iso(on), "visit_id": visit_id},
         ]
         if reinspect is not None and reinspect.done_on is None:
             change.reschedule("reinspect", _reinspection(ctx, rectify_by.due_on))

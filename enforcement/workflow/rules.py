@@ -7,6 +7,7 @@ A bureau's ``WORKFLOW_RULES`` mapping looks like::
 
 Every key is validated; a mistake is a ``ConfigError`` naming the full path.
 """
+
 from __future__ import annotations
 
 from types import MappingProxyType
@@ -19,7 +20,11 @@ RISK_CLASSES = ("A", "B", "C")
 
 
 def _pos_int(v: Any) -> str | None:
-    return None if isinstance(v, int) and not isinstance(v, bool) and v > 0 else "must be a positive integer"
+    return (
+        None
+        if isinstance(v, int) and not isinstance(v, bool) and v > 0
+        else "must be a positive integer"
+    )
 
 
 def _nonneg_int(v: Any) -> str | None:
@@ -52,7 +57,11 @@ def _month_steps(v: Any) -> str | None:
 
 
 def _risk_months(v: Any) -> str | None:
-    ok = isinstance(v, Mapping) and set(v) == set(RISK_CLASSES) and all(_pos_int(x) is None for x in v.values())
+    ok = (
+        isinstance(v, Mapping)
+        and set(v) == set(RISK_CLASSES)
+        and all(_pos_int(x) is None for x in v.values())
+    )
     return None if ok else "must map each of A, B, C to a positive number of months"
 
 
@@ -66,7 +75,10 @@ SCHEMA: dict[str, dict[str, tuple[Check, Any]]] = {
         "reinspect_working_days": (_pos_int, 5),
     },
     "stop": {
-        "plan_due_working_days": (_pos_int, 15),  # MEP Order No. 30 (2014): plan filed within 15 working days
+        "plan_due_working_days": (
+            _pos_int,
+            15,
+        ),  # MEP Order No. 30 (2014): plan filed within 15 working days
         "period_months": (_pos_int, 3),
         "max_extension_months": (_pos_int, 3),  # MEP Order No. 30: one extension, at most 3 months
         "verify_working_days": (_pos_int, 15),
@@ -96,19 +108,43 @@ SCHEMA: dict[str, dict[str, tuple[Check, Any]]] = {
         "enforce_months": (_pos_int, 3),  # Administrative Compulsion Law Art. 53
         "enforce_requires_lapsed_appeal": (_bool, True),  # Administrative Compulsion Law Art. 53
         "publish_working_days": (_pos_int, 7),
-        "daily_penalty_reinspect_days": (_pos_int, 30),  # MEP Order No. 28 (2014): re-inspection within 30 days
-        "after_reconsideration_litigation_days": (_pos_int, 15),  # Administrative Litigation Law Art. 45
-        "hearing_notice_days": (_pos_int, 7),  # APL Art. 64: hearing notified at least 7 days before
-        "decide_extension_days": (_pos_int, 30),  # 生态环境行政处罚办法 (2023): each extension at most 30 days
-        "decide_extensions_max": (_pos_int, 2),  # the second one only by collective decision (same article)
-        "demand_days": (_pos_int, 10),  # Administrative Compulsion Law Art. 54: 10 days after the demand
+        "daily_penalty_reinspect_days": (
+            _pos_int,
+            30,
+        ),  # MEP Order No. 28 (2014): re-inspection within 30 days
+        "after_reconsideration_litigation_days": (
+            _pos_int,
+            15,
+        ),  # Administrative Litigation Law Art. 45
+        "hearing_notice_days": (
+            _pos_int,
+            7,
+        ),  # APL Art. 64: hearing notified at least 7 days before
+        "decide_extension_days": (
+            _pos_int,
+            30,
+        ),  # 生态环境行政处罚办法 (2023): each extension at most 30 days
+        "decide_extensions_max": (
+            _pos_int,
+            2,
+        ),  # the second one only by collective decision (same article)
+        "demand_days": (
+            _pos_int,
+            10,
+        ),  # Administrative Compulsion Law Art. 54: 10 days after the demand
         "enforce_requires_demand": (_bool, True),  # Administrative Compulsion Law Art. 54
     },
     "control": {
-        "permit_renewal_days_before": (_pos_int, 60),  # Regulation on Pollutant Discharge Permits Art. 14
+        "permit_renewal_days_before": (
+            _pos_int,
+            60,
+        ),  # Regulation on Pollutant Discharge Permits Art. 14
         "monitoring_interval_months": (_pos_int, 3),
         "monitoring_report_days": (_nonneg_int, 15),
-        "tax_declare_days": (_pos_int, 15),  # Environmental Protection Tax Law: within 15 days of quarter end
+        "tax_declare_days": (
+            _pos_int,
+            15,
+        ),  # Environmental Protection Tax Law: within 15 days of quarter end
         "inspection_months": (_risk_months, {"A": 3, "B": 6, "C": 12}),
         "gate_fix_days": (_pos_int, 30),
         "routine_unannounced": (_bool, True),
@@ -177,29 +213,45 @@ def _validate_action(action: str, values: Mapping[str, Any], path: str) -> dict[
 
 def _check_combined(action: str, values: Mapping[str, Any], path: str) -> None:
     if action == "rectify" and values["default_days"] not in values["allowed_days"]:
-        raise ConfigError(f"{path}.default_days: must be one of allowed_days {list(values['allowed_days'])}")
+        raise ConfigError(
+            f"{path}.default_days: must be one of allowed_days {list(values['allowed_days'])}"
+        )
     if action == "stop" and values["max_extension_months"] > 3:
         # MEP Order No. 30 (2014): the extension may not exceed three months.
         raise ConfigError(f"{path}.max_extension_months: must not exceed 3 (MEP Order No. 30)")
     if action == "control" and 12 % values["monitoring_interval_months"] != 0:
-        raise ConfigError(f"{path}.monitoring_interval_months: must divide the year (1, 2, 3, 4, 6 or 12)")
+        raise ConfigError(
+            f"{path}.monitoring_interval_months: must divide the year (1, 2, 3, 4, 6 or 12)"
+        )
     if action == "seal" and (values["max_days"] > 30 or values["max_extension_days"] > 30):
         # Administrative Compulsion Law Art. 25: 30 days, extended once by at most 30 days.
-        raise ConfigError(f"{path}: max_days and max_extension_days must not exceed 30 (ACL Art. 25)")
+        raise ConfigError(
+            f"{path}: max_days and max_extension_days must not exceed 30 (ACL Art. 25)"
+        )
     if action == "fine" and values["surcharge_bp_per_day"] > 10000:
         raise ConfigError(f"{path}.surcharge_bp_per_day: must not exceed 10000 (100 %)")
     if action == "fine" and values["hearing_notice_days"] < 7:
         raise ConfigError(f"{path}.hearing_notice_days: must be at least 7 (APL Art. 64)")
     if action == "fine" and values["decide_extension_days"] > 30:
-        raise ConfigError(f"{path}.decide_extension_days: must not exceed 30 (生态环境行政处罚办法 2023)")
+        raise ConfigError(
+            f"{path}.decide_extension_days: must not exceed 30 (生态环境行政处罚办法 2023)"
+        )
     if action == "fine" and values["decide_extensions_max"] > 2:
-        raise ConfigError(f"{path}.decide_extensions_max: must not exceed 2 (生态环境行政处罚办法 2023)")
+        raise ConfigError(
+            f"{path}.decide_extensions_max: must not exceed 2 (生态环境行政处罚办法 2023)"
+        )
     if action == "fine" and values["demand_days"] < 10:
-        raise ConfigError(f"{path}.demand_days: must be at least 10 (Administrative Compulsion Law Art. 54)")
+        raise ConfigError(
+            f"{path}.demand_days: must be at least 10 (Administrative Compulsion Law Art. 54)"
+        )
 
 
 class Rules:
-    def __init__(self, actions: Mapping[str, Mapping[str, Any]], townships: Mapping[str, Mapping[str, Mapping[str, Any]]]):
+    def __init__(
+        self,
+        actions: Mapping[str, Mapping[str, Any]],
+        townships: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    ):
         self._actions = actions
         self._townships = townships
         self._cache: dict[tuple[str, str | None], ActionRules] = {}
@@ -224,9 +276,13 @@ class Rules:
             if key in SCHEMA:
                 continue
             if key != "townships":
-                raise ConfigError(f"{ROOT}.{key}: unknown key (expected an action {list(SCHEMA)} or 'townships')")
+                raise ConfigError(
+                    f"{ROOT}.{key}: unknown key (expected an action {list(SCHEMA)} or 'townships')"
+                )
             if not isinstance(value, Mapping):
-                raise ConfigError(f"{ROOT}.townships: must map township names to per-action overrides")
+                raise ConfigError(
+                    f"{ROOT}.townships: must map township names to per-action overrides"
+                )
             for township, per_action in value.items():
                 path = f"{ROOT}.townships.{township}"
                 if not isinstance(township, str) or not township:
@@ -236,7 +292,9 @@ class Rules:
                 townships[township] = {}
                 for action, overrides in per_action.items():
                     if action not in SCHEMA:
-                        raise ConfigError(f"{path}.{action}: unknown action (known: {', '.join(SCHEMA)})")
+                        raise ConfigError(
+                            f"{path}.{action}: unknown action (known: {', '.join(SCHEMA)})"
+                        )
                     checked = _validate_action(action, overrides, f"{path}.{action}")
                     _check_combined(action, {**actions[action], **checked}, f"{path}.{action}")
                     townships[township][action] = checked

@@ -8,13 +8,25 @@ lists the items (ACL Art. 24: 查封、扣押决定书和清单); it lasts at mo
 at most 30 days with the approval of the bureau's head (ACL Art. 25). Follow-ups check that the
 seals are intact.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any, Mapping
 
 from . import hearing
-from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, visit_target
+from .casework import (
+    DAY,
+    Change,
+    Ctx,
+    Reader,
+    deadline,
+    iso,
+    jsonable,
+    new_case,
+    plan_followup,
+    visit_target,
+)
 from .types import CaseSnapshot, Event, ForbiddenByLaw, InvalidEvent, Outcome
 
 ACTION = "seal"
@@ -35,12 +47,19 @@ _ALLOWED = {
 def _items(r: Reader) -> list[str] | None:
     items = r.data.get("items")
     if items is None:
-        r.fail("items", "is required: the list of facilities or equipment sealed or seized (ACL Art. 24)")
+        r.fail(
+            "items",
+            "is required: the list of facilities or equipment sealed or seized (ACL Art. 24)",
+        )
         return None
     if isinstance(items, str):
         items = [line.strip() for line in items.splitlines()]
         items = [x for x in items if x]
-    if not isinstance(items, list) or not items or not all(isinstance(x, str) and x.strip() for x in items):
+    if (
+        not isinstance(items, list)
+        or not items
+        or not all(isinstance(x, str) and x.strip() for x in items)
+    ):
         r.fail("items", "must be a non-empty list of item descriptions (ACL Art. 24)")
         return None
     if len(items) > 200 or any(len(x) > 500 for x in items):
@@ -57,11 +76,20 @@ def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
     kind = r.str("kind", choices=KINDS) or "seal"
     illegal = r.bool("illegal_discharge", default=False)
     r.done()
-    change = Change(new_case(ACTION, "sealed", served_on, ctx,
-                             jsonable({**params, "items": items, "kind": kind, "illegal_discharge": illegal})))
+    change = Change(
+        new_case(
+            ACTION,
+            "sealed",
+            served_on,
+            ctx,
+            jsonable({**params, "items": items, "kind": kind, "illegal_discharge": illegal}),
+        )
+    )
     # ACL Art. 25: at most 30 days (calendar days, the period ends on the next working day when
     # its last day is a rest day). ACL Art. 69 makes only periods of up to 10 days working days.
-    change.set_deadline(deadline("seal_end", ctx.calendar.add_days_rolled(served_on, ctx.rules.max_days)))
+    change.set_deadline(
+        deadline("seal_end", ctx.calendar.add_days_rolled(served_on, ctx.rules.max_days))
+    )
     _schedule_check(change, ctx, served_on)
     return change.outcome()
 
@@ -80,16 +108,23 @@ def forbidden(case: CaseSnapshot, event: Event, ctx: Ctx, allowed_now: list[str]
     if event.type != "extend" or case.state != "sealed":
         return
     if "extension" in case.facts:
-        raise ForbiddenByLaw("a seal-up or seizure may be extended once only", allowed_now, article=ART_PERIOD)
+        raise ForbiddenByLaw(
+            "a seal-up or seizure may be extended once only", allowed_now, article=ART_PERIOD
+        )
     days = event.data.get("days")
     if isinstance(days, int) and not isinstance(days, bool) and days > ctx.rules.max_extension_days:
         raise ForbiddenByLaw(
-            f"the extension may not exceed {ctx.rules.max_extension_days} days", allowed_now, article=ART_PERIOD
+            f"the extension may not exceed {ctx.rules.max_extension_days} days",
+            allowed_now,
+            article=ART_PERIOD,
         )
     end = case.deadlines["seal_end"].due_on
     if event.on > end:
-        raise ForbiddenByLaw(f"the seal-up ended on {end.isoformat()}; it can no longer be extended", allowed_now,
-                             article=ART_PERIOD)
+        raise ForbiddenByLaw(
+            f"the seal-up ended on {end.isoformat()}; it can no longer be extended",
+            allowed_now,
+            article=ART_PERIOD,
+        )
 
 
 def overdue_deadlines(case: CaseSnapshot) -> tuple[str, ...]:
@@ -113,7 +148,9 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
         change.facts["extension"] = {"days": days, "approved_by": approved_by, "on": iso(on)}
         # Counted from service over the whole period (30 + days), then rolled once.
         total = ctx.rules.max_days + days
-        change.set_deadline(deadline("seal_end", ctx.calendar.add_days_rolled(case.served_on, total)))
+        change.set_deadline(
+            deadline("seal_end", ctx.calendar.add_days_rolled(case.served_on, total))
+        )
         if not change.planned_keys("seal_check_"):
             _schedule_check(change, ctx, _last_check_on(change))
     elif t == "visit":
@@ -126,7 +163,10 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
         r.done()
         change.complete(followup.key, on, visit_id)
         if not intact:
-            change.facts["seals_broken"] = [*change.facts.get("seals_broken", []), {"on": iso(on), "visit_id": visit_id}]
+            change.facts["seals_broken"] = [
+                *change.facts.get("seals_broken", []),
+                {"on": iso(on), "visit_id": visit_id},
+            ]
         _schedule_check(change, ctx, on)
     elif t in ("release", "handle"):
         r = Reader(event.data)
@@ -156,7 +196,9 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
 
 
 def _last_check_on(change: Change) -> date:
-    done = [f.done_on for k, f in change.followups.items() if k.startswith("seal_check_") and f.done_on]
+    done = [
+        f.done_on for k, f in change.followups.items() if k.startswith("seal_check_") and f.done_on
+    ]
     return max(done, default=change.case.served_on)
 
 
@@ -173,7 +215,12 @@ def _schedule_check(change: Change, ctx: Ctx, after: date) -> None:
     change.facts["check_count"] = n
     change.add_followup(
         plan_followup(
-            ctx, f"seal_check_{n}", "follow_up", after + DAY, natural, unannounced=True,
+            ctx,
+            f"seal_check_{n}",
+            "follow_up",
+            after + DAY,
+            natural,
+            unannounced=True,
             note="check that the seals are intact",
         )
     )

@@ -4,6 +4,7 @@ so a map box is one indexed scan with no case query (issue #21).
 The stored part is independent of ``as_of`` (like a case's watched deadline); ``view`` derives
 what depends on the day (overdue, the worst display state, the next due date) from it alone.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -104,10 +105,21 @@ def load_dues(text: str | None) -> tuple[date, ...]:
     return tuple(date.fromisoformat(t) for t in text.split(",")) if text else ()
 
 
-def from_columns(state: str | None, severity: int | None, dues: str | None,
-                 actions: str | None) -> SiteSummary:
+def from_columns(
+    state: str | None, severity: int | None, dues: str | None, actions: str | None
+) -> SiteSummary:
     return SiteSummary(state, severity, dues or "", tuple(actions.split(",")) if actions else ())
 
 
-__all__ = ["EMPTY", "SiteSummary", "SiteView", "dump_dues", "from_columns", "load_dues", "shown",
-           "state_info", "summarise", "view"]
+__all__ = [
+    "EMPTY",
+    "SiteSummary",
+    "SiteView",
+    "dump_dues",
+    "from_columns",
+    "load_dues",
+    "shown",
+    "state_info",
+    "summarise",
+    "view",
+]

@@ -4,6 +4,7 @@ Severity ranks the "worst state" of an enterprise on maps and lists:
 0 clean (closed, paid, lifted, released), 1 under watch, 2 open, 3 overdue, 4 escalated.
 ``overdue`` is never stored; it is the derived display state (see engine.display_state).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -125,8 +126,14 @@ STATES: dict[str, dict[str, StateInfo]] = {
     },
 }
 
-INITIAL_STATE = {"rectify": "ordered", "stop": "ordered", "close": "ordered", "fine": "filed", "control": "active",
-                 "seal": "sealed"}
+INITIAL_STATE = {
+    "rectify": "ordered",
+    "stop": "ordered",
+    "close": "ordered",
+    "fine": "filed",
+    "control": "active",
+    "seal": "sealed",
+}
 
 
 def state_info(action: str, state: str) -> StateInfo:

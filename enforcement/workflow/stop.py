@@ -17,6 +17,7 @@ before the linked close case is served.
 Cases opened under the first edition carry ``first_edition``: their 3-month ``period_end`` and
 ``extend``/``expire`` events are kept so that their stored history replays unchanged.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -24,12 +25,34 @@ from datetime import date, timedelta
 from typing import Any, Mapping
 
 from . import hearing
-from .casework import DAY, Change, Ctx, Reader, deadline, iso, jsonable, new_case, plan_followup, verify_data, visit_target
+from .casework import (
+    DAY,
+    Change,
+    Ctx,
+    Reader,
+    deadline,
+    iso,
+    jsonable,
+    new_case,
+    plan_followup,
+    verify_data,
+    visit_target,
+)
 from .types import CaseSnapshot, Event, FollowUp, ForbiddenByLaw, InvalidEvent, Outcome
 
 ACTION = "stop"
-EVENTS = ("file_plan", "accept_plan", "extend", "report_completed", "verify", "visit", "expire",
-          "approve_close", "decline_close", "hearing")
+EVENTS = (
+    "file_plan",
+    "accept_plan",
+    "extend",
+    "report_completed",
+    "verify",
+    "visit",
+    "expire",
+    "approve_close",
+    "decline_close",
+    "hearing",
+)
 # approved_by: the bureau head who approved the order before it was served (Order No. 30 Art. 10);
 # measure: limit (限制生产) or stop (停产整治); first_edition: set by the migration on older cases.
 PARAMS = ("illegal_discharge", "approved_by", "measure", "first_edition")
@@ -74,7 +97,9 @@ def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
     change = Change(new_case(ACTION, "ordered", served_on, ctx, jsonable(stored)))
     cal, rules = ctx.calendar, ctx.rules
     # Order No. 30 Art. 15: the rectification plan is filed within 15 working days of service.
-    change.set_deadline(deadline("plan_due", cal.add_working_days(served_on, rules.plan_due_working_days)))
+    change.set_deadline(
+        deadline("plan_due", cal.add_working_days(served_on, rules.plan_due_working_days))
+    )
     if kind == "limit":
         # Art. 14: 限制生产 lasts at most 3 months (calendar months from service, rolled).
         change.set_deadline(deadline("period_end", cal.add_months(served_on, rules.period_months)))
@@ -85,8 +110,13 @@ def open_case(served_on: date, params: Mapping[str, Any], ctx: Ctx) -> Outcome:
     # An unannounced check that production has really stopped, within 7 days of service.
     change.add_followup(
         plan_followup(
-            ctx, "stop_check_1", "follow_up", served_on + DAY, served_on + timedelta(days=rules.first_check_days),
-            unannounced=True, note=f"unannounced check that production stopped, within {rules.first_check_days} days of service",
+            ctx,
+            "stop_check_1",
+            "follow_up",
+            served_on + DAY,
+            served_on + timedelta(days=rules.first_check_days),
+            unannounced=True,
+            note=f"unannounced check that production stopped, within {rules.first_check_days} days of service",
         )
     )
     change.facts["check_count"] = 1
@@ -114,13 +144,23 @@ def forbidden(case: CaseSnapshot, event: Event, ctx: Ctx, allowed_now: list[str]
     if event.type != "extend" or case.state not in IN_PERIOD:
         return
     if not _has_period(case):
-        raise ForbiddenByLaw("停产整治 runs until it is lifted; it has no period to extend", allowed_now, article=ART_PERIOD)
+        raise ForbiddenByLaw(
+            "停产整治 runs until it is lifted; it has no period to extend",
+            allowed_now,
+            article=ART_PERIOD,
+        )
     if "extension" in case.facts:
         raise ForbiddenByLaw("限制生产 may be extended once only", allowed_now, article=ART_PERIOD)
     months = event.data.get("months")
-    if isinstance(months, int) and not isinstance(months, bool) and months > ctx.rules.max_extension_months:
+    if (
+        isinstance(months, int)
+        and not isinstance(months, bool)
+        and months > ctx.rules.max_extension_months
+    ):
         raise ForbiddenByLaw(
-            f"the extension of 限制生产 may not exceed {ctx.rules.max_extension_months} months", allowed_now, article=ART_PERIOD
+            f"the extension of 限制生产 may not exceed {ctx.rules.max_extension_months} months",
+            allowed_now,
+            article=ART_PERIOD,
         )
 
 
@@ -193,7 +233,8 @@ def apply(case: CaseSnapshot, event: Event, ctx: Ctx) -> Outcome:
         proposal = dict(change.facts.pop("closure_proposal"))
         change.state = proposal.get("from", "rectifying")
         change.facts["declined_closures"] = [
-            *change.facts.get("declined_closures", []), {**proposal, "declined_on": iso(on), "note": note}
+            *change.facts.get("declined_closures", []),
+            {**proposal, "declined_on": iso(on), "note": note},
         ]
         if change.state in IN_PERIOD:
             _schedule_next_check(change, ctx, on)
@@ -210,7 +251,12 @@ def _period_end(case: CaseSnapshot | Change) -> date:
 
 def _propose_close(change: Change, reason: str, on: date, *, local_rule: bool) -> None:
     """Closure proposed, never ordered: the people's government decides (EPL Art. 60)."""
-    change.facts["closure_proposal"] = {"reason": reason, "on": iso(on), "from": change.state, "local_rule": local_rule}
+    change.facts["closure_proposal"] = {
+        "reason": reason,
+        "on": iso(on),
+        "from": change.state,
+        "local_rule": local_rule,
+    }
     change.state = "closure_proposed"
 
 
@@ -227,10 +273,16 @@ def _approve_close(change: Change, event: Event) -> None:
     reason = proposal.get("reason", "closure")
     approval = {"approved_by": approved_by, "approved_on": iso(approved_on)}
     change.facts["government_approval"] = approval
-    _escalate(change, reason, event.on, {
-        "government_approved_by": approved_by, "government_approved_on": iso(approved_on),
-        "resumed_production": reason == "production_running",
-    })
+    _escalate(
+        change,
+        reason,
+        event.on,
+        {
+            "government_approved_by": approved_by,
+            "government_approved_on": iso(approved_on),
+            "resumed_production": reason == "production_running",
+        },
+    )
 
 
 def _escalate(change: Change, reason: str, on: date, params: Mapping[str, Any]) -> None:
@@ -252,14 +304,21 @@ def _schedule_next_check(change: Change, ctx: Ctx, after: date) -> None:
     change.facts["check_count"] = n
     change.add_followup(
         plan_followup(
-            ctx, f"stop_check_{n}", "follow_up", after + DAY, natural, unannounced=True,
+            ctx,
+            f"stop_check_{n}",
+            "follow_up",
+            after + DAY,
+            natural,
+            unannounced=True,
             note=f"periodic check every {ctx.rules.check_interval_days} days while the measure runs",
         )
     )
 
 
 def _last_check_on(change: Change) -> date:
-    done = [f.done_on for k, f in change.followups.items() if k.startswith("stop_check_") and f.done_on]
+    done = [
+        f.done_on for k, f in change.followups.items() if k.startswith("stop_check_") and f.done_on
+    ]
     return max(done, default=change.case.served_on)
 
 
@@ -306,7 +365,12 @@ def _report_completed(change: Change, event: Event, ctx: Ctx) -> None:
     verify_by = ctx.calendar.add_working_days(on, ctx.rules.verify_working_days)
     change.set_deadline(deadline("verify_by", verify_by))
     visit = plan_followup(
-        ctx, "verify", "verification", on + DAY, verify_by, unannounced=True,
+        ctx,
+        "verify",
+        "verification",
+        on + DAY,
+        verify_by,
+        unannounced=True,
         note="check after the completion filing, before verify_by",
     )
     planned = change.planned_keys("stop_check_")
@@ -317,7 +381,11 @@ def _report_completed(change: Change, event: Event, ctx: Ctx) -> None:
         for other in planned[1:]:
             change.cancel_planned("completion filed", on, other)
     else:
-        key = "verify" if "verify" not in change.followups else f"verify_{len(change.facts.get('rejected_completions', [])) + 1}"
+        key = (
+            "verify"
+            if "verify" not in change.followups
+            else f"verify_{len(change.facts.get('rejected_completions', [])) + 1}"
+        )
         change.add_followup(replace(visit, key=key))
     change.facts["verify_followup"] = key
 
@@ -336,7 +404,12 @@ def _verify(change: Change, event: Event, ctx: Ctx) -> None:
         days = ctx.rules.post_resumption_days
         change.add_followup(
             plan_followup(
-                ctx, "post_resumption", "follow_up", on + DAY, on + timedelta(days=days), unannounced=True,
+                ctx,
+                "post_resumption",
+                "follow_up",
+                on + DAY,
+                on + timedelta(days=days),
+                unannounced=True,
                 note=f"check {days} days after production resumed",
             )
         )

@@ -4,6 +4,7 @@ Snapshots are immutable: every event produces a new ``CaseSnapshot``. Status of 
 follow-ups is derived from an ``as_of`` date, never stored, so that "overdue" can be asked about
 any day without touching the stored case.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

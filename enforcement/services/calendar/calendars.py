@@ -1,5 +1,6 @@
 """The bureau's calendar: official data (chinese-calendar plus imported years) and quiet days,
 loaded from the database into the pure workflow Calendar."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -31,10 +32,18 @@ def _read_calendar() -> Calendar:
     days: dict[int, dict[str, set]] = defaultdict(lambda: {"holiday": set(), "workday": set()})
     for row in db.session.execute(select(HolidayDay.year, HolidayDay.on, HolidayDay.kind)):
         days[row.year][row.kind].add(row.on)
-    years = {year: YearSchedule(year, frozenset(d["holiday"]), frozenset(d["workday"]))
-             for year, d in days.items()}
-    quiet = [EngineQuietDay(on, code) for on, code in db.session.execute(
-        select(QuietDay.on, Township.code).outerjoin(Township, QuietDay.township_id == Township.id))]
+    years = {
+        year: YearSchedule(year, frozenset(d["holiday"]), frozenset(d["workday"]))
+        for year, d in days.items()
+    }
+    quiet = [
+        EngineQuietDay(on, code)
+        for on, code in db.session.execute(
+            select(QuietDay.on, Township.code).outerjoin(
+                Township, QuietDay.township_id == Township.id
+            )
+        )
+    ]
     return Calendar(extra_years=years, quiet_days=quiet)
 
 
@@ -44,17 +53,30 @@ def import_holidays(actor: Actor, text: str, *, now: datetime) -> YearSchedule:
         schedule = parse_schedule(text)
     except ValueError as exc:
         raise ValidationError(f"The holiday file is not valid: {exc}", {"file": str(exc)}) from exc
-    before = sorted(str(d) for (d,) in db.session.execute(
-        select(HolidayDay.on).where(HolidayDay.year == schedule.year)))
+    before = sorted(
+        str(d)
+        for (d,) in db.session.execute(
+            select(HolidayDay.on).where(HolidayDay.year == schedule.year)
+        )
+    )
     db.session.execute(delete(HolidayDay).where(HolidayDay.year == schedule.year))
     names = getattr(schedule, "names", {}) or {}
     for kind, dates in (("holiday", schedule.holidays), ("workday", schedule.workdays)):
         for day in sorted(dates):
-            db.session.add(HolidayDay(year=schedule.year, on=day, kind=kind,
-                                      name=names.get(day, "")))
+            db.session.add(
+                HolidayDay(year=schedule.year, on=day, kind=kind, name=names.get(day, ""))
+            )
     db.session.flush()
-    audit.record(actor, "holidays.import", "calendar_year", schedule.year, now=now,
-                 before={"days": before},
-                 after={"holidays": sorted(map(str, schedule.holidays)),
-                        "workdays": sorted(map(str, schedule.workdays))})
+    audit.record(
+        actor,
+        "holidays.import",
+        "calendar_year",
+        schedule.year,
+        now=now,
+        before={"days": before},
+        after={
+            "holidays": sorted(map(str, schedule.holidays)),
+            "workdays": sorted(map(str, schedule.workdays)),
+        },
+    )
     return schedule

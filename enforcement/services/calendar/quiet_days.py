@@ -1,6 +1,7 @@
 """企业宁静日: days the bureau declares free of routine inspection, for one township or park or
 bureau-wide. The engine's calendar reads them (services.calendars.load_calendar), so follow-ups
 planned from then on avoid them; already planned dates move at the next ``recompute``."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -22,15 +23,20 @@ def _reviewer(actor: Actor) -> None:
         raise Forbidden("Only reviewers and administrators declare quiet days.")
 
 
-def upcoming(since: date, limit: int = 200,
-             townships_within: TownshipFilter = None) -> list[tuple[QuietDay, Township | None]]:
+def upcoming(
+    since: date, limit: int = 200, townships_within: TownshipFilter = None
+) -> list[tuple[QuietDay, Township | None]]:
     """The quiet days from ``since``; with ``townships_within`` (a branch's, issue 20) the
     bureau-wide ones and those of the branch's townships."""
-    stmt = select(QuietDay, Township).outerjoin(Township, QuietDay.township_id == Township.id) \
+    stmt = (
+        select(QuietDay, Township)
+        .outerjoin(Township, QuietDay.township_id == Township.id)
         .where(QuietDay.on >= since)
+    )
     if townships_within is not None:
-        stmt = stmt.where(or_(QuietDay.township_id.is_(None),
-                              QuietDay.township_id.in_(townships_within)))
+        stmt = stmt.where(
+            or_(QuietDay.township_id.is_(None), QuietDay.township_id.in_(townships_within))
+        )
     rows = db.session.execute(stmt.order_by(QuietDay.on, Township.code).limit(limit)).all()
     return [(q, t) for q, t in rows]
 
@@ -61,8 +67,9 @@ def declare(actor: Actor, data: dict, *, now: datetime, today: date) -> QuietDay
     if fields:
         raise ValidationError("The quiet day could not be declared.", fields)
     # NULL never equals NULL in a unique index, so a second bureau-wide day is checked here.
-    same_place = (QuietDay.township_id == township.id) if township \
-        else QuietDay.township_id.is_(None)
+    same_place = (
+        (QuietDay.township_id == township.id) if township else QuietDay.township_id.is_(None)
+    )
     exists = db.session.scalar(select(QuietDay.id).where(QuietDay.on == on, same_place))
     if exists:
         raise Duplicate("That quiet day is already declared.", {"on": "already declared"})
@@ -73,8 +80,14 @@ def declare(actor: Actor, data: dict, *, now: datetime, today: date) -> QuietDay
             db.session.flush()
     except IntegrityError:
         raise Duplicate("That quiet day is already declared.", {"on": "already declared"}) from None
-    audit.record(actor, "quiet_day.declare", "quiet_day", row.id, now=now,
-                 after={"on": on, "township": code or None, "reason": reason})
+    audit.record(
+        actor,
+        "quiet_day.declare",
+        "quiet_day",
+        row.id,
+        now=now,
+        after={"on": on, "township": code or None, "reason": reason},
+    )
     return row
 
 

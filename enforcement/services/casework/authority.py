@@ -7,6 +7,7 @@ anywhere (a complaint does not stop at a township border).
 
 One function decides, and everything asks it: the serve form and the phone's lists (to say so
 at the top), and ``cases.open_case`` (to refuse)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,7 +23,12 @@ from enforcement.services.core.scope import township_allowed
 
 #: Why an officer may (or may not) serve at a site: stable codes, labelled by the pages.
 REVIEWER, OWN_TOWNSHIP, NO_TOWNSHIP, DRAWN, OUTSIDE = (
-    "reviewer", "own_township", "no_township", "drawn", "outside_township")
+    "reviewer",
+    "own_township",
+    "no_township",
+    "drawn",
+    "outside_township",
+)
 
 
 @dataclass(frozen=True)
@@ -42,9 +48,11 @@ def drawn_for(actor: Actor, *, as_of: date) -> dict[int, Draw]:
     if not actor.username:
         return {}
     since = as_of - timedelta(days=_draw_days())
-    draws = db.session.scalars(select(Draw).where(Draw.created_on >= since,
-                                                   Draw.created_on <= as_of)
-                               .order_by(Draw.created_on, Draw.id))
+    draws = db.session.scalars(
+        select(Draw)
+        .where(Draw.created_on >= since, Draw.created_on <= as_of)
+        .order_by(Draw.created_on, Draw.id)
+    )
     found: dict[int, Draw] = {}
     for draw in draws:
         for a in (draw.result or {}).get("assignments", []):
@@ -53,8 +61,9 @@ def drawn_for(actor: Actor, *, as_of: date) -> dict[int, Draw]:
     return found
 
 
-def site_rights(actor: Actor, enterprise: Enterprise, *, as_of: date,
-                drawn: dict[int, Draw] | None = None) -> SiteRights:
+def site_rights(
+    actor: Actor, enterprise: Enterprise, *, as_of: date, drawn: dict[int, Draw] | None = None
+) -> SiteRights:
     """May this officer serve an order at this firm on this day, and why."""
     if not township_allowed(actor, enterprise.township_id):
         return SiteRights(False, OUTSIDE)  # another branch's firm (issue 20)

@@ -1,6 +1,7 @@
 """The evidence of a case, for the reviewer's case page: the visit that found it and the visits
 that followed it (a follow-up completed, an event recorded with a visit), each with its photos,
 GPS fix, accuracy, distance from the pin and officers. Read-only."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,7 +37,9 @@ def case_visits(case: Case) -> list[CaseVisit]:
     if not roles:
         return []
     visits = db.session.scalars(
-        select(Visit).where(Visit.id.in_(roles))
+        select(Visit)
+        .where(Visit.id.in_(roles))
         .options(selectinload(Visit.photos), selectinload(Visit.inspectors))
-        .order_by(Visit.visited_at, Visit.id)).all()
+        .order_by(Visit.visited_at, Visit.id)
+    ).all()
     return [CaseVisit(v, *roles[v.id]) for v in visits]

@@ -5,6 +5,7 @@ that every event type of every action has its row, so a new event type cannot sk
 
 ``type``, ``on``, ``client_uuid`` and ``recorded_at`` are the envelope of every event, not payload.
 """
+
 from __future__ import annotations
 
 ENVELOPE = frozenset({"type", "on", "client_uuid", "recorded_at"})
@@ -16,38 +17,69 @@ _VISIT = ("followup", "visit_id")  # the follow-up a visit completes, plus its o
 #: action -> event type -> the payload fields the engine reads for it.
 EVENT_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "rectify": {
-        "report_rectified": (), "verify": _VERIFY, "close": (), "reopen": (),
+        "report_rectified": (),
+        "verify": _VERIFY,
+        "close": (),
+        "reopen": (),
     },
     "stop": {
-        "file_plan": (), "accept_plan": (), "extend": ("months", "approved_by"),
-        "report_completed": ("disclosure_ref", "monitoring_ref"), "verify": _VERIFY,
-        "visit": (*_VISIT, "production_running", "compliant"), "expire": (),
-        "approve_close": ("approved_by", "approved_on"), "decline_close": ("note",),
+        "file_plan": (),
+        "accept_plan": (),
+        "extend": ("months", "approved_by"),
+        "report_completed": ("disclosure_ref", "monitoring_ref"),
+        "verify": _VERIFY,
+        "visit": (*_VISIT, "production_running", "compliant"),
+        "expire": (),
+        "approve_close": ("approved_by", "approved_on"),
+        "decline_close": ("note",),
         "hearing": _HEARING,
     },
     "close": {
         # visit_id: the visit during which the closure was carried out (the phone's evidence link)
-        "execute": ("checklist", "started_at", "urgency", "visit_id"), "verify": _VERIFY,
-        "visit": (*_VISIT, "running"), "rebound": ("visit_id",), "close": (), "reopen": (),
+        "execute": ("checklist", "started_at", "urgency", "visit_id"),
+        "verify": _VERIFY,
+        "visit": (*_VISIT, "running"),
+        "rebound": ("visit_id",),
+        "close": (),
+        "reopen": (),
         "hearing": _HEARING,
     },
     "seal": {
-        "extend": ("days", "approved_by"), "visit": (*_VISIT, "seals_intact"),
-        "release": ("reason",), "handle": ("decision",), "hearing": _HEARING,
+        "extend": ("days", "approved_by"),
+        "visit": (*_VISIT, "seals_intact"),
+        "release": ("reason",),
+        "handle": ("decision",),
+        "hearing": _HEARING,
     },
     "fine": {
-        "notify": ("received_on",), "request_hearing": (),
+        "notify": ("received_on",),
+        "request_hearing": (),
         "decide": ("amount_fen", "hearing_waived", "received_on"),
-        "pay": ("amount_fen", "payment_ref"), "appeal": ("kind",),
-        "appeal_decided": ("result", "amount_fen"), "request_enforcement": (), "publish": (),
-        "visit": (*_VISIT, "discharge_continues"), "close": (), "reopen": (), "receive": (),
-        "notify_hearing": ("hearing_on",), "extend_decision": ("days", "approved_by", "collective"),
-        "suspend": ("reason",), "resume": (), "demand_served": ("received_on",),
+        "pay": ("amount_fen", "payment_ref"),
+        "appeal": ("kind",),
+        "appeal_decided": ("result", "amount_fen"),
+        "request_enforcement": (),
+        "publish": (),
+        "visit": (*_VISIT, "discharge_continues"),
+        "close": (),
+        "reopen": (),
+        "receive": (),
+        "notify_hearing": ("hearing_on",),
+        "extend_decision": ("days", "approved_by", "collective"),
+        "suspend": ("reason",),
+        "resume": (),
+        "demand_served": ("received_on",),
     },
     "control": {
-        "gate": ("gate", "status"), "gate_overdue": ("gate",), "report_monitoring": ("period_end",),
-        "declare_tax": ("period_end",), "apply_permit_renewal": (),
-        "renew_permit": ("permit_expires",), "visit": _VISIT, "release": (), "reopen": (),
+        "gate": ("gate", "status"),
+        "gate_overdue": ("gate",),
+        "report_monitoring": ("period_end",),
+        "declare_tax": ("period_end",),
+        "apply_permit_renewal": (),
+        "renew_permit": ("permit_expires",),
+        "visit": _VISIT,
+        "release": (),
+        "reopen": (),
     },
 }
 
@@ -67,6 +99,8 @@ def unknown_fields(action: str, data: dict) -> tuple[dict[str, str], list[str]]:
         if value is None:
             drop.append(key)
         else:
-            problems[key] = (f"not used by a '{kind}' event of a {action} case"
-                             f" (its fields: {', '.join(known) or 'none'})")
+            problems[key] = (
+                f"not used by a '{kind}' event of a {action} case"
+                f" (its fields: {', '.join(known) or 'none'})"
+            )
     return problems, drop

@@ -17,8 +17,14 @@ class Actor:
 
     @classmethod
     def of(cls, user) -> "Actor":
-        return cls(user.id, user.username, user.role, user.township_id,
-                   getattr(user, "unit_id", None), getattr(user, "branch_id", None))
+        return cls(
+            user.id,
+            user.username,
+            user.role,
+            user.township_id,
+            getattr(user, "unit_id", None),
+            getattr(user, "branch_id", None),
+        )
 
     @property
     def is_reviewer(self) -> bool:

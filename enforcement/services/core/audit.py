@@ -1,4 +1,5 @@
 """The hash-chained audit log. Every state change, edit and export appends one event here."""
+
 from __future__ import annotations
 
 import hashlib
@@ -34,18 +35,37 @@ def jsonable(value):
 
 
 # Built once: json.dumps would build an encoder again for every event.
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                              default=_default)
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+)
 
 
 def canonical(body: dict) -> bytes:
     return _CANONICAL.encode(body).encode()
 
 
-def _body(event_id: int, at: str, actor_id, actor: str, action: str, object_type: str,
-          object_id, before, after) -> dict:
-    return {"id": event_id, "at": at, "actor_id": actor_id, "actor": actor, "action": action,
-            "object_type": object_type, "object_id": object_id, "before": before, "after": after}
+def _body(
+    event_id: int,
+    at: str,
+    actor_id,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id,
+    before,
+    after,
+) -> dict:
+    return {
+        "id": event_id,
+        "at": at,
+        "actor_id": actor_id,
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "before": before,
+        "after": after,
+    }
 
 
 def chain_hash(prev_hash: str, body: dict) -> str:
@@ -63,18 +83,43 @@ def _locked_head() -> tuple[int, str]:
     return (head.id, head.hash) if head else (0, GENESIS)
 
 
-def record(actor: Actor, action: str, obj_type: str, obj_id, *, now: datetime,
-           before: dict | None = None, after: dict | None = None) -> AuditEvent:
+def record(
+    actor: Actor,
+    action: str,
+    obj_type: str,
+    obj_id,
+    *,
+    now: datetime,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
     session = db.session
     prev_id, prev_hash = _locked_head()
     now = now.astimezone(timezone.utc)
     at = now.isoformat(timespec="microseconds")
-    body = _body(prev_id + 1, at, actor.id, actor.username, action, obj_type,
-                 None if obj_id is None else str(obj_id), jsonable(before), jsonable(after))
+    body = _body(
+        prev_id + 1,
+        at,
+        actor.id,
+        actor.username,
+        action,
+        obj_type,
+        None if obj_id is None else str(obj_id),
+        jsonable(before),
+        jsonable(after),
+    )
     event = AuditEvent(
-        id=prev_id + 1, at=now, actor_id=actor.id, actor=actor.username, action=action,
-        object_type=obj_type, object_id=body["object_id"], before=body["before"],
-        after=body["after"], prev_hash=prev_hash, hash=chain_hash(prev_hash, body),
+        id=prev_id + 1,
+        at=now,
+        actor_id=actor.id,
+        actor=actor.username,
+        action=action,
+        object_type=obj_type,
+        object_id=body["object_id"],
+        before=body["before"],
+        after=body["after"],
+        prev_hash=prev_hash,
+        hash=chain_hash(prev_hash, body),
     )
     session.add(event)
     session.flush()
@@ -85,6 +130,7 @@ def record_many(actor: Actor, action: str, obj_type: str, items, *, now: datetim
     """Append one event per ``(object_id, after)`` in a single bulk insert (imports, demo data):
     the same chain as ``record``, without a round trip per event."""
     from sqlalchemy import insert
+
     session = db.session
     prev_id, prev_hash = _locked_head()
     now = now.astimezone(timezone.utc)
@@ -92,13 +138,33 @@ def record_many(actor: Actor, action: str, obj_type: str, items, *, now: datetim
     rows = []
     for obj_id, after in items:
         prev_id += 1
-        body = _body(prev_id, at, actor.id, actor.username, action, obj_type,
-                     None if obj_id is None else str(obj_id), None, jsonable(after))
+        body = _body(
+            prev_id,
+            at,
+            actor.id,
+            actor.username,
+            action,
+            obj_type,
+            None if obj_id is None else str(obj_id),
+            None,
+            jsonable(after),
+        )
         digest = chain_hash(prev_hash, body)
-        rows.append({"id": prev_id, "at": now, "actor_id": actor.id, "actor": actor.username,
-                     "action": action, "object_type": obj_type, "object_id": body["object_id"],
-                     "before": None, "after": body["after"], "prev_hash": prev_hash,
-                     "hash": digest})
+        rows.append(
+            {
+                "id": prev_id,
+                "at": now,
+                "actor_id": actor.id,
+                "actor": actor.username,
+                "action": action,
+                "object_type": obj_type,
+                "object_id": body["object_id"],
+                "before": None,
+                "after": body["after"],
+                "prev_hash": prev_hash,
+                "hash": digest,
+            }
+        )
         prev_hash = digest
     if rows:
         session.execute(insert(AuditEvent), rows)
@@ -131,15 +197,16 @@ def _json(value):
     return json.loads(value) if isinstance(value, (str, bytes)) else value
 
 
-
 def verify(batch: int = 20000) -> ChainReport:
     """Walk the chain in id order and recompute every hash. A changed row breaks at itself, a
     deleted or inserted row at the next one, renumbered rows at the first renumbered."""
     prev_hash, prev_id, count = GENESIS, 0, 0
     connection = db.session.connection()
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = ("SELECT id, at, actor_id, actor, action, object_type, object_id, before, after, "
-           f"prev_hash, hash FROM audit_event WHERE id > {marker} ORDER BY id LIMIT {marker}")
+    sql = (
+        "SELECT id, at, actor_id, actor, action, object_type, object_id, before, after, "
+        f"prev_hash, hash FROM audit_event WHERE id > {marker} ORDER BY id LIMIT {marker}"
+    )
     last = 0
     sha256, encode = hashlib.sha256, _CANONICAL.encode
     while True:
@@ -152,14 +219,26 @@ def verify(batch: int = 20000) -> ChainReport:
             cursor.close()
         if not rows:
             break
-        for (eid, at, actor_id, actor, action, otype, oid, before, after, stored_prev,
-             stored_hash) in rows:
+        for (
+            eid,
+            at,
+            actor_id,
+            actor,
+            action,
+            otype,
+            oid,
+            before,
+            after,
+            stored_prev,
+            stored_hash,
+        ) in rows:
             if eid != prev_id + 1:
                 return ChainReport(False, count, eid, f"gap or reorder before event {eid}")
             if stored_prev != prev_hash:
                 return ChainReport(False, count, eid, "previous hash does not match")
-            body = _body(eid, _iso_utc(at), actor_id, actor, action, otype, oid, _json(before),
-                         _json(after))
+            body = _body(
+                eid, _iso_utc(at), actor_id, actor, action, otype, oid, _json(before), _json(after)
+            )
             digest = sha256(prev_hash.encode() + encode(body).encode()).hexdigest()
             if digest != stored_hash:
                 return ChainReport(False, count, eid, "content does not match its hash")

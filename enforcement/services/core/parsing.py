@@ -1,4 +1,5 @@
 """Small parsers for use-case input: each raises ValidationError naming the field."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -36,11 +37,14 @@ def parse_datetime(value, field: str) -> datetime:
         try:
             parsed = datetime.fromisoformat(str(value))
         except (TypeError, ValueError):
-            raise ValidationError(f"{field} is not a time.",
-                                  {field: "expected ISO 8601 with offset"}) from None
+            raise ValidationError(
+                f"{field} is not a time.", {field: "expected ISO 8601 with offset"}
+            ) from None
     if parsed.tzinfo is None:
-        raise ValidationError(f"{field} needs a time zone offset.",
-                              {field: "expected ISO 8601 with offset, e.g. +08:00"})
+        raise ValidationError(
+            f"{field} needs a time zone offset.",
+            {field: "expected ISO 8601 with offset, e.g. +08:00"},
+        )
     return parsed
 
 
@@ -60,13 +64,26 @@ def parse_uuid(value: Any, field: str = "client_uuid", *, required: bool = True)
 
 
 @overload
-def parse_int(value: Any, field: str, *, required: Literal[True] = ..., minimum: int | None = ...,
-              maximum: int | None = ...) -> int: ...
+def parse_int(
+    value: Any,
+    field: str,
+    *,
+    required: Literal[True] = ...,
+    minimum: int | None = ...,
+    maximum: int | None = ...,
+) -> int: ...
 @overload
-def parse_int(value: Any, field: str, *, required: bool, minimum: int | None = ...,
-              maximum: int | None = ...) -> int | None: ...
-def parse_int(value: Any, field: str, *, required: bool = True, minimum: int | None = None,
-              maximum: int | None = None) -> int | None:
+def parse_int(
+    value: Any, field: str, *, required: bool, minimum: int | None = ..., maximum: int | None = ...
+) -> int | None: ...
+def parse_int(
+    value: Any,
+    field: str,
+    *,
+    required: bool = True,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int | None:
     if value in (None, ""):
         if required:
             raise ValidationError(f"{field} is required.", {field: "required"})
@@ -76,7 +93,9 @@ def parse_int(value: Any, field: str, *, required: bool = True, minimum: int | N
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError(f"{field} must be a whole number.", {field: "expected an integer"}) from None
+        raise ValidationError(
+            f"{field} must be a whole number.", {field: "expected an integer"}
+        ) from None
     if minimum is not None and number < minimum:
         raise ValidationError(f"{field} is too small.", {field: f"at least {minimum}"})
     if maximum is not None and number > maximum:
@@ -85,13 +104,31 @@ def parse_int(value: Any, field: str, *, required: bool = True, minimum: int | N
 
 
 @overload
-def parse_float(value: Any, field: str, *, required: Literal[True] = ...,
-                minimum: float | None = ..., maximum: float | None = ...) -> float: ...
+def parse_float(
+    value: Any,
+    field: str,
+    *,
+    required: Literal[True] = ...,
+    minimum: float | None = ...,
+    maximum: float | None = ...,
+) -> float: ...
 @overload
-def parse_float(value: Any, field: str, *, required: bool, minimum: float | None = ...,
-                maximum: float | None = ...) -> float | None: ...
-def parse_float(value: Any, field: str, *, required: bool = True, minimum: float | None = None,
-                maximum: float | None = None) -> float | None:
+def parse_float(
+    value: Any,
+    field: str,
+    *,
+    required: bool,
+    minimum: float | None = ...,
+    maximum: float | None = ...,
+) -> float | None: ...
+def parse_float(
+    value: Any,
+    field: str,
+    *,
+    required: bool = True,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> float | None:
     if value in (None, ""):
         if required:
             raise ValidationError(f"{field} is required.", {field: "required"})
@@ -103,7 +140,9 @@ def parse_float(value: Any, field: str, *, required: bool = True, minimum: float
     if number != number or number in (float("inf"), float("-inf")):
         raise ValidationError(f"{field} must be a finite number.", {field: "expected a number"})
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        raise ValidationError(f"{field} is out of range.", {field: f"between {minimum} and {maximum}"})
+        raise ValidationError(
+            f"{field} is out of range.", {field: f"between {minimum} and {maximum}"}
+        )
     return number
 
 
@@ -132,12 +171,14 @@ def text(value, field: str, *, required: bool = False, max_length: int = 2000) -
 def collecting(fields: dict[str, str]):
     """A ``check(fn)`` that runs one parser and files its error under ``fields`` instead of
     raising, so that a form or request is answered with every bad field at once."""
+
     def check(fn):
         try:
             return fn()
         except ValidationError as exc:
             fields.update(exc.fields)
             return None
+
     return check
 
 

@@ -8,6 +8,7 @@ exactly as before.
 
 One function, ``allowed_township_ids``, answers "which townships" as a subquery; every list,
 the map and the by-id guard apply it as one filter."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -36,8 +37,9 @@ def scoped_branch_id(actor: Actor | None, requested: int | None = None) -> int |
     own = getattr(actor, "branch_id", None) if actor is not None else None
     if own:
         if requested not in (None, own):
-            raise Forbidden("Officers of a branch see their own branch only.",
-                            {"branch": "not your branch"})
+            raise Forbidden(
+                "Officers of a branch see their own branch only.", {"branch": "not your branch"}
+            )
         return own
     return requested
 

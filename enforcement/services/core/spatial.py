@@ -8,6 +8,7 @@ it out of the models-vs-migrations check. PostGIS's types and functions live in 
 extension was created in (``public`` usually), which a per-worker test schema's search_path does
 not include, so every name here is qualified with that schema.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import text
@@ -25,9 +26,12 @@ def postgis_schema(conn) -> str | None:
     """The schema holding PostGIS in this database, or None when it is not installed."""
     if conn.dialect.name != "postgresql":
         return None
-    return conn.execute(text(
-        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-        "WHERE e.extname = 'postgis'")).scalar()
+    return conn.execute(
+        text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'postgis'"
+        )
+    ).scalar()
 
 
 def enable(conn, *, create_extension: bool = True) -> bool:
@@ -45,11 +49,16 @@ def enable(conn, *, create_extension: bool = True) -> bool:
         schema = postgis_schema(conn)
     if schema is None:
         return False
-    conn.execute(text(
-        f"ALTER TABLE enterprise ADD COLUMN IF NOT EXISTS {GEOG_COLUMN} {schema}.geography(Point, 4326) "
-        f"GENERATED ALWAYS AS (CASE WHEN lat IS NOT NULL AND lon IS NOT NULL THEN "
-        f"{schema}.ST_SetSRID({schema}.ST_MakePoint(lon, lat), 4326)::{schema}.geography END) STORED"))
-    conn.execute(text(f"CREATE INDEX IF NOT EXISTS {GEOG_INDEX} ON enterprise USING gist ({GEOG_COLUMN})"))
+    conn.execute(
+        text(
+            f"ALTER TABLE enterprise ADD COLUMN IF NOT EXISTS {GEOG_COLUMN} {schema}.geography(Point, 4326) "
+            f"GENERATED ALWAYS AS (CASE WHEN lat IS NOT NULL AND lon IS NOT NULL THEN "
+            f"{schema}.ST_SetSRID({schema}.ST_MakePoint(lon, lat), 4326)::{schema}.geography END) STORED"
+        )
+    )
+    conn.execute(
+        text(f"CREATE INDEX IF NOT EXISTS {GEOG_INDEX} ON enterprise USING gist ({GEOG_COLUMN})")
+    )
     _detected.clear()
     return True
 
@@ -62,9 +71,13 @@ def geog_schema() -> str | None:
         return None
     key = str(conn.engine.url)
     if key not in _detected:
-        has = conn.execute(text(
-            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
-            "AND table_name = 'enterprise' AND column_name = :c"), {"c": GEOG_COLUMN}).first()
+        has = conn.execute(
+            text(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = 'enterprise' AND column_name = :c"
+            ),
+            {"c": GEOG_COLUMN},
+        ).first()
         _detected[key] = postgis_schema(conn) if has else None
     return _detected[key]
 

@@ -7,6 +7,7 @@ touches what a kind covers bumps that kind's generation in the same transaction,
 token or a new quiet day is seen by every worker of every server at its next request: nothing
 waits for a timeout, and an app server still keeps no state that could disagree with another.
 """
+
 from __future__ import annotations
 
 import threading
@@ -28,14 +29,16 @@ _LOCK = threading.Lock()
 
 
 def _kinds_touched(classes) -> set[str]:
-    return {kind for kind, models in COVERS.items()
-            if any(issubclass(c, models) for c in classes)}
+    return {kind for kind, models in COVERS.items() if any(issubclass(c, models) for c in classes)}
 
 
 def bump(session, kinds) -> None:
     for kind in sorted(kinds):  # one order, so two bumping transactions never deadlock
-        session.connection().execute(update(CacheStamp).where(CacheStamp.name == kind)
-                                     .values(generation=CacheStamp.generation + 1))
+        session.connection().execute(
+            update(CacheStamp)
+            .where(CacheStamp.name == kind)
+            .values(generation=CacheStamp.generation + 1)
+        )
     session.info.pop("stamps", None)
 
 

@@ -2,6 +2,7 @@
 packs) goes through one small interface — put / open / read / exists / delete / keys / ping, by
 key — with two backends: a local folder (the default) and an S3-compatible object store (MinIO,
 the object storage of government clouds), so app servers keep no state of their own."""
+
 from __future__ import annotations
 
 import io
@@ -24,12 +25,12 @@ def check_key(key: str) -> str:
 
 class Storage(Protocol):
     def put(self, key: str, data: bytes) -> None: ...
-    def open(self, key: str) -> BinaryIO: ...           # FileNotFoundError when absent
+    def open(self, key: str) -> BinaryIO: ...  # FileNotFoundError when absent
     def read(self, key: str) -> bytes: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
     def keys(self, prefix: str = "") -> Iterator[str]: ...
-    def ping(self) -> None: ...                           # raises when unreachable
+    def ping(self) -> None: ...  # raises when unreachable
 
 
 class LocalFolderStorage:
@@ -89,19 +90,35 @@ class LocalFolderStorage:
 class S3Storage:
     """An S3-compatible bucket (boto3): endpoint, bucket and keys from the configuration."""
 
-    def __init__(self, *, endpoint_url: str, bucket: str, access_key: str, secret_key: str,
-                 region: str = "us-east-1", prefix: str = "", timeout: float = 10):
+    def __init__(
+        self,
+        *,
+        endpoint_url: str,
+        bucket: str,
+        access_key: str,
+        secret_key: str,
+        region: str = "us-east-1",
+        prefix: str = "",
+        timeout: float = 10,
+    ):
         import boto3
         from botocore.config import Config
 
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.client = boto3.client(
-            "s3", endpoint_url=endpoint_url or None, aws_access_key_id=access_key or None,
-            aws_secret_access_key=secret_key or None, region_name=region or "us-east-1",
-            config=Config(connect_timeout=timeout, read_timeout=timeout,
-                          retries={"max_attempts": 3, "mode": "standard"},
-                          s3={"addressing_style": "path"}))
+            "s3",
+            endpoint_url=endpoint_url or None,
+            aws_access_key_id=access_key or None,
+            aws_secret_access_key=secret_key or None,
+            region_name=region or "us-east-1",
+            config=Config(
+                connect_timeout=timeout,
+                read_timeout=timeout,
+                retries={"max_attempts": 3, "mode": "standard"},
+                s3={"addressing_style": "path"},
+            ),
+        )
 
     def _key(self, key: str) -> str:
         return self.prefix + check_key(key)
@@ -115,6 +132,7 @@ class S3Storage:
 
     def read(self, key: str) -> bytes:
         from botocore.exceptions import ClientError
+
         try:
             answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as exc:
@@ -125,6 +143,7 @@ class S3Storage:
 
     def exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError
+
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as exc:
@@ -140,7 +159,7 @@ class S3Storage:
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
             for item in page.get("Contents", []):
-                yield item["Key"][len(self.prefix):]
+                yield item["Key"][len(self.prefix) :]
 
     def ping(self) -> None:
         self.client.head_bucket(Bucket=self.bucket)
@@ -151,12 +170,14 @@ def from_config(config) -> Storage:
     if backend == "local":
         return LocalFolderStorage(config["PHOTO_DIR"])
     if backend == "s3":
-        return S3Storage(endpoint_url=config.get("S3_ENDPOINT_URL", ""),
-                         bucket=config["S3_BUCKET"],
-                         access_key=config.get("S3_ACCESS_KEY_ID", ""),
-                         secret_key=config.get("S3_SECRET_ACCESS_KEY", ""),
-                         region=config.get("S3_REGION", "us-east-1"),
-                         prefix=config.get("S3_PREFIX", ""))
+        return S3Storage(
+            endpoint_url=config.get("S3_ENDPOINT_URL", ""),
+            bucket=config["S3_BUCKET"],
+            access_key=config.get("S3_ACCESS_KEY_ID", ""),
+            secret_key=config.get("S3_SECRET_ACCESS_KEY", ""),
+            region=config.get("S3_REGION", "us-east-1"),
+            prefix=config.get("S3_PREFIX", ""),
+        )
     raise ValueError(f"STORAGE_BACKEND must be local or s3, not {backend!r}")
 
 

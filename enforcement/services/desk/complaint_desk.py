@@ -1,5 +1,6 @@
 """The complaints desk's reads and its one write besides recording: assigning a complaint's
 visit task to an inspector (recording is ``services.complaints.record_complaint``)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,19 +18,29 @@ from enforcement.services.desk.review import in_branch_of
 from enforcement.services.core.scope import TownshipFilter, township_allowed
 
 
-def listing(*, status: str = "", category: str = "", limit: int = 100,
-            townships_within: TownshipFilter = None) -> list[Complaint]:
+def listing(
+    *,
+    status: str = "",
+    category: str = "",
+    limit: int = 100,
+    townships_within: TownshipFilter = None,
+) -> list[Complaint]:
     """The desk's complaints; ``townships_within`` confines them to a branch's townships
     (issue 20: a complaint of no township is the city's)."""
-    stmt = select(Complaint).options(joinedload(Complaint.enterprise), joinedload(Complaint.assignee))
+    stmt = select(Complaint).options(
+        joinedload(Complaint.enterprise), joinedload(Complaint.assignee)
+    )
     if townships_within is not None:
         stmt = stmt.where(Complaint.township_id.in_(townships_within))
     if status in COMPLAINT_STATUSES:
         stmt = stmt.where(Complaint.status == status)
     if category in CATEGORIES:
         stmt = stmt.where(Complaint.category == category)
-    return list(db.session.scalars(stmt.order_by(Complaint.received_at.desc(), Complaint.id.desc())
-                                   .limit(limit)).unique())
+    return list(
+        db.session.scalars(
+            stmt.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit)
+        ).unique()
+    )
 
 
 def counts(townships_within: TownshipFilter = None) -> dict:
@@ -38,6 +49,7 @@ def counts(townships_within: TownshipFilter = None) -> dict:
         if townships_within is not None:
             stmt = stmt.where(Complaint.township_id.in_(townships_within))
         return dict(db.session.execute(stmt).all())
+
     return {"status": by(Complaint.status), "category": by(Complaint.category)}
 
 
@@ -47,17 +59,31 @@ def assign(actor: Actor, complaint_id: int, username: str, *, now: datetime) -> 
     complaint = db.session.get(Complaint, complaint_id)
     if complaint is None or not township_allowed(actor, complaint.township_id):
         raise NotFound(f"No complaint {complaint_id}.")
-    user = db.session.scalar(select(User).where(User.username == (username or ""),
-                                                User.role == "inspector", User.is_active_account,
-                                                in_branch_of(actor)))
+    user = db.session.scalar(
+        select(User).where(
+            User.username == (username or ""),
+            User.role == "inspector",
+            User.is_active_account,
+            in_branch_of(actor),
+        )
+    )
     if user is None:
         raise ValidationError("Choose an active inspector.", {"assignee": "no such inspector"})
-    before = {"assignee": complaint.assignee.username if complaint.assignee else None,
-              "status": complaint.status}
+    before = {
+        "assignee": complaint.assignee.username if complaint.assignee else None,
+        "status": complaint.status,
+    }
     complaint.assignee_id, complaint.assignee = user.id, user
     if complaint.status == "new":
         complaint.status = "triaged"
     db.session.flush()
-    audit.record(actor, "complaint.assign", "complaint", complaint.id, now=now, before=before,
-                 after={"assignee": user.username, "status": complaint.status})
+    audit.record(
+        actor,
+        "complaint.assign",
+        "complaint",
+        complaint.id,
+        now=now,
+        before=before,
+        after={"assignee": user.username, "status": complaint.status},
+    )
     return complaint

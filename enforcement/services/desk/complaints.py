@@ -2,6 +2,7 @@
 1 working day, an answer within COMPLAINT_ANSWER_WORKING_DAYS working days (15 by default), both
 counted on the bureau's working-day calendar. A triaged complaint is verified by an unannounced
 visit (purpose ``complaint``, which a quiet day does not stop)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,7 +21,13 @@ from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.calendar.calendars import load_calendar
 from enforcement.services.core.scope import township_allowed
-from enforcement.services.core.parsing import parse_datetime, parse_float, parse_int, parse_uuid, text
+from enforcement.services.core.parsing import (
+    parse_datetime,
+    parse_float,
+    parse_int,
+    parse_uuid,
+    text,
+)
 
 #: What a replay of the same client_uuid must repeat to be "the same complaint".
 _SAME = ("channel", "category", "text", "lat", "lon", "address", "enterprise_id")
@@ -31,10 +38,14 @@ def _existing(actor: Actor, client_uuid: str | None, values: dict) -> Complaint 
         return None
     found = db.session.scalar(select(Complaint).where(Complaint.client_uuid == client_uuid))
     # Another branch's complaint is not answered as a replay (issue 20): that would show it.
-    if found is not None and (any(getattr(found, k) != values[k] for k in _SAME) or (
-            found.recorded_by_id != actor.id and not township_allowed(actor, found.township_id))):
-        raise IdempotencyMismatch("This client_uuid was already used for a different complaint.",
-                                  {"client_uuid": "already used with other content"})
+    if found is not None and (
+        any(getattr(found, k) != values[k] for k in _SAME)
+        or (found.recorded_by_id != actor.id and not township_allowed(actor, found.township_id))
+    ):
+        raise IdempotencyMismatch(
+            "This client_uuid was already used for a different complaint.",
+            {"client_uuid": "already used with other content"},
+        )
     return found
 
 
@@ -55,15 +66,34 @@ def _clean(actor: Actor, data: dict, now: datetime) -> dict:
         if out[key] not in allowed:
             fields[key] = "one of " + ", ".join(allowed)
     take("text", lambda: text(data.get("text"), "text", required=True, max_length=5000))
-    take("lat", lambda: parse_float(data.get("lat"), "lat", required=False, minimum=-90, maximum=90))
-    take("lon", lambda: parse_float(data.get("lon"), "lon", required=False, minimum=-180, maximum=180))
+    take(
+        "lat", lambda: parse_float(data.get("lat"), "lat", required=False, minimum=-90, maximum=90)
+    )
+    take(
+        "lon",
+        lambda: parse_float(data.get("lon"), "lon", required=False, minimum=-180, maximum=180),
+    )
     take("address", lambda: text(data.get("address"), "address", max_length=300))
-    take("complainant_name", lambda: text(data.get("complainant_name"), "complainant_name", max_length=80))
-    take("complainant_phone", lambda: text(data.get("complainant_phone"), "complainant_phone", max_length=40))
-    take("enterprise_id", lambda: parse_int(data.get("enterprise_id"), "enterprise_id",
-                                            required=False, minimum=1))
-    take("received_at", lambda: parse_datetime(data["received_at"], "received_at")
-         if data.get("received_at") not in (None, "") else now)
+    take(
+        "complainant_name",
+        lambda: text(data.get("complainant_name"), "complainant_name", max_length=80),
+    )
+    take(
+        "complainant_phone",
+        lambda: text(data.get("complainant_phone"), "complainant_phone", max_length=40),
+    )
+    take(
+        "enterprise_id",
+        lambda: parse_int(data.get("enterprise_id"), "enterprise_id", required=False, minimum=1),
+    )
+    take(
+        "received_at",
+        lambda: (
+            parse_datetime(data["received_at"], "received_at")
+            if data.get("received_at") not in (None, "")
+            else now
+        ),
+    )
     if out.get("received_at") and out["received_at"] > now:
         fields["received_at"] = "is in the future"
     if (out.get("lat") is None) != (out.get("lon") is None) and not {"lat", "lon"} & set(fields):
@@ -74,8 +104,12 @@ def _clean(actor: Actor, data: dict, now: datetime) -> dict:
         if enterprise is None or not township_allowed(actor, enterprise.township_id):
             enterprise = None  # another branch's firm is not found either (issue 20)
             fields["enterprise_id"] = "no such enterprise"
-    if out.get("lat") is None and not out.get("address") and enterprise is None \
-            and not {"lat", "lon", "address", "enterprise_id"} & set(fields):
+    if (
+        out.get("lat") is None
+        and not out.get("address")
+        and enterprise is None
+        and not {"lat", "lon", "address", "enterprise_id"} & set(fields)
+    ):
         # Someone has to be able to go there.
         fields["address"] = "give lat/lon, an address or the enterprise"
     if fields:
@@ -84,8 +118,9 @@ def _clean(actor: Actor, data: dict, now: datetime) -> dict:
     return out
 
 
-def record_complaint_result(actor: Actor, data: dict, *, now: datetime,
-                            calendar: wf.Calendar | None = None) -> tuple[Complaint, bool]:
+def record_complaint_result(
+    actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar | None = None
+) -> tuple[Complaint, bool]:
     """The complaint and whether it was created now (False: a replay of the same client_uuid)."""
     values = _clean(actor, data, now)
     found = _existing(actor, values["client_uuid"], values)
@@ -96,17 +131,28 @@ def record_complaint_result(actor: Actor, data: dict, *, now: datetime,
     received_on = values["received_at"].astimezone(tz).date()
     triage_by, _ = calendar.add_working_days(received_on, 1)
     answer_by, _ = calendar.add_working_days(
-        received_on, current_app.config["COMPLAINT_ANSWER_WORKING_DAYS"])
+        received_on, current_app.config["COMPLAINT_ANSWER_WORKING_DAYS"]
+    )
     enterprise = values["enterprise"]
     complaint = Complaint(
-        client_uuid=values["client_uuid"], channel=values["channel"],
-        category=values["category"], text=values["text"], lat=values["lat"], lon=values["lon"],
+        client_uuid=values["client_uuid"],
+        channel=values["channel"],
+        category=values["category"],
+        text=values["text"],
+        lat=values["lat"],
+        lon=values["lon"],
         address=values["address"] or (enterprise.address if enterprise else ""),
         enterprise_id=enterprise.id if enterprise else None,
         township_id=enterprise.township_id if enterprise else None,
-        received_at=values["received_at"], received_on=received_on, triage_by=triage_by,
-        answer_by=answer_by, status="new", complainant_name=values["complainant_name"] or "",
-        complainant_phone=values["complainant_phone"] or "", recorded_by_id=actor.id)
+        received_at=values["received_at"],
+        received_on=received_on,
+        triage_by=triage_by,
+        answer_by=answer_by,
+        status="new",
+        complainant_name=values["complainant_name"] or "",
+        complainant_phone=values["complainant_phone"] or "",
+        recorded_by_id=actor.id,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(complaint)
@@ -117,23 +163,46 @@ def record_complaint_result(actor: Actor, data: dict, *, now: datetime,
             raise
         return found, False
     # The complainant's name and phone stay out of the audit trail's readable summary.
-    audit.record(actor, "complaint.record", "complaint", complaint.id, now=now, after={
-        "channel": complaint.channel, "category": complaint.category,
-        "enterprise_id": complaint.enterprise_id, "received_on": received_on,
-        "triage_by": triage_by, "answer_by": answer_by})
+    audit.record(
+        actor,
+        "complaint.record",
+        "complaint",
+        complaint.id,
+        now=now,
+        after={
+            "channel": complaint.channel,
+            "category": complaint.category,
+            "enterprise_id": complaint.enterprise_id,
+            "received_on": received_on,
+            "triage_by": triage_by,
+            "answer_by": answer_by,
+        },
+    )
     return complaint, True
 
 
-def record_complaint(actor: Actor, data: dict, *, now: datetime,
-                     calendar: wf.Calendar | None = None) -> Complaint:
+def record_complaint(
+    actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar | None = None
+) -> Complaint:
     return record_complaint_result(actor, data, now=now, calendar=calendar)[0]
 
 
 def complaint_dict(c: Complaint) -> dict:
-    return {"id": c.id, "client_uuid": c.client_uuid, "channel": c.channel,
-            "category": c.category, "text": c.text, "lat": c.lat, "lon": c.lon,
-            "address": c.address, "enterprise_id": c.enterprise_id,
-            "township": c.township.code if c.township else None,
-            "received_at": c.received_at.isoformat(), "received_on": c.received_on.isoformat(),
-            "triage_by": c.triage_by.isoformat(), "answer_by": c.answer_by.isoformat(),
-            "status": c.status, "assignee": c.assignee.username if c.assignee else None}
+    return {
+        "id": c.id,
+        "client_uuid": c.client_uuid,
+        "channel": c.channel,
+        "category": c.category,
+        "text": c.text,
+        "lat": c.lat,
+        "lon": c.lon,
+        "address": c.address,
+        "enterprise_id": c.enterprise_id,
+        "township": c.township.code if c.township else None,
+        "received_at": c.received_at.isoformat(),
+        "received_on": c.received_on.isoformat(),
+        "triage_by": c.triage_by.isoformat(),
+        "answer_by": c.answer_by.isoformat(),
+        "status": c.status,
+        "assignee": c.assignee.username if c.assignee else None,
+    }

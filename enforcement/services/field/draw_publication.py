@@ -1,6 +1,7 @@
 """Publishing a 双随机 draw's seed before the draw: the seed's SHA-256 goes into the hash-chained
 audit log first, so nobody can pick a seed after seeing which enterprises it draws. The draw
 itself is ``services.draws.run_draw``; anyone can re-run it from the seed."""
+
 from __future__ import annotations
 
 import hashlib
@@ -42,34 +43,64 @@ def publish(actor: Actor, *, period: str, seed: str, now: datetime) -> str:
         raise ValidationError("The seed could not be published.", fields)
     digest = seed_hash(seed)
     # Only the hash is published: the seed stays secret until the draw reveals it.
-    audit.record(actor, "draw.publish", "draw_seed", period, now=now,
-                 after={"period": period, "seed_sha256": digest})
+    audit.record(
+        actor,
+        "draw.publish",
+        "draw_seed",
+        period,
+        now=now,
+        after={"period": period, "seed_sha256": digest},
+    )
     return digest
 
 
 def published(limit: int = 50) -> list[dict]:
-    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "draw.publish")
-                              .order_by(AuditEvent.id.desc()).limit(limit)).all()
-    return [{"period": (r.after or {}).get("period"),
-             "seed_sha256": (r.after or {}).get("seed_sha256"),
-             "at": r.at, "by": r.actor, "event_id": r.id} for r in rows]
+    rows = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == "draw.publish")
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "period": (r.after or {}).get("period"),
+            "seed_sha256": (r.after or {}).get("seed_sha256"),
+            "at": r.at,
+            "by": r.actor,
+            "event_id": r.id,
+        }
+        for r in rows
+    ]
 
 
-def run(actor: Actor, *, period: str, seed: str, quotas: dict, township_code: str | None,
-        on: date, now: datetime) -> Draw:
+def run(
+    actor: Actor,
+    *,
+    period: str,
+    seed: str,
+    quotas: dict,
+    township_code: str | None,
+    on: date,
+    now: datetime,
+) -> Draw:
     _reviewer(actor)
     if actor.branch_id:  # an officer of a branch draws among his branch's townships (issue 20)
         town = db.session.scalar(select(Township.id).where(Township.code == (township_code or "")))
         if not township_code or town is None or not township_allowed(actor, town):
-            raise ValidationError("The draw could not be run.", {
-                "township": "required" if not township_code else "unknown township or park"})
+            raise ValidationError(
+                "The draw could not be run.",
+                {"township": "required" if not township_code else "unknown township or park"},
+            )
     digest = seed_hash(seed or "")
     hashes = {p["seed_sha256"] for p in published(500) if p["period"] == period}
     if digest not in hashes:
-        raise ValidationError("Publish this seed's hash for the period before drawing.",
-                              {"seed": "its SHA-256 was not published for this period"})
-    return draws.run_draw(actor, period=period, quotas=quotas, seed=seed, on=on, now=now,
-                          township_code=township_code)
+        raise ValidationError(
+            "Publish this seed's hash for the period before drawing.",
+            {"seed": "its SHA-256 was not published for this period"},
+        )
+    return draws.run_draw(
+        actor, period=period, quotas=quotas, seed=seed, on=on, now=now, township_code=township_code
+    )
 
 
 def recent(limit: int = 20, townships_within: TownshipFilter = None) -> list[Draw]:
@@ -86,26 +117,46 @@ def rows(draw: Draw) -> list[dict]:
     ids = [a["enterprise_id"] for a in assignments]
     names = {}
     for i in range(0, len(ids), 900):
-        names.update({eid: (name, code, town) for eid, name, code, town in db.session.execute(
-            select(Enterprise.id, Enterprise.name, Enterprise.credit_code, Township.name)
-            .outerjoin(Township, Enterprise.township_id == Township.id)
-            .where(Enterprise.id.in_(ids[i:i + 900])))})
+        names.update(
+            {
+                eid: (name, code, town)
+                for eid, name, code, town in db.session.execute(
+                    select(Enterprise.id, Enterprise.name, Enterprise.credit_code, Township.name)
+                    .outerjoin(Township, Enterprise.township_id == Township.id)
+                    .where(Enterprise.id.in_(ids[i : i + 900]))
+                )
+            }
+        )
     labels = dict(db.session.execute(select(User.username, User.display_name)).all())
     out = []
     for n, a in enumerate(assignments, 1):
         name, code, town = names.get(a["enterprise_id"], ("?", "", ""))
-        out.append({"n": n, "enterprise_id": a["enterprise_id"], "name": name,
-                    "credit_code": code or "", "township": town or "",
-                    "risk_class": a["risk_class"],
-                    "inspectors": [labels.get(u) or u for u in a["inspectors"]]})
+        out.append(
+            {
+                "n": n,
+                "enterprise_id": a["enterprise_id"],
+                "name": name,
+                "credit_code": code or "",
+                "township": town or "",
+                "risk_class": a["risk_class"],
+                "inspectors": [labels.get(u) or u for u in a["inspectors"]],
+            }
+        )
     return out
 
 
 def roster_names(draw: Draw) -> list[str]:
     """The drawn-from roster by people's names."""
     roster = (draw.result or {}).get("roster", [])
-    labels = dict(db.session.execute(select(User.username, User.display_name)
-                                     .where(User.username.in_(roster))).all()) if roster else {}
+    labels = (
+        dict(
+            db.session.execute(
+                select(User.username, User.display_name).where(User.username.in_(roster))
+            ).all()
+        )
+        if roster
+        else {}
+    )
     return [labels.get(u) or u for u in roster]
 
 
@@ -113,12 +164,36 @@ def csv_text(draw: Draw) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
     # Headers for the people who read the published list (the CSV is a public record).
-    writer.writerow(["期次", "随机种子", "种子SHA-256", "序号", "企业编号", "企业名称",
-                     "统一社会信用代码", "乡镇/园区", "风险等级", "执法人员一", "执法人员二"])
+    writer.writerow(
+        [
+            "期次",
+            "随机种子",
+            "种子SHA-256",
+            "序号",
+            "企业编号",
+            "企业名称",
+            "统一社会信用代码",
+            "乡镇/园区",
+            "风险等级",
+            "执法人员一",
+            "执法人员二",
+        ]
+    )
     for r in rows(draw):
-        writer.writerow([draw.period, draw.seed, seed_hash(draw.seed), r["n"], r["enterprise_id"],
-                         r["name"], r["credit_code"], r["township"], r["risk_class"],
-                         *(r["inspectors"] + ["", ""])[:2]])
+        writer.writerow(
+            [
+                draw.period,
+                draw.seed,
+                seed_hash(draw.seed),
+                r["n"],
+                r["enterprise_id"],
+                r["name"],
+                r["credit_code"],
+                r["township"],
+                r["risk_class"],
+                *(r["inspectors"] + ["", ""])[:2],
+            ]
+        )
     return "\ufeff" + buf.getvalue()  # BOM: Excel in a Chinese locale reads UTF-8 with it
 
 
@@ -134,7 +209,9 @@ def rerun_matches(draw: Draw) -> bool:
         again = wf.draw(enterprises, roster, dict(draw.quotas or {}), draw.seed)
     except (ValueError, wf.WorkflowError):
         return False
-    mine = [(a["enterprise_id"], a["risk_class"], list(a["inspectors"]))
-            for a in (draw.result or {}).get("assignments", [])]
+    mine = [
+        (a["enterprise_id"], a["risk_class"], list(a["inspectors"]))
+        for a in (draw.result or {}).get("assignments", [])
+    ]
     theirs = [(a.enterprise_id, a.risk_class, list(a.inspectors)) for a in again.assignments]
     return mine == theirs

@@ -1,5 +1,6 @@
 """双随机 draws: random enterprises and random inspector pairs, reproducible from a published
 seed, stored with their result."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -14,8 +15,16 @@ from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 
 
-def run_draw(actor: Actor, *, period: str, quotas: dict[str, int], seed: str, on: date,
-             now: datetime, township_code: str | None = None) -> Draw:
+def run_draw(
+    actor: Actor,
+    *,
+    period: str,
+    quotas: dict[str, int],
+    seed: str,
+    on: date,
+    now: datetime,
+    township_code: str | None = None,
+) -> Draw:
     fields = {}
     if not seed or len(seed) > 80:
         fields["seed"] = "1-80 characters (publish it before the draw)"
@@ -39,14 +48,41 @@ def run_draw(actor: Actor, *, period: str, quotas: dict[str, int], seed: str, on
         result = wf.draw(enterprises, roster, quotas, seed)
     except (ValueError, wf.WorkflowError) as exc:
         raise ValidationError(f"The draw could not be made: {exc}", {"quotas": str(exc)}) from exc
-    stored = {"assignments": [{"enterprise_id": a.enterprise_id, "risk_class": a.risk_class,
-                               "inspectors": list(a.inspectors)} for a in result.assignments],
-              "shortfall": dict(result.shortfall), "roster": sorted(roster)}
-    record = Draw(seed=seed, period=period, township_id=township.id if township else None,
-                  quotas=dict(quotas), result=stored, created_by_id=actor.id, created_on=on)
+    stored = {
+        "assignments": [
+            {
+                "enterprise_id": a.enterprise_id,
+                "risk_class": a.risk_class,
+                "inspectors": list(a.inspectors),
+            }
+            for a in result.assignments
+        ],
+        "shortfall": dict(result.shortfall),
+        "roster": sorted(roster),
+    }
+    record = Draw(
+        seed=seed,
+        period=period,
+        township_id=township.id if township else None,
+        quotas=dict(quotas),
+        result=stored,
+        created_by_id=actor.id,
+        created_on=on,
+    )
     db.session.add(record)
     db.session.flush()
-    audit.record(actor, "draw.run", "draw", record.id, now=now,
-                 after={"seed": seed, "period": period, "quotas": quotas,
-                        "drawn": len(result.assignments), "shortfall": dict(result.shortfall)})
+    audit.record(
+        actor,
+        "draw.run",
+        "draw",
+        record.id,
+        now=now,
+        after={
+            "seed": seed,
+            "period": period,
+            "quotas": quotas,
+            "drawn": len(result.assignments),
+            "shortfall": dict(result.shortfall),
+        },
+    )
     return record

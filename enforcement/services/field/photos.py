@@ -1,6 +1,7 @@
 """Visit photos: evidence. The uploaded bytes are fingerprinted (SHA-256) and their EXIF GPS and
 time kept in the database; the file we serve is decoded and re-encoded (orientation applied,
 metadata stripped) so it cannot carry a payload or leak an officer's location history."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,8 +16,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from enforcement.errors import (Forbidden, IdempotencyMismatch, NotFound, TooLarge, UnsupportedMedia,
-                      ValidationError)
+from enforcement.errors import (
+    Forbidden,
+    IdempotencyMismatch,
+    NotFound,
+    TooLarge,
+    UnsupportedMedia,
+    ValidationError,
+)
 from enforcement.extensions import db
 from enforcement.models import Photo, Visit
 from enforcement.services.core import audit
@@ -46,8 +53,16 @@ def sniff(data: bytes) -> str | None:
         return "image/png"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
-    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"hevc", b"hevx", b"mif1",
-                                               b"msf1", b"heim", b"heis"):
+    if data[4:8] == b"ftyp" and data[8:12] in (
+        b"heic",
+        b"heix",
+        b"hevc",
+        b"hevx",
+        b"mif1",
+        b"msf1",
+        b"heim",
+        b"heis",
+    ):
         return "image/heic"
     return None
 
@@ -88,8 +103,10 @@ def thumb_key(photo: Photo) -> str:
 def _existing(client_uuid: str, visit: Visit, digest: str) -> Photo | None:
     found = db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))
     if found is not None and (found.visit_id != visit.id or found.sha256_original != digest):
-        raise IdempotencyMismatch("This client_uuid was already used for a different photo.",
-                                  {"client_uuid": "already used with other content"})
+        raise IdempotencyMismatch(
+            "This client_uuid was already used for a different photo.",
+            {"client_uuid": "already used with other content"},
+        )
     return found
 
 
@@ -106,8 +123,8 @@ def _gps(exif) -> tuple[float | None, float | None]:
         gps = exif.get_ifd(_GPS_IFD)
         if not gps or 2 not in gps or 4 not in gps:
             return None, None
-        lat = sum(_ratio(v) / 60 ** i for i, v in enumerate(gps[2]))
-        lon = sum(_ratio(v) / 60 ** i for i, v in enumerate(gps[4]))
+        lat = sum(_ratio(v) / 60**i for i, v in enumerate(gps[2]))
+        lon = sum(_ratio(v) / 60**i for i, v in enumerate(gps[4]))
         if str(gps.get(1, "N")).upper().startswith("S"):
             lat = -lat
         if str(gps.get(3, "E")).upper().startswith("W"):
@@ -137,18 +154,21 @@ def decode(data: bytes, *, max_pixels: int) -> tuple[Image.Image, float | None, 
             image = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > max_pixels:
-                raise TooLarge("The photo has too many pixels.",
-                               {"file": f"at most {max_pixels} pixels"})
+                raise TooLarge(
+                    "The photo has too many pixels.", {"file": f"at most {max_pixels} pixels"}
+                )
             exif = image.getexif()
             lat, lon = _gps(exif)
             taken = _taken(exif)
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise TooLarge("The photo has too many pixels.",
-                       {"file": f"at most {max_pixels} pixels"}) from None
+        raise TooLarge(
+            "The photo has too many pixels.", {"file": f"at most {max_pixels} pixels"}
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise ValidationError("The file is not a readable image.",
-                              {"file": "damaged or not an image"}) from None
+        raise ValidationError(
+            "The file is not a readable image.", {"file": "damaged or not an image"}
+        ) from None
     return image, lat, lon, taken
 
 
@@ -203,25 +223,48 @@ def prepare(data: bytes) -> Prepared:
         raise ValidationError("The photo is empty.", {"file": "required"})
     kind = sniff(data)
     if kind is None:
-        raise UnsupportedMedia("Send a JPEG, PNG or WebP photo.",
-                               {"file": "not a JPEG, PNG or WebP image"})
+        raise UnsupportedMedia(
+            "Send a JPEG, PNG or WebP photo.", {"file": "not a JPEG, PNG or WebP image"}
+        )
     if smuggles_payload(data):
-        raise UnsupportedMedia("The file carries something besides the photo.",
-                               {"file": "an image with an archive or a web page inside"})
+        raise UnsupportedMedia(
+            "The file carries something besides the photo.",
+            {"file": "an image with an archive or a web page inside"},
+        )
     if kind == "image/heic" and not heic_supported():
-        raise UnsupportedMedia("HEIC photos are not supported on this server; send JPEG "
-                               "(set the phone camera to 'Most compatible').",
-                               {"file": "HEIC is not supported here"})
+        raise UnsupportedMedia(
+            "HEIC photos are not supported on this server; send JPEG "
+            "(set the phone camera to 'Most compatible').",
+            {"file": "HEIC is not supported here"},
+        )
     image, lat, lon, exif_taken = decode(data, max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
     full, width, height = reencode(image)
     small, _, _ = reencode(image, thumb=True)
-    return Prepared(hashlib.sha256(data).hexdigest(), kind, len(data), full, width, height, small,
-                    lat, lon, exif_taken)
+    return Prepared(
+        hashlib.sha256(data).hexdigest(),
+        kind,
+        len(data),
+        full,
+        width,
+        height,
+        small,
+        lat,
+        lon,
+        exif_taken,
+    )
 
 
-def store_photo(actor: Actor, visit: Visit, *, client_uuid, taken_at=None, now: datetime,
-                storage: Storage, data: bytes | None = None,
-                prepared: Prepared | None = None) -> PhotoResult:
+def store_photo(
+    actor: Actor,
+    visit: Visit,
+    *,
+    client_uuid,
+    taken_at=None,
+    now: datetime,
+    storage: Storage,
+    data: bytes | None = None,
+    prepared: Prepared | None = None,
+) -> PhotoResult:
     """Store a photo of a visit, once per client_uuid. Give ``prepared`` (from ``prepare``,
     run outside the transaction); ``data`` alone is prepared here (scripts, tests)."""
     key_uuid = parse_uuid(client_uuid)
@@ -239,10 +282,20 @@ def store_photo(actor: Actor, visit: Visit, *, client_uuid, taken_at=None, now: 
     found = _existing(key_uuid, visit, digest)
     if found is not None:
         return PhotoResult(found, created=False)
-    photo = Photo(client_uuid=key_uuid, visit_id=visit.id,
-                  storage_key=f"visits/{visit.id}/{key_uuid}.jpg", sha256_original=digest,
-                  content_type=kind, width=width, height=height, size_bytes=p.size_bytes,
-                  exif_lat=lat, exif_lon=lon, exif_taken_at=exif_taken, created_at=now)
+    photo = Photo(
+        client_uuid=key_uuid,
+        visit_id=visit.id,
+        storage_key=f"visits/{visit.id}/{key_uuid}.jpg",
+        sha256_original=digest,
+        content_type=kind,
+        width=width,
+        height=height,
+        size_bytes=p.size_bytes,
+        exif_lat=lat,
+        exif_lon=lon,
+        exif_taken_at=exif_taken,
+        created_at=now,
+    )
     # Replays racing each other meet on the unique index, not on a check-then-insert.
     try:
         with db.session.begin_nested():
@@ -257,20 +310,42 @@ def store_photo(actor: Actor, visit: Visit, *, client_uuid, taken_at=None, now: 
     for key, blob in ((photo.storage_key, full), (thumb_key(photo), small)):
         storage.put(key, blob)
         written.append(key)
-    audit.record(actor, "photo.add", "photo", photo.id, now=now, after={
-        "visit_id": visit.id, "sha256_original": digest, "content_type": kind,
-        "size_bytes": p.size_bytes, "exif_lat": lat, "exif_lon": lon, "exif_taken_at": exif_taken,
-        "taken_at": taken})
+    audit.record(
+        actor,
+        "photo.add",
+        "photo",
+        photo.id,
+        now=now,
+        after={
+            "visit_id": visit.id,
+            "sha256_original": digest,
+            "content_type": kind,
+            "size_bytes": p.size_bytes,
+            "exif_lat": lat,
+            "exif_lon": lon,
+            "exif_taken_at": exif_taken,
+            "taken_at": taken,
+        },
+    )
     return PhotoResult(photo, created=True, written=written)
 
 
 def photo_dict(photo: Photo) -> dict:
-    return {"id": photo.id, "client_uuid": photo.client_uuid, "visit_id": photo.visit_id,
-            "content_type": photo.content_type, "width": photo.width, "height": photo.height,
-            "size_bytes": photo.size_bytes, "sha256_original": photo.sha256_original,
-            "exif_lat": photo.exif_lat, "exif_lon": photo.exif_lon,
-            "exif_taken_at": photo.exif_taken_at,
-            "url": f"/api/v1/photos/{photo.id}", "thumb_url": f"/api/v1/photos/{photo.id}?size=thumb"}
+    return {
+        "id": photo.id,
+        "client_uuid": photo.client_uuid,
+        "visit_id": photo.visit_id,
+        "content_type": photo.content_type,
+        "width": photo.width,
+        "height": photo.height,
+        "size_bytes": photo.size_bytes,
+        "sha256_original": photo.sha256_original,
+        "exif_lat": photo.exif_lat,
+        "exif_lon": photo.exif_lon,
+        "exif_taken_at": photo.exif_taken_at,
+        "url": f"/api/v1/photos/{photo.id}",
+        "thumb_url": f"/api/v1/photos/{photo.id}?size=thumb",
+    }
 
 
 # A polyglot (a photo that is also a ZIP archive or a web page) would be evidence that means
@@ -282,5 +357,7 @@ _ZIP_ENTRY = b"PK\x03\x04"
 
 
 def smuggles_payload(data: bytes) -> bool:
-    tail = data[-(65_535 + 22):]
-    return _ZIP_END in tail or (_ZIP_ENTRY in data and _ZIP_END in data) or bool(_MARKUP.search(data))
+    tail = data[-(65_535 + 22) :]
+    return (
+        _ZIP_END in tail or (_ZIP_ENTRY in data and _ZIP_END in data) or bool(_MARKUP.search(data))
+    )

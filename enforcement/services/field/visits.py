@@ -1,4 +1,5 @@
 """Visits: one inspection on site, recorded exactly once however often the phone replays it."""
+
 from __future__ import annotations
 
 import functools
@@ -28,12 +29,33 @@ from enforcement.services.core import audit
 from enforcement.services.casework import cases
 from enforcement.services.core.actor import Actor
 from enforcement.services.calendar.calendars import load_calendar
-from enforcement.services.core.parsing import collecting, parse_bool, parse_datetime, parse_float, parse_int, parse_uuid, text
+from enforcement.services.core.parsing import (
+    collecting,
+    parse_bool,
+    parse_datetime,
+    parse_float,
+    parse_int,
+    parse_uuid,
+    text,
+)
 
 #: Fields that make up a visit submission (what a replay must repeat to be "the same").
-SUBMITTED = ("client_uuid", "enterprise_id", "visited_at", "lat", "lon", "accuracy_m", "purpose",
-             "unannounced", "inspectors", "findings", "followup_id", "approval_ref",
-             "geofence_reason", "result")
+SUBMITTED = (
+    "client_uuid",
+    "enterprise_id",
+    "visited_at",
+    "lat",
+    "lon",
+    "accuracy_m",
+    "purpose",
+    "unannounced",
+    "inspectors",
+    "findings",
+    "followup_id",
+    "approval_ref",
+    "geofence_reason",
+    "result",
+)
 
 # A quiet day (企业宁静日) stops routine inspections, not these: complaints must be answered,
 # and close/stop verification must be able to happen unannounced any day (WORKFLOWS.md).
@@ -54,13 +76,16 @@ def payload_hash(data: dict) -> str:
 def _existing(client_uuid: str, digest: str) -> Visit | None:
     visit = db.session.scalar(select(Visit).where(Visit.client_uuid == client_uuid))
     if visit is not None and visit.payload_hash != digest:
-        raise IdempotencyMismatch("This client_uuid was already used for a different visit.",
-                                  {"client_uuid": "already used with other content"})
+        raise IdempotencyMismatch(
+            "This client_uuid was already used for a different visit.",
+            {"client_uuid": "already used with other content"},
+        )
     return visit
 
 
-def record_visit(actor: Actor, data: dict, *, now: datetime,
-                 calendar: wf.Calendar | None = None) -> VisitResult:
+def record_visit(
+    actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar | None = None
+) -> VisitResult:
     """Record a visit once. The idempotency key is settled by the insert itself
     (``ON CONFLICT DO NOTHING RETURNING``): a new visit costs no lookup; a replay finds its
     record when the insert yields nothing, or when its content no longer passes the checks (an
@@ -84,8 +109,12 @@ def _statements(dialect: str) -> tuple[Any, Any]:
     values each time (a tenth of the post's Python time, profiled)."""
     table = cast(Table, Visit.__table__)
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return (insert(table).on_conflict_do_nothing(index_elements=["client_uuid"])
-            .returning(*table.columns), insert(visit_inspector))
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["client_uuid"])
+        .returning(*table.columns),
+        insert(visit_inspector),
+    )
 
 
 def _insert_once(visit: Visit, inspectors: list[User]) -> bool:
@@ -93,8 +122,11 @@ def _insert_once(visit: Visit, inspectors: list[User]) -> bool:
     the unique index deciding (a concurrent replay loses there, not on a check-then-insert).
     The new row is then attached to the session as if loaded, with its inspectors."""
     table = cast(Table, Visit.__table__)
-    values = {c.key: getattr(visit, c.key) for c in table.columns
-              if c.key != "id" and c.key in visit.__dict__}
+    values = {
+        c.key: getattr(visit, c.key)
+        for c in table.columns
+        if c.key != "id" and c.key in visit.__dict__
+    }
     visit_insert, link_insert = _statements(db.session.get_bind().dialect.name)
     row = db.session.execute(visit_insert, values).first()
     if row is None:
@@ -104,22 +136,31 @@ def _insert_once(visit: Visit, inspectors: list[User]) -> bool:
     make_transient_to_detached(visit)
     db.session.add(visit)
     if inspectors:
-        db.session.execute(link_insert, [{"visit_id": visit.id, "user_id": u.id}
-                                         for u in inspectors])
+        db.session.execute(
+            link_insert, [{"visit_id": visit.id, "user_id": u.id} for u in inspectors]
+        )
     set_committed_value(visit, "inspectors", inspectors)
     # Known empty: answering must not read them back after the commit.
     set_committed_value(visit, "photos", [])
     return True
 
 
-def _record(actor: Actor, data: dict, client_uuid: str, digest: str, *, now: datetime,
-            calendar: wf.Calendar | None) -> VisitResult:
+def _record(
+    actor: Actor,
+    data: dict,
+    client_uuid: str,
+    digest: str,
+    *,
+    now: datetime,
+    calendar: wf.Calendar | None,
+) -> VisitResult:
     fields: dict[str, str] = {}
     check = collecting(fields)
 
     enterprise = None
-    enterprise_id = check(lambda: parse_int(data.get("enterprise_id"), "enterprise_id",
-                                            minimum=1, maximum=2**31 - 1))
+    enterprise_id = check(
+        lambda: parse_int(data.get("enterprise_id"), "enterprise_id", minimum=1, maximum=2**31 - 1)
+    )
     if enterprise_id is not None:
         enterprise = db.session.get(Enterprise, enterprise_id)
         if enterprise is None or not township_allowed(actor, enterprise.township_id):
@@ -128,26 +169,38 @@ def _record(actor: Actor, data: dict, client_uuid: str, digest: str, *, now: dat
     visited_at = check(lambda: parse_datetime(data.get("visited_at"), "visited_at"))
     if visited_at is not None and visited_at > now.replace(microsecond=0) + _SLACK:
         fields["visited_at"] = "is in the future"
-    lat = check(lambda: parse_float(data.get("lat"), "lat", required=False, minimum=-90, maximum=90))
-    lon = check(lambda: parse_float(data.get("lon"), "lon", required=False, minimum=-180, maximum=180))
+    lat = check(
+        lambda: parse_float(data.get("lat"), "lat", required=False, minimum=-90, maximum=90)
+    )
+    lon = check(
+        lambda: parse_float(data.get("lon"), "lon", required=False, minimum=-180, maximum=180)
+    )
     if (lat is None) != (lon is None) and "lat" not in fields and "lon" not in fields:
         fields["lat" if lat is None else "lon"] = "give both lat and lon, or neither"
-    accuracy = check(lambda: parse_float(data.get("accuracy_m"), "accuracy_m", required=False,
-                                         minimum=0, maximum=100_000))
+    accuracy = check(
+        lambda: parse_float(
+            data.get("accuracy_m"), "accuracy_m", required=False, minimum=0, maximum=100_000
+        )
+    )
     purpose = data.get("purpose")
     if purpose not in VISIT_PURPOSES:
         fields["purpose"] = "one of " + ", ".join(VISIT_PURPOSES)
     unannounced = check(lambda: parse_bool(data.get("unannounced"), "unannounced"))
     findings = check(lambda: text(data.get("findings"), "findings", max_length=10_000)) or ""
-    approval_ref = check(lambda: text(data.get("approval_ref"), "approval_ref", max_length=80)) or ""
-    geofence_reason = check(lambda: text(data.get("geofence_reason"), "geofence_reason",
-                                         max_length=500)) or ""
+    approval_ref = (
+        check(lambda: text(data.get("approval_ref"), "approval_ref", max_length=80)) or ""
+    )
+    geofence_reason = (
+        check(lambda: text(data.get("geofence_reason"), "geofence_reason", max_length=500)) or ""
+    )
     inspectors = _inspectors(actor, data.get("inspectors"), fields)
     followup = _followup(data.get("followup_id"), enterprise, fields)
     result = _result(data.get("result"), followup, fields)
     if fields:
         raise ValidationError("The visit could not be recorded.", fields)
-    assert enterprise is not None and visited_at is not None and isinstance(purpose, str)  # else fields named them
+    assert (
+        enterprise is not None and visited_at is not None and isinstance(purpose, str)
+    )  # else fields named them
     if actor.role == "inspector" and actor.id not in {u.id for u in inspectors}:
         raise Forbidden("Inspectors record their own visits only.")
 
@@ -155,11 +208,15 @@ def _record(actor: Actor, data: dict, client_uuid: str, digest: str, *, now: dat
     tz = ZoneInfo(current_app.config["BUREAU_TIMEZONE"])
     visit_day = visited_at.astimezone(tz).date()
     township = enterprise.township.code if enterprise.township else None
-    if calendar.is_quiet_day(visit_day, township) and not approval_ref and not _quiet_day_exempt(
-            purpose, followup):
+    if (
+        calendar.is_quiet_day(visit_day, township)
+        and not approval_ref
+        and not _quiet_day_exempt(purpose, followup)
+    ):
         raise ValidationError(
             "This is an enterprise quiet day: a routine visit needs an approval reference.",
-            {"approval_ref": "required on a quiet day (宁静日)"})
+            {"approval_ref": "required on a quiet day (宁静日)"},
+        )
 
     distance = ok = None
     # A geofence needs a pin: an unpinned site is visited without one (and its first good fix
@@ -171,12 +228,26 @@ def _record(actor: Actor, data: dict, client_uuid: str, digest: str, *, now: dat
     # Completing the follow-up is posting an event on its case: the same rule decides. An
     # officer not on the case still records what he saw, but it completes nothing.
     completing = followup if followup is not None and cases.may_act(actor, followup.case) else None
-    visit = Visit(client_uuid=client_uuid, payload_hash=digest, enterprise_id=enterprise.id,
-                  recorded_by_id=actor.id, visited_at=visited_at, received_at=now, lat=lat,
-                  lon=lon, accuracy_m=accuracy, distance_m=distance, geofence_ok=ok,
-                  geofence_reason=geofence_reason, purpose=purpose, unannounced=unannounced,
-                  findings=findings, followup_id=completing.id if completing is not None else None,
-                  approval_ref=approval_ref, outcome=audit.jsonable(result))
+    visit = Visit(
+        client_uuid=client_uuid,
+        payload_hash=digest,
+        enterprise_id=enterprise.id,
+        recorded_by_id=actor.id,
+        visited_at=visited_at,
+        received_at=now,
+        lat=lat,
+        lon=lon,
+        accuracy_m=accuracy,
+        distance_m=distance,
+        geofence_ok=ok,
+        geofence_reason=geofence_reason,
+        purpose=purpose,
+        unannounced=unannounced,
+        findings=findings,
+        followup_id=completing.id if completing is not None else None,
+        approval_ref=approval_ref,
+        outcome=audit.jsonable(result),
+    )
     if not _insert_once(visit, inspectors):
         found = _existing(client_uuid, digest)
         if found is None:  # not ours after all: the conflict was on something else
@@ -185,14 +256,28 @@ def _record(actor: Actor, data: dict, client_uuid: str, digest: str, *, now: dat
 
     opened: list[Case] = []
     if completing is not None:
-        opened = _complete_followup(actor, completing, visit, visit_day, result, now=now,
-                                    calendar=calendar)
+        opened = _complete_followup(
+            actor, completing, visit, visit_day, result, now=now, calendar=calendar
+        )
     elif followup is not None:
         _keep_unauthorised_completion(actor, followup, visit, result, now=now)
-    audit.record(actor, "visit.record", "visit", visit.id, now=now, after={
-        "enterprise_id": enterprise.id, "visited_at": visited_at, "purpose": purpose,
-        "inspectors": [u.username for u in inspectors], "distance_m": distance,
-        "geofence_ok": ok, "followup_id": visit.followup_id, "result": visit.outcome})
+    audit.record(
+        actor,
+        "visit.record",
+        "visit",
+        visit.id,
+        now=now,
+        after={
+            "enterprise_id": enterprise.id,
+            "visited_at": visited_at,
+            "purpose": purpose,
+            "inspectors": [u.username for u in inspectors],
+            "distance_m": distance,
+            "geofence_ok": ok,
+            "followup_id": visit.followup_id,
+            "result": visit.outcome,
+        },
+    )
     return VisitResult(visit, created=True, opened=opened)
 
 
@@ -209,13 +294,16 @@ def _inspectors(actor: Actor, names, fields: dict) -> list[User]:
     wanted = {n.strip() for n in names if n.strip()}
     if actor.role == "inspector":
         wanted.add(actor.username)
-    users = db.session.scalars(select(User).where(User.username.in_(wanted))).all() if wanted else []
+    users = (
+        db.session.scalars(select(User).where(User.username.in_(wanted))).all() if wanted else []
+    )
     unknown = wanted - {u.username for u in users}
     if unknown:
         fields["inspectors"] = "unknown: " + ", ".join(sorted(unknown))
     elif any(not u.is_active_account for u in users):
         fields["inspectors"] = "deactivated: " + ", ".join(
-            sorted(u.username for u in users if not u.is_active_account))
+            sorted(u.username for u in users if not u.is_active_account)
+        )
     elif len(users) < 2:
         # Inspections are carried out by at least two officers showing their credentials
         # (Administrative Penalty Law 2021, Art. 42 and 55).
@@ -248,12 +336,18 @@ def _result(value, followup: FollowUp | None, fields: dict) -> dict:
     if not isinstance(value, dict):
         fields["result"] = "expected an object"
         return {}
-    allowed = (wf.visit_outcome_fields(followup.case.action, followup.key, followup.purpose)
-               if followup is not None else {})
+    allowed = (
+        wf.visit_outcome_fields(followup.case.action, followup.key, followup.purpose)
+        if followup is not None
+        else {}
+    )
     for key in value:
         if key not in allowed:
-            fields[f"result.{key}"] = ("not an answer of this follow-up (it asks: "
-                                       + (", ".join(allowed) or "nothing") + ")")
+            fields[f"result.{key}"] = (
+                "not an answer of this follow-up (it asks: "
+                + (", ".join(allowed) or "nothing")
+                + ")"
+            )
     for key, required in allowed.items():
         answer = value.get(key)
         if answer is None and not required:
@@ -263,30 +357,52 @@ def _result(value, followup: FollowUp | None, fields: dict) -> dict:
     return {k: v for k, v in value.items() if k in allowed and v is not None}
 
 
-def _keep_unauthorised_completion(actor: Actor, followup: FollowUp, visit: Visit, result: dict,
-                                  *, now: datetime) -> None:
+def _keep_unauthorised_completion(
+    actor: Actor, followup: FollowUp, visit: Visit, result: dict, *, now: datetime
+) -> None:
     """A visit claiming a follow-up of a case its officer is not on: kept for a reviewer, who
     may complete the follow-up with it (conflicts.accept) or discard the claim."""
-    error = NotOnCase("The visit was recorded, but only an officer on the case completes its "
-                      "follow-up.")
-    cases.keep_rejected(actor, kind="followup", error=error, case_id=followup.case_id,
-                        payload={"visit_id": visit.id, "followup_id": followup.id,
-                                 "client_uuid": visit.client_uuid, "result": result}, now=now)
+    error = NotOnCase(
+        "The visit was recorded, but only an officer on the case completes its follow-up."
+    )
+    cases.keep_rejected(
+        actor,
+        kind="followup",
+        error=error,
+        case_id=followup.case_id,
+        payload={
+            "visit_id": visit.id,
+            "followup_id": followup.id,
+            "client_uuid": visit.client_uuid,
+            "result": result,
+        },
+        now=now,
+    )
 
 
-def complete_with(actor: Actor, visit: Visit, followup: FollowUp, result: dict, *,
-                  now: datetime) -> list[Case]:
+def complete_with(
+    actor: Actor, visit: Visit, followup: FollowUp, result: dict, *, now: datetime
+) -> list[Case]:
     """A reviewer completes a follow-up with a visit already recorded (an accepted claim)."""
     if followup.done_on is not None:
-        raise ValidationError("The follow-up was already completed.",
-                              {"followup_id": "already completed by another visit"})
+        raise ValidationError(
+            "The follow-up was already completed.",
+            {"followup_id": "already completed by another visit"},
+        )
     fields: dict[str, str] = {}
     result = _result(result, followup, fields)
     if fields:
         raise ValidationError("The visit's answers do not fit this follow-up.", fields)
     tz = ZoneInfo(current_app.config["BUREAU_TIMEZONE"])
-    opened = _complete_followup(actor, followup, visit, visit.visited_at.astimezone(tz).date(),
-                                result, now=now, calendar=load_calendar())
+    opened = _complete_followup(
+        actor,
+        followup,
+        visit,
+        visit.visited_at.astimezone(tz).date(),
+        result,
+        now=now,
+        calendar=load_calendar(),
+    )
     visit.followup_id = followup.id
     return opened
 
@@ -294,12 +410,16 @@ def complete_with(actor: Actor, visit: Visit, followup: FollowUp, result: dict, 
 def _quiet_day_exempt(purpose: str, followup: FollowUp | None) -> bool:
     if purpose == "complaint":
         return True
-    return (purpose == "verification" and followup is not None
-            and followup.case.action in QUIET_DAY_EXEMPT_ACTIONS)
+    return (
+        purpose == "verification"
+        and followup is not None
+        and followup.case.action in QUIET_DAY_EXEMPT_ACTIONS
+    )
 
 
-def _complete_followup(actor, followup: FollowUp, visit: Visit, day, result: dict, *, now,
-                       calendar) -> list[Case]:
+def _complete_followup(
+    actor, followup: FollowUp, visit: Visit, day, result: dict, *, now, calendar
+) -> list[Case]:
     """The visit completes its follow-up through the case's workflow (a verification result
     moves the case; a check that finds production running escalates it)."""
     case = followup.case

@@ -10,6 +10,7 @@ walk the ``deadline(due_on)`` index instead of loading every open case.
 Row lists are generators over ``yield_per`` results (a server-side cursor on PostgreSQL), so an
 export of a million rows holds one batch in memory, not the list.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,8 +30,17 @@ from sqlalchemy.orm import aliased, selectinload
 from enforcement import workflow as wf
 from enforcement.errors import NotFound, ValidationError
 from enforcement.extensions import db
-from enforcement.models import (Case, CaseEvent, Complaint, Deadline, Enterprise, FollowUp, Township, User,
-                      Visit)
+from enforcement.models import (
+    Case,
+    CaseEvent,
+    Complaint,
+    Deadline,
+    Enterprise,
+    FollowUp,
+    Township,
+    User,
+    Visit,
+)
 from enforcement.models import Branch
 from enforcement.services.tally import figures, weights
 from enforcement.models.complaint import CATEGORIES
@@ -81,7 +91,9 @@ def parse_filters(args, today: date) -> Filters:
     as_of = parse_date(args.get("as_of"), "as_of", required=False) or today
     action = (args.get("action") or "").strip()
     if action and action not in wf.ACTION_VALUES:
-        raise ValidationError("Unknown action.", {"action": f"one of {', '.join(wf.ACTION_VALUES)}"})
+        raise ValidationError(
+            "Unknown action.", {"action": f"one of {', '.join(wf.ACTION_VALUES)}"}
+        )
     within = parse_int(args.get("within"), "within", required=False, minimum=0, maximum=366)
     month = (args.get("month") or "").strip()
     if month:
@@ -89,21 +101,29 @@ def parse_filters(args, today: date) -> Filters:
             datetime.strptime(month, "%Y-%m")
         except ValueError:
             raise ValidationError("month is not a month.", {"month": "expected YYYY-MM"}) from None
-    return Filters(as_of=as_of, township=(args.get("township") or "").strip()[:40], action=action,
-                   inspector=(args.get("inspector") or "").strip()[:64],
-                   within=DEFAULT_WITHIN if within is None else within, month=month,
-                   branch=(args.get("branch") or "").strip()[:40])
+    return Filters(
+        as_of=as_of,
+        township=(args.get("township") or "").strip()[:40],
+        action=action,
+        inspector=(args.get("inspector") or "").strip()[:64],
+        within=DEFAULT_WITHIN if within is None else within,
+        month=month,
+        branch=(args.get("branch") or "").strip()[:40],
+    )
 
 
 def _branch_townships(code: str):
     """The ids of a branch's townships (issue 20), as a subquery."""
-    return select(Township.id).join(Branch, Township.branch_id == Branch.id).where(
-        Branch.code == code)
+    return (
+        select(Township.id).join(Branch, Township.branch_id == Branch.id).where(Branch.code == code)
+    )
 
 
 def parse_limit(args) -> int:
-    return parse_int(args.get("limit"), "limit", required=False, minimum=1,
-                     maximum=MAX_LIMIT) or DEFAULT_LIMIT
+    return (
+        parse_int(args.get("limit"), "limit", required=False, minimum=1, maximum=MAX_LIMIT)
+        or DEFAULT_LIMIT
+    )
 
 
 # --- cursors ---------------------------------------------------------------------------------
@@ -122,7 +142,9 @@ def decode_cursor(cursor: str | None) -> list | None:
             return key
     except (ValueError, TypeError):
         pass
-    raise ValidationError("cursor is not valid.", {"cursor": "use next_cursor from a previous page"})
+    raise ValidationError(
+        "cursor is not valid.", {"cursor": "use next_cursor from a previous page"}
+    )
 
 
 def _after(columns, key: list | None, *, descending: bool = False):
@@ -131,8 +153,10 @@ def _after(columns, key: list | None, *, descending: bool = False):
         return None
     if len(key) != len(columns):
         raise ValidationError("cursor is not valid.", {"cursor": "from another list"})
-    values = [date.fromisoformat(v) if isinstance(v, str) and len(v) == 10 and v[4] == "-" else v
-              for v in key]
+    values = [
+        date.fromisoformat(v) if isinstance(v, str) and len(v) == 10 and v[4] == "-" else v
+        for v in key
+    ]
     terms = []
     for i, column in enumerate(columns):
         head = [columns[j] == values[j] for j in range(i)]
@@ -152,13 +176,15 @@ def relevant_deadlines() -> dict[tuple[str, str], tuple[str, ...] | None]:
     Asked of the engine with a probe case whose every deadline is long past, so the rule stays
     in the engine (workflow.overdue_deadlines) and this module only translates it to SQL."""
     from enforcement.domain import DEADLINE_LABELS
+
     names = (*DEADLINE_LABELS, _ANY)
     old = date(2000, 1, 1)
     table: dict[tuple[str, str], tuple[str, ...] | None] = {}
     for action in wf.ACTION_VALUES:
         for state in wf.stored_states(action):
-            probe = wf.CaseSnapshot(action, state, old, None, {}, {},
-                                    {n: wf.Deadline(n, old) for n in names}, {})
+            probe = wf.CaseSnapshot(
+                action, state, old, None, {}, {}, {n: wf.Deadline(n, old) for n in names}, {}
+            )
             found = tuple(d.name for d in wf.overdue_deadlines(probe, date(2100, 1, 1)))
             if _ANY in found:
                 table[(action, state)] = None
@@ -185,11 +211,13 @@ Assignee = aliased(User, name="assignee_user")
 
 def _base(*entities):
     """Case with its enterprise, township and assignee: the columns every row shows."""
-    return (select(*entities, Case, Enterprise, Township, Assignee)
-            .join(Enterprise, Case.enterprise_id == Enterprise.id)
-            .outerjoin(Township, Case.township_id == Township.id)
-            .outerjoin(Assignee, Case.assignee_id == Assignee.id)
-            .options(selectinload(Case.deadlines)))
+    return (
+        select(*entities, Case, Enterprise, Township, Assignee)
+        .join(Enterprise, Case.enterprise_id == Enterprise.id)
+        .outerjoin(Township, Case.township_id == Township.id)
+        .outerjoin(Assignee, Case.assignee_id == Assignee.id)
+        .options(selectinload(Case.deadlines))
+    )
 
 
 def _filtered(stmt, f: Filters, *, inspector_column=None):
@@ -205,23 +233,39 @@ def _filtered(stmt, f: Filters, *, inspector_column=None):
     return stmt
 
 
-def _row(r, d: wf.Deadline | None, *, display_state: str, surcharge: int | None,
-         amount: int | None, as_of: date) -> dict:
+def _row(
+    r,
+    d: wf.Deadline | None,
+    *,
+    display_state: str,
+    surcharge: int | None,
+    amount: int | None,
+    as_of: date,
+) -> dict:
     """A row of API.md from the row's plain values (``r``: case_id, action, state, served_on,
     the enterprise's id, name, credit code, lat and lon, township code and name, assignee) and the
     deadline it shows."""
     return {
-        "case_id": r.case_id, "enterprise_id": r.enterprise_id,
-        "enterprise_name": r.enterprise_name, "credit_code": r.credit_code,
-        "township": r.township, "township_name": r.township_name,
-        "action": r.action, "state": r.state, "display_state": display_state,
+        "case_id": r.case_id,
+        "enterprise_id": r.enterprise_id,
+        "enterprise_name": r.enterprise_name,
+        "credit_code": r.credit_code,
+        "township": r.township,
+        "township_name": r.township_name,
+        "action": r.action,
+        "state": r.state,
+        "display_state": display_state,
         "served_on": r.served_on.isoformat(),
-        "deadline": d.name if d else None, "due_on": d.due_on.isoformat() if d else None,
+        "deadline": d.name if d else None,
+        "due_on": d.due_on.isoformat() if d else None,
         "deadline_status": wf.deadline_status(d, as_of) if d else None,
         "days_overdue": wf.days_overdue(d, as_of) if d else 0,
         "provisional": bool(d and d.provisional),
-        "surcharge_fen": surcharge, "amount_fen": amount,
-        "assignee": r.assignee, "lat": r.lat, "lon": r.lon,
+        "surcharge_fen": surcharge,
+        "amount_fen": amount,
+        "assignee": r.assignee,
+        "lat": r.lat,
+        "lon": r.lon,
         # Issue #15: a stop case's measure (limit / stop), null for other actions.
         "measure": wf.measure_of(r.action, _json(getattr(r, "params", None))),
         # The person's name for people (pages, exports, print); the username stays the code.
@@ -233,32 +277,54 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
-def case_row(case: Case, enterprise: Enterprise, township: Township | None, assignee: User | None,
-             deadline, as_of: date) -> dict:
+def case_row(
+    case: Case,
+    enterprise: Enterprise,
+    township: Township | None,
+    assignee: User | None,
+    deadline,
+    as_of: date,
+) -> dict:
     """A row from loaded records. ``deadline`` is a stored Deadline (or None: the engine picks
     the one a list shows, workflow.current_deadline)."""
     snapshot = cases.deadline_snapshot(case)
-    d = wf.Deadline(deadline.name, deadline.due_on, deadline.provisional, deadline.met_on) \
-        if deadline is not None else wf.current_deadline(snapshot, as_of)
+    d = (
+        wf.Deadline(deadline.name, deadline.due_on, deadline.provisional, deadline.met_on)
+        if deadline is not None
+        else wf.current_deadline(snapshot, as_of)
+    )
     fine = case.action == "fine"
     values = SimpleNamespace(
-        case_id=case.id, action=case.action, state=case.state, served_on=case.served_on,
-        enterprise_id=enterprise.id, enterprise_name=enterprise.name,
-        credit_code=enterprise.credit_code, lat=enterprise.lat, lon=enterprise.lon,
+        case_id=case.id,
+        action=case.action,
+        state=case.state,
+        served_on=case.served_on,
+        enterprise_id=enterprise.id,
+        enterprise_name=enterprise.name,
+        credit_code=enterprise.credit_code,
+        lat=enterprise.lat,
+        lon=enterprise.lon,
         params=case.params,
         township=township.code if township else None,
         township_name=township.name if township else None,
         assignee=assignee.username if assignee else None,
-        assignee_name=assignee.label if assignee else None)
-    return _row(values, d, display_state=wf.display_state(snapshot, as_of),
-                surcharge=wf.surcharge_fen(snapshot, as_of, rules=cases.rules()) if fine else None,
-                amount=(case.facts or {}).get("amount_fen") if fine else None, as_of=as_of)
+        assignee_name=assignee.label if assignee else None,
+    )
+    return _row(
+        values,
+        d,
+        display_state=wf.display_state(snapshot, as_of),
+        surcharge=wf.surcharge_fen(snapshot, as_of, rules=cases.rules()) if fine else None,
+        amount=(case.facts or {}).get("amount_fen") if fine else None,
+        as_of=as_of,
+    )
 
 
 @dataclass
 class Spec:
     """One list: its statement (already filtered), its keyset columns and how a result row
     becomes a dict. ``keep`` drops rows SQL cannot judge (JSON facts); such lists stream."""
+
     # A result row is SQLAlchemy's Row of the statement's columns: its shape is each list's own.
     stmt: Select[Any]
     order: tuple[Any, ...]
@@ -280,47 +346,76 @@ def _overdue_spec(f: Filters, *, due_until: date | None = None) -> Spec:
     else:
         window = and_(d.due_on >= f.as_of, d.due_on <= due_until)
         older_window = older.due_on >= f.as_of
-    earlier = and_(older.case_id == d.case_id, older.met_on.is_(None), older_window,
-                   _relevant_clause(older),
-                   or_(older.due_on < d.due_on, and_(older.due_on == d.due_on, older.name < d.name)))
-    where = (d.met_on.is_(None), window, _relevant_clause(d), open_case_clause(),
-             not_(exists().where(earlier)))
+    earlier = and_(
+        older.case_id == d.case_id,
+        older.met_on.is_(None),
+        older_window,
+        _relevant_clause(older),
+        or_(older.due_on < d.due_on, and_(older.due_on == d.due_on, older.name < d.name)),
+    )
+    where = (
+        d.met_on.is_(None),
+        window,
+        _relevant_clause(d),
+        open_case_clause(),
+        not_(exists().where(earlier)),
+    )
     if due_until is None:
         # The overdue list is a range scan on the case's stored watched deadline (the oldest
         # unmet deadline that makes it overdue in its state, written with the deadlines by
         # store_snapshot), read as plain rows: a case is overdue on any day after that date.
         # Only a fine's facts matter (its surcharge), so other cases' JSON is not decoded.
-        stmt = (select(Case.watched_deadline.label("deadline_name"),
-                       Case.watched_due_on.label("due_on"), d.provisional, d.met_on,
-                       Case.id.label("case_id"), Case.action, Case.state, Case.served_on,
-                       sa_case((Case.action == "fine", Case.facts), else_=null())
-                       .label("facts"),
-                       sa_case((Case.action == "stop", Case.params), else_=null())
-                       .label("params"), Enterprise.id.label("enterprise_id"),
-                       Enterprise.name.label("enterprise_name"), Enterprise.credit_code,
-                       Enterprise.lat, Enterprise.lon, Township.code.label("township"),
-                       Township.name.label("township_name"), Assignee.username.label("assignee"),
-                       Assignee.display_name.label("assignee_name"))
-                .join(d, and_(d.case_id == Case.id, d.name == Case.watched_deadline))
-                .join(Enterprise, Case.enterprise_id == Enterprise.id)
-                .outerjoin(Township, Case.township_id == Township.id)
-                .outerjoin(Assignee, Case.assignee_id == Assignee.id)
-                .where(Case.watched_due_on < f.as_of))
-        stmt = _filtered(stmt, f)
-        return Spec(stmt, (Case.watched_due_on, Case.id),
-                    key=lambda r: (r.due_on.isoformat(), r.case_id),
-                    row=lambda r: overdue_row(r, f.as_of))
-    stmt = (select(d, Case, Enterprise, Township, Assignee)
-            .join(Case, Case.id == d.case_id)
+        stmt = (
+            select(
+                Case.watched_deadline.label("deadline_name"),
+                Case.watched_due_on.label("due_on"),
+                d.provisional,
+                d.met_on,
+                Case.id.label("case_id"),
+                Case.action,
+                Case.state,
+                Case.served_on,
+                sa_case((Case.action == "fine", Case.facts), else_=null()).label("facts"),
+                sa_case((Case.action == "stop", Case.params), else_=null()).label("params"),
+                Enterprise.id.label("enterprise_id"),
+                Enterprise.name.label("enterprise_name"),
+                Enterprise.credit_code,
+                Enterprise.lat,
+                Enterprise.lon,
+                Township.code.label("township"),
+                Township.name.label("township_name"),
+                Assignee.username.label("assignee"),
+                Assignee.display_name.label("assignee_name"),
+            )
+            .join(d, and_(d.case_id == Case.id, d.name == Case.watched_deadline))
             .join(Enterprise, Case.enterprise_id == Enterprise.id)
             .outerjoin(Township, Case.township_id == Township.id)
             .outerjoin(Assignee, Case.assignee_id == Assignee.id)
-            .options(selectinload(Case.deadlines))
-            .where(*where))
+            .where(Case.watched_due_on < f.as_of)
+        )
+        stmt = _filtered(stmt, f)
+        return Spec(
+            stmt,
+            (Case.watched_due_on, Case.id),
+            key=lambda r: (r.due_on.isoformat(), r.case_id),
+            row=lambda r: overdue_row(r, f.as_of),
+        )
+    stmt = (
+        select(d, Case, Enterprise, Township, Assignee)
+        .join(Case, Case.id == d.case_id)
+        .join(Enterprise, Case.enterprise_id == Enterprise.id)
+        .outerjoin(Township, Case.township_id == Township.id)
+        .outerjoin(Assignee, Case.assignee_id == Assignee.id)
+        .options(selectinload(Case.deadlines))
+        .where(*where)
+    )
     stmt = _filtered(stmt, f)
-    return Spec(stmt, (d.due_on, d.case_id),
-                key=lambda r: (r[0].due_on.isoformat(), r[0].case_id),
-                row=lambda r: case_row(r[1], r[2], r[3], r[4], r[0], f.as_of))
+    return Spec(
+        stmt,
+        (d.due_on, d.case_id),
+        key=lambda r: (r[0].due_on.isoformat(), r[0].case_id),
+        row=lambda r: case_row(r[1], r[2], r[3], r[4], r[0], f.as_of),
+    )
 
 
 @lru_cache(maxsize=256)
@@ -328,7 +423,9 @@ def _overdue_display(action: str, state: str, deadline: str) -> str:
     """What the engine displays for a case of this state whose ``deadline`` has passed: asked
     once per (action, state, deadline) with a probe, not once per row."""
     old = date(2000, 1, 1)
-    probe = wf.CaseSnapshot(action, state, old, None, {}, {}, {deadline: wf.Deadline(deadline, old)}, {})
+    probe = wf.CaseSnapshot(
+        action, state, old, None, {}, {}, {deadline: wf.Deadline(deadline, old)}, {}
+    )
     return wf.display_state(probe, date(2100, 1, 1))
 
 
@@ -344,24 +441,36 @@ def overdue_row(r, as_of: date) -> dict:
         snapshot = wf.CaseSnapshot(r.action, r.state, r.served_on, None, {}, facts, {d.name: d}, {})
         surcharge = wf.surcharge_fen(snapshot, as_of, rules=cases.rules())
         amount = facts.get("amount_fen")
-    return _row(r, d, display_state=_overdue_display(r.action, r.state, d.name),
-                surcharge=surcharge, amount=amount, as_of=as_of)
+    return _row(
+        r,
+        d,
+        display_state=_overdue_display(r.action, r.state, d.name),
+        surcharge=surcharge,
+        amount=amount,
+        as_of=as_of,
+    )
 
 
 def _action_spec(f: Filters, action: str) -> Spec:
     stmt = _filtered(_base().where(Case.action == action, open_case_clause()), f)
-    return Spec(stmt, (Case.id,), key=lambda r: (r[0].id,),
-                row=lambda r: case_row(r[0], r[1], r[2], r[3], None, f.as_of))
+    return Spec(
+        stmt,
+        (Case.id,),
+        key=lambda r: (r[0].id,),
+        row=lambda r: case_row(r[0], r[1], r[2], r[3], None, f.as_of),
+    )
 
 
 def _followups_spec(f: Filters, until: date | None = None) -> Spec:
     FollowUpAssignee = aliased(User, name="followup_user")
-    stmt = (select(FollowUp, FollowUpAssignee, Case, Enterprise, Township)
-            .join(Case, Case.id == FollowUp.case_id)
-            .join(Enterprise, Case.enterprise_id == Enterprise.id)
-            .outerjoin(Township, Case.township_id == Township.id)
-            .outerjoin(FollowUpAssignee, FollowUp.assignee_id == FollowUpAssignee.id)
-            .where(FollowUp.done_on.is_(None), open_case_clause()))
+    stmt = (
+        select(FollowUp, FollowUpAssignee, Case, Enterprise, Township)
+        .join(Case, Case.id == FollowUp.case_id)
+        .join(Enterprise, Case.enterprise_id == Enterprise.id)
+        .outerjoin(Township, Case.township_id == Township.id)
+        .outerjoin(FollowUpAssignee, FollowUp.assignee_id == FollowUpAssignee.id)
+        .where(FollowUp.done_on.is_(None), open_case_clause())
+    )
     if until is not None:
         stmt = stmt.where(FollowUp.due_on <= until)
     stmt = _filtered(stmt, f, inspector_column=FollowUp.assignee_id)
@@ -370,32 +479,49 @@ def _followups_spec(f: Filters, until: date | None = None) -> Spec:
         fu, who, case, enterprise, township = r
         as_deadline = wf.Deadline(fu.key, fu.due_on, fu.provisional, fu.done_on)
         return {
-            "case_id": case.id, "enterprise_id": enterprise.id,
-            "enterprise_name": enterprise.name, "credit_code": enterprise.credit_code,
+            "case_id": case.id,
+            "enterprise_id": enterprise.id,
+            "enterprise_name": enterprise.name,
+            "credit_code": enterprise.credit_code,
             "township": township.code if township else None,
             "township_name": township.name if township else None,
-            "action": case.action, "state": case.state,
+            "action": case.action,
+            "state": case.state,
             # The row's obligation is the visit itself: its key names it like a deadline.
-            "deadline": fu.key, "due_on": fu.due_on.isoformat(),
+            "deadline": fu.key,
+            "due_on": fu.due_on.isoformat(),
             "deadline_status": wf.followup_status(fu, f.as_of),
             "days_overdue": wf.days_overdue(as_deadline, f.as_of),
             "provisional": fu.provisional,
-            "surcharge_fen": None, "amount_fen": None,
+            "surcharge_fen": None,
+            "amount_fen": None,
             "assignee": who.username if who else None,
             "assignee_name": who.label if who else None,
-            "followup_id": fu.id, "purpose": fu.purpose,
-            "earliest_on": fu.earliest_on.isoformat(), "unannounced": fu.unannounced,
-            "lat": enterprise.lat, "lon": enterprise.lon,
+            "followup_id": fu.id,
+            "purpose": fu.purpose,
+            "earliest_on": fu.earliest_on.isoformat(),
+            "unannounced": fu.unannounced,
+            "lat": enterprise.lat,
+            "lon": enterprise.lon,
         }
-    return Spec(stmt, (FollowUp.due_on, FollowUp.id),
-                key=lambda r: (r[0].due_on.isoformat(), r[0].id), row=row,
-                keep=lambda r: r[0].key not in wf.cancelled_keys(r[2].facts))
+
+    return Spec(
+        stmt,
+        (FollowUp.due_on, FollowUp.id),
+        key=lambda r: (r[0].due_on.isoformat(), r[0].id),
+        row=row,
+        keep=lambda r: r[0].key not in wf.cancelled_keys(r[2].facts),
+    )
 
 
 def _new_cases_spec(f: Filters, start: date, end: date) -> Spec:
     stmt = _filtered(_base().where(Case.served_on >= start, Case.served_on <= end), f)
-    return Spec(stmt, (Case.id,), key=lambda r: (r[0].id,),
-                row=lambda r: case_row(r[0], r[1], r[2], r[3], None, f.as_of))
+    return Spec(
+        stmt,
+        (Case.id,),
+        key=lambda r: (r[0].id,),
+        row=lambda r: case_row(r[0], r[1], r[2], r[3], None, f.as_of),
+    )
 
 
 # --- disclosure (public) ---------------------------------------------------------------------
@@ -414,23 +540,43 @@ def _disclosure_spec(f: Filters) -> Spec:
     publish = aliased(Deadline, name="publish")
     # A fine is public once its decision is published or its publish_by date has come (7 working
     # days after the decision); close and stop orders once served. Revoked fines are not.
-    fine_public = and_(Case.action == "fine", exists().where(
-        publish.case_id == Case.id, publish.name == "publish_by",
-        or_(publish.due_on <= f.as_of, publish.met_on <= f.as_of)))
+    fine_public = and_(
+        Case.action == "fine",
+        exists().where(
+            publish.case_id == Case.id,
+            publish.name == "publish_by",
+            or_(publish.due_on <= f.as_of, publish.met_on <= f.as_of),
+        ),
+    )
     # Close and stop orders: once a reviewer published them (review before publication, 双公示),
     # or by themselves DISCLOSURE_DELAY_DAYS after service when nobody did.
     delay = current_app.config.get("DISCLOSURE_DELAY_DAYS")
     reviewed = and_(Case.disclosed_on.is_not(None), Case.disclosed_on <= f.as_of)
-    order_public = and_(Case.action.in_(("close", "stop")), Case.served_on <= f.as_of,
-                        reviewed if delay is None else
-                        or_(reviewed, Case.served_on <= f.as_of - timedelta(days=int(delay))))
+    order_public = and_(
+        Case.action.in_(("close", "stop")),
+        Case.served_on <= f.as_of,
+        reviewed
+        if delay is None
+        else or_(reviewed, Case.served_on <= f.as_of - timedelta(days=int(delay))),
+    )
     # Only public columns are selected: contact name and phone never leave the database here.
-    stmt = (select(Case.id, Case.action, Case.served_on, Case.violation, Case.facts,
-                   Enterprise.name, Enterprise.credit_code, Enterprise.contact_name,
-                   Township.code, Township.name)
-            .join(Enterprise, Case.enterprise_id == Enterprise.id)
-            .outerjoin(Township, Case.township_id == Township.id)
-            .where(or_(fine_public, order_public)))
+    stmt = (
+        select(
+            Case.id,
+            Case.action,
+            Case.served_on,
+            Case.violation,
+            Case.facts,
+            Enterprise.name,
+            Enterprise.credit_code,
+            Enterprise.contact_name,
+            Township.code,
+            Township.name,
+        )
+        .join(Enterprise, Case.enterprise_id == Enterprise.id)
+        .outerjoin(Township, Case.township_id == Township.id)
+        .where(or_(fine_public, order_public))
+    )
     if f.township:
         stmt = stmt.where(Township.code == f.township)
     if f.branch:
@@ -445,13 +591,22 @@ def _disclosure_spec(f: Filters) -> Spec:
             "case_id": r.id,
             "enterprise_name": _mask_person(r.name, r.contact_name),
             "credit_code": r.credit_code,
-            "township": r.code, "township_name": r[9],
-            "violation": r.violation, "action": r.action,
+            "township": r.code,
+            "township_name": r[9],
+            "violation": r.violation,
+            "action": r.action,
             "decision_date": facts.get("decided_on") if fine else r.served_on.isoformat(),
             "amount_fen": facts.get("amount_fen") if fine else None,
         }
-    return Spec(stmt, (Case.id,), key=lambda r: (r.id,), row=row, descending=True,
-                keep=lambda r: "revoked_on" not in (r.facts or {}))
+
+    return Spec(
+        stmt,
+        (Case.id,),
+        key=lambda r: (r.id,),
+        row=row,
+        descending=True,
+        keep=lambda r: "revoked_on" not in (r.facts or {}),
+    )
 
 
 # --- running a spec --------------------------------------------------------------------------
@@ -498,8 +653,12 @@ def page(name: str, f: Filters, *, limit: int = DEFAULT_LIMIT, cursor: str | Non
     """``{"items", "next_cursor"}`` (API.md). Reports (weekly, monthly) come whole."""
     if name == "weekly":
         body = weekly(f)
-        return {"items": list(_flatten_weekly(body)), "week_start": body["week_start"],
-                "week_end": body["week_end"], "next_cursor": None}
+        return {
+            "items": list(_flatten_weekly(body)),
+            "week_start": body["week_start"],
+            "week_end": body["week_end"],
+            "next_cursor": None,
+        }
     if name == "monthly":
         return {**monthly(f), "next_cursor": None}
     spec = spec_for(name, f)
@@ -514,8 +673,10 @@ def page(name: str, f: Filters, *, limit: int = DEFAULT_LIMIT, cursor: str | Non
             break
         items.append(spec.row(r))
         last_key = spec.key(r)
-    return {"items": items,
-            "next_cursor": encode_cursor(last_key) if more and last_key is not None else None}
+    return {
+        "items": items,
+        "next_cursor": encode_cursor(last_key) if more and last_key is not None else None,
+    }
 
 
 # --- weekly and monthly ----------------------------------------------------------------------
@@ -541,13 +702,18 @@ def weekly(f: Filters) -> dict:
     }
     out = {}
     for section, spec in sections.items():
-        out[section] = [spec.row(r) for r in _execute(spec, None, None)
-                        if spec.keep is None or spec.keep(r)]
+        out[section] = [
+            spec.row(r) for r in _execute(spec, None, None) if spec.keep is None or spec.keep(r)
+        ]
     by_inspector: dict[str, list] = {}
     for row in out["followups"]:
         by_inspector.setdefault(row["assignee"] or "", []).append(row)
-    return {"week_start": monday.isoformat(), "week_end": sunday.isoformat(),
-            "sections": out, "followups_by_inspector": dict(sorted(by_inspector.items()))}
+    return {
+        "week_start": monday.isoformat(),
+        "week_end": sunday.isoformat(),
+        "sections": out,
+        "followups_by_inspector": dict(sorted(by_inspector.items())),
+    }
 
 
 def _month_bounds(f: Filters) -> tuple[date, date]:
@@ -567,8 +733,9 @@ def monthly(f: Filters) -> dict:
     """Per township for one month: cases served by action and their state now, visits, fines
     decided and collected, closures verified, rebounds and complaints by category."""
     first, last = _month_bounds(f)
-    towns = db.session.execute(select(Township.id, Township.code, Township.name)
-                               .order_by(Township.code)).all()
+    towns = db.session.execute(
+        select(Township.id, Township.code, Township.name).order_by(Township.code)
+    ).all()
     if f.township:
         towns = [t for t in towns if t.code == f.township]
     if f.branch:
@@ -576,9 +743,16 @@ def monthly(f: Filters) -> dict:
         towns = [t for t in towns if t.id in in_branch]
     keep = {t.id for t in towns}
     blank: Callable[[], dict[str, Any]] = lambda: {
-        "cases": {a: {} for a in wf.ACTION_VALUES}, "cases_total": 0, "visits": 0,
-        "fines_decided": 0, "fines_decided_fen": 0, "fines_collected_fen": 0,
-        "closures_verified": 0, "rebounds": 0, "complaints": {c: 0 for c in CATEGORIES}}
+        "cases": {a: {} for a in wf.ACTION_VALUES},
+        "cases_total": 0,
+        "visits": 0,
+        "fines_decided": 0,
+        "fines_decided_fen": 0,
+        "fines_collected_fen": 0,
+        "closures_verified": 0,
+        "rebounds": 0,
+        "complaints": {c: 0 for c in CATEGORIES},
+    }
     table: dict[int | None, dict[str, Any]] = {t.id: blank() for t in towns}
     table[None] = blank()  # cases of enterprises without a township
 
@@ -588,26 +762,33 @@ def monthly(f: Filters) -> dict:
         return table.get(township_id, table[None])
 
     for tid, action, state, n in db.session.execute(
-            select(Case.township_id, Case.action, Case.state, func.count())
-            .where(Case.served_on >= first, Case.served_on <= last)
-            .group_by(Case.township_id, Case.action, Case.state)):
+        select(Case.township_id, Case.action, Case.state, func.count())
+        .where(Case.served_on >= first, Case.served_on <= last)
+        .group_by(Case.township_id, Case.action, Case.state)
+    ):
         if (b := bucket(tid)) is not None and (not f.action or action == f.action):
             b["cases"][action][state] = n
             b["cases_total"] += n
     start, end = _utc_bounds(first, last)
     for tid, n in db.session.execute(
-            select(Enterprise.township_id, func.count(Visit.id))
-            .join(Enterprise, Visit.enterprise_id == Enterprise.id)
-            .where(Visit.visited_at >= start, Visit.visited_at < end)
-            .group_by(Enterprise.township_id)):
+        select(Enterprise.township_id, func.count(Visit.id))
+        .join(Enterprise, Visit.enterprise_id == Enterprise.id)
+        .where(Visit.visited_at >= start, Visit.visited_at < end)
+        .group_by(Enterprise.township_id)
+    ):
         if (b := bucket(tid)) is not None:
             b["visits"] += n
     # Money comes from the events as recorded (the legal record), by the day they happened.
     for tid, etype, data in db.session.execute(
-            select(Case.township_id, CaseEvent.type, CaseEvent.data)
-            .join(Case, Case.id == CaseEvent.case_id)
-            .where(CaseEvent.on >= first, CaseEvent.on <= last, Case.action == "fine",
-                   CaseEvent.type.in_(("decide", "pay")))):
+        select(Case.township_id, CaseEvent.type, CaseEvent.data)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(
+            CaseEvent.on >= first,
+            CaseEvent.on <= last,
+            Case.action == "fine",
+            CaseEvent.type.in_(("decide", "pay")),
+        )
+    ):
         if (b := bucket(tid)) is not None:
             amount = int((data or {}).get("amount_fen") or 0)
             if etype == "decide":
@@ -619,9 +800,11 @@ def monthly(f: Filters) -> dict:
     # may arrive as a visit, not as its own event).
     month = first.isoformat()[:7]
     for tid, facts in db.session.execute(
-            select(Case.township_id, Case.facts).where(
-                Case.action == "close", Case.state.in_(("verified", "monitoring", "closed",
-                                                        "rebounded")))):
+        select(Case.township_id, Case.facts).where(
+            Case.action == "close",
+            Case.state.in_(("verified", "monitoring", "closed", "rebounded")),
+        )
+    ):
         facts = facts or {}
         b = bucket(tid)
         if b is None:
@@ -631,30 +814,49 @@ def monthly(f: Filters) -> dict:
         if str(facts.get("rebounded_on", ""))[:7] == month:
             b["rebounds"] += 1
     for tid, category, n in db.session.execute(
-            select(Complaint.township_id, Complaint.category, func.count())
-            .where(Complaint.received_on >= first, Complaint.received_on <= last)
-            .group_by(Complaint.township_id, Complaint.category)):
+        select(Complaint.township_id, Complaint.category, func.count())
+        .where(Complaint.received_on >= first, Complaint.received_on <= last)
+        .group_by(Complaint.township_id, Complaint.category)
+    ):
         if (b := bucket(tid)) is not None:
             b["complaints"][category] = b["complaints"].get(category, 0) + n
     # The scoreboard's figures for the month (issue 20), counted where the scoreboard counts them.
     # With the month's score and rank among the townships shown (the scoreboard's weights).
     scores = figures.township_figures(figures.Period(first, last))
-    rows = [{"township": t.code, "township_name": t.name, **table[t.id],
-             "scoreboard": dict(scores.get(t.id, figures.blank()))} for t in towns]
+    rows = [
+        {
+            "township": t.code,
+            "township_name": t.name,
+            **table[t.id],
+            "scoreboard": dict(scores.get(t.id, figures.blank())),
+        }
+        for t in towns
+    ]
     w = weights.from_app()
     for row in rows:
         s = row["scoreboard"]
         s["score"] = weights.score(s, w)
-    order = sorted(rows, key=lambda r: (-r["scoreboard"]["score"],
-                                        r["scoreboard"]["overdue_orders"], r["township"]))
+    order = sorted(
+        rows,
+        key=lambda r: (-r["scoreboard"]["score"], r["scoreboard"]["overdue_orders"], r["township"]),
+    )
     for i, row in enumerate(order, start=1):
         row["scoreboard"]["rank"] = i  # the scoreboard's order: score, fewer overdue, code
     other = table[None]
-    if not (f.township or f.branch) and (other["cases_total"] or other["visits"] or any(other["complaints"].values())
-                           or other["fines_decided"] or other["fines_collected_fen"]):
+    if not (f.township or f.branch) and (
+        other["cases_total"]
+        or other["visits"]
+        or any(other["complaints"].values())
+        or other["fines_decided"]
+        or other["fines_collected_fen"]
+    ):
         rows.append({"township": None, "township_name": None, **other})
-    return {"month": first.isoformat()[:7], "from": first.isoformat(), "to": last.isoformat(),
-            "items": rows}
+    return {
+        "month": first.isoformat()[:7],
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "items": rows,
+    }
 
 
 def report(name: str, f: Filters) -> dict:
@@ -675,8 +877,10 @@ def iter_report_rows(name: str, f: Filters) -> Iterator[dict]:
         return
     for row in body["items"]:
         # Each row says its month: a file read on its own must say what it counts.
-        flat = {"month": body["month"],
-                **{k: v for k, v in row.items() if k not in ("cases", "complaints", "scoreboard")}}
+        flat = {
+            "month": body["month"],
+            **{k: v for k, v in row.items() if k not in ("cases", "complaints", "scoreboard")},
+        }
         for key, n in (row.get("scoreboard") or {}).items():
             flat[key if key in ("score", "rank") else f"score_{key}"] = n
         for action in wf.ACTION_VALUES:
@@ -689,21 +893,32 @@ def iter_report_rows(name: str, f: Filters) -> Iterator[dict]:
 # --- audit -----------------------------------------------------------------------------------
 
 
-def record_export(actor: Actor, name: str, f: Filters, fmt: str, rows: int, *,
-                  now: datetime) -> None:
+def record_export(
+    actor: Actor, name: str, f: Filters, fmt: str, rows: int, *, now: datetime
+) -> None:
     """Who exported which list with which filters, and how many rows left the system."""
-    audit.record(actor, "list.export", "list", name, now=now,
-                 after={"list": name, "format": fmt, "filters": f.public(), "rows": rows})
+    audit.record(
+        actor,
+        "list.export",
+        "list",
+        name,
+        now=now,
+        after={"list": name, "format": fmt, "filters": f.public(), "rows": rows},
+    )
 
 
 def filter_choices() -> dict:
     """Townships and inspectors offered in the filters of the list pages."""
     return {
-        "townships": db.session.execute(select(Township.code, Township.name, Township.name_en)
-                                        .order_by(Township.code)).all(),
+        "townships": db.session.execute(
+            select(Township.code, Township.name, Township.name_en).order_by(Township.code)
+        ).all(),
         "inspectors": db.session.execute(
-            select(User.username, User.display_name).where(User.role == "inspector",
-                                                           User.is_active_account.is_(True))
-            .order_by(User.username)).all(),
-        "branches": db.session.execute(select(Branch.code, Branch.name).order_by(Branch.code)).all(),
+            select(User.username, User.display_name)
+            .where(User.role == "inspector", User.is_active_account.is_(True))
+            .order_by(User.username)
+        ).all(),
+        "branches": db.session.execute(
+            select(Branch.code, Branch.name).order_by(Branch.code)
+        ).all(),
     }

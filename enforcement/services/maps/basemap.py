@@ -15,6 +15,7 @@ A GCJ-02 preset (Gaode) cannot share a map with WGS84 layers (every marker would
 when the layer switches), so when it is configured it is the only online layer and the local
 files are not offered on the same map.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,14 +28,24 @@ from flask_babel import lazy_gettext as _l
 
 from enforcement.errors import ValidationError
 from enforcement.geo import basemap_files as files
-from enforcement.geo.tiles import TileSet, TileSetError, bbox_distance_km, open_tileset, tiles_for_bbox
+from enforcement.geo.tiles import (
+    TileSet,
+    TileSetError,
+    bbox_distance_km,
+    open_tileset,
+    tiles_for_bbox,
+)
 
 #: Layers of the online presets. ``{tk}`` is the bureau's 天地图 key. 天地图's Web Mercator
 #: ("_w") services are CGCS2000, which for a map agrees with WGS84 to well under a metre: no
 #: shift. Gaode (高德) draws in GCJ-02: points are shifted for display (geo.gcj02).
-TIANDITU = "https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0" \
-           "&LAYER=%s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}" \
-           "&TILECOL={x}&tk=%s"
+TIANDITU = (
+    "https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=%s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+    "&TILECOL={x}&tk=%s"
+)
+
+
 class Preset(TypedDict):
     gcj02: bool
     subdomains: str
@@ -46,19 +57,35 @@ class Preset(TypedDict):
 
 PRESETS: dict[str, Preset] = {
     "tianditu": {
-        "gcj02": False, "subdomains": "01234567", "max_zoom": 18,
+        "gcj02": False,
+        "subdomains": "01234567",
+        "max_zoom": 18,
         "attribution": "天地图 © 国家地理信息公共服务平台",
-        "layers": [("tdt-vec", _l("Streets (Tianditu)"), "vec", "cva"),
-                   ("tdt-img", _l("Imagery (Tianditu)"), "img", "cia")],
+        "layers": [
+            ("tdt-vec", _l("Streets (Tianditu)"), "vec", "cva"),
+            ("tdt-img", _l("Imagery (Tianditu)"), "img", "cia"),
+        ],
     },
     "gaode": {
-        "gcj02": True, "subdomains": "1234", "max_zoom": 18, "attribution": "© 高德地图 AutoNavi",
-        "layers": [("gaode-vec", _l("Streets (Gaode)"),
-                    "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
-                    "&style=8&x={x}&y={y}&z={z}", None),
-                   ("gaode-img", _l("Imagery (Gaode)"),
-                    "https://webst0{s}.is.autonavi.com/appmaptile?style=6&x={x}&y={y}&z={z}",
-                    None)],
+        "gcj02": True,
+        "subdomains": "1234",
+        "max_zoom": 18,
+        "attribution": "© 高德地图 AutoNavi",
+        "layers": [
+            (
+                "gaode-vec",
+                _l("Streets (Gaode)"),
+                "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
+                "&style=8&x={x}&y={y}&z={z}",
+                None,
+            ),
+            (
+                "gaode-img",
+                _l("Imagery (Gaode)"),
+                "https://webst0{s}.is.autonavi.com/appmaptile?style=6&x={x}&y={y}&z={z}",
+                None,
+            ),
+        ],
     },
 }
 
@@ -73,16 +100,21 @@ AREA_TOLERANCE_KM = 50
 
 MESSAGES = {
     "unreadable": _l("The file cannot be read."),
-    "not_tiles": _l("This is not a tile file: give an MBTiles (.mbtiles) or PMTiles (.pmtiles) "
-                    "file of raster tiles."),
-    "vector": _l("This file holds vector tiles; only raster tiles (PNG, JPEG, WebP) can be "
-                 "served."),
+    "not_tiles": _l(
+        "This is not a tile file: give an MBTiles (.mbtiles) or PMTiles (.pmtiles) "
+        "file of raster tiles."
+    ),
+    "vector": _l(
+        "This file holds vector tiles; only raster tiles (PNG, JPEG, WebP) can be served."
+    ),
     "encoding": _l("The tiles are not PNG, JPEG or WebP images, or not what the file says."),
     "empty": _l("The file holds no tiles."),
     "zoom_range": _l("The zoom levels of the file are out of range (0 to 22)."),
     "bounds": _l("The file's bounds are not a valid longitude/latitude box."),
-    "far": _l("The tiles cover %(bounds)s, %(km)s km from the bureau's area %(area)s: "
-              "is this the right file?"),
+    "far": _l(
+        "The tiles cover %(bounds)s, %(km)s km from the bureau's area %(area)s: "
+        "is this the right file?"
+    ),
     "name": _l("A layer name is letters, digits, dash or underscore (e.g. streets)."),
 }
 
@@ -110,11 +142,20 @@ class Layer:
     bytes_per_tile: int = 0
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "label": str(self.label), "url": self.url,
-                "attribution": self.attribution, "minZoom": self.min_zoom,
-                "maxNativeZoom": self.max_zoom, "maxZoom": min(self.max_zoom + OVERZOOM, 22),
-                "bounds": list(self.bounds) if self.bounds else None, "local": self.local,
-                "subdomains": self.subdomains, "overlay": self.overlay, "gcj02": self.gcj02}
+        return {
+            "name": self.name,
+            "label": str(self.label),
+            "url": self.url,
+            "attribution": self.attribution,
+            "minZoom": self.min_zoom,
+            "maxNativeZoom": self.max_zoom,
+            "maxZoom": min(self.max_zoom + OVERZOOM, 22),
+            "bounds": list(self.bounds) if self.bounds else None,
+            "local": self.local,
+            "subdomains": self.subdomains,
+            "overlay": self.overlay,
+            "gcj02": self.gcj02,
+        }
 
 
 basemap_dir = files.basemap_dir
@@ -129,10 +170,21 @@ def local_layers(config) -> list[tuple[Layer, TileSet]]:
             ts = tileset(path)
         except (OSError, TileSetError):
             continue  # a broken configured file is reported by `flask basemap check`
-        out.append((Layer(name=name, label=label, url=f"/tiles/{name}/{{z}}/{{x}}/{{y}}",
-                          attribution=ts.attribution or ts.name or name,
-                          min_zoom=ts.min_zoom, max_zoom=ts.max_zoom, bounds=ts.bounds,
-                          local=True), ts))
+        out.append(
+            (
+                Layer(
+                    name=name,
+                    label=label,
+                    url=f"/tiles/{name}/{{z}}/{{x}}/{{y}}",
+                    attribution=ts.attribution or ts.name or name,
+                    min_zoom=ts.min_zoom,
+                    max_zoom=ts.max_zoom,
+                    bounds=ts.bounds,
+                    local=True,
+                ),
+                ts,
+            )
+        )
     return out
 
 
@@ -148,14 +200,31 @@ def online_layers(config) -> list[Layer]:
                 url, overlay = TIANDITU % (a, a, key), TIANDITU % (b, b, key)
             else:
                 url, overlay = a, ""
-            online.append(Layer(name=name, label=label, url=url,
-                                attribution=spec["attribution"], min_zoom=1,
-                                max_zoom=spec["max_zoom"], gcj02=spec["gcj02"],
-                                subdomains=spec["subdomains"], overlay=overlay))
+            online.append(
+                Layer(
+                    name=name,
+                    label=label,
+                    url=url,
+                    attribution=spec["attribution"],
+                    min_zoom=1,
+                    max_zoom=spec["max_zoom"],
+                    gcj02=spec["gcj02"],
+                    subdomains=spec["subdomains"],
+                    overlay=overlay,
+                )
+            )
     if config.get("MAP_TILE_URL"):
-        online.append(Layer(name="custom", label=_l("Online map"), url=config["MAP_TILE_URL"],
-                            attribution=config.get("MAP_TILE_ATTRIBUTION") or "", min_zoom=0,
-                            max_zoom=18, gcj02=bool(config.get("MAP_TILES_GCJ02"))))
+        online.append(
+            Layer(
+                name="custom",
+                label=_l("Online map"),
+                url=config["MAP_TILE_URL"],
+                attribution=config.get("MAP_TILE_ATTRIBUTION") or "",
+                min_zoom=0,
+                max_zoom=18,
+                gcj02=bool(config.get("MAP_TILES_GCJ02")),
+            )
+        )
     if any(layer.gcj02 for layer in online):
         return [layer for layer in online if layer.gcj02]
     return online
@@ -197,6 +266,7 @@ def find_local(config, name: str | None) -> TileSet | None:
 
 # -- import ----------------------------------------------------------------------------------
 
+
 def import_file(config, source: str, name: str | None = None) -> tuple[str, TileSet]:
     """Validate ``source`` and copy it into the basemap folder as ``<name>.<kind>``."""
     try:
@@ -206,8 +276,13 @@ def import_file(config, source: str, name: str | None = None) -> tuple[str, Tile
     area = tuple(config["BUREAU_BBOX"])
     km = bbox_distance_km(ts.bounds, area)
     if km > AREA_TOLERANCE_KM:
-        far = TileSetError("far", "far from the bureau", km=round(km),
-                           bounds=_fmt_box(ts.bounds), area=_fmt_box(area))
+        far = TileSetError(
+            "far",
+            "far from the bureau",
+            km=round(km),
+            bounds=_fmt_box(ts.bounds),
+            area=_fmt_box(area),
+        )
         raise ValidationError(message(far), {"file": "far"})
     name = name or os.path.splitext(os.path.basename(source))[0]
     if not name or not all(c.isalnum() or c in "-_" for c in name) or not name.isascii():
@@ -227,8 +302,15 @@ def _fmt_box(b) -> str:
 
 # -- offline download ------------------------------------------------------------------------
 
-def offline_plan(config, points: list[tuple[float, float]], *, name: str | None = None,
-                 budget_bytes: int | None = None, area_points=()) -> dict:
+
+def offline_plan(
+    config,
+    points: list[tuple[float, float]],
+    *,
+    name: str | None = None,
+    budget_bytes: int | None = None,
+    area_points=(),
+) -> dict:
     """The tiles an inspector needs offline around ``points`` (WGS84 lat, lon of his sites):
     the whole area at the overview zoom levels, and a square of ``OFFLINE_SITE_RADIUS_M``
     around each site at the closer ones, down to the file's top zoom (``area_points`` widen
@@ -236,11 +318,21 @@ def offline_plan(config, points: list[tuple[float, float]], *, name: str | None 
     file, so the phone shows the download's size before it starts; a plan over the budget
     drops the closest zoom levels first and says so."""
     found = [(layer, ts) for layer, ts in local_layers(config) if name in (None, layer.name)]
-    budget = budget_bytes if budget_bytes is not None else \
-        int(config.get("OFFLINE_TILE_BUDGET_MB", 60)) * 1024 * 1024
+    budget = (
+        budget_bytes
+        if budget_bytes is not None
+        else int(config.get("OFFLINE_TILE_BUDGET_MB", 60)) * 1024 * 1024
+    )
     if not found or not points:
-        return {"layer": None, "tiles": [], "bytes": 0, "budget": budget, "zooms": [],
-                "dropped_zooms": [], "sites": len(points)}
+        return {
+            "layer": None,
+            "tiles": [],
+            "bytes": 0,
+            "budget": budget,
+            "zooms": [],
+            "dropped_zooms": [],
+            "sites": len(points),
+        }
     layer, ts = found[0]
     lats = [p[0] for p in list(points) + list(area_points)]
     lons = [p[1] for p in list(points) + list(area_points)]
@@ -272,6 +364,13 @@ def offline_plan(config, points: list[tuple[float, float]], *, name: str | None 
     while zooms and sum(sizes[z][1] for z in zooms) > budget and len(zooms) > 1:
         dropped.append(zooms.pop())
     chosen = [t for z in zooms for t in sizes[z][0]]
-    return {"layer": layer.name, "tiles": [f"/tiles/{layer.name}/{z}/{x}/{y}" for z, x, y in chosen],
-            "bytes": sum(sizes[z][1] for z in zooms), "budget": budget, "zooms": zooms,
-            "dropped_zooms": sorted(dropped), "sites": len(points), "area": list(area)}
+    return {
+        "layer": layer.name,
+        "tiles": [f"/tiles/{layer.name}/{z}/{x}/{y}" for z, x, y in chosen],
+        "bytes": sum(sizes[z][1] for z in zooms),
+        "budget": budget,
+        "zooms": zooms,
+        "dropped_zooms": sorted(dropped),
+        "sites": len(points),
+        "area": list(area),
+    }

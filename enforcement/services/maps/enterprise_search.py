@@ -6,6 +6,7 @@ enterprises (the bbox on the (lat, lon) index, filters as EXISTS on open cases),
 columns by id. What a pin shows (worst state, overdue, next due) comes from each site's map
 summary (workflow.site, written with every case snapshot) for ``as_of``: no case is read, and
 nothing here computes a deadline."""
+
 from __future__ import annotations
 
 import json
@@ -42,10 +43,21 @@ SPHERE_ERROR = 0.006
 EARTH_RADIUS_M = 6_371_008.8
 
 #: The columns a pin shows: full ORM rows cost more than the query itself at 5000 pins.
-COLUMNS = (Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.industry,
-           Enterprise.risk_class, Enterprise.lat, Enterprise.lon, Enterprise.address,
-           Enterprise.location_source, Enterprise.map_state, Enterprise.map_severity,
-           Enterprise.map_dues, Enterprise.map_actions)
+COLUMNS = (
+    Enterprise.id,
+    Enterprise.name,
+    Enterprise.credit_code,
+    Enterprise.industry,
+    Enterprise.risk_class,
+    Enterprise.lat,
+    Enterprise.lon,
+    Enterprise.address,
+    Enterprise.location_source,
+    Enterprise.map_state,
+    Enterprise.map_severity,
+    Enterprise.map_dues,
+    Enterprise.map_actions,
+)
 
 
 @dataclass
@@ -86,14 +98,25 @@ class EnterpriseRow:
 
     def properties(self) -> dict:
         e = self.enterprise
-        props = {"id": e.id, "name": e.name, "credit_code": e.credit_code,
-                 "township": self.township, "industry": e.industry, "risk_class": e.risk_class,
-                 "lat": e.lat, "lon": e.lon, "located": e.lat is not None,
-                 "location_source": e.location_source, "address": e.address,
-                 "open_actions": self.open_actions,
-                 "worst_state": self.worst_state, "worst_severity": self.worst_severity,
-                 "colour": self.colour, "overdue": self.overdue,
-                 "next_due": self.next_due.isoformat() if self.next_due else None}
+        props = {
+            "id": e.id,
+            "name": e.name,
+            "credit_code": e.credit_code,
+            "township": self.township,
+            "industry": e.industry,
+            "risk_class": e.risk_class,
+            "lat": e.lat,
+            "lon": e.lon,
+            "located": e.lat is not None,
+            "location_source": e.location_source,
+            "address": e.address,
+            "open_actions": self.open_actions,
+            "worst_state": self.worst_state,
+            "worst_severity": self.worst_severity,
+            "colour": self.colour,
+            "overdue": self.overdue,
+            "next_due": self.next_due.isoformat() if self.next_due else None,
+        }
         if self.distance_m is not None:
             props["distance_m"] = self.distance_m
         return props
@@ -110,8 +133,9 @@ def _open_case_of_enterprise(*criteria):
     return exists().where(Case.enterprise_id == Enterprise.id, open_case_clause(), *criteria)
 
 
-def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None,
-              near_box: bool = True):
+def _filtered(
+    query: EnterpriseQuery, *columns, radius_m: float | None = None, near_box: bool = True
+):
     stmt = select(*columns).outerjoin(Township, Enterprise.township_id == Township.id)
     box = query.bbox
     if query.near is not None and not near_box:
@@ -120,8 +144,9 @@ def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None,
         box = bbox_around(query.near[0], query.near[1], radius_m or query.radius_m)
     if box is not None:
         min_lon, min_lat, max_lon, max_lat = box
-        stmt = stmt.where(Enterprise.lat.between(min_lat, max_lat),
-                          Enterprise.lon.between(min_lon, max_lon))
+        stmt = stmt.where(
+            Enterprise.lat.between(min_lat, max_lat), Enterprise.lon.between(min_lon, max_lon)
+        )
     if query.q:
         q = query.q.strip()
         match = [Enterprise.name.icontains(q, autoescape=True), Enterprise.credit_code == q.upper()]
@@ -134,15 +159,18 @@ def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None,
     if query.townships_within is not None:  # a branch's officer: his branch's townships only
         stmt = stmt.where(Enterprise.township_id.in_(query.townships_within))
     if query.located is not None:
-        stmt = stmt.where(Enterprise.lat.is_not(None) if query.located else Enterprise.lat.is_(None))
+        stmt = stmt.where(
+            Enterprise.lat.is_not(None) if query.located else Enterprise.lat.is_(None)
+        )
     if query.industry:
         stmt = stmt.where(Enterprise.industry == query.industry)
     if query.action:
         stmt = stmt.where(_open_case_of_enterprise(Case.action == query.action))
     wants_overdue = query.overdue or query.state == "overdue"
     if query.state and query.state != "overdue":
-        stmt = stmt.where(exists().where(Case.enterprise_id == Enterprise.id,
-                                         Case.state == query.state))
+        stmt = stmt.where(
+            exists().where(Case.enterprise_id == Enterprise.id, Case.state == query.state)
+        )
     if wants_overdue:
         # Exactly the engine's rule: the site's earliest watched due date (its map summary) has
         # passed; a page is therefore never short of rows.
@@ -153,21 +181,28 @@ def _filtered(query: EnterpriseQuery, *columns, radius_m: float | None = None,
 def _row(enterprise, township: str | None, as_of: date) -> EnterpriseRow:
     """A pin from the site's map summary (workflow.site), kept on the enterprise row with every
     case snapshot: no case is read."""
-    summary = site.from_columns(enterprise.map_state, enterprise.map_severity,
-                                enterprise.map_dues, enterprise.map_actions)
+    summary = site.from_columns(
+        enterprise.map_state, enterprise.map_severity, enterprise.map_dues, enterprise.map_actions
+    )
     pin = site.view(summary, as_of)
     return EnterpriseRow(
-        enterprise=enterprise, township=township, open_actions=list(summary.actions),
+        enterprise=enterprise,
+        township=township,
+        open_actions=list(summary.actions),
         worst_state=pin.worst.value if pin.worst else None,
         worst_severity=pin.worst.severity if pin.worst else None,
         colour=pin.worst.colour if pin.worst else None,
-        overdue=pin.overdue, next_due=pin.first_due)
+        overdue=pin.overdue,
+        next_due=pin.first_due,
+    )
 
 
 def _sphere_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(
-        math.radians(lon2 - lon1) / 2) ** 2
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
@@ -185,8 +220,10 @@ def _nearest(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, 
     while True:
         stmt, _ = _filtered(query, Enterprise.id, Enterprise.lat, Enterprise.lon, radius_m=radius)
         candidates = db.session.execute(stmt.limit(NEAR_CANDIDATES)).all()
-        ranked = sorted((_sphere_m(lat, lon, c_lat, c_lon), c_id, c_lat, c_lon)
-                        for c_id, c_lat, c_lon in candidates)
+        ranked = sorted(
+            (_sphere_m(lat, lon, c_lat, c_lon), c_id, c_lat, c_lon)
+            for c_id, c_lat, c_lon in candidates
+        )
         # Only what is surely inside this search circle counts: a site outside it may be
         # nearer than one inside the box's corners.
         sure = sum(1 for r in ranked if r[0] <= radius * (1 - SPHERE_ERROR))
@@ -206,12 +243,18 @@ def _nearest(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, 
     for approx, c_id, c_lat, c_lon in ranked:
         if approx <= cut or approx >= inner:
             exact[c_id] = round(distance_m(lat, lon, c_lat, c_lon), 1)
-    inside = sorted((exact.get(c_id, approx), c_id) for approx, c_id, _, _ in ranked
-                    if exact.get(c_id, approx) <= limit_m)
-    page = inside[query.offset:query.offset + query.limit]
+    inside = sorted(
+        (exact.get(c_id, approx), c_id)
+        for approx, c_id, _, _ in ranked
+        if exact.get(c_id, approx) <= limit_m
+    )
+    page = inside[query.offset : query.offset + query.limit]
     end = query.offset + len(page)
-    return ([c_id for _, c_id in page], {"offset": end} if end < len(inside) else None,
-            {c_id: d for d, c_id in page})
+    return (
+        [c_id for _, c_id in page],
+        {"offset": end} if end < len(inside) else None,
+        {c_id: d for d, c_id in page},
+    )
 
 
 def _nearest_postgis(query: EnterpriseQuery, want: int):
@@ -221,22 +264,36 @@ def _nearest_postgis(query: EnterpriseQuery, want: int):
     assert query.near is not None  # only called for a near query
     lat, lon = query.near
     schema = spatial.geog_schema()
-    point = (f"{schema}.ST_SetSRID({schema}.ST_MakePoint(:{{p}}lon, :{{p}}lat), 4326)"
-             f"::{schema}.geography")
+    point = (
+        f"{schema}.ST_SetSRID({schema}.ST_MakePoint(:{{p}}lon, :{{p}}lat), 4326)"
+        f"::{schema}.geography"
+    )
     stmt, _ = _filtered(query, Enterprise.id, Enterprise.lat, Enterprise.lon, near_box=False)
-    stmt = (stmt.where(text(f"{schema}.ST_DWithin(enterprise.{spatial.GEOG_COLUMN}, "
-                            f"{point.format(p='w')}, :wr)")
-                       .bindparams(wlat=lat, wlon=lon, wr=query.radius_m * (1 + SPHERE_ERROR)))
-            .order_by(text(f"enterprise.{spatial.GEOG_COLUMN} OPERATOR({schema}.<->) "
-                           f"{point.format(p='k')}").bindparams(klat=lat, klon=lon))
-            .limit(want * 2 + 50))
-    measured = [(round(distance_m(lat, lon, c_lat, c_lon), 1), c_id)
-                for c_id, c_lat, c_lon in db.session.execute(stmt)]
+    stmt = (
+        stmt.where(
+            text(
+                f"{schema}.ST_DWithin(enterprise.{spatial.GEOG_COLUMN}, {point.format(p='w')}, :wr)"
+            ).bindparams(wlat=lat, wlon=lon, wr=query.radius_m * (1 + SPHERE_ERROR))
+        )
+        .order_by(
+            text(
+                f"enterprise.{spatial.GEOG_COLUMN} OPERATOR({schema}.<->) {point.format(p='k')}"
+            ).bindparams(klat=lat, klon=lon)
+        )
+        .limit(want * 2 + 50)
+    )
+    measured = [
+        (round(distance_m(lat, lon, c_lat, c_lon), 1), c_id)
+        for c_id, c_lat, c_lon in db.session.execute(stmt)
+    ]
     inside = sorted(m for m in measured if m[0] <= query.radius_m)
-    page = inside[query.offset:query.offset + query.limit]
+    page = inside[query.offset : query.offset + query.limit]
     end = query.offset + len(page)
-    return ([c_id for _, c_id in page], {"offset": end} if end < len(inside) else None,
-            {c_id: d for d, c_id in page})
+    return (
+        [c_id for _, c_id in page],
+        {"offset": end} if end < len(inside) else None,
+        {c_id: d for d, c_id in page},
+    )
 
 
 def _page_ids(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int, float]]:
@@ -249,10 +306,15 @@ def _page_ids(query: EnterpriseQuery) -> tuple[list[int], dict | None, dict[int,
         # paging by id in SQL would make the planner walk the whole table in id order.
         ids = sorted(i for (i,) in db.session.execute(stmt) if i > query.after_id)
     else:
-        ids = list(db.session.scalars(stmt.where(Enterprise.id > query.after_id)
-                                      .order_by(Enterprise.id).limit(query.limit + 1)))
+        ids = list(
+            db.session.scalars(
+                stmt.where(Enterprise.id > query.after_id)
+                .order_by(Enterprise.id)
+                .limit(query.limit + 1)
+            )
+        )
     more = len(ids) > query.limit
-    ids = ids[:query.limit]
+    ids = ids[: query.limit]
     return ids, ({"after_id": ids[-1]} if more else None), {}
 
 
@@ -266,12 +328,14 @@ def _whole_box(query: EnterpriseQuery) -> EnterprisePage:
     map summary), paged by id in Python: ordering by id in SQL would make the planner walk the
     whole table in id order."""
     stmt, _ = _filtered(query, *COLUMNS, Township.code)
-    found = sorted((r for r in db.session.execute(stmt) if r.id > query.after_id),
-                   key=lambda r: r.id)
+    found = sorted(
+        (r for r in db.session.execute(stmt) if r.id > query.after_id), key=lambda r: r.id
+    )
     more = len(found) > query.limit
-    found = found[:query.limit]
-    return EnterprisePage([_row(r, r.code, query.as_of) for r in found],
-                          {"after_id": found[-1].id} if more else None)
+    found = found[: query.limit]
+    return EnterprisePage(
+        [_row(r, r.code, query.as_of) for r in found], {"after_id": found[-1].id} if more else None
+    )
 
 
 def _severity_colour(severity):
@@ -281,8 +345,11 @@ def _severity_colour(severity):
         for info in states.values():
             colours.setdefault(info.severity, info.colour)
     # The simple CASE form: the severity expression is written (and evaluated) once.
-    return sa_case({sev: literal(colour) for sev, colour in sorted(colours.items())},
-                   value=severity, else_=null())
+    return sa_case(
+        {sev: literal(colour) for sev, colour in sorted(colours.items())},
+        value=severity,
+        else_=null(),
+    )
 
 
 def _pin_sql(as_of: date) -> dict[str, Any]:
@@ -294,13 +361,19 @@ def _pin_sql(as_of: date) -> dict[str, Any]:
     overdue_sev = wf.state_info("rectify", "overdue").severity
     is_overdue = and_(e.map_due_on.is_not(None), e.map_due_on < as_of)
     shown_overdue = and_(is_overdue, e.map_severity < overdue_sev)
-    severity = sa_case((e.map_state.is_(None), null()), (shown_overdue, literal(overdue_sev)),
-                       else_=e.map_severity)
+    severity = sa_case(
+        (e.map_state.is_(None), null()), (shown_overdue, literal(overdue_sev)), else_=e.map_severity
+    )
     state = func.substr(e.map_state, func.instr(e.map_state, ":") + 1)
-    worst = sa_case((e.map_state.is_(None), null()), (shown_overdue, literal("overdue")),
-                    else_=state)
-    return {"worst_state": worst, "worst_severity": severity,
-            "colour": _severity_colour(severity), "overdue": is_overdue}
+    worst = sa_case(
+        (e.map_state.is_(None), null()), (shown_overdue, literal("overdue")), else_=state
+    )
+    return {
+        "worst_state": worst,
+        "worst_severity": severity,
+        "colour": _severity_colour(severity),
+        "overdue": is_overdue,
+    }
 
 
 def _properties_sql(as_of: date):
@@ -310,26 +383,55 @@ def _properties_sql(as_of: date):
     row: nested JSON constructors cost more than the scan itself (benchmarks/results.md)."""
     e = Enterprise
     pin = _pin_sql(as_of)
-    array_text = sa_case((e.map_actions == "", literal("[]")),
-                         else_="[\"" + func.replace(e.map_actions, ",", "\",\"") + "\"]")
+    array_text = sa_case(
+        (e.map_actions == "", literal("[]")),
+        else_='["' + func.replace(e.map_actions, ",", '","') + '"]',
+    )
 
     def boolean(c):  # json() keeps a CASE's JSON text JSON inside json_object
         return func.json(sa_case((c, literal("true")), else_=literal("false")))
 
     return func.json_object(
-        "id", e.id, "name", e.name, "credit_code", e.credit_code, "township", Township.code,
-        "industry", e.industry, "risk_class", e.risk_class, "lat", e.lat, "lon", e.lon,
-        "located", boolean(e.lat.is_not(None)), "location_source", e.location_source,
-        "address", e.address, "open_actions", func.json(array_text),
-        "worst_state", pin["worst_state"], "worst_severity", pin["worst_severity"],
-        "colour", pin["colour"], "overdue", boolean(pin["overdue"]),
-        "next_due", e.map_due_on)
+        "id",
+        e.id,
+        "name",
+        e.name,
+        "credit_code",
+        e.credit_code,
+        "township",
+        Township.code,
+        "industry",
+        e.industry,
+        "risk_class",
+        e.risk_class,
+        "lat",
+        e.lat,
+        "lon",
+        e.lon,
+        "located",
+        boolean(e.lat.is_not(None)),
+        "location_source",
+        e.location_source,
+        "address",
+        e.address,
+        "open_actions",
+        func.json(array_text),
+        "worst_state",
+        pin["worst_state"],
+        "worst_severity",
+        pin["worst_severity"],
+        "colour",
+        pin["colour"],
+        "overdue",
+        boolean(pin["overdue"]),
+        "next_due",
+        e.map_due_on,
+    )
 
 
 def _feature_text(eid: int, lon: float | None, lat: float | None, properties: str) -> str:
     # Floats as Python's json writes them (repr), like the Python path.
-    geometry = "null" if lat is None else \
-        f'{{"type":"Point","coordinates":[{lon!r},{lat!r}]}}'
+    geometry = "null" if lat is None else f'{{"type":"Point","coordinates":[{lon!r},{lat!r}]}}'
     return f'{{"type":"Feature","id":{eid},"geometry":{geometry},"properties":{properties}}}'
 
 
@@ -357,8 +459,10 @@ class _PinTail(dict):
             worst = '"worst_state":null,"worst_severity":null,"colour":null,"overdue":false'
         else:
             info = site.shown(state, severity, overdue)
-            worst = (f'"worst_state":{_json_str(info.value)},"worst_severity":{info.severity:d},'
-                     f'"colour":{_json_str(info.colour)},"overdue":{"true" if overdue else "false"}')
+            worst = (
+                f'"worst_state":{_json_str(info.value)},"worst_severity":{info.severity:d},'
+                f'"colour":{_json_str(info.colour)},"overdue":{"true" if overdue else "false"}'
+            )
         text = self[key] = f'"open_actions":[{listed}],{worst}'
         return text
 
@@ -375,8 +479,22 @@ def _features_from_columns(rows, as_of: date) -> list[str]:
     enc = _json_str
     few = _Encoded({None: "null"})
     tails = _PinTail()
-    for (eid, lon, lat, name, credit_code, township, industry, risk_class, location_source,
-         address, actions, state, severity, due_on) in rows:
+    for (
+        eid,
+        lon,
+        lat,
+        name,
+        credit_code,
+        township,
+        industry,
+        risk_class,
+        location_source,
+        address,
+        actions,
+        state,
+        severity,
+        due_on,
+    ) in rows:
         lon_text = "null" if lon is None else repr(lon)
         if lat is None:  # awaiting a location: a null geometry (RFC 7946, 3.2)
             geometry = lat_text = "null"
@@ -395,7 +513,8 @@ def _features_from_columns(rows, as_of: date) -> list[str]:
             f'"risk_class":{few[risk_class]},"lat":{lat_text},"lon":{lon_text},'
             f'"located":{"false" if lat is None else "true"},'
             f'"location_source":{few[location_source]},"address":{enc(address)},'
-            f'{tails[actions, state, severity, overdue]},"next_due":{due_text}}}}}')
+            f'{tails[actions, state, severity, overdue]},"next_due":{due_text}}}}}'
+        )
     return out
 
 
@@ -416,9 +535,23 @@ def box_features(query: EnterpriseQuery) -> FeaturePage | None:
     dialect = db.session.get_bind().dialect.name
     e = Enterprise
     if dialect == "postgresql":
-        stmt, _ = _filtered(query, e.id, e.lon, e.lat, e.name, e.credit_code, Township.code,
-                            e.industry, e.risk_class, e.location_source, e.address,
-                            e.map_actions, e.map_state, e.map_severity, e.map_due_on)
+        stmt, _ = _filtered(
+            query,
+            e.id,
+            e.lon,
+            e.lat,
+            e.name,
+            e.credit_code,
+            Township.code,
+            e.industry,
+            e.risk_class,
+            e.location_source,
+            e.address,
+            e.map_actions,
+            e.map_state,
+            e.map_severity,
+            e.map_due_on,
+        )
     else:
         stmt, _ = _filtered(query, e.id, e.lon, e.lat, _properties_sql(query.as_of))
     # The driver's own tuples: every column selected is a type the driver converts itself
@@ -431,9 +564,12 @@ def box_features(query: EnterpriseQuery) -> FeaturePage | None:
         result.close()
     found = sorted((r for r in rows if r[0] > query.after_id), key=itemgetter(0))
     more = len(found) > query.limit
-    found = found[:query.limit]
-    features = (_features_from_columns(found, query.as_of) if dialect == "postgresql"
-                else [_feature_text(*r) for r in found])
+    found = found[: query.limit]
+    features = (
+        _features_from_columns(found, query.as_of)
+        if dialect == "postgresql"
+        else [_feature_text(*r) for r in found]
+    )
     return FeaturePage(features, {"after_id": found[-1][0]} if more else None)
 
 
@@ -445,9 +581,10 @@ def search(query: EnterpriseQuery) -> EnterprisePage:
     rows_by_id = {}
     for start in range(0, len(ids), 900):
         for row in db.session.execute(
-                select(*COLUMNS, Township.code)
-                .outerjoin(Township, Enterprise.township_id == Township.id)
-                .where(Enterprise.id.in_(ids[start:start + 900]))):
+            select(*COLUMNS, Township.code)
+            .outerjoin(Township, Enterprise.township_id == Township.id)
+            .where(Enterprise.id.in_(ids[start : start + 900]))
+        ):
             rows_by_id[row.id] = row
     rows: list[EnterpriseRow] = []
     for enterprise_id in ids:
@@ -465,21 +602,41 @@ def detail(enterprise: Enterprise, as_of: date, *, visits: int = 5) -> dict:
     from enforcement.models import Visit
 
     open_cases = db.session.scalars(
-        select(Case).where(Case.enterprise_id == enterprise.id, open_case_clause())
+        select(Case)
+        .where(Case.enterprise_id == enterprise.id, open_case_clause())
         .order_by(Case.served_on.desc(), Case.id.desc())
-        .options(selectinload(Case.deadlines), selectinload(Case.followups))).all()
+        .options(selectinload(Case.deadlines), selectinload(Case.followups))
+    ).all()
     rows = []
     for case in open_cases:
         snap = snapshot_of(case)
         due = wf.current_deadline(snap, as_of)
-        rows.append({"id": case.id, "action": case.action, "state": case.state,
-                     "display_state": wf.display_state(snap, as_of),
-                     "served_on": case.served_on.isoformat(),
-                     "next_due": due.due_on.isoformat() if due else None})
-    last = db.session.scalars(select(Visit).where(Visit.enterprise_id == enterprise.id)
-                              .order_by(Visit.visited_at.desc(), Visit.id.desc())
-                              .limit(visits)).all()
-    return {"open_cases": rows,
-            "last_visits": [{"id": v.id, "visited_at": v.visited_at.isoformat(),
-                             "purpose": v.purpose, "geofence_ok": v.geofence_ok,
-                             "distance_m": v.distance_m} for v in last]}
+        rows.append(
+            {
+                "id": case.id,
+                "action": case.action,
+                "state": case.state,
+                "display_state": wf.display_state(snap, as_of),
+                "served_on": case.served_on.isoformat(),
+                "next_due": due.due_on.isoformat() if due else None,
+            }
+        )
+    last = db.session.scalars(
+        select(Visit)
+        .where(Visit.enterprise_id == enterprise.id)
+        .order_by(Visit.visited_at.desc(), Visit.id.desc())
+        .limit(visits)
+    ).all()
+    return {
+        "open_cases": rows,
+        "last_visits": [
+            {
+                "id": v.id,
+                "visited_at": v.visited_at.isoformat(),
+                "purpose": v.purpose,
+                "geofence_ok": v.geofence_ok,
+                "distance_m": v.distance_m,
+            }
+            for v in last
+        ],
+    }

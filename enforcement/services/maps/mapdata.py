@@ -1,6 +1,7 @@
 """The bureau map's data: enterprises in a bounding box as GeoJSON, coloured by the worst display
 state of their open cases (the engine's single state table decides), or grid counts when the box
 holds more than the page may carry (no answer ever exceeds ``limit`` features)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -21,8 +22,9 @@ from enforcement.services.core.scope import TownshipFilter
 from enforcement.workflow import site
 
 # Severity (workflow.states) -> the map's category name.
-CATEGORY = {wf_sev: name for wf_sev, name in enumerate(("clean", "watch", "open", "overdue",
-                                                        "escalated"))}
+CATEGORY = {
+    wf_sev: name for wf_sev, name in enumerate(("clean", "watch", "open", "overdue", "escalated"))
+}
 MAX_FEATURES = 5000
 GRID_CELLS = 48  # cells across the wider side of the box at low zoom
 
@@ -33,8 +35,10 @@ def legend() -> list[dict]:
     for states in wf.STATES.values():
         for info in states.values():
             seen.setdefault(info.severity, info.colour)
-    return [{"category": CATEGORY[s], "colour": seen[s], "severity": s}
-            for s in sorted(seen, reverse=True)]
+    return [
+        {"category": CATEGORY[s], "colour": seen[s], "severity": s}
+        for s in sorted(seen, reverse=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -55,15 +59,21 @@ def parse_query(args) -> MapQuery:
     bbox = parse_box(args.get("bbox"))  # the API's bbox= parser: required here
     action = args.get("action") or ""
     if action and action not in wf.ACTION_VALUES:
-        raise ValidationError("Unknown action.", {"action": "one of " + ", ".join(wf.ACTION_VALUES)})
+        raise ValidationError(
+            "Unknown action.", {"action": "one of " + ", ".join(wf.ACTION_VALUES)}
+        )
     risk = args.get("risk") or ""
     if risk and risk not in RISK_CLASSES:
         raise ValidationError("Unknown risk class.", {"risk": "A, B or C"})
-    return MapQuery(bbox=bbox, township=args.get("township") or "",
-                    industry=args.get("industry") or "", action=action,
-                    state=args.get("state") or "",
-                    overdue=(args.get("overdue") or "").lower() in ("1", "true", "yes", "on"),
-                    risk=risk)
+    return MapQuery(
+        bbox=bbox,
+        township=args.get("township") or "",
+        industry=args.get("industry") or "",
+        action=action,
+        state=args.get("state") or "",
+        overdue=(args.get("overdue") or "").lower() in ("1", "true", "yes", "on"),
+        risk=risk,
+    )
 
 
 def _open_case_filter(q: MapQuery, as_of: date):
@@ -81,10 +91,15 @@ def where_clause(q: MapQuery, as_of: date) -> list[ColumnElement[bool]]:
     """Every filter of the map, in one place (the box, the site's own columns, its cases):
     a new scope (a branch, say) is one more clause here."""
     min_lon, min_lat, max_lon, max_lat = q.bbox
-    where: list[ColumnElement[bool]] = [Enterprise.lat.between(min_lat, max_lat), Enterprise.lon.between(min_lon, max_lon)]
+    where: list[ColumnElement[bool]] = [
+        Enterprise.lat.between(min_lat, max_lat),
+        Enterprise.lon.between(min_lon, max_lon),
+    ]
     if q.township:
-        where.append(Enterprise.township_id == select(Township.id).where(
-            Township.code == q.township).scalar_subquery())
+        where.append(
+            Enterprise.township_id
+            == select(Township.id).where(Township.code == q.township).scalar_subquery()
+        )
     if q.townships_within is not None:  # a branch's officer: his branch's townships only
         where.append(Enterprise.township_id.in_(q.townships_within))
     if q.industry:
@@ -108,28 +123,50 @@ def features(q: MapQuery, as_of: date, *, limit: int = MAX_FEATURES) -> dict:
         counted = _by_township(where, total) if _have_boundaries() else None
         return counted or _grid(q, where, total)
     rows = db.session.execute(
-        select(Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.lat,
-               Enterprise.lon, Enterprise.industry, Enterprise.risk_class, Township.code,
-               Township.name, Enterprise.map_state, Enterprise.map_severity,
-               Enterprise.map_dues, Enterprise.map_actions)
-        .outerjoin(Township, Enterprise.township_id == Township.id).where(*where)
-        .order_by(Enterprise.id)).all()
+        select(
+            Enterprise.id,
+            Enterprise.name,
+            Enterprise.credit_code,
+            Enterprise.lat,
+            Enterprise.lon,
+            Enterprise.industry,
+            Enterprise.risk_class,
+            Township.code,
+            Township.name,
+            Enterprise.map_state,
+            Enterprise.map_severity,
+            Enterprise.map_dues,
+            Enterprise.map_actions,
+        )
+        .outerjoin(Township, Enterprise.township_id == Township.id)
+        .where(*where)
+        .order_by(Enterprise.id)
+    ).all()
     out = []
     for eid, name, code, lat, lon, industry, risk, township, town_name, *summary in rows:
         assert lat is not None and lon is not None  # inside the box (where_clause)
         summ = site.from_columns(*summary)
         pin = site.view(summ, as_of)
-        out.append({"type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-                    "properties": {
-                        "id": eid, "name": name, "credit_code": code, "township": township,
-                        # People read the township's name (燕郊镇), not its code.
-                        "township_name": town_name,
-                        "industry": industry, "risk_class": risk,
-                        "open_actions": list(summ.actions),
-                        "worst_state": CATEGORY[pin.worst.severity if pin.worst else 0],
-                        "overdue": pin.overdue,
-                        "next_due": pin.next_due.isoformat() if pin.next_due else None}})
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                "properties": {
+                    "id": eid,
+                    "name": name,
+                    "credit_code": code,
+                    "township": township,
+                    # People read the township's name (燕郊镇), not its code.
+                    "township_name": town_name,
+                    "industry": industry,
+                    "risk_class": risk,
+                    "open_actions": list(summ.actions),
+                    "worst_state": CATEGORY[pin.worst.severity if pin.worst else 0],
+                    "overdue": pin.overdue,
+                    "next_due": pin.next_due.isoformat() if pin.next_due else None,
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": out, "mode": "points", "total": len(out)}
 
 
@@ -146,8 +183,10 @@ def filter_states() -> list[str]:
 
 
 def _have_boundaries() -> bool:
-    return db.session.scalar(select(Township.id).where(Township.boundary.is_not(None))
-                             .limit(1)) is not None
+    return (
+        db.session.scalar(select(Township.id).where(Township.boundary.is_not(None)).limit(1))
+        is not None
+    )
 
 
 def _by_township(where: list, total: int) -> dict | None:
@@ -156,24 +195,42 @@ def _by_township(where: list, total: int) -> dict | None:
     one more bubble at their mean position. None when the box is inside one township (the grid
     then says more)."""
     rows = db.session.execute(
-        select(Enterprise.township_id, func.count(), func.avg(Enterprise.lat),
-               func.avg(Enterprise.lon)).where(*where).group_by(Enterprise.township_id)).all()
+        select(
+            Enterprise.township_id, func.count(), func.avg(Enterprise.lat), func.avg(Enterprise.lon)
+        )
+        .where(*where)
+        .group_by(Enterprise.township_id)
+    ).all()
     if len(rows) < 2:
         return None
-    towns = {t.id: t for t in db.session.execute(
-        select(Township.id, Township.code, Township.name, Township.center_lat,
-               Township.center_lon)).all()}
+    towns = {
+        t.id: t
+        for t in db.session.execute(
+            select(
+                Township.id, Township.code, Township.name, Township.center_lat, Township.center_lon
+            )
+        ).all()
+    }
     feats = []
     for township_id, n, lat, lon in rows:
         t = towns.get(township_id)
         if t is not None and t.center_lat is not None and t.center_lon is not None:
             lat, lon = t.center_lat, t.center_lon
-        feats.append({"type": "Feature",
-                      "geometry": {"type": "Point", "coordinates": [round(float(lon), 6),
-                                                                   round(float(lat), 6)]},
-                      "properties": {"township_count": True, "count": int(n),
-                                     "township": t.code if t else None,
-                                     "name": t.name if t else None}})
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(float(lon), 6), round(float(lat), 6)],
+                },
+                "properties": {
+                    "township_count": True,
+                    "count": int(n),
+                    "township": t.code if t else None,
+                    "name": t.name if t else None,
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": feats, "mode": "townships", "total": total}
 
 
@@ -190,34 +247,61 @@ def _grid(q: MapQuery, where: list, total: int) -> dict:
         gx = cast((Enterprise.lon - min_lon) / size, Integer)
         gy = cast((Enterprise.lat - min_lat) / size, Integer)
     rows = db.session.execute(
-        select(gx.label("gx"), gy.label("gy"), func.count(), func.avg(Enterprise.lat),
-               func.avg(Enterprise.lon)).where(*where).group_by("gx", "gy")).all()
-    feats = [{"type": "Feature",
-              "geometry": {"type": "Point", "coordinates": [round(float(lon), 6),
-                                                           round(float(lat), 6)]},
-              "properties": {"grid": True, "count": int(n)}}
-             for _, _, n, lat, lon in rows]
-    return {"type": "FeatureCollection", "features": feats, "mode": "grid", "total": total,
-            "cell_deg": size}
+        select(
+            gx.label("gx"),
+            gy.label("gy"),
+            func.count(),
+            func.avg(Enterprise.lat),
+            func.avg(Enterprise.lon),
+        )
+        .where(*where)
+        .group_by("gx", "gy")
+    ).all()
+    feats = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(float(lon), 6), round(float(lat), 6)],
+            },
+            "properties": {"grid": True, "count": int(n)},
+        }
+        for _, _, n, lat, lon in rows
+    ]
+    return {
+        "type": "FeatureCollection",
+        "features": feats,
+        "mode": "grid",
+        "total": total,
+        "cell_deg": size,
+    }
 
 
 #: An open case as the popup needs it: (case id, enterprise id, action, state, served_on).
 CaseRow = tuple[int, int, str, str, date]
 
 
-def _open_cases(enterprise_ids: list[int]
-                ) -> tuple[list[CaseRow], dict[int, dict[str, wf.Deadline]]]:
+def _open_cases(
+    enterprise_ids: list[int],
+) -> tuple[list[CaseRow], dict[int, dict[str, wf.Deadline]]]:
     """Open cases with their stored watched deadline (workflow.watched_deadline), which decides
     overdue, the current deadline and so the display state: no deadline rows are read. Only the
     popup asks (one site's cases); the pins read the site's summary."""
     rows: list[CaseRow] = []
     dl: dict[int, dict[str, wf.Deadline]] = defaultdict(dict)
     for i in range(0, len(enterprise_ids), 900):
-        chunk = enterprise_ids[i:i + 900]
+        chunk = enterprise_ids[i : i + 900]
         for c in db.session.execute(
-                select(Case.id, Case.enterprise_id, Case.action, Case.state, Case.served_on,
-                       Case.watched_deadline, Case.watched_due_on)
-                .where(Case.enterprise_id.in_(chunk))):
+            select(
+                Case.id,
+                Case.enterprise_id,
+                Case.action,
+                Case.state,
+                Case.served_on,
+                Case.watched_deadline,
+                Case.watched_due_on,
+            ).where(Case.enterprise_id.in_(chunk))
+        ):
             if wf.state_info(c.action, c.state).terminal:  # open-ness from the state table
                 continue
             rows.append((c.id, c.enterprise_id, c.action, c.state, c.served_on))
@@ -226,13 +310,21 @@ def _open_cases(enterprise_ids: list[int]
     return rows, dl
 
 
-def _snapshots(case_rows: list[CaseRow], deadlines: dict[int, dict[str, wf.Deadline]]
-               ) -> dict[int, list[tuple[int, wf.CaseSnapshot]]]:
+def _snapshots(
+    case_rows: list[CaseRow], deadlines: dict[int, dict[str, wf.Deadline]]
+) -> dict[int, list[tuple[int, wf.CaseSnapshot]]]:
     by_enterprise: dict[int, list[tuple[int, wf.CaseSnapshot]]] = defaultdict(list)
     for cid, eid, action, state, served_on in case_rows:
-        snap = wf.CaseSnapshot(action=action, state=state, served_on=served_on, township=None,
-                               params={}, facts={}, deadlines=deadlines.get(cid, {}),
-                               followups={})
+        snap = wf.CaseSnapshot(
+            action=action,
+            state=state,
+            served_on=served_on,
+            township=None,
+            params={},
+            facts={},
+            deadlines=deadlines.get(cid, {}),
+            followups={},
+        )
         by_enterprise[eid].append((cid, snap))
     return by_enterprise
 
@@ -247,10 +339,24 @@ def enterprise_popup(enterprise_id: int, as_of: date) -> dict:
     for cid, snap in sorted(snaps, key=lambda p: p[0]):
         info = wf.display_info(snap, as_of)
         due = wf.current_deadline(snap, as_of)
-        cases.append({"id": cid, "action": snap.action, "state": wf.display_state(snap, as_of),
-                      "colour": info.colour, "zh": info.zh, "en": info.en,
-                      "deadline": due.name if due else None,
-                      "due_on": due.due_on.isoformat() if due else None})
-    return {"id": e.id, "name": e.name, "credit_code": e.credit_code,
-            "township": e.township.name if e.township else None, "industry": e.industry,
-            "risk_class": e.risk_class, "cases": cases}
+        cases.append(
+            {
+                "id": cid,
+                "action": snap.action,
+                "state": wf.display_state(snap, as_of),
+                "colour": info.colour,
+                "zh": info.zh,
+                "en": info.en,
+                "deadline": due.name if due else None,
+                "due_on": due.due_on.isoformat() if due else None,
+            }
+        )
+    return {
+        "id": e.id,
+        "name": e.name,
+        "credit_code": e.credit_code,
+        "township": e.township.name if e.township else None,
+        "industry": e.industry,
+        "risk_class": e.risk_class,
+        "cases": cases,
+    }

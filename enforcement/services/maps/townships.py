@@ -1,5 +1,6 @@
 """Township boundaries for the live maps: one GeoJSON FeatureCollection (WGS84) with each
 township's name and a label point; townships without an imported boundary are left out."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -22,23 +23,43 @@ def _label_point(geom: dict, lat, lon) -> list[float]:
 
 def boundaries() -> dict:
     rows = db.session.execute(
-        select(Township.code, Township.name, Township.kind, Township.center_lat,
-               Township.center_lon, Township.boundary)
-        .where(Township.boundary.is_not(None)).order_by(Township.id)).all()
+        select(
+            Township.code,
+            Township.name,
+            Township.kind,
+            Township.center_lat,
+            Township.center_lon,
+            Township.boundary,
+        )
+        .where(Township.boundary.is_not(None))
+        .order_by(Township.id)
+    ).all()
     features = []
     for code, name, kind, lat, lon, text in rows:
         geom = parse_boundary(text)
         if geom is None:
             continue
-        features.append({"type": "Feature", "id": code, "geometry": geom,
-                         "properties": {"code": code, "name": name, "kind": kind,
-                                        "label": _label_point(geom, lat, lon)}})
+        features.append(
+            {
+                "type": "Feature",
+                "id": code,
+                "geometry": geom,
+                "properties": {
+                    "code": code,
+                    "name": name,
+                    "kind": kind,
+                    "label": _label_point(geom, lat, lon),
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
 def have_boundaries() -> bool:
-    return db.session.scalar(select(Township.id).where(Township.boundary.is_not(None))
-                             .limit(1)) is not None
+    return (
+        db.session.scalar(select(Township.id).where(Township.boundary.is_not(None)).limit(1))
+        is not None
+    )
 
 
 def corners(boundary_text: str | None) -> list[tuple[float, float]]:

@@ -4,6 +4,7 @@
 Deliveries are written ``pending`` in the run's transaction and sent after it commits; a failed
 send is retried a few times in the run, then at the next runs, and logged: it never stops the
 run nor the other deliveries."""
+
 from __future__ import annotations
 
 import base64
@@ -63,13 +64,25 @@ def plan(new: list[Notification], *, as_of: date, now: datetime, config) -> list
         for channel in chosen:
             if channel not in available or (channel == "email" and not user.email):
                 continue
-            subject, body = messages.digest([(n.kind, n.params) for n in items], as_of=as_of,
-                                            bureau=config.get("BUREAU_NAME", ""), locale=locale,
-                                            site_url=config.get("SITE_URL", ""))
-            delivery = Delivery(user_id=user_id, channel=channel, on=as_of,
-                                notification_ids=[n.id for n in items], subject=subject[:200],
-                                body=body, status="pending", attempts=0, last_error="",
-                                created_at=now)
+            subject, body = messages.digest(
+                [(n.kind, n.params) for n in items],
+                as_of=as_of,
+                bureau=config.get("BUREAU_NAME", ""),
+                locale=locale,
+                site_url=config.get("SITE_URL", ""),
+            )
+            delivery = Delivery(
+                user_id=user_id,
+                channel=channel,
+                on=as_of,
+                notification_ids=[n.id for n in items],
+                subject=subject[:200],
+                body=body,
+                status="pending",
+                attempts=0,
+                last_error="",
+                created_at=now,
+            )
             db.session.add(delivery)
             out.append(delivery)
     db.session.flush()
@@ -79,9 +92,13 @@ def plan(new: list[Notification], *, as_of: date, now: datetime, config) -> list
 def due(config) -> list[int]:
     """Deliveries to (re)try: pending, or failed fewer times than allowed."""
     limit = int(config.get("REMINDER_MAX_ATTEMPTS", 9))
-    return list(db.session.scalars(select(Delivery.id).where(
-        Delivery.status.in_(("pending", "failed")), Delivery.attempts < limit)
-        .order_by(Delivery.id)))
+    return list(
+        db.session.scalars(
+            select(Delivery.id)
+            .where(Delivery.status.in_(("pending", "failed")), Delivery.attempts < limit)
+            .order_by(Delivery.id)
+        )
+    )
 
 
 def attempt(delivery: Delivery, *, config, now: datetime, sleep=time.sleep) -> bool:
@@ -96,17 +113,28 @@ def attempt(delivery: Delivery, *, config, now: datetime, sleep=time.sleep) -> b
         except Exception as exc:  # any failure of the other side is logged, never raised
             delivery.status = "failed"
             delivery.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            log.warning("reminder delivery failed", extra={
-                "delivery_id": delivery.id, "channel": delivery.channel,
-                "user_id": delivery.user_id, "attempt": delivery.attempts,
-                "error": delivery.last_error})
+            log.warning(
+                "reminder delivery failed",
+                extra={
+                    "delivery_id": delivery.id,
+                    "channel": delivery.channel,
+                    "user_id": delivery.user_id,
+                    "attempt": delivery.attempts,
+                    "error": delivery.last_error,
+                },
+            )
             if index + 1 < tries:
                 sleep(delays[min(index, len(delays) - 1)] if delays else 0)
             continue
         delivery.status, delivery.sent_at, delivery.last_error = "sent", now, ""
-        log.info("reminder delivered", extra={"delivery_id": delivery.id,
-                                              "channel": delivery.channel,
-                                              "user_id": delivery.user_id})
+        log.info(
+            "reminder delivered",
+            extra={
+                "delivery_id": delivery.id,
+                "channel": delivery.channel,
+                "user_id": delivery.user_id,
+            },
+        )
         return True
     return False
 
@@ -144,8 +172,9 @@ def send_email(delivery: Delivery, user: User | None, config) -> None:
 
 
 def _post(url: str, payload: dict, config) -> None:
-    response = requests.post(url, json=payload,
-                             timeout=float(config.get("REMINDER_TIMEOUT_SECONDS", 10)))
+    response = requests.post(
+        url, json=payload, timeout=float(config.get("REMINDER_TIMEOUT_SECONDS", 10))
+    )
     if response.status_code != 200:
         raise SendError(f"HTTP {response.status_code}")
     try:
@@ -172,8 +201,11 @@ def send_wecom(body: str, user: User | None, config) -> None:
 def dingtalk_payload(body: str, user: User | None) -> dict:
     """钉钉 custom robot, text message with @ by mobile number."""
     mobiles = [user.phone] if user is not None and user.phone else []
-    return {"msgtype": "text", "text": {"content": body},
-            "at": {"atMobiles": mobiles, "isAtAll": False}}
+    return {
+        "msgtype": "text",
+        "text": {"content": body},
+        "at": {"atMobiles": mobiles, "isAtAll": False},
+    }
 
 
 def dingtalk_url(url: str, secret: str, *, now_ms: int) -> str:
@@ -187,6 +219,9 @@ def dingtalk_url(url: str, secret: str, *, now_ms: int) -> str:
 
 
 def send_dingtalk(body: str, user: User | None, config, *, now: datetime) -> None:
-    url = dingtalk_url(config["DINGTALK_WEBHOOK_URL"], config.get("DINGTALK_SECRET", ""),
-                       now_ms=int(now.timestamp() * 1000))
+    url = dingtalk_url(
+        config["DINGTALK_WEBHOOK_URL"],
+        config.get("DINGTALK_SECRET", ""),
+        now_ms=int(now.timestamp() * 1000),
+    )
     _post(url, dingtalk_payload(body, user), config)

@@ -1,6 +1,7 @@
 """The daily run (``flask --app run daily``): one idempotent pass that applies what time made
 due, writes the day's reminders and plans their delivery. Safe twice a day and after missed
 days. Sending and the audit anchor come after the commit (enforcement.cli)."""
+
 from __future__ import annotations
 
 import json
@@ -42,40 +43,67 @@ def missing_holiday_year(as_of: date, calendar) -> int | None:
 
 def run(actor: Actor, *, as_of: date, now: datetime, config) -> DailyResult:
     result = DailyResult(as_of)
-    last = db.session.scalar(select(DailyRun).where(DailyRun.as_of < as_of,
-                                                    DailyRun.finished_at.is_not(None))
-                             .order_by(DailyRun.as_of.desc()).limit(1))
-    previous = db.session.scalar(select(DailyRun).where(DailyRun.finished_at.is_not(None))
-                                 .order_by(DailyRun.id.desc()).limit(1))
+    last = db.session.scalar(
+        select(DailyRun)
+        .where(DailyRun.as_of < as_of, DailyRun.finished_at.is_not(None))
+        .order_by(DailyRun.as_of.desc())
+        .limit(1)
+    )
+    previous = db.session.scalar(
+        select(DailyRun)
+        .where(DailyRun.finished_at.is_not(None))
+        .order_by(DailyRun.id.desc())
+        .limit(1)
+    )
     record = DailyRun(as_of=as_of, started_at=now, summary={})
     db.session.add(record)
     calendar = load_calendar()
     result.opened = cases.tick(actor, as_of=as_of, now=now, calendar=calendar)
     # Cases assigned since the last run began (the first run looks back one day).
     since = previous.started_at if previous is not None else now - timedelta(days=1)
-    items = reminders.collect(as_of=as_of, last_as_of=last.as_of if last else None,
-                              since=since, calendar=calendar)
+    items = reminders.collect(
+        as_of=as_of, last_as_of=last.as_of if last else None, since=since, calendar=calendar
+    )
     year = missing_holiday_year(as_of, calendar)
     if year is not None:
-        warning = (f"the official holidays of {year} are not imported: deadlines in {year} are "
-                   "provisional (flask --app run holidays import FILE, then recompute)")
+        warning = (
+            f"the official holidays of {year} are not imported: deadlines in {year} are "
+            "provisional (flask --app run holidays import FILE, then recompute)"
+        )
         result.warnings.append(warning)
         log.warning(warning)
-        for (user_id,) in db.session.execute(select(User.id).where(
-                User.role == "admin", User.is_active_account.is_(True))):
-            items.append({"user_id": user_id, "key": f"holidays:{year}", "kind": "holidays",
-                          "case_id": None, "params": {"year": year}})
+        for (user_id,) in db.session.execute(
+            select(User.id).where(User.role == "admin", User.is_active_account.is_(True))
+        ):
+            items.append(
+                {
+                    "user_id": user_id,
+                    "key": f"holidays:{year}",
+                    "kind": "holidays",
+                    "case_id": None,
+                    "params": {"year": year},
+                }
+            )
     new = reminders.write(items, as_of=as_of, now=now)
     result.notifications = len(new)
     result.deliveries = len(channels.plan(new, as_of=as_of, now=now, config=config))
     record.finished_at = now
-    record.summary = {"opened": result.opened, "notifications": result.notifications,
-                      "deliveries": result.deliveries, "warnings": result.warnings}
+    record.summary = {
+        "opened": result.opened,
+        "notifications": result.notifications,
+        "deliveries": result.deliveries,
+        "warnings": result.warnings,
+    }
     db.session.flush()
     if result.opened or result.notifications:
-        audit.record(actor, "daily.run", "daily_run", record.id, now=now,
-                     after={"as_of": as_of, "opened": result.opened,
-                            "notifications": result.notifications})
+        audit.record(
+            actor,
+            "daily.run",
+            "daily_run",
+            record.id,
+            now=now,
+            after={"as_of": as_of, "opened": result.opened, "notifications": result.notifications},
+        )
     result.run = record
     return result
 
@@ -95,13 +123,20 @@ def append_anchor(path: str, *, now: datetime) -> str | None:
     if last:
         try:
             previous = json.loads(last)
-            if previous.get("events") == report.events and \
-                    previous.get("head_hash") == report.head_hash:
+            if (
+                previous.get("events") == report.events
+                and previous.get("head_hash") == report.head_hash
+            ):
                 return None
         except ValueError:
             pass
-    line = json.dumps({"at": now.isoformat(timespec="seconds"), "events": report.events,
-                       "head_hash": report.head_hash})
+    line = json.dumps(
+        {
+            "at": now.isoformat(timespec="seconds"),
+            "events": report.events,
+            "head_hash": report.head_hash,
+        }
+    )
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(line + "\n")

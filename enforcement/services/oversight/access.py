@@ -10,13 +10,13 @@ existence does not leak). Which branch a record belongs to:
 - a task: its township's branch, or its host unit's branch (by ``branch_id`` or township);
 - a supervision visit: its township's branch, or its unit's;
 - an accountability record: its unit's, its task's, or its case's township's branch."""
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from enforcement.errors import Forbidden
-from enforcement.models import (AccountabilityRecord, Case, ResponsibleUnit, SupervisionVisit,
-                                Task)
+from enforcement.models import AccountabilityRecord, Case, ResponsibleUnit, SupervisionVisit, Task
 from enforcement.services.core.actor import Actor
 from enforcement.services.core.scope import branch_townships, scoped_branch_id
 
@@ -48,6 +48,7 @@ def require_own_unit(actor: Actor, unit_ids, field: str) -> None:
 
 # ---------------------------------------------------------------- branches
 
+
 def branch_scope(actor: Actor, requested: int | None = None) -> int | None:
     """The branch this request is confined to (None: the whole city). Unit officers are confined
     by their unit already, so only desk officers are scoped here."""
@@ -58,10 +59,15 @@ def branch_scope(actor: Actor, requested: int | None = None) -> int | None:
 
 def _branch_units(branch_id: int):
     """The ids of the units that belong to a branch (strictly: not the city-wide ones)."""
-    return select(ResponsibleUnit.id).where(or_(
-        ResponsibleUnit.branch_id == branch_id,
-        and_(ResponsibleUnit.branch_id.is_(None),
-             ResponsibleUnit.township_id.in_(branch_townships(branch_id)))))
+    return select(ResponsibleUnit.id).where(
+        or_(
+            ResponsibleUnit.branch_id == branch_id,
+            and_(
+                ResponsibleUnit.branch_id.is_(None),
+                ResponsibleUnit.township_id.in_(branch_townships(branch_id)),
+            ),
+        )
+    )
 
 
 def unit_in_branch(branch_id: int | None, *, city_wide: bool = True):
@@ -71,35 +77,42 @@ def unit_in_branch(branch_id: int | None, *, city_wide: bool = True):
         return None
     clause: ColumnElement[bool] = ResponsibleUnit.id.in_(_branch_units(branch_id))
     if city_wide:
-        clause = or_(clause, and_(ResponsibleUnit.branch_id.is_(None),
-                                  ResponsibleUnit.township_id.is_(None)))
+        clause = or_(
+            clause, and_(ResponsibleUnit.branch_id.is_(None), ResponsibleUnit.township_id.is_(None))
+        )
     return clause
 
 
 def task_in_branch(branch_id: int | None):
     if branch_id is None:
         return None
-    return or_(Task.township_id.in_(branch_townships(branch_id)),
-               Task.host_unit_id.in_(_branch_units(branch_id)))
+    return or_(
+        Task.township_id.in_(branch_townships(branch_id)),
+        Task.host_unit_id.in_(_branch_units(branch_id)),
+    )
 
 
 def visit_in_branch(branch_id: int | None):
     if branch_id is None:
         return None
-    return or_(SupervisionVisit.township_id.in_(branch_townships(branch_id)),
-               SupervisionVisit.unit_id.in_(_branch_units(branch_id)))
+    return or_(
+        SupervisionVisit.township_id.in_(branch_townships(branch_id)),
+        SupervisionVisit.unit_id.in_(_branch_units(branch_id)),
+    )
 
 
 def record_in_branch(branch_id: int | None):
     if branch_id is None:
         return None
-    return or_(AccountabilityRecord.unit_id.in_(_branch_units(branch_id)),
-               AccountabilityRecord.task_id.in_(select(Task.id).where(task_in_branch(branch_id))),
-               AccountabilityRecord.case_id.in_(select(Case.id).where(
-                   Case.township_id.in_(branch_townships(branch_id)))))
+    return or_(
+        AccountabilityRecord.unit_id.in_(_branch_units(branch_id)),
+        AccountabilityRecord.task_id.in_(select(Task.id).where(task_in_branch(branch_id))),
+        AccountabilityRecord.case_id.in_(
+            select(Case.id).where(Case.township_id.in_(branch_townships(branch_id)))
+        ),
+    )
 
 
 def where_branch(stmt, clause):
     """Apply a branch clause (None: no branch, nothing to filter)."""
     return stmt if clause is None else stmt.where(clause)
-

@@ -1,4 +1,5 @@
 """Branches (分局) of a city bureau: create one, place townships and officers in it. Audited."""
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,14 @@ def create_branch(actor: Actor, data: dict, *, now: datetime) -> Branch:
     branch = Branch(code=code, name=name, name_en=name_en, paper_prefix=prefix)
     db.session.add(branch)
     db.session.flush()
-    audit.record(actor, "branch.create", "branch", branch.id, now=now,
-                 after={"code": code, "name": name, "paper_prefix": prefix})
+    audit.record(
+        actor,
+        "branch.create",
+        "branch",
+        branch.id,
+        now=now,
+        after={"code": code, "name": name, "paper_prefix": prefix},
+    )
     return branch
 
 
@@ -47,7 +54,9 @@ def _branch(code: str) -> Branch:
     return branch
 
 
-def place_township(actor: Actor, township_code: str, branch_code: str, *, now: datetime) -> Township:
+def place_township(
+    actor: Actor, township_code: str, branch_code: str, *, now: datetime
+) -> Township:
     require_desk(actor)
     branch = _branch(branch_code)
     town = db.session.scalar(select(Township).where(Township.code == (township_code or "").strip()))
@@ -56,8 +65,15 @@ def place_township(actor: Actor, township_code: str, branch_code: str, *, now: d
     before = {"branch_id": town.branch_id}
     town.branch_id = branch.id
     db.session.flush()
-    audit.record(actor, "branch.township", "township", town.id, now=now, before=before,
-                 after={"branch_id": branch.id})
+    audit.record(
+        actor,
+        "branch.township",
+        "township",
+        town.id,
+        now=now,
+        before=before,
+        after={"branch_id": branch.id},
+    )
     return town
 
 
@@ -71,6 +87,13 @@ def place_officer(actor: Actor, username: str, branch_code: str | None, *, now: 
     before = {"branch_id": user.branch_id}
     user.branch_id = branch.id if branch else None
     db.session.flush()
-    audit.record(actor, "branch.officer", "user", user.id, now=now, before=before,
-                 after={"branch_id": user.branch_id})
+    audit.record(
+        actor,
+        "branch.officer",
+        "user",
+        user.id,
+        now=now,
+        before=before,
+        after={"branch_id": user.branch_id},
+    )
     return user

@@ -1,4 +1,5 @@
 """zh/en labels of the oversight values: each defined once, read by pages, exports and the API."""
+
 from __future__ import annotations
 
 UNIT_KIND_LABELS = {

@@ -14,6 +14,7 @@ Every figure is counted from the stored records of the period by services.tally.
 
 The score is 100 plus the weighted figures (``SCOREBOARD_WEIGHTS``, documented in
 docs/oversight.md); the ranking orders by score, then by fewer overdue orders, then by code."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -66,9 +67,17 @@ def townships(actor: Actor, p: Period, *, branch_id: int | None = None) -> list[
     stmt = select(Township).order_by(Township.code)
     if branch_id is not None:
         stmt = stmt.where(Township.branch_id == branch_id)
-    rows = [{"township_id": t.id, "code": t.code, "name": t.name, "name_en": t.name_en,
-             "branch_id": t.branch_id, **table.get(t.id, blank())}
-            for t in db.session.scalars(stmt)]
+    rows = [
+        {
+            "township_id": t.id,
+            "code": t.code,
+            "name": t.name,
+            "name_en": t.name_en,
+            "branch_id": t.branch_id,
+            **table.get(t.id, blank()),
+        }
+        for t in db.session.scalars(stmt)
+    ]
     return _finish(rows)
 
 
@@ -89,19 +98,27 @@ def units(actor: Actor, p: Period, *, branch_id: int | None = None) -> list[dict
         row = {"unit_id": u.id, "code": u.code, "name": u.name, "kind": u.kind, **blank()}
         if u.kind in ("township_gov", "park_committee") and u.township_id is not None:
             figures = town.get(u.township_id, blank())
-            for key in ("firms_found", "closed", "rectified_on_time", "overdue_orders",
-                        "rebounds", "complaints", "complaints_answered_on_time"):
+            for key in (
+                "firms_found",
+                "closed",
+                "rectified_on_time",
+                "overdue_orders",
+                "rebounds",
+                "complaints",
+                "complaints_answered_on_time",
+            ):
                 row[key] = figures[key]
         rows[u.id] = row
-    for task in db.session.scalars(select(Task).where(Task.deadline >= p.start,
-                                                      Task.deadline <= p.end)):
+    for task in db.session.scalars(
+        select(Task).where(Task.deadline >= p.start, Task.deadline <= p.end)
+    ):
         if task.host_unit_id in rows:
             count_task(rows[task.host_unit_id], task, p)
     for uid, n in db.session.execute(
-            select(AccountabilityRecord.unit_id, func.count())
-            .where(AccountabilityRecord.decided_on >= p.start,
-                   AccountabilityRecord.decided_on <= p.end)
-            .group_by(AccountabilityRecord.unit_id)):
+        select(AccountabilityRecord.unit_id, func.count())
+        .where(AccountabilityRecord.decided_on >= p.start, AccountabilityRecord.decided_on <= p.end)
+        .group_by(AccountabilityRecord.unit_id)
+    ):
         if uid in rows:
             rows[uid]["accountability"] = n
     return _finish(list(rows.values()))
@@ -118,5 +135,12 @@ def city_total(rows: list[dict]) -> dict:
 def record_export(actor: Actor, p: Period, *, by: str, rows: int, now) -> None:
     """Every export is an audit event."""
     from enforcement.services.core import audit
-    audit.record(actor, "scoreboard.export", "scoreboard", by, now=now,
-                 after={"from": p.start, "to": p.end, "rows": rows, "format": "xlsx"})
+
+    audit.record(
+        actor,
+        "scoreboard.export",
+        "scoreboard",
+        by,
+        now=now,
+        after={"from": p.start, "to": p.end, "rows": rows, "format": "xlsx"},
+    )

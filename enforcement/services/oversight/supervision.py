@@ -1,5 +1,6 @@
 """督查: the joint supervision group's visits to units and townships, open or unannounced, with
 GPS, findings and the tasks found undelivered; and the units' overdue-task list."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,18 +10,37 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select
 
-from enforcement.errors import (IdempotencyMismatch, NotFound, TooLarge, UnsupportedMedia,
-                               ValidationError)
+from enforcement.errors import (
+    IdempotencyMismatch,
+    NotFound,
+    TooLarge,
+    UnsupportedMedia,
+    ValidationError,
+)
 from enforcement.extensions import db
 from enforcement.models import ResponsibleUnit, SupervisionPhoto, SupervisionVisit, Task
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.field import photos
-from enforcement.services.core.parsing import (collecting, parse_bool, parse_ids, parse_datetime, parse_float,
-                                               parse_int, parse_uuid, text)
+from enforcement.services.core.parsing import (
+    collecting,
+    parse_bool,
+    parse_ids,
+    parse_datetime,
+    parse_float,
+    parse_int,
+    parse_uuid,
+    text,
+)
 
-from .access import (branch_scope, require_desk, task_in_branch, unit_in_branch, visit_in_branch,
-                     where_branch)
+from .access import (
+    branch_scope,
+    require_desk,
+    task_in_branch,
+    unit_in_branch,
+    visit_in_branch,
+    where_branch,
+)
 from .tasks import state_clause
 
 
@@ -32,30 +52,48 @@ def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[Supervisio
     check = collecting(fields)
     client_uuid = check(lambda: parse_uuid(data.get("client_uuid"), required=False))
     if client_uuid:
-        found = db.session.scalar(select(SupervisionVisit)
-                                  .where(SupervisionVisit.client_uuid == client_uuid))
+        found = db.session.scalar(
+            select(SupervisionVisit).where(SupervisionVisit.client_uuid == client_uuid)
+        )
         if found is not None:
             return found, False
     unit_id = check(lambda: parse_int(data.get("unit_id"), "unit_id", minimum=1, maximum=2**31 - 1))
-    unit = db.session.scalar(where_branch(
-        select(ResponsibleUnit).where(ResponsibleUnit.id == unit_id),
-        unit_in_branch(branch_scope(actor)))) if unit_id else None
+    unit = (
+        db.session.scalar(
+            where_branch(
+                select(ResponsibleUnit).where(ResponsibleUnit.id == unit_id),
+                unit_in_branch(branch_scope(actor)),
+            )
+        )
+        if unit_id
+        else None
+    )
     if unit_id and unit is None:
         fields["unit_id"] = "no such unit"
     raw_at = data.get("visited_at")
-    visited_at = check(lambda: parse_datetime(raw_at, "visited_at")) if raw_at not in (None, "") \
-        else now
+    visited_at = (
+        check(lambda: parse_datetime(raw_at, "visited_at")) if raw_at not in (None, "") else now
+    )
     if visited_at and visited_at > now:
         fields["visited_at"] = "is in the future"
     unannounced = check(lambda: parse_bool(data.get("unannounced"), "unannounced"))
-    lat = check(lambda: parse_float(data.get("lat"), "lat", required=False, minimum=-90, maximum=90))
-    lon = check(lambda: parse_float(data.get("lon"), "lon", required=False, minimum=-180, maximum=180))
-    acc = check(lambda: parse_float(data.get("accuracy_m"), "accuracy_m", required=False, minimum=0,
-                                    maximum=100000))
+    lat = check(
+        lambda: parse_float(data.get("lat"), "lat", required=False, minimum=-90, maximum=90)
+    )
+    lon = check(
+        lambda: parse_float(data.get("lon"), "lon", required=False, minimum=-180, maximum=180)
+    )
+    acc = check(
+        lambda: parse_float(
+            data.get("accuracy_m"), "accuracy_m", required=False, minimum=0, maximum=100000
+        )
+    )
     if (lat is None) != (lon is None) and not {"lat", "lon"} & set(fields):
         fields["lat" if lat is None else "lon"] = "give both lat and lon, or neither"
     members = check(lambda: text(data.get("members"), "members", max_length=300)) or ""
-    findings = check(lambda: text(data.get("findings"), "findings", required=True, max_length=10000))
+    findings = check(
+        lambda: text(data.get("findings"), "findings", required=True, max_length=10000)
+    )
     task_ids = parse_ids(data.get("undelivered_task_ids"), "undelivered_task_ids", fields)
     tasks = []
     if unit is not None and visited_at is not None:
@@ -74,32 +112,58 @@ def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[Supervisio
     if fields:
         raise ValidationError("The supervision visit could not be recorded.", fields)
     assert unit is not None  # else fields named it
-    visit = SupervisionVisit(client_uuid=client_uuid, unit_id=unit.id, township_id=unit.township_id,
-                             visited_at=visited_at, unannounced=bool(unannounced), lat=lat, lon=lon,
-                             accuracy_m=acc, members=members, findings=findings,
-                             recorded_by_id=actor.id, created_at=now)
+    visit = SupervisionVisit(
+        client_uuid=client_uuid,
+        unit_id=unit.id,
+        township_id=unit.township_id,
+        visited_at=visited_at,
+        unannounced=bool(unannounced),
+        lat=lat,
+        lon=lon,
+        accuracy_m=acc,
+        members=members,
+        findings=findings,
+        recorded_by_id=actor.id,
+        created_at=now,
+    )
     visit.undelivered = tasks
     db.session.add(visit)
     db.session.flush()
-    audit.record(actor, "supervision.record", "supervision_visit", visit.id, now=now,
-                 after={"unit_id": unit.id, "visited_at": visited_at, "unannounced": visit.unannounced,
-                        "lat": lat, "lon": lon, "findings": findings,
-                        "undelivered_task_ids": [t.id for t in tasks]})
+    audit.record(
+        actor,
+        "supervision.record",
+        "supervision_visit",
+        visit.id,
+        now=now,
+        after={
+            "unit_id": unit.id,
+            "visited_at": visited_at,
+            "unannounced": visit.unannounced,
+            "lat": lat,
+            "lon": lon,
+            "findings": findings,
+            "undelivered_task_ids": [t.id for t in tasks],
+        },
+    )
     return visit, True
 
 
 def get_visit(actor: Actor, visit_id: int) -> SupervisionVisit:
     require_desk(actor)
-    visit = db.session.scalar(where_branch(
-        select(SupervisionVisit).where(SupervisionVisit.id == visit_id),
-        visit_in_branch(branch_scope(actor))))
+    visit = db.session.scalar(
+        where_branch(
+            select(SupervisionVisit).where(SupervisionVisit.id == visit_id),
+            visit_in_branch(branch_scope(actor)),
+        )
+    )
     if visit is None:
         raise NotFound("No such supervision visit.")
     return visit
 
 
-def list_visits(actor: Actor, *, unit_id: int | None = None, branch_id: int | None = None,
-                limit: int = 200) -> list[SupervisionVisit]:
+def list_visits(
+    actor: Actor, *, unit_id: int | None = None, branch_id: int | None = None, limit: int = 200
+) -> list[SupervisionVisit]:
     require_desk(actor)
     stmt = select(SupervisionVisit).order_by(SupervisionVisit.visited_at.desc()).limit(limit)
     if unit_id is not None:
@@ -112,41 +176,61 @@ def overdue_by_unit(actor: Actor, as_of: date, *, branch_id: int | None = None) 
     """Per unit: its overdue tasks as host on ``as_of`` (the list the supervision group works
     from), the worst first."""
     require_desk(actor)
-    stmt = (select(ResponsibleUnit, func.count(Task.id), func.min(Task.deadline))
-            .join(Task, Task.host_unit_id == ResponsibleUnit.id)
-            .where(state_clause("overdue", as_of))
-            .group_by(ResponsibleUnit.id)
-            .order_by(func.count(Task.id).desc(), func.min(Task.deadline), ResponsibleUnit.id))
+    stmt = (
+        select(ResponsibleUnit, func.count(Task.id), func.min(Task.deadline))
+        .join(Task, Task.host_unit_id == ResponsibleUnit.id)
+        .where(state_clause("overdue", as_of))
+        .group_by(ResponsibleUnit.id)
+        .order_by(func.count(Task.id).desc(), func.min(Task.deadline), ResponsibleUnit.id)
+    )
     stmt = where_branch(stmt, task_in_branch(branch_scope(actor, branch_id)))
-    return [{"unit": unit, "overdue": n, "oldest_deadline": oldest,
-             "days_overdue": (as_of - oldest).days}
-            for unit, n, oldest in db.session.execute(stmt)]
+    return [
+        {
+            "unit": unit,
+            "overdue": n,
+            "oldest_deadline": oldest,
+            "days_overdue": (as_of - oldest).days,
+        }
+        for unit, n, oldest in db.session.execute(stmt)
+    ]
 
 
 def visit_row(v: SupervisionVisit) -> dict:
-    return {"id": v.id, "client_uuid": v.client_uuid, "unit_id": v.unit_id,
-            "unit": v.unit.name if v.unit else None,
-            "township": v.township.code if v.township else None,
-            "visited_at": v.visited_at.isoformat(), "unannounced": v.unannounced,
-            "lat": v.lat, "lon": v.lon, "accuracy_m": v.accuracy_m, "members": v.members,
-            "findings": v.findings, "undelivered_task_ids": [t.id for t in v.undelivered],
-            "photos": [photo_row(p) for p in v.photos]}
+    return {
+        "id": v.id,
+        "client_uuid": v.client_uuid,
+        "unit_id": v.unit_id,
+        "unit": v.unit.name if v.unit else None,
+        "township": v.township.code if v.township else None,
+        "visited_at": v.visited_at.isoformat(),
+        "unannounced": v.unannounced,
+        "lat": v.lat,
+        "lon": v.lon,
+        "accuracy_m": v.accuracy_m,
+        "members": v.members,
+        "findings": v.findings,
+        "undelivered_task_ids": [t.id for t in v.undelivered],
+        "photos": [photo_row(p) for p in v.photos],
+    }
 
 
-
-
-def store_photo(actor: Actor, visit: SupervisionVisit, *, data: bytes, client_uuid, now: datetime,
-                storage) -> tuple[SupervisionPhoto, bool]:
+def store_photo(
+    actor: Actor, visit: SupervisionVisit, *, data: bytes, client_uuid, now: datetime, storage
+) -> tuple[SupervisionPhoto, bool]:
     """A photo of a supervision visit, checked and re-encoded exactly like a visit's photo;
     the same client_uuid again returns the first photo."""
     require_desk(actor)
     key_uuid = parse_uuid(client_uuid)
     digest = hashlib.sha256(data).hexdigest()
-    found = db.session.scalar(select(SupervisionPhoto).where(SupervisionPhoto.client_uuid == key_uuid))
+    found = db.session.scalar(
+        select(SupervisionPhoto).where(SupervisionPhoto.client_uuid == key_uuid)
+    )
     if found is not None:
         if found.visit_id != visit.id or found.sha256_original != digest:
-            raise IdempotencyMismatch("This client_uuid was already used for another photo.",
-                                      {"client_uuid": "already used with other content"})
+            raise IdempotencyMismatch(
+                "This client_uuid was already used for another photo.",
+                {"client_uuid": "already used with other content"},
+            )
         return found, False
     limit = current_app.config["PHOTO_MAX_BYTES"]
     if not data:
@@ -155,25 +239,49 @@ def store_photo(actor: Actor, visit: SupervisionVisit, *, data: bytes, client_uu
         raise TooLarge("The photo is too large.", {"file": f"at most {limit} bytes"})
     kind = photos.sniff(data)
     if kind is None or (kind == "image/heic" and not photos.heic_supported()):
-        raise UnsupportedMedia("Send a JPEG, PNG or WebP photo.",
-                               {"file": "not a JPEG, PNG or WebP image"})
+        raise UnsupportedMedia(
+            "Send a JPEG, PNG or WebP photo.", {"file": "not a JPEG, PNG or WebP image"}
+        )
     if photos.smuggles_payload(data):
-        raise UnsupportedMedia("The file carries something besides the photo.",
-                               {"file": "an image with an archive or a web page inside"})
+        raise UnsupportedMedia(
+            "The file carries something besides the photo.",
+            {"file": "an image with an archive or a web page inside"},
+        )
     image, lat, lon, _taken = photos.decode(data, max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
     full, width, height = photos.reencode(image)
     small, _, _ = photos.reencode(image, thumb=True)
-    photo = SupervisionPhoto(client_uuid=key_uuid, visit_id=visit.id,
-                             storage_key=f"supervision/{visit.id}/{key_uuid}.jpg",
-                             sha256_original=digest, content_type=kind, width=width, height=height,
-                             size_bytes=len(data), exif_lat=lat, exif_lon=lon, created_at=now)
+    photo = SupervisionPhoto(
+        client_uuid=key_uuid,
+        visit_id=visit.id,
+        storage_key=f"supervision/{visit.id}/{key_uuid}.jpg",
+        sha256_original=digest,
+        content_type=kind,
+        width=width,
+        height=height,
+        size_bytes=len(data),
+        exif_lat=lat,
+        exif_lon=lon,
+        created_at=now,
+    )
     db.session.add(photo)
     db.session.flush()
     storage.put(photo.storage_key, full)
     storage.put(thumb_key(photo), small)
-    audit.record(actor, "supervision.photo", "supervision_photo", photo.id, now=now, after={
-        "visit_id": visit.id, "sha256_original": digest, "content_type": kind,
-        "size_bytes": len(data), "exif_lat": lat, "exif_lon": lon})
+    audit.record(
+        actor,
+        "supervision.photo",
+        "supervision_photo",
+        photo.id,
+        now=now,
+        after={
+            "visit_id": visit.id,
+            "sha256_original": digest,
+            "content_type": kind,
+            "size_bytes": len(data),
+            "exif_lat": lat,
+            "exif_lon": lon,
+        },
+    )
     return photo, True
 
 
@@ -191,9 +299,17 @@ def get_photo(actor: Actor, photo_id: int) -> SupervisionPhoto:
 
 
 def photo_row(p: SupervisionPhoto) -> dict:
-    return {"id": p.id, "client_uuid": p.client_uuid, "visit_id": p.visit_id,
-            "content_type": p.content_type, "width": p.width, "height": p.height,
-            "size_bytes": p.size_bytes, "sha256_original": p.sha256_original,
-            "exif_lat": p.exif_lat, "exif_lon": p.exif_lon,
-            "url": f"/api/v1/supervision-photos/{p.id}",
-            "thumb_url": f"/api/v1/supervision-photos/{p.id}?size=thumb"}
+    return {
+        "id": p.id,
+        "client_uuid": p.client_uuid,
+        "visit_id": p.visit_id,
+        "content_type": p.content_type,
+        "width": p.width,
+        "height": p.height,
+        "size_bytes": p.size_bytes,
+        "sha256_original": p.sha256_original,
+        "exif_lat": p.exif_lat,
+        "exif_lon": p.exif_lon,
+        "url": f"/api/v1/supervision-photos/{p.id}",
+        "thumb_url": f"/api/v1/supervision-photos/{p.id}?size=thumb",
+    }

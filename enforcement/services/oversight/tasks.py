@@ -1,6 +1,7 @@
 """The responsibility table (责任分解表) as tasks: assigned → delivered, or overdue on any day
 after the deadline without delivery (derived from ``as_of``, never stored). The host unit's
 officer reports delivery; co-units see the task; the desk assigns it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,18 +18,33 @@ from enforcement.services.core.actor import Actor
 from enforcement.services.core.parsing import collecting, parse_date, parse_ids, parse_int, text
 from enforcement.services.core.scope import township_allowed
 
-from .access import (branch_scope, require_desk, require_own_unit, task_in_branch, unit_in_branch,
-                     unit_scope, where_branch)
+from .access import (
+    branch_scope,
+    require_desk,
+    require_own_unit,
+    task_in_branch,
+    unit_in_branch,
+    unit_scope,
+    where_branch,
+)
 
 STATES = ("assigned", "delivered", "overdue")
 
 
 def _snapshot(task: Task) -> dict:
-    return {"title": task.title, "campaign": task.campaign, "case_id": task.case_id,
-            "township_id": task.township_id, "lead_leader": task.lead_leader,
-            "host_unit_id": task.host_unit_id, "co_unit_ids": [u.id for u in task.co_units],
-            "responsible_person": task.responsible_person, "assigned_on": task.assigned_on,
-            "deadline": task.deadline, "done_on": task.done_on}
+    return {
+        "title": task.title,
+        "campaign": task.campaign,
+        "case_id": task.case_id,
+        "township_id": task.township_id,
+        "lead_leader": task.lead_leader,
+        "host_unit_id": task.host_unit_id,
+        "co_unit_ids": [u.id for u in task.co_units],
+        "responsible_person": task.responsible_person,
+        "assigned_on": task.assigned_on,
+        "deadline": task.deadline,
+        "done_on": task.done_on,
+    }
 
 
 _ids = parse_ids  # record ids: one parser for bodies and forms (services.core.parsing)
@@ -44,15 +60,22 @@ def create_task(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Task
     detail = check(lambda: text(data.get("detail"), "detail", max_length=5000))
     campaign = check(lambda: text(data.get("campaign"), "campaign", max_length=120))
     lead = check(lambda: text(data.get("lead_leader"), "lead_leader", max_length=80))
-    person = check(lambda: text(data.get("responsible_person"), "responsible_person", max_length=80))
+    person = check(
+        lambda: text(data.get("responsible_person"), "responsible_person", max_length=80)
+    )
     deadline = check(lambda: parse_date(data.get("deadline"), "deadline"))
-    assigned_on = check(lambda: parse_date(data.get("assigned_on"), "assigned_on", required=False)) \
-        or as_of
-    host_id = check(lambda: parse_int(data.get("host_unit_id"), "host_unit_id", minimum=1,
-                                      maximum=2**31 - 1))
+    assigned_on = (
+        check(lambda: parse_date(data.get("assigned_on"), "assigned_on", required=False)) or as_of
+    )
+    host_id = check(
+        lambda: parse_int(data.get("host_unit_id"), "host_unit_id", minimum=1, maximum=2**31 - 1)
+    )
     co_ids = _ids(data.get("co_unit_ids"), "co_unit_ids", fields)
-    case_id = check(lambda: parse_int(data.get("case_id"), "case_id", required=False, minimum=1,
-                                      maximum=2**31 - 1))
+    case_id = check(
+        lambda: parse_int(
+            data.get("case_id"), "case_id", required=False, minimum=1, maximum=2**31 - 1
+        )
+    )
     scope = branch_scope(actor)
     host = _unit(host_id, scope) if host_id else None
     if host_id and host is None:
@@ -71,7 +94,9 @@ def create_task(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Task
         fields["case_id"] = "no such case"
     township_id = None
     if data.get("township"):
-        township_id = db.session.scalar(select(Township.id).where(Township.code == str(data["township"])))
+        township_id = db.session.scalar(
+            select(Township.id).where(Township.code == str(data["township"]))
+        )
         if township_id is None or not township_allowed(actor, township_id):
             fields["township"] = "no such township"
     if deadline and assigned_on and deadline < assigned_on:
@@ -81,10 +106,22 @@ def create_task(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Task
     assert host is not None  # else fields named it
     if township_id is None:
         township_id = case.township_id if case is not None else host.township_id
-    task = Task(title=title, detail=detail or "", campaign=campaign or "", case_id=case_id,
-                township_id=township_id, lead_leader=lead or "", host_unit_id=host.id,
-                responsible_person=person or "", assigned_on=assigned_on, deadline=deadline,
-                report="", created_by_id=actor.id, created_at=now, updated_at=now)
+    task = Task(
+        title=title,
+        detail=detail or "",
+        campaign=campaign or "",
+        case_id=case_id,
+        township_id=township_id,
+        lead_leader=lead or "",
+        host_unit_id=host.id,
+        responsible_person=person or "",
+        assigned_on=assigned_on,
+        deadline=deadline,
+        report="",
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
     task.co_units = co_units
     db.session.add(task)
     db.session.flush()
@@ -94,25 +131,30 @@ def create_task(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Task
 
 def _unit(unit_id: int, branch_id: int | None) -> ResponsibleUnit | None:
     """A unit the actor may name: within his branch (or city-wide); None otherwise."""
-    stmt = where_branch(select(ResponsibleUnit).where(ResponsibleUnit.id == unit_id),
-                        unit_in_branch(branch_id))
+    stmt = where_branch(
+        select(ResponsibleUnit).where(ResponsibleUnit.id == unit_id), unit_in_branch(branch_id)
+    )
     return db.session.scalar(stmt)
 
 
 def _visible(stmt, unit_id: int | None):
     if unit_id is None:
         return stmt
-    return stmt.where(or_(Task.host_unit_id == unit_id,
-                          exists().where(task_co_unit.c.task_id == Task.id,
-                                         task_co_unit.c.unit_id == unit_id)))
+    return stmt.where(
+        or_(
+            Task.host_unit_id == unit_id,
+            exists().where(task_co_unit.c.task_id == Task.id, task_co_unit.c.unit_id == unit_id),
+        )
+    )
 
 
 def get_task(actor: Actor, task_id: int) -> Task:
     """A task; a unit officer gets only his unit's (as host or co-unit), an officer of a branch
     only his branch's: 404 otherwise, so that the others' tasks cannot even be counted."""
     scope = unit_scope(actor)
-    stmt = where_branch(_visible(select(Task).where(Task.id == task_id), scope),
-                        task_in_branch(branch_scope(actor)))
+    stmt = where_branch(
+        _visible(select(Task).where(Task.id == task_id), scope), task_in_branch(branch_scope(actor))
+    )
     task = db.session.scalar(stmt.options(selectinload(Task.co_units)))
     if task is None:
         raise NotFound("No such task.")
@@ -153,8 +195,13 @@ def list_tasks(actor: Actor, f: TaskFilter, *, limit: int = 500) -> list[Task]:
     if f.case_id is not None:
         stmt = stmt.where(Task.case_id == f.case_id)
     stmt = where_branch(stmt, task_in_branch(branch_scope(actor, f.branch_id)))
-    stmt = stmt.options(selectinload(Task.co_units), selectinload(Task.host_unit),
-                        selectinload(Task.township)).order_by(Task.deadline, Task.id).limit(limit)
+    stmt = (
+        stmt.options(
+            selectinload(Task.co_units), selectinload(Task.host_unit), selectinload(Task.township)
+        )
+        .order_by(Task.deadline, Task.id)
+        .limit(limit)
+    )
     return list(db.session.scalars(stmt))
 
 
@@ -182,8 +229,15 @@ def report_delivery(actor: Actor, task_id: int, data: dict, *, now: datetime, as
     task.reported_by_id = actor.id
     task.updated_at = now
     db.session.flush()
-    audit.record(actor, "task.deliver", "task", task.id, now=now, before=before,
-                 after=_snapshot(task) | {"report": report})
+    audit.record(
+        actor,
+        "task.deliver",
+        "task",
+        task.id,
+        now=now,
+        before=before,
+        after=_snapshot(task) | {"report": report},
+    )
     return task
 
 
@@ -198,24 +252,39 @@ def reopen(actor: Actor, task_id: int, data: dict, *, now: datetime) -> Task:
     task.done_on = None
     task.updated_at = now
     db.session.flush()
-    audit.record(actor, "task.reopen", "task", task.id, now=now, before=before,
-                 after=_snapshot(task) | {"reason": reason})
+    audit.record(
+        actor,
+        "task.reopen",
+        "task",
+        task.id,
+        now=now,
+        before=before,
+        after=_snapshot(task) | {"reason": reason},
+    )
     return task
 
 
 def task_row(task: Task, as_of: date) -> dict:
     state = task.state(as_of)
-    return {"id": task.id, "title": task.title, "detail": task.detail, "campaign": task.campaign,
-            "case_id": task.case_id,
-            "township": task.township.code if task.township else None,
-            "township_name": task.township.name if task.township else None,
-            "lead_leader": task.lead_leader, "host_unit_id": task.host_unit_id,
-            "host_unit": task.host_unit.name if task.host_unit else None,
-            "co_unit_ids": [u.id for u in task.co_units],
-            "co_units": [u.name for u in task.co_units],
-            "responsible_person": task.responsible_person,
-            "assigned_on": task.assigned_on.isoformat(), "deadline": task.deadline.isoformat(),
-            "done_on": task.done_on.isoformat() if task.done_on else None,
-            "state": state, "on_time": task.on_time,
-            "days_overdue": (as_of - task.deadline).days if state == "overdue" else 0,
-            "report": task.report}
+    return {
+        "id": task.id,
+        "title": task.title,
+        "detail": task.detail,
+        "campaign": task.campaign,
+        "case_id": task.case_id,
+        "township": task.township.code if task.township else None,
+        "township_name": task.township.name if task.township else None,
+        "lead_leader": task.lead_leader,
+        "host_unit_id": task.host_unit_id,
+        "host_unit": task.host_unit.name if task.host_unit else None,
+        "co_unit_ids": [u.id for u in task.co_units],
+        "co_units": [u.name for u in task.co_units],
+        "responsible_person": task.responsible_person,
+        "assigned_on": task.assigned_on.isoformat(),
+        "deadline": task.deadline.isoformat(),
+        "done_on": task.done_on.isoformat() if task.done_on else None,
+        "state": state,
+        "on_time": task.on_time,
+        "days_overdue": (as_of - task.deadline).days if state == "overdue" else 0,
+        "report": task.report,
+    }

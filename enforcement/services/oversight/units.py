@@ -1,4 +1,5 @@
 """Responsible units (责任单位) and their contact officers (users with the ``unit`` role)."""
+
 from __future__ import annotations
 
 import re
@@ -20,10 +21,16 @@ _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
 def _snapshot(unit: ResponsibleUnit) -> dict:
-    return {"code": unit.code, "name": unit.name, "kind": unit.kind,
-            "township_id": unit.township_id, "branch_id": unit.branch_id,
-            "contact_name": unit.contact_name, "contact_phone": unit.contact_phone,
-            "active": unit.active}
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "township_id": unit.township_id,
+        "branch_id": unit.branch_id,
+        "contact_name": unit.contact_name,
+        "contact_phone": unit.contact_phone,
+        "active": unit.active,
+    }
 
 
 def _township_id(value, fields: dict) -> int | None:
@@ -61,7 +68,11 @@ def create_unit(actor: Actor, data: dict, *, now: datetime) -> ResponsibleUnit:
     branch_id = _branch_id(data.get("branch"), fields)
     contact_name = check(lambda: text(data.get("contact_name"), "contact_name", max_length=80))
     contact_phone = check(lambda: text(data.get("contact_phone"), "contact_phone", max_length=40))
-    if kind in ("township_gov", "park_committee") and township_id is None and "township" not in fields:
+    if (
+        kind in ("township_gov", "park_committee")
+        and township_id is None
+        and "township" not in fields
+    ):
         fields["township"] = "a township government or park committee names its township"
     if fields:
         raise ValidationError("The unit could not be saved.", fields)
@@ -69,9 +80,16 @@ def create_unit(actor: Actor, data: dict, *, now: datetime) -> ResponsibleUnit:
         raise Duplicate("A unit with this code exists.", {"code": "already used"})
     if branch_id is None and township_id is not None:
         branch_id = db.session.get_one(Township, township_id).branch_id
-    unit = ResponsibleUnit(code=code, name=name, kind=kind, township_id=township_id,
-                           branch_id=branch_id, contact_name=contact_name or "",
-                           contact_phone=contact_phone or "", active=True)
+    unit = ResponsibleUnit(
+        code=code,
+        name=name,
+        kind=kind,
+        township_id=township_id,
+        branch_id=branch_id,
+        contact_name=contact_name or "",
+        contact_phone=contact_phone or "",
+        active=True,
+    )
     db.session.add(unit)
     db.session.flush()
     audit.record(actor, "unit.create", "responsible_unit", unit.id, now=now, after=_snapshot(unit))
@@ -80,8 +98,12 @@ def create_unit(actor: Actor, data: dict, *, now: datetime) -> ResponsibleUnit:
 
 def get_unit(actor: Actor, unit_id: int) -> ResponsibleUnit:
     require_reader(actor)
-    unit = db.session.scalar(where_branch(select(ResponsibleUnit).where(ResponsibleUnit.id == unit_id),
-                                          unit_in_branch(branch_scope(actor))))
+    unit = db.session.scalar(
+        where_branch(
+            select(ResponsibleUnit).where(ResponsibleUnit.id == unit_id),
+            unit_in_branch(branch_scope(actor)),
+        )
+    )
     if unit is None or (actor.is_unit and actor.unit_id != unit.id):
         raise NotFound("No such unit.")
     return unit
@@ -95,14 +117,18 @@ def list_units(actor: Actor, *, branch_id: int | None = None) -> list[Responsibl
     scope = branch_scope(actor, branch_id)
     if scope is not None:
         # A branch's own units; city-wide ones too for a branch officer, who works with them.
-        stmt = stmt.where(unit_in_branch(scope, city_wide=actor.branch_id is not None
-                                         and not actor.is_unit))
+        stmt = stmt.where(
+            unit_in_branch(scope, city_wide=actor.branch_id is not None and not actor.is_unit)
+        )
     return list(db.session.scalars(stmt))
 
 
 def officers(unit_id: int) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.unit_id == unit_id, User.role == "unit")
-                                   .order_by(User.username)))
+    return list(
+        db.session.scalars(
+            select(User).where(User.unit_id == unit_id, User.role == "unit").order_by(User.username)
+        )
+    )
 
 
 def assign_officer(actor: Actor, unit_id: int, username: str, *, now: datetime) -> User:
@@ -113,20 +139,29 @@ def assign_officer(actor: Actor, unit_id: int, username: str, *, now: datetime) 
     if user is None:
         raise ValidationError("No such person.", {"username": "no such user"})
     if user.role != "unit":
-        raise ValidationError("Only a person with the unit role can be a unit's contact officer.",
-                              {"username": "role must be unit"})
+        raise ValidationError(
+            "Only a person with the unit role can be a unit's contact officer.",
+            {"username": "role must be unit"},
+        )
     before = {"unit_id": user.unit_id}
     user.unit_id = unit.id
     user.branch_id = unit.branch_id
     db.session.flush()
-    audit.record(actor, "unit.officer", "user", user.id, now=now, before=before,
-                 after={"unit_id": unit.id})
+    audit.record(
+        actor, "unit.officer", "user", user.id, now=now, before=before, after={"unit_id": unit.id}
+    )
     return user
 
 
 def unit_row(unit: ResponsibleUnit) -> dict:
-    return {"id": unit.id, "code": unit.code, "name": unit.name, "kind": unit.kind,
-            "township": unit.township.code if unit.township else None,
-            "branch": unit.branch.code if unit.branch else None,
-            "contact_name": unit.contact_name, "contact_phone": unit.contact_phone,
-            "active": unit.active}
+    return {
+        "id": unit.id,
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "township": unit.township.code if unit.township else None,
+        "branch": unit.branch.code if unit.branch else None,
+        "contact_name": unit.contact_name,
+        "contact_phone": unit.contact_phone,
+        "active": unit.active,
+    }

@@ -4,6 +4,7 @@ In the pack it is ``map/case-map.html`` with Leaflet, its stylesheet and jQuery 
 it under ``map/vendor/`` (the same files the app serves from static/vendor, with their
 licences), so the ZIP opens the map with no network and no server.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,11 +19,19 @@ from enforcement.geo.tiles import tiles_for_bbox
 from enforcement.models import Case
 from enforcement.services.papers import papers
 
-VENDOR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))), "static", "vendor")
+VENDOR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))),
+    "static",
+    "vendor",
+)
 #: Files the exhibit needs, relative to static/vendor (licences travel with them).
-PACK_FILES = ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/LICENSE",
-              "jquery/jquery.min.js", "jquery/LICENSE.txt")
+PACK_FILES = (
+    "leaflet/leaflet.js",
+    "leaflet/leaflet.css",
+    "leaflet/LICENSE",
+    "jquery/jquery.min.js",
+    "jquery/LICENSE.txt",
+)
 
 
 def exhibit_of(case: Case, config, timezone: str) -> Exhibit:
@@ -39,19 +48,33 @@ def exhibit_of(case: Case, config, timezone: str) -> Exhibit:
             parts.append(_("±%(m)s m", m=round(v.accuracy_m)))
         if v.distance_m is not None:
             parts.append(_("%(m)s m from the pin", m=round(v.distance_m)))
-        fixes.append(Fix(lat=v.lat, lon=v.lon, accuracy_m=v.accuracy_m, label=" · ".join(parts),
-                         inside=v.geofence_ok is not False))
+        fixes.append(
+            Fix(
+                lat=v.lat,
+                lon=v.lon,
+                accuracy_m=v.accuracy_m,
+                label=" · ".join(parts),
+                inside=v.geofence_ok is not False,
+            )
+        )
     site = (e.lat, e.lon) if e.lat is not None and e.lon is not None else None
     radius = float(config.get("GEOFENCE_RADIUS_M", 200))
     return Exhibit(
         title=_("Case %(id)s · %(name)s · map", id=case.id, name=e.name),
-        site_name=e.name, site=site, radius_m=radius, fixes=fixes,
+        site_name=e.name,
+        site=site,
+        radius_m=radius,
+        fixes=fixes,
         boundary=parse_boundary(town.boundary) if town else None,
         township=town.name if town else "",
-        legend={"site": _("Site pin"), "fix": _("Visit GPS fix (circle: accuracy)"),
-                "far": _("GPS fix beyond the geofence"),
-                "boundary": _("Township boundary"),
-                "fence": _("Geofence: %(m)s m", m=round(radius))})
+        legend={
+            "site": _("Site pin"),
+            "fix": _("Visit GPS fix (circle: accuracy)"),
+            "far": _("GPS fix beyond the geofence"),
+            "boundary": _("Township boundary"),
+            "fence": _("Geofence: %(m)s m", m=round(radius)),
+        },
+    )
 
 
 #: Most basemap tiles copied into a pack (the area of the site, its geofence and the fixes).
@@ -88,15 +111,27 @@ def page_html(case: Case, config, timezone: str, static_prefix: str) -> str:
     tiles = None
     if found:
         name, ts = found
-        tiles = TileConfig(url=f"/tiles/{name}/{{z}}/{{x}}/{{y}}",
-                           attribution=ts.attribution or ts.name or name,
-                           max_zoom=ts.max_zoom, min_zoom=ts.min_zoom)
-    return build(exhibit_of(case, config, timezone), static_prefix=static_prefix,
-                 tiles=tiles, center=tuple(config["MAP_CENTER"])).get_root().render()
+        tiles = TileConfig(
+            url=f"/tiles/{name}/{{z}}/{{x}}/{{y}}",
+            attribution=ts.attribution or ts.name or name,
+            max_zoom=ts.max_zoom,
+            min_zoom=ts.min_zoom,
+        )
+    return (
+        build(
+            exhibit_of(case, config, timezone),
+            static_prefix=static_prefix,
+            tiles=tiles,
+            center=tuple(config["MAP_CENTER"]),
+        )
+        .get_root()
+        .render()
+    )
 
 
-def page_parts(case: Case, config, timezone: str, static_prefix: str,
-               script_url: str) -> tuple[str, str]:
+def page_parts(
+    case: Case, config, timezone: str, static_prefix: str, script_url: str
+) -> tuple[str, str]:
     """The page without inline scripts, and its script (geo.exhibit.split_scripts)."""
     return split_scripts(page_html(case, config, timezone, static_prefix), script_url)
 
@@ -116,9 +151,12 @@ def add_to_pack(add, case: Case, config, timezone: str) -> None:
                 add(f"map/tiles/{z}/{x}/{y}.{ext}", data, "map")
                 copied += 1
         if copied:
-            tiles = TileConfig(url="tiles/{z}/{x}/{y}." + ext,
-                               attribution=ts.attribution or ts.name or "basemap",
-                               min_zoom=ts.min_zoom, max_zoom=ts.max_zoom)
+            tiles = TileConfig(
+                url="tiles/{z}/{x}/{y}." + ext,
+                attribution=ts.attribution or ts.name or "basemap",
+                min_zoom=ts.min_zoom,
+                max_zoom=ts.max_zoom,
+            )
     m = build(ex, static_prefix="vendor/", tiles=tiles, center=tuple(config["MAP_CENTER"]))
     add("map/case-map.html", m.get_root().render().encode(), "map")
     for rel in PACK_FILES:

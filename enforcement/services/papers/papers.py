@@ -1,6 +1,7 @@
 """Legal papers (法律文书): which paper each action needs, its serial number (文号) allocated once,
 and everything printed on it, read from the case and its STORED deadlines (never recounted here:
 the engine counted them once, the paper shows the same dates as every list)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -110,8 +111,11 @@ class Paper:
     @property
     def provisional_deadlines(self) -> list[str]:
         """Names of the printed deadlines that are provisional (no official 调休 for their year)."""
-        return [n for n in PRINTED_DEADLINES.get(self.kind, ())
-                if n in self.deadlines and self.deadlines[n].provisional]
+        return [
+            n
+            for n in PRINTED_DEADLINES.get(self.kind, ())
+            if n in self.deadlines and self.deadlines[n].provisional
+        ]
 
 
 @dataclass
@@ -136,8 +140,11 @@ def may_print_case(actor: Actor, case: Case) -> bool:
 
 
 def may_print_visit(actor: Actor, visit: Visit) -> bool:
-    return actor.is_reviewer or actor.id == visit.recorded_by_id or any(
-        u.id == actor.id for u in visit.inspectors)
+    return (
+        actor.is_reviewer
+        or actor.id == visit.recorded_by_id
+        or any(u.id == actor.id for u in visit.inspectors)
+    )
 
 
 def get_case_for(actor: Actor, case_id: int) -> Case:
@@ -170,9 +177,13 @@ def may_issue(actor: Actor) -> bool:
 
 
 def _existing(kind: str, subject_type: str, subject_id: int) -> PaperNumber | None:
-    return db.session.scalar(select(PaperNumber).where(
-        PaperNumber.kind == kind, PaperNumber.subject_type == subject_type,
-        PaperNumber.subject_id == subject_id))
+    return db.session.scalar(
+        select(PaperNumber).where(
+            PaperNumber.kind == kind,
+            PaperNumber.subject_type == subject_type,
+            PaperNumber.subject_id == subject_id,
+        )
+    )
 
 
 def format_number(prefix: str, year: int, serial: int, digits: int) -> str:
@@ -183,6 +194,7 @@ def format_number(prefix: str, year: int, serial: int, digits: int) -> str:
 class Series:
     """Whose register a number is taken from: the bureau's (``code`` empty) or a branch's (分局),
     each counting from 1 per kind and year, with its own prefix."""
+
     code: str
     prefix: str
 
@@ -198,9 +210,18 @@ def series_for(kind: str, township, config) -> Series:
     return Series("", config["PAPER_PREFIXES"][kind])
 
 
-def allocate(actor: Actor, kind: str, subject_type: str, subject_id: int, *, year: int,
-             now: datetime, prefix: str, digits: int = 4,
-             series: str = "") -> tuple[PaperNumber, bool]:
+def allocate(
+    actor: Actor,
+    kind: str,
+    subject_type: str,
+    subject_id: int,
+    *,
+    year: int,
+    now: datetime,
+    prefix: str,
+    digits: int = 4,
+    series: str = "",
+) -> tuple[PaperNumber, bool]:
     """The paper's number: the stored one, else the next serial of its kind, year and series.
     Returns (record, newly allocated). Safe under concurrent issues (see PaperNumber): the loser
     of a race for a serial retries with the next one, so the register stays gap-free and unique."""
@@ -208,13 +229,25 @@ def allocate(actor: Actor, kind: str, subject_type: str, subject_id: int, *, yea
     if found is not None:
         return found, False
     for _attempt in range(10):
-        serial = (db.session.scalar(select(func.max(PaperNumber.serial)).where(
-            PaperNumber.kind == kind, PaperNumber.year == year,
-            PaperNumber.series == series)) or 0) + 1
-        record = PaperNumber(kind=kind, subject_type=subject_type, subject_id=subject_id,
-                             year=year, series=series, serial=serial,
-                             number=format_number(prefix, year, serial, digits),
-                             allocated_at=now, allocated_by_id=actor.id)
+        serial = (
+            db.session.scalar(
+                select(func.max(PaperNumber.serial)).where(
+                    PaperNumber.kind == kind, PaperNumber.year == year, PaperNumber.series == series
+                )
+            )
+            or 0
+        ) + 1
+        record = PaperNumber(
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            year=year,
+            series=series,
+            serial=serial,
+            number=format_number(prefix, year, serial, digits),
+            allocated_at=now,
+            allocated_by_id=actor.id,
+        )
         try:
             with db.session.begin_nested():
                 db.session.add(record)
@@ -233,9 +266,11 @@ def numbers_for(subject_type: str, subject_ids) -> dict[tuple[int, str], str]:
     ids = list(subject_ids)
     if not ids:
         return {}
-    rows = db.session.execute(select(PaperNumber.subject_id, PaperNumber.kind, PaperNumber.number)
-                              .where(PaperNumber.subject_type == subject_type,
-                                     PaperNumber.subject_id.in_(ids))).all()
+    rows = db.session.execute(
+        select(PaperNumber.subject_id, PaperNumber.kind, PaperNumber.number).where(
+            PaperNumber.subject_type == subject_type, PaperNumber.subject_id.in_(ids)
+        )
+    ).all()
     return {(sid, kind): number for sid, kind, number in rows}
 
 
@@ -249,8 +284,9 @@ def case_papers(case: Case) -> list[PaperStatus]:
     for kind in papers_of(case):
         needed = NEEDS_DEADLINE[kind]
         ready = needed in stored
-        out.append(PaperStatus(kind, ready, numbers.get((case.id, kind)),
-                               None if ready else needed))
+        out.append(
+            PaperStatus(kind, ready, numbers.get((case.id, kind)), None if ready else needed)
+        )
     return out
 
 
@@ -260,8 +296,9 @@ def case_visits(case: Case) -> list[Visit]:
     ids.discard(None)
     if not ids:
         return []
-    return list(db.session.scalars(select(Visit).where(Visit.id.in_(ids))
-                                   .order_by(Visit.visited_at)))
+    return list(
+        db.session.scalars(select(Visit).where(Visit.id.in_(ids)).order_by(Visit.visited_at))
+    )
 
 
 def _officers(people: list[User]) -> list[Officer]:
@@ -306,8 +343,10 @@ def _check_case_paper(actor: Actor, case: Case, kind: str) -> None:
         raise Forbidden("You may not print this case's papers.")
     needed = NEEDS_DEADLINE[kind]
     if needed not in {d.name for d in case.deadlines}:
-        raise Conflict("This paper cannot be printed yet: the case has no such step.",
-                       {"kind": f"waiting for {needed}"})
+        raise Conflict(
+            "This paper cannot be printed yet: the case has no such step.",
+            {"kind": f"waiting for {needed}"},
+        )
 
 
 def view_case_paper(actor: Actor, case: Case, kind: str, *, now: datetime, config) -> Paper:
@@ -317,25 +356,46 @@ def view_case_paper(actor: Actor, case: Case, kind: str, *, now: datetime, confi
     record = _existing(kind, "case", case.id)
     if record is None:
         return build_case_paper(case, kind, "", config)
-    audit.record(actor, "paper.print", "case", case.id, now=now,
-                 after={"kind": kind, "number": record.number})
+    audit.record(
+        actor,
+        "paper.print",
+        "case",
+        case.id,
+        now=now,
+        after={"kind": kind, "number": record.number},
+    )
     return build_case_paper(case, kind, record.number, config)
 
 
-def issue_case_paper(actor: Actor, case: Case, kind: str, *, now: datetime, year: int,
-                     config) -> tuple[PaperNumber, bool]:
+def issue_case_paper(
+    actor: Actor, case: Case, kind: str, *, now: datetime, year: int, config
+) -> tuple[PaperNumber, bool]:
     """Issue the paper: allocate its 文号 once (issuing again answers the same number and writes
     nothing), from the branch's register where the case's township has one; audited."""
     _check_case_paper(actor, case, kind)
     if not may_issue(actor):
         raise Forbidden("You may not issue papers.")
     series = series_for(kind, case.township, config)
-    record, new = allocate(actor, kind, "case", case.id, year=year, now=now,
-                           prefix=series.prefix, series=series.code,
-                           digits=config.get("PAPER_SERIAL_DIGITS", 4))
+    record, new = allocate(
+        actor,
+        kind,
+        "case",
+        case.id,
+        year=year,
+        now=now,
+        prefix=series.prefix,
+        series=series.code,
+        digits=config.get("PAPER_SERIAL_DIGITS", 4),
+    )
     if new:
-        audit.record(actor, "paper.issue", "case", case.id, now=now,
-                     after={"kind": kind, "number": record.number, "series": series.code})
+        audit.record(
+            actor,
+            "paper.issue",
+            "case",
+            case.id,
+            now=now,
+            after={"kind": kind, "number": record.number, "series": series.code},
+        )
     return record, new
 
 
@@ -344,18 +404,28 @@ def build_case_paper(case: Case, kind: str, number: str, config) -> Paper:
     rules = None
     if case.action == "fine":
         from enforcement.services.casework import cases as case_service
+
         rules = case_service.rules().for_action(
-            "fine", case.township.code if case.township else None)
+            "fine", case.township.code if case.township else None
+        )
     bp = rules.surcharge_bp_per_day if rules else 300
-    return Paper(kind=kind, number=number, bureau_name=config["BUREAU_NAME"], case=case,
-                 visit=None, enterprise=case.enterprise, dated=_dated(case, kind),
-                 officers=_case_officers(case), deadlines={d.name: d for d in case.deadlines},
-                 facts=dict(case.facts or {}), params=dict(case.params or {}),
-                 surcharge_percent=f"{bp / 100:g}")
+    return Paper(
+        kind=kind,
+        number=number,
+        bureau_name=config["BUREAU_NAME"],
+        case=case,
+        visit=None,
+        enterprise=case.enterprise,
+        dated=_dated(case, kind),
+        officers=_case_officers(case),
+        deadlines={d.name: d for d in case.deadlines},
+        facts=dict(case.facts or {}),
+        params=dict(case.params or {}),
+        surcharge_percent=f"{bp / 100:g}",
+    )
 
 
-def view_visit_record(actor: Actor, visit: Visit, *, now: datetime, config,
-                      timezone: str) -> Paper:
+def view_visit_record(actor: Actor, visit: Visit, *, now: datetime, config, timezone: str) -> Paper:
     """The inspection record: issued (numbered, the print audited) or a draft with no number."""
     if not may_print_visit(actor, visit):
         raise Forbidden("You may not print this visit's record.")
@@ -363,13 +433,20 @@ def view_visit_record(actor: Actor, visit: Visit, *, now: datetime, config,
     record = _existing(kind, "visit", visit.id)
     if record is None:
         return build_visit_record(visit, "", config, timezone)
-    audit.record(actor, "paper.print", "visit", visit.id, now=now,
-                 after={"kind": kind, "number": record.number})
+    audit.record(
+        actor,
+        "paper.print",
+        "visit",
+        visit.id,
+        now=now,
+        after={"kind": kind, "number": record.number},
+    )
     return build_visit_record(visit, record.number, config, timezone)
 
 
-def issue_visit_record(actor: Actor, visit: Visit, *, now: datetime, year: int,
-                       config) -> tuple[PaperNumber, bool]:
+def issue_visit_record(
+    actor: Actor, visit: Visit, *, now: datetime, year: int, config
+) -> tuple[PaperNumber, bool]:
     if not may_print_visit(actor, visit):
         raise Forbidden("You may not print this visit's record.")
     if not may_issue(actor):
@@ -377,21 +454,42 @@ def issue_visit_record(actor: Actor, visit: Visit, *, now: datetime, year: int,
     kind = "inspection_record"
     enterprise = visit.enterprise
     series = series_for(kind, enterprise.township if enterprise is not None else None, config)
-    record, new = allocate(actor, kind, "visit", visit.id, year=year, now=now,
-                           prefix=series.prefix, series=series.code,
-                           digits=config.get("PAPER_SERIAL_DIGITS", 4))
+    record, new = allocate(
+        actor,
+        kind,
+        "visit",
+        visit.id,
+        year=year,
+        now=now,
+        prefix=series.prefix,
+        series=series.code,
+        digits=config.get("PAPER_SERIAL_DIGITS", 4),
+    )
     if new:
-        audit.record(actor, "paper.issue", "visit", visit.id, now=now,
-                     after={"kind": kind, "number": record.number, "series": series.code})
+        audit.record(
+            actor,
+            "paper.issue",
+            "visit",
+            visit.id,
+            now=now,
+            after={"kind": kind, "number": record.number, "series": series.code},
+        )
     return record, new
 
 
 def build_visit_record(visit: Visit, number: str, config, timezone: str) -> Paper:
     from zoneinfo import ZoneInfo
-    return Paper(kind="inspection_record", number=number, bureau_name=config["BUREAU_NAME"],
-                 case=None, visit=visit, enterprise=visit.enterprise,
-                 dated=visit.visited_at.astimezone(ZoneInfo(timezone)).date(),
-                 officers=_officers(list(visit.inspectors)))
+
+    return Paper(
+        kind="inspection_record",
+        number=number,
+        bureau_name=config["BUREAU_NAME"],
+        case=None,
+        visit=visit,
+        enterprise=visit.enterprise,
+        dated=visit.visited_at.astimezone(ZoneInfo(timezone)).date(),
+        officers=_officers(list(visit.inspectors)),
+    )
 
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"

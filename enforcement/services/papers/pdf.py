@@ -1,6 +1,7 @@
 """Papers as PDF: the same HTML templates the browser prints, rendered by WeasyPrint on A4 with
 the Noto CJK fonts (Debian's fonts-noto-cjk), so the text stays searchable and copyable. Generic
 over every paper template: it takes a standalone HTML page, whatever the paper."""
+
 from __future__ import annotations
 
 import logging
@@ -20,14 +21,17 @@ class PdfUnavailable(RuntimeError):
     pass
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None, title: str = "",
-                author: str = "") -> bytes:
+def html_to_pdf(
+    html: str, *, base_url: str | None = None, title: str = "", author: str = ""
+) -> bytes:
     """A4 PDF bytes of a standalone HTML page (styles inline; no outside request is made)."""
     try:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as exc:  # OSError: pango/harfbuzz libraries missing
-        raise PdfUnavailable("WeasyPrint is not available: install it and its Pango "
-                             "libraries (see README, Deployment)") from exc
+        raise PdfUnavailable(
+            "WeasyPrint is not available: install it and its Pango "
+            "libraries (see README, Deployment)"
+        ) from exc
 
     def no_fetch(url, *args, **kwargs):
         # Papers carry everything inline; a paper must not make the server fetch anything.

@@ -1,4 +1,5 @@
 """People and credentials: create users, check passwords, mint and check API tokens."""
+
 from __future__ import annotations
 
 import secrets
@@ -19,12 +20,25 @@ from enforcement.services.core.actor import Actor
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-def create_user(actor: Actor, *, username: str, role: str, password: str, now: datetime,
-                display_name: str = "", township_code: str | None = None,
-                credential_no: str = "", min_length: int = 10) -> User:
+def create_user(
+    actor: Actor,
+    *,
+    username: str,
+    role: str,
+    password: str,
+    now: datetime,
+    display_name: str = "",
+    township_code: str | None = None,
+    credential_no: str = "",
+    min_length: int = 10,
+) -> User:
     fields = {}
     username = username.strip()
-    if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
+    if (
+        not username
+        or len(username) > 64
+        or not username.replace("_", "").replace(".", "").isalnum()
+    ):
         fields["username"] = "letters, digits, dot and underscore only (1-64)"
     if role not in ROLES:
         fields["role"] = "one of " + ", ".join(ROLES)
@@ -40,13 +54,26 @@ def create_user(actor: Actor, *, username: str, role: str, password: str, now: d
         raise ValidationError("The user could not be created.", fields)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise Duplicate(f"A user named {username!r} exists.", {"username": "already taken"})
-    user = User(username=username, role=role, display_name=display_name or username,
-                password_hash=generate_password_hash(password), township=township,
-                credential_no=credential_no, created_at=now, is_active_account=True)
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name or username,
+        password_hash=generate_password_hash(password),
+        township=township,
+        credential_no=credential_no,
+        created_at=now,
+        is_active_account=True,
+    )
     db.session.add(user)
     db.session.flush()
-    audit.record(actor, "user.create", "user", user.id, now=now,
-                 after={"username": username, "role": role, "township": township_code})
+    audit.record(
+        actor,
+        "user.create",
+        "user",
+        user.id,
+        now=now,
+        after={"username": username, "role": role, "township": township_code},
+    )
     return user
 
 
@@ -61,14 +88,27 @@ def authenticate(username: str, password: str, *, now: datetime) -> User:
     return user
 
 
-def mint_token(actor: Actor, user: User, *, now: datetime, hours: int, label: str = "") -> tuple[str, ApiToken]:
+def mint_token(
+    actor: Actor, user: User, *, now: datetime, hours: int, label: str = ""
+) -> tuple[str, ApiToken]:
     token = new_token()
-    record = ApiToken(user_id=user.id, token_hash=token_digest(token), label=label,
-                      created_at=now, expires_at=now + timedelta(hours=hours))
+    record = ApiToken(
+        user_id=user.id,
+        token_hash=token_digest(token),
+        label=label,
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
     db.session.add(record)
     db.session.flush()
-    audit.record(actor, "token.create", "api_token", record.id, now=now,
-                 after={"user": user.username, "expires_at": record.expires_at, "label": label})
+    audit.record(
+        actor,
+        "token.create",
+        "api_token",
+        record.id,
+        now=now,
+        after={"user": user.username, "expires_at": record.expires_at, "label": label},
+    )
     return token, record
 
 
@@ -128,15 +168,25 @@ def _require_admin(actor: Actor) -> None:
 
 
 def _snapshot(user: User) -> dict:
-    return {"display_name": user.display_name, "role": user.role,
-            "township": user.township.code if user.township else None,
-            "credential_no": user.credential_no, "phone": user.phone,
-            "active": user.is_active_account}
+    return {
+        "display_name": user.display_name,
+        "role": user.role,
+        "township": user.township.code if user.township else None,
+        "credential_no": user.credential_no,
+        "phone": user.phone,
+        "active": user.is_active_account,
+    }
 
 
 def _active_admins_other_than(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(User).where(
-        User.role == "admin", User.is_active_account.is_(True), User.id != user.id)) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == "admin", User.is_active_account.is_(True), User.id != user.id)
+        )
+        or 0
+    )
 
 
 def update_user(actor: Actor, user: User, data: dict, *, now: datetime) -> User:
@@ -152,7 +202,9 @@ def update_user(actor: Actor, user: User, data: dict, *, now: datetime) -> User:
     if "role" in data:
         if data["role"] not in ROLES:
             fields["role"] = "one of " + ", ".join(ROLES)
-        elif user.role == "admin" and data["role"] != "admin" and not _active_admins_other_than(user):
+        elif (
+            user.role == "admin" and data["role"] != "admin" and not _active_admins_other_than(user)
+        ):
             fields["role"] = "the last active administrator keeps the role"
         else:
             values["role"] = data["role"]
@@ -179,8 +231,15 @@ def update_user(actor: Actor, user: User, data: dict, *, now: datetime) -> User:
     after = _snapshot(user)
     changed = sorted(k for k in after if before[k] != after[k])
     if changed:
-        audit.record(actor, "user.update", "user", user.id, now=now,
-                     before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+        audit.record(
+            actor,
+            "user.update",
+            "user",
+            user.id,
+            now=now,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
     return user
 
 
@@ -192,24 +251,34 @@ def set_active(actor: Actor, user: User, active: bool, *, now: datetime) -> User
         return user
     if not active:
         if user.id == actor.id:
-            raise ValidationError("You cannot deactivate yourself.",
-                                  {"active": "ask another administrator"})
+            raise ValidationError(
+                "You cannot deactivate yourself.", {"active": "ask another administrator"}
+            )
         if user.role == "admin" and not _active_admins_other_than(user):
-            raise ValidationError("The last active administrator cannot be deactivated.",
-                                  {"active": "make someone else administrator first"})
+            raise ValidationError(
+                "The last active administrator cannot be deactivated.",
+                {"active": "make someone else administrator first"},
+            )
     user.is_active_account = active
     revoked = 0 if active else _revoke_all(user, now)
     if not active:
         end_sessions(user)
-    audit.record(actor, "user.reactivate" if active else "user.deactivate", "user", user.id,
-                 now=now, before={"active": not active},
-                 after={"active": active, "tokens_revoked": revoked})
+    audit.record(
+        actor,
+        "user.reactivate" if active else "user.deactivate",
+        "user",
+        user.id,
+        now=now,
+        before={"active": not active},
+        after={"active": active, "tokens_revoked": revoked},
+    )
     return user
 
 
 def _revoke_all(user: User, now: datetime) -> int:
-    tokens = db.session.scalars(select(ApiToken).where(
-        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
     for record in tokens:
         record.revoked_at = now
     db.session.flush()
@@ -234,15 +303,29 @@ def revoke_tokens(actor: Actor, user: User, *, now: datetime) -> int:
     _require_admin(actor)
     count = _revoke_all(user, now)
     end_sessions(user)
-    audit.record(actor, "user.tokens_revoked", "user", user.id, now=now,
-                 after={"count": count, "sessions_ended": True})
+    audit.record(
+        actor,
+        "user.tokens_revoked",
+        "user",
+        user.id,
+        now=now,
+        after={"count": count, "sessions_ended": True},
+    )
     return count
 
 
 def active_tokens(user: User, *, now: datetime) -> list[ApiToken]:
-    return list(db.session.scalars(select(ApiToken).where(
-        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
-        .order_by(ApiToken.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(
+                ApiToken.user_id == user.id,
+                ApiToken.revoked_at.is_(None),
+                ApiToken.expires_at > now,
+            )
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
 
 
 def temporary_password() -> str:
@@ -254,8 +337,9 @@ def temporary_password() -> str:
             return candidate
 
 
-def reset_password(actor: Actor, user: User, *, now: datetime, password: str | None = None,
-                   min_length: int = 10) -> str:
+def reset_password(
+    actor: Actor, user: User, *, now: datetime, password: str | None = None, min_length: int = 10
+) -> str:
     """Give the user a temporary password that must be changed at the next login. Returns it
     (shown once to the administrator, never stored in clear). Tokens are revoked too: a reset
     usually means the old credentials are no longer trusted."""
@@ -268,13 +352,20 @@ def reset_password(actor: Actor, user: User, *, now: datetime, password: str | N
     user.must_change_password = True
     revoked = _revoke_all(user, now)
     end_sessions(user)
-    audit.record(actor, "user.password_reset", "user", user.id, now=now,
-                 after={"must_change_password": True, "tokens_revoked": revoked})
+    audit.record(
+        actor,
+        "user.password_reset",
+        "user",
+        user.id,
+        now=now,
+        after={"must_change_password": True, "tokens_revoked": revoked},
+    )
     return password
 
 
-def change_password(actor: Actor, user: User, *, current: str, new: str, now: datetime,
-                    min_length: int = 10) -> User:
+def change_password(
+    actor: Actor, user: User, *, current: str, new: str, now: datetime, min_length: int = 10
+) -> User:
     """The user sets their own password (after a reset: before anything else)."""
     if actor.id != user.id:
         raise Forbidden("Only the user changes their own password.")
@@ -295,16 +386,34 @@ def change_password(actor: Actor, user: User, *, current: str, new: str, now: da
     return user
 
 
-def add_user(actor: Actor, *, username: str, role: str, now: datetime, password: str | None = None,
-             display_name: str = "", township_code: str | None = None, credential_no: str = "",
-             phone: str = "", min_length: int = 10) -> tuple[User, str]:
+def add_user(
+    actor: Actor,
+    *,
+    username: str,
+    role: str,
+    now: datetime,
+    password: str | None = None,
+    display_name: str = "",
+    township_code: str | None = None,
+    credential_no: str = "",
+    phone: str = "",
+    min_length: int = 10,
+) -> tuple[User, str]:
     """An administrator adds an officer with a first password the officer must replace at their
     first login. Returns the user and that password (generated when none is given)."""
     _require_admin(actor)
     password = password or temporary_password()
-    user = create_user(actor, username=username, role=role, password=password, now=now,
-                       display_name=display_name, township_code=township_code,
-                       credential_no=(credential_no or "").strip(), min_length=min_length)
+    user = create_user(
+        actor,
+        username=username,
+        role=role,
+        password=password,
+        now=now,
+        display_name=display_name,
+        township_code=township_code,
+        credential_no=(credential_no or "").strip(),
+        min_length=min_length,
+    )
     user.phone = (phone or "").strip()[:30]
     user.must_change_password = True
     return user, password
@@ -321,6 +430,7 @@ def check_totp(user: User, code: str, *, now: datetime) -> bool:
     """True when the code is the user's current one (and not used before); the step is kept so
     that a code seen over someone's shoulder cannot be replayed."""
     from enforcement import totp
+
     if not user.totp_secret:
         return False
     step = totp.matching_step(user.totp_secret, code, now, after=user.totp_last_step)
@@ -333,10 +443,13 @@ def check_totp(user: User, code: str, *, now: datetime) -> bool:
 def enroll_totp(actor: Actor, user: User, secret: str, code: str, *, now: datetime) -> None:
     """Turn on the second factor once the user has shown a code from the new secret."""
     from enforcement import totp
+
     step = totp.matching_step(secret, code, now)
     if step is None:
-        raise ValidationError("The code does not match: check the phone's clock and try again.",
-                              {"code": "not the current code for this secret"})
+        raise ValidationError(
+            "The code does not match: check the phone's clock and try again.",
+            {"code": "not the current code for this secret"},
+        )
     user.totp_secret, user.totp_last_step = secret, step
     audit.record(actor, "user.totp_enrol", "user", user.id, now=now)
 

@@ -1,4 +1,5 @@
 """Enterprises: create and edit, with the credit code checked on the way in."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,16 +16,32 @@ from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.core.parsing import collecting, parse_date, parse_float, text
 
-EDITABLE = ("name", "credit_code", "address", "township", "industry", "lat", "lon", "risk_class",
-            "permit_no", "permit_expires", "contact_name", "contact_phone", "status")
+EDITABLE = (
+    "name",
+    "credit_code",
+    "address",
+    "township",
+    "industry",
+    "lat",
+    "lon",
+    "risk_class",
+    "permit_no",
+    "permit_expires",
+    "contact_name",
+    "contact_phone",
+    "status",
+)
 
 
 def _township(value, fields: dict) -> Township | None:
     if value in (None, ""):
         return None
     stmt = select(Township)
-    stmt = stmt.where(Township.id == value) if isinstance(value, int) else stmt.where(
-        Township.code == str(value))
+    stmt = (
+        stmt.where(Township.id == value)
+        if isinstance(value, int)
+        else stmt.where(Township.code == str(value))
+    )
     found = db.session.scalar(stmt)
     if found is None:
         fields["township"] = "unknown township"
@@ -52,8 +69,10 @@ def clean(data: dict, *, partial: bool = False) -> dict:
     take("permit_no", lambda: text(data.get("permit_no"), "permit_no", max_length=60))
     take("contact_name", lambda: text(data.get("contact_name"), "contact_name", max_length=80))
     take("contact_phone", lambda: text(data.get("contact_phone"), "contact_phone", max_length=40))
-    take("permit_expires", lambda: parse_date(data.get("permit_expires"), "permit_expires",
-                                              required=False))
+    take(
+        "permit_expires",
+        lambda: parse_date(data.get("permit_expires"), "permit_expires", required=False),
+    )
     if not partial or "credit_code" in data:
         raw = data.get("credit_code")
         if raw in (None, ""):
@@ -66,9 +85,11 @@ def clean(data: dict, *, partial: bool = False) -> dict:
                 fields["credit_code"] = problem
             else:
                 out["credit_code"] = cc.normalise(raw)
-    for key, allowed, default in (("industry", INDUSTRIES, "other"),
-                                  ("risk_class", RISK_CLASSES, "C"),
-                                  ("status", ENTERPRISE_STATUSES, "operating")):
+    for key, allowed, default in (
+        ("industry", INDUSTRIES, "other"),
+        ("risk_class", RISK_CLASSES, "C"),
+        ("status", ENTERPRISE_STATUSES, "operating"),
+    ):
         if partial and key not in data:
             continue
         value = data.get(key) or default
@@ -84,8 +105,10 @@ def clean(data: dict, *, partial: bool = False) -> dict:
 
 
 def _snapshot(e: Enterprise) -> dict:
-    return {k: getattr(e, k) if k != "township" else (e.township.code if e.township else None)
-            for k in EDITABLE}
+    return {
+        k: getattr(e, k) if k != "township" else (e.township.code if e.township else None)
+        for k in EDITABLE
+    }
 
 
 def _check_unique_code(code: str | None, values: dict, exclude_id: int | None = None) -> None:
@@ -94,19 +117,34 @@ def _check_unique_code(code: str | None, values: dict, exclude_id: int | None = 
     if not code:
         return
     from .imports import same_site
+
     stmt = select(Enterprise).where(Enterprise.credit_code == code)
     if exclude_id:
         stmt = stmt.where(Enterprise.id != exclude_id)
-    mine = {"name": values.get("name"), "address": values.get("address"),
-            "lat": values.get("lat"), "lon": values.get("lon"),
-            "township_id": values["township"].id if values.get("township") else None}
+    mine = {
+        "name": values.get("name"),
+        "address": values.get("address"),
+        "lat": values.get("lat"),
+        "lon": values.get("lon"),
+        "township_id": values["township"].id if values.get("township") else None,
+    }
     for other in db.session.scalars(stmt):
-        theirs = {"name": other.name, "address": other.address, "lat": other.lat,
-                  "lon": other.lon, "township_id": other.township_id}
-        if "".join((mine["name"] or "").split()) != "".join(other.name.split()) \
-                or same_site(mine, theirs) is not False:
-            raise Duplicate("An enterprise with this credit code exists.",
-                            {"credit_code": "already registered"}, existing_id=other.id)
+        theirs = {
+            "name": other.name,
+            "address": other.address,
+            "lat": other.lat,
+            "lon": other.lon,
+            "township_id": other.township_id,
+        }
+        if (
+            "".join((mine["name"] or "").split()) != "".join(other.name.split())
+            or same_site(mine, theirs) is not False
+        ):
+            raise Duplicate(
+                "An enterprise with this credit code exists.",
+                {"credit_code": "already registered"},
+                existing_id=other.id,
+            )
 
 
 def _own_township(actor: Actor, township, fields_name: str = "township") -> None:
@@ -114,8 +152,10 @@ def _own_township(actor: Actor, township, fields_name: str = "township") -> None
     if actor.is_reviewer or actor.township_id is None:
         return
     if township is None or township.id != actor.township_id:
-        raise Forbidden("Inspectors place enterprises in their own township only.",
-                        {fields_name: "your own township only"})
+        raise Forbidden(
+            "Inspectors place enterprises in their own township only.",
+            {fields_name: "your own township only"},
+        )
 
 
 def create_enterprise(actor: Actor, data: dict, *, now: datetime) -> Enterprise:
@@ -124,12 +164,22 @@ def create_enterprise(actor: Actor, data: dict, *, now: datetime) -> Enterprise:
         values["township"] = db.session.get(Township, actor.township_id)
     _own_township(actor, values.get("township"))
     _check_unique_code(values["credit_code"], values)
-    enterprise = Enterprise(created_at=now, updated_at=now, **values,
-                            location_source="desk" if values.get("lat") is not None else "")
+    enterprise = Enterprise(
+        created_at=now,
+        updated_at=now,
+        **values,
+        location_source="desk" if values.get("lat") is not None else "",
+    )
     db.session.add(enterprise)
     db.session.flush()
-    audit.record(actor, "enterprise.create", "enterprise", enterprise.id, now=now,
-                 after=_snapshot(enterprise))
+    audit.record(
+        actor,
+        "enterprise.create",
+        "enterprise",
+        enterprise.id,
+        now=now,
+        after=_snapshot(enterprise),
+    )
     return enterprise
 
 
@@ -148,19 +198,24 @@ def can_edit(actor: Actor, enterprise: Enterprise) -> bool:
     return enterprise.township_id in (None, actor.township_id)
 
 
-def update_enterprise(actor: Actor, enterprise: Enterprise, data: dict, *, now: datetime) -> Enterprise:
+def update_enterprise(
+    actor: Actor, enterprise: Enterprise, data: dict, *, now: datetime
+) -> Enterprise:
     if not can_edit(actor, enterprise):
         raise Forbidden("Inspectors edit enterprises of their own township only.")
     values = clean(data, partial=True)
     if "township" in values and values["township"] is not enterprise.township:
         _own_township(actor, values["township"])
     if "credit_code" in values:
-        merged = {**{k: getattr(enterprise, k) for k in ("name", "address", "lat", "lon",
-                                                          "township")}, **values}
+        merged = {
+            **{k: getattr(enterprise, k) for k in ("name", "address", "lat", "lon", "township")},
+            **values,
+        }
         _check_unique_code(values["credit_code"], merged, enterprise.id)
-    if ("lat" in values or "lon" in values) and (values.get("lat", enterprise.lat),
-                                                 values.get("lon", enterprise.lon)) != (
-            enterprise.lat, enterprise.lon):
+    if ("lat" in values or "lon" in values) and (
+        values.get("lat", enterprise.lat),
+        values.get("lon", enterprise.lon),
+    ) != (enterprise.lat, enterprise.lon):
         enterprise.location_source = "desk"
     before = _snapshot(enterprise)
     for key, value in values.items():
@@ -170,6 +225,13 @@ def update_enterprise(actor: Actor, enterprise: Enterprise, data: dict, *, now: 
     after = _snapshot(enterprise)
     changed = {k for k in EDITABLE if before[k] != after[k]}
     if changed:
-        audit.record(actor, "enterprise.update", "enterprise", enterprise.id, now=now,
-                     before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+        audit.record(
+            actor,
+            "enterprise.update",
+            "enterprise",
+            enterprise.id,
+            now=now,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
     return enterprise

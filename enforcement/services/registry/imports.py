@@ -20,6 +20,7 @@ sites. A match whose name and place both differ is a conflict shown to the clerk
 overwrite. Importing the same file twice, or again as XLSX with a title row or with codes
 mangled by Excel, changes nothing.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -51,141 +52,352 @@ from enforcement.services.registry.townships import TownshipIndex
 #: Two registry rows with the same name closer than this are the same site.
 SAME_SITE_M = 100.0
 
-FIELDS = ("name", "credit_code", "address", "township", "industry", "lon", "lat", "risk_class",
-          "permit_no", "permit_expires", "contact_name", "contact_phone", "legal_rep", "city")
+FIELDS = (
+    "name",
+    "credit_code",
+    "address",
+    "township",
+    "industry",
+    "lon",
+    "lat",
+    "risk_class",
+    "permit_no",
+    "permit_expires",
+    "contact_name",
+    "contact_phone",
+    "legal_rep",
+    "city",
+)
 
 #: The headers bureaus actually use, normalised (see ``_norm_header``). The first is canonical.
 SYNONYMS = {
-    "name": ("企业名称", "单位名称", "名称", "企业(单位)名称", "污染源名称", "排污单位名称", "企业名",
-             "单位详细名称", "企业全称", "公司名称", "市场主体名称", "name", "enterprisename"),
-    "credit_code": ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码", "组织机构代码", "代码",
-                    "统一社会信用代码(注册号)", "注册号", "工商注册号", "营业执照号", "营业执照注册号",
-                    "统一社会信用代码/组织机构代码", "creditcode", "uscc"),
-    "address": ("地址", "企业地址", "详细地址", "生产地址", "生产经营场所地址", "注册地址", "经营场所",
-                "生产经营地址", "单位地址", "住所", "address"),
-    "township": ("乡镇/园区", "乡镇(园区)", "乡镇", "园区", "所属乡镇", "所属乡镇(园区)", "乡镇街道",
-                 "街道", "所在乡镇", "所在乡镇(街道)", "乡镇(街道)", "所属街道", "所在街道",
-                 "乡镇(街道、园区)", "所属区域", "township"),
-    "industry": ("行业", "行业类别", "所属行业", "行业类型", "国民经济行业", "国民经济行业分类",
-                 "行业名称", "行业代码", "行业类别(代码)", "所属行业名称", "industry"),
+    "name": (
+        "企业名称",
+        "单位名称",
+        "名称",
+        "企业(单位)名称",
+        "污染源名称",
+        "排污单位名称",
+        "企业名",
+        "单位详细名称",
+        "企业全称",
+        "公司名称",
+        "市场主体名称",
+        "name",
+        "enterprisename",
+    ),
+    "credit_code": (
+        "统一社会信用代码",
+        "社会信用代码",
+        "信用代码",
+        "统一代码",
+        "组织机构代码",
+        "代码",
+        "统一社会信用代码(注册号)",
+        "注册号",
+        "工商注册号",
+        "营业执照号",
+        "营业执照注册号",
+        "统一社会信用代码/组织机构代码",
+        "creditcode",
+        "uscc",
+    ),
+    "address": (
+        "地址",
+        "企业地址",
+        "详细地址",
+        "生产地址",
+        "生产经营场所地址",
+        "注册地址",
+        "经营场所",
+        "生产经营地址",
+        "单位地址",
+        "住所",
+        "address",
+    ),
+    "township": (
+        "乡镇/园区",
+        "乡镇(园区)",
+        "乡镇",
+        "园区",
+        "所属乡镇",
+        "所属乡镇(园区)",
+        "乡镇街道",
+        "街道",
+        "所在乡镇",
+        "所在乡镇(街道)",
+        "乡镇(街道)",
+        "所属街道",
+        "所在街道",
+        "乡镇(街道、园区)",
+        "所属区域",
+        "township",
+    ),
+    "industry": (
+        "行业",
+        "行业类别",
+        "所属行业",
+        "行业类型",
+        "国民经济行业",
+        "国民经济行业分类",
+        "行业名称",
+        "行业代码",
+        "行业类别(代码)",
+        "所属行业名称",
+        "industry",
+    ),
     "lon": ("经度", "中心经度", "经度(东经)", "lng", "lon", "longitude"),
     "lat": ("纬度", "中心纬度", "纬度(北纬)", "lat", "latitude"),
-    "risk_class": ("风险等级", "监管级别", "风险类别", "监管类别", "环境风险等级", "管理类别",
-                   "排污许可管理类别", "risk", "riskclass"),
-    "permit_no": ("排污许可证编号", "许可证编号", "排污许可证号", "许可证号", "许可证", "排污许可证",
-                  "证书编号", "permitno"),
-    "permit_expires": ("许可证有效期", "有效期至", "许可证有效期至", "许可证到期日", "有效期",
-                       "有效期限", "permitexpires"),
-    "contact_name": ("联系人", "环保负责人", "负责人", "联系人姓名", "环保联系人", "contact",
-                     "contactname"),
-    "contact_phone": ("联系电话", "电话", "手机", "联系方式", "手机号码", "联系人电话", "phone",
-                      "contactphone"),
-    "legal_rep": ("法定代表人", "法人代表", "法人", "法定代表人(负责人)", "法定代表人姓名", "legalrep"),
-    "city": ("所在市", "所在地市", "地市", "所在区县", "所在县(区)", "区县", "县(区)", "所在县区", "city"),
+    "risk_class": (
+        "风险等级",
+        "监管级别",
+        "风险类别",
+        "监管类别",
+        "环境风险等级",
+        "管理类别",
+        "排污许可管理类别",
+        "risk",
+        "riskclass",
+    ),
+    "permit_no": (
+        "排污许可证编号",
+        "许可证编号",
+        "排污许可证号",
+        "许可证号",
+        "许可证",
+        "排污许可证",
+        "证书编号",
+        "permitno",
+    ),
+    "permit_expires": (
+        "许可证有效期",
+        "有效期至",
+        "许可证有效期至",
+        "许可证到期日",
+        "有效期",
+        "有效期限",
+        "permitexpires",
+    ),
+    "contact_name": (
+        "联系人",
+        "环保负责人",
+        "负责人",
+        "联系人姓名",
+        "环保联系人",
+        "contact",
+        "contactname",
+    ),
+    "contact_phone": (
+        "联系电话",
+        "电话",
+        "手机",
+        "联系方式",
+        "手机号码",
+        "联系人电话",
+        "phone",
+        "contactphone",
+    ),
+    "legal_rep": (
+        "法定代表人",
+        "法人代表",
+        "法人",
+        "法定代表人(负责人)",
+        "法定代表人姓名",
+        "legalrep",
+    ),
+    "city": (
+        "所在市",
+        "所在地市",
+        "地市",
+        "所在区县",
+        "所在县(区)",
+        "区县",
+        "县(区)",
+        "所在县区",
+        "city",
+    ),
 }
 
-MAX_LENGTHS = {"name": 200, "address": 300, "permit_no": 60, "contact_name": 80,
-               "contact_phone": 40, "legal_rep": 80, "city": 60}
+MAX_LENGTHS = {
+    "name": 200,
+    "address": 300,
+    "permit_no": 60,
+    "contact_name": 80,
+    "contact_phone": 40,
+    "legal_rep": 80,
+    "city": 60,
+}
 
 #: Every problem and warning, zh and en (the reasons column of the rejected download). Each one
 #: says what the clerk should do.
 REASONS = {
-    "name_missing": ("缺少企业名称：请在表中补上单位名称后重新导入",
-                     "Name missing: add the enterprise name and import again"),
-    "too_long": ("{field}过长（最多{limit}字）：请删减后重新导入",
-                 "{field} too long (at most {limit} characters): shorten it and import again"),
-    "awaiting_location": ("没有坐标：已导入，等待在地图上标注位置（可在“待定位企业”页搜索地址或拖动图钉，"
-                          "或由执法人员现场定位）",
-                          "No coordinates: imported, waiting for a location (search the address or "
-                          "drag the pin on the awaiting-location page, or leave it to the field)"),
-    "coordinates_invalid": ("坐标不是有效数字（经度 {lon}，纬度 {lat}）：请改为十进制度数（如 116.83）"
-                            "后重新导入，或清空坐标让企业等待定位",
-                            "Coordinates are not numbers (longitude {lon}, latitude {lat}): write "
-                            "decimal degrees (116.83) and import again, or clear them"),
-    "coordinates_swapped": ("经纬度疑似填反：请把经度改为 {lon}、纬度改为 {lat} 后重新导入",
-                            "Latitude and longitude look swapped: use longitude {lon}, latitude "
-                            "{lat} and import again"),
-    "outside_area": ("坐标（经度 {lon}，纬度 {lat}）不在本局辖区内：请核对坐标，若是高德/腾讯地图坐标请在"
-                     "列对应页选择 GCJ-02；或清空坐标让企业等待定位",
-                     "Coordinates (longitude {lon}, latitude {lat}) are outside the bureau's area: "
-                     "check them (choose GCJ-02 for Gaode/Tencent coordinates) or clear them"),
-    "excel_number": ("Excel 把代码存成了数字，末尾几位已丢失（{value}），请把该列设为文本后重新导出；"
-                     "本行已按无代码导入",
-                     "Excel stored the code as a number and lost its last digits ({value}): set the "
-                     "column to text and export again; the row was imported without a code"),
-    "code_check": ("统一社会信用代码“{value}”的第18位校验码应为“{expected}”，可能抄错了一位：已按无代码"
-                   "导入，请对照营业执照在企业页面补填",
-                   "Credit code “{value}” should end in “{expected}”, a character may be mistyped: "
-                   "imported without a code, copy it from the business licence on the enterprise page"),
-    "code_characters": ("统一社会信用代码“{value}”含有代码中不会出现的字符“{bad}”：已按无代码导入，"
-                        "请对照营业执照在企业页面补填",
-                        "Credit code “{value}” contains “{bad}”, which no credit code has: imported "
-                        "without a code, copy it from the business licence on the enterprise page"),
-    "code_lookalike": ("代码中的字母已改为形近数字（{value} → {code}）：请核对营业执照",
-                       "Look-alike letters in the code were read as digits ({value} → {code}): "
-                       "check the business licence"),
-    "code_unrecognised": ("“{value}”（{length}位）不是18位统一社会信用代码，也不是9位组织机构代码或"
-                          "15位注册号：已按无代码导入，请对照营业执照在企业页面补填",
-                          "“{value}” ({length} characters) is neither an 18-character credit code "
-                          "nor a 9-character organisation code or 15-digit registration number: "
-                          "imported without a code"),
-    "township_unknown": ("未知的乡镇/园区“{value}”：已导入但未归属乡镇；请在“乡镇与边界”页为正确的乡镇添加"
-                         "别名“{value}”后重新导入",
-                         "Unknown township or park “{value}”: imported without a township; add "
-                         "“{value}” as an alias on the townships page and import again"),
-    "township_from_address": ("乡镇/园区按地址中的“{value}”确定", "Township taken from the address "
-                              "(“{value}”)"),
-    "township_mismatch": ("坐标落在“{inside}”的边界内，而表中写的是“{value}”：请核对乡镇或坐标",
-                          "The point lies inside “{inside}” but the row says “{value}”: check the "
-                          "township or the coordinates"),
-    "date_invalid": ("许可证有效期“{value}”无法识别：请写成 2027-05-31 这样的日期后重新导入",
-                     "Permit expiry “{value}” is not a date: write it like 2027-05-31 and import "
-                     "again"),
-    "duplicate_in_file": ("与本表第{line}行是同一场所（{by}）：请删去重复的一行后重新导入",
-                          "Same site as row {line} ({by}): delete one of the two rows and import "
-                          "again"),
-    "conflict_in_file": ("与本表第{line}行的信用代码相同，但名称和地址都不同：若是同一企业的另一厂区请统一"
-                         "名称，若是另一家企业请核对代码",
-                         "Same credit code as row {line} but another name and place: if it is "
-                         "another plant of the same company use the same name, otherwise check "
-                         "the code"),
-    "conflict": ("与已有企业 #{id}「{name}」按{by}匹配，但名称和位置都不同：未覆盖该企业；请核对后修改本行"
-                 "或在企业页面修改",
-                 "Matches enterprise #{id} “{name}” by {by}, but name and place both differ: not "
-                 "overwritten; check the row or the enterprise"),
-    "duplicate_existing": ("与已有企业 #{id}「{name}」同名同地，但信用代码不同：未覆盖该企业；请核对哪一个"
-                           "代码正确",
-                           "Same name and place as enterprise #{id} “{name}”, but a different credit "
-                           "code: not overwritten; check which code is right"),
-    "industry_unknown": ("未识别的行业“{value}”：原文已保留，行业按“其他”导入；可在企业页面选择国民经济"
-                         "行业分类",
-                         "Unknown industry “{value}”: the text is kept and the industry set to "
-                         "Other; choose the national classification on the enterprise page"),
-    "risk_unknown": ("未识别的风险等级“{value}”：按 C 导入，请在企业页面核对",
-                     "Unknown risk class “{value}”: imported as C, check it on the enterprise page"),
+    "name_missing": (
+        "缺少企业名称：请在表中补上单位名称后重新导入",
+        "Name missing: add the enterprise name and import again",
+    ),
+    "too_long": (
+        "{field}过长（最多{limit}字）：请删减后重新导入",
+        "{field} too long (at most {limit} characters): shorten it and import again",
+    ),
+    "awaiting_location": (
+        "没有坐标：已导入，等待在地图上标注位置（可在“待定位企业”页搜索地址或拖动图钉，"
+        "或由执法人员现场定位）",
+        "No coordinates: imported, waiting for a location (search the address or "
+        "drag the pin on the awaiting-location page, or leave it to the field)",
+    ),
+    "coordinates_invalid": (
+        "坐标不是有效数字（经度 {lon}，纬度 {lat}）：请改为十进制度数（如 116.83）"
+        "后重新导入，或清空坐标让企业等待定位",
+        "Coordinates are not numbers (longitude {lon}, latitude {lat}): write "
+        "decimal degrees (116.83) and import again, or clear them",
+    ),
+    "coordinates_swapped": (
+        "经纬度疑似填反：请把经度改为 {lon}、纬度改为 {lat} 后重新导入",
+        "Latitude and longitude look swapped: use longitude {lon}, latitude {lat} and import again",
+    ),
+    "outside_area": (
+        "坐标（经度 {lon}，纬度 {lat}）不在本局辖区内：请核对坐标，若是高德/腾讯地图坐标请在"
+        "列对应页选择 GCJ-02；或清空坐标让企业等待定位",
+        "Coordinates (longitude {lon}, latitude {lat}) are outside the bureau's area: "
+        "check them (choose GCJ-02 for Gaode/Tencent coordinates) or clear them",
+    ),
+    "excel_number": (
+        "Excel 把代码存成了数字，末尾几位已丢失（{value}），请把该列设为文本后重新导出；"
+        "本行已按无代码导入",
+        "Excel stored the code as a number and lost its last digits ({value}): set the "
+        "column to text and export again; the row was imported without a code",
+    ),
+    "code_check": (
+        "统一社会信用代码“{value}”的第18位校验码应为“{expected}”，可能抄错了一位：已按无代码"
+        "导入，请对照营业执照在企业页面补填",
+        "Credit code “{value}” should end in “{expected}”, a character may be mistyped: "
+        "imported without a code, copy it from the business licence on the enterprise page",
+    ),
+    "code_characters": (
+        "统一社会信用代码“{value}”含有代码中不会出现的字符“{bad}”：已按无代码导入，"
+        "请对照营业执照在企业页面补填",
+        "Credit code “{value}” contains “{bad}”, which no credit code has: imported "
+        "without a code, copy it from the business licence on the enterprise page",
+    ),
+    "code_lookalike": (
+        "代码中的字母已改为形近数字（{value} → {code}）：请核对营业执照",
+        "Look-alike letters in the code were read as digits ({value} → {code}): "
+        "check the business licence",
+    ),
+    "code_unrecognised": (
+        "“{value}”（{length}位）不是18位统一社会信用代码，也不是9位组织机构代码或"
+        "15位注册号：已按无代码导入，请对照营业执照在企业页面补填",
+        "“{value}” ({length} characters) is neither an 18-character credit code "
+        "nor a 9-character organisation code or 15-digit registration number: "
+        "imported without a code",
+    ),
+    "township_unknown": (
+        "未知的乡镇/园区“{value}”：已导入但未归属乡镇；请在“乡镇与边界”页为正确的乡镇添加"
+        "别名“{value}”后重新导入",
+        "Unknown township or park “{value}”: imported without a township; add "
+        "“{value}” as an alias on the townships page and import again",
+    ),
+    "township_from_address": (
+        "乡镇/园区按地址中的“{value}”确定",
+        "Township taken from the address (“{value}”)",
+    ),
+    "township_mismatch": (
+        "坐标落在“{inside}”的边界内，而表中写的是“{value}”：请核对乡镇或坐标",
+        "The point lies inside “{inside}” but the row says “{value}”: check the "
+        "township or the coordinates",
+    ),
+    "date_invalid": (
+        "许可证有效期“{value}”无法识别：请写成 2027-05-31 这样的日期后重新导入",
+        "Permit expiry “{value}” is not a date: write it like 2027-05-31 and import again",
+    ),
+    "duplicate_in_file": (
+        "与本表第{line}行是同一场所（{by}）：请删去重复的一行后重新导入",
+        "Same site as row {line} ({by}): delete one of the two rows and import again",
+    ),
+    "conflict_in_file": (
+        "与本表第{line}行的信用代码相同，但名称和地址都不同：若是同一企业的另一厂区请统一"
+        "名称，若是另一家企业请核对代码",
+        "Same credit code as row {line} but another name and place: if it is "
+        "another plant of the same company use the same name, otherwise check "
+        "the code",
+    ),
+    "conflict": (
+        "与已有企业 #{id}「{name}」按{by}匹配，但名称和位置都不同：未覆盖该企业；请核对后修改本行"
+        "或在企业页面修改",
+        "Matches enterprise #{id} “{name}” by {by}, but name and place both differ: not "
+        "overwritten; check the row or the enterprise",
+    ),
+    "duplicate_existing": (
+        "与已有企业 #{id}「{name}」同名同地，但信用代码不同：未覆盖该企业；请核对哪一个代码正确",
+        "Same name and place as enterprise #{id} “{name}”, but a different credit "
+        "code: not overwritten; check which code is right",
+    ),
+    "industry_unknown": (
+        "未识别的行业“{value}”：原文已保留，行业按“其他”导入；可在企业页面选择国民经济行业分类",
+        "Unknown industry “{value}”: the text is kept and the industry set to "
+        "Other; choose the national classification on the enterprise page",
+    ),
+    "risk_unknown": (
+        "未识别的风险等级“{value}”：按 C 导入，请在企业页面核对",
+        "Unknown risk class “{value}”: imported as C, check it on the enterprise page",
+    ),
 }
 
-BY_LABELS = {"credit_code": ("信用代码和场所相同", "same credit code and site"),
-             "name": ("名称和场所相同", "same name and site"),
-             "permit_no": ("排污许可证编号", "permit number"),
-             "code": ("信用代码", "credit code"),
-             "name_township": ("名称和乡镇", "name and township")}
+BY_LABELS = {
+    "credit_code": ("信用代码和场所相同", "same credit code and site"),
+    "name": ("名称和场所相同", "same name and site"),
+    "permit_no": ("排污许可证编号", "permit number"),
+    "code": ("信用代码", "credit code"),
+    "name_township": ("名称和乡镇", "name and township"),
+}
 
 FIELD_LABELS = {f: (SYNONYMS[f][0], f) for f in FIELDS}
-FIELD_LABELS.update({"legacy_code": ("组织机构代码/注册号", "legacy identifier"),
-                     "industry_gbt": ("国民经济行业分类", "national industry classification"),
-                     "industry_text": ("行业（原文）", "industry as written"),
-                     "location_source": ("位置来源", "location source")})
+FIELD_LABELS.update(
+    {
+        "legacy_code": ("组织机构代码/注册号", "legacy identifier"),
+        "industry_gbt": ("国民经济行业分类", "national industry classification"),
+        "industry_text": ("行业（原文）", "industry as written"),
+        "location_source": ("位置来源", "location source"),
+    }
+)
 
 #: Risk classes, by a documented rule (docs/import.md): numbered grades and 环境风险 levels count
 #: from the highest (1 / 一级 / 重大 / 重点 → A, 2 / 较大 → B, 3 and below / 简化 / 登记 → C); the
 #: words a register uses for supervision level map as the campaign used them (一般 → B).
-RISK_WORDS = {"a": "A", "重点": "A", "重点监管": "A", "重点排污单位": "A", "高": "A", "重点管理": "A",
-              "1": "A", "一": "A", "i": "A", "重大": "A", "重大风险": "A",
-              "b": "B", "一般": "B", "一般监管": "B", "中": "B", "2": "B", "二": "B", "ii": "B",
-              "较大": "B", "较大风险": "B",
-              "c": "C", "简化": "C", "简化管理": "C", "登记": "C", "登记管理": "C", "低": "C",
-              "3": "C", "三": "C", "iii": "C", "4": "C", "四": "C", "一般风险": "C"}
+RISK_WORDS = {
+    "a": "A",
+    "重点": "A",
+    "重点监管": "A",
+    "重点排污单位": "A",
+    "高": "A",
+    "重点管理": "A",
+    "1": "A",
+    "一": "A",
+    "i": "A",
+    "重大": "A",
+    "重大风险": "A",
+    "b": "B",
+    "一般": "B",
+    "一般监管": "B",
+    "中": "B",
+    "2": "B",
+    "二": "B",
+    "ii": "B",
+    "较大": "B",
+    "较大风险": "B",
+    "c": "C",
+    "简化": "C",
+    "简化管理": "C",
+    "登记": "C",
+    "登记管理": "C",
+    "低": "C",
+    "3": "C",
+    "三": "C",
+    "iii": "C",
+    "4": "C",
+    "四": "C",
+    "一般风险": "C",
+}
 
 
 def reason_text(code: str, params: dict, locale: str = "zh_CN") -> str:
@@ -212,10 +424,13 @@ class Table:
 
 
 def _decode(data: bytes) -> str:
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding)
+            return data[len(bom) :].decode(encoding)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -246,9 +461,15 @@ def _split(rows: Iterable[Iterable]):
         headers = [cell_text(c) for c in cells]
         break
     if headers is None:
-        raise ValidationError(_("No header row was found."), {"file": _(
-            "No header row was found: the sheet needs a row of column names (企业名称, 地址, ...) "
-            "above the enterprises. Check that this is the register and that it is not empty.")})
+        raise ValidationError(
+            _("No header row was found."),
+            {
+                "file": _(
+                    "No header row was found: the sheet needs a row of column names (企业名称, 地址, ...) "
+                    "above the enterprises. Check that this is the register and that it is not empty."
+                )
+            },
+        )
     width = len(headers)
 
     def body():
@@ -256,6 +477,7 @@ def _split(rows: Iterable[Iterable]):
             cells = list(cells)
             if not _blank(cells):
                 yield line, (cells + [None] * width)[:width]
+
     return headers, body()
 
 
@@ -263,19 +485,27 @@ def open_table(data: bytes, filename: str = "") -> Table:
     """The table with its rows as an iterator (read once, in order): large files stream."""
     if data[:4] == b"PK\x03\x04":
         from openpyxl import load_workbook
+
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             sheet = book.worksheets[0]
         except Exception:  # openpyxl raises many kinds for a damaged file
-            raise ValidationError(_("The spreadsheet cannot be read."), {"file": _(
-                "The spreadsheet cannot be read: open it in Excel or WPS, save it again as "
-                "XLSX or CSV and upload that.")}) from None
+            raise ValidationError(
+                _("The spreadsheet cannot be read."),
+                {
+                    "file": _(
+                        "The spreadsheet cannot be read: open it in Excel or WPS, save it again as "
+                        "XLSX or CSV and upload that."
+                    )
+                },
+            ) from None
 
         def cells():
             try:
                 yield from sheet.iter_rows(values_only=True)
             finally:
                 book.close()
+
         headers, body = _split(cells())
         return Table(filename, headers, body)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -304,13 +534,20 @@ def _xls_rows(data: bytes):
     """The first sheet of an old Excel (.xls) file, cells as openpyxl gives them: numbers stay
     numbers (so an Excel-mangled code is recognised), dates become datetimes."""
     import xlrd
+
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
         sheet = book.sheet_by_index(0)
     except Exception:  # xlrd raises many kinds for a damaged or encrypted file
-        raise ValidationError(_("The spreadsheet cannot be read."), {"file": _(
-            "The spreadsheet cannot be read: open it in Excel or WPS, save it again as "
-            "XLSX or CSV and upload that.")}) from None
+        raise ValidationError(
+            _("The spreadsheet cannot be read."),
+            {
+                "file": _(
+                    "The spreadsheet cannot be read: open it in Excel or WPS, save it again as "
+                    "XLSX or CSV and upload that."
+                )
+            },
+        ) from None
     try:
         for r in range(sheet.nrows):
             row = []
@@ -327,15 +564,22 @@ def _xls_rows(data: bytes):
 
 
 def _not_a_table() -> ValidationError:
-    return ValidationError(_("This is not a CSV or XLSX file."), {"file": _(
-        "This is not a CSV or XLSX file: save the register from Excel or WPS as XLSX or CSV and "
-        "upload that.")})
+    return ValidationError(
+        _("This is not a CSV or XLSX file."),
+        {
+            "file": _(
+                "This is not a CSV or XLSX file: save the register from Excel or WPS as XLSX or CSV and "
+                "upload that."
+            )
+        },
+    )
 
 
 def count_lines(data: bytes) -> int:
     """About how many rows a file has, for a progress bar (XLSX: its stated dimension)."""
     if data[:4] == b"PK\x03\x04":
         from openpyxl import load_workbook
+
         try:
             book = load_workbook(io.BytesIO(data), read_only=True)
             rows = book.worksheets[0].max_row or 0
@@ -403,8 +647,9 @@ class Mapping:
 
 def mapping_for(headers: list[str]) -> Mapping:
     """The remembered mapping for these headers, else a guess from the usual synonyms."""
-    stored = db.session.scalar(select(ImportMapping).where(
-        ImportMapping.signature == signature(headers)))
+    stored = db.session.scalar(
+        select(ImportMapping).where(ImportMapping.signature == signature(headers))
+    )
     if stored is not None:
         columns = [stored.mapping.get(h, "") for h in headers]
         return Mapping(columns, stored.coordinates, remembered=True)
@@ -416,8 +661,9 @@ def mapping_from_json(doc, headers: list[str]) -> Mapping:
     ``{"columns": {"header": "field"}, "coordinates": "wgs84"|"gcj02"}``. Headers are compared
     after normalisation, so 乡镇（园区） and 乡镇(园区) are the same column."""
     if not isinstance(doc, dict):
-        raise ValidationError("The mapping is not a JSON object.",
-                              {"mapping": 'write it as {"表头": "field", ...}'})
+        raise ValidationError(
+            "The mapping is not a JSON object.", {"mapping": 'write it as {"表头": "field", ...}'}
+        )
     coordinates = "wgs84"
     if isinstance(doc.get("columns"), dict):
         coordinates = doc.get("coordinates") or "wgs84"
@@ -428,8 +674,10 @@ def mapping_from_json(doc, headers: list[str]) -> Mapping:
     present = {_norm_header(h) for h in headers}
     missing = sorted(k for k, v in doc.items() if v and _norm_header(str(k)) not in present)
     if missing:
-        raise ValidationError("The mapping names columns the file does not have.",
-                              {"mapping": "not in the file: " + ", ".join(missing)})
+        raise ValidationError(
+            "The mapping names columns the file does not have.",
+            {"mapping": "not in the file: " + ", ".join(missing)},
+        )
     columns = [wanted.get(_norm_header(h), "") for h in headers]
     check_mapping(columns)
     return Mapping(columns, coordinates)
@@ -452,8 +700,9 @@ def check_mapping(columns: list[str]) -> None:
         raise ValidationError("The column mapping is incomplete.", fields)
 
 
-def remember_mapping(actor: Actor, headers: list[str], columns: list[str], coordinates: str, *,
-                     now: datetime) -> ImportMapping:
+def remember_mapping(
+    actor: Actor, headers: list[str], columns: list[str], coordinates: str, *, now: datetime
+) -> ImportMapping:
     _require(actor)
     check_mapping(columns)
     if coordinates not in ("wgs84", "gcj02"):
@@ -469,8 +718,14 @@ def remember_mapping(actor: Actor, headers: list[str], columns: list[str], coord
     stored.mapping, stored.coordinates = mapping, coordinates
     stored.updated_at, stored.updated_by = now, actor.username
     db.session.flush()
-    audit.record(actor, "import.mapping", "import_mapping", stored.id, now=now,
-                 after={"mapping": mapping, "coordinates": coordinates})
+    audit.record(
+        actor,
+        "import.mapping",
+        "import_mapping",
+        stored.id,
+        now=now,
+        after={"mapping": mapping, "coordinates": coordinates},
+    )
     return stored
 
 
@@ -533,8 +788,10 @@ def _float(text: str) -> float:
     return float(text)
 
 
-_DATE_PATTERNS = (re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
-                  re.compile(r"^(\d{4})(\d{2})(\d{2})$"))
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
 
 
 def _date(value) -> date:
@@ -597,10 +854,26 @@ class _Record:
     """One stored site as the matching reads it: its columns in slots (a dict per site cost
     about twice the memory at 130,000 sites)."""
 
-    __slots__ = ("id", "name", "credit_code", "legacy_code", "address", "township_id",
-                 "industry", "industry_gbt", "industry_text", "lat", "lon", "location_source",
-                 "risk_class", "permit_no", "permit_expires", "contact_name", "contact_phone",
-                 "legal_rep")
+    __slots__ = (
+        "id",
+        "name",
+        "credit_code",
+        "legacy_code",
+        "address",
+        "township_id",
+        "industry",
+        "industry_gbt",
+        "industry_text",
+        "lat",
+        "lon",
+        "location_source",
+        "risk_class",
+        "permit_no",
+        "permit_expires",
+        "contact_name",
+        "contact_phone",
+        "legal_rep",
+    )
 
     def __init__(self, values):
         for key, value in zip(self.__slots__, values):
@@ -655,26 +928,39 @@ def _same_name(values: Fields, other: Fields) -> bool:
     return _norm_name(values.get("name") or "") == _norm_name(other.get("name") or "")
 
 
-def analyse(table: Table, mapping: Mapping, *, bbox=None, area=None,
-            township_default: str | None = None,
-            geocode: Callable[[str], tuple[float, float] | None] | None = None,
-            progress: Callable[[int], None] | None = None) -> Analysis:
+def analyse(
+    table: Table,
+    mapping: Mapping,
+    *,
+    bbox=None,
+    area=None,
+    township_default: str | None = None,
+    geocode: Callable[[str], tuple[float, float] | None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Analysis:
     """Classify every row. Reads the database, writes nothing. ``area`` (anything with
     ``contains(lat, lon)``: the county boundary) decides "outside the bureau's area"; without it
     the ``bbox`` rectangle does."""
     rows: list[Row] = []
-    for chunk in analyse_chunks(table, mapping, bbox=bbox, area=area,
-                                township_default=township_default, geocode=geocode):
+    for chunk in analyse_chunks(
+        table, mapping, bbox=bbox, area=area, township_default=township_default, geocode=geocode
+    ):
         rows.extend(chunk)
         if progress:
             progress(len(chunk))
     return Analysis(table, mapping, rows)
 
 
-def analyse_chunks(table: Table, mapping: Mapping, *, bbox=None, area=None,
-                   township_default: str | None = None,
-                   geocode: Callable[[str], tuple[float, float] | None] | None = None,
-                   chunk: int = 1000):
+def analyse_chunks(
+    table: Table,
+    mapping: Mapping,
+    *,
+    bbox=None,
+    area=None,
+    township_default: str | None = None,
+    geocode: Callable[[str], tuple[float, float] | None] | None = None,
+    chunk: int = 1000,
+):
     """``analyse`` a chunk of rows at a time, for files too large to hold: the registry and the
     townships are read once, the file's rows once, in order. A generator: the set-up errors
     (mapping, default township) are raised before the first chunk."""
@@ -687,9 +973,15 @@ def analyse_chunks(table: Table, mapping: Mapping, *, bbox=None, area=None,
     if township_default:
         default_township = townships.resolve(township_default)
         if default_township is None:
-            raise ValidationError("Unknown default township.", {"township_default": _(
-                "No township is called “%(value)s”: choose one from the list.",
-                value=township_default)})
+            raise ValidationError(
+                "Unknown default township.",
+                {
+                    "township_default": _(
+                        "No township is called “%(value)s”: choose one from the list.",
+                        value=township_default,
+                    )
+                },
+            )
     column_of = {f: i for i, f in enumerate(mapping.columns) if f}
 
     def run():
@@ -709,13 +1001,21 @@ def analyse_chunks(table: Table, mapping: Mapping, *, bbox=None, area=None,
                 rows = []
         if rows:
             yield rows
+
     return run()
 
 
 def _clean(row: Row, raw: dict, townships: TownshipIndex, default_township: int | None) -> None:
     values = row.values
-    for key in ("name", "address", "permit_no", "contact_name", "contact_phone", "legal_rep",
-                "city"):
+    for key in (
+        "name",
+        "address",
+        "permit_no",
+        "contact_name",
+        "contact_phone",
+        "legal_rep",
+        "city",
+    ):
         if key in raw:
             text = cell_text(raw[key])
             if key in ("permit_no",) and text in cc.PLACEHOLDERS:
@@ -725,8 +1025,9 @@ def _clean(row: Row, raw: dict, townships: TownshipIndex, default_township: int 
             elif text:
                 values[key] = text
     city = values.pop("city", "")
-    if not values.get("name") and not any(p[0] == "too_long" and p[1]["field"] == "name"
-                                          for p in row.problems):
+    if not values.get("name") and not any(
+        p[0] == "too_long" and p[1]["field"] == "name" for p in row.problems
+    ):
         row.problems.append(("name_missing", {}))
     if "credit_code" in raw:
         found = cc.from_register(raw["credit_code"])
@@ -765,8 +1066,11 @@ def _clean(row: Row, raw: dict, townships: TownshipIndex, default_township: int 
     risk = cell_text(raw.get("risk_class"))
     if risk:
         key = risk.lower().replace("类", "").replace("级", "").replace("风险", "") or risk.lower()
-        risk_code = RISK_WORDS.get(risk.lower()) or RISK_WORDS.get(key) or (
-            risk.upper() if risk.upper() in RISK_CLASSES else None)
+        risk_code = (
+            RISK_WORDS.get(risk.lower())
+            or RISK_WORDS.get(key)
+            or (risk.upper() if risk.upper() in RISK_CLASSES else None)
+        )
         if risk_code is None:
             row.warnings.append(("risk_unknown", {"value": risk}))
             risk_code = "C"
@@ -821,8 +1125,15 @@ def _place(row: Row, townships: TownshipIndex) -> None:
     if values.get("township_id") is None:
         values["township_id"] = inside
     elif values["township_id"] != inside:
-        row.warnings.append(("township_mismatch", {
-            "inside": townships.names[inside], "value": townships.names[values["township_id"]]}))
+        row.warnings.append(
+            (
+                "township_mismatch",
+                {
+                    "inside": townships.names[inside],
+                    "value": townships.names[values["township_id"]],
+                },
+            )
+        )
 
 
 class _Kept:
@@ -915,8 +1226,12 @@ def _find(row: Row, existing: _Existing) -> tuple[int | None, tuple[str, dict] |
         sites = [eid for eid in candidates if same_site(values, existing.by_id[eid])]
         if sites:
             return sites[0], None
-        unknown = [eid for eid in candidates if same_site(values, existing.by_id[eid]) is None
-                   and _same_name(values, existing.by_id[eid])]
+        unknown = [
+            eid
+            for eid in candidates
+            if same_site(values, existing.by_id[eid]) is None
+            and _same_name(values, existing.by_id[eid])
+        ]
         if unknown:
             return unknown[0], None
         if not any(_same_name(values, existing.by_id[eid]) for eid in candidates):
@@ -986,9 +1301,25 @@ def _match(row: Row, existing: _Existing, seen: _Seen) -> None:
 
 # ---------------------------------------------------------------- applying
 
-_STORED = ("name", "credit_code", "legacy_code", "address", "township_id", "industry",
-           "industry_gbt", "industry_text", "lat", "lon", "location_source", "risk_class",
-           "permit_no", "permit_expires", "contact_name", "contact_phone", "legal_rep")
+_STORED = (
+    "name",
+    "credit_code",
+    "legacy_code",
+    "address",
+    "township_id",
+    "industry",
+    "industry_gbt",
+    "industry_text",
+    "lat",
+    "lon",
+    "location_source",
+    "risk_class",
+    "permit_no",
+    "permit_expires",
+    "contact_name",
+    "contact_phone",
+    "legal_rep",
+)
 
 
 def _audit_values(values: dict, township_codes: dict[int, str]) -> dict:
@@ -1010,11 +1341,18 @@ def apply(actor: Actor, analysis: Analysis, *, now: datetime) -> dict[str, int]:
     return counts
 
 
-def finish(actor: Actor, filename: str, counts: dict, awaiting_location: int, *,
-           now: datetime) -> None:
+def finish(
+    actor: Actor, filename: str, counts: dict, awaiting_location: int, *, now: datetime
+) -> None:
     """The import's own summary event, after every chunk was applied."""
-    audit.record(actor, "enterprise.import_file", "import", None, now=now,
-                 after={"file": filename, **counts, "awaiting_location": awaiting_location})
+    audit.record(
+        actor,
+        "enterprise.import_file",
+        "import",
+        None,
+        now=now,
+        after={"file": filename, **counts, "awaiting_location": awaiting_location},
+    )
     db.session.flush()
     # The ORM may hold enterprises loaded before the bulk statements: make them reread.
     db.session.expire_all()
@@ -1026,13 +1364,35 @@ def apply_rows(actor: Actor, rows: list[Row], filename: str, *, now: datetime) -
     codes = dict(db.session.execute(select(Township.id, Township.code)).all())
     new_rows = [r for r in rows if r.status == "new"]
     if new_rows:
-        defaults = {"name": "", "address": "", "industry": "other", "risk_class": "C",
-                    "permit_no": "", "contact_name": "", "contact_phone": "", "legal_rep": "",
-                    "status": "operating", "credit_code": None, "legacy_code": "",
-                    "township_id": None, "industry_gbt": "", "industry_text": "",
-                    "lat": None, "lon": None, "location_source": "", "permit_expires": None}
-        payload = [{**defaults, **{k: v for k, v in r.values.items() if k in _STORED},
-                    "created_at": now, "updated_at": now} for r in new_rows]
+        defaults = {
+            "name": "",
+            "address": "",
+            "industry": "other",
+            "risk_class": "C",
+            "permit_no": "",
+            "contact_name": "",
+            "contact_phone": "",
+            "legal_rep": "",
+            "status": "operating",
+            "credit_code": None,
+            "legacy_code": "",
+            "township_id": None,
+            "industry_gbt": "",
+            "industry_text": "",
+            "lat": None,
+            "lon": None,
+            "location_source": "",
+            "permit_expires": None,
+        }
+        payload = [
+            {
+                **defaults,
+                **{k: v for k, v in r.values.items() if k in _STORED},
+                "created_at": now,
+                "updated_at": now,
+            }
+            for r in new_rows
+        ]
         for values in payload:
             values["name_pinyin"] = searchable(values["name"])
         table = Enterprise.__table__
@@ -1041,22 +1401,56 @@ def apply_rows(actor: Actor, rows: list[Row], filename: str, *, now: datetime) -
         ids: list[int] = []
         # insertmanyvalues: a few multi-row statements per chunk, ids back in payload order.
         for start in range(0, len(payload), 5000):
-            ids.extend(db.session.scalars(stmt, payload[start:start + 5000]).all())
-        audit.record_many(actor, "enterprise.import", "enterprise",
-                          ((eid, {**_audit_values(values, codes), "source": filename})
-                           for eid, values in zip(ids, payload)), now=now)
+            ids.extend(db.session.scalars(stmt, payload[start : start + 5000]).all())
+        audit.record_many(
+            actor,
+            "enterprise.import",
+            "enterprise",
+            (
+                (eid, {**_audit_values(values, codes), "source": filename})
+                for eid, values in zip(ids, payload)
+            ),
+            now=now,
+        )
     changed = [r for r in rows if r.status == "update"]
     if changed:
-        db.session.execute(update(Enterprise), [
-            {"id": r.enterprise_id, **{k: new for k, (_old, new) in r.changes.items()},
-             **({"name_pinyin": searchable(r.changes["name"][1])} if "name" in r.changes else {}),
-             "updated_at": now} for r in changed])
-        audit.record_many(actor, "enterprise.import_update", "enterprise", (
-            (r.enterprise_id, {"changes": {
-                ("township" if k == "township_id" else k):
-                    [codes.get(o), codes.get(n)] if k == "township_id" else [o, n]
-                for k, (o, n) in r.changes.items()}, "source": filename})
-            for r in changed), now=now)
+        db.session.execute(
+            update(Enterprise),
+            [
+                {
+                    "id": r.enterprise_id,
+                    **{k: new for k, (_old, new) in r.changes.items()},
+                    **(
+                        {"name_pinyin": searchable(r.changes["name"][1])}
+                        if "name" in r.changes
+                        else {}
+                    ),
+                    "updated_at": now,
+                }
+                for r in changed
+            ],
+        )
+        audit.record_many(
+            actor,
+            "enterprise.import_update",
+            "enterprise",
+            (
+                (
+                    r.enterprise_id,
+                    {
+                        "changes": {
+                            ("township" if k == "township_id" else k): [codes.get(o), codes.get(n)]
+                            if k == "township_id"
+                            else [o, n]
+                            for k, (o, n) in r.changes.items()
+                        },
+                        "source": filename,
+                    },
+                )
+                for r in changed
+            ),
+            now=now,
+        )
     db.session.flush()
 
 
@@ -1065,13 +1459,15 @@ def apply_rows(actor: Actor, rows: list[Row], filename: str, *, now: datetime) -
 
 def rejected_xlsx(analysis: Analysis, locale: str = "zh_CN") -> bytes:
     """The rejected rows as the bureau sent them, plus the line number and the reasons."""
-    return held_xlsx(analysis.table.headers, analysis.of("rejected") + analysis.of("conflict"),
-                     locale)
+    return held_xlsx(
+        analysis.table.headers, analysis.of("rejected") + analysis.of("conflict"), locale
+    )
 
 
 def held_xlsx(headers: list[str], rows: list[Row], locale: str = "zh_CN") -> bytes:
     """Rows that were not imported (rejected or in conflict), with their reasons."""
     from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("rejected")
     zh = str(locale).startswith("zh")
@@ -1089,6 +1485,7 @@ def geocoder_from_config(name: str, options: dict):
     if not name:
         return None
     from geopy.geocoders import get_geocoder_for_service
+
     geocoder = get_geocoder_for_service(name)(**(options or {}))
 
     def geocode(address: str):
@@ -1097,4 +1494,5 @@ def geocoder_from_config(name: str, options: dict):
         except Exception:  # network or quota: the row is listed for pinning instead
             return None
         return (found.latitude, found.longitude) if found else None
+
     return geocode

@@ -6,6 +6,7 @@ Matching keys: the official name, every alias, and the short forms clerks use by
 (高新区 for 高新技术产业开发区, 经开区 for 经济技术开发区, the name without 镇/乡/街道). A key
 that two townships share is ambiguous and matches neither.
 """
+
 from __future__ import annotations
 
 import csv
@@ -57,7 +58,7 @@ def name_keys(name: str) -> list[str]:
     for key in list(keys):
         for suffix in SUFFIXES:
             if key.endswith(suffix) and len(key) - len(suffix) >= 2:
-                keys.append(key[:-len(suffix)])
+                keys.append(key[: -len(suffix)])
                 break
     seen: list[str] = []
     for k in keys:
@@ -95,12 +96,13 @@ class TownshipIndex:
                 except (ValueError, KeyError, TypeError):
                     pass
         self.exact = {k: next(iter(v)) for k, v in exact.items() if len(v) == 1}
-        self.short = {k: next(iter(v)) for k, v in short.items()
-                      if len(v) == 1 and k not in exact}
+        self.short = {k: next(iter(v)) for k, v in short.items() if len(v) == 1 and k not in exact}
         # For addresses: the longest key found inside wins; keys of one character are noise.
         self._address_keys = sorted(
             (k for k in {**self.short, **self.exact} if len(k) >= 2 and not k.isascii()),
-            key=len, reverse=True)
+            key=len,
+            reverse=True,
+        )
 
     def __bool__(self) -> bool:
         return bool(self.names)
@@ -148,7 +150,9 @@ def bureau_area(config):
     if path:
         with open(path, "rb") as handle:
             return Area([_geometry(f) for f in _features(json.loads(handle.read()))])
-    texts = list(db.session.scalars(select(Township.boundary).where(Township.boundary.is_not(None))))
+    texts = list(
+        db.session.scalars(select(Township.boundary).where(Township.boundary.is_not(None)))
+    )
     if texts:
         return Area.from_json(*texts)
     return BoxArea(config["BUREAU_BBOX"])
@@ -172,8 +176,11 @@ class TownshipImport:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"created": len(self.created), "updated": len(self.updated),
-                "unchanged": len(self.unchanged)}
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+        }
 
 
 def _bad(message: str) -> ValidationError:
@@ -190,8 +197,12 @@ def read_entries(data: bytes, filename: str = "", *, gcj02: bool = False) -> lis
         except UnicodeDecodeError:
             continue
     if text is None:
-        raise _bad(_("The file is neither UTF-8 nor GBK text: save the code list as CSV (UTF-8) "
-                     "or the boundaries as GeoJSON."))
+        raise _bad(
+            _(
+                "The file is neither UTF-8 nor GBK text: save the code list as CSV (UTF-8) "
+                "or the boundaries as GeoJSON."
+            )
+        )
     stripped = text.lstrip()
     if stripped.startswith("{") or filename.lower().endswith((".geojson", ".json")):
         return _geojson_entries(stripped, gcj02)
@@ -208,8 +219,12 @@ def _csv_entries(text: str) -> list[Entry]:
     for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
         cells = [norm(c) for c in cells]
         if sum(1 for c in cells if c) > 4:
-            raise _bad(_("This is not a township code list (it has more than two columns of "
-                         "data): choose the statistics bureau's list of codes and names."))
+            raise _bad(
+                _(
+                    "This is not a township code list (it has more than two columns of "
+                    "data): choose the statistics bureau's list of codes and names."
+                )
+            )
         code = next((c for c in cells if _DIGITS.match(c)), None)
         # The name is the last cell that is not a number (the list may carry 城乡分类代码 too).
         name = next((c for c in reversed(cells) if c and not c.isdigit()), None)
@@ -217,8 +232,12 @@ def _csv_entries(text: str) -> list[Entry]:
             continue  # a header row, a title or a blank line
         entries.append(Entry(code, name))
     if not entries:
-        raise _bad(_("No township found: the file needs two columns, the statistics code "
-                     "(统计用区划代码) and the name, one township per line."))
+        raise _bad(
+            _(
+                "No township found: the file needs two columns, the statistics code "
+                "(统计用区划代码) and the name, one township per line."
+            )
+        )
     _no_repeats(entries)
     return entries
 
@@ -227,15 +246,26 @@ def _no_repeats(entries: list[Entry]) -> None:
     codes = [e.code for e in entries]
     twice = sorted({c for c in codes if codes.count(c) > 1})
     if twice:
-        raise _bad(_("The code %(codes)s appears more than once: keep one line per township.",
-                     codes="、".join(twice)))
+        raise _bad(
+            _(
+                "The code %(codes)s appears more than once: keep one line per township.",
+                codes="、".join(twice),
+            )
+        )
 
 
 def _features(doc) -> list[dict]:
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
-            or not isinstance(doc.get("features"), list):
-        raise _bad(_("The GeoJSON is not a FeatureCollection: export the township boundaries "
-                     "as a FeatureCollection of polygons."))
+    if (
+        not isinstance(doc, dict)
+        or doc.get("type") != "FeatureCollection"
+        or not isinstance(doc.get("features"), list)
+    ):
+        raise _bad(
+            _(
+                "The GeoJSON is not a FeatureCollection: export the township boundaries "
+                "as a FeatureCollection of polygons."
+            )
+        )
     return doc["features"]
 
 
@@ -243,8 +273,13 @@ def _geometry(feature) -> dict:
     geometry = feature.get("geometry") if isinstance(feature, dict) else None
     if not isinstance(geometry, dict) or geometry.get("type") not in POLYGON_TYPES:
         kind = geometry.get("type") if isinstance(geometry, dict) else None
-        raise _bad(_("A feature is a %(kind)s, not a polygon: the boundary file must hold "
-                     "township polygons (Polygon or MultiPolygon) only.", kind=kind or "—"))
+        raise _bad(
+            _(
+                "A feature is a %(kind)s, not a polygon: the boundary file must hold "
+                "township polygons (Polygon or MultiPolygon) only.",
+                kind=kind or "—",
+            )
+        )
     return geometry
 
 
@@ -254,31 +289,41 @@ def _convert(geometry: dict, gcj02: bool) -> dict:
         for pt in points:
             lon, lat = float(pt[0]), float(pt[1])
             if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                raise _bad(_("A boundary point (%(lon)s, %(lat)s) is not a longitude and "
-                             "latitude: export the boundaries in WGS84 or GCJ-02 degrees.",
-                             lon=pt[0], lat=pt[1]))
+                raise _bad(
+                    _(
+                        "A boundary point (%(lon)s, %(lat)s) is not a longitude and "
+                        "latitude: export the boundaries in WGS84 or GCJ-02 degrees.",
+                        lon=pt[0],
+                        lat=pt[1],
+                    )
+                )
             if gcj02:
                 lat, lon = gcj_to_wgs(lat, lon)
             out.append([round(lon, 7), round(lat, 7)])
         return out
+
     try:
         if geometry["type"] == "Polygon":
             return {"type": "Polygon", "coordinates": [ring(r) for r in geometry["coordinates"]]}
-        return {"type": "MultiPolygon",
-                "coordinates": [[ring(r) for r in poly] for poly in geometry["coordinates"]]}
+        return {
+            "type": "MultiPolygon",
+            "coordinates": [[ring(r) for r in poly] for poly in geometry["coordinates"]],
+        }
     except (TypeError, IndexError, KeyError, ValueError) as exc:
         if isinstance(exc, ValidationError):
             raise
-        raise _bad(_("A polygon's coordinates cannot be read: export the boundaries again as "
-                     "GeoJSON.")) from None
+        raise _bad(
+            _("A polygon's coordinates cannot be read: export the boundaries again as GeoJSON.")
+        ) from None
 
 
 def _geojson_entries(text: str, gcj02: bool) -> list[Entry]:
     try:
         doc = json.loads(text)
     except ValueError:
-        raise _bad(_("The file is not valid GeoJSON: export the township boundaries again.")) \
-            from None
+        raise _bad(
+            _("The file is not valid GeoJSON: export the township boundaries again.")
+        ) from None
     entries = []
     for feature in _features(doc):
         geometry = _geometry(feature)
@@ -286,8 +331,12 @@ def _geojson_entries(text: str, gcj02: bool) -> list[Entry]:
         code = norm(str(props.get("code") or props.get("stat_code") or ""))
         name = norm(str(props.get("name") or ""))
         if not code or not name:
-            raise _bad(_("A feature has no code or name: give each polygon the properties "
-                         "\"code\" (统计用区划代码) and \"name\"."))
+            raise _bad(
+                _(
+                    "A feature has no code or name: give each polygon the properties "
+                    '"code" (统计用区划代码) and "name".'
+                )
+            )
         entries.append(Entry(code, name, _convert(geometry, gcj02)))
     if not entries:
         raise _bad(_("The GeoJSON holds no township polygon."))
@@ -309,6 +358,7 @@ def import_townships(actor: Actor, entries: list[Entry], *, now: datetime) -> To
     again with the same file changes nothing."""
     if not actor.is_admin:
         from enforcement.errors import Forbidden
+
         raise Forbidden("Only administrators import townships.")
     result = TownshipImport()
     existing = list(db.session.scalars(select(Township)))
@@ -324,30 +374,61 @@ def import_townships(actor: Actor, entries: list[Entry], *, now: datetime) -> To
             by_short[key] = None if by_short.get(key, t) is not t else t
     for entry in entries:
         stat = entry.code if entry.code.isdigit() else None
-        township: Township | None = (by_stat.get(stat) if stat else None) or by_code.get(entry.code) \
+        township: Township | None = (
+            (by_stat.get(stat) if stat else None)
+            or by_code.get(entry.code)
             or by_name.get(norm(entry.name))
+        )
         if township is None:
             # A township created by hand as 燕郊高新区 is the official 燕郊高新技术产业开发区.
-            township = next((short for k in name_keys(entry.name)[1:]
-                             if (short := by_short.get(k)) is not None and not short.stat_code), None)
-        boundary = json.dumps(entry.boundary, ensure_ascii=False, separators=(",", ":")) \
-            if entry.boundary else None
+            township = next(
+                (
+                    short
+                    for k in name_keys(entry.name)[1:]
+                    if (short := by_short.get(k)) is not None and not short.stat_code
+                ),
+                None,
+            )
+        boundary = (
+            json.dumps(entry.boundary, ensure_ascii=False, separators=(",", ":"))
+            if entry.boundary
+            else None
+        )
         if township is None:
-            township = Township(code=entry.code, name=entry.name, name_en="",
-                                kind=_kind(entry.code, entry.name), stat_code=stat,
-                                aliases="", boundary=boundary)
+            township = Township(
+                code=entry.code,
+                name=entry.name,
+                name_en="",
+                kind=_kind(entry.code, entry.name),
+                stat_code=stat,
+                aliases="",
+                boundary=boundary,
+            )
             if boundary:
                 township.center_lat, township.center_lon = _centre(entry.boundary)
             db.session.add(township)
             db.session.flush()
             by_code[township.code] = township
             result.created.append(entry.name)
-            audit.record(actor, "township.import", "township", township.id, now=now,
-                         after={"code": township.code, "name": township.name,
-                                "stat_code": stat, "boundary": bool(boundary)})
+            audit.record(
+                actor,
+                "township.import",
+                "township",
+                township.id,
+                now=now,
+                after={
+                    "code": township.code,
+                    "name": township.name,
+                    "stat_code": stat,
+                    "boundary": bool(boundary),
+                },
+            )
             continue
-        before = {"name": township.name, "stat_code": township.stat_code,
-                  "boundary": township.boundary}
+        before = {
+            "name": township.name,
+            "stat_code": township.stat_code,
+            "boundary": township.boundary,
+        }
         if stat and township.stat_code != stat:
             township.stat_code = stat
         if township.name != entry.name:
@@ -360,15 +441,24 @@ def import_townships(actor: Actor, entries: list[Entry], *, now: datetime) -> To
         if boundary and township.boundary != boundary:
             township.boundary = boundary
             township.center_lat, township.center_lon = _centre(entry.boundary)
-        after = {"name": township.name, "stat_code": township.stat_code,
-                 "boundary": township.boundary}
+        after = {
+            "name": township.name,
+            "stat_code": township.stat_code,
+            "boundary": township.boundary,
+        }
         if after == before:
             result.unchanged.append(entry.name)
             continue
         result.updated.append(entry.name)
-        audit.record(actor, "township.import_update", "township", township.id, now=now,
-                     before={k: (bool(v) if k == "boundary" else v) for k, v in before.items()},
-                     after={k: (bool(v) if k == "boundary" else v) for k, v in after.items()})
+        audit.record(
+            actor,
+            "township.import_update",
+            "township",
+            township.id,
+            now=now,
+            before={k: (bool(v) if k == "boundary" else v) for k, v in before.items()},
+            after={k: (bool(v) if k == "boundary" else v) for k, v in after.items()},
+        )
     db.session.flush()
     return result
 
@@ -378,28 +468,47 @@ def set_aliases(actor: Actor, township: Township, text: str, *, now: datetime) -
     to is refused, since it could not tell them apart."""
     if not actor.is_reviewer:
         from enforcement.errors import Forbidden
+
         raise Forbidden("Only reviewers and administrators edit township aliases.")
     aliases = []
     for line in (text or "").splitlines():
         key = norm(line)
         if key and key not in aliases and key != norm(township.name):
             if len(key) > 80:
-                raise ValidationError("Alias too long.", {"aliases": _(
-                    "An alias may have at most 80 characters: shorten “%(alias)s”.",
-                    alias=key[:20])})
+                raise ValidationError(
+                    "Alias too long.",
+                    {
+                        "aliases": _(
+                            "An alias may have at most 80 characters: shorten “%(alias)s”.",
+                            alias=key[:20],
+                        )
+                    },
+                )
             aliases.append(key)
-    others = TownshipIndex([t for t in db.session.scalars(select(Township))
-                            if t.id != township.id])
+    others = TownshipIndex([t for t in db.session.scalars(select(Township)) if t.id != township.id])
     taken = [a for a in aliases if others.exact.get(a.lower())]
     if taken:
-        raise ValidationError("Alias already used.", {"aliases": _(
-            "“%(alias)s” already names another township: remove it here or there.",
-            alias=taken[0])})
+        raise ValidationError(
+            "Alias already used.",
+            {
+                "aliases": _(
+                    "“%(alias)s” already names another township: remove it here or there.",
+                    alias=taken[0],
+                )
+            },
+        )
     new = "\n".join(aliases)
     if new != (township.aliases or ""):
         before = township.aliases
         township.aliases = new
         db.session.flush()
-        audit.record(actor, "township.aliases", "township", township.id, now=now,
-                     before={"aliases": before}, after={"aliases": new})
+        audit.record(
+            actor,
+            "township.aliases",
+            "township",
+            township.id,
+            now=now,
+            before={"aliases": before},
+            after={"aliases": new},
+        )
     return township

@@ -9,6 +9,7 @@
 - ``tasks_due``, ``tasks_on_time`` (delivered on or before the deadline) and ``tasks_overdue``
   (undelivered after the deadline on ``end``) for tasks whose deadline falls in the period;
 - ``accountability``: records decided in the period against the units of the township."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,12 +19,29 @@ from sqlalchemy import func, select
 
 from enforcement.errors import ValidationError
 from enforcement.extensions import db
-from enforcement.models import AccountabilityRecord, Case, Complaint, Deadline, ResponsibleUnit, Task
+from enforcement.models import (
+    AccountabilityRecord,
+    Case,
+    Complaint,
+    Deadline,
+    ResponsibleUnit,
+    Task,
+)
 from enforcement.services.core.queries import open_case_clause, overdue_deadline_clause
 
-FIGURES = ("firms_found", "closed", "rectified_on_time", "overdue_orders", "rebounds",
-           "complaints", "complaints_answered_on_time", "tasks_due", "tasks_on_time",
-           "tasks_overdue", "accountability")
+FIGURES = (
+    "firms_found",
+    "closed",
+    "rectified_on_time",
+    "overdue_orders",
+    "rebounds",
+    "complaints",
+    "complaints_answered_on_time",
+    "tasks_due",
+    "tasks_on_time",
+    "tasks_overdue",
+    "accountability",
+)
 
 
 @dataclass(frozen=True)
@@ -65,44 +83,58 @@ def township_figures(p: Period) -> dict:
         return table.setdefault(tid, blank())
 
     for tid, n in db.session.execute(
-            select(Case.township_id, func.count(func.distinct(Case.enterprise_id)))
-            .where(Case.served_on >= p.start, Case.served_on <= p.end).group_by(Case.township_id)):
+        select(Case.township_id, func.count(func.distinct(Case.enterprise_id)))
+        .where(Case.served_on >= p.start, Case.served_on <= p.end)
+        .group_by(Case.township_id)
+    ):
         b(tid)["firms_found"] = n
-    for tid, facts in db.session.execute(select(Case.township_id, Case.facts)
-                                         .where(Case.action == "close")):
+    for tid, facts in db.session.execute(
+        select(Case.township_id, Case.facts).where(Case.action == "close")
+    ):
         facts = facts or {}
         if _in(facts.get("executed_on"), p):
             b(tid)["closed"] += 1
         if _in(facts.get("rebounded_on"), p):
             b(tid)["rebounds"] += 1
     for tid, n in db.session.execute(
-            select(Case.township_id, func.count()).join(Deadline, Deadline.case_id == Case.id)
-            .where(Case.action == "rectify", Deadline.name == "rectify_by",
-                   Deadline.met_on >= p.start, Deadline.met_on <= p.end,
-                   Deadline.met_on <= Deadline.due_on).group_by(Case.township_id)):
+        select(Case.township_id, func.count())
+        .join(Deadline, Deadline.case_id == Case.id)
+        .where(
+            Case.action == "rectify",
+            Deadline.name == "rectify_by",
+            Deadline.met_on >= p.start,
+            Deadline.met_on <= p.end,
+            Deadline.met_on <= Deadline.due_on,
+        )
+        .group_by(Case.township_id)
+    ):
         b(tid)["rectified_on_time"] = n
     for tid, n in db.session.execute(
-            select(Case.township_id, func.count()).where(open_case_clause(),
-                                                         overdue_deadline_clause(p.end))
-            .group_by(Case.township_id)):
+        select(Case.township_id, func.count())
+        .where(open_case_clause(), overdue_deadline_clause(p.end))
+        .group_by(Case.township_id)
+    ):
         b(tid)["overdue_orders"] = n
     for tid, answered_on, answer_by in db.session.execute(
-            select(Complaint.township_id, Complaint.answered_on, Complaint.answer_by)
-            .where(Complaint.received_on >= p.start, Complaint.received_on <= p.end)):
+        select(Complaint.township_id, Complaint.answered_on, Complaint.answer_by).where(
+            Complaint.received_on >= p.start, Complaint.received_on <= p.end
+        )
+    ):
         row = b(tid)
         row["complaints"] += 1
         if answered_on is not None and answered_on <= answer_by:
             row["complaints_answered_on_time"] += 1
-    for task in db.session.scalars(select(Task).where(Task.deadline >= p.start,
-                                                      Task.deadline <= p.end)):
+    for task in db.session.scalars(
+        select(Task).where(Task.deadline >= p.start, Task.deadline <= p.end)
+    ):
         count_task(b(task.township_id), task, p)
     for tid, n in db.session.execute(
-            select(ResponsibleUnit.township_id, func.count())
-            .select_from(AccountabilityRecord)
-            .join(ResponsibleUnit, ResponsibleUnit.id == AccountabilityRecord.unit_id)
-            .where(AccountabilityRecord.decided_on >= p.start,
-                   AccountabilityRecord.decided_on <= p.end)
-            .group_by(ResponsibleUnit.township_id)):
+        select(ResponsibleUnit.township_id, func.count())
+        .select_from(AccountabilityRecord)
+        .join(ResponsibleUnit, ResponsibleUnit.id == AccountabilityRecord.unit_id)
+        .where(AccountabilityRecord.decided_on >= p.start, AccountabilityRecord.decided_on <= p.end)
+        .group_by(ResponsibleUnit.township_id)
+    ):
         b(tid)["accountability"] = n
     return table
 

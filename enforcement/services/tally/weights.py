@@ -11,6 +11,7 @@ rewards for closures and on-time rectifications, penalties for what is overdue, 
 accountability, and up to 10 points each for answering complaints and delivering tasks on time.
 A bureau sets its own in ``instance/config.py`` (a dict) or the environment (JSON), naming only
 the metrics it changes; the others keep the default."""
+
 from __future__ import annotations
 
 import json
@@ -53,16 +54,21 @@ def validate(value) -> dict[str, float]:
         except ValueError as exc:
             raise WeightsError(f"SCOREBOARD_WEIGHTS is not valid JSON: {exc}") from None
     if not isinstance(value, dict):
-        raise WeightsError("SCOREBOARD_WEIGHTS must be a mapping of metric to weight, e.g. "
-                           '{"closed": 2, "rebounds": -5}')
+        raise WeightsError(
+            "SCOREBOARD_WEIGHTS must be a mapping of metric to weight, e.g. "
+            '{"closed": 2, "rebounds": -5}'
+        )
     problems = []
     out = dict(DEFAULTS)
     for key, weight in value.items():
         if key not in METRICS:
             problems.append(f"unknown metric {key!r} (known: {', '.join(METRICS)})")
             continue
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) \
-                or not math.isfinite(weight):
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, (int, float))
+            or not math.isfinite(weight)
+        ):
             problems.append(f"{key}: the weight must be a number, not {weight!r}")
         elif abs(weight) > LIMIT:
             problems.append(f"{key}: the weight {weight!r} is beyond ±{LIMIT}")
@@ -77,6 +83,7 @@ def from_app() -> dict[str, float]:
     """The weights of the running app: validated at start-up (create_app), read again if the
     setting was changed since (a test, a shell), so every ranking follows the configuration."""
     from flask import current_app
+
     raw = current_app.config.get("SCOREBOARD_WEIGHTS")
     cached = current_app.extensions.get("scoreboard_weights_from")
     if cached is None or cached[0] != raw:
