@@ -100,4 +100,4 @@ def test_complaints_without_a_uuid_are_each_their_own(app, writing):
     one, created_one = complaints.record_complaint_result(SYSTEM, dict(bare), now=NOW)
     two, created_two = complaints.record_complaint_result(SYSTEM, dict(bare), now=NOW)
     assert created_one and created_two and one.id != two.id
-    assert complaints._existing(None, {}) is None and complaints._existing("", {}) is None
+    assert complaints._existing(SYSTEM, None, {}) is None and complaints._existing(SYSTEM, "", {}) is None
