@@ -6,6 +6,7 @@ right after the fields."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import PHONE, Phone
 
@@ -104,7 +105,7 @@ def test_the_pin_form_fits_a_phone_with_the_map_above_the_fields(phone):
     page.wait_for_url("**/m/find?*pin=1*")
     page.locator("#map.leaflet-container").wait_for()
     page.locator("#map .pin-icon").wait_for()
-    page.wait_for_timeout(300)
+    _until(page, "!document.querySelector('#map .leaflet-zoom-anim, #map .leaflet-fade-anim .leaflet-tile:not(.leaflet-tile-loaded)')")
     phone.shot("inspector-pin-form.png", full_page=False)
 
     def box(sel):
@@ -126,5 +127,6 @@ def test_the_pin_form_fits_a_phone_with_the_map_above_the_fields(phone):
     phone.shot("inspector-pin-form-full.png")
     # an error keeps the officer on the form, its message at the top of the page
     page.fill("#pin-form input[name=name]", "")
-    page.locator("#pin-form button[type=submit]").tap()
-    assert page.locator("#pin-form").is_visible()
+    with page.expect_navigation():  # the form posts, and the page comes back with its message
+        page.locator("#pin-form button[type=submit]").tap()
+    expect(page.locator("#pin-form")).to_be_visible(timeout=60_000)
