@@ -375,12 +375,28 @@ def issue_case_paper(
     _check_case_paper(actor, case, kind)
     if not may_issue(actor):
         raise Forbidden("You may not issue papers.")
-    series = series_for(kind, case.township, config)
+    return _issue(actor, kind, "case", case.id, case.township, now=now, year=year, config=config)
+
+
+def _issue(
+    actor: Actor,
+    kind: str,
+    subject_type: str,
+    subject_id: int,
+    township,
+    *,
+    now: datetime,
+    year: int,
+    config,
+) -> tuple[PaperNumber, bool]:
+    """Allocate a paper's 文号 once, in the register of its township's branch where it has one,
+    and audit the first issue (a second issue answers the same number and writes nothing)."""
+    series = series_for(kind, township, config)
     record, new = allocate(
         actor,
         kind,
-        "case",
-        case.id,
+        subject_type,
+        subject_id,
         year=year,
         now=now,
         prefix=series.prefix,
@@ -391,8 +407,8 @@ def issue_case_paper(
         audit.record(
             actor,
             "paper.issue",
-            "case",
-            case.id,
+            subject_type,
+            subject_id,
             now=now,
             after={"kind": kind, "number": record.number, "series": series.code},
         )
@@ -451,30 +467,11 @@ def issue_visit_record(
         raise Forbidden("You may not print this visit's record.")
     if not may_issue(actor):
         raise Forbidden("You may not issue papers.")
-    kind = "inspection_record"
     enterprise = visit.enterprise
-    series = series_for(kind, enterprise.township if enterprise is not None else None, config)
-    record, new = allocate(
-        actor,
-        kind,
-        "visit",
-        visit.id,
-        year=year,
-        now=now,
-        prefix=series.prefix,
-        series=series.code,
-        digits=config.get("PAPER_SERIAL_DIGITS", 4),
+    township = enterprise.township if enterprise is not None else None
+    return _issue(
+        actor, "inspection_record", "visit", visit.id, township, now=now, year=year, config=config
     )
-    if new:
-        audit.record(
-            actor,
-            "paper.issue",
-            "visit",
-            visit.id,
-            now=now,
-            after={"kind": kind, "number": record.number, "series": series.code},
-        )
-    return record, new
 
 
 def build_visit_record(visit: Visit, number: str, config, timezone: str) -> Paper:
