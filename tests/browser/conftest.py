@@ -148,8 +148,14 @@ class Phone:
 
     def login(self, role: str) -> None:
         username, password = ACCOUNTS[role]
-        self.goto("/login")
-        self.page.locator("form input[name=password]").wait_for(state="visible")
+        response = self.goto("/login")
+        try:
+            self.page.locator("form input[name=password]").wait_for(state="visible")
+        except Exception as exc:
+            # Once in CI (1 run in many) the login form never showed: say what the page was.
+            status = response.status if response is not None else None
+            text = self.page.evaluate("document.body ? document.body.innerText.slice(0, 400) : ''")
+            raise AssertionError(f"no login form at {self.page.url} (status {status}): {text!r}") from exc
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", password)
         with self.page.expect_navigation():
