@@ -129,7 +129,10 @@ def test_a_west_reviewer_opens_none_of_the_easts_records_through_the_api(
     # Lists: asking for the east branch is refused; his own lists hold only the west's.
     for path in ("/api/v1/tasks?branch=east", "/api/v1/accountability?branch=east",
                  "/api/v1/supervision-visits?branch=east", "/api/v1/units?branch=east",
-                 "/api/v1/scoreboard?branch=east", "/api/v1/supervision/overdue?branch=east"):
+                 "/api/v1/scoreboard?branch=east", "/api/v1/supervision/overdue?branch=east",
+                 # The enforcement lists too: once they answered the west's own list, silently.
+                 "/api/v1/lists/overdue?branch=east", "/api/v1/lists/weekly?branch=east",
+                 "/api/v1/lists/overdue?format=csv&branch=east"):
         refused = client.get(path, headers=h)
         assert refused.status_code == 403, path
         assert refused.get_json()["error"]["fields"] == {"branch": "not your branch"}, path

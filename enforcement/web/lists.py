@@ -19,7 +19,7 @@ from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..clock import utcnow
-from ..errors import Unauthorized, ValidationError
+from ..errors import Forbidden, Unauthorized, ValidationError
 from ..exports import columns_for, iter_csv, iter_geojson, iter_xlsx
 from ..exports.columns import CATEGORY_LABELS
 from ..exports.printable import group_by_inspector
@@ -84,7 +84,14 @@ def _filters(actor: Actor | None = None):
         from dataclasses import replace
         from ..models import Branch
 
-        filters = replace(filters, branch=db.session.get_one(Branch, branch_id).code)
+        own = db.session.get_one(Branch, branch_id).code
+        if filters.branch and filters.branch != own:
+            # Refused like every other list (scope.scoped_branch_id): answering his own branch's
+            # list to a request for another's would read as that branch's list on paper.
+            raise Forbidden(
+                "Officers of a branch see their own branch only.", {"branch": "not your branch"}
+            )
+        filters = replace(filters, branch=own)
     return filters
 
 
