@@ -357,3 +357,45 @@ def test_the_follow_up_list_shows_a_branch_its_townships(client, branched, api_t
     assert towns("west") == {"gucheng"}
     assert towns("east") == {"yanjiao"}
     assert towns("reviewer") == {"gucheng", "yanjiao"}
+
+
+def test_a_complaint_given_by_address_or_pin_alone_reaches_the_branch_of_its_township(
+        app, client, branched, api_token):
+    """A complaint phoned in with only an address (or pinned on the map) once had no township,
+    so only the city saw it: the west's reviewer could not find the complaint about his own
+    古城镇. Now the township comes from the firm, else the township boundary around the pin,
+    else a township named in the address."""
+    import json
+
+    from enforcement.models import Complaint, Township
+    from enforcement.services.core.actor import Actor
+    from enforcement.services.core.scope import allowed_township_ids
+    from enforcement.services.desk import complaint_desk
+
+    gucheng = db.session.scalar(select(Township).where(Township.code == "gucheng"))
+    yanjiao = db.session.scalar(select(Township).where(Township.code == "yanjiao"))
+    # 古城镇's boundary: a square around (39.90, 116.70).
+    gucheng.boundary = json.dumps({"type": "Polygon", "coordinates": [[
+        [116.68, 39.88], [116.72, 39.88], [116.72, 39.92], [116.68, 39.92], [116.68, 39.88]]]})
+    db.session.commit()
+    # The city's hotline desk (no branch) takes the calls.
+    h = api_token(branched.users["reviewer"])
+    by_address = client.post("/api/v1/complaints", headers=h, json={
+        "client_uuid": new_uuid(), "channel": "hotline", "category": "odour",
+        "text": "古城村西头塑料厂夜间异味", "address": "三河市古城镇古城村西头"})
+    by_pin = client.post("/api/v1/complaints", headers=h, json={
+        "client_uuid": new_uuid(), "channel": "hotline", "category": "odour",
+        "text": "河边有黑水", "lat": 39.90, "lon": 116.70})
+    nowhere = client.post("/api/v1/complaints", headers=h, json={
+        "client_uuid": new_uuid(), "channel": "hotline", "category": "odour",
+        "text": "不知在哪个镇", "address": "某工业园区"})
+    assert (by_address.status_code, by_pin.status_code, nowhere.status_code) == (201, 201, 201)
+    placed = {c.text: c.township_id for c in db.session.scalars(select(Complaint))}
+    assert placed["古城村西头塑料厂夜间异味"] == gucheng.id
+    assert placed["河边有黑水"] == gucheng.id
+    assert placed["不知在哪个镇"] is None  # the city's, as before
+    assert yanjiao.id not in placed.values()
+    west = branched.users["west"]
+    seen = {c.text for c in complaint_desk.listing(
+        townships_within=allowed_township_ids(Actor.of(west)))}
+    assert seen == {"古城村西头塑料厂夜间异味", "河边有黑水"}

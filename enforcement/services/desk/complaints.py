@@ -21,6 +21,7 @@ from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.calendar.calendars import load_calendar
 from enforcement.services.core.scope import township_allowed
+from enforcement.services.registry.townships import TownshipIndex
 from enforcement.services.core.parsing import (
     parse_datetime,
     parse_float,
@@ -118,6 +119,21 @@ def _clean(actor: Actor, data: dict, now: datetime) -> dict:
     return out
 
 
+def _township(enterprise: Enterprise | None, values: dict) -> int | None:
+    """Whose complaint it is: the firm's township, else the township boundary around the pin,
+    else a township the address names. A branch sees its townships' complaints only (issue 20),
+    so a complaint phoned in with an address alone must still reach the branch that has to go
+    there; one that names no known place stays the city's (no township)."""
+    if enterprise is not None:
+        return enterprise.township_id
+    index = TownshipIndex()
+    if values.get("lat") is not None:
+        found = index.containing(values["lat"], values["lon"])
+        if found is not None:
+            return found
+    return index.in_address(values.get("address") or "")
+
+
 def record_complaint_result(
     actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar | None = None
 ) -> tuple[Complaint, bool]:
@@ -143,7 +159,7 @@ def record_complaint_result(
         lon=values["lon"],
         address=values["address"] or (enterprise.address if enterprise else ""),
         enterprise_id=enterprise.id if enterprise else None,
-        township_id=enterprise.township_id if enterprise else None,
+        township_id=_township(enterprise, values),
         received_at=values["received_at"],
         received_on=received_on,
         triage_by=triage_by,
