@@ -174,6 +174,7 @@ def map_page():
     # Branches (issue 20): a branch's officer chooses among his branch's townships only; city
     # staff choose a branch (the data endpoint takes the same ``branch=``), or the whole city.
     branch = branch_guard.page_branch()
+    branches = branch_guard.branches() if not current_user.branch_id else []
     return render_template(
         "desk/map.html",
         tiles=tiles,
@@ -182,7 +183,10 @@ def map_page():
         legend=mapdata.legend(),
         townships=_townships(branch_guard.page_townships()),
         branch=branch,
-        branches=branch_guard.branches() if not current_user.branch_id else [],
+        branches=branches,
+        # Each township option names its branch, so that switching the branch narrows the
+        # township choices at once (desk-map.js), not after a reload.
+        branch_codes={b.id: b.code for b in branches},
         industries=INDUSTRIES,
         actions=wf.ACTIONS,
         states=mapdata.filter_states(),

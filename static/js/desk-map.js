@@ -206,7 +206,22 @@
 
   var timer = null;
   map.on("moveend", function () { clearTimeout(timer); timer = setTimeout(load, 120); });
-  form.addEventListener("change", function () { lastUrl = ""; load(); });
+  // City staff: the township choices follow the branch chosen (each option names its branch);
+  // a township of another branch is dropped rather than sent with a branch it is not in.
+  function narrowTownships() {
+    var branch = form.elements.branch, township = form.elements.township;
+    if (!branch || !township) { return; }
+    Array.prototype.forEach.call(township.options, function (opt) {
+      var other = !!opt.value && !!branch.value && opt.dataset.branch !== branch.value;
+      opt.hidden = other; opt.disabled = other;
+    });
+    if (township.selectedOptions.length && township.selectedOptions[0].disabled) { township.value = ""; }
+  }
+  narrowTownships();
+  form.addEventListener("change", function (e) {
+    if (e.target && e.target.name === "branch") { narrowTownships(); }
+    lastUrl = ""; load();
+  });
   form.addEventListener("submit", function (e) { e.preventDefault(); lastUrl = ""; load(); });
   load();
 }());

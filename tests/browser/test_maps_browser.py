@@ -59,6 +59,12 @@ def _boundaries_and_basemap(env: dict) -> None:
     subprocess.run([sys.executable, "-c", BOUNDARIES_SCRIPT], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=60)
     _flask("basemap", "demo", "--max-zoom", "14", env=env)
+    # Two branches (issue 20) share the townships; the reviewer stays city staff.
+    _flask("branches", "add", "east", "东区分局", env=env)
+    _flask("branches", "add", "west", "西区分局", env=env)
+    for township, branch in (("yanjiao", "east"), ("juyang", "east"), ("liqizhuang", "west"),
+                             ("yangzhuang", "west"), ("huangzhuang", "west"), ("xinji", "west")):
+        _flask("branches", "township", township, branch, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +206,26 @@ def test_the_evidence_pack_opens_its_case_map_from_the_zip_with_no_network(brows
         context.close()
     assert all(u.startswith("file://") for u in requests), requests
     assert not page_errors and not errors, (page_errors, errors)
+
+
+def test_city_staff_switching_the_branch_see_that_branchs_townships_at_once(browser, map_server):
+    """Once the township choices kept every branch's townships until the page was reloaded."""
+    desk, errors = _context(browser, map_server, {"width": 1366, "height": 768}, False)
+    try:
+        desk.login("reviewer")
+        desk.goto("/desk/map?township=liqizhuang")
+        page = desk.page
+        offered = "Array.from(document.querySelectorAll('#map-filters select[name=township] option'))" \
+            ".filter(o => o.value && !o.hidden).map(o => o.value).sort().join(',')"
+        assert page.evaluate(offered) == "huangzhuang,juyang,liqizhuang,xinji,yangzhuang,yanjiao"
+        page.select_option("#map-filters select[name=branch]", "east")
+        assert page.evaluate(offered) == "juyang,yanjiao"
+        # 李旗庄镇 is the west's: it is dropped, not sent with the east branch.
+        assert page.input_value("#map-filters select[name=township]") == ""
+        until(page, "new URLSearchParams(location.search).get('branch') === 'east'"
+                    " && !new URLSearchParams(location.search).has('township')")
+        page.select_option("#map-filters select[name=branch]", "")
+        assert page.evaluate(offered) == "huangzhuang,juyang,liqizhuang,xinji,yangzhuang,yanjiao"
+        assert not desk.outside and not errors, (desk.outside, errors)
+    finally:
+        desk.context.close()
