@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
     Flask,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -187,6 +189,38 @@ def _created(
     return redirect(url_for(endpoint, **{id_arg: created.id})), {}
 
 
+def _create_posted(
+    make: Callable[[dict[str, Any]], Any],
+    success: str,
+    endpoint: str,
+    id_arg: str,
+    first_field: str,
+    **extra: Any,
+) -> tuple[BaseResponse | None, dict[str, str], dict[str, Any]]:
+    """The POST of a page's create form: CSRF first, then ``make`` with the form's fields (and
+    ``extra``, for lists and check boxes the plain fields cannot carry); returns the redirect
+    (or None), the field messages and the values to show the form again with."""
+    if not CsrfForm().validate():
+        abort(400)
+    values = request.form.to_dict()
+    done, errors = _created(
+        lambda: make(dict(values, **extra)), success, endpoint, id_arg, first_field
+    )
+    return done, errors, values
+
+
+def _local_time(value: str) -> str:
+    """A datetime-local field (``2026-11-24T10:00``) is the bureau's wall-clock time: give it the
+    bureau's offset on that day, so the service stores the moment the officer meant."""
+    if len(value) != 16:
+        return value  # empty, or already with seconds or an offset: the service judges it
+    try:
+        local = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return local.replace(tzinfo=ZoneInfo(current_app.config["BUREAU_TIMEZONE"])).isoformat()
+
+
 def _step_and_back(
     step: Callable[[], object],
     success: str,
@@ -216,12 +250,8 @@ def unit_list():
     values: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
-        form = CsrfForm()
-        if not form.validate():
-            abort(400)
-        values = request.form.to_dict()
-        done, errors = _created(
-            lambda: units.create_unit(_actor(), values, now=utcnow()),
+        done, errors, values = _create_posted(
+            lambda data: units.create_unit(_actor(), data, now=utcnow()),
             _("Unit added."),
             "oversight.unit",
             "unit_id",
@@ -313,16 +343,13 @@ def tasks_page():
     status = 200
     if request.method == "POST":
         _desk_only()
-        if not CsrfForm().validate():
-            abort(400)
-        values = request.form.to_dict()
-        data = dict(values, co_unit_ids=request.form.getlist("co_unit_ids"))
-        done, errors = _created(
-            lambda: tasks.create_task(actor, data, now=utcnow(), as_of=as_of),
+        done, errors, values = _create_posted(
+            lambda data: tasks.create_task(actor, data, now=utcnow(), as_of=as_of),
             _("Task assigned."),
             "oversight.task",
             "task_id",
             "title",
+            co_unit_ids=request.form.getlist("co_unit_ids"),
         )
         if done:
             return done
@@ -423,11 +450,8 @@ def records():
     status = 200
     if request.method == "POST":
         _desk_only()
-        if not CsrfForm().validate():
-            abort(400)
-        values = request.form.to_dict()
-        done, errors = _created(
-            lambda: accountability.create_record(actor, values, now=utcnow(), as_of=as_of),
+        done, errors, values = _create_posted(
+            lambda data: accountability.create_record(actor, data, now=utcnow(), as_of=as_of),
             _("Accountability record saved."),
             "oversight.record",
             "record_id",
@@ -538,24 +562,15 @@ def supervision_visits():
     values: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
-        if not CsrfForm().validate():
-            abort(400)
-        values = request.form.to_dict()
-        data: dict[str, Any] = dict(
-            values,
-            undelivered_task_ids=request.form.getlist("undelivered_task_ids"),
-            unannounced=request.form.get("unannounced") == "y",
-        )
-        if data.get("visited_at"):
-            data["visited_at"] = data["visited_at"] + (
-                ":00+08:00" if len(data["visited_at"]) == 16 else ""
-            )
-        done, errors = _created(
-            lambda: supervision.record_visit(actor, data, now=utcnow())[0],
+        done, errors, values = _create_posted(
+            lambda data: supervision.record_visit(actor, data, now=utcnow())[0],
             _("Supervision visit recorded."),
             "oversight.supervision_visit",
             "supervision_id",
             "findings",
+            undelivered_task_ids=request.form.getlist("undelivered_task_ids"),
+            unannounced=request.form.get("unannounced") == "y",
+            visited_at=_local_time(request.form.get("visited_at", "")),
         )
         if done:
             return done
