@@ -1301,25 +1301,8 @@ def _match(row: Row, existing: _Existing, seen: _Seen) -> None:
 
 # ---------------------------------------------------------------- applying
 
-_STORED = (
-    "name",
-    "credit_code",
-    "legacy_code",
-    "address",
-    "township_id",
-    "industry",
-    "industry_gbt",
-    "industry_text",
-    "lat",
-    "lon",
-    "location_source",
-    "risk_class",
-    "permit_no",
-    "permit_expires",
-    "contact_name",
-    "contact_phone",
-    "legal_rep",
-)
+#: The site columns an import writes: those the matching reads, but the id.
+_STORED = _Record.__slots__[1:]
 
 
 def _audit_values(values: dict, township_codes: dict[int, str]) -> dict:
