@@ -135,3 +135,37 @@ def test_oversize_and_wrongly_sent_files_are_refused_and_nothing_is_kept(app, cl
         assert response.status_code == 422
         assert response.get_json()["error"]["fields"] == {"file": "required"}
     assert _stored(app) == before
+
+
+def test_a_supervision_visits_photo_meets_the_same_hostile_files_with_the_same_refusals(
+        app, client, make_township, make_user, api_token):
+    """The supervision group's photos go through the visit photo's checks (one place decides what
+    a photo may be): every hostile file gets the status a visit photo gets, nothing is kept."""
+    import oversight_city
+    from enforcement.models import SupervisionPhoto
+
+    make_township("yanjiao", "燕郊镇", "Yanjiao")
+    make_township("gucheng", "古城镇", "Gucheng")
+    city = oversight_city.build(make_user)
+    headers = api_token(make_user("desk_reviewer", "reviewer"))
+    db.session.commit()  # the requests below write in their own transactions
+    url = f"/api/v1/supervision-visits/{city['supervision_visit_id']}/photos"
+
+    def kept():
+        return (db.session.scalar(select(func.count()).select_from(SupervisionPhoto)),
+                db.session.scalar(select(func.count()).select_from(AuditEvent)))
+
+    before = kept()
+    answers = {}
+    for name, (data, filename, _status) in HOSTILE.items():
+        response = client.post(url, headers=headers, data={
+            "file": (io.BytesIO(data), filename), "client_uuid": new_uuid()},
+            content_type="multipart/form-data")
+        error = (response.get_json() or {}).get("error", {})
+        answers[name] = (response.status_code, "file" in error.get("fields", {}))
+        assert kept() == before, f"{name}: something was kept"
+    assert answers == {name: (status, True) for name, (_, _, status) in HOSTILE.items()}
+    good = client.post(url, headers=headers, data={
+        "file": (io.BytesIO(_jpeg()), "ok.jpg"), "client_uuid": new_uuid()},
+        content_type="multipart/form-data")
+    assert good.status_code == 201 and kept()[0] == before[0] + 1

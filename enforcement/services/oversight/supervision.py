@@ -13,8 +13,6 @@ from sqlalchemy import func, select
 from enforcement.errors import (
     IdempotencyMismatch,
     NotFound,
-    TooLarge,
-    UnsupportedMedia,
     ValidationError,
 )
 from enforcement.extensions import db
@@ -232,41 +230,26 @@ def store_photo(
                 {"client_uuid": "already used with other content"},
             )
         return found, False
-    limit = current_app.config["PHOTO_MAX_BYTES"]
-    if not data:
-        raise ValidationError("The photo is empty.", {"file": "required"})
-    if len(data) > limit:
-        raise TooLarge("The photo is too large.", {"file": f"at most {limit} bytes"})
-    kind = photos.sniff(data)
-    if kind is None or (kind == "image/heic" and not photos.heic_supported()):
-        raise UnsupportedMedia(
-            "Send a JPEG, PNG or WebP photo.", {"file": "not a JPEG, PNG or WebP image"}
-        )
-    if photos.smuggles_payload(data):
-        raise UnsupportedMedia(
-            "The file carries something besides the photo.",
-            {"file": "an image with an archive or a web page inside"},
-        )
-    image, lat, lon, _taken = photos.decode(data, max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
-    full, width, height = photos.reencode(image)
-    small, _, _ = photos.reencode(image, thumb=True)
+    # The same checks, decoding and re-encoding as a visit's photo: one place decides what a
+    # photo may be (size, kind, no payload smuggled behind it, pixel limit).
+    p = photos.prepare(data)
     photo = SupervisionPhoto(
         client_uuid=key_uuid,
         visit_id=visit.id,
         storage_key=f"supervision/{visit.id}/{key_uuid}.jpg",
         sha256_original=digest,
-        content_type=kind,
-        width=width,
-        height=height,
-        size_bytes=len(data),
-        exif_lat=lat,
-        exif_lon=lon,
+        content_type=p.kind,
+        width=p.width,
+        height=p.height,
+        size_bytes=p.size_bytes,
+        exif_lat=p.lat,
+        exif_lon=p.lon,
         created_at=now,
     )
     db.session.add(photo)
     db.session.flush()
-    storage.put(photo.storage_key, full)
-    storage.put(thumb_key(photo), small)
+    storage.put(photo.storage_key, p.full)
+    storage.put(thumb_key(photo), p.small)
     audit.record(
         actor,
         "supervision.photo",
@@ -276,10 +259,10 @@ def store_photo(
         after={
             "visit_id": visit.id,
             "sha256_original": digest,
-            "content_type": kind,
-            "size_bytes": len(data),
-            "exif_lat": lat,
-            "exif_lon": lon,
+            "content_type": p.kind,
+            "size_bytes": p.size_bytes,
+            "exif_lat": p.lat,
+            "exif_lon": p.lon,
         },
     )
     return photo, True
