@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model, db
 from .types import UTCDateTime
+from .visit import PhotoColumns
 
 supervision_finding = Table(
     "supervision_finding",
@@ -48,24 +49,13 @@ class SupervisionVisit(Model):
         return f"<SupervisionVisit {self.id} unit={self.unit_id}>"
 
 
-class SupervisionPhoto(Model):
+class SupervisionPhoto(PhotoColumns, Model):
     """A photo of a supervision visit: checked, re-encoded and stored like a visit's photo
     (services.field.photos), its original's SHA-256 and EXIF GPS kept as evidence."""
 
     __tablename__ = "supervision_photo"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("supervision_visit.id"), index=True)
-    storage_key: Mapped[str] = mapped_column(String(120))
-    sha256_original: Mapped[str] = mapped_column(String(64))
-    content_type: Mapped[str] = mapped_column(String(40))
-    width: Mapped[int]
-    height: Mapped[int]
-    size_bytes: Mapped[int]
-    exif_lat: Mapped[float | None]
-    exif_lon: Mapped[float | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     visit = relationship("SupervisionVisit", back_populates="photos")
 

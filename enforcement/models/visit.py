@@ -60,12 +60,12 @@ class Visit(Model):
         return f"<Visit {self.id} enterprise={self.enterprise_id}>"
 
 
-class Photo(Model):
-    __tablename__ = "photo"
+class PhotoColumns:
+    """What every stored photo keeps (a visit's, a supervision visit's): one set of columns for
+    the one set of checks in services.field.photos."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
     #: Where the re-encoded file lives in photo storage.
     storage_key: Mapped[str] = mapped_column(String(120))
     #: SHA-256 of the bytes as uploaded: the evidence fingerprint.
@@ -77,8 +77,14 @@ class Photo(Model):
     #: Kept as evidence from the original's EXIF, stripped from the served file.
     exif_lat: Mapped[float | None]
     exif_lon: Mapped[float | None]
-    exif_taken_at: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Photo(PhotoColumns, Model):
+    __tablename__ = "photo"
+
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    exif_taken_at: Mapped[str] = mapped_column(String(32), default="")
 
     visit = relationship("Visit", back_populates="photos")
 
