@@ -65,7 +65,11 @@ def test_a_photo_of_a_visit_saved_online_is_sent_from_the_next_page(phone, jpeg)
     evidence = page.locator("#evidence")
     thumb = evidence.locator("a.evidence-photo img")
     thumb.first.wait_for()
-    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", thumb.first.element_handle())
+    # The thumbnail loads lazily and, on a busy machine, after the page: wait for it to arrive
+    # (it once was checked while still loading, one run in five under load).
+    thumb.first.scroll_into_view_if_needed()
+    until(page, "(() => { const i = document.querySelector('#evidence a.evidence-photo img');"
+                " return !!i && i.complete && i.naturalWidth > 0; })()")
     full = evidence.locator("a.evidence-photo").first.get_attribute("href")
     assert api(page, full)["status"] == 200  # full size on tap
     text = evidence.inner_text()
