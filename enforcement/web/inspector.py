@@ -42,6 +42,7 @@ from ..services.desk import dashboard
 from ..services.registry import enterprises
 from ..services.field import inspector_views as views, visits
 from ..services.core.actor import Actor
+from ..services.core import bodies
 from .context import today
 from .messages import error_text, field_label, field_text
 from .inspector_forms import LAW_REQUIRED, ExecuteForm, PinForm, ServeForm, VisitForm
@@ -347,7 +348,9 @@ def visit(enterprise_id: int):
         else:
             try:
                 result = visits.record_visit(
-                    _actor(), _visit_data(form, enterprise, followup), now=utcnow()
+                    _actor(),
+                    bodies.VISIT.read(_visit_data(form, enterprise, followup)),
+                    now=utcnow(),
                 )
             except ValidationError as exc:
                 _apply_field_errors(form, exc.fields)

@@ -72,7 +72,7 @@ ENTERPRISE_CREATE = Shape(
     },
 )
 #: An edit: the same fields, none required; only those sent are read.
-ENTERPRISE_PATCH = Shape(ENTERPRISE_FIELDS, example={"risk_class": "A"})
+ENTERPRISE_PATCH = Shape(ENTERPRISE_FIELDS, example={"risk_class": "A"}, partial=True)
 
 # ------------------------------------------------------------------ visits
 

@@ -199,6 +199,8 @@ class Shape:
     fields: dict[str, Field]
     required: tuple[str, ...] = ()
     example: dict | None = None
+    #: An edit: only the fields sent are read.
+    partial: bool = False
 
     def schema(self) -> dict:
         extra = {"example": self.example} if self.example is not None else {}
@@ -209,14 +211,14 @@ class Shape:
             **extra,
         )
 
-    def read(self, data: dict, *, partial: bool = False) -> Input:
-        """The typed input: every read field parsed (``partial``: only those sent, for an
-        edit). Never raises: a refused field is in ``problems`` and reads as None."""
+    def read(self, data: dict) -> Input:
+        """The typed input: every read field parsed (an edit's: only those sent). Never
+        raises: a refused field is in ``problems`` and reads as None."""
         values: dict[str, Any] = {}
         problems: dict[str, str] = {}
         refusals: dict[str, ValidationError] = {}
         for name, spec in self.fields.items():
-            if not spec.read or (partial and name not in data):
+            if not spec.read or (self.partial and name not in data):
                 continue
             try:
                 values[name] = spec.parse(name, data.get(name))
@@ -226,6 +228,6 @@ class Shape:
                 problems.update({name: spec.invalid} if spec.invalid else exc.fields)
         return Input(data, values, problems, refusals)
 
-    def input(self, data: dict | Input, *, partial: bool = False) -> Input:
+    def input(self, data: dict | Input) -> Input:
         """``data`` read, unless it already is an input (the API read it on the way in)."""
-        return data if isinstance(data, Input) else self.read(data, partial=partial)
+        return data if isinstance(data, Input) else self.read(data)
