@@ -560,7 +560,7 @@ def serve():
                     params.setdefault("risk_class", enterprise.risk_class)
                 snapshot = views.preview(enterprise, data["action"], form.served_on.data, params)
             else:
-                result = cases.open_case(_actor(), data, now=utcnow())
+                result = cases.open_case(_actor(), bodies.CASE_OPEN.read(data), now=utcnow())
                 flash(_("Served. The deadlines are set."), "info")
                 if v is not None:
                     return redirect(url_for(".visit_detail", visit_id=v.id))
@@ -644,7 +644,7 @@ def execute(case_id: int):
         if v is not None:
             event["visit_id"] = v.id
         try:
-            cases.apply_event(_actor(), case, event, now=utcnow())
+            cases.apply_event(_actor(), case, bodies.CASE_EVENT.read(event), now=utcnow())
         except ValidationError as exc:
             _apply_field_errors(form, {k.split(".")[-1]: v for k, v in exc.fields.items()})
         except ForbiddenByLaw as exc:
