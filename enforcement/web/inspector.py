@@ -188,7 +188,9 @@ def find():
             else None,
         }
         try:
-            enterprise = enterprises.create_enterprise(_actor(), data, now=utcnow())
+            enterprise = enterprises.create_enterprise(
+                _actor(), bodies.ENTERPRISE_CREATE.read(data), now=utcnow()
+            )
         except Duplicate as exc:
             _apply_field_errors(form, exc.fields)
             existing = exc.extra.get("existing_id")
