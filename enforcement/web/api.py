@@ -25,6 +25,7 @@ from ..errors import (
 from ..extensions import csrf, db, limiter
 from ..services.core import audit, bodies
 from ..services.core.shapes import Input
+from ..services.oversight import bodies as oversight_bodies
 from ..services.casework import cases
 from ..services.people import users
 from ..services.core.actor import Actor
@@ -106,10 +107,13 @@ def body(schema: str) -> dict:
     return openapi.validate(schema, data)
 
 
+_SHAPES = {**bodies.BODIES, **oversight_bodies.BODIES}
+
+
 def body_input(schema: str) -> Input:
     """The body validated against its published schema, then read once into the service's
     typed input by the shape the schema was generated from (``services/core/bodies.py``)."""
-    return bodies.BODIES[schema].read(body(schema))
+    return _SHAPES[schema].read(body(schema))
 
 
 @bp.before_request
