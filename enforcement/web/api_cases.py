@@ -7,7 +7,7 @@ from flask import g, jsonify
 from ..clock import utcnow
 from ..errors import ValidationError
 from ..services.casework import cases, serialize
-from .api import REFUSED_ERRORS, authenticated, body, bp, raw_object, refused, rejected
+from .api import REFUSED_ERRORS, authenticated, body_input, bp, raw_object, refused, rejected
 from .params import as_of
 
 
@@ -17,12 +17,12 @@ def open_case():
     raw = raw_object()
     day = as_of()
     try:
-        data = body("CaseCreate")
+        data = body_input("CaseCreate")
         result = cases.open_case(g.actor, data, now=utcnow())
     except ValidationError as exc:
         refused("case", exc, raw)
     except REFUSED_ERRORS as exc:
-        rejected("case", exc, data)
+        rejected("case", exc, data.raw)
     return jsonify(serialize.case_dict(result.case, day)), 201 if result.created else 200
 
 
@@ -41,13 +41,13 @@ def case_event(case_id: int):
     raw = raw_object()
     day = as_of()
     try:
-        data = body("CaseEvent")
+        data = body_input("CaseEvent")
         case = cases.get_case(case_id)
         result = cases.apply_event(g.actor, case, data, now=utcnow())
     except ValidationError as exc:
         refused("case_event", exc, raw, case_id)
     except REFUSED_ERRORS as exc:
-        rejected("case_event", exc, data, case_id)
+        rejected("case_event", exc, data.raw, case_id)
     view = serialize.case_dict(result.case, day)
     view["opened_case_ids"] = [c.id for c in result.opened]
     return jsonify(view), 200

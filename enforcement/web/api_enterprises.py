@@ -14,7 +14,7 @@ from ..services.casework import serialize
 from ..services.core import scope
 from ..services.core.parsing import collecting, text
 from ..workflow import ACTION_VALUES
-from .api import authenticated, body, bp
+from .api import authenticated, body_input, bp
 from . import params
 from .params import arg_bool, arg_float, as_of, encode_cursor
 from .params import cursor as decode_cursor
@@ -112,7 +112,9 @@ def _joined(features: list[str], members: dict):
 @bp.post("/enterprises")
 @authenticated()
 def create_enterprise():
-    enterprise = enterprises.create_enterprise(g.actor, body("EnterpriseCreate"), now=utcnow())
+    enterprise = enterprises.create_enterprise(
+        g.actor, body_input("EnterpriseCreate"), now=utcnow()
+    )
     return jsonify(serialize.enterprise_dict(enterprise)), 201
 
 
@@ -129,7 +131,7 @@ def get_enterprise(enterprise_id: int):
 @bp.patch("/enterprises/<int:enterprise_id>")
 @authenticated()
 def update_enterprise(enterprise_id: int):
-    data = body("EnterprisePatch")
+    data = body_input("EnterprisePatch")
     enterprise = enterprises.update_enterprise(
         g.actor, enterprises.get_enterprise(enterprise_id), data, now=utcnow()
     )

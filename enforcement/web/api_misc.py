@@ -13,7 +13,7 @@ from ..services.desk import complaints
 from ..services.casework import followups
 from ..services.core import scope
 from ..services.core.parsing import collecting
-from .api import KEPT_ERRORS, authenticated, body, bp, rejected
+from .api import KEPT_ERRORS, authenticated, body_input, bp, rejected
 from . import params
 from .params import arg_bool, arg_int, as_of, encode_cursor
 from .params import cursor as decode_cursor
@@ -62,9 +62,9 @@ def list_followups():
 @bp.post("/complaints")
 @authenticated()
 def record_complaint():
-    data = body("ComplaintCreate")
+    data = body_input("ComplaintCreate")
     try:
         complaint, created = complaints.record_complaint_result(g.actor, data, now=utcnow())
     except KEPT_ERRORS as exc:
-        rejected("complaint", exc, data)
+        rejected("complaint", exc, data.raw)
     return jsonify(complaints.complaint_dict(complaint)), 201 if created else 200

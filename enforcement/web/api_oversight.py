@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Branch, Township
 from ..services.oversight import accountability, scoreboard, supervision, tasks, units
 from ..services.core.parsing import parse_date
-from .api import authenticated, body, bp
+from .api import authenticated, body_input, bp
 from .params import ISO_DATE as _ISO_DATE
 from .params import arg_int, as_of
 from .params import limit as limit_arg
@@ -76,7 +76,7 @@ def oversight_list_units():
 @bp.post("/units")
 @authenticated(*DESK)
 def oversight_create_unit():
-    unit = units.create_unit(g.actor, body("UnitCreate"), now=utcnow())
+    unit = units.create_unit(g.actor, body_input("UnitCreate"), now=utcnow())
     return jsonify(units.unit_row(unit)), 201
 
 
@@ -115,7 +115,7 @@ def oversight_list_tasks():
 @authenticated(*DESK)
 def oversight_create_task():
     day = as_of()
-    task = tasks.create_task(g.actor, body("TaskCreate"), now=utcnow(), as_of=day)
+    task = tasks.create_task(g.actor, body_input("TaskCreate"), now=utcnow(), as_of=day)
     return jsonify(tasks.task_row(task, day)), 201
 
 
@@ -132,7 +132,9 @@ def oversight_get_task(task_id: int):
 @for_units
 def oversight_deliver_task(task_id: int):
     day = as_of()
-    task = tasks.report_delivery(g.actor, task_id, body("TaskDelivery"), now=utcnow(), as_of=day)
+    task = tasks.report_delivery(
+        g.actor, task_id, body_input("TaskDelivery"), now=utcnow(), as_of=day
+    )
     return jsonify(tasks.task_row(task, day))
 
 
@@ -149,7 +151,9 @@ def oversight_list_supervision():
 @bp.post("/supervision-visits")
 @authenticated(*DESK)
 def oversight_record_supervision():
-    visit, created = supervision.record_visit(g.actor, body("SupervisionVisitCreate"), now=utcnow())
+    visit, created = supervision.record_visit(
+        g.actor, body_input("SupervisionVisitCreate"), now=utcnow()
+    )
     return jsonify(supervision.visit_row(visit)), 201 if created else 200
 
 
@@ -230,7 +234,7 @@ def oversight_list_records():
 def oversight_create_record():
     day = as_of()
     record = accountability.create_record(
-        g.actor, body("AccountabilityCreate"), now=utcnow(), as_of=day
+        g.actor, body_input("AccountabilityCreate"), now=utcnow(), as_of=day
     )
     return jsonify(accountability.record_row(record, day)), 201
 
@@ -249,7 +253,7 @@ def oversight_get_record(record_id: int):
 def oversight_answer_record(record_id: int):
     day = as_of()
     record = accountability.answer(
-        g.actor, record_id, body("AccountabilityAnswer"), now=utcnow(), as_of=day
+        g.actor, record_id, body_input("AccountabilityAnswer"), now=utcnow(), as_of=day
     )
     return jsonify(accountability.record_row(record, day))
 
@@ -259,7 +263,7 @@ def oversight_answer_record(record_id: int):
 def oversight_close_record(record_id: int):
     day = as_of()
     record = accountability.close(
-        g.actor, record_id, body("AccountabilityClose"), now=utcnow(), as_of=day
+        g.actor, record_id, body_input("AccountabilityClose"), now=utcnow(), as_of=day
     )
     return jsonify(accountability.record_row(record, day))
 

@@ -12,7 +12,7 @@ from ..services.field import photos, visits
 from ..services.casework import serialize
 from ..services.core.storage import photo_storage
 from . import boundary
-from .api import REFUSED_ERRORS, authenticated, body, bp, raw_object, refused, rejected
+from .api import REFUSED_ERRORS, authenticated, body_input, bp, raw_object, refused, rejected
 
 
 @bp.post("/visits")
@@ -20,12 +20,12 @@ from .api import REFUSED_ERRORS, authenticated, body, bp, raw_object, refused, r
 def record_visit():
     raw = raw_object()
     try:
-        data = body("VisitCreate")
+        data = body_input("VisitCreate")
         result = visits.record_visit(g.actor, data, now=utcnow())
     except ValidationError as exc:
         refused("visit", exc, raw)
     except REFUSED_ERRORS as exc:
-        rejected("visit", exc, data)
+        rejected("visit", exc, data.raw)
     view = serialize.visit_dict(result.visit)
     view["opened_case_ids"] = [c.id for c in result.opened]
     return jsonify(view), 201 if result.created else 200

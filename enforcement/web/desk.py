@@ -35,6 +35,7 @@ from ..errors import DomainError, ValidationError
 from ..extensions import db
 from ..models import Enterprise, Township
 from ..models.complaint import CATEGORIES, CHANNELS, COMPLAINT_STATUSES
+from ..services.core import bodies
 from ..services.desk import complaint_desk, conflicts, dashboard, review
 from ..services.field import draw_publication
 from ..services.maps import mapdata
@@ -496,7 +497,9 @@ def complaints():
             try:
                 complaint = complaint_service.record_complaint(
                     _actor(),
-                    form.payload(ZoneInfo(current_app.config["BUREAU_TIMEZONE"])),
+                    bodies.COMPLAINT.read(
+                        form.payload(ZoneInfo(current_app.config["BUREAU_TIMEZONE"]))
+                    ),
                     now=utcnow(),
                 )
                 flash(

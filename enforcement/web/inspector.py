@@ -42,6 +42,7 @@ from ..services.desk import dashboard
 from ..services.registry import enterprises
 from ..services.field import inspector_views as views, visits
 from ..services.core.actor import Actor
+from ..services.core import bodies
 from .context import today
 from .messages import error_text, field_label, field_text
 from .inspector_forms import LAW_REQUIRED, ExecuteForm, PinForm, ServeForm, VisitForm
@@ -187,7 +188,9 @@ def find():
             else None,
         }
         try:
-            enterprise = enterprises.create_enterprise(_actor(), data, now=utcnow())
+            enterprise = enterprises.create_enterprise(
+                _actor(), bodies.ENTERPRISE_CREATE.read(data), now=utcnow()
+            )
         except Duplicate as exc:
             _apply_field_errors(form, exc.fields)
             existing = exc.extra.get("existing_id")
@@ -347,7 +350,9 @@ def visit(enterprise_id: int):
         else:
             try:
                 result = visits.record_visit(
-                    _actor(), _visit_data(form, enterprise, followup), now=utcnow()
+                    _actor(),
+                    bodies.VISIT.read(_visit_data(form, enterprise, followup)),
+                    now=utcnow(),
                 )
             except ValidationError as exc:
                 _apply_field_errors(form, exc.fields)
@@ -557,7 +562,7 @@ def serve():
                     params.setdefault("risk_class", enterprise.risk_class)
                 snapshot = views.preview(enterprise, data["action"], form.served_on.data, params)
             else:
-                result = cases.open_case(_actor(), data, now=utcnow())
+                result = cases.open_case(_actor(), bodies.CASE_OPEN.read(data), now=utcnow())
                 flash(_("Served. The deadlines are set."), "info")
                 if v is not None:
                     return redirect(url_for(".visit_detail", visit_id=v.id))
@@ -641,7 +646,7 @@ def execute(case_id: int):
         if v is not None:
             event["visit_id"] = v.id
         try:
-            cases.apply_event(_actor(), case, event, now=utcnow())
+            cases.apply_event(_actor(), case, bodies.CASE_EVENT.read(event), now=utcnow())
         except ValidationError as exc:
             _apply_field_errors(form, {k.split(".")[-1]: v for k, v in exc.fields.items()})
         except ForbiddenByLaw as exc:

@@ -12,11 +12,25 @@ import functools
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from ..domain import INDUSTRIES
 from ..errors import ValidationError
-from ..models.complaint import CATEGORIES, CHANNELS
-from ..models.enterprise import ENTERPRISE_STATUSES, LOCATION_SOURCES, RISK_CLASSES
-from ..models.visit import VISIT_PURPOSES
+from ..models.enterprise import LOCATION_SOURCES
+from ..services.core import bodies
+from ..services.core.shapes import (  # noqa: F401  (the schema pieces openapi_oversight uses)
+    BOOL,
+    DATE,
+    DATETIME,
+    ID,
+    INT,
+    INT32,
+    LAT,
+    LON,
+    NUM,
+    STR,
+    UUID,
+    nullable,
+    obj,
+    text_schema,
+)
 from ..workflow import ACTION_VALUES
 
 REF = "#/components/schemas/"
@@ -27,136 +41,13 @@ def ref(name: str) -> dict:
     return {"$ref": REF + name}
 
 
-def nullable(schema: dict) -> dict:
-    out = dict(schema)
-    kind = out.get("type")
-    if kind:
-        out["type"] = [kind, "null"] if isinstance(kind, str) else [*kind, "null"]
-    if "enum" in out:
-        out["enum"] = [*out["enum"], None]
-    return out
-
-
-STR = {"type": "string"}
-#: Database integers are 32-bit: a bigger id or amount is refused at the door, not by the driver.
-INT32 = 2**31 - 1
-INT = {"type": "integer", "minimum": -INT32, "maximum": INT32}
-BOOL = {"type": "boolean"}
-NUM = {"type": "number"}
-DATE = {"type": "string", "format": "date", "example": "2026-11-20"}
-DATETIME = {"type": "string", "format": "date-time", "example": "2026-11-20T10:00:00+08:00"}
-UUID = {"type": "string", "format": "uuid", "example": "3f2c8a9e-1b7d-4c55-9a0e-6d1f2e3b4c5d"}
-LAT = {"type": "number", "minimum": -90, "maximum": 90}
-LON = {"type": "number", "minimum": -180, "maximum": 180}
-ID = {"type": "integer", "minimum": 1, "maximum": INT32}
-
-
-def text(max_length: int, **extra) -> dict:
-    return {"type": "string", "maxLength": max_length, **extra}
-
-
-def obj(properties: dict, required: tuple = (), *, closed: bool = False, **extra) -> dict:
-    schema = {"type": "object", "properties": properties, **extra}
-    if required:
-        schema["required"] = list(required)
-    if closed:
-        schema["additionalProperties"] = False
-    return schema
-
+text = text_schema
 
 # ------------------------------------------------------------------ requests
 
-_ENTERPRISE_FIELDS = {
-    "name": text(200, minLength=1, example="三河市某塑料加工厂"),
-    "lat": LAT,
-    "lon": LON,
-    "credit_code": nullable(
-        text(
-            18,
-            description="统一社会信用代码, checked with its check character",
-            example="91131082MA0CXXXX0X",
-        )
-    ),
-    "address": text(300),
-    "township": nullable(text(40, description="township code")),
-    "industry": {"type": "string", "enum": list(INDUSTRIES)},
-    "risk_class": {"type": "string", "enum": list(RISK_CLASSES)},
-    "permit_no": text(60),
-    "permit_expires": nullable(DATE),
-    "contact_name": text(80, description="private: never on a public page"),
-    "contact_phone": text(40, description="private: never on a public page"),
-    "status": {"type": "string", "enum": list(ENTERPRISE_STATUSES)},
-}
-
-_EVENT_FIELDS = {
-    "type": text(30, minLength=1, example="report_rectified"),
-    "on": DATE,
-    "client_uuid": UUID,
-    "recorded_at": {
-        **DATETIME,
-        "description": "when the phone recorded it; offline events are applied in recorded order",
-    },
-    "compliant": BOOL,
-    "visit_id": ID,
-    "months": INT,
-    "approved_by": text(80),
-    "checklist": {
-        "type": "object",
-        "additionalProperties": BOOL,
-        "example": {
-            "water_cut": True,
-            "power_cut": True,
-            "materials_cleared": True,
-            "equipment_cleared": True,
-            "products_cleared": True,
-        },
-    },
-    "amount_fen": INT,
-    "hearing_waived": BOOL,
-    "payment_ref": text(80),
-    "kind": text(40),
-    "result": text(20),
-    "gate": text(20),
-    "status": text(20),
-    "permit_expires": DATE,
-    "period_end": DATE,
-    "running": BOOL,
-    "production_running": BOOL,
-    "discharge_continues": BOOL,
-    "followup": text(40),
-    "note": text(500),
-    # Issue #15 (measures): seal-up extension and end, closure approval, hearing, forced execution.
-    "days": INT,
-    "approved_on": DATE,
-    "decision": text(500),
-    "reason": text(500),
-    "seals_intact": BOOL,
-    "started_at": text(25, example="09:30"),
-    "urgency": text(500),
-    "requested_on": DATE,
-    "notified_on": DATE,
-    "held_on": DATE,
-    "disclosure_ref": text(200),
-    "monitoring_ref": text(200),
-    # issue #15 (clock): receipt of a paper (APL Arts. 61, 67), the hearing notice (APL Art. 64),
-    # the time limit for deciding (extension `days`, `collective`; suspension `reason`)
-    "received_on": nullable(
-        {
-            **DATE,
-            "description": "the day the party received the paper, when "
-            "later than `on`; its periods run from it",
-        }
-    ),
-    "hearing_on": {
-        **DATE,
-        "description": "notify_hearing: the day of the hearing, at least 7 days "
-        "after `on` (APL Art. 64)",
-    },
-    "collective": {
-        **BOOL,
-        "description": "extend_decision: a second extension decided collectively",
-    },
-}
+# The bodies the services read are declared once in services/core/bodies.py; their schemas are
+# generated from those declarations. The login's body is the API's alone.
+_ENTERPRISE_FIELDS = {k: f.json_schema() for k, f in bodies.ENTERPRISE_FIELDS.items()}
 
 REQUESTS = {
     "TokenRequest": obj(
@@ -165,148 +56,7 @@ REQUESTS = {
         closed=True,
         example={"username": "zhangwei", "password": "Inspect-demo-2026"},
     ),
-    "EnterpriseCreate": obj(
-        _ENTERPRISE_FIELDS,
-        ("name", "lat", "lon"),
-        closed=True,
-        example={
-            "name": "三河市某塑料加工厂",
-            "lat": 39.9612,
-            "lon": 116.8301,
-            "township": "yanjiao",
-            "industry": "plastics",
-            "risk_class": "B",
-        },
-    ),
-    "EnterprisePatch": obj(_ENTERPRISE_FIELDS, closed=True, example={"risk_class": "A"}),
-    "VisitCreate": obj(
-        {
-            "client_uuid": UUID,
-            "enterprise_id": ID,
-            "visited_at": DATETIME,
-            "lat": LAT,
-            "lon": LON,
-            "accuracy_m": {"type": "number", "minimum": 0, "maximum": 100000},
-            "purpose": {"type": "string", "enum": list(VISIT_PURPOSES)},
-            "unannounced": BOOL,
-            "inspectors": {"type": "array", "items": text(64), "maxItems": 20},
-            "findings": text(10000),
-            "followup_id": nullable(ID),
-            "approval_ref": text(80),
-            "geofence_reason": text(500),
-            "result": {
-                "type": "object",
-                "description": 'a verification visit\'s result, e.g. {"compliant": true}',
-            },
-        },
-        ("client_uuid", "enterprise_id", "visited_at", "purpose"),
-        closed=True,
-        example={
-            "client_uuid": "3f2c8a9e-1b7d-4c55-9a0e-6d1f2e3b4c5d",
-            "enterprise_id": 12,
-            "visited_at": "2026-11-20T10:00:00+08:00",
-            "lat": 39.9612,
-            "lon": 116.8302,
-            "accuracy_m": 8,
-            "purpose": "routine",
-            "unannounced": True,
-            "inspectors": ["zhangwei", "liuyang"],
-            "findings": "排污口标志不规范",
-        },
-    ),
-    "CaseCreate": obj(
-        {
-            "enterprise_id": ID,
-            "action": {"type": "string", "enum": list(ACTION_VALUES)},
-            "served_on": DATE,
-            "violation": text(2000),
-            "legal_basis": text(2000),
-            "rectify_days": INT,
-            "amount_fen": INT,
-            "max_amount_fen": INT,
-            "maximum_penalty": BOOL,
-            "daily_penalty": BOOL,
-            "illegal_discharge": BOOL,
-            "parent_amount_fen": INT,
-            "correction_served_on": {
-                **DATE,
-                "description": "fine with daily_penalty: the day the "
-                "correction order (责令改正违法行为决定书) was served; default served_on",
-            },
-            "daily_days": INT,
-            "gate": text(20),
-            "gates": {"type": "object", "additionalProperties": STR},
-            "risk_class": {"type": "string", "enum": list(RISK_CLASSES)},
-            "permit_expires": DATE,
-            "visit_id": nullable(ID),
-            "visit_client_uuid": {
-                **UUID,
-                "description": "the visit that found it, by the UUID the phone gave it offline",
-            },
-            "client_uuid": UUID,
-            # Issue #15: stop measure and approver, seal-up items, government approval of a closure.
-            "measure": {
-                "type": "string",
-                "enum": ["limit", "stop"],
-                "description": (
-                    "stop cases: limit (限制生产, at most 3 months) or stop (停产整治, until lifted); "
-                    "default stop"
-                ),
-            },
-            "approved_by": text(80),
-            "items": {"type": "array", "items": text(500), "minItems": 1, "maxItems": 200},
-            "kind": {"type": "string", "enum": ["seal", "seize", "both"]},
-            "resumed_production": BOOL,
-            "government_approved_by": text(120),
-            "government_approved_on": DATE,
-        },
-        ("enterprise_id", "action", "served_on"),
-        closed=True,
-        example={
-            "enterprise_id": 12,
-            "action": "rectify",
-            "served_on": "2026-11-20",
-            "violation": "排污口标志不规范",
-            "legal_basis": "《水污染防治法》第二十二条",
-            "rectify_days": 30,
-            "client_uuid": "6a1c7e52-0d3b-4f7a-8d2e-9b4c1a5f6e70",
-        },
-    ),
-    "CaseEvent": obj(
-        _EVENT_FIELDS,
-        ("type", "on"),
-        closed=True,
-        example={
-            "type": "report_rectified",
-            "on": "2026-11-24",
-            "client_uuid": "0b9d2c4e-5f6a-4b7c-8d9e-1f2a3b4c5d6e",
-            "recorded_at": "2026-11-24T15:20:00+08:00",
-        },
-    ),
-    "ComplaintCreate": obj(
-        {
-            "client_uuid": UUID,
-            "channel": {"type": "string", "enum": list(CHANNELS)},
-            "category": {"type": "string", "enum": list(CATEGORIES)},
-            "text": text(5000, minLength=1),
-            "lat": LAT,
-            "lon": LON,
-            "address": text(300),
-            "enterprise_id": nullable(ID),
-            "received_at": DATETIME,
-            "complainant_name": text(80),
-            "complainant_phone": text(40),
-        },
-        ("channel", "category", "text"),
-        closed=True,
-        example={
-            "channel": "hotline",
-            "category": "odour",
-            "text": "夜间有刺鼻气味",
-            "lat": 39.9612,
-            "lon": 116.8302,
-        },
-    ),
+    **{name: shape.schema() for name, shape in bodies.BODIES.items()},
 }
 
 # ------------------------------------------------------------------ responses

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models.accountability import DECISIONS, GROUNDS, TARGET_KINDS
-from ..models.unit import UNIT_KINDS
+from ..services.oversight import bodies as oversight_bodies
 from ..services.tally.weights import METRICS as _WEIGHT_METRICS
 from .openapi import (
     BOOL,
@@ -14,8 +13,6 @@ from .openapi import (
     DATETIME,
     ID,
     INT,
-    LAT,
-    LON,
     NUM,
     STR,
     UUID,
@@ -25,90 +22,13 @@ from .openapi import (
     text,
 )
 
-_IDS = {"type": "array", "items": ID, "maxItems": 50}
+_IDS = oversight_bodies.IDS
 _TASK_STATES = ["assigned", "delivered", "overdue"]
 _RECORD_STATES = ["open", "overdue", "answered", "closed"]
 
+# Declared once in services/oversight/bodies.py; the schemas are generated from those.
 REQUESTS: dict[str, dict[str, Any]] = {
-    "UnitCreate": obj(
-        {
-            "code": text(40, minLength=1, example="yanjiao-gov"),
-            "name": text(120, minLength=1, example="燕郊镇人民政府"),
-            "kind": {"type": "string", "enum": list(UNIT_KINDS)},
-            "township": nullable(text(40, description="township code")),
-            "branch": nullable(text(40, description="branch code")),
-            "contact_name": text(80),
-            "contact_phone": text(40),
-        },
-        ("code", "name"),
-        closed=True,
-    ),
-    "TaskCreate": obj(
-        {
-            "title": text(300, minLength=1, example="清理燕郊镇全部小塑料"),
-            "detail": text(5000),
-            "campaign": text(120),
-            "case_id": nullable(ID),
-            "township": nullable(text(40)),
-            "lead_leader": text(80, description="牵头领导"),
-            "host_unit_id": ID,
-            "co_unit_ids": _IDS,
-            "responsible_person": text(80, description="责任人"),
-            "assigned_on": nullable(DATE),
-            "deadline": DATE,
-        },
-        ("title", "host_unit_id", "deadline"),
-        closed=True,
-        example={
-            "title": "清理燕郊镇全部小塑料",
-            "host_unit_id": 1,
-            "deadline": "2027-03-31",
-            "lead_leader": "李副市长",
-            "responsible_person": "王镇长",
-        },
-    ),
-    "TaskDelivery": obj(
-        {"done_on": DATE, "report": text(5000, minLength=1)}, ("done_on", "report"), closed=True
-    ),
-    "SupervisionVisitCreate": obj(
-        {
-            "client_uuid": UUID,
-            "unit_id": ID,
-            "visited_at": DATETIME,
-            "unannounced": BOOL,
-            "lat": LAT,
-            "lon": LON,
-            "accuracy_m": {"type": "number", "minimum": 0, "maximum": 100000},
-            "members": text(300),
-            "findings": text(10000, minLength=1),
-            "undelivered_task_ids": _IDS,
-        },
-        ("unit_id", "findings"),
-        closed=True,
-    ),
-    "AccountabilityCreate": obj(
-        {
-            "target_kind": {"type": "string", "enum": list(TARGET_KINDS)},
-            "unit_id": nullable(ID),
-            "official_name": text(80),
-            "official_post": text(120),
-            "ground": {"type": "string", "enum": list(GROUNDS)},
-            "ground_detail": text(5000),
-            "task_id": nullable(ID),
-            "case_id": nullable(ID),
-            "decision": {"type": "string", "enum": list(DECISIONS)},
-            "decided_on": nullable(DATE),
-            "respond_by": DATE,
-        },
-        ("decision", "respond_by"),
-        closed=True,
-    ),
-    "AccountabilityAnswer": obj(
-        {"answer": text(10000, minLength=1), "on": nullable(DATE)}, ("answer",), closed=True
-    ),
-    "AccountabilityClose": obj(
-        {"note": text(5000, minLength=1), "on": nullable(DATE)}, ("note",), closed=True
-    ),
+    name: shape.schema() for name, shape in oversight_bodies.BODIES.items()
 }
 
 _FIGURES = {

@@ -34,7 +34,8 @@ from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.casework import authority, event_fields, site_summary
 from enforcement.services.calendar.calendars import load_calendar
-from enforcement.services.core.parsing import parse_date, parse_datetime, parse_uuid, text
+from enforcement.services.core import bodies
+from enforcement.services.core.shapes import Input
 
 
 def rules() -> wf.Rules:
@@ -177,7 +178,7 @@ def get_case(case_id: int) -> Case:
 
 def open_case(
     actor: Actor,
-    data: dict,
+    data: dict | Input,
     *,
     now: datetime,
     calendar: wf.Calendar | None = None,
@@ -185,8 +186,13 @@ def open_case(
     link_reason: str = "",
 ) -> CaseResult:
     """Open a case. An escalation (``parent`` given) is the engine's consequence of an event the
-    actor was allowed to record, so it is not subject to the actor's township limits."""
-    client_uuid = parse_uuid(data.get("client_uuid"), required=False)
+    actor was allowed to record, so it is not subject to the actor's township limits.
+
+    ``data``: the body read by its shape (``bodies.CASE_OPEN``), or as a dict, read here."""
+    case_input = bodies.CASE_OPEN.input(data)
+    data = case_input.raw
+    case_input.check("client_uuid")
+    client_uuid = case_input["client_uuid"]
     if client_uuid:
         existing = db.session.scalar(select(Case).where(Case.client_uuid == client_uuid))
         if existing is not None:
@@ -196,33 +202,22 @@ def open_case(
                     {"client_uuid": "already used with other content"},
                 )
             return CaseResult(existing, created=False)
-    fields = {}
-    action = data.get("action")
-    if action not in wf.ACTION_VALUES:
-        fields["action"] = "one of " + ", ".join(wf.ACTION_VALUES)
+    # The shape's problems first; the lookups and the action's rules add theirs.
+    fields = dict(case_input.problems)
+    action = case_input["action"]
     enterprise = None
-    try:
-        enterprise_id = int(data.get("enterprise_id"))  # type: ignore[arg-type]  # None: TypeError below
-        if 0 < enterprise_id < 2**31:  # beyond an integer column no row can exist
-            enterprise = db.session.get(Enterprise, enterprise_id)
-    except (TypeError, ValueError):
-        pass
-    if enterprise is None:
-        fields["enterprise_id"] = "no such enterprise"
-    try:
-        served_on = parse_date(data.get("served_on"), "served_on")
-    except ValidationError as exc:
-        fields.update(exc.fields)
-    try:
-        violation = text(data.get("violation"), "violation", max_length=2000)
-        # A seal-up decision states its legal basis (ACL Art. 24); the serve form asks it for
-        # every order, the API requires it for the actions added since (not to break clients).
-        legal_basis = text(
-            data.get("legal_basis"), "legal_basis", max_length=2000, required=action == "seal"
-        )
-    except ValidationError as exc:
-        fields.update(exc.fields)
-    visit_id = _visit_of(data, fields)
+    if case_input["enterprise_id"] is not None:
+        enterprise = db.session.get(Enterprise, case_input["enterprise_id"])
+        if enterprise is None:
+            fields["enterprise_id"] = "no such enterprise"
+    served_on = case_input["served_on"]
+    violation = case_input["violation"]
+    legal_basis = case_input["legal_basis"]
+    # A seal-up decision states its legal basis (ACL Art. 24); the serve form asks it for
+    # every order, the API requires it for the actions added since (not to break clients).
+    if action == "seal" and not legal_basis and "legal_basis" not in fields:
+        fields["legal_basis"] = "required"
+    visit_id = _visit_of(case_input, fields)
     if fields:
         raise ValidationError("The case could not be opened.", fields)
     assert enterprise is not None and isinstance(action, str)  # else fields named them
@@ -288,43 +283,41 @@ def open_case(
     return CaseResult(case)
 
 
-def _visit_of(data: dict, fields: dict) -> int | None:
+def _visit_of(case_input: Input, fields: dict) -> int | None:
     """The visit that found the violation: by id, or by the UUID a phone gave it offline (the
     outbox opens the case before it knows the server's visit id)."""
     from enforcement.models import Visit
 
-    if data.get("visit_client_uuid") not in (None, ""):
-        try:
-            key = parse_uuid(data.get("visit_client_uuid"), "visit_client_uuid")
-        except ValidationError as exc:
-            fields.update(exc.fields)
+    # A visit_id the shape refused reads "no such visit", and only when no UUID names the visit.
+    fields.pop("visit_id", None)
+    if case_input.raw.get("visit_client_uuid") not in (None, ""):
+        key = case_input["visit_client_uuid"]
+        if key is None:  # the shape named it
             return None
         found = db.session.scalar(select(Visit.id).where(Visit.client_uuid == key))
         if found is None:
             fields["visit_client_uuid"] = "no visit with this client_uuid (send the visit first)"
         return found
-    value = data.get("visit_id")
+    value = case_input.raw.get("visit_id")
     if value in (None, ""):
         return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or db.session.get(Visit, value) is None
-    ):
+    visit_id = case_input["visit_id"]
+    if visit_id is None or db.session.get(Visit, visit_id) is None:
         fields["visit_id"] = "no such visit"
         return None
-    return value
+    return visit_id
 
 
-def parse_event(data: dict) -> wf.Event:
-    kind = data.get("type")
+def parse_event(event_input: Input, drop: list[str] | tuple = ()) -> wf.Event:
+    """The engine's event: its type (the engine knows the types), day and payload (the
+    event's own fields, as sent: the engine's rules check them)."""
+    kind = event_input.raw.get("type")
     if not isinstance(kind, str) or not kind:
         raise ValidationError("The event needs a type.", {"type": "required"})
-    on = parse_date(data.get("on"), "on")
-    payload = {
-        k: v for k, v in data.items() if k not in ("type", "on", "client_uuid", "recorded_at")
-    }
-    return wf.Event(kind, on, payload)
+    event_input.check("on")
+    envelope = ("type", "on", "client_uuid", "recorded_at", *drop)
+    payload = {k: v for k, v in event_input.raw.items() if k not in envelope}
+    return wf.Event(kind, event_input["on"], payload)
 
 
 def _open_escalations(actor: Actor, case: Case, escalations, *, now, calendar) -> list[Case]:
@@ -367,7 +360,7 @@ DESK_ONLY_EVENTS = frozenset({"approve_close", "decline_close"})
 def apply_event(
     actor: Actor,
     case: Case,
-    data: dict,
+    data: dict | Input,
     *,
     now: datetime,
     calendar: wf.Calendar | None = None,
@@ -376,12 +369,15 @@ def apply_event(
     """Record what happened on a case. Events carry their recorded time: one recorded before
     events already applied (an offline phone syncing late) is put in its place and the case is
     replayed, so two inspectors acting offline are applied in the order they acted."""
+    event_input = bodies.CASE_EVENT.input(data)
+    data = event_input.raw
     if not trusted and not _can_act(actor, case):
         raise Forbidden("You are not on this case.", code="not_on_case")
     if not trusted and data.get("type") in DESK_ONLY_EVENTS and not actor.is_reviewer:
         raise Forbidden("The government's decision on a closure is recorded by the bureau desk.")
     _lock(case)
-    client_uuid = parse_uuid(data.get("client_uuid"), required=False)
+    event_input.check("client_uuid")
+    client_uuid = event_input["client_uuid"]
     if client_uuid:
         existing = db.session.scalar(select(CaseEvent).where(CaseEvent.client_uuid == client_uuid))
         if existing is not None:
@@ -395,10 +391,9 @@ def apply_event(
     problems, drop = event_fields.unknown_fields(case.action, data)
     if problems:
         raise ValidationError("The event carries fields its type does not use.", problems)
-    event = parse_event({k: v for k, v in data.items() if k not in drop})
-    recorded_at = (
-        parse_datetime(data["recorded_at"], "recorded_at") if data.get("recorded_at") else now
-    )
+    event = parse_event(event_input, drop)
+    event_input.check("recorded_at")
+    recorded_at = event_input["recorded_at"] or now
     calendar = calendar or load_calendar()
     before = snapshot_of(case)
     later = [e for e in case.events if e.recorded_at > recorded_at]

@@ -16,19 +16,13 @@ from enforcement import workflow as wf
 from enforcement.errors import IdempotencyMismatch, ValidationError
 from enforcement.extensions import db
 from enforcement.models import Complaint, Enterprise
-from enforcement.models.complaint import CATEGORIES, CHANNELS
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.calendar.calendars import load_calendar
 from enforcement.services.core.scope import township_allowed
 from enforcement.services.registry.townships import TownshipIndex
-from enforcement.services.core.parsing import (
-    parse_datetime,
-    parse_float,
-    parse_int,
-    parse_uuid,
-    text,
-)
+from enforcement.services.core import bodies
+from enforcement.services.core.shapes import Input
 
 #: What a replay of the same client_uuid must repeat to be "the same complaint".
 _SAME = ("channel", "category", "text", "lat", "lon", "address", "enterprise_id")
@@ -50,51 +44,14 @@ def _existing(actor: Actor, client_uuid: str | None, values: dict) -> Complaint 
     return found
 
 
-def _clean(actor: Actor, data: dict, now: datetime) -> dict:
-    fields: dict[str, str] = {}
-    out: dict = {}
-
-    def take(key, fn):
-        try:
-            out[key] = fn()
-        except ValidationError as exc:
-            fields.update(exc.fields)
-            out[key] = None
-
-    take("client_uuid", lambda: parse_uuid(data.get("client_uuid"), required=False))
-    for key, allowed in (("channel", CHANNELS), ("category", CATEGORIES)):
-        out[key] = data.get(key)
-        if out[key] not in allowed:
-            fields[key] = "one of " + ", ".join(allowed)
-    take("text", lambda: text(data.get("text"), "text", required=True, max_length=5000))
-    take(
-        "lat", lambda: parse_float(data.get("lat"), "lat", required=False, minimum=-90, maximum=90)
-    )
-    take(
-        "lon",
-        lambda: parse_float(data.get("lon"), "lon", required=False, minimum=-180, maximum=180),
-    )
-    take("address", lambda: text(data.get("address"), "address", max_length=300))
-    take(
-        "complainant_name",
-        lambda: text(data.get("complainant_name"), "complainant_name", max_length=80),
-    )
-    take(
-        "complainant_phone",
-        lambda: text(data.get("complainant_phone"), "complainant_phone", max_length=40),
-    )
-    take(
-        "enterprise_id",
-        lambda: parse_int(data.get("enterprise_id"), "enterprise_id", required=False, minimum=1),
-    )
-    take(
-        "received_at",
-        lambda: (
-            parse_datetime(data["received_at"], "received_at")
-            if data.get("received_at") not in (None, "")
-            else now
-        ),
-    )
+def _clean(actor: Actor, data: dict | Input, now: datetime) -> dict:
+    """The complaint's values: read by its shape (``bodies.COMPLAINT``), then the rules of a
+    complaint (not in the future, somewhere to go) and the firm it names."""
+    complaint_input = bodies.COMPLAINT.input(data)
+    fields: dict[str, str] = dict(complaint_input.problems)
+    out: dict = dict(complaint_input.values)
+    if out["received_at"] is None and "received_at" not in fields:
+        out["received_at"] = now
     if out.get("received_at") and out["received_at"] > now:
         fields["received_at"] = "is in the future"
     if (out.get("lat") is None) != (out.get("lon") is None) and not {"lat", "lon"} & set(fields):
@@ -135,7 +92,7 @@ def _township(enterprise: Enterprise | None, values: dict) -> int | None:
 
 
 def record_complaint_result(
-    actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar | None = None
+    actor: Actor, data: dict | Input, *, now: datetime, calendar: wf.Calendar | None = None
 ) -> tuple[Complaint, bool]:
     """The complaint and whether it was created now (False: a replay of the same client_uuid)."""
     values = _clean(actor, data, now)
@@ -198,7 +155,7 @@ def record_complaint_result(
 
 
 def record_complaint(
-    actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar | None = None
+    actor: Actor, data: dict | Input, *, now: datetime, calendar: wf.Calendar | None = None
 ) -> Complaint:
     return record_complaint_result(actor, data, now=now, calendar=calendar)[0]
 

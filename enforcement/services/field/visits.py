@@ -23,21 +23,14 @@ from enforcement.extensions import db
 from enforcement.geo import distance_m
 from enforcement.models import Case, Enterprise, FollowUp, User, Visit
 from enforcement.services.core.scope import township_allowed
-from enforcement.models.visit import VISIT_PURPOSES, visit_inspector
+from enforcement.models.visit import visit_inspector
 from enforcement.services.registry.locations import pin_from_first_fix
 from enforcement.services.core import audit
 from enforcement.services.casework import cases
 from enforcement.services.core.actor import Actor
 from enforcement.services.calendar.calendars import load_calendar
-from enforcement.services.core.parsing import (
-    collecting,
-    parse_bool,
-    parse_datetime,
-    parse_float,
-    parse_int,
-    parse_uuid,
-    text,
-)
+from enforcement.services.core import bodies
+from enforcement.services.core.shapes import Input
 
 #: Fields that make up a visit submission (what a replay must repeat to be "the same").
 SUBMITTED = (
@@ -84,16 +77,21 @@ def _existing(client_uuid: str, digest: str) -> Visit | None:
 
 
 def record_visit(
-    actor: Actor, data: dict, *, now: datetime, calendar: wf.Calendar | None = None
+    actor: Actor, data: dict | Input, *, now: datetime, calendar: wf.Calendar | None = None
 ) -> VisitResult:
     """Record a visit once. The idempotency key is settled by the insert itself
     (``ON CONFLICT DO NOTHING RETURNING``): a new visit costs no lookup; a replay finds its
     record when the insert yields nothing, or when its content no longer passes the checks (an
-    inspector deactivated since, say): the phone is answered with what was recorded."""
-    client_uuid = parse_uuid(data.get("client_uuid"))
-    digest = payload_hash(data)
+    inspector deactivated since, say): the phone is answered with what was recorded.
+
+    ``data``: the body read by its shape (``bodies.VISIT``: the API reads it on the way in), or
+    the body as a dict (a page, a replay), read here."""
+    visit_input = bodies.VISIT.input(data)
+    visit_input.check("client_uuid")
+    client_uuid = visit_input["client_uuid"]
+    digest = payload_hash(visit_input.raw)
     try:
-        return _record(actor, data, client_uuid, digest, now=now, calendar=calendar)
+        return _record(actor, visit_input, client_uuid, digest, now=now, calendar=calendar)
     except (ValidationError, Forbidden):
         found = _existing(client_uuid, digest)
         if found is not None:
@@ -147,52 +145,36 @@ def _insert_once(visit: Visit, inspectors: list[User]) -> bool:
 
 def _record(
     actor: Actor,
-    data: dict,
+    visit_input: Input,
     client_uuid: str,
     digest: str,
     *,
     now: datetime,
     calendar: wf.Calendar | None,
 ) -> VisitResult:
-    fields: dict[str, str] = {}
-    check = collecting(fields)
+    # The shape's problems first; the lookups and rules below add theirs, answered at once.
+    fields: dict[str, str] = dict(visit_input.problems)
+    data = visit_input.raw
 
     enterprise = None
-    enterprise_id = check(
-        lambda: parse_int(data.get("enterprise_id"), "enterprise_id", minimum=1, maximum=2**31 - 1)
-    )
+    enterprise_id = visit_input["enterprise_id"]
     if enterprise_id is not None:
         enterprise = db.session.get(Enterprise, enterprise_id)
         if enterprise is None or not township_allowed(actor, enterprise.township_id):
             enterprise = None  # another branch's firm is not found either (issue 20)
             fields["enterprise_id"] = "no such enterprise"
-    visited_at = check(lambda: parse_datetime(data.get("visited_at"), "visited_at"))
+    visited_at = visit_input["visited_at"]
     if visited_at is not None and visited_at > now.replace(microsecond=0) + _SLACK:
         fields["visited_at"] = "is in the future"
-    lat = check(
-        lambda: parse_float(data.get("lat"), "lat", required=False, minimum=-90, maximum=90)
-    )
-    lon = check(
-        lambda: parse_float(data.get("lon"), "lon", required=False, minimum=-180, maximum=180)
-    )
+    lat, lon = visit_input["lat"], visit_input["lon"]
     if (lat is None) != (lon is None) and "lat" not in fields and "lon" not in fields:
         fields["lat" if lat is None else "lon"] = "give both lat and lon, or neither"
-    accuracy = check(
-        lambda: parse_float(
-            data.get("accuracy_m"), "accuracy_m", required=False, minimum=0, maximum=100_000
-        )
-    )
-    purpose = data.get("purpose")
-    if purpose not in VISIT_PURPOSES:
-        fields["purpose"] = "one of " + ", ".join(VISIT_PURPOSES)
-    unannounced = check(lambda: parse_bool(data.get("unannounced"), "unannounced"))
-    findings = check(lambda: text(data.get("findings"), "findings", max_length=10_000)) or ""
-    approval_ref = (
-        check(lambda: text(data.get("approval_ref"), "approval_ref", max_length=80)) or ""
-    )
-    geofence_reason = (
-        check(lambda: text(data.get("geofence_reason"), "geofence_reason", max_length=500)) or ""
-    )
+    accuracy = visit_input["accuracy_m"]
+    purpose = visit_input["purpose"]
+    unannounced = visit_input["unannounced"]
+    findings = visit_input["findings"] or ""
+    approval_ref = visit_input["approval_ref"] or ""
+    geofence_reason = visit_input["geofence_reason"] or ""
     inspectors = _inspectors(actor, data.get("inspectors"), fields)
     followup = _followup(data.get("followup_id"), enterprise, fields)
     result = _result(data.get("result"), followup, fields)

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from enforcement.errors import Conflict, NotFound, ValidationError
 from enforcement.extensions import db
 from enforcement.models import AccountabilityRecord, Case, ResponsibleUnit, Task
-from enforcement.models.accountability import DECISIONS, GROUNDS, TARGET_KINDS
+from enforcement.models.accountability import DECISIONS, GROUNDS
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
-from enforcement.services.core.parsing import collecting, parse_date, parse_int, text
+from enforcement.services.core.shapes import Input
+from enforcement.services.oversight import bodies
 
 from enforcement.services.core.scope import township_allowed
 
@@ -48,18 +49,17 @@ def _snapshot(r: AccountabilityRecord) -> dict:
     }
 
 
-def create_record(actor: Actor, data: dict, *, now: datetime, as_of: date) -> AccountabilityRecord:
+def create_record(
+    actor: Actor, data: dict | Input, *, now: datetime, as_of: date
+) -> AccountabilityRecord:
     """A record without a ground (or decision, deadline, target) is refused field by field and
     nothing is written. From an overdue task: the unit defaults to its host unit and the ground
     to ``missed_deadline``."""
     require_desk(actor)
-    fields: dict[str, str] = {}
-    check = collecting(fields)
-    task_id = check(
-        lambda: parse_int(
-            data.get("task_id"), "task_id", required=False, minimum=1, maximum=2**31 - 1
-        )
-    )
+    record_input = bodies.ACCOUNTABILITY_CREATE.input(data)
+    data = record_input.raw
+    fields: dict[str, str] = dict(record_input.problems)
+    task_id = record_input["task_id"]
     scope = branch_scope(actor)
     task = (
         db.session.scalar(
@@ -70,22 +70,12 @@ def create_record(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Ac
     )
     if task_id and task is None:
         fields["task_id"] = "no such task"
-    case_id = check(
-        lambda: parse_int(
-            data.get("case_id"), "case_id", required=False, minimum=1, maximum=2**31 - 1
-        )
-    )
+    case_id = record_input["case_id"]
     case = db.session.get(Case, case_id) if case_id else None
     if case_id and (case is None or not township_allowed(actor, case.township_id)):
         fields["case_id"] = "no such case"
-    kind = data.get("target_kind") or "unit"
-    if kind not in TARGET_KINDS:
-        fields["target_kind"] = "one of " + ", ".join(TARGET_KINDS)
-    unit_id = check(
-        lambda: parse_int(
-            data.get("unit_id"), "unit_id", required=False, minimum=1, maximum=2**31 - 1
-        )
-    )
+    kind = record_input["target_kind"]
+    unit_id = record_input["unit_id"]
     if unit_id is None and task is not None:
         unit_id = task.host_unit_id
     if (
@@ -99,8 +89,8 @@ def create_record(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Ac
         is None
     ):
         fields["unit_id"] = "no such unit"
-    name = check(lambda: text(data.get("official_name"), "official_name", max_length=80)) or ""
-    post = check(lambda: text(data.get("official_post"), "official_post", max_length=120)) or ""
+    name = record_input["official_name"] or ""
+    post = record_input["official_post"] or ""
     if kind == "unit" and not unit_id and "unit_id" not in fields:
         fields["unit_id"] = "required"
     if kind == "official":
@@ -113,16 +103,14 @@ def create_record(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Ac
         fields["ground"] = "required"
     elif ground not in GROUNDS:
         fields["ground"] = "one of " + ", ".join(GROUNDS)
-    detail = check(lambda: text(data.get("ground_detail"), "ground_detail", max_length=5000)) or ""
+    detail = record_input["ground_detail"] or ""
     decision = data.get("decision") or ""
     if not decision:
         fields["decision"] = "required"
     elif decision not in DECISIONS:
         fields["decision"] = "one of " + ", ".join(DECISIONS)
-    decided_on = (
-        check(lambda: parse_date(data.get("decided_on"), "decided_on", required=False)) or as_of
-    )
-    respond_by = check(lambda: parse_date(data.get("respond_by"), "respond_by"))
+    decided_on = record_input["decided_on"] or as_of
+    respond_by = record_input["respond_by"]
     if respond_by and decided_on and respond_by < decided_on:
         fields["respond_by"] = "before the decision"
     if decided_on and decided_on > as_of:
@@ -213,15 +201,15 @@ def list_records(
 
 
 def answer(
-    actor: Actor, record_id: int, data: dict, *, now: datetime, as_of: date
+    actor: Actor, record_id: int, data: dict | Input, *, now: datetime, as_of: date
 ) -> AccountabilityRecord:
     """The unit (or the desk on its behalf) files its explanation and rectification."""
     record = get_record(actor, record_id)
     require_own_unit(actor, [record.unit_id], "record_id")
-    fields: dict[str, str] = {}
-    check = collecting(fields)
-    body = check(lambda: text(data.get("answer"), "answer", required=True, max_length=10000))
-    on = check(lambda: parse_date(data.get("on"), "on", required=False)) or as_of
+    answer_input = bodies.ACCOUNTABILITY_ANSWER.input(data)
+    fields: dict[str, str] = dict(answer_input.problems)
+    body = answer_input["answer"]
+    on = answer_input["on"] or as_of
     if on > as_of:
         fields["on"] = "is in the future"
     if on < record.decided_on:
@@ -247,14 +235,14 @@ def answer(
 
 
 def close(
-    actor: Actor, record_id: int, data: dict, *, now: datetime, as_of: date
+    actor: Actor, record_id: int, data: dict | Input, *, now: datetime, as_of: date
 ) -> AccountabilityRecord:
     require_desk(actor)
     record = get_record(actor, record_id)
-    fields: dict[str, str] = {}
-    check = collecting(fields)
-    note = check(lambda: text(data.get("note"), "note", required=True, max_length=5000))
-    on = check(lambda: parse_date(data.get("on"), "on", required=False)) or as_of
+    close_input = bodies.ACCOUNTABILITY_CLOSE.input(data)
+    fields: dict[str, str] = dict(close_input.problems)
+    note = close_input["note"]
+    on = close_input["on"] or as_of
     if on > as_of:
         fields["on"] = "is in the future"
     if fields:

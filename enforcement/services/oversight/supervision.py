@@ -20,16 +20,9 @@ from enforcement.models import ResponsibleUnit, SupervisionPhoto, SupervisionVis
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
 from enforcement.services.field import photos
-from enforcement.services.core.parsing import (
-    collecting,
-    parse_bool,
-    parse_ids,
-    parse_datetime,
-    parse_float,
-    parse_int,
-    parse_uuid,
-    text,
-)
+from enforcement.services.core.parsing import parse_ids, parse_uuid
+from enforcement.services.core.shapes import Input
+from enforcement.services.oversight import bodies
 
 from .access import (
     branch_scope,
@@ -42,20 +35,23 @@ from .access import (
 from .tasks import state_clause
 
 
-def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[SupervisionVisit, bool]:
+def record_visit(
+    actor: Actor, data: dict | Input, *, now: datetime
+) -> tuple[SupervisionVisit, bool]:
     """Record a supervision visit; returns (visit, created). The same client_uuid again returns
     the first record and writes nothing."""
     require_desk(actor)
-    fields: dict[str, str] = {}
-    check = collecting(fields)
-    client_uuid = check(lambda: parse_uuid(data.get("client_uuid"), required=False))
+    visit_input = bodies.SUPERVISION_VISIT.input(data)
+    data = visit_input.raw
+    fields: dict[str, str] = dict(visit_input.problems)
+    client_uuid = visit_input["client_uuid"]
     if client_uuid:
         found = db.session.scalar(
             select(SupervisionVisit).where(SupervisionVisit.client_uuid == client_uuid)
         )
         if found is not None:
             return found, False
-    unit_id = check(lambda: parse_int(data.get("unit_id"), "unit_id", minimum=1, maximum=2**31 - 1))
+    unit_id = visit_input["unit_id"]
     unit = (
         db.session.scalar(
             where_branch(
@@ -68,30 +64,17 @@ def record_visit(actor: Actor, data: dict, *, now: datetime) -> tuple[Supervisio
     )
     if unit_id and unit is None:
         fields["unit_id"] = "no such unit"
-    raw_at = data.get("visited_at")
-    visited_at = (
-        check(lambda: parse_datetime(raw_at, "visited_at")) if raw_at not in (None, "") else now
-    )
+    visited_at = visit_input["visited_at"]
+    if visited_at is None and "visited_at" not in fields:
+        visited_at = now  # not sent: recorded as it happens
     if visited_at and visited_at > now:
         fields["visited_at"] = "is in the future"
-    unannounced = check(lambda: parse_bool(data.get("unannounced"), "unannounced"))
-    lat = check(
-        lambda: parse_float(data.get("lat"), "lat", required=False, minimum=-90, maximum=90)
-    )
-    lon = check(
-        lambda: parse_float(data.get("lon"), "lon", required=False, minimum=-180, maximum=180)
-    )
-    acc = check(
-        lambda: parse_float(
-            data.get("accuracy_m"), "accuracy_m", required=False, minimum=0, maximum=100000
-        )
-    )
+    unannounced = visit_input["unannounced"]
+    lat, lon, acc = visit_input["lat"], visit_input["lon"], visit_input["accuracy_m"]
     if (lat is None) != (lon is None) and not {"lat", "lon"} & set(fields):
         fields["lat" if lat is None else "lon"] = "give both lat and lon, or neither"
-    members = check(lambda: text(data.get("members"), "members", max_length=300)) or ""
-    findings = check(
-        lambda: text(data.get("findings"), "findings", required=True, max_length=10000)
-    )
+    members = visit_input["members"] or ""
+    findings = visit_input["findings"]
     task_ids = parse_ids(data.get("undelivered_task_ids"), "undelivered_task_ids", fields)
     tasks = []
     if unit is not None and visited_at is not None:

@@ -15,7 +15,9 @@ from enforcement.extensions import db
 from enforcement.models import Case, ResponsibleUnit, Task, Township, task_co_unit
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
-from enforcement.services.core.parsing import collecting, parse_date, parse_ids, parse_int, text
+from enforcement.services.core.parsing import parse_ids, text
+from enforcement.services.core.shapes import Input
+from enforcement.services.oversight import bodies
 from enforcement.services.core.scope import township_allowed
 
 from .access import (
@@ -50,32 +52,23 @@ def _snapshot(task: Task) -> dict:
 _ids = parse_ids  # record ids: one parser for bodies and forms (services.core.parsing)
 
 
-def create_task(actor: Actor, data: dict, *, now: datetime, as_of: date) -> Task:
+def create_task(actor: Actor, data: dict | Input, *, now: datetime, as_of: date) -> Task:
     """Assign one line of the responsibility table. A task without a deadline or a host unit is
     refused with field errors and nothing is written."""
     require_desk(actor)
-    fields: dict[str, str] = {}
-    check = collecting(fields)
-    title = check(lambda: text(data.get("title"), "title", required=True, max_length=300))
-    detail = check(lambda: text(data.get("detail"), "detail", max_length=5000))
-    campaign = check(lambda: text(data.get("campaign"), "campaign", max_length=120))
-    lead = check(lambda: text(data.get("lead_leader"), "lead_leader", max_length=80))
-    person = check(
-        lambda: text(data.get("responsible_person"), "responsible_person", max_length=80)
-    )
-    deadline = check(lambda: parse_date(data.get("deadline"), "deadline"))
-    assigned_on = (
-        check(lambda: parse_date(data.get("assigned_on"), "assigned_on", required=False)) or as_of
-    )
-    host_id = check(
-        lambda: parse_int(data.get("host_unit_id"), "host_unit_id", minimum=1, maximum=2**31 - 1)
-    )
+    task_input = bodies.TASK_CREATE.input(data)
+    data = task_input.raw
+    fields: dict[str, str] = dict(task_input.problems)
+    title = task_input["title"]
+    detail = task_input["detail"]
+    campaign = task_input["campaign"]
+    lead = task_input["lead_leader"]
+    person = task_input["responsible_person"]
+    deadline = task_input["deadline"]
+    assigned_on = task_input["assigned_on"] or as_of
+    host_id = task_input["host_unit_id"]
     co_ids = _ids(data.get("co_unit_ids"), "co_unit_ids", fields)
-    case_id = check(
-        lambda: parse_int(
-            data.get("case_id"), "case_id", required=False, minimum=1, maximum=2**31 - 1
-        )
-    )
+    case_id = task_input["case_id"]
     scope = branch_scope(actor)
     host = _unit(host_id, scope) if host_id else None
     if host_id and host is None:
@@ -205,16 +198,17 @@ def list_tasks(actor: Actor, f: TaskFilter, *, limit: int = 500) -> list[Task]:
     return list(db.session.scalars(stmt))
 
 
-def report_delivery(actor: Actor, task_id: int, data: dict, *, now: datetime, as_of: date) -> Task:
+def report_delivery(
+    actor: Actor, task_id: int, data: dict | Input, *, now: datetime, as_of: date
+) -> Task:
     """The host unit (or the desk) reports the task done on a day no later than today."""
     task = get_task(actor, task_id)
     require_own_unit(actor, [task.host_unit_id], "task_id")
     if not (actor.is_unit or actor.is_reviewer):
         raise Forbidden("Your role may not do this.")
-    fields: dict[str, str] = {}
-    check = collecting(fields)
-    done_on = check(lambda: parse_date(data.get("done_on"), "done_on"))
-    report = check(lambda: text(data.get("report"), "report", required=True, max_length=5000))
+    delivery = bodies.TASK_DELIVERY.input(data)
+    fields: dict[str, str] = dict(delivery.problems)
+    done_on, report = delivery["done_on"], delivery["report"]
     if done_on and done_on > as_of:
         fields["done_on"] = "is in the future"
     if done_on and done_on < task.assigned_on:

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from enforcement.errors import Duplicate, NotFound, ValidationError
 from enforcement.extensions import db
 from enforcement.models import Branch, ResponsibleUnit, Township, User
-from enforcement.models.unit import UNIT_KINDS
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
-from enforcement.services.core.parsing import collecting, text
+from enforcement.services.core.shapes import Input
+from enforcement.services.oversight import bodies
 
 from .access import branch_scope, require_desk, require_reader, unit_in_branch, where_branch
 
@@ -53,21 +53,20 @@ def _branch_id(value, fields: dict) -> int | None:
     return branch.id
 
 
-def create_unit(actor: Actor, data: dict, *, now: datetime) -> ResponsibleUnit:
+def create_unit(actor: Actor, data: dict | Input, *, now: datetime) -> ResponsibleUnit:
     require_desk(actor)
-    fields: dict[str, str] = {}
-    check = collecting(fields)
+    unit_input = bodies.UNIT_CREATE.input(data)
+    data = unit_input.raw
+    fields: dict[str, str] = dict(unit_input.problems)
     code = str(data.get("code") or "").strip().lower()
     if not _CODE.match(code):
         fields["code"] = "lowercase letters, digits, - or _ (at most 40)"
-    name = check(lambda: text(data.get("name"), "name", required=True, max_length=120))
-    kind = data.get("kind") or "department"
-    if kind not in UNIT_KINDS:
-        fields["kind"] = "one of " + ", ".join(UNIT_KINDS)
+    name = unit_input["name"]
+    kind = unit_input["kind"]
     township_id = _township_id(data.get("township"), fields)
     branch_id = _branch_id(data.get("branch"), fields)
-    contact_name = check(lambda: text(data.get("contact_name"), "contact_name", max_length=80))
-    contact_phone = check(lambda: text(data.get("contact_phone"), "contact_phone", max_length=40))
+    contact_name = unit_input["contact_name"]
+    contact_phone = unit_input["contact_phone"]
     if (
         kind in ("township_gov", "park_committee")
         and township_id is None

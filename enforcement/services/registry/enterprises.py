@@ -7,14 +7,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from enforcement import credit_code as cc
-from enforcement.domain import INDUSTRIES
 from enforcement.errors import Duplicate, Forbidden, NotFound, ValidationError
 from enforcement.extensions import db
 from enforcement.models import Enterprise, Township
-from enforcement.models.enterprise import ENTERPRISE_STATUSES, RISK_CLASSES
 from enforcement.services.core import audit
 from enforcement.services.core.actor import Actor
-from enforcement.services.core.parsing import collecting, parse_date, parse_float, text
+from enforcement.services.core import bodies
+from enforcement.services.core.shapes import Input
 
 EDITABLE = (
     "name",
@@ -48,31 +47,16 @@ def _township(value, fields: dict) -> Township | None:
     return found
 
 
-def clean(data: dict, *, partial: bool = False) -> dict:
-    """Validated values for the given keys; ValidationError lists every bad field at once."""
-    fields: dict[str, str] = {}
-    out: dict = {}
-
-    check = collecting(fields)
-
-    def take(key, fn):
-        if partial and key not in data:
-            return
-        value = check(fn)
-        if key not in fields:
-            out[key] = value
-
-    take("name", lambda: text(data.get("name"), "name", required=True, max_length=200))
-    take("lat", lambda: parse_float(data.get("lat"), "lat", minimum=-90, maximum=90))
-    take("lon", lambda: parse_float(data.get("lon"), "lon", minimum=-180, maximum=180))
-    take("address", lambda: text(data.get("address"), "address", max_length=300))
-    take("permit_no", lambda: text(data.get("permit_no"), "permit_no", max_length=60))
-    take("contact_name", lambda: text(data.get("contact_name"), "contact_name", max_length=80))
-    take("contact_phone", lambda: text(data.get("contact_phone"), "contact_phone", max_length=40))
-    take(
-        "permit_expires",
-        lambda: parse_date(data.get("permit_expires"), "permit_expires", required=False),
+def clean(data: dict | Input, *, partial: bool = False) -> dict:
+    """Validated values for the given keys; ValidationError lists every bad field at once.
+    ``data``: read by its shape (``bodies.ENTERPRISE_CREATE``, an edit's ``ENTERPRISE_PATCH``),
+    or a dict read here; the credit code's check character and the township are checked here."""
+    enterprise_input = (bodies.ENTERPRISE_PATCH if partial else bodies.ENTERPRISE_CREATE).input(
+        data
     )
+    data = enterprise_input.raw
+    fields: dict[str, str] = dict(enterprise_input.problems)
+    out: dict = {k: v for k, v in enterprise_input.values.items() if k not in fields}
     if not partial or "credit_code" in data:
         raw = data.get("credit_code")
         if raw in (None, ""):
@@ -85,18 +69,6 @@ def clean(data: dict, *, partial: bool = False) -> dict:
                 fields["credit_code"] = problem
             else:
                 out["credit_code"] = cc.normalise(raw)
-    for key, allowed, default in (
-        ("industry", INDUSTRIES, "other"),
-        ("risk_class", RISK_CLASSES, "C"),
-        ("status", ENTERPRISE_STATUSES, "operating"),
-    ):
-        if partial and key not in data:
-            continue
-        value = data.get(key) or default
-        if value not in allowed:
-            fields[key] = "one of " + ", ".join(allowed)
-        else:
-            out[key] = value
     if not partial or "township" in data:
         out["township"] = _township(data.get("township"), fields)
     if fields:
@@ -158,7 +130,7 @@ def _own_township(actor: Actor, township, fields_name: str = "township") -> None
         )
 
 
-def create_enterprise(actor: Actor, data: dict, *, now: datetime) -> Enterprise:
+def create_enterprise(actor: Actor, data: dict | Input, *, now: datetime) -> Enterprise:
     values = clean(data)
     if values.get("township") is None and not actor.is_reviewer and actor.township_id:
         values["township"] = db.session.get(Township, actor.township_id)
@@ -199,7 +171,7 @@ def can_edit(actor: Actor, enterprise: Enterprise) -> bool:
 
 
 def update_enterprise(
-    actor: Actor, enterprise: Enterprise, data: dict, *, now: datetime
+    actor: Actor, enterprise: Enterprise, data: dict | Input, *, now: datetime
 ) -> Enterprise:
     if not can_edit(actor, enterprise):
         raise Forbidden("Inspectors edit enterprises of their own township only.")
