@@ -128,6 +128,9 @@ def city(app, make_township, make_enterprise, make_case, make_user, writing):
     c["limit"] = make_case(action="stop", served_on=date(2026, 8, 1), measure="limit", approved_by="局长 王",
                            enterprise=ent("三河市丙电镀厂"))
     c["stop"] = make_case(action="stop", served_on=date(2026, 8, 2), enterprise=ent("三河市丁厂"))
+    # Due in 2027, a year without official holiday data here: a provisional deadline.
+    c["provisional"] = make_case(action="rectify", served_on=date(2026, 12, 20), rectify_days=30,
+                                 enterprise=ent("三河市寅纸箱厂"))
     c["control"] = make_case(action="control", served_on=date(2026, 6, 1),
                              enterprise=ent("三河市庚热电厂"))
     c["close"] = make_case(action="close", served_on=date(2026, 9, 2), enterprise=ent("=HYPERLINK()"))
@@ -180,17 +183,19 @@ def _days(city) -> list[date]:
 
 
 def test_every_overdue_row_is_the_engines_row_key_for_key_in_order(city):
-    seen = set()
+    seen, provisional = set(), set()
     for as_of in _days(city):
         ours = list(lists.iter_rows("overdue", lists.Filters(as_of)))
         theirs = _engine_rows(as_of)
         assert [list(r.items()) for r in ours] == [list(r.items()) for r in theirs]
+        provisional.update(r["provisional"] for r in ours)
         seen.update((r["action"], r["measure"], r["surcharge_fen"] is not None and
                      r["surcharge_fen"] > 0) for r in ours)
     # The list held what the SQL has to get right: a limit and a stop measure, fines with a
     # running surcharge, and rows of every action.
     assert {("stop", "limit", False), ("stop", "stop", False), ("fine", None, True)} <= seen
     assert {a for a, _, _ in seen} >= {"rectify", "stop", "control", "fine", "close"}
+    assert provisional == {True, False}
 
 
 def test_a_part_paid_fine_before_its_payment_is_counted_by_the_engine(city):
