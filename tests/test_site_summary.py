@@ -214,3 +214,12 @@ def test_whole_coordinates_quotes_and_a_renamed_township_are_written_as_python_w
     db.session.get(Township, t.id).code = "renamed"
     db.session.commit()
     assert check() == ["renamed", None]
+    # A township written by a plain statement bumps no generation: still its code, not an error.
+    from sqlalchemy import text
+    db.session.execute(text("INSERT INTO township (code, name, name_en, kind, aliases) "
+                            "VALUES ('rawtown', '新镇', '', 'township', '')"))
+    raw_id = db.session.scalar(text("SELECT id FROM township WHERE code = 'rawtown'"))
+    db.session.execute(text("UPDATE enterprise SET township_id = :t WHERE name = '无乡镇企业'"),
+                       {"t": raw_id})
+    db.session.commit()
+    assert check() == ["renamed", "rawtown"]

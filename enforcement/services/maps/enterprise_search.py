@@ -488,6 +488,16 @@ def _float_text(column):
     return sa_case((whole, as_text + literal_column("'.0'", Text)), else_=as_text)
 
 
+class _TownshipCodes(dict):
+    """Township id -> its code as JSON text. A township this map has not seen (written by a
+    statement that bumps no generation) is read when asked for, never a KeyError."""
+
+    def __missing__(self, township_id):
+        code = db.session.scalar(select(Township.code).where(Township.id == township_id))
+        text = self[township_id] = "null" if code is None else _json_str(code)
+        return text
+
+
 def _township_codes() -> dict[int | None, str]:
     """Each township's code as JSON text by its id (null for none), kept per worker until a
     township changes (services.core.stamps: the "calendar" generation covers townships)."""
@@ -495,9 +505,12 @@ def _township_codes() -> dict[int | None, str]:
     if cache is not None and "township_codes" in cache:
         codes: dict[int | None, str] = cache["township_codes"]
         return codes
-    codes = {
-        tid: _json_str(code) for tid, code in db.session.execute(select(Township.id, Township.code))
-    }
+    codes = _TownshipCodes(
+        {
+            tid: _json_str(code)
+            for tid, code in db.session.execute(select(Township.id, Township.code))
+        }
+    )
     codes[None] = "null"
     if cache is not None:
         cache["township_codes"] = codes
