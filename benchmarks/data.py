@@ -15,6 +15,7 @@ from enforcement import workflow as wf
 from enforcement.extensions import db, write_intent
 from enforcement.models import Case, Deadline, Enterprise, FollowUp, Visit
 from enforcement.services.calendar.calendars import load_calendar
+from enforcement.services.casework import cases
 
 AS_OF = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)
@@ -120,7 +121,9 @@ def _cases(rng, enterprise_ids, townships, people, count, batch=5_000):
         watched = wf.watched_deadline(snap)
         pending.append(({"enterprise_id": enterprise_id,
                          "watched_deadline": watched.name if watched else None,
-                         "watched_due_on": watched.due_on if watched else None, "township_id": ent[enterprise_id],
+                         "watched_due_on": watched.due_on if watched else None,
+                         "watched_provisional": watched.provisional if watched else None,
+                         "township_id": ent[enterprise_id],
                          "action": action, "state": snap.state, "served_on": served,
                          "violation": "", "legal_basis": "", "params": dict(snap.params),
                          "facts": dict(snap.facts), "provisional": any(
@@ -128,7 +131,8 @@ def _cases(rng, enterprise_ids, townships, people, count, batch=5_000):
                          "assignee_id": assignee, "lead": "", "host_unit": "", "co_units": [],
                          "responsible_person": "", "created_at": NOW, "updated_at": NOW,
                          "client_uuid": None, "payload_hash": None, "visit_id": None,
-                         "opened_by_id": None, "responsibility_due": None}, snap, assignee))
+                         "opened_by_id": None, "responsibility_due": None,
+                         **cases.fine_columns(snap)}, snap, assignee))
         if len(pending) >= batch:
             flush()
     if pending:

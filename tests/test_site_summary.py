@@ -176,3 +176,50 @@ def test_the_database_writes_the_same_pins_as_python(app, writing, make_township
             g_xy, w_xy = got.pop("geometry")["coordinates"], want.pop("geometry")["coordinates"]
             assert all(abs(a - b) < 1e-9 for a, b in zip(g_xy, w_xy))
             assert got == want, day
+
+
+def test_whole_coordinates_quotes_and_a_renamed_township_are_written_as_python_writes_them(
+        app, writing, make_township, make_enterprise, make_case):
+    """PostgreSQL sends the coordinates as text and the township by id (enterprise_search):
+    a whole-number coordinate keeps repr's ".0", a name with quotes and a control character
+    is escaped as json escapes it, and a township's new code shows at once."""
+    import json
+
+    from enforcement.geo.geojson import dumps
+    from enforcement.models import Township
+    from enforcement.services.maps import enterprise_search as es
+
+    t = make_township()
+    whole = make_enterprise(name='"引号"\t企业\\', township=t.code, lat=40.0, lon=117.0)
+    make_case("rectify", enterprise=whole)
+    make_enterprise(name="无乡镇企业", lat=40.001, lon=117.001)
+    db.session.commit()
+
+    def check():
+        q = es.EnterpriseQuery(as_of=date(2027, 1, 5), bbox=(116.9, 39.9, 117.1, 40.1),
+                               limit=5000)
+        texts = es.box_features(q).features
+        expected = [{"type": "Feature", "id": r.enterprise.id,
+                     "geometry": {"type": "Point",
+                                  "coordinates": [r.enterprise.lon, r.enterprise.lat]},
+                     "properties": r.properties()} for r in es.search(q).rows]
+        if db.session.get_bind().dialect.name == "postgresql":
+            assert texts == [dumps(f) for f in expected]
+            assert '"coordinates":[117.0,40.0]' in texts[0]
+        assert [json.loads(f)["properties"]["township"] for f in texts] == [
+            f["properties"]["township"] for f in expected]
+        return [json.loads(f)["properties"]["township"] for f in texts]
+
+    assert check() == [t.code, None]
+    db.session.get(Township, t.id).code = "renamed"
+    db.session.commit()
+    assert check() == ["renamed", None]
+    # A township written by a plain statement bumps no generation: still its code, not an error.
+    from sqlalchemy import text
+    db.session.execute(text("INSERT INTO township (code, name, name_en, kind, aliases) "
+                            "VALUES ('rawtown', '新镇', '', 'township', '')"))
+    raw_id = db.session.scalar(text("SELECT id FROM township WHERE code = 'rawtown'"))
+    db.session.execute(text("UPDATE enterprise SET township_id = :t WHERE name = '无乡镇企业'"),
+                       {"t": raw_id})
+    db.session.commit()
+    assert check() == ["renamed", "rawtown"]

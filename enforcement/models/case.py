@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -40,6 +50,17 @@ class Case(Model):
     #: is a range scan on it.
     watched_deadline: Mapped[str | None] = mapped_column(String(40))
     watched_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    #: Whether the watched deadline was counted without official holiday data (its row's own
+    #: ``provisional``, copied so the overdue list reads no deadline row).
+    watched_provisional: Mapped[bool | None] = mapped_column(Boolean)
+    #: A fine's decided amount (facts' ``amount_fen``) and its late-payment surcharge as a
+    #: straight line from ``surcharge_since`` on (workflow.fine.SurchargeLine: unpaid fen × days
+    #: = base + rate × days since), written by store_snapshot: the overdue list computes the
+    #: surcharge in SQL for any day from ``surcharge_since`` on. Null for other actions.
+    amount_fen: Mapped[int | None] = mapped_column(BigInteger)
+    surcharge_since: Mapped[date | None] = mapped_column(Date)
+    surcharge_base: Mapped[int | None] = mapped_column(BigInteger)
+    surcharge_rate: Mapped[int | None] = mapped_column(BigInteger)
     #: True while any open deadline or follow-up was counted without official holiday data.
     provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The visit that found the violation. No foreign key: visit -> follow-up -> case -> visit

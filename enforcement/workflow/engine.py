@@ -220,8 +220,19 @@ def surcharge_fen(case: CaseSnapshot, as_of: date, *, rules: Rules | None = None
     """Accrued late-payment surcharge of a fine case in fen (0 for other actions)."""
     if case.action != "fine":
         return 0
-    bp = (rules or Rules.default()).for_action("fine", case.township).surcharge_bp_per_day
-    return fine.surcharge_fen(case, as_of, bp)
+    return fine.surcharge_fen(case, as_of, surcharge_bp(rules, case.township))
+
+
+def surcharge_bp(rules: Rules | None, township: str | None) -> int:
+    """The surcharge's rate per day in basis points (APL Art. 72: 3 %) where ``township`` is."""
+    bp: int = (rules or Rules.default()).for_action("fine", township).surcharge_bp_per_day
+    return bp
+
+
+def surcharge_line(case: CaseSnapshot) -> fine.SurchargeLine | None:
+    """A fine's surcharge as a stored straight line (workflow.fine.SurchargeLine); None for
+    other actions and for fines that run none."""
+    return fine.surcharge_line(case) if case.action == "fine" else None
 
 
 # --- storage ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ day it receives the paper (APL Arts. 61, 67). Amounts are integer fen.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
 
@@ -645,8 +646,27 @@ def surcharge_fen(case: CaseSnapshot, as_of: date, bp_per_day: int = 300) -> int
     A pending appeal stops the count for its time (APL Art. 73(3)); a payment stops it from its
     own day on the amount paid; a payment after as_of does not count yet."""
     facts = case.facts
-    if "amount_fen" not in facts or "revoked_on" in facts or "pay_by" not in case.deadlines:
+    if not _surcharged(case):
         return 0
+    return surcharge_of(_unpaid_fen_days(case, as_of), bp_per_day, int(facts["amount_fen"]))
+
+
+def surcharge_of(fen_days: int, bp_per_day: int, amount_fen: int) -> int:
+    """The surcharge for ``fen_days`` (unpaid fen × days of delay): bp_per_day/10000 of it,
+    floored once, never more than the fine (APL Art. 72)."""
+    return min(fen_days * bp_per_day // 10000, amount_fen)
+
+
+def _surcharged(case: CaseSnapshot) -> bool:
+    facts = case.facts
+    return "amount_fen" in facts and "revoked_on" not in facts and "pay_by" in case.deadlines
+
+
+def _unpaid_fen_days(case: CaseSnapshot, as_of: date) -> int:
+    """Unpaid fen × days of delay counted up to and including ``as_of`` (the surcharge's base,
+    before the daily rate): the days after pay_by, less the days an appeal was pending, each
+    day on what was still unpaid that day."""
+    facts = case.facts
     amount = int(facts["amount_fen"])
     start = case.deadlines["pay_by"].due_on + DAY  # first day of delay
     if as_of < start:
@@ -663,10 +683,46 @@ def surcharge_fen(case: CaseSnapshot, as_of: date, bp_per_day: int = 300) -> int
             x for x in (first, (last + DAY) if last else None) if x is not None and start < x < end
         )
     points = sorted(cuts)
-    total = 0  # fen × basis points
+    total = 0  # fen × days
     for a, b in zip(points, points[1:]):
         if any(first <= a and (last is None or a <= last) for first, last in pauses):
             continue
         unpaid = amount - sum(paid for p, paid in payments if p <= a)
-        total += max(unpaid, 0) * (b - a).days * bp_per_day
-    return min(total // 10000, amount)
+        total += max(unpaid, 0) * (b - a).days
+    return total
+
+
+@dataclass(frozen=True)
+class SurchargeLine:
+    """The surcharge's base as a straight line from ``since`` on: for any ``as_of >= since``,
+    unpaid fen × days = ``base + rate * ((as_of - since).days + 1)``. Independent of the day
+    and of the rate per day, so it is stored with the case (written by store_snapshot) and a
+    list computes each fine's surcharge in SQL (services/lists) without restating the rule."""
+
+    since: date
+    base: int  #: fen × days counted before ``since``
+    rate: int  #: fen counted each day from ``since`` on (0 while an open appeal pauses it)
+    amount_fen: int  #: the cap (APL Art. 72: never more than the fine)
+
+    def fen_days(self, as_of: date) -> int:
+        return self.base + self.rate * ((as_of - self.since).days + 1)
+
+
+def surcharge_line(case: CaseSnapshot) -> SurchargeLine | None:
+    """The case's surcharge as a ``SurchargeLine`` from its last change on (pay_by, a payment,
+    an appeal brought or decided), asked of ``_unpaid_fen_days`` itself at two days; None when
+    no surcharge runs (no fine decided, revoked, or no pay_by). Before ``since`` only the
+    engine's own ``surcharge_fen`` answers."""
+    if not _surcharged(case):
+        return None
+    facts = case.facts
+    since = case.deadlines["pay_by"].due_on + DAY
+    changes = [date.fromisoformat(p["on"]) for p in facts.get("payments", [])]
+    for first, last in _pauses(facts):
+        changes.append(first)
+        if last is not None:
+            changes.append(last + DAY)
+    since = max([since, *changes])
+    base = _unpaid_fen_days(case, since - DAY)
+    rate = _unpaid_fen_days(case, since) - base
+    return SurchargeLine(since, base, rate, int(facts["amount_fen"]))

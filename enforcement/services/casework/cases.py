@@ -145,6 +145,8 @@ def store_snapshot(case: Case, snapshot: wf.CaseSnapshot) -> None:
     watched = wf.watched_deadline(snapshot)
     case.watched_deadline = watched.name if watched else None
     case.watched_due_on = watched.due_on if watched else None
+    case.watched_provisional = watched.provisional if watched else None
+    store_fine_columns(case, snapshot)
     # The site's map summary moves with its cases, in this same transaction.
     site_summary.refresh(case)
     # Follow-ups the engine withdrew stay stored (never silently dropped); the case's facts
@@ -152,6 +154,25 @@ def store_snapshot(case: Case, snapshot: wf.CaseSnapshot) -> None:
     case.provisional = any(
         d.provisional and d.met_on is None for d in snapshot.deadlines.values()
     ) or any(f.provisional and f.done_on is None for f in snapshot.followups.values())
+
+
+def fine_columns(snapshot: wf.CaseSnapshot) -> dict:
+    """A fine's amount and its surcharge line (workflow.fine.SurchargeLine) as the case's
+    columns: what the overdue list reads instead of replaying the surcharge per row."""
+    fine = snapshot.action == "fine"
+    amount = snapshot.facts.get("amount_fen") if fine else None
+    line = wf.surcharge_line(snapshot)
+    return {
+        "amount_fen": int(amount) if amount is not None else None,
+        "surcharge_since": line.since if line else None,
+        "surcharge_base": line.base if line else None,
+        "surcharge_rate": line.rate if line else None,
+    }
+
+
+def store_fine_columns(case: Case, snapshot: wf.CaseSnapshot) -> None:
+    for key, value in fine_columns(snapshot).items():
+        setattr(case, key, value)
 
 
 @dataclass

@@ -23,7 +23,24 @@ from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, and_, exists, func, not_, null, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy import case as sa_case
 from sqlalchemy.orm import aliased, selectinload
 
@@ -332,6 +349,8 @@ class Spec:
     row: Callable[[Any], dict[str, Any]]
     descending: bool = False
     keep: Callable[[Any], bool] | None = None
+    #: Plain columns only: run on the connection, without the ORM's per-row loading.
+    core: bool = False
 
 
 def _overdue_spec(f: Filters, *, due_until: date | None = None) -> Spec:
@@ -361,45 +380,7 @@ def _overdue_spec(f: Filters, *, due_until: date | None = None) -> Spec:
         not_(exists().where(earlier)),
     )
     if due_until is None:
-        # The overdue list is a range scan on the case's stored watched deadline (the oldest
-        # unmet deadline that makes it overdue in its state, written with the deadlines by
-        # store_snapshot), read as plain rows: a case is overdue on any day after that date.
-        # Only a fine's facts matter (its surcharge), so other cases' JSON is not decoded.
-        stmt = (
-            select(
-                Case.watched_deadline.label("deadline_name"),
-                Case.watched_due_on.label("due_on"),
-                d.provisional,
-                d.met_on,
-                Case.id.label("case_id"),
-                Case.action,
-                Case.state,
-                Case.served_on,
-                sa_case((Case.action == "fine", Case.facts), else_=null()).label("facts"),
-                sa_case((Case.action == "stop", Case.params), else_=null()).label("params"),
-                Enterprise.id.label("enterprise_id"),
-                Enterprise.name.label("enterprise_name"),
-                Enterprise.credit_code,
-                Enterprise.lat,
-                Enterprise.lon,
-                Township.code.label("township"),
-                Township.name.label("township_name"),
-                Assignee.username.label("assignee"),
-                Assignee.display_name.label("assignee_name"),
-            )
-            .join(d, and_(d.case_id == Case.id, d.name == Case.watched_deadline))
-            .join(Enterprise, Case.enterprise_id == Enterprise.id)
-            .outerjoin(Township, Case.township_id == Township.id)
-            .outerjoin(Assignee, Case.assignee_id == Assignee.id)
-            .where(Case.watched_due_on < f.as_of)
-        )
-        stmt = _filtered(stmt, f)
-        return Spec(
-            stmt,
-            (Case.watched_due_on, Case.id),
-            key=lambda r: (r.due_on.isoformat(), r.case_id),
-            row=lambda r: overdue_row(r, f.as_of),
-        )
+        return _overdue_rows_spec(f)
     stmt = (
         select(d, Case, Enterprise, Township, Assignee)
         .join(Case, Case.id == d.case_id)
@@ -418,37 +399,198 @@ def _overdue_spec(f: Filters, *, due_until: date | None = None) -> Spec:
     )
 
 
-@lru_cache(maxsize=256)
-def _overdue_display(action: str, state: str, deadline: str) -> str:
-    """What the engine displays for a case of this state whose ``deadline`` has passed: asked
-    once per (action, state, deadline) with a probe, not once per row."""
+# --- the overdue list: its rows written by the database ------------------------------------
+
+#: The overdue list's row (API.md), in the order every format writes it (GeoJSON keeps it).
+OVERDUE_KEYS = (
+    "case_id",
+    "enterprise_id",
+    "enterprise_name",
+    "credit_code",
+    "township",
+    "township_name",
+    "action",
+    "state",
+    "display_state",
+    "served_on",
+    "deadline",
+    "due_on",
+    "deadline_status",
+    "days_overdue",
+    "provisional",
+    "surcharge_fen",
+    "amount_fen",
+    "assignee",
+    "lat",
+    "lon",
+    "measure",
+    "assignee_name",
+)
+_MEASURE = OVERDUE_KEYS.index("measure")
+_SURCHARGE = OVERDUE_KEYS.index("surcharge_fen")
+_DUE_ON = OVERDUE_KEYS.index("due_on")
+
+
+@lru_cache(maxsize=1)
+def overdue_displays() -> dict[tuple[str, str], str]:
+    """(action, state) -> the display state of such a case once a deadline that makes it
+    overdue has passed, asked of the engine (workflow.display_state) with a probe per relevant
+    deadline; only those that do not read "overdue" (a state that already says more)."""
     old = date(2000, 1, 1)
-    probe = wf.CaseSnapshot(
-        action, state, old, None, {}, {}, {deadline: wf.Deadline(deadline, old)}, {}
-    )
-    return wf.display_state(probe, date(2100, 1, 1))
+    out: dict[tuple[str, str], str] = {}
+    for (action, state), names in relevant_deadlines().items():
+        shown = set()
+        for name in names or (_ANY,):
+            probe = wf.CaseSnapshot(
+                action, state, old, None, {}, {}, {name: wf.Deadline(name, old)}, {}
+            )
+            shown.add(wf.display_state(probe, date(2100, 1, 1)))
+        # The engine's display state does not depend on which relevant deadline passed; were
+        # it ever to, this table would need the deadline too.
+        assert len(shown) == 1, (action, state, shown)
+        (display,) = shown
+        if display != "overdue":
+            out[(action, state)] = display
+    return out
 
 
-def overdue_row(r, as_of: date) -> dict:
-    """A row of the overdue list from plain columns. Every row's deadline has passed by
-    construction, so its display state depends only on the state."""
-    d = wf.Deadline(r.deadline_name, r.due_on, r.provisional, r.met_on)
-    surcharge = amount = None
-    if r.action == "fine":
-        facts = r.facts or {}
-        if isinstance(facts, str):  # the CASE expression hides the JSON type from SQLite's driver
-            facts = json.loads(facts)
-        snapshot = wf.CaseSnapshot(r.action, r.state, r.served_on, None, {}, facts, {d.name: d}, {})
-        surcharge = wf.surcharge_fen(snapshot, as_of, rules=cases.rules())
-        amount = facts.get("amount_fen")
-    return _row(
-        r,
-        d,
-        display_state=_overdue_display(r.action, r.state, d.name),
-        surcharge=surcharge,
-        amount=amount,
-        as_of=as_of,
+def _display_sql():
+    whens = [
+        (and_(Case.action == action, Case.state == state), literal(display))
+        for (action, state), display in sorted(overdue_displays().items())
+    ]
+    return sa_case(*whens, else_=literal("overdue")) if whens else literal("overdue")
+
+
+def _iso(column, dialect: str):
+    """A date column as its ISO text, written by the database (SQLite stores that text)."""
+    if dialect == "postgresql":
+        return func.to_char(column, "YYYY-MM-DD")
+    return type_coerce(column, String)
+
+
+def _days_between(later: date, column, dialect: str):
+    """Whole days from the date in ``column`` to ``later`` (an integer, as SQL computes it)."""
+    if dialect == "postgresql":
+        return literal(later, Date) - column
+    return cast(func.julianday(later.isoformat()) - func.julianday(column), Integer)
+
+
+def surcharge_sql(since, base, rate, amount, as_of: date, bp: int, dialect: str):
+    """A fine's surcharge on ``as_of`` from its stored line (workflow.fine.SurchargeLine),
+    for ``as_of`` on or after ``since``: ``fine.surcharge_of(line.fen_days(as_of), bp,
+    amount)`` in SQL. The fen-days are first capped where the surcharge reaches the fine
+    (the least count with bp × count // 10000 >= amount), which changes no result and keeps
+    the product inside 64-bit integers for any fine below 9 × 10^14 fen. Tested against the
+    engine for random fines (tests/test_lists_sql.py)."""
+    least = func.least if dialect == "postgresql" else func.min
+    fen_days = base + rate * (_days_between(as_of, since, dialect) + 1)
+    capped = least(fen_days, (amount * 10000 + (bp - 1)) // bp)
+    return least(literal(bp, BigInteger) * capped // 10000, amount)
+
+
+def _overdue_rows_spec(f: Filters) -> Spec:
+    """The overdue list: a range scan on each case's stored watched deadline (the oldest unmet
+    deadline that makes it overdue in its state, written with the deadlines by store_snapshot),
+    and the database writes the whole row (``OVERDUE_KEYS``), the same for the page, JSON,
+    CSV, XLSX and GeoJSON. What the row shows is the engine's: the display state from
+    ``overdue_displays``, a fine's surcharge from its stored line (``surcharge_sql``). Every
+    row's deadline is unmet and past by construction, so its status is "overdue" and its days
+    overdue are the days since it fell due (tests/test_lists_sql.py holds each row to the
+    engine's own row)."""
+    dialect = db.session.get_bind().dialect.name
+    fine = Case.action == "fine"
+    bp = wf.surcharge_bp(cases.rules(), None)
+    line = surcharge_sql(
+        Case.surcharge_since,
+        Case.surcharge_base,
+        Case.surcharge_rate,
+        Case.amount_fen,
+        f.as_of,
+        bp,
+        dialect,
     )
+    since_passed = Case.surcharge_since <= f.as_of
+    stmt = (
+        select(
+            Case.id,
+            Enterprise.id,
+            Enterprise.name,
+            Enterprise.credit_code,
+            Township.code,
+            Township.name,
+            Case.action,
+            Case.state,
+            _display_sql(),
+            _iso(Case.served_on, dialect),
+            Case.watched_deadline,
+            _iso(Case.watched_due_on, dialect),
+            literal("overdue"),
+            _days_between(f.as_of, Case.watched_due_on, dialect),
+            func.coalesce(Case.watched_provisional, False),
+            sa_case(
+                (and_(fine, Case.surcharge_since.is_(None)), literal(0, BigInteger)),
+                (and_(fine, since_passed), line),
+                else_=null(),
+            ),
+            sa_case((fine, Case.amount_fen), else_=null()),
+            Assignee.username,
+            Enterprise.lat,
+            Enterprise.lon,
+            null(),  # measure: the engine's, from the stop case's params (below)
+            func.coalesce(func.nullif(Assignee.display_name, ""), Assignee.username),
+            # Not part of the row: what Python adds to a few rows. A stop case's measure from
+            # its params ("stop:<measure>", the engine names it), and "engine" for a fine whose
+            # surcharge is counted before its stored line starts (a list in the past).
+            sa_case(
+                (
+                    Case.action == "stop",
+                    "stop:" + func.coalesce(Case.params["measure"].as_string(), ""),
+                ),
+                (and_(fine, Case.surcharge_since > f.as_of), literal("engine")),
+                else_=null(),
+            ),
+        )
+        .join(Enterprise, Case.enterprise_id == Enterprise.id)
+        .outerjoin(Township, Case.township_id == Township.id)
+        .outerjoin(Assignee, Case.assignee_id == Assignee.id)
+        .where(Case.watched_due_on < f.as_of)
+    )
+    stmt = _filtered(stmt, f)
+    keys, as_of = OVERDUE_KEYS, f.as_of
+
+    def row(r) -> dict:
+        out = dict(zip(keys, r))
+        extra = r[-1]
+        if extra is not None:
+            if extra == "engine":
+                out["surcharge_fen"] = _engine_surcharge(out["case_id"], as_of)
+            else:
+                out["measure"] = _stop_measure(extra[5:])
+        return out
+
+    return Spec(
+        stmt,
+        (Case.watched_due_on, Case.id),
+        key=lambda r: (r[_DUE_ON], r[0]),
+        row=row,
+        core=True,
+    )
+
+
+@lru_cache(maxsize=16)
+def _stop_measure(measure: str) -> str | None:
+    """A stop case's measure as the engine reads its params (workflow.measure_of); ""
+    when they name none."""
+    return wf.measure_of("stop", {"measure": measure})
+
+
+def _engine_surcharge(case_id: int, as_of: date) -> int:
+    """A fine's surcharge on a day before its stored line starts (a list in the past, before
+    a payment or an appeal): the engine's own count from the stored case."""
+    case = db.session.get(Case, case_id)
+    assert case is not None
+    return wf.surcharge_fen(cases.deadline_snapshot(case), as_of, rules=cases.rules())
 
 
 def _action_spec(f: Filters, action: str) -> Spec:
@@ -635,7 +777,21 @@ def _execute(spec: Spec, cursor_key: list | None, limit: int | None):
     stmt = stmt.order_by(*[c.desc() if spec.descending else c for c in spec.order])
     if limit is not None and spec.keep is None:
         stmt = stmt.limit(limit)
-    return db.session.execute(stmt, execution_options={"yield_per": BATCH})
+    connection = db.session.connection()
+    every_row = limit is None and connection.dialect.name == "postgresql"
+    if every_row:
+        # A streamed list reads every row: its server-side cursor is planned for all of them.
+        # By default PostgreSQL plans a cursor for its first tenth (cursor_tuple_fraction), and
+        # chose nested loops that took twice the time of the plain query for the overdue list.
+        # The plan is made when the cursor is declared; the setting is restored right after.
+        connection.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
+    try:
+        if spec.core:
+            return connection.execute(stmt, execution_options={"yield_per": BATCH})
+        return db.session.execute(stmt, execution_options={"yield_per": BATCH})
+    finally:
+        if every_row:
+            connection.execute(text("SET LOCAL cursor_tuple_fraction TO DEFAULT"))
 
 
 def iter_rows(name: str, f: Filters) -> Iterator[dict]:
@@ -644,7 +800,14 @@ def iter_rows(name: str, f: Filters) -> Iterator[dict]:
         yield from iter_report_rows(name, f)
         return
     spec = spec_for(name, f)
-    for r in _execute(spec, None, None):
+    result = _execute(spec, None, None)
+    if spec.core and spec.keep is None:  # in batches: no per-row call into the result
+        row = spec.row
+        for part in result.partitions():
+            for r in part:
+                yield row(r)
+        return
+    for r in result:
         if spec.keep is None or spec.keep(r):
             yield spec.row(r)
 

@@ -16,7 +16,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, null, or_, select, text
+from sqlalchemy import (
+    Text,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy import case as sa_case
 from sqlalchemy.orm import selectinload
 
@@ -26,7 +38,7 @@ from enforcement.geo import bbox_around, distance_m
 from enforcement.pinyin import query_key
 from enforcement.models import Case, Enterprise, Township
 from enforcement.services.casework.cases import snapshot_of
-from enforcement.services.core import spatial
+from enforcement.services.core import spatial, stamps
 from enforcement.services.core.queries import open_case_clause
 from enforcement.services.core.scope import TownshipFilter
 from enforcement.workflow import site
@@ -467,6 +479,44 @@ class _PinTail(dict):
         return text
 
 
+def _float_text(column):
+    """A float as the text Python's repr writes: PostgreSQL writes the shortest exact digits
+    too (extra_float_digits > 0, its default since PostgreSQL 12), only without repr's ".0" on
+    a whole number; sent as text, the driver parses no float and Python formats none."""
+    as_text = cast(column, Text)
+    whole = and_(column == func.trunc(column), func.abs(column) < literal_column("1e16"))
+    return sa_case((whole, as_text + literal_column("'.0'", Text)), else_=as_text)
+
+
+class _TownshipCodes(dict):
+    """Township id -> its code as JSON text. A township this map has not seen (written by a
+    statement that bumps no generation) is read when asked for, never a KeyError."""
+
+    def __missing__(self, township_id):
+        code = db.session.scalar(select(Township.code).where(Township.id == township_id))
+        text = self[township_id] = "null" if code is None else _json_str(code)
+        return text
+
+
+def _township_codes() -> dict[int | None, str]:
+    """Each township's code as JSON text by its id (null for none), kept per worker until a
+    township changes (services.core.stamps: the "calendar" generation covers townships)."""
+    cache = stamps.cached("calendar")
+    if cache is not None and "township_codes" in cache:
+        codes: dict[int | None, str] = cache["township_codes"]
+        return codes
+    codes = _TownshipCodes(
+        {
+            tid: _json_str(code)
+            for tid, code in db.session.execute(select(Township.id, Township.code))
+        }
+    )
+    codes[None] = "null"
+    if cache is not None:
+        cache["township_codes"] = codes
+    return codes
+
+
 def _features_from_columns(rows, as_of: date) -> list[str]:
     """PostgreSQL's pins: the database returns the plain columns (as the raw box query does)
     and Python writes each Feature with one format string; what depends on the day is
@@ -478,7 +528,9 @@ def _features_from_columns(rows, as_of: date) -> list[str]:
     append = out.append
     enc = _json_str
     few = _Encoded({None: "null"})
+    codes = _township_codes()
     tails = _PinTail()
+    today = as_of.isoformat()  # ISO dates compare as their text
     for (
         eid,
         lon,
@@ -495,21 +547,22 @@ def _features_from_columns(rows, as_of: date) -> list[str]:
         severity,
         due_on,
     ) in rows:
-        lon_text = "null" if lon is None else repr(lon)
+        # lon and lat come as repr's text, due_on as its ISO text (``_float_text``, a cast).
+        lon_text = "null" if lon is None else lon
         if lat is None:  # awaiting a location: a null geometry (RFC 7946, 3.2)
             geometry = lat_text = "null"
         else:
-            lat_text = repr(lat)
+            lat_text = lat
             geometry = f'{{"type":"Point","coordinates":[{lon_text},{lat_text}]}}'
         if state is None or severity is None or due_on is None:
             due_text, overdue = "null", False
         else:
-            due_text, overdue = f'"{due_on.isoformat()}"', due_on < as_of
+            due_text, overdue = f'"{due_on}"', due_on < today
         append(
             f'{{"type":"Feature","id":{eid},"geometry":{geometry},"properties":{{"id":{eid},'
             f'"name":{enc(name)},'
             f'"credit_code":{"null" if credit_code is None else enc(credit_code)},'
-            f'"township":{few[township]},"industry":{few[industry]},'
+            f'"township":{codes[township]},"industry":{few[industry]},'
             f'"risk_class":{few[risk_class]},"lat":{lat_text},"lon":{lon_text},'
             f'"located":{"false" if lat is None else "true"},'
             f'"location_source":{few[location_source]},"address":{enc(address)},'
@@ -538,11 +591,13 @@ def box_features(query: EnterpriseQuery) -> FeaturePage | None:
         stmt, _ = _filtered(
             query,
             e.id,
-            e.lon,
-            e.lat,
+            _float_text(e.lon),
+            _float_text(e.lat),
             e.name,
             e.credit_code,
-            Township.code,
+            # The township's id, not its code: without a Township column the planner drops
+            # the join (a fifth of the box query here); the codes come from _township_codes.
+            e.township_id,
             e.industry,
             e.risk_class,
             e.location_source,
@@ -550,7 +605,7 @@ def box_features(query: EnterpriseQuery) -> FeaturePage | None:
             e.map_actions,
             e.map_state,
             e.map_severity,
-            e.map_due_on,
+            func.to_char(e.map_due_on, "YYYY-MM-DD"),
         )
     else:
         stmt, _ = _filtered(query, e.id, e.lon, e.lat, _properties_sql(query.as_of))
