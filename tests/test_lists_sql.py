@@ -249,3 +249,22 @@ def test_the_stored_line_follows_each_event(city):
     assert filed.amount_fen == (filed.facts or {}).get("amount_fen")
     assert db.session.scalar(select(Deadline.id).where(Deadline.case_id == filed.id,
                                                        Deadline.name == "pay_by")) is None
+
+
+def test_a_township_with_its_own_surcharge_rate_is_listed_at_that_rate(city, app):
+    """The rules may give a township its own rate (workflow/rules.py townships: ...); the list
+    once counted every fine at the default rate while the case page used the township's."""
+    town = db.session.get(Township, city["unpaid"].township_id)
+    default = app.extensions["workflow_rules"]
+    app.extensions["workflow_rules"] = wf.Rules.from_mapping(
+        {"townships": {town.code: {"fine": {"surcharge_bp_per_day": 100}}}})  # 1 % a day
+    try:
+        as_of = date(2026, 11, 25)
+        ours = list(lists.iter_rows("overdue", lists.Filters(as_of)))
+        assert [list(r.items()) for r in ours] == [list(r.items()) for r in _engine_rows(as_of)]
+        unpaid = next(r for r in ours if r["case_id"] == city["unpaid"].id)
+        # Unpaid since the day after pay_by: days counted by the engine, 1 % of 50,000 yuan a day.
+        days = (as_of - _pay_by(city["unpaid"])).days
+        assert unpaid["surcharge_fen"] == min(5_000_000 * days * 100 // 10000, 5_000_000)
+    finally:
+        app.extensions["workflow_rules"] = default

@@ -88,7 +88,9 @@ def deadline_snapshot(case: Case) -> wf.CaseSnapshot:
         action=case.action,
         state=case.state,
         served_on=case.served_on,
-        township=None,
+        # The township picks the rules (a township may have its own surcharge rate); a
+        # many-to-one by key is read from the session's identity map after its first load.
+        township=case.township.code if case.township_id is not None else None,
         params=case.params or {},
         facts=case.facts or {},
         deadlines={

@@ -476,7 +476,25 @@ def _days_between(later: date, column, dialect: str):
     return cast(func.julianday(later.isoformat()) - func.julianday(column), Integer)
 
 
-def surcharge_sql(since, base, rate, amount, as_of: date, bp: int, dialect: str):
+def surcharge_bp_sql(rules: wf.Rules):
+    """The surcharge's rate per day for each row's township, asked of the engine
+    (``workflow.surcharge_bp``) for every township: the default rate, and a CASE over the
+    townships whose rules give them their own."""
+    default = wf.surcharge_bp(rules, None)
+    own = {
+        code: bp
+        for code in db.session.scalars(select(Township.code))
+        if (bp := wf.surcharge_bp(rules, code)) != default
+    }
+    if not own:
+        return literal(default, BigInteger)
+    return sa_case(
+        *((Township.code == code, literal(bp, BigInteger)) for code, bp in sorted(own.items())),
+        else_=literal(default, BigInteger),
+    )
+
+
+def surcharge_sql(since, base, rate, amount, as_of: date, bp, dialect: str):
     """A fine's surcharge on ``as_of`` from its stored line (workflow.fine.SurchargeLine),
     for ``as_of`` on or after ``since``: ``fine.surcharge_of(line.fen_days(as_of), bp,
     amount)`` in SQL. The fen-days are first capped where the surcharge reaches the fine
@@ -485,8 +503,9 @@ def surcharge_sql(since, base, rate, amount, as_of: date, bp: int, dialect: str)
     engine for random fines (tests/test_lists_sql.py)."""
     least = func.least if dialect == "postgresql" else func.min
     fen_days = base + rate * (_days_between(as_of, since, dialect) + 1)
+    bp = bp if hasattr(bp, "self_group") else literal(bp, BigInteger)  # an int or a SQL rate
     capped = least(fen_days, (amount * 10000 + (bp - 1)) // bp)
-    return least(literal(bp, BigInteger) * capped // 10000, amount)
+    return least(bp * capped // 10000, amount)
 
 
 def _overdue_rows_spec(f: Filters) -> Spec:
@@ -500,7 +519,7 @@ def _overdue_rows_spec(f: Filters) -> Spec:
     engine's own row)."""
     dialect = db.session.get_bind().dialect.name
     fine = Case.action == "fine"
-    bp = wf.surcharge_bp(cases.rules(), None)
+    bp = surcharge_bp_sql(cases.rules())
     line = surcharge_sql(
         Case.surcharge_since,
         Case.surcharge_base,
