@@ -40,6 +40,7 @@ def bump(session, kinds) -> None:
             .values(generation=CacheStamp.generation + 1)
         )
     session.info.pop("stamps", None)
+    session.info.setdefault("bumped", set()).update(kinds)
 
 
 @event.listens_for(db.session, "before_flush")
@@ -62,6 +63,7 @@ def _on_bulk(state) -> None:
 @event.listens_for(db.session, "after_rollback")
 def _forget(session) -> None:
     session.info.pop("stamps", None)  # the next transaction reads the generations again
+    session.info.pop("bumped", None)
 
 
 def generation(kind: str) -> int | None:
@@ -75,7 +77,12 @@ def generation(kind: str) -> int | None:
 
 def cached(kind: str) -> dict[Any, Any] | None:
     """This worker's cache of ``kind`` for the current generation (emptied when it moved), or
-    None when the database keeps no generation for it (then nothing may be cached)."""
+    None when the database keeps no generation for it (then nothing may be cached), or when
+    this very transaction changed what it covers: its new generation is nobody's until the
+    commit, and a rollback would hand the same number to the next change, so what it read must
+    not be cached under it."""
+    if kind in db.session.info.get("bumped", ()):
+        return None
     gen = generation(kind)
     if gen is None:
         return None
