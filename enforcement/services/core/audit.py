@@ -140,7 +140,7 @@ def record(
         "prev_hash": prev_hash,
         "hash": chain_hash(prev_hash, body),
     }
-    session.execute(_insert_event(), row)
+    session.connection().execute(_insert_event(), row)
     return AuditEvent(**row)
 
 

@@ -128,16 +128,18 @@ def _insert_once(visit: Visit, inspectors: list[User]) -> bool:
         for c in table.columns
         if c.key != "id" and c.key in visit.__dict__
     }
-    visit_insert, link_insert = _statements(db.session.get_bind().dialect.name)
-    row = db.session.execute(visit_insert, values).first()
+    # Core statements on the session's connection: nothing in them is the ORM's to track.
+    connection = db.session.connection()
+    visit_insert, link_insert = _statements(connection.dialect.name)
+    row = connection.execute(visit_insert, values).first()
     if row is None:
         return False
-    for column in table.columns:
-        setattr(visit, column.key, row._mapping[column])
+    for column, value in zip(table.columns, row):  # RETURNING lists the table's columns
+        set_committed_value(visit, column.key, value)
     make_transient_to_detached(visit)
     db.session.add(visit)
     if inspectors:
-        db.session.execute(
+        connection.execute(
             link_insert, [{"visit_id": visit.id, "user_id": u.id} for u in inspectors]
         )
     set_committed_value(visit, "inspectors", inspectors)
