@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Integer, Table, bindparam, func, insert, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import joinedload, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -75,7 +76,17 @@ def payload_hash(data: dict) -> str:
 
 
 def _existing(client_uuid: str, digest: str) -> Visit | None:
-    visit = db.session.scalar(select(Visit).where(Visit.client_uuid == client_uuid))
+    # With what the answer shows (its officers and photos) in the same query: a replay is
+    # answered in one read, not three.
+    visit = (
+        db.session.scalars(
+            select(Visit)
+            .where(Visit.client_uuid == client_uuid)
+            .options(joinedload(Visit.inspectors), joinedload(Visit.photos))
+        )
+        .unique()
+        .first()
+    )
     if visit is not None and visit.payload_hash != digest:
         raise IdempotencyMismatch(
             "This client_uuid was already used for a different visit.",
@@ -107,15 +118,31 @@ def _statements(dialect: str) -> tuple[Any, Any]:
     """The visit's ``INSERT … ON CONFLICT (client_uuid) DO NOTHING RETURNING`` (both dialects'
     form, the same statement shape) and the inspector links' insert, built once: the values
     go as parameters, so a visit post does not build and coerce a statement of 18 literal
-    values each time (a tenth of the post's Python time, profiled)."""
+    values each time (a tenth of the post's Python time, profiled).
+
+    On PostgreSQL the links are written by the same statement (a data-modifying WITH, which
+    inserts them for the row the visit's insert returned, and none when it returned none):
+    one round trip fewer for every new visit. SQLite has no INSERT inside WITH."""
     table = cast(Table, Visit.__table__)
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return (
-        insert(table)
+    if dialect != "postgresql":
+        return (
+            sqlite_insert(table)
+            .on_conflict_do_nothing(index_elements=["client_uuid"])
+            .returning(*table.columns),
+            insert(visit_inspector),
+        )
+    new_visit = (
+        postgresql_insert(table)
+        .values({c.key: bindparam(c.key, type_=c.type) for c in table.columns if c.key != "id"})
         .on_conflict_do_nothing(index_elements=["client_uuid"])
-        .returning(*table.columns),
-        insert(visit_inspector),
+        .returning(*table.columns)
+        .cte("new_visit")
     )
+    ids = func.unnest(bindparam("inspector_ids", type_=postgresql.ARRAY(Integer)))
+    links = insert(visit_inspector).from_select(
+        ["visit_id", "user_id"], select(new_visit.c.id, ids)
+    )
+    return select(*new_visit.c).add_cte(links.cte("new_links")), None
 
 
 def _insert_once(visit: Visit, inspectors: list[User]) -> bool:
@@ -131,6 +158,8 @@ def _insert_once(visit: Visit, inspectors: list[User]) -> bool:
     # Core statements on the session's connection: nothing in them is the ORM's to track.
     connection = db.session.connection()
     visit_insert, link_insert = _statements(connection.dialect.name)
+    if link_insert is None:  # PostgreSQL: the links go with the visit
+        values["inspector_ids"] = [u.id for u in inspectors]
     row = connection.execute(visit_insert, values).first()
     if row is None:
         return False
@@ -138,7 +167,7 @@ def _insert_once(visit: Visit, inspectors: list[User]) -> bool:
         set_committed_value(visit, column.key, value)
     make_transient_to_detached(visit)
     db.session.add(visit)
-    if inspectors:
+    if inspectors and link_insert is not None:
         connection.execute(
             link_insert, [{"visit_id": visit.id, "user_id": u.id} for u in inspectors]
         )
