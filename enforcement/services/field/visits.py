@@ -30,7 +30,7 @@ from enforcement.services.registry.locations import pin_from_first_fix
 from enforcement.services.core import audit, stamps
 from enforcement.services.casework import cases
 from enforcement.services.core.actor import Actor
-from enforcement.services.calendar.calendars import load_calendar
+from enforcement.services.calendar.calendars import load_calendar, township_code
 from enforcement.services.core.parsing import (
     collecting,
     parse_bool,
@@ -239,7 +239,7 @@ def _record(
     calendar = calendar or load_calendar()
     tz = ZoneInfo(current_app.config["BUREAU_TIMEZONE"])
     visit_day = visited_at.astimezone(tz).date()
-    township = enterprise.township.code if enterprise.township else None
+    township = township_code(enterprise.township_id)
     if (
         calendar.is_quiet_day(visit_day, township)
         and not approval_ref
