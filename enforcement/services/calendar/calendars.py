@@ -36,7 +36,7 @@ def township_code(township_id: int | None) -> str | None:
     cache = stamps.cached("calendar")
     codes = cache.get("township_codes") if cache is not None else None
     if codes is None:
-        codes = dict(db.session.execute(select(Township.id, Township.code)).tuples().all())
+        codes = {i: code for i, code in db.session.execute(select(Township.id, Township.code))}
         if cache is not None:
             cache["township_codes"] = codes
     return codes.get(township_id)
