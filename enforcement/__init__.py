@@ -80,8 +80,9 @@ def trust_proxies(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
-    from .security import register_security_headers
+    from .security import CookieSessions, register_security_headers
 
+    app.session_interface = CookieSessions()
     db.init_app(app)
     # The per-worker caches' invalidation listens to every flush from the start.
     from .services.core import stamps  # noqa: F401

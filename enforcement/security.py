@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from flask import Flask, g
+from flask.sessions import SecureCookieSessionInterface
 
 # No inline script anywhere: every script is a file under /static; and no inline style (issue #14):
 # no style="" attribute and no <style> element in our markup, colours are classes of the
@@ -18,6 +19,21 @@ CSP = (
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'; "
     "worker-src 'self'"
 )
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, unchanged, except that the signer is built once per set
+    of keys instead of on every request (an API call pays for it even with no cookie)."""
+
+    _signer: tuple = ((), None)
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        built_for, signer = self._signer
+        if built_for != keys:  # a new key (or fallback) is used from its first request
+            signer = super().get_signing_serializer(app)
+            self._signer = (keys, signer)
+        return signer
 
 
 def tile_origin(url: str) -> str:

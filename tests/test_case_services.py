@@ -217,6 +217,30 @@ def test_a_quiet_day_visit_needs_an_approval_reference_unless_it_is_a_complaint(
                         now=NOW)
 
 
+def test_a_township_quiet_day_stops_routine_visits_there_whatever_the_township_is_called(
+        make_enterprise, make_township, officers, writing):
+    from enforcement.models import QuietDay
+    yanjiao, gucheng = make_township("yanjiao"), make_township("gucheng", "古城镇", "Gucheng")
+    db.session.add(QuietDay(on=date(2026, 11, 20), township_id=yanjiao.id, reason="宁静日"))
+    db.session.commit()
+    there = make_enterprise(township="yanjiao")
+    next_door = make_enterprise(name="另一家厂", township="gucheng")
+    visits.record_visit(Actor.of(officers[0]), visit_data(next_door), now=NOW)  # not its day
+    with pytest.raises(ValidationError) as caught:  # the worker now keeps the townships' codes
+        visits.record_visit(Actor.of(officers[0]), visit_data(there), now=NOW)
+    assert "approval_ref" in caught.value.fields
+    db.session.rollback()
+    yanjiao.code, gucheng.code = "yanjiao-old", "yanjiao"  # the codes change hands
+    db.session.commit()
+    # The quiet day is the township's, not its code's: a worker still naming firms by the
+    # codes it kept would now find no quiet day at one and a wrong one at the other.
+    with pytest.raises(ValidationError):
+        visits.record_visit(Actor.of(officers[0]), visit_data(there), now=NOW)
+    db.session.rollback()
+    visits.record_visit(Actor.of(officers[0]), visit_data(next_door), now=NOW)
+    db.session.commit()
+
+
 def test_a_verification_visit_completes_the_follow_up_and_verifies_the_case(
         make_case, officers, writing):
     case = make_case(action="rectify", served_on=date(2026, 10, 9), rectify_days=15,

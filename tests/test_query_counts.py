@@ -3,6 +3,7 @@ map's box, the overdue list and a visit post cost the same number of statements 
 enterprises and cases there are."""
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import date
 
@@ -17,8 +18,9 @@ def counting(app):
     statements = []
 
     def count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN", "SELECT PG_ADVISORY")):
-            statements.append(statement)
+        bare_lock = statement.upper().startswith("SELECT PG_ADVISORY") and ";" not in statement
+        if not bare_lock and not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN")):
+            statements.append(statement)  # the audit head read with its lock (one query) counts
     event.listen(db.engine, "before_cursor_execute", count)
     try:
         yield statements
@@ -86,5 +88,6 @@ def test_a_visit_post_is_a_fixed_number_of_statements(app, client, make_user, ap
     # A replay writes nothing: its one INSERT is the idempotent one, which yields no row
     # (ON CONFLICT DO NOTHING); no audit event, no update.
     assert len(again) <= len(replay)
-    writes = [s for s in again if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    # (on PostgreSQL the visit's INSERT is inside a WITH, which writes its inspectors too)
+    writes = [s for s in again if re.search(r"\b(INSERT INTO|UPDATE|DELETE FROM)\b", s.upper())]
     assert len(writes) == 1 and "ON CONFLICT" in writes[0].upper() and "INTO VISIT " in writes[0].upper()

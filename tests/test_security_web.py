@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from sqlalchemy import func, select
 
 from security_city import ROLES, USERNAMES, build_city, login
@@ -171,3 +173,18 @@ def test_html_in_user_text_is_escaped_on_every_page_that_shows_it(
                  "papers.case_paper", "papers.visit_record", "papers.case_index",
                  "/lists/action/close", "/lists/print/action/close"}
     assert must_show <= shown, f"never shown: {sorted(must_show - shown)}"
+
+
+def test_the_session_signer_is_built_once_and_anew_for_a_new_key(app):
+    from itsdangerous import BadSignature
+    sessions = app.session_interface
+    first = sessions.get_signing_serializer(app)
+    assert sessions.get_signing_serializer(app) is first  # not rebuilt for every request
+    cookie = first.dumps({"_user_id": "1:0"})
+    app.config["SECRET_KEY_FALLBACKS"] = [app.secret_key]
+    app.secret_key = "rotated-" + app.secret_key
+    rotated = sessions.get_signing_serializer(app)
+    assert rotated is not first and rotated.loads(cookie) == {"_user_id": "1:0"}  # the fallback
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    with pytest.raises(BadSignature):  # the old key dropped: its cookies stop working at once
+        sessions.get_signing_serializer(app).loads(cookie)

@@ -102,3 +102,64 @@ def test_nothing_is_cached_without_the_generations(app, writing):
     from enforcement.models.stamp import initial_rows
     db.session.execute(CacheStamp.__table__.insert(), initial_rows())
     db.session.commit()
+
+
+def _visit_body(enterprise, names):
+    from support_app import new_uuid
+    return {"client_uuid": new_uuid(), "enterprise_id": enterprise.id,
+            "visited_at": "2026-11-20T10:00:00+08:00", "lat": enterprise.lat,
+            "lon": enterprise.lon, "accuracy_m": 5, "purpose": "routine", "unannounced": True,
+            "inspectors": names, "findings": "正常"}
+
+
+def test_an_officer_deactivated_on_another_worker_is_refused_on_the_next_visit(
+        app, client, make_user, make_enterprise, api_token):
+    headers = api_token(make_user("zhangwei", "inspector"))
+    partner = make_user("liuyang", "inspector")
+    site = make_enterprise()
+    for _ in range(2):  # the second names officers this worker now keeps
+        answer = client.post("/api/v1/visits", json=_visit_body(site, ["liuyang"]), headers=headers)
+        assert answer.status_code == 201 and answer.get_json()["inspectors"] == ["liuyang", "zhangwei"]
+    other = _other_worker(app)
+    with other.app_context():
+        token = write_intent.set(True)
+        try:
+            users.set_active(SYSTEM, db.session.get(type(partner), partner.id), False, now=NOW)
+            db.session.commit()
+        finally:
+            write_intent.reset(token)
+        db.session.remove()
+        db.engine.dispose()
+    answer = client.post("/api/v1/visits", json=_visit_body(site, ["liuyang"]), headers=headers)
+    assert answer.status_code == 422
+    assert answer.get_json()["error"]["fields"]["inspectors"] == "deactivated: liuyang"
+
+
+def test_a_kept_officer_carries_no_secret_and_reads_the_rest_from_the_database(
+        app, writing, make_user):
+    from enforcement.models import User
+    from enforcement.services.core import stamps
+    from enforcement.services.field import visits
+    make_user("zhangwei", "inspector")
+    (loaded,) = visits._users_named({"zhangwei"})
+    hash_ = loaded.password_hash
+    db.session.rollback()
+    db.session.expunge_all()
+    kept = stamps.cached("auth")[("officer", "zhangwei")]
+    assert "password_hash" not in kept and "totp_secret" not in kept
+    (again,) = visits._users_named({"zhangwei"})  # from the cache: no query for the officer
+    assert "password_hash" not in again.__dict__  # not kept, so not held...
+    assert again.password_hash == hash_  # ...but read when asked for
+    assert db.session.get(User, again.id) is again  # the session's one instance
+
+
+def test_a_transaction_that_changes_users_caches_nothing_under_its_new_generation(
+        app, writing, make_user):
+    from enforcement.services.core import stamps
+    user = make_user("zhangwei", "inspector")
+    assert stamps.cached("auth") is not None
+    user.display_name = "张伟"
+    db.session.flush()  # bumps the generation, uncommitted
+    assert stamps.cached("auth") is None  # its number is nobody's until the commit
+    db.session.rollback()  # and a rollback hands it to the next change
+    assert stamps.cached("auth") is not None

@@ -14,7 +14,8 @@ import math
 import re
 from numbers import Real
 
-from geopy.distance import geodesic
+from geographiclib.geodesic import Geodesic
+from geopy.distance import ELLIPSOIDS
 
 __all__ = [
     "CoordinateError",
@@ -81,6 +82,13 @@ def validate_lat_lon(lat, lon) -> tuple[float, float]:
     return lat_f, lon_f
 
 
+# geopy's geodesic on its WGS-84 (in kilometres), built once: the same computation and the same
+# bits as ``geopy.distance.geodesic(a, b, ellipsoid="WGS-84").meters``, without a new Geodesic
+# (its series coefficients) and two Points for every distance. Inverse keeps no state.
+_MAJOR_KM, _, _FLATTENING = ELLIPSOIDS["WGS-84"]
+_WGS84_KM = Geodesic(_MAJOR_KM, _FLATTENING)
+
+
 def distance_m(lat1, lon1, lat2, lon2) -> float:
     """Geodesic distance in metres between two WGS84 points.
 
@@ -90,7 +98,7 @@ def distance_m(lat1, lon1, lat2, lon2) -> float:
     """
     a = validate_lat_lon(lat1, lon1)
     b = validate_lat_lon(lat2, lon2)
-    return float(geodesic(a, b, ellipsoid="WGS-84").meters)
+    return _WGS84_KM.Inverse(a[0], a[1], b[0], b[1], Geodesic.DISTANCE)["s12"] * 1000.0
 
 
 def within_geofence(distance_m: float, radius_m: float) -> bool:

@@ -86,6 +86,11 @@ def confine_unit_officers() -> None:
     endpoint = request.endpoint or ""
     if endpoint in UNIT_ENDPOINTS or endpoint in OPEN_ENDPOINTS or endpoint.startswith("auth."):
         return
+    if request.blueprint == "api" and request.headers.get("Authorization"):
+        # The API acts for the bearer token alone, never for a session cookie sent along, and
+        # confines a unit officer's token itself (api.authenticated): loading the session's
+        # user here would check someone who is not acting, on every phone post.
+        return
     if current_user.is_authenticated and current_user.role == "unit":
         raise Forbidden(_("A unit officer may open only his unit's tasks and records."))
 

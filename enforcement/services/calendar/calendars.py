@@ -28,6 +28,20 @@ def load_calendar() -> Calendar:
     return calendar
 
 
+def township_code(township_id: int | None) -> str | None:
+    """A township's code, as the calendar's quiet days name it: kept with the calendar (a
+    township's change empties both), so a visit to a firm in a township reads no township."""
+    if township_id is None:
+        return None
+    cache = stamps.cached("calendar")
+    codes = cache.get("township_codes") if cache is not None else None
+    if codes is None:
+        codes = {i: code for i, code in db.session.execute(select(Township.id, Township.code))}
+        if cache is not None:
+            cache["township_codes"] = codes
+    return codes.get(township_id)
+
+
 def _read_calendar() -> Calendar:
     days: dict[int, dict[str, set]] = defaultdict(lambda: {"holiday": set(), "workday": set()})
     for row in db.session.execute(select(HolidayDay.year, HolidayDay.on, HolidayDay.kind)):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, insert, select
 
 from enforcement.extensions import db
 from enforcement.models import AuditEvent
@@ -72,15 +74,28 @@ def chain_hash(prev_hash: str, body: dict) -> str:
     return hashlib.sha256(prev_hash.encode() + canonical(body)).hexdigest()
 
 
+# The chain's head. On PostgreSQL it is read in the same round trip as the appenders' lock is
+# taken: two statements in one simple query, each with its own snapshot under READ COMMITTED,
+# so the head is read after the lock is held. (One statement could not do it: its snapshot
+# would predate the lock, and two appenders would both read the same head and fork the chain.)
+_HEAD = "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1"
+_PG_LOCKED_HEAD = f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY}); {_HEAD}"
+
+
 def _locked_head() -> tuple[int, str]:
     """The chain's last (id, hash), with appenders serialised for the rest of the transaction
-    (an advisory lock on PostgreSQL; on SQLite the write transaction already is exclusive)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    head = db.session.execute(
-        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
-    return (head.id, head.hash) if head else (0, GENESIS)
+    (an advisory lock on PostgreSQL; on SQLite the write transaction already is exclusive).
+    Sent as plain SQL: two values, no ORM query to build for each event."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        result = connection.exec_driver_sql(_PG_LOCKED_HEAD)
+        cursor = result.cursor
+        cursor.nextset()  # past the lock's own answer, to the head's
+        head = cursor.fetchone()
+        result.close()
+    else:
+        head = connection.exec_driver_sql(_HEAD).first()
+    return (head[0], head[1]) if head else (0, GENESIS)
 
 
 def record(
@@ -93,7 +108,11 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction (flushed, not committed).
+    The row goes in as one prepared INSERT: the returned event is not kept in the session
+    (nothing reads it back), so the append costs no unit-of-work flush of its own."""
     session = db.session
+    session.flush()  # what the caller changed goes first, as an ORM append used to flush it
     prev_id, prev_hash = _locked_head()
     now = now.astimezone(timezone.utc)
     at = now.isoformat(timespec="microseconds")
@@ -108,30 +127,33 @@ def record(
         jsonable(before),
         jsonable(after),
     )
-    event = AuditEvent(
-        id=prev_id + 1,
-        at=now,
-        actor_id=actor.id,
-        actor=actor.username,
-        action=action,
-        object_type=obj_type,
-        object_id=body["object_id"],
-        before=body["before"],
-        after=body["after"],
-        prev_hash=prev_hash,
-        hash=chain_hash(prev_hash, body),
-    )
-    session.add(event)
-    session.flush()
-    return event
+    row = {
+        "id": prev_id + 1,
+        "at": now,
+        "actor_id": actor.id,
+        "actor": actor.username,
+        "action": action,
+        "object_type": obj_type,
+        "object_id": body["object_id"],
+        "before": body["before"],
+        "after": body["after"],
+        "prev_hash": prev_hash,
+        "hash": chain_hash(prev_hash, body),
+    }
+    session.connection().execute(_insert_event(), row)
+    return AuditEvent(**row)
+
+
+@functools.cache
+def _insert_event():
+    return insert(cast(Table, AuditEvent.__table__))
 
 
 def record_many(actor: Actor, action: str, obj_type: str, items, *, now: datetime) -> int:
     """Append one event per ``(object_id, after)`` in a single bulk insert (imports, demo data):
     the same chain as ``record``, without a round trip per event."""
-    from sqlalchemy import insert
-
     session = db.session
+    session.flush()
     prev_id, prev_hash = _locked_head()
     now = now.astimezone(timezone.utc)
     at = now.isoformat(timespec="microseconds")
