@@ -192,18 +192,18 @@ def grid(report, *, client, seed: int = 17, boxes: int = 20) -> None:
 
     def ask(box):
         t0 = time.perf_counter()
-        response = client.get("/map/points.json?bbox=" + ",".join(f"{v:.5f}" for v in box))
+        response = client.get("/desk/map/points.json?bbox=" + ",".join(f"{v:.5f}" for v in box))
         seconds = time.perf_counter() - t0
         body = response.get_json()
         if response.status_code != 200:
-            raise RuntimeError(f"/map/points.json answered {response.status_code}")
+            raise RuntimeError(f"/desk/map/points.json answered {response.status_code}")
         return seconds, body
 
     ask(EXTENT)  # warm: the page's first box is the province
     whole = [ask(EXTENT) for _ in range(5)]
     times = sorted(s for s, _ in whole)
     body = whole[-1][1]
-    report.add("map", "province zoom: the whole extent through the desk map (/map/points.json)",
+    report.add("map", "province zoom: the whole extent through the desk map (/desk/map/points.json)",
                f"median {times[2] * 1000:.0f} ms of 5, best {times[0] * 1000:.0f} ms; "
                f"mode {body['mode']}, {len(body['features']):,} cells for {body['total']:,} "
                "enterprises", "", None)
