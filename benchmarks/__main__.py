@@ -4,6 +4,8 @@ Environment: BENCH_DATABASE_URL (a PostgreSQL URL: the same benchmarks run again
 the same `make bench`; unset: SQLite only), BENCH_SCALE (`full` = 1,000,000 enterprises,
 1,000,000 visits, 200,000 open cases; `small` = a tenth, for trying the harness),
 BENCH_REUSE=1 to keep already generated databases, BENCH_EXPORT_ROWS (1,000,000 by default).
+BENCH_SCALE=province: 5,000,000 enterprises over a province, generated set-based in SQL,
+map figures only, PostgreSQL only (benchmarks/province.py); SQLite is skipped.
 """
 from __future__ import annotations
 
@@ -157,8 +159,80 @@ def _database(scale: str, url: str, label: str, report: Report, export_rows: int
         db.engine.dispose()
 
 
+def _province(url: str) -> None:
+    """Province scale: the map box, the grid and near-me over 5,000,000 enterprises."""
+    from flask_migrate import upgrade
+
+    from . import province
+    report = Report()
+    key = os.path.join(HERE, "data", "generation-province-postgresql.json")
+    if os.environ.get("BENCH_REUSE") != "1":
+        base, _, name = url.rpartition("/")
+        admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+            conn.execute(text(f"CREATE DATABASE {name}"))
+        admin.dispose()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": os.path.join(HERE, "data"),
+                      "SECRET_KEY": "bench", "AS_OF_OVERRIDE": "2026-11-25",
+                      "LOGIN_RATE_LIMIT": "100000 per minute"})
+    with app.app_context():
+        if os.environ.get("BENCH_REUSE") != "1":
+            load = os.getloadavg()[0]
+            t0 = time.perf_counter()
+            upgrade()  # the app's own schema: `flask init-db`
+            migrate = time.perf_counter() - t0
+            t = province.build(lambda line: print(line, file=sys.stderr, flush=True))
+            indexes = ", ".join(f"{k[6:]} {v:.0f} s" for k, v in t.items()
+                                if k.startswith("index "))
+            line = (f"generate {province.ENTERPRISES:,} enterprises set-based in SQL (no audit "
+                    f"events), {int(province.OPEN_SHARE * 100)}% with open-case map summaries",
+                    f"{t['enterprises'] + t['summaries']:.0f} s (rows {t['enterprises']:.0f} s, "
+                    f"map summaries {t['summaries']:.0f} s); then indexes {t['indexes']:.0f} s "
+                    f"({indexes}); VACUUM ANALYZE {t['analyze']:.0f} s; schema by the "
+                    f"migrations {migrate:.0f} s; load average {load:.1f} at the start, "
+                    f"{os.getloadavg()[0]:.1f} at the end")
+            with open(key, "w") as fh:
+                json.dump(line, fh)
+            report.add("data", *line, "", None)
+        elif os.path.exists(key):
+            with open(key) as fh:
+                name, value = json.load(fh)
+            report.add("data", name, value + " (when the reused database was generated)", "", None)
+        if os.environ.get("BENCH_GENERATE_ONLY") == "1":
+            return
+        report.notes.append("PostgreSQL database contents: " + ", ".join(
+            f"{k} {v:,}" for k, v in data.counts().items()))
+        headers, login = _credentials(app)
+        figures = [("start", os.getloadavg()[0])]
+        boxes = bench_map.run(report, app=app, api_path="/api/v1/enterprises", headers=headers)
+        report.notes.append("map boxes (about 2,000 enterprises each, as at the other scales): "
+                            + bench_map.box_sizes(boxes))
+        figures.append(("after the boxes", os.getloadavg()[0]))
+        bench_geo.near_me(report, client=fresh_client(app), headers=headers)
+        figures.append(("after near-me", os.getloadavg()[0]))
+        province.grid(report, client=login("reviewer"))
+        figures.append(("after the grid", os.getloadavg()[0]))
+        report.notes.append("load average (1 min): " + ", ".join(
+            f"{label} {value:.1f}" for label, value in figures))
+        db.session.remove()
+        db.engine.dispose()
+    report.save(os.path.join(HERE, "data", "report-province-PostgreSQL.json"))
+    for note in report.notes:
+        print(note)
+
+
 def main() -> int:
     scale = os.environ.get("BENCH_SCALE", "full")
+    if scale == "province":
+        pg = os.environ.get("BENCH_DATABASE_URL") or ""
+        if not pg.startswith("postgresql"):
+            print("BENCH_SCALE=province runs on PostgreSQL only (BENCH_DATABASE_URL); "
+                  "SQLite is skipped: nothing to do.", file=sys.stderr)
+            return 0
+        os.makedirs(os.path.join(HERE, "data"), exist_ok=True)
+        _province(pg)
+        return 0
     export_rows = int(os.environ.get("BENCH_EXPORT_ROWS") or
                       (1_000_000 if scale == "full" else 100_000))
     os.makedirs(os.path.join(HERE, "data"), exist_ok=True)

@@ -72,7 +72,8 @@ def _sample(fn, boxes) -> tuple[list[float], int]:
 
 
 def run(report, *, app, boxes: int = 60, seed: int = 11, api_path: str | None = None,
-        headers: dict | None = None) -> None:
+        headers: dict | None = None) -> list[tuple[float, float, float, float]]:
+    """Returns the boxes it measured (min lon, min lat, max lon, max lat)."""
     rng = random.Random(seed)
     sample = _boxes(rng, boxes)
     plain, n_plain = _sample(raw_plain, sample)
@@ -122,3 +123,15 @@ def run(report, *, app, boxes: int = 60, seed: int = 11, api_path: str | None = 
                    f"p50 {a50 * 1000:.1f} ms, p95 {a95 * 1000:.1f} ms, {n_api:,} features/box",
                    f"raw SQL p95 {p95 * 1000:.1f} ms", a95 / p95, goal="within 3x of raw SQL",
                    met=a95 / p95 <= 3)
+    return sample
+
+
+def box_sizes(boxes) -> str:
+    """The boxes' median width and height in km: what zoom they are."""
+    import math
+    import statistics
+    widths = [(b[2] - b[0]) * 111.32 * math.cos(math.radians((b[1] + b[3]) / 2)) for b in boxes]
+    heights = [(b[3] - b[1]) * 111.32 for b in boxes]
+    return (f"median box {statistics.median(widths):.1f} x {statistics.median(heights):.1f} km "
+            f"(smallest {min(widths):.1f} x {min(heights):.1f}, largest {max(widths):.1f} x "
+            f"{max(heights):.1f})")
