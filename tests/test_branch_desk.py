@@ -173,7 +173,10 @@ def test_the_lists_through_the_api_show_a_branch_its_own(client, branched, api_t
 
     assert case_ids(desk) == {city["case_id"]}
     assert case_ids(west) == set()
-    assert case_ids(west, "&branch=east") == set()  # his own, whatever he asks (as the pages)
+    # Asking for another branch is refused, as every other list is (test_branch_scope.py).
+    refused = client.get("/api/v1/lists/action/close?as_of=2026-11-25&branch=east", headers=west)
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["fields"] == {"branch": "not your branch"}
     assert case_ids(desk, "&branch=west") == set()
     def download(h, path):
         got = client.get(path, headers=h, buffered=True)

@@ -173,12 +173,14 @@ def test_each_branch_sees_its_own_lists_and_the_city_sees_them_all(demo_city, cl
     whole = dashboard.bureau_summary(AS_OF)
     assert sum(dashboard.bureau_summary(AS_OF, b.id)["open"] for b in branches.values()) == whole["open"]
     assert east["open"] < whole["open"]
-    # An officer of the east branch gets the east branch's list whatever he asks for.
+    # An officer of the east branch gets the east branch's list; asking for the west's is
+    # refused (403, naming branch), never answered with another list under the west's name.
     officer = make_user("east_reviewer", "reviewer")
     db.session.get(User, officer.id).branch_id = branches["east"].id
     db.session.commit()
     Auth(client).login("east_reviewer")
-    body = client.get("/api/v1/lists/action/close?branch=west").get_json()
+    assert client.get("/api/v1/lists/action/close?branch=west").status_code == 403
+    body = client.get("/api/v1/lists/action/close").get_json()
     assert {r["township"] for r in body["items"]} <= towns_of["east"]
     assert len(body["items"]) == len(parts["east"])
 
