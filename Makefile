@@ -83,7 +83,7 @@ screenshots: $(STAMP)
 mutants: $(STAMP)
 	@mkdir -p build
 	@date -u +%s > build/mutants-started
-	-env -u TEST_DATABASE_URL nice -n 10 $(VENV)/bin/mutmut run --max-children 2
+	-env -u TEST_DATABASE_URL MUTATION_MAX_EXAMPLES=40 nice -n 10 $(VENV)/bin/mutmut run --max-children 2
 	$(PY) scripts/mutation_report.py --started "$$(cat build/mutants-started)" > build/mutation.md
 	@echo "wrote build/mutation.md"
 
