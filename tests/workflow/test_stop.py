@@ -133,3 +133,22 @@ def test_a_failed_verification_within_the_period_returns_to_rectifying(flow):
     assert f.case.state == "rectifying"
     assert f.case.deadlines["period_end"].met_on is None
     assert any(k.startswith("stop_check_") and v.done_on is None for k, v in f.case.followups.items())
+
+
+def test_an_approved_closure_records_the_day_and_withdraws_the_checks_still_planned(flow):
+    # 限制生产 served Monday 28 September 2026: the period ends 28 December (3 months). The first
+    # check (due Thursday 8 October) was never done; the period expires and the closure is
+    # proposed (local rule); the county government approves it on Wednesday 30 December.
+    f = flow("stop", d("2026-09-28"), LIMIT)
+    f("expire", d("2026-12-29"))
+    assert f.case.state == "closure_proposed"
+    out = f("approve_close", d("2026-12-30"), approved_by="县人民政府")
+    assert f.case.state == "escalated" and f.case.facts["escalated_on"] == "2026-12-30"
+    assert out.cancelled == ("stop_check_1",)
+    assert f.case.facts["cancelled_followup_log"] == [
+        {"key": "stop_check_1", "due_on": "2026-10-08", "on": "2026-12-30", "reason": "escalated: period_expired"}
+    ]
+    (esc,) = out.escalations
+    assert (esc.action, esc.reason, esc.served_on) == ("close", "period_expired", d("2026-12-30"))
+    assert esc.params == {"government_approved_by": "县人民政府", "government_approved_on": "2026-12-30",
+                          "resumed_production": False}
