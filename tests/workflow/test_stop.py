@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from enforcement.workflow import ForbiddenByLaw, ImpossibleEvent, InvalidEvent, due_events
+from enforcement.workflow.types import FollowUp
 
 from .support import d
 
@@ -152,3 +153,45 @@ def test_an_approved_closure_records_the_day_and_withdraws_the_checks_still_plan
     assert (esc.action, esc.reason, esc.served_on) == ("close", "period_expired", d("2026-12-30"))
     assert esc.params == {"government_approved_by": "县人民政府", "government_approved_on": "2026-12-30",
                           "resumed_production": False}
+
+
+def test_the_extension_of_a_limit_needs_its_months_and_comes_within_the_period(flow):
+    # 限制生产 served Monday 28 September 2026: the period ends Monday 28 December (Order No. 30
+    # Art. 14: 3 months).
+    f = flow("stop", d("2026-09-28"), LIMIT)
+    with pytest.raises(InvalidEvent) as err:
+        f("extend", d("2026-12-01"))
+    assert err.value.fields == {"months": "is required", "approved_by": "is required"}
+    with pytest.raises(InvalidEvent) as err:
+        f("extend", d("2026-12-01"), months=0, approved_by="局长 王")
+    assert err.value.fields == {"months": "must be at least 1"}
+    with pytest.raises(InvalidEvent) as err:
+        f("extend", d("2026-12-29"), months=1, approved_by="局长 王")
+    assert err.value.fields == {"on": "the period already ended on 2026-12-28"}
+    f("extend", d("2026-12-28"), months=1, approved_by="局长 王")  # its last day
+    # 28 September + 4 months = Thursday 28 January 2027.
+    assert f.case.deadlines["period_end"].due_on == d("2027-01-28")
+    assert f.case.facts["extension"] == {"months": 1, "approved_by": "局长 王", "on": "2026-12-28"}
+
+
+def test_an_extension_with_a_check_still_planned_plans_no_second_one(flow):
+    f = flow("stop", d("2026-09-28"), LIMIT)
+    f("extend", d("2026-10-05"), months=2, approved_by="局长 王")
+    assert [k for k in f.case.followups] == ["stop_check_1"] and f.case.facts["check_count"] == 1
+
+
+def test_a_periodic_check_falling_on_the_last_day_of_the_period_is_planned(flow):
+    f = flow("stop", d("2026-09-28"), LIMIT)  # period_end Monday 28 December
+    f("visit", d("2026-10-08"), followup="stop_check_1", visit_id=1, production_running=False)
+    # Done late on Saturday 28 November: 28 November + 30 = 28 December, the period's last day.
+    f("visit", d("2026-11-28"), followup="stop_check_2", visit_id=2, production_running=False)
+    assert f.case.followups["stop_check_3"] == FollowUp(
+        "stop_check_3", "follow_up", d("2026-11-30"), d("2026-12-28"), True,
+        note="periodic check every 30 days while the measure runs",
+    )
+    assert f.case.facts["check_count"] == 3
+    # A day later, natural would be 29 December, past the period: no check.
+    g = flow("stop", d("2026-09-28"), LIMIT)
+    g("visit", d("2026-10-08"), followup="stop_check_1", visit_id=1, production_running=False)
+    g("visit", d("2026-11-29"), followup="stop_check_2", visit_id=2, production_running=False)
+    assert "stop_check_3" not in g.case.followups
