@@ -252,16 +252,19 @@ def test_enforcement_is_refused_until_payment_appeal_and_demand_periods_have_pas
     assert str(err) == f"payment is due until 2026-10-08 (APL Art. 67; {acl53})"
     assert err.allowed == ["pay", "appeal", "demand_served", "request_enforcement", "receive", "publish"]
     # 16 September + 6 months = Tuesday 16 March 2027: the later appeal window.
-    assert str(forbidden(f, "request_enforcement", d("2027-03-16"))) == (
-        f"the party may still appeal until 2027-03-16 ({acl53})"
-    )
-    assert str(forbidden(f, "request_enforcement", d("2027-03-17"))) == (
-        "no written demand (催告) has been served (Administrative Compulsion Law Art. 54)"
+    now = ["pay", "appeal", "demand_served", "request_enforcement", "receive", "publish"]
+    err = forbidden(f, "request_enforcement", d("2027-03-16"))
+    assert (str(err), err.allowed) == (f"the party may still appeal until 2027-03-16 ({acl53})", now)
+    err = forbidden(f, "request_enforcement", d("2027-03-17"))
+    assert (str(err), err.allowed) == (
+        "no written demand (催告) has been served (Administrative Compulsion Law Art. 54)", now
     )
     f("demand_served", d("2027-03-10"))
     # 10 March 2027 + 10 = Saturday 20 March: Monday 22 March (provisional, 2027).
-    assert str(forbidden(f, "request_enforcement", d("2027-03-22"))) == (
-        "the demand gives the party until 2027-03-22 (Administrative Compulsion Law Art. 54)"
+    err = forbidden(f, "request_enforcement", d("2027-03-22"))
+    assert (str(err), err.allowed) == (
+        "the demand gives the party until 2027-03-22 (Administrative Compulsion Law Art. 54)",
+        ["pay", "appeal", "request_enforcement", "receive", "publish"],
     )
     f("request_enforcement", d("2027-03-23"))
     assert f.case.facts["enforcement_requested_on"] == "2027-03-23"
