@@ -179,15 +179,19 @@ def test_the_time_limit_is_extended_at_most_twice_each_time_by_30_days():
     # The same approval recorded twice changes nothing.
     same = f("extend_decision", d("2026-11-30"), days=10, approved_by="局长 王")
     assert len(same.case.facts["decide_extensions"]) == 1
+    assert invalid(f, "extend_decision", d("2026-12-01"), approved_by="局长 王") == {"days": "is required"}
     err = forbidden(f, "extend_decision", d("2026-12-01"), days=10, approved_by="局长 王")
     assert str(err) == f"a second extension needs the collective decision of the bureau's heads (集体讨论) ({DECIDE_LIMIT})"
+    assert err.allowed == ["notify", "extend_decision", "suspend"]
     late = forbidden(f, "extend_decision", d("2026-12-11"), days=10, approved_by="局务会", collective=True)
     assert str(late) == f"the time limit for deciding ran out on 2026-12-10 ({DECIDE_LIMIT})"
+    assert late.allowed == ["notify", "extend_decision", "suspend"]
     f("extend_decision", d("2026-12-10"), days=5, approved_by="局务会", collective=True)
     # 90 + 10 + 5 = 105 days: Tuesday 15 December.
     assert f.case.deadlines["decide_by"].due_on == d("2026-12-15")
     err = forbidden(f, "extend_decision", d("2026-12-11"), days=31, approved_by="局务会", collective=True)
     assert str(err) == f"the time limit for deciding was already extended 2 times ({DECIDE_LIMIT})"
+    assert err.allowed == ["notify", "extend_decision", "suspend"]
 
 
 def test_a_bureau_allowing_one_extension_refuses_the_second():
