@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from enforcement.workflow import ForbiddenByLaw, ImpossibleEvent, InvalidEvent, due_events
@@ -195,3 +197,66 @@ def test_a_periodic_check_falling_on_the_last_day_of_the_period_is_planned(flow)
     g("visit", d("2026-10-08"), followup="stop_check_1", visit_id=1, production_running=False)
     g("visit", d("2026-11-29"), followup="stop_check_2", visit_id=2, production_running=False)
     assert "stop_check_3" not in g.case.followups
+
+
+def _filed_completion(flow, params=None):
+    # 停产整治 served Monday 28 September 2026; the first check (8 October) finds it stopped and
+    # plans the next for Monday 9 November (7 November + 2: a weekend); the completion report is
+    # filed Monday 2 November (Order No. 30 Art. 17): lifted that day, and the planned check
+    # becomes the verification, due by Monday 23 November (15 working days).
+    f = flow("stop", d("2026-09-28"), params)
+    f("visit", d("2026-10-08"), followup="stop_check_1", visit_id=1, production_running=False)
+    f("file_plan", d("2026-10-20"))
+    f("accept_plan", d("2026-10-21"))
+    f("report_completed", d("2026-11-02"))
+    assert f.case.facts["verify_followup"] == "stop_check_2"
+    return f
+
+
+def test_a_verification_confirms_the_lifting_and_plans_the_check_after_resumption(flow):
+    f = _filed_completion(flow)
+    f("verify", d("2026-11-10"), compliant=True, visit_id=5)
+    assert f.case.state == "lifted"
+    assert f.case.deadlines["verify_by"].met_on == d("2026-11-10")
+    check = f.case.followups["stop_check_2"]
+    assert (check.done_on, check.visit_id) == (d("2026-11-10"), 5)
+    assert {k: f.case.facts[k] for k in ("completed_on", "lifted_on", "verified_on")} == {
+        "completed_on": "2026-11-02", "lifted_on": "2026-11-02", "verified_on": "2026-11-10"}
+    assert set(f.case.facts) == {"check_count", "plan_filed_on", "plan_accepted_on", "completed_on", "lifted_on",
+                                 "verified_on", "verify_followup", "last_event_on"}
+    # 30 days after production resumed: 11 November to Thursday 10 December, unannounced.
+    assert f.case.followups["post_resumption"] == FollowUp(
+        "post_resumption", "follow_up", d("2026-11-11"), d("2026-12-10"), True,
+        note="check 30 days after production resumed",
+    )
+
+
+def test_a_case_stored_before_lifting_was_recorded_at_the_filing_is_lifted_at_verification(flow):
+    # Older snapshots: no lifted_on (and no verify_followup) when the verification comes.
+    f = _filed_completion(flow)
+    old = {k: v for k, v in f.case.facts.items() if k not in ("lifted_on", "verify_followup")}
+    f.case = replace(f.case, facts=old)
+    f("verify", d("2026-11-10"), compliant=True, visit_id=5)
+    assert f.case.facts["lifted_on"] == "2026-11-02"  # the filing day it names
+    assert f.case.followups["stop_check_2"].done_on is None  # no key to complete
+    g = _filed_completion(flow)
+    g.case = replace(g.case, facts={k: v for k, v in g.case.facts.items() if k not in ("lifted_on", "completed_on")})
+    g("verify", d("2026-11-10"), compliant=True, visit_id=5)
+    assert g.case.facts["lifted_on"] == "2026-11-10"
+
+
+def test_every_rejected_completion_is_kept_and_the_checks_start_again(flow):
+    f = _filed_completion(flow, LIMIT)  # 限制生产: its period_end (28 December) was met by the filing
+    assert f.case.deadlines["period_end"].met_on == d("2026-11-02")
+    f("verify", d("2026-11-10"), compliant=False, visit_id=2)
+    assert f.case.state == "rectifying" and f.case.deadlines["period_end"].met_on is None
+    assert "completed_on" not in f.case.facts and "lifted_on" not in f.case.facts
+    assert f.case.followups["stop_check_2"].visit_id == 2
+    # The next check 30 days after the failed verification: Thursday 10 December.
+    assert f.case.followups["stop_check_3"].due_on == d("2026-12-10")
+    f("report_completed", d("2026-11-20"))
+    f("verify", d("2026-11-25"), compliant=False, visit_id=3)
+    assert f.case.facts["rejected_completions"] == [
+        {"on": "2026-11-10", "visit_id": 2, "reported_on": "2026-11-02"},
+        {"on": "2026-11-25", "visit_id": 3, "reported_on": "2026-11-20"},
+    ]
