@@ -227,3 +227,16 @@ def test_release_withdraws_the_routine_inspection_and_reopening_plans_a_new_one(
     assert f.case.facts["reopened"] == ["2026-11-02", "2026-11-04"]
     # Risk class B: every 6 months, 4 November to Tuesday 4 May 2027; the fourth planned.
     assert f.case.followups["routine_4"].due_on == d("2027-05-04")
+
+
+def test_a_gate_event_names_its_gate_and_status():
+    f = Flow("control", d("2026-09-01"), {"risk_class": "B", "gates": {"acceptance": "missing"}})
+    with pytest.raises(InvalidEvent) as err:
+        f("gate", d("2026-09-10"))
+    assert err.value.fields == {"gate": "is required", "status": "is required"}
+    with pytest.raises(InvalidEvent) as err:
+        f("gate_overdue", d("2026-10-09"))
+    assert err.value.fields == {"gate": "is required"}
+    with pytest.raises(InvalidEvent) as err:
+        f("gate_overdue", d("2026-10-09"), gate="noise")
+    assert err.value.fields == {"gate": "must be one of declaration, acceptance, monitoring, tax"}

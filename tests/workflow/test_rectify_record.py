@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from enforcement.workflow import InvalidEvent, allowed_events
-from enforcement.workflow.engine import overdue_deadlines
+from enforcement.workflow.engine import overdue_deadlines, watched_deadline
 from enforcement.workflow.types import Deadline, Escalation, FollowUp
 
 from .support import Flow, d
@@ -142,6 +142,8 @@ def test_not_rectified_after_the_deadline_escalates_with_the_visit_and_the_facts
     assert f.case.facts["escalations"] == [{"action": "fine", "reason": "not_rectified", "on": "2026-10-29"}]
     assert (f.case.followups["reinspect"].done_on, f.case.followups["reinspect"].visit_id) == (d("2026-10-29"), 3)
     assert "verified_on" not in f.case.facts and f.case.deadlines["rectify_by"].met_on is None
+    # Escalated, the order is no longer watched: its unmet deadline makes it neither overdue nor due.
+    assert overdue_deadlines(f.case, d("2026-12-01")) == [] and watched_deadline(f.case) is None
     # EPL Art. 60: illegal discharge not corrected is also a stop case.
     g = order(illegal_discharge=True)
     out = g("verify", d("2026-10-29"), compliant=False, visit_id=3)
@@ -156,3 +158,16 @@ def test_a_verification_needs_its_answer_and_its_visit():
     with pytest.raises(InvalidEvent) as err:
         f("verify", d("2026-10-29"))
     assert err.value.fields == {"compliant": "is required", "visit_id": "is required"}
+
+
+def test_a_report_the_day_after_a_friday_deadline_keeps_the_reinspection_as_planned():
+    # Served Wednesday 30 September 2026 + 30 = Friday 30 October. Re-inspection within 5 working
+    # days after it: 2-6 November, due Friday 6 November. Reported Saturday 31 October: 5 working
+    # days after that is also Friday 6 November, not earlier: the visit planned stays as it is.
+    f = Flow("rectify", d("2026-09-30"), {"rectify_days": 30})
+    planned = f.case.followups["reinspect"]
+    assert (planned.due_on, planned.note) == (
+        d("2026-11-06"), "unannounced re-inspection within 5 working days after 2026-10-30"
+    )
+    out = f("report_rectified", d("2026-10-31"))
+    assert out.moved == () and f.case.followups["reinspect"] == planned

@@ -109,8 +109,9 @@ def test_each_check_plans_the_next_15_days_on_and_counts_them():
     )
     assert f.case.facts["check_count"] == 2 and "seals_broken" not in f.case.facts
     # The same visit recorded again changes nothing.
+    before = f.case
     again = f("visit", d("2026-03-10"), followup="seal_check_1", visit_id=4, seals_intact=True)
-    assert again.case == f.case and again.escalations == () and again.cancelled == ()
+    assert again.case == before and again.escalations == () and again.cancelled == ()
 
 
 def test_a_check_is_never_planned_past_the_end_of_the_seal_up():
@@ -274,3 +275,10 @@ def test_a_seal_up_opened_through_the_engine_refuses_params_that_are_not_an_obje
                                                          "seals_intact": True}),
                 rules=Rules.default(), calendar=Calendar())
     assert out.case.facts["last_event_on"] == "2026-03-10"
+
+
+def test_a_hearing_with_short_notice_on_a_sealed_case_names_what_is_allowed():
+    f = Flow("seal", SERVED, SEAL)
+    with pytest.raises(ForbiddenByLaw) as err:
+        f("hearing", d("2026-03-12"), requested_on="2026-03-05", notified_on="2026-03-06", held_on="2026-03-12")
+    assert err.value.allowed == ["extend", "visit", "release", "handle", "hearing"]
