@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from enforcement.workflow import Calendar, InvalidEvent, Rules, allowed_events, due_events
+from enforcement.workflow import Calendar, InvalidEvent, Rules, allowed_events, due_events, parse_schedule
 from enforcement.workflow.control import tax_period_end
 from enforcement.workflow.engine import overdue_deadlines
 from enforcement.workflow.types import Deadline, Escalation, Event, FollowUp
@@ -125,6 +125,20 @@ def test_a_tax_period_is_extended_by_three_or_more_rest_days_in_a_row():
     assert tax_period_end(CAL, d("2026-04-20"), 15) == (d("2026-05-11"), False)
     # A period ending in a year without official holidays is provisional.
     assert tax_period_end(CAL, d("2027-06-30"), 15)[1] is True
+    # And one that only starts in such a year: 25 December 2028 + 15 = 9 January 2029, with 2029's
+    # holidays known (a FICTIONAL test schedule) and 2028's not: still provisional.
+    known_2029 = Calendar(extra_years={2029: parse_schedule("year: 2029\nholiday 2029-01-01 元旦 (FICTIONAL)\n")})
+    assert tax_period_end(known_2029, d("2028-12-25"), 15)[1] is True
+
+
+def test_every_run_of_rest_days_in_a_tax_period_counts_and_only_days_after_its_start():
+    # From Saturday 3 October, inside National Day (1-7 October): 15 days to Sunday 18 October.
+    # Counted from 4 October: 4, 5, 6 (+3) and 7 (+1) = 4 more days; the adjusted working
+    # Saturday 10 October breaks the weekend: 18 + 4 = Thursday 22 October.
+    assert tax_period_end(CAL, d("2026-10-03"), 15) == (d("2026-10-22"), False)
+    # From Thursday 24 September: Mid-Autumn 25-27 September (+3), then National Day 1-7 October
+    # (+7): 9 October + 10 = Monday 19 October.
+    assert tax_period_end(CAL, d("2026-09-24"), 15) == (d("2026-10-19"), False)
 
 
 def test_what_a_case_under_control_allows():
@@ -150,7 +164,10 @@ def test_a_renewed_permit_keeps_the_one_it_replaces():
     assert f.case.facts["permit_expires"] == "2027-03-01"
     f("renew_permit", d("2027-02-20"), permit_expires="2032-03-01")
     assert f.case.facts["permits"] == [{"expires": "2027-03-01", "replaced_on": "2027-02-20"}]
-    assert f.case.facts["permit_expires"] == "2032-03-01"
+    f("renew_permit", d("2027-02-22"), permit_expires="2032-04-01")  # a corrected date
+    assert f.case.facts["permits"] == [{"expires": "2027-03-01", "replaced_on": "2027-02-20"},
+                                       {"expires": "2032-03-01", "replaced_on": "2027-02-22"}]
+    assert f.case.facts["permit_expires"] == "2032-04-01"
     assert f.case.deadlines["permit_renewal_by"].met_on is None  # the new permit's renewal
     # A case opened without a permit on record: the first permit replaces nothing.
     g = Flow("control", d("2026-09-01"), {"risk_class": "A"})
@@ -220,7 +237,9 @@ def test_release_withdraws_the_routine_inspection_and_reopening_plans_a_new_one(
     assert f.case.followups["routine_1"].visit_id == 4 and f.case.facts["routine_count"] == 2
     f("release", d("2026-10-20"))
     assert f.case.facts["released_on"] == "2026-10-20"
-    assert f.case.facts["cancelled_followup_log"][0]["reason"] == "released from control"
+    assert f.case.facts["cancelled_followup_log"] == [
+        {"key": "routine_2", "due_on": "2027-04-12", "on": "2026-10-20", "reason": "released from control"}
+    ]
     f("reopen", d("2026-11-02"))
     f("release", d("2026-11-03"))
     f("reopen", d("2026-11-04"))

@@ -336,6 +336,7 @@ def test_a_daily_penalty_case_is_closed_only_after_its_reinspection():
     }
     f("visit", d("2026-09-21"), followup="daily_reinspect", visit_id=1, discharge_continues=False)
     assert f.case.facts["daily_reinspections"] == [{"on": "2026-09-21", "continues": False, "visit_id": 1}]
+    assert f.case.followups["daily_reinspect"].visit_id == 1
     assert allowed_events(f.case) == ["close", "publish"]
 
 

@@ -61,6 +61,13 @@ def test_on_the_spot_is_certain_only_in_a_year_with_the_official_holidays():
     )
 
 
+def test_on_the_spot_on_a_saturday_is_due_that_saturday():
+    # A minor item corrected on the spot during a weekend inspection (Saturday 7 November 2026):
+    # due the same day, not rolled to Monday like a period of days would be.
+    f = Flow("rectify", d("2026-11-07"), {"rectify_days": 0})
+    assert f.case.deadlines["rectify_by"] == Deadline("rectify_by", d("2026-11-07"), False)
+
+
 def test_each_step_is_recorded_with_its_day():
     f = order()
     f("report_rectified", d("2026-10-12"))

@@ -243,6 +243,11 @@ def test_a_case_stored_before_lifting_was_recorded_at_the_filing_is_lifted_at_ve
     g.case = replace(g.case, facts={k: v for k, v in g.case.facts.items() if k not in ("lifted_on", "completed_on")})
     g("verify", d("2026-11-10"), compliant=True, visit_id=5)
     assert g.case.facts["lifted_on"] == "2026-11-10"
+    # Found not done, such a case goes back to rectifying all the same.
+    h = _filed_completion(flow)
+    h.case = replace(h.case, facts={k: v for k, v in h.case.facts.items() if k not in ("lifted_on", "completed_on")})
+    h("verify", d("2026-11-10"), compliant=False, visit_id=5)
+    assert h.case.state == "rectifying" and h.case.facts["rejected_completions"][0]["reported_on"] is None
 
 
 def test_every_rejected_completion_is_kept_and_the_checks_start_again(flow):
@@ -260,3 +265,45 @@ def test_every_rejected_completion_is_kept_and_the_checks_start_again(flow):
         {"on": "2026-11-10", "visit_id": 2, "reported_on": "2026-11-02"},
         {"on": "2026-11-25", "visit_id": 3, "reported_on": "2026-11-20"},
     ]
+
+
+def test_the_completion_filing_keeps_its_references_and_turns_the_planned_check_into_the_verification(flow):
+    f = flow("stop", d("2026-09-28"))
+    f("visit", d("2026-10-08"), followup="stop_check_1", visit_id=1, production_running=False)
+    f("file_plan", d("2026-10-20"))
+    f("accept_plan", d("2026-10-21"))
+    with pytest.raises(InvalidEvent) as err:
+        f("report_completed", d("2026-11-02"), disclosure_ref=" ", monitoring_ref=7)
+    assert err.value.fields == {"disclosure_ref": "must be a non-empty string",
+                                "monitoring_ref": "must be a non-empty string"}
+    f("report_completed", d("2026-11-02"), disclosure_ref="企业官网 2026-11-01", monitoring_ref="监测报告 第12号")
+    assert (f.case.facts["disclosure_ref"], f.case.facts["monitoring_ref"]) == ("企业官网 2026-11-01", "监测报告 第12号")
+    # The periodic check planned for Monday 9 November becomes the verification: from Tuesday
+    # 3 November to verify_by, Monday 23 November (15 working days), under the same key.
+    assert f.case.followups["stop_check_2"] == FollowUp(
+        "stop_check_2", "verification", d("2026-11-03"), d("2026-11-23"), True,
+        note="check after the completion filing, before verify_by (was periodic check stop_check_2)",
+    )
+
+
+def test_a_completion_filed_while_closure_is_proposed_withdraws_the_proposal(flow):
+    # 限制生产 served Monday 28 September 2026 (period_end Monday 28 December). Production found
+    # running on 8 October: closure proposed, no further check planned. The completion is filed
+    # on Tuesday 20 October: the proposal is withdrawn and a verification visit planned as such.
+    f = flow("stop", d("2026-09-28"), LIMIT)
+    f("visit", d("2026-10-08"), followup="stop_check_1", visit_id=1, production_running=True)
+    f("report_completed", d("2026-10-20"))
+    assert f.case.state == "lifted" and "closure_proposal" not in f.case.facts
+    # verify_by, 15 working days after 20 October: 21-23 (3), 26-30 (8), 2-6 Nov (13), 9, 10:
+    # Tuesday 10 November.
+    assert f.case.followups["verify"] == FollowUp(
+        "verify", "verification", d("2026-10-21"), d("2026-11-10"), True,
+        note="check after the completion filing, before verify_by",
+    )
+    assert f.case.facts["verify_followup"] == "verify"
+    # Found not done on 1 December: no periodic check fits before 28 December (1 December + 30
+    # is 31 December), so the next filing's verification is a visit of its own: verify_2.
+    f("verify", d("2026-12-01"), compliant=False, visit_id=2)
+    assert not [k for k, x in f.case.followups.items() if x.done_on is None]
+    f("report_completed", d("2026-12-10"))
+    assert f.case.facts["verify_followup"] == "verify_2" and f.case.followups["verify_2"].done_on is None
