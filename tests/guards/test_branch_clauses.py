@@ -1,0 +1,87 @@
+"""What a branch (分局, issue 20) sees in oversight, as the clauses every oversight list applies
+(`access.unit_in_branch`, `visit_in_branch`, `record_in_branch`), and a complaint replayed from
+another branch (mutation scope of `make mutants-guards`).
+
+The city below: the east branch (901) with the township 东镇 (901); the west branch (902) with
+西镇 (902). Units: 1 of the east branch; 2 of no branch but placed in 东镇 (so the east's); 3 of
+no branch and no township (a city department, which every branch works with); 4 of the west."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from support_app import NOW
+from enforcement.errors import IdempotencyMismatch
+from enforcement.extensions import db
+from enforcement.models import Branch, ResponsibleUnit, SupervisionVisit, Township
+from enforcement.services.core.actor import SYSTEM, Actor
+from enforcement.services.desk import complaints
+from enforcement.services.oversight import access
+
+AT = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def city(app, writing):
+    db.session.add_all([
+        Branch(id=901, code="b901", name="东分局"), Branch(id=902, code="b902", name="西分局"),
+        Township(id=901, code="t901", name="东镇", branch_id=901),
+        Township(id=902, code="t902", name="西镇", branch_id=902),
+    ])
+    db.session.flush()
+    db.session.add_all([
+        ResponsibleUnit(id=901, code="u1", name="东分局执法队", branch_id=901),
+        ResponsibleUnit(id=902, code="u2", name="东镇环保所", township_id=901),
+        ResponsibleUnit(id=903, code="u3", name="市水务局"),
+        ResponsibleUnit(id=904, code="u4", name="西分局执法队", branch_id=902),
+    ])
+    db.session.flush()
+    visits = [  # (id, township, unit)
+        (1, 901, 904),   # in 东镇, by the west's unit: the east's by its township
+        (2, None, 901),  # no township, the east branch's unit
+        (3, None, 902),  # no township, the unit placed in 东镇
+        (4, 902, 904),   # the west's
+        (5, None, 903),  # no township, the city department: no branch's
+    ]
+    db.session.add_all([SupervisionVisit(id=i, township_id=t, unit_id=u, visited_at=AT, created_at=AT)
+                        for i, t, u in visits])
+    db.session.flush()
+
+
+def ids(model, clause):
+    return sorted(db.session.scalars(access.where_branch(select(model.id), clause)))
+
+
+def test_a_branch_sees_its_own_units_and_the_citys_departments(city):
+    assert ids(ResponsibleUnit, access.unit_in_branch(901)) == [901, 902, 903]
+    assert ids(ResponsibleUnit, access.unit_in_branch(901, city_wide=False)) == [901, 902]
+    assert ids(ResponsibleUnit, access.unit_in_branch(902, city_wide=False)) == [904]
+    assert access.unit_in_branch(None) is None
+
+
+def test_a_branch_sees_the_supervision_visits_in_its_townships_or_by_its_units(city):
+    assert ids(SupervisionVisit, access.visit_in_branch(901)) == [1, 2, 3]
+    # The west sees its own, and the one its unit made in 东镇 (both branches see that one).
+    assert ids(SupervisionVisit, access.visit_in_branch(902)) == [1, 4]
+    assert access.visit_in_branch(None) is None
+    assert ids(SupervisionVisit, access.visit_in_branch(None)) == [1, 2, 3, 4, 5]  # the city sees all
+
+
+COMPLAINT = {"client_uuid": "9f1c2b3a-4d5e-4f60-8a7b-1c2d3e4f5a6b", "channel": "hotline", "category": "odour",
+             "text": "异味", "address": "东镇", "received_at": "2026-11-20T09:00:00+08:00"}
+
+
+def test_a_complaint_replayed_from_another_branch_is_refused_not_shown(city):
+    first, created = complaints.record_complaint_result(SYSTEM, dict(COMPLAINT), now=NOW)
+    first.township_id = 901  # placed in 东镇 (the desk's triage)
+    db.session.flush()
+    # An east officer (not the one who recorded it) replaying it gets the complaint back ...
+    east = Actor(31, "dong", "reviewer", branch_id=901)
+    assert complaints.record_complaint_result(east, dict(COMPLAINT), now=NOW) == (first, False)
+    # ... a west officer is told the uuid is taken, never shown the east's complaint.
+    west = Actor(32, "xi", "reviewer", branch_id=902)
+    with pytest.raises(IdempotencyMismatch) as caught:
+        complaints.record_complaint_result(west, dict(COMPLAINT), now=NOW)
+    assert caught.value.fields == {"client_uuid": "already used with other content"}
