@@ -85,3 +85,29 @@ def test_a_complaint_replayed_from_another_branch_is_refused_not_shown(city):
     with pytest.raises(IdempotencyMismatch) as caught:
         complaints.record_complaint_result(west, dict(COMPLAINT), now=NOW)
     assert caught.value.fields == {"client_uuid": "already used with other content"}
+
+
+def test_a_branch_sees_the_accountability_records_of_its_units_tasks_and_cases(city, make_case):
+    from datetime import date
+
+    from enforcement.models import AccountabilityRecord, Task
+    case = make_case()
+    case.township_id = 901  # a case in 东镇
+    db.session.add(Task(id=901, title="东镇河道排查", township_id=901, host_unit_id=904, assigned_on=date(2026, 11, 2),
+                        deadline=date(2026, 11, 30), created_at=AT, updated_at=AT))
+    db.session.flush()
+    records = [  # (id, unit, task, case)
+        (1, 901, None, None),      # the east's unit
+        (2, None, 901, None),      # a task in 东镇 hosted by the west's unit: both see it
+        (3, None, None, case.id),  # a case in 东镇
+        (4, 904, None, None),      # the west's unit
+        (5, 903, None, None),      # the city department: no branch's
+    ]
+    db.session.add_all([AccountabilityRecord(id=i, target_kind="unit", unit_id=u, task_id=t, case_id=c,
+                                             ground="late", decision="notice", decided_on=date(2026, 11, 20),
+                                             respond_by=date(2026, 11, 30), created_at=AT)
+                        for i, u, t, c in records])
+    db.session.flush()
+    assert ids(AccountabilityRecord, access.record_in_branch(901)) == [1, 2, 3]
+    assert ids(AccountabilityRecord, access.record_in_branch(902)) == [2, 4]
+    assert access.record_in_branch(None) is None
