@@ -4,7 +4,8 @@ another branch (mutation scope of `make mutants-guards`).
 
 The city below: the east branch (901) with the township 东镇 (901); the west branch (902) with
 西镇 (902). Units: 1 of the east branch; 2 of no branch but placed in 东镇 (so the east's); 3 of
-no branch and no township (a city department, which every branch works with); 4 of the west."""
+no branch and no township (a city department, which every branch works with); 4 of the west;
+5 of the west though placed in 东镇 (its branch decides); 6 of no branch, placed in 西镇."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -36,6 +37,8 @@ def city(app, writing):
         ResponsibleUnit(id=902, code="u2", name="东镇环保所", township_id=901),
         ResponsibleUnit(id=903, code="u3", name="市水务局"),
         ResponsibleUnit(id=904, code="u4", name="西分局执法队", branch_id=902),
+        ResponsibleUnit(id=905, code="u5", name="西分局驻东镇工作组", branch_id=902, township_id=901),
+        ResponsibleUnit(id=906, code="u6", name="西镇环保所", township_id=902),
     ])
     db.session.flush()
     visits = [  # (id, township, unit)
@@ -57,8 +60,22 @@ def ids(model, clause):
 def test_a_branch_sees_its_own_units_and_the_citys_departments(city):
     assert ids(ResponsibleUnit, access.unit_in_branch(901)) == [901, 902, 903]
     assert ids(ResponsibleUnit, access.unit_in_branch(901, city_wide=False)) == [901, 902]
-    assert ids(ResponsibleUnit, access.unit_in_branch(902, city_wide=False)) == [904]
+    assert ids(ResponsibleUnit, access.unit_in_branch(902, city_wide=False)) == [904, 905, 906]
+    assert ids(ResponsibleUnit, access.unit_in_branch(902)) == [903, 904, 905, 906]
     assert access.unit_in_branch(None) is None
+
+
+def test_a_desk_officer_of_a_branch_is_confined_to_it_and_a_unit_officer_by_his_unit(app):
+    from enforcement.errors import Forbidden
+    east_desk = Actor(1, "li", "reviewer", branch_id=901)
+    assert access.branch_scope(east_desk) == 901 and access.branch_scope(east_desk, 901) == 901
+    with pytest.raises(Forbidden) as caught:
+        access.branch_scope(east_desk, 902)
+    assert caught.value.fields == {"branch": "not your branch"}
+    city_desk = Actor(2, "wang", "reviewer")
+    assert access.branch_scope(city_desk, 902) == 902 and access.branch_scope(city_desk) is None
+    unit = Actor(3, "chen", "unit", unit_id=4, branch_id=901)
+    assert access.branch_scope(unit, 902) == 902  # his unit confines him (unit_scope), not this
 
 
 def test_a_branch_sees_the_supervision_visits_in_its_townships_or_by_its_units(city):
