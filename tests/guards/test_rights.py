@@ -170,3 +170,12 @@ def test_a_branch_officer_serves_only_at_his_own_branchs_firms(app):
     sent = draw(5, AS_OF, "zhangwei")
     assert site_rights(east, firm(902), as_of=AS_OF, drawn={10: sent}) == SiteRights(False, OUTSIDE)
     assert site_rights(east, firm(None), as_of=AS_OF, drawn={}) == SiteRights(False, OUTSIDE)
+
+
+def test_a_draw_entered_later_for_an_earlier_day_does_not_outrank_a_newer_draw(app):
+    # Draw 5 was recorded after draw 4 but is dated 40 days back (a late entry): the right comes
+    # from the newest draw by its day, draw 4, not from the last one entered.
+    db.session.add_all([draw(4, AS_OF - timedelta(days=5), "zhangwei", period="2026-Q4"),
+                        draw(5, AS_OF - timedelta(days=40), "zhangwei", period="2026-Q3")])
+    db.session.flush()
+    assert drawn_for(ZHANG, as_of=AS_OF)[10].id == 4
