@@ -356,3 +356,9 @@ def test_a_photo_that_loses_the_race_to_other_content_is_refused(two_visits, tmp
         _race(lambda: photos.store_photo(zhang, visit, client_uuid=key, now=NOW, storage=storage, data=jpeg()),
               winner_id=winner_id, client_uuid=key)
     assert caught.value.fields == {"client_uuid": "already used with other content"}
+
+
+def test_the_thumbnail_fits_in_320_pixels_and_keeps_the_proportions(app):
+    p = photos.prepare(jpeg(1000, 500))
+    assert (p.width, p.height) == (1000, 500)
+    assert Image.open(io.BytesIO(p.small)).size == (320, 160)
