@@ -83,7 +83,7 @@ screenshots: $(STAMP)
 mutants: $(STAMP)
 	@mkdir -p build
 	@date -u +%s > build/mutants-started
-	-env -u TEST_DATABASE_URL nice -n 10 $(VENV)/bin/mutmut run --max-children 2
+	-env -u TEST_DATABASE_URL MUTATION_MAX_EXAMPLES=40 nice -n 10 $(VENV)/bin/mutmut run --max-children 2
 	$(PY) scripts/mutation_report.py --started "$$(cat build/mutants-started)" > build/mutation.md
 	@echo "wrote build/mutation.md"
 
@@ -107,7 +107,7 @@ mutants-guards: $(STAMP)
 	cp mutmut-guards.toml $(GUARDS)/pyproject.toml
 	for f in enforcement tests templates static run.py pytest.ini; do ln -sfn ../../$$f $(GUARDS)/$$f; done
 	@date -u +%s > build/mutants-guards-started
-	-cd $(GUARDS) && env -u TEST_DATABASE_URL nice -n 10 ../../$(VENV)/bin/mutmut run --max-children 2 \
+	-cd $(GUARDS) && env -u TEST_DATABASE_URL MUTATION_MAX_EXAMPLES=40 nice -n 10 ../../$(VENV)/bin/mutmut run --max-children 2 \
 		$(foreach g,$(GUARD_MUTANTS),"$(g)")
 	$(PY) scripts/mutation_report.py --root $(GUARDS) --only $(foreach g,$(GUARD_MUTANTS),"$(g)") \
 		--started "$$(cat build/mutants-guards-started)" > build/mutation-guards.md

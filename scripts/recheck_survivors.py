@@ -33,6 +33,8 @@ def main() -> int:
     parser.add_argument("--record", action="store_true", help="write kills to mutmut's results")
     parser.add_argument("--no-tests-too", action="store_true",
                         help="also the mutants mutmut found no test for (a new test may call them now)")
+    parser.add_argument("--timeouts-too", action="store_true",
+                        help="also the mutants mutmut timed out on (a test that fails fast kills them)")
     args = parser.parse_args()
     args.root = args.root.resolve()
     mutants = args.root / "mutants"
@@ -51,7 +53,9 @@ def main() -> int:
     for meta in sorted(mutants.rglob("*.py.meta")):
         data = json.loads(meta.read_text())
         codes = data["exit_code_by_key"]
-        wanted = (0, 33) if args.no_tests_too else (0,)  # 33: mutmut's "no tests"
+        wanted = [0] + ([33] if args.no_tests_too else [])  # 33: mutmut's "no tests"
+        if args.timeouts_too:
+            wanted += [36, 24, -24, 152, 255]  # mutmut's timeout exit codes
         names = [k for k, c in codes.items() if c in wanted and any(fnmatch.fnmatch(k, g) for g in args.globs)]
         changed = False
         for name in names:

@@ -20,6 +20,17 @@ from enforcement.extensions import db, write_intent
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
+if os.environ.get("MUTATION_MAX_EXAMPLES"):
+    # A mutation run (`make mutants`, `make mutants-guards`) only asks whether a property fails:
+    # no shrinking (a failing property shrank for minutes, and mutmut counted it a timeout) and
+    # no example database. Loaded before any test module builds its settings from it.
+    from hypothesis import Phase, settings
+
+    settings.register_profile(
+        "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate], database=None
+    )
+    settings.load_profile("mutation")
+
 
 def pytest_addoption(parser):
     parser.addoption("--storage", choices=("local", "s3"),

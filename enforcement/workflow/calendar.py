@@ -304,10 +304,9 @@ def parse_schedule(text: str) -> YearSchedule:
             continue
         m = _YEAR_LINE.match(line)
         if m:
+            # A year line after an entry is a second one: an entry before any year is refused below.
             if year is not None:
                 raise ScheduleError("the year is declared twice", lineno)
-            if holidays or workdays:
-                raise ScheduleError("'year:' must come before the first holiday or workday", lineno)
             year = int(m.group(1))
             continue
         m = _ENTRY_LINE.match(line)

@@ -556,7 +556,6 @@ def _appeal_decided(change: Change, event: Event, ctx: Ctx) -> None:
 
 def _request_enforcement(change: Change, event: Event, ctx: Ctx) -> None:
     on = event.on
-    Reader(event.data).done()
     facts, rules = change.facts, ctx.rules
     allowed_now = allowed(change.case)
     pay_by = change.deadlines["pay_by"].due_on

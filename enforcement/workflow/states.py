@@ -26,9 +26,13 @@ class StateInfo:
     value: str
     zh: str
     en: str
-    colour: str
     severity: int
     terminal: bool = False  # no further event except reopen
+
+    @property
+    def colour(self) -> str:
+        """The map colour, one per severity."""
+        return _COLOUR[self.severity]
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,9 @@ ACTIONS: tuple[ActionInfo, ...] = (
 ACTION_VALUES = tuple(a.value for a in ACTIONS)
 
 
-def _s(value: str, zh: str, en: str, severity: int, terminal: bool = False) -> StateInfo:
-    return StateInfo(value, zh, en, _COLOUR[severity], severity, terminal)
-
-
+# The table is plain data built when the module is imported (no helper function: a mutation run
+# switches mutants on only after the import, so a mutated helper here could never be seen).
+_s = StateInfo
 _OVERDUE = _s("overdue", "逾期", "Overdue", OVERDUE)
 
 STATES: dict[str, dict[str, StateInfo]] = {

@@ -185,7 +185,7 @@ def due_events(case: CaseSnapshot, as_of: date, ctx: Ctx) -> list[Event]:
     if end is not None and case.state in IN_PERIOD and as_of > end.due_on and end.met_on is None:
         last = case.facts.get("last_event_on")
         on = max(end.due_on + DAY, date.fromisoformat(last)) if last else end.due_on + DAY
-        return [Event("expire", on, {})]
+        return [Event("expire", on)]
     return []
 
 
@@ -269,8 +269,8 @@ def _approve_close(change: Change, event: Event) -> None:
     if approved_on is not None and approved_on > event.on:
         r.fail("approved_on", "the approval must come before the closure order is served")
     r.done()
-    proposal = change.facts.get("closure_proposal", {})
-    reason = proposal.get("reason", "closure")
+    # Allowed only in closure_proposed, which _propose_close enters with its reason (as decline_close).
+    reason = change.facts["closure_proposal"]["reason"]
     approval = {"approved_by": approved_by, "approved_on": iso(approved_on)}
     change.facts["government_approval"] = approval
     _escalate(

@@ -101,3 +101,49 @@ def test_complaints_without_a_uuid_are_each_their_own(app, writing):
     two, created_two = complaints.record_complaint_result(SYSTEM, dict(bare), now=NOW)
     assert created_one and created_two and one.id != two.id
     assert complaints._existing(SYSTEM, None, {}) is None and complaints._existing(SYSTEM, "", {}) is None
+
+
+def deactivate(username):
+    from enforcement.models import User
+    db.session.scalar(select(User).where(User.username == username)).is_active_account = False
+    db.session.flush()
+
+
+def test_a_replay_after_an_inspector_was_deactivated_is_answered_with_the_recorded_visit(visit_data):
+    # The phone sends again a visit recorded before liuyang was deactivated: its content would
+    # be refused today, but it was recorded then; the phone gets that record, nothing new.
+    actor, data = visit_data
+    first = visits.record_visit(actor, data, now=NOW)
+    deactivate("liuyang")
+    again = visits.record_visit(actor, dict(data), now=NOW)
+    assert (again.created, again.visit.id) == (False, first.visit.id)
+    assert count(Visit) == 1
+
+
+def test_a_replay_with_other_content_that_fails_the_checks_is_refused_as_another_visit(visit_data):
+    actor, data = visit_data
+    visits.record_visit(actor, data, now=NOW)
+    deactivate("liuyang")
+    with pytest.raises(IdempotencyMismatch) as caught:
+        visits.record_visit(actor, {**data, "findings": "排污口无标志"}, now=NOW)
+    assert caught.value.fields == {"client_uuid": "already used with other content"}
+    assert caught.value.message == "This client_uuid was already used for a different visit."
+
+
+def test_a_new_visit_that_fails_the_checks_is_refused_with_its_own_reason(visit_data):
+    from enforcement.errors import ValidationError
+    actor, data = visit_data
+    deactivate("liuyang")
+    with pytest.raises(ValidationError) as caught:
+        visits.record_visit(actor, data, now=NOW)
+    assert caught.value.fields == {"inspectors": "deactivated: liuyang"}
+    assert count(Visit) == 0
+    assert visits._existing(KEY, visits.payload_hash(data)) is None
+
+
+def test_the_visits_digest_stays_the_one_stored_with_recorded_visits():
+    # Recorded visits keep this digest; a replay after an upgrade must hash the same content to
+    # the same value (sha256 of the canonical JSON of every submitted field, missing ones null).
+    data = {"client_uuid": KEY, "findings": "正常", "csrf_token": "abc"}
+    assert visits.payload_hash(data) == "3ccb6226846aec1f9cea31282df1b0e8b40d040ee5196f8aab789bc3faf74af7"
+    assert visits.payload_hash({}) == visits.payload_hash({"findings": None})

@@ -296,3 +296,69 @@ def test_a_heic_photo_is_refused_with_what_to_do_when_the_server_cannot_read_it(
     assert caught.value.message == ("HEIC photos are not supported on this server; send JPEG "
                                     "(set the phone camera to 'Most compatible').")
     assert caught.value.fields == {"file": "HEIC is not supported here"}
+
+
+def _race(store, *, winner_id, client_uuid):
+    """Run ``store`` with another request's photo taking ``client_uuid`` between this request's
+    checks and its insert: on the request's own connection, just before its savepoint (on SQLite
+    writers never interleave like this; the interleaving is made, as in test_visit_race)."""
+    from sqlalchemy import event
+    raced = []
+
+    def winner_first(conn, cursor, statement, parameters, context, executemany):
+        if raced or not statement.lstrip().upper().startswith("SAVEPOINT"):
+            return
+        raced.append(statement)
+        mark = "?" if conn.dialect.name == "sqlite" else "%s"  # the driver's parameter style
+        cursor.execute(f"UPDATE photo SET client_uuid = {mark} WHERE id = {mark}", (client_uuid, winner_id))
+
+    event.listen(db.engine, "before_cursor_execute", winner_first)
+    try:
+        return store()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", winner_first)
+        assert raced, "the request never reached its insert: the race was not run"
+
+
+def test_a_photo_replay_that_loses_the_race_answers_with_the_winner(two_visits, tmp_path):
+    from sqlalchemy import func, select
+
+    from enforcement.services.core.storage import LocalFolderStorage
+    visit, _ = two_visits
+    storage = LocalFolderStorage(str(tmp_path / "photos"))
+    zhang = Actor(visit.recorded_by_id, "zhangwei", "inspector")
+    data = jpeg()
+    winner = photos.store_photo(zhang, visit, client_uuid="11111111-1b0d-4e8f-9a6b-5c4d3e2f1a0b", now=NOW,
+                                storage=storage, data=data).photo
+    db.session.commit()
+    winner_id = winner.id
+    db.session.expunge(winner)  # another request's photo: not in this session's memory
+    key = "22222222-1b0d-4e8f-9a6b-5c4d3e2f1a0b"
+    result = _race(lambda: photos.store_photo(zhang, visit, client_uuid=key, now=NOW, storage=storage,
+                                              data=data), winner_id=winner_id, client_uuid=key)
+    assert (result.created, result.photo.id, result.written) == (False, winner_id, [])
+    assert db.session.scalar(select(func.count()).select_from(Photo)) == 1
+    assert not storage.exists(f"visits/{visit.id}/{key}-thumb.jpg")
+
+
+def test_a_photo_that_loses_the_race_to_other_content_is_refused(two_visits, tmp_path):
+    from enforcement.services.core.storage import LocalFolderStorage
+    visit, _ = two_visits
+    storage = LocalFolderStorage(str(tmp_path / "photos"))
+    zhang = Actor(visit.recorded_by_id, "zhangwei", "inspector")
+    winner = photos.store_photo(zhang, visit, client_uuid="33333333-1b0d-4e8f-9a6b-5c4d3e2f1a0b", now=NOW,
+                                storage=storage, data=jpeg(41, 20)).photo
+    db.session.commit()
+    winner_id = winner.id
+    db.session.expunge(winner)
+    key = "44444444-1b0d-4e8f-9a6b-5c4d3e2f1a0b"
+    with pytest.raises(IdempotencyMismatch) as caught:
+        _race(lambda: photos.store_photo(zhang, visit, client_uuid=key, now=NOW, storage=storage, data=jpeg()),
+              winner_id=winner_id, client_uuid=key)
+    assert caught.value.fields == {"client_uuid": "already used with other content"}
+
+
+def test_the_thumbnail_fits_in_320_pixels_and_keeps_the_proportions(app):
+    p = photos.prepare(jpeg(1000, 500))
+    assert (p.width, p.height) == (1000, 500)
+    assert Image.open(io.BytesIO(p.small)).size == (320, 160)

@@ -153,3 +153,29 @@ def test_a_unit_officer_may_not_act_on_another_units_record():
                                              {"host_unit_id": "not your unit's"})
     # An inspector is not confined to a unit here (require_reader keeps him out elsewhere).
     access.require_own_unit(Actor(5, "zhangwei", "inspector", unit_id=4), [3], "host_unit_id")
+
+
+def test_a_branch_officer_serves_only_at_his_own_branchs_firms(app):
+    # Issue 20: a branch (分局) reviewer may serve anywhere in his branch, nowhere else; an
+    # inspector of the branch is refused at another branch's firm before his township is asked.
+    from enforcement.models import Branch, Township
+    db.session.add_all([Branch(id=901, code="b901", name="东分局"), Branch(id=902, code="b902", name="西分局"),
+                        Township(id=901, code="t901", name="东镇", branch_id=901),
+                        Township(id=902, code="t902", name="西镇", branch_id=902)])
+    db.session.flush()
+    east_desk = Actor(1, "li", "reviewer", branch_id=901)
+    assert site_rights(east_desk, firm(901), as_of=AS_OF, drawn={}) == SiteRights(True, REVIEWER)
+    assert site_rights(east_desk, firm(902), as_of=AS_OF, drawn={}) == SiteRights(False, OUTSIDE)
+    east = Actor(7, "zhangwei", "inspector", township_id=901, branch_id=901)
+    sent = draw(5, AS_OF, "zhangwei")
+    assert site_rights(east, firm(902), as_of=AS_OF, drawn={10: sent}) == SiteRights(False, OUTSIDE)
+    assert site_rights(east, firm(None), as_of=AS_OF, drawn={}) == SiteRights(False, OUTSIDE)
+
+
+def test_a_draw_entered_later_for_an_earlier_day_does_not_outrank_a_newer_draw(app):
+    # Draw 5 was recorded after draw 4 but is dated 40 days back (a late entry): the right comes
+    # from the newest draw by its day, draw 4, not from the last one entered.
+    db.session.add_all([draw(4, AS_OF - timedelta(days=5), "zhangwei", period="2026-Q4"),
+                        draw(5, AS_OF - timedelta(days=40), "zhangwei", period="2026-Q3")])
+    db.session.flush()
+    assert drawn_for(ZHANG, as_of=AS_OF)[10].id == 4

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from enforcement.workflow import draw
 
+from .support import examples
+
 TWELVE = [(i, "ABC"[i % 3]) for i in range(1, 13)]  # A: 3 6 9 12, B: 1 4 7 10, C: 2 5 8 11
 THREE = ["li", "wang", "zhang"]
 
@@ -35,7 +37,7 @@ def test_enterprise_ids_of_mixed_types_sort_the_same_way_every_time():
     assert one == draw(list(reversed(mixed)), THREE, {"A": 1, "B": 1}, seed="s")
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=examples(200), deadline=None, derandomize=True)
 @given(seed=st.text(max_size=12), size=st.integers(min_value=2, max_value=7),
        count=st.integers(min_value=1, max_value=12))
 def test_no_officer_is_ever_paired_with_himself_and_loads_stay_level(seed, size, count):

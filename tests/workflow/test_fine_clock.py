@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from enforcement.workflow import ForbiddenByLaw, InvalidEvent, allowed_events, is_overdue, surcharge_fen
 
-from .support import Flow, d
+from .support import Flow, d, examples
 
 YUAN = 100
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=examples(150), deadline=None)
 
 
 def decided(flow, amount=10_000 * YUAN, params=None, on="2026-09-23", **data):

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from enforcement.workflow import Calendar, parse_schedule
 from enforcement.workflow.calendar import statutory_schedule
 
-from .support import FICTIONAL_2027, d
+from .support import FICTIONAL_2027, d, examples
 
-SETTINGS = settings(max_examples=200, deadline=None)
+SETTINGS = settings(max_examples=examples(200), deadline=None)
 
 
 def test_the_statutory_days_of_2027_are_those_of_the_law_without_the_observed_guesses():

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from enforcement.workflow import Calendar, Event, ForbiddenByLaw, InvalidEvent, Rules, apply, open_case, replay
 
-from .support import d
+from .support import d, examples
 
 LIMIT = {"measure": "limit", "approved_by": "局长 王"}
 SEAL = {"items": ["电镀槽 2 个", "废水泵 1 台"], "approved_by": "局长 王"}
@@ -180,7 +180,7 @@ def test_first_edition_history_replays_unchanged(rules, cal):
     assert case.state == "escalated"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 6, 30)), st.integers(1, 30))
 def test_a_seal_up_never_lasts_beyond_60_days_plus_a_rest_day_run(served, days):
     # ACL Art. 25: 30 days, once extended by at most 30; rolling only passes rest days.
@@ -194,7 +194,7 @@ def test_a_seal_up_never_lasts_beyond_60_days_plus_a_rest_day_run(served, days):
     assert cal.is_working_day(end)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 3, 31)), st.integers(1, 6))
 def test_a_limit_never_runs_past_6_months_and_a_stop_never_has_a_period(served, months):
     rules, cal = Rules.default(), Calendar()

@@ -27,9 +27,11 @@ from enforcement.workflow import (
     surcharge_fen,
 )
 
+from .support import examples
+
 RULES = Rules.default()
 TOWNSHIPS = ("Hengli", "Xinzhuang", None)
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 dates = st.dates(min_value=date(2024, 1, 1), max_value=date(2028, 6, 30))
 
@@ -191,7 +193,7 @@ def event_data(draw_, case, type_):
     return {}
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(opening(), st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 6, 30)), quiet_days(), st.data())
 def test_any_sequence_of_allowed_events_keeps_the_case_valid_and_repeats_change_nothing(opened, served, quiet, data):
     action, params = opened
