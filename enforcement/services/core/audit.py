@@ -114,11 +114,28 @@ def record(
     session = db.session
     session.flush()  # what the caller changed goes first, as an ORM append used to flush it
     prev_id, prev_hash = _locked_head()
+    row = _event_row(prev_id + 1, prev_hash, now, actor, action, obj_type, obj_id, before, after)
+    session.connection().execute(_insert_event(), row)
+    return AuditEvent(**row)
+
+
+def _event_row(
+    event_id: int,
+    prev_hash: str,
+    now: datetime,
+    actor: Actor,
+    action: str,
+    obj_type: str,
+    obj_id,
+    before: dict | None,
+    after: dict | None,
+) -> dict:
+    """One event's row: its hashed body (what ``verify`` recomputes) and the hash chained to
+    ``prev_hash``; ``record`` and ``record_many`` both append through it."""
     now = now.astimezone(timezone.utc)
-    at = now.isoformat(timespec="microseconds")
     body = _body(
-        prev_id + 1,
-        at,
+        event_id,
+        now.isoformat(timespec="microseconds"),
         actor.id,
         actor.username,
         action,
@@ -127,8 +144,8 @@ def record(
         jsonable(before),
         jsonable(after),
     )
-    row = {
-        "id": prev_id + 1,
+    return {
+        "id": event_id,
         "at": now,
         "actor_id": actor.id,
         "actor": actor.username,
@@ -140,8 +157,6 @@ def record(
         "prev_hash": prev_hash,
         "hash": chain_hash(prev_hash, body),
     }
-    session.connection().execute(_insert_event(), row)
-    return AuditEvent(**row)
 
 
 @functools.cache
@@ -155,39 +170,12 @@ def record_many(actor: Actor, action: str, obj_type: str, items, *, now: datetim
     session = db.session
     session.flush()
     prev_id, prev_hash = _locked_head()
-    now = now.astimezone(timezone.utc)
-    at = now.isoformat(timespec="microseconds")
     rows = []
     for obj_id, after in items:
         prev_id += 1
-        body = _body(
-            prev_id,
-            at,
-            actor.id,
-            actor.username,
-            action,
-            obj_type,
-            None if obj_id is None else str(obj_id),
-            None,
-            jsonable(after),
-        )
-        digest = chain_hash(prev_hash, body)
-        rows.append(
-            {
-                "id": prev_id,
-                "at": now,
-                "actor_id": actor.id,
-                "actor": actor.username,
-                "action": action,
-                "object_type": obj_type,
-                "object_id": body["object_id"],
-                "before": None,
-                "after": body["after"],
-                "prev_hash": prev_hash,
-                "hash": digest,
-            }
-        )
-        prev_hash = digest
+        row = _event_row(prev_id, prev_hash, now, actor, action, obj_type, obj_id, None, after)
+        rows.append(row)
+        prev_hash = row["hash"]
     if rows:
         session.execute(insert(AuditEvent), rows)
     return len(rows)
