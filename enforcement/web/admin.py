@@ -465,18 +465,7 @@ def import_preview(token: str):
             "；".join(field_text(k, v) for k, v in exc.fields.items()) or error_text(exc), "error"
         )
         return redirect(url_for("admin.import_map", token=token))
-    return render_template(
-        "admin/import_preview.html",
-        token=token,
-        analysis=analysis,
-        township_default=township_default,
-        reason=_reason,
-        field_label=_field_label,
-        limit=PREVIEW_ROWS,
-        done=None,
-        cell_text=imports.cell_text,
-        change_text=_change_text(),
-    )
+    return _preview_page(token, analysis, township_default, done=None)
 
 
 @bp.route("/admin/import/<token>/apply", methods=["POST"])
@@ -486,6 +475,11 @@ def import_apply(token: str):
     township_default = request.form.get("township_default") or ""
     analysis = _analyse(table, township_default)
     counts = imports.apply(_actor(), analysis, now=utcnow())
+    return _preview_page(token, analysis, township_default, done=counts)
+
+
+def _preview_page(token: str, analysis, township_default: str, *, done) -> str:
+    """The import's preview, before it is applied (``done`` None) and after (its counts)."""
     return render_template(
         "admin/import_preview.html",
         token=token,
@@ -494,7 +488,7 @@ def import_apply(token: str):
         reason=_reason,
         field_label=_field_label,
         limit=PREVIEW_ROWS,
-        done=counts,
+        done=done,
         cell_text=imports.cell_text,
         change_text=_change_text(),
     )

@@ -89,6 +89,20 @@ _FOLLOWUP = obj(
     ("id", "purpose", "earliest_on", "due_on", "status", "visit_id", "assignee"),
 )
 
+#: What every stored photo answers with (a visit's, a supervision visit's: models.PhotoColumns).
+PHOTO_FIELDS = {
+    "id": INT,
+    "client_uuid": STR,
+    "visit_id": INT,
+    "content_type": STR,
+    "width": INT,
+    "height": INT,
+    "size_bytes": INT,
+    "sha256_original": STR,
+    "exif_lat": nullable(NUM),
+    "exif_lon": nullable(NUM),
+}
+
 RESPONSES = {
     "Error": obj(
         {
@@ -287,16 +301,7 @@ RESPONSES = {
     ),
     "Photo": obj(
         {
-            "id": INT,
-            "client_uuid": STR,
-            "visit_id": INT,
-            "content_type": STR,
-            "width": INT,
-            "height": INT,
-            "size_bytes": INT,
-            "sha256_original": STR,
-            "exif_lat": nullable(NUM),
-            "exif_lon": nullable(NUM),
+            **PHOTO_FIELDS,
             "exif_taken_at": STR,
             "url": STR,
             "thumb_url": STR,

@@ -8,6 +8,7 @@ from typing import Any
 from ..services.oversight import bodies as oversight_bodies
 from ..services.tally.weights import METRICS as _WEIGHT_METRICS
 from .openapi import (
+    PHOTO_FIELDS,
     BOOL,
     DATE,
     DATETIME,
@@ -120,16 +121,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
     ),
     "SupervisionPhoto": obj(
         {
-            "id": INT,
-            "client_uuid": STR,
-            "visit_id": INT,
-            "content_type": STR,
-            "width": INT,
-            "height": INT,
-            "size_bytes": INT,
-            "sha256_original": STR,
-            "exif_lat": nullable(NUM),
-            "exif_lon": nullable(NUM),
+            **PHOTO_FIELDS,
             "url": STR,
             "thumb_url": STR,
         },
