@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..services.oversight import bodies as oversight_bodies
+from ..services.tally.figures import FIGURES
 from ..services.tally.weights import METRICS as _WEIGHT_METRICS
 from .openapi import (
     PHOTO_FIELDS,
@@ -32,22 +33,8 @@ REQUESTS: dict[str, dict[str, Any]] = {
     name: shape.schema() for name, shape in oversight_bodies.BODIES.items()
 }
 
-_FIGURES = {
-    k: INT
-    for k in (
-        "firms_found",
-        "closed",
-        "rectified_on_time",
-        "overdue_orders",
-        "rebounds",
-        "complaints",
-        "complaints_answered_on_time",
-        "tasks_due",
-        "tasks_on_time",
-        "tasks_overdue",
-        "accountability",
-    )
-}
+# The scoreboard's figures, named where they are counted (services/tally/figures.py).
+_FIGURES = {k: INT for k in FIGURES}
 
 RESPONSES: dict[str, dict[str, Any]] = {
     "Unit": obj(
