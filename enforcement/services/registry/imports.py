@@ -490,15 +490,7 @@ def open_table(data: bytes, filename: str = "") -> Table:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             sheet = book.worksheets[0]
         except Exception:  # openpyxl raises many kinds for a damaged file
-            raise ValidationError(
-                _("The spreadsheet cannot be read."),
-                {
-                    "file": _(
-                        "The spreadsheet cannot be read: open it in Excel or WPS, save it again as "
-                        "XLSX or CSV and upload that."
-                    )
-                },
-            ) from None
+            raise _unreadable_spreadsheet() from None
 
         def cells():
             try:
@@ -539,15 +531,7 @@ def _xls_rows(data: bytes):
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
         sheet = book.sheet_by_index(0)
     except Exception:  # xlrd raises many kinds for a damaged or encrypted file
-        raise ValidationError(
-            _("The spreadsheet cannot be read."),
-            {
-                "file": _(
-                    "The spreadsheet cannot be read: open it in Excel or WPS, save it again as "
-                    "XLSX or CSV and upload that."
-                )
-            },
-        ) from None
+        raise _unreadable_spreadsheet() from None
     try:
         for r in range(sheet.nrows):
             row = []
@@ -561,6 +545,19 @@ def _xls_rows(data: bytes):
             yield row
     finally:
         book.release_resources()
+
+
+def _unreadable_spreadsheet() -> ValidationError:
+    """A damaged or encrypted XLSX or XLS (openpyxl and xlrd raise many kinds for one)."""
+    return ValidationError(
+        _("The spreadsheet cannot be read."),
+        {
+            "file": _(
+                "The spreadsheet cannot be read: open it in Excel or WPS, save it again as "
+                "XLSX or CSV and upload that."
+            )
+        },
+    )
 
 
 def _not_a_table() -> ValidationError:
