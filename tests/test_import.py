@@ -203,3 +203,21 @@ def test_the_cli_imports_a_file_and_writes_the_rejected_rows(registry, app, tmp_
     assert (tmp_path / "registry.rejected.xlsx").exists()
     again = app.test_cli_runner().invoke(args=["enterprises", "import", str(target)])
     assert "0 new, 0 updated, 7 unchanged, 2 conflicts, 3 rejected" in again.output
+
+
+def test_a_damaged_spreadsheet_is_refused_with_what_to_do(app):
+    """A truncated XLSX (a ZIP cut short) and a damaged old XLS: each refused with the same
+    message telling the clerk, in Chinese, to save it again from Excel or WPS; never a 500."""
+    import io
+
+    from enforcement.errors import ValidationError
+
+    book, out = Workbook(), io.BytesIO()
+    book.active.append(["单位名称", "地址"])
+    book.save(out)
+    xlsx = out.getvalue()
+    for data in (xlsx[: len(xlsx) // 2], b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100):
+        with pytest.raises(ValidationError) as refused:
+            list(imports.open_table(data, "名录.xlsx").rows)
+        assert refused.value.message == "无法读取该表格。"
+        assert refused.value.fields["file"] == "无法读取该表格：请用 Excel 或 WPS 打开，另存为 XLSX 或 CSV 后再上传。"
