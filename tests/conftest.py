@@ -149,6 +149,14 @@ def writing():
     write_intent.reset(token)
 
 
+@pytest.fixture
+def server_without_heic(monkeypatch):
+    """A server without the optional pillow-heif (not in requirements.txt; the test set has it):
+    importing it fails there, as where it is not installed."""
+    import sys
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)
+
+
 # ---------------------------------------------------------------- factories
 
 

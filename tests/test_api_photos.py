@@ -72,7 +72,7 @@ def test_a_photo_is_reencoded_oriented_and_stripped_with_its_evidence_kept(clien
     assert client.get(body["url"]).status_code == 401
 
 
-def test_the_type_comes_from_the_bytes_not_the_name(client, visit_id):
+def test_the_type_comes_from_the_bytes_not_the_name(client, visit_id, server_without_heic):
     visit, headers = visit_id
     png = io.BytesIO()
     Image.new("RGBA", (10, 10), (0, 0, 255, 128)).save(png, "PNG")

@@ -62,7 +62,7 @@ HOSTILE = {
     "JPEG with HTML appended": (_jpeg() + b"<html><body onload=alert(1)></body></html>", "x.jpg", 415),
     "PNG with HTML appended": (_png() + b"<script src=//evil.example/x.js></script>", "x.png", 415),
     "truncated JPEG": (_jpeg((400, 300))[:600], "x.jpg", 422),
-    "HEIC (unsupported here)": (HEIC, "IMG_0001.HEIC", 415),
+    "HEIC, damaged (the test set reads HEIC: pillow-heif)": (HEIC, "IMG_0001.HEIC", 422),
     "zero bytes": (b"", "empty.jpg", 422),
 }
 

@@ -291,9 +291,44 @@ def test_a_photo_sent_again_is_the_same_photo_and_its_time_is_kept_in_the_audit(
     assert photos.get_photo(first.photo.id).id == first.photo.id
 
 
-def test_a_heic_photo_is_refused_with_what_to_do_when_the_server_cannot_read_it(app):
-    # pillow-heif is not in requirements.txt: this server cannot decode HEIC, and says how to send JPEG.
-    assert not photos.heic_supported()
+def heic(width=64, height=48, *, gps=None) -> bytes:
+    """An iPhone's photo: HEIC (HEVC in a HEIF box), EXIF position included."""
+    import pillow_heif
+    pillow_heif.register_heif_opener()
+    exif = Image.Exif()
+    if gps is not None:
+        exif.get_ifd(0x8825).update(gps)
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "HEIF", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_an_iphone_heic_photo_is_read_and_kept_as_a_jpeg_where_pillow_heif_is_installed(app):
+    # The test set installs pillow-heif (requirements-dev.in): a server with it reads an iPhone's
+    # HEIC photo, keeps its position, and stores the bureau's JPEG like any other photo.
+    data = heic(gps={1: "N", 2: (39.0, 57.0, 36.0), 3: "E", 4: (116.0, 49.0, 48.0)})
+    assert photos.sniff(data) == "image/heic" and photos.heic_supported() is True
+    prepared = photos.prepare(data)
+    assert prepared.kind == "image/heic" and prepared.size_bytes == len(data)
+    stored = Image.open(io.BytesIO(prepared.full))
+    assert stored.format == "JPEG" and stored.size == (64, 48) and stored.mode == "RGB"
+    assert (prepared.width, prepared.height) == (64, 48)
+    # 39°57'36" N = 39.96, 116°49'48" E = 116.83
+    assert (round(prepared.lat, 6), round(prepared.lon, 6)) == (39.96, 116.83)
+
+
+def test_a_damaged_heic_file_is_refused_as_unreadable_where_pillow_heif_is_installed(app):
+    with pytest.raises(ValidationError) as caught:
+        photos.prepare(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64)
+    assert caught.value.fields == {"file": "damaged or not an image"}
+
+
+def test_a_heic_photo_is_refused_with_what_to_do_when_the_server_cannot_read_it(
+    app, server_without_heic
+):
+    # pillow-heif is not in requirements.txt: a server without it cannot decode HEIC, and says
+    # how to send JPEG instead.
+    assert photos.heic_supported() is False
     with pytest.raises(UnsupportedMedia) as caught:
         photos.prepare(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64)
     assert caught.value.message == ("HEIC photos are not supported on this server; send JPEG "
