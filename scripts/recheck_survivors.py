@@ -40,6 +40,8 @@ def main() -> int:
     mutants = args.root / "mutants"
     for test in args.tests:  # the tests as they are now, not as the last mutmut run copied them
         path = test.split("::")[0]
+        if os.path.isabs(path):  # a test file outside the checkout (another worktree): run in place
+            continue
         target = mutants / path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(args.root / path, target)
