@@ -35,6 +35,10 @@ def main() -> int:
                         help="also the mutants mutmut found no test for (a new test may call them now)")
     parser.add_argument("--timeouts-too", action="store_true",
                         help="also the mutants mutmut timed out on (a test that fails fast kills them)")
+    parser.add_argument("--database-url",
+                        help="also run the tests on this PostgreSQL database (TEST_DATABASE_URL): "
+                             "a mutant only PostgreSQL can tell apart (a sequence, row order, the "
+                             "driver's parameter style) is killed there")
     args = parser.parse_args()
     args.root = args.root.resolve()
     mutants = args.root / "mutants"
@@ -50,7 +54,10 @@ def main() -> int:
     import pytest
     os.chdir(mutants)
     sys.path.insert(0, str(mutants))
-    os.environ.pop("TEST_DATABASE_URL", None)
+    if args.database_url:
+        os.environ["TEST_DATABASE_URL"] = args.database_url
+    else:
+        os.environ.pop("TEST_DATABASE_URL", None)
     killed = survived = 0
     for meta in sorted(mutants.rglob("*.py.meta")):
         data = json.loads(meta.read_text())

@@ -115,7 +115,8 @@ def test_a_relinked_row_is_caught_by_its_previous_hash(seven):
     db.session.execute(text("UPDATE audit_event SET prev_hash = :h WHERE id = 4"), {"h": seven[0]})
     db.session.commit()
     report = audit.verify()
-    assert (report.events, report.first_bad, report.reason) == (3, 4, "previous hash does not match")
+    assert (report.ok, report.events, report.first_bad, report.reason) == \
+        (False, 3, 4, "previous hash does not match")
 
 
 def test_a_missing_first_event_is_a_gap(seven):
@@ -167,3 +168,28 @@ def test_bulk_events_name_their_officer_and_keep_utc_on_a_server_set_to_china_ti
                            '"at":"2026-11-25T02:00:00.000250+00:00","before":null,"id":1,"object_id":"5",'
                            '"object_type":"enterprise"}')
     assert audit.verify().ok
+
+
+@pytest.fixture
+def china_time(monkeypatch):
+    """The server's own clock set to China time (TZ=Asia/Shanghai), as many bureau servers are."""
+    import time
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_verify_on_a_server_set_to_china_time_reads_every_stored_instant_as_utc(app, writing, china_time):
+    # The chain stores UTC; the driver hands it back as naive text (SQLite) or an aware value
+    # (PostgreSQL). Read as the server's local time, every instant would move by eight hours and
+    # every hash would break.
+    expected = "2026-11-25T02:00:00.000250+00:00"
+    for value in ("2026-11-25 02:00:00.000250", datetime(2026, 11, 25, 2, 0, 0, 250), TEN_IN_SHANGHAI):
+        assert audit._iso_utc(value) == expected, value
+    audit.record(LI, "case.open", "case", 7, now=TEN_IN_SHANGHAI, after={"n": 1})
+    audit.record(LI, "case.close", "case", 7, now=TEN_IN_SHANGHAI + timedelta(hours=1), after={"n": 2})
+    db.session.commit()
+    report = audit.verify()
+    assert (report.ok, report.events, report.first_bad) == (True, 2, None)

@@ -147,3 +147,33 @@ def test_the_visits_digest_stays_the_one_stored_with_recorded_visits():
     data = {"client_uuid": KEY, "findings": "正常", "csrf_token": "abc"}
     assert visits.payload_hash(data) == "3ccb6226846aec1f9cea31282df1b0e8b40d040ee5196f8aab789bc3faf74af7"
     assert visits.payload_hash({}) == visits.payload_hash({"findings": None})
+
+
+def test_a_replay_is_answered_from_one_read_of_the_visit_its_officers_and_photos(visit_data):
+    # A phone that lost the first answer sends its whole queue again: each replay is answered with
+    # the recorded visit, its officers and its photos read together (one SELECT), not one read
+    # each (visits._existing).
+    from sqlalchemy import event
+
+    from enforcement.services.casework import serialize
+    actor, data = visit_data
+    visits.record_visit(actor, data, now=NOW)
+    db.session.commit()
+    db.session.expunge_all()  # a new request: nothing of the visit is in the session
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()).upper())
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        again = visits.record_visit(actor, dict(data), now=NOW)
+        answer = serialize.visit_dict(again.visit)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert not again.created and sorted(answer["inspectors"]) == ["liuyang", "zhangwei"]
+    assert answer["photos"] == []
+    reads = [s for s in statements if s.startswith("SELECT") and
+             ("VISIT_INSPECTOR" in s or "FROM PHOTO" in s or "JOIN PHOTO" in s)]
+    assert len(reads) == 1, reads
+    assert "VISIT_INSPECTOR" in reads[0] and "PHOTO" in reads[0]

@@ -179,3 +179,15 @@ def test_a_draw_entered_later_for_an_earlier_day_does_not_outrank_a_newer_draw(a
                         draw(5, AS_OF - timedelta(days=40), "zhangwei", period="2026-Q3")])
     db.session.flush()
     assert drawn_for(ZHANG, as_of=AS_OF)[10].id == 4
+
+
+def test_of_two_draws_on_one_day_the_later_one_counts_whatever_order_the_rows_are_found_in(app):
+    # Draws 1 and 3 are both dated five days back; draw 3 was made later (higher id) and counts.
+    # Its row is written first here, as a restored backup or a re-entered draw would be:
+    # PostgreSQL then finds it first, and only the id decides between the two.
+    db.session.add(draw(3, AS_OF - timedelta(days=5), "zhangwei", period="2026-Q4b"))
+    db.session.flush()
+    db.session.add(draw(1, AS_OF - timedelta(days=5), "zhangwei", period="2026-Q4"))
+    db.session.flush()
+    found = drawn_for(ZHANG, as_of=AS_OF)
+    assert list(found) == [10] and found[10].id == 3
