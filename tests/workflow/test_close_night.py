@@ -38,7 +38,7 @@ def test_a_start_at_night_is_refused_with_the_hours_and_what_is_allowed(started_
     assert err.allowed == ["execute", "hearing"]
 
 
-@pytest.mark.parametrize("started_at", ["06:00", "06:30", "21:59", "2026-09-24T21:30", " 09:00 "])
+@pytest.mark.parametrize("started_at", ["06:00", "06:30", "21:59", "2026-09-24T21:30"])
 def test_a_start_by_day_is_recorded(started_at):
     f = ordered()
     f("execute", d("2026-09-24"), checklist=ALL_DONE, started_at=started_at)
