@@ -224,7 +224,9 @@ def _verify(change: Change, event: Event, ctx: Ctx) -> None:
     compliant, visit_id = verify_data(event)
     on = event.on
     change.meet("verify_by", on)
-    key = change.facts.get("verify_followup")
+    # A case stored before the key was kept planned its one verification visit as "verify":
+    # completed here too, or it would show as missed for ever.
+    key = change.facts.get("verify_followup", "verify")
     if key in change.followups and change.followups[key].done_on is None:
         change.complete(key, on, visit_id)
     if not compliant:

@@ -99,15 +99,16 @@ def test_a_check_visit_finding_the_site_running_keeps_its_visit():
     assert f.case.followups["rebound_1m"].visit_id == 2
 
 
-def test_the_verification_of_an_older_case_is_not_recorded_as_an_anti_rebound_visit():
-    # A case stored before "verify_followup" was kept: its verification visit stays planned after
-    # the verify event (test_close_record.py). A visit on it is refused: a verification is
-    # recorded with the verify event, not as a check of whether the site runs again.
+def test_the_verification_of_an_older_case_completes_its_visit_and_no_check_takes_it_again():
+    # A case stored before "verify_followup" was kept: the verify event completes its one
+    # verification visit ("verify", test_close_record.py). A later visit naming it is refused:
+    # the verification is done, not a check of whether the site runs again.
     f = Flow("close", d("2026-09-16"))
     f("execute", d("2026-09-18"), checklist=ALL_DONE)
     f.case = replace(f.case, facts={k: v for k, v in f.case.facts.items() if k != "verify_followup"})
     f("verify", d("2026-09-22"), compliant=True, visit_id=1)
-    with pytest.raises(InvalidEvent) as err:
-        f("visit", d("2026-09-23"), followup="verify", visit_id=1, running=False)
-    assert err.value.fields == {"followup": "'verify' is a verification follow-up; record it with the 'verify' event"}
-    assert f.case.followups["verify"].done_on is None
+    with pytest.raises(ImpossibleEvent) as err:
+        f("visit", d("2026-09-23"), followup="verify", visit_id=2, running=False)
+    assert str(err.value) == "follow-up 'verify' was already completed on 2026-09-22 by visit 1"
+    assert (f.case.followups["verify"].done_on, f.case.followups["verify"].visit_id) == \
+        (d("2026-09-22"), 1)

@@ -93,9 +93,13 @@ def test_every_failed_verification_is_kept_with_its_visit():
 
 
 def test_a_case_recorded_before_the_verification_key_was_kept_is_still_verified():
-    # Older snapshots have no "verify_followup" fact: the verification is recorded all the same.
+    # Older snapshots have no "verify_followup" fact: the verification is recorded all the same,
+    # and completes the one verification visit such a case planned ("verify"), which would
+    # otherwise stay planned and show as missed for ever.
     f = executed()
     facts = {k: v for k, v in f.case.facts.items() if k != "verify_followup"}
     f.case = replace(f.case, facts=facts)
     f("verify", d("2026-09-22"), compliant=True, visit_id=5)
-    assert f.case.state == "verified" and f.case.followups["verify"].done_on is None
+    assert f.case.state == "verified"
+    assert (f.case.followups["verify"].done_on, f.case.followups["verify"].visit_id) == \
+        (d("2026-09-22"), 5)
