@@ -70,15 +70,24 @@ def test_an_event_without_data_is_read_as_empty_data(flow, rules, cal):
     assert err.value.fields == {"amount_fen": "is required"}
 
 
-def test_a_township_that_allows_shorter_extensions_is_held_to_its_own_limit(cal):
-    # MEP Order No. 30 Art. 14 caps the extension of 限制生产 at 3 months; Hengli's bureau rules
-    # allow 2. A Hengli order extended by 3 months is refused with Hengli's limit.
-    rules = Rules.from_mapping({"townships": {"Hengli": {"stop": {"max_extension_months": 2}}}})
+def test_a_township_with_shorter_periods_is_held_to_its_own_rules(cal):
+    # MEP Order No. 30 Art. 14: 限制生产 lasts at most 3 months, extended once by at most 3.
+    # Hengli's bureau rules give 2 months and an extension of at most 2.
+    rules = Rules.from_mapping({"townships": {"Hengli": {"stop": {"period_months": 2, "max_extension_months": 2}}}})
     f = Flow("stop", d("2026-09-28"), {"measure": "limit", "approved_by": "局长 王"},
              rules=rules, calendar=cal, township="Hengli")
+    # 28 September + 2 months = Saturday 28 November, so Monday 30 November.
+    assert f.case.deadlines["period_end"].due_on == d("2026-11-30")
     with pytest.raises(ForbiddenByLaw) as err:
-        f("extend", d("2026-12-01"), months=3, approved_by="局长 王")
+        f("extend", d("2026-11-02"), months=3, approved_by="局长 王")
     assert str(err.value) == "the extension of 限制生产 may not exceed 2 months (MEP Order No. 30 (2014) Art. 14)"
-    f("extend", d("2026-12-01"), months=2, approved_by="局长 王")
-    # 28 September + 5 months = Sunday 28 February 2027, so Monday 1 March.
-    assert f.case.deadlines["period_end"].due_on == d("2027-03-01")
+    # Extended by 2: 28 September + 4 months = Thursday 28 January 2027.
+    f("extend", d("2026-11-02"), months=2, approved_by="局长 王")
+    assert f.case.deadlines["period_end"].due_on == d("2027-01-28")
+
+
+def test_event_data_that_is_not_an_object_is_refused(flow, rules, cal):
+    f = flow("stop", d("2026-09-28"))
+    with pytest.raises(InvalidEvent) as err:
+        apply(f.case, Event("file_plan", d("2026-10-20"), ["plan"]), rules=rules, calendar=cal)
+    assert err.value.fields == {"data": "must be an object"}
