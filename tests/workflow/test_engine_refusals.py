@@ -1,8 +1,8 @@
 """What the engine refuses before any action's own rules, word for word (the API shows these
 messages as they are): a date that is not a date, an event the action does not know, an event
 the state does not allow, an event dated before service or before the last recorded event. An
-event without data is taken as one with empty data, and a township's own rules are the ones its
-refusals are judged by."""
+event without data is taken as one with empty data, and a case is counted and judged by its
+township's own rules."""
 from __future__ import annotations
 
 import pytest
