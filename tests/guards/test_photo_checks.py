@@ -446,3 +446,9 @@ def test_a_cmyk_jpeg_and_a_16_bit_png_are_stored_as_plain_rgb():
         stored, width, height = photos.reencode(image)
         served = Image.open(io.BytesIO(stored))
         assert (served.format, served.mode, served.size) == ("JPEG", "RGB", (16, 16))
+
+
+def test_a_position_at_the_very_ends_of_the_range_is_kept():
+    # -90..90 and -180..180 include their ends: 90° S, 180° W is a position, not a damaged block.
+    assert where({1: "S", 2: (90.0, 0.0, 0.0), 3: "W", 4: (180.0, 0.0, 0.0)}) == (-90.0, -180.0)
+    assert where({1: "N", 2: (90.0, 0.0, 0.0), 3: "E", 4: (180.0, 0.0, 0.0)}) == (90.0, 180.0)
