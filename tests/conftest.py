@@ -32,6 +32,19 @@ if os.environ.get("MUTATION_MAX_EXAMPLES"):
     settings.load_profile("mutation")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_tables_under_a_mutant():
+    """In a mutation run (mutmut, scripts/recheck_survivors.py) the calendar's tables, kept per
+    process once built, are built again for each test: mutmut fills them in the process it forks
+    its workers from, so a mutant of the code that builds them would never run; and the recheck
+    script runs every mutant in one process, so one mutant's tables would be read under the next."""
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        from enforcement.workflow import calendar
+        calendar._official_cache = None
+        calendar._statutory_cache.clear()
+    yield
+
+
 def pytest_addoption(parser):
     parser.addoption("--storage", choices=("local", "s3"),
                      default=os.environ.get("TEST_STORAGE", "local"),
