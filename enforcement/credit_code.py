@@ -116,7 +116,9 @@ def from_register(value) -> RegisterCode:
     text = _STRAY.sub("", str(value)).upper()
     while _SUFFIX.search(text) and len(_SUFFIX.sub("", text)) >= 9:
         text = _SUFFIX.sub("", text)
-    if text in PLACEHOLDERS or not text.strip("0-/"):
+    # Zeros, dashes, slashes, asterisks and X's alone are a clerk's "no code" or a masked one
+    # ("XXXXXXXXXXXXXXXXXX"), not a code whose check character is wrong.
+    if text in PLACEHOLDERS or not text.strip("0-/*X"):
         return RegisterCode()
     if _SCIENTIFIC.match(text):
         return RegisterCode(note="excel_number", detail={"value": text})

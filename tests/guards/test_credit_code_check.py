@@ -87,6 +87,15 @@ def test_org_codes_ending_in_x_and_0():
     (600037342, cc.RegisterCode(note="excel_number", detail={"value": "600037342"})),
     (9.11100006000373e17, cc.RegisterCode(note="excel_number", detail={"value": "9.11100006000373e+17"})),
     (-5, cc.RegisterCode(note="excel_number", detail={"value": "-5"})),
+    # A code masked or left for later: no code, and nothing to correct.
+    ("XXXXXXXXXXXXXXXXXX", cc.RegisterCode()), ("xxxxxxxxx", cc.RegisterCode()),
+    ("******************", cc.RegisterCode()), ("0000-000X", cc.RegisterCode()),
+    # A number with a fraction is no identifier, even when its whole part is a valid 组织机构代码.
+    (100000008.5, cc.RegisterCode(note="excel_number", detail={"value": "100000008.5"})),
+    (100000008.0, cc.RegisterCode(legacy="100000008")),
+    # Two characters outside the code's alphabet are both named, in order.
+    ("9111000060003734!#", cc.RegisterCode(note="code_characters", detail={"value": "9111000060003734!#",
+                                                                          "bad": "!#"})),
 ])
 def test_a_register_cell_is_cleaned_as_a_clerk_would(cell, found):
     assert cc.from_register(cell) == found
