@@ -193,3 +193,51 @@ def test_verify_on_a_server_set_to_china_time_reads_every_stored_instant_as_utc(
     db.session.commit()
     report = audit.verify()
     assert (report.ok, report.events, report.first_bad) == (True, 2, None)
+
+
+def test_what_an_event_changed_from_is_kept_and_hashed(app, writing):
+    # A case moved from "ordered" to "executed": the "before" is evidence as much as the "after".
+    event = audit.record(LI, "case.event", "case", 7, now=TEN_IN_SHANGHAI,
+                         before={"state": "ordered"}, after={"state": "executed"})
+    db.session.commit()
+    stored = db.session.get(AuditEvent, event.id)
+    assert (stored.before, stored.after) == ({"state": "ordered"}, {"state": "executed"})
+    assert stored.hash == sha(audit.GENESIS, '{"action":"case.event","actor":"li","actor_id":3,'
+                              '"after":{"state":"executed"},"at":"2026-11-25T02:00:00.000250+00:00",'
+                              '"before":{"state":"ordered"},"id":1,"object_id":"7","object_type":"case"}')
+    assert audit.verify().ok is True
+
+
+def test_desks_appending_at_the_same_moment_keep_one_unbroken_chain(app):
+    # Four desks record at once. Each append reads the chain's head and writes the next event
+    # under a lock held to its commit (PostgreSQL: an advisory lock; SQLite: the writer's
+    # BEGIN IMMEDIATE), so no two events claim the same place and no desk is refused.
+    import threading
+
+    from enforcement.extensions import write_intent
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def desk(n: int) -> None:
+        with app.app_context():
+            token = write_intent.set(True)
+            try:
+                start.wait()
+                for i in range(10):
+                    audit.record(LI, "case.note", "case", n * 100 + i, now=TEN_IN_SHANGHAI)
+                    db.session.commit()
+            except BaseException as exc:  # whatever a desk met is reported below
+                errors.append(exc)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+                write_intent.reset(token)
+
+    desks = [threading.Thread(target=desk, args=(n,)) for n in range(4)]
+    for t in desks:
+        t.start()
+    for t in desks:
+        t.join(60)
+    assert errors == []
+    report = audit.verify()
+    assert (report.ok, report.events) == (True, 40)
