@@ -122,3 +122,24 @@ def test_a_closure_verification_visit_is_provisional_exactly_when_verify_by_is(f
     assert (v.earliest_on, v.due_on) == (d("2028-01-04"), verify_by.due_on) == (d("2028-01-04"), d("2028-01-10"))
     assert verify_by.provisional is True
     assert v.provisional is True
+
+
+def test_a_last_day_on_a_sunday_without_the_notice_is_provisional_though_it_rolls_into_a_year_with_one(flow):
+    # A bureau whose rules plan one anti-rebound check, 24 months after verification. Verified Thu
+    # 2026-12-31: the window runs from Fri 2027-01-01 to Sun 2028-12-31, which rolls to the next
+    # working day: Mon 2029-01-01 is 元旦, so Tue 2029-01-02. 2027 and 2029 are imported here
+    # (fictional schedules), 2028 is not: its notice could make Sun 12-31 an adjusted working day
+    # (as 2026's notice did for Sun 2026-01-04), and the check would be due that day. The window's
+    # first day (Mon 2027-01-04) and its last are certain, the roll is not: provisional.
+    from enforcement.workflow import Rules
+
+    from .support import FICTIONAL_2027
+    from .test_close import ALL_DONE
+
+    fictional_2029 = "# FICTIONAL test schedule, not the official 2029 notice\nyear: 2029\nholiday 2029-01-01 元旦\n"
+    cal = Calendar(extra_years={2027: parse_schedule(FICTIONAL_2027), 2029: parse_schedule(fictional_2029)})
+    f = flow("close", d("2026-12-01"), rules=Rules.from_mapping({"close": {"anti_rebound_months": [24]}}), calendar=cal)
+    f("execute", d("2026-12-10"), checklist=ALL_DONE)
+    f("verify", d("2026-12-31"), compliant=True, visit_id=1)
+    r = f.case.followups["rebound_24m"]
+    assert (r.earliest_on, r.due_on, r.provisional) == (d("2027-01-04"), d("2029-01-02"), True)
