@@ -13,7 +13,6 @@ import csv
 import io
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -62,17 +61,23 @@ def make_register(rows: int, seed: int = 130) -> bytes:
 
 
 def _flask(args: list[str], env: dict) -> tuple[float, int, str]:
-    """Run one CLI command in a child process: wall seconds, the child's peak RSS (MB), output."""
+    """Run one CLI command in a child process: wall seconds, that child's own peak RSS (MB, from
+    ``wait4``: RUSAGE_CHILDREN would give the largest of every child this process ever waited
+    for), output."""
     import subprocess
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "run", *args], env=env,
-                          cwd=HERE.parent, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if done.returncode:
-        raise SystemExit(done.stdout + done.stderr)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) // 1024, done.stdout
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-m", "flask", "--app", "run", *args], env=env,
+                                 cwd=HERE.parent, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        output, errors = out.read(), err.read()
+    if child.returncode:
+        raise SystemExit(output + errors)
+    return seconds, usage.ru_maxrss // 1024, output
 
 
 def main(rows: int = 130_000, database_url: str | None = None) -> dict:
