@@ -452,3 +452,13 @@ def test_a_position_at_the_very_ends_of_the_range_is_kept():
     # -90..90 and -180..180 include their ends: 90° S, 180° W is a position, not a damaged block.
     assert where({1: "S", 2: (90.0, 0.0, 0.0), 3: "W", 4: (180.0, 0.0, 0.0)}) == (-90.0, -180.0)
     assert where({1: "N", 2: (90.0, 0.0, 0.0), 3: "E", 4: (180.0, 0.0, 0.0)}) == (90.0, 180.0)
+
+
+def test_a_position_is_kept_to_seven_decimals_about_a_centimetre():
+    # 116°49'48.1234" E = 116 + 49/60 + 48.1234/3600 = 116.830034277…: kept as 116.8300343.
+    lat, lon = where({1: "N", 2: (39.0, 57.0, 36.0), 3: "E", 4: (116.0, 49.0, 48.1234)})
+    assert (lat, lon) == (39.96, 116.8300343)
+
+
+def test_an_exif_block_that_cannot_be_read_gives_no_time_taken():
+    assert photos._taken(None) == ""
