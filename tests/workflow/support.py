@@ -54,3 +54,21 @@ class Flow:
 
 def d(text: str) -> date:
     return date.fromisoformat(text)
+
+
+def refusal(f: Flow, event: str, on: date, **data) -> dict:
+    """The fields an event is refused with (InvalidEvent), posted on the flow ``f``."""
+    from enforcement.workflow import InvalidEvent
+    try:
+        f(event, on, **data)
+    except InvalidEvent as err:
+        return err.fields
+    raise AssertionError(f"{event} on {on} was not refused")
+
+
+def decided_fine(amount_fen: int = 10_000 * 100) -> Flow:
+    """A fine filed Tuesday 1 September 2026, notified 2 September, decided 16 September."""
+    f = Flow("fine", d("2026-09-01"))
+    f("notify", d("2026-09-02"))
+    f("decide", d("2026-09-16"), amount_fen=amount_fen)
+    return f

@@ -14,31 +14,22 @@ from __future__ import annotations
 
 import pytest
 
-from enforcement.workflow import ForbiddenByLaw, ImpossibleEvent, InvalidEvent, allowed_events
+from enforcement.workflow import ForbiddenByLaw, ImpossibleEvent, allowed_events
 
-from .support import Flow, d
+from .support import d, decided_fine, refusal
 
 YUAN = 100
 FINE = 10_000 * YUAN
 
 
 def decided():
-    f = Flow("fine", d("2026-09-01"))
-    f("notify", d("2026-09-02"))
-    f("decide", d("2026-09-16"), amount_fen=FINE)
-    return f
-
-
-def invalid(f, *event, **data):
-    with pytest.raises(InvalidEvent) as err:
-        f(*event, **data)
-    return err.value.fields
+    return decided_fine(FINE)
 
 
 def test_an_appeal_names_its_kind_reconsideration_or_litigation():
     f = decided()
-    assert invalid(f, "appeal", d("2026-09-21")) == {"kind": "is required"}
-    assert invalid(f, "appeal", d("2026-09-21"), kind="arbitration") == {
+    assert refusal(f, "appeal", d("2026-09-21")) == {"kind": "is required"}
+    assert refusal(f, "appeal", d("2026-09-21"), kind="arbitration") == {
         "kind": "must be one of reconsideration, litigation"
     }
     assert f.case.state == "decided" and "appeals" not in f.case.facts
@@ -58,14 +49,14 @@ def test_an_appeal_meets_its_window_on_the_day_it_is_brought():
 def test_one_reconsideration_only_and_none_after_its_window():
     f = decided()
     # Tuesday 17 November is the day after reconsideration_by (Monday 16 November).
-    assert invalid(f, "appeal", d("2026-11-17"), kind="reconsideration") == {
+    assert refusal(f, "appeal", d("2026-11-17"), kind="reconsideration") == {
         "on": "the reconsideration window closed on 2026-11-16"
     }
     f("appeal", d("2026-09-21"), kind="reconsideration")
     f("appeal_decided", d("2026-10-12"), result="upheld")
     # A second application on Monday 2 November, still inside the 60 days, is refused: the
     # reconsideration was used (the party may now only sue, ALL Art. 45).
-    assert invalid(f, "appeal", d("2026-11-02"), kind="reconsideration") == {
+    assert refusal(f, "appeal", d("2026-11-02"), kind="reconsideration") == {
         "kind": "a reconsideration was already applied for"
     }
     assert f.case.state == "decided" and len(f.case.facts["appeals"]) == 1

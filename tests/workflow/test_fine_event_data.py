@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from enforcement.workflow import ImpossibleEvent, InvalidEvent, allowed_events
+from enforcement.workflow import ImpossibleEvent, allowed_events
 from enforcement.workflow.engine import overdue_deadlines
 
-from .support import Flow, d
+from .support import Flow, d, decided_fine, refusal
 
 YUAN = 100
 FINE = 10_000 * YUAN
@@ -26,32 +26,23 @@ def filed():
 
 
 def decided():
-    f = filed()
-    f("notify", d("2026-09-02"))
-    f("decide", d("2026-09-16"), amount_fen=FINE)
-    return f
-
-
-def invalid(f, *event, **data):
-    with pytest.raises(InvalidEvent) as err:
-        f(*event, **data)
-    return err.value.fields
+    return decided_fine(FINE)
 
 
 def test_a_payment_names_a_positive_amount_in_fen():
     f = decided()
-    assert invalid(f, "pay", d("2026-10-01"), payment_ref="R1") == {"amount_fen": "is required"}
-    assert invalid(f, "pay", d("2026-10-01"), amount_fen=0, payment_ref="R1") == {
+    assert refusal(f, "pay", d("2026-10-01"), payment_ref="R1") == {"amount_fen": "is required"}
+    assert refusal(f, "pay", d("2026-10-01"), amount_fen=0, payment_ref="R1") == {
         "amount_fen": "must be at least 1"
     }
-    assert invalid(f, "pay", d("2026-10-01"), amount_fen=-100 * YUAN) == {"amount_fen": "must be at least 1"}
+    assert refusal(f, "pay", d("2026-10-01"), amount_fen=-100 * YUAN) == {"amount_fen": "must be at least 1"}
     assert "payments" not in f.case.facts and f.case.facts["paid_fen"] == 0
 
 
 def test_a_fine_of_nothing_is_no_decision():
     f = filed()
     f("notify", d("2026-09-02"))
-    assert invalid(f, "decide", d("2026-09-16"), amount_fen=0) == {"amount_fen": "must be at least 1"}
+    assert refusal(f, "decide", d("2026-09-16"), amount_fen=0) == {"amount_fen": "must be at least 1"}
     assert f.case.state == "notified"
 
 
@@ -83,7 +74,7 @@ def test_a_demand_handed_over_on_the_spot_gives_10_days_from_that_day():
 def test_a_suspension_names_its_reason():
     f = filed()
     f("notify", d("2026-09-02"))
-    assert invalid(f, "suspend", d("2026-09-10")) == {"reason": "is required"}
+    assert refusal(f, "suspend", d("2026-09-10")) == {"reason": "is required"}
     assert "suspended_since" not in f.case.facts and "suspensions" not in f.case.facts
 
 
