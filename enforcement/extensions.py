@@ -89,4 +89,10 @@ def refresh_statistics() -> None:
     with db.engine.begin() as conn:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-        conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("ANALYZE")
+            return
+        # PostgreSQL: the app's own tables only. A bare ANALYZE walks every table of the
+        # database, other schemas' included (another application's, or another test worker's,
+        # whose TRUNCATE it then deadlocked with).
+        names = ", ".join(conn.dialect.identifier_preparer.quote(t) for t in Base.metadata.tables)
+        conn.exec_driver_sql(f"ANALYZE {names}")
