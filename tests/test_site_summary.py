@@ -1,63 +1,17 @@
 """Each enterprise's map summary (issue #21): written with every case snapshot in the same
-transaction, equal to a rebuild from the stored cases, and giving the pin exactly what the
-engine says over the site's open cases for any day; the desk map shows township names and
-offers states in workflow order."""
+transaction and equal to a rebuild from the stored cases; the desk map shows township names and
+offers states in workflow order. That the pin says what the engine says over the site's open
+cases for any day is a property of the engine (tests/workflow/test_site_pin.py)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from datetime import date
 
 from support_app import NOW
-from enforcement import workflow as wf
 from enforcement.extensions import db
 from enforcement.models import Enterprise
 from enforcement.services.casework import cases, site_summary
 from enforcement.services.core.actor import SYSTEM
 from enforcement.services.maps import mapdata
-from enforcement.workflow import engine, site
-
-OPEN_STATES = [(a, s) for a in wf.ACTION_VALUES for s in wf.stored_states(a)]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(OPEN_STATES),
-                          st.one_of(st.none(), st.integers(-40, 40))), max_size=5),
-       st.integers(-10, 10))
-def test_the_summary_answers_as_the_engine_does_over_the_open_cases(cases_, shift):
-    as_of = date(2026, 11, 25)
-    snaps, rows = [], []
-    for cid, ((action, state), days) in enumerate(cases_, start=1):
-        bare = wf.CaseSnapshot(action, state, as_of, None, {}, {}, {}, {})
-        # A deadline the action watches in this state, as store_snapshot would have stored it.
-        names = list(engine._module(action).overdue_deadlines(bare))
-        due = as_of + timedelta(days=days) if days is not None and names else None
-        deadlines = {names[0]: wf.Deadline(names[0], due)} if due else {}
-        snap = wf.CaseSnapshot(action, state, as_of, None, {}, {}, deadlines, {})
-        assert (wf.watched_deadline(snap).due_on if due else None) == due
-        rows.append((cid, action, state, due))
-        if not wf.state_info(action, state).terminal:
-            snaps.append(snap)
-    stored = site.summarise(rows)
-    again = site.from_columns(stored.state, stored.severity, stored.dues_text,
-                              ",".join(stored.actions))
-    assert again == stored
-    day = as_of + timedelta(days=shift)
-    pin = site.view(again, day)
-    # The engine over the open cases, each holding only its watched deadline (what the map
-    # read before the summary).
-    worst = wf.worst_state(snaps, day)
-    assert (pin.worst.severity if pin.worst else None) == (worst.severity if worst else None)
-    if worst is not None and worst.value == "overdue":
-        assert pin.worst.value == "overdue"
-    assert pin.overdue == any(wf.is_overdue(s, day) for s in snaps)
-    assert pin.first_due == min((d.due_on for s in snaps for d in s.deadlines.values()),
-                                default=None)
-    assert pin.next_due == min((d.due_on for s in snaps for d in s.deadlines.values()
-                                if d.due_on >= day), default=None)
-    assert list(again.actions) == sorted({s.action for s in snaps})
-
 
 def _summary(enterprise_id):
     e = db.session.get(Enterprise, enterprise_id)

@@ -97,7 +97,7 @@ def test_the_summary_is_read_back_from_its_columns():
 OPEN_STATES = [(a, s) for a in wf.ACTION_VALUES for s in wf.stored_states(a)]
 
 
-@settings(max_examples=examples(200), deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(OPEN_STATES), st.one_of(st.none(), st.integers(-40, 40))), max_size=5),
        st.integers(-10, 10))
 def test_the_pin_answers_as_the_engine_does_over_the_open_cases(cases_, shift):
@@ -105,17 +105,28 @@ def test_the_pin_answers_as_the_engine_does_over_the_open_cases(cases_, shift):
     snaps, rows = [], []
     for cid, ((action, state), days) in enumerate(cases_, start=1):
         bare = wf.CaseSnapshot(action, state, as_of, None, {}, {}, {}, {})
+        # A deadline the action watches in this state, as store_snapshot would have stored it.
         names = list(engine._module(action).overdue_deadlines(bare))
         due = as_of + timedelta(days=days) if days is not None and names else None
         deadlines = {names[0]: wf.Deadline(names[0], due)} if due else {}
+        snap = wf.CaseSnapshot(action, state, as_of, None, {}, {}, deadlines, {})
+        assert (wf.watched_deadline(snap).due_on if due else None) == due
         rows.append((cid, action, state, due))
         if not wf.state_info(action, state).terminal:
-            snaps.append(wf.CaseSnapshot(action, state, as_of, None, {}, {}, deadlines, {}))
+            snaps.append(snap)
+    # What the enterprise row stores, read back from its columns.
+    stored = site.summarise(rows)
+    again = site.from_columns(stored.state, stored.severity, stored.dues_text, ",".join(stored.actions))
+    assert again == stored
     day = as_of + timedelta(days=shift)
-    pin = site.view(site.summarise(rows), day)
+    pin = site.view(again, day)
+    # The engine over the open cases, each holding only its watched deadline (what the map
+    # read before the summary).
     worst = wf.worst_state(snaps, day)
     assert (pin.worst.severity if pin.worst else None) == (worst.severity if worst else None)
+    assert worst is None or worst.value != "overdue" or pin.worst.value == "overdue"
     assert pin.overdue == any(wf.is_overdue(s, day) for s in snaps)
     dues = [x.due_on for s in snaps for x in s.deadlines.values()]
     assert pin.first_due == min(dues, default=None)
     assert pin.next_due == min((x for x in dues if x >= day), default=None)
+    assert list(again.actions) == sorted({s.action for s in snaps})
