@@ -11,23 +11,15 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from support_app import NOW
+from support_app import apply_events
 from enforcement import workflow as wf
 from enforcement.extensions import db
 from enforcement.models import AuditEvent, Case
 from enforcement.services.casework import cases
 from enforcement.services.lists import lists
-from enforcement.services.core.actor import SYSTEM
 
 SERVED = date(2026, 10, 26)
 RECTIFY_BY = date(2026, 11, 25)  # served + 30 calendar days
-
-
-def _apply(case, *events):
-    for data in events:
-        cases.apply_event(SYSTEM, case, data, now=NOW)
-    db.session.commit()
-    return case
 
 
 @pytest.fixture
@@ -45,7 +37,7 @@ def city(app, make_township, make_enterprise, make_case, make_user, writing):
     c = {}
     c["rectify_ordered"] = make_case(action="rectify", served_on=SERVED, rectify_days=30,
                                      enterprise=ent("三河市甲塑料厂"), assignee_id=insp.id)
-    c["rectify_reported"] = _apply(make_case(action="rectify", served_on=SERVED, rectify_days=30,
+    c["rectify_reported"] = apply_events(make_case(action="rectify", served_on=SERVED, rectify_days=30,
                                              enterprise=ent("三河市乙铸造厂")),
                                    {"type": "report_rectified", "on": "2026-11-10"})
     c["rectify_old"] = make_case(action="rectify", served_on=date(2026, 9, 1), rectify_days=15,
@@ -56,14 +48,14 @@ def city(app, make_township, make_enterprise, make_case, make_user, writing):
                                   enterprise=ent("三河市戊电镀厂"))
     c["fine_filed"] = make_case(action="fine", served_on=date(2026, 11, 20), amount_fen=2_000_000,
                                 enterprise=ent("三河市己化工厂"))
-    c["fine_decided"] = _apply(
+    c["fine_decided"] = apply_events(
         make_case(action="fine", served_on=date(2026, 9, 1), amount_fen=5_000_000,
                   enterprise=ent("张三五金加工部", contact_name="张三", contact_phone="13900001111")),
         {"type": "notify", "on": "2026-09-03"},
         {"type": "decide", "on": "2026-09-16", "amount_fen": 5_000_000})
     c["control_active"] = make_case(action="control", served_on=date(2026, 6, 1),
                                     enterprise=ent("三河市庚热电厂"))
-    c["fine_closed"] = _apply(make_case(action="fine", served_on=date(2026, 8, 1), amount_fen=100_000,
+    c["fine_closed"] = apply_events(make_case(action="fine", served_on=date(2026, 8, 1), amount_fen=100_000,
                                         enterprise=ent("三河市辛家具厂")),
                               {"type": "notify", "on": "2026-08-03"},
                               {"type": "decide", "on": "2026-08-17", "amount_fen": 100_000},

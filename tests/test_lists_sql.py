@@ -10,15 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import BigInteger, Date, literal, select
 
-from support_app import NOW
+from support_app import apply_events
 from enforcement import workflow as wf
 from enforcement.exports.columns import columns_for
 from enforcement.exports.csv import iter_csv
 from enforcement.exports.geojson import iter_geojson
 from enforcement.extensions import db
 from enforcement.models import Case, Deadline, Enterprise, Township, User
-from enforcement.services.casework import cases
-from enforcement.services.core.actor import SYSTEM
 from enforcement.services.lists import lists
 from enforcement.workflow import fine
 
@@ -101,13 +99,6 @@ def test_the_largest_fine_over_years_stays_exact_in_sql(app):
 
 # --- the rows, against the engine's own row ---------------------------------------------------
 
-def _apply(case, *events):
-    for data in events:
-        cases.apply_event(SYSTEM, case, data, now=NOW)
-    db.session.commit()
-    return case
-
-
 @pytest.fixture
 def city(app, make_township, make_enterprise, make_case, make_user, writing):
     town = make_township()
@@ -138,7 +129,7 @@ def city(app, make_township, make_enterprise, make_case, make_user, writing):
                            enterprise=ent("三河市己化工厂"))
 
     def decided(name, amount):
-        return _apply(make_case(action="fine", served_on=date(2026, 9, 1), amount_fen=amount,
+        return apply_events(make_case(action="fine", served_on=date(2026, 9, 1), amount_fen=amount,
                                 enterprise=ent(name)),
                       {"type": "notify", "on": "2026-09-03"},
                       {"type": "decide", "on": "2026-09-16", "amount_fen": amount})
@@ -146,10 +137,10 @@ def city(app, make_township, make_enterprise, make_case, make_user, writing):
     c["unpaid"] = decided("三河市壬五金厂", 5_000_000)
     c["part_paid"] = decided("三河市癸石材厂", 3_000_000)
     pay_by = _pay_by(c["part_paid"])
-    _apply(c["part_paid"], {"type": "pay", "on": (pay_by + 10 * DAY).isoformat(),
+    apply_events(c["part_paid"], {"type": "pay", "on": (pay_by + 10 * DAY).isoformat(),
                             "amount_fen": 1_000_000})
     c["appealed"] = decided("三河市子家具厂", 4_000_000)
-    _apply(c["appealed"],
+    apply_events(c["appealed"],
            {"type": "appeal", "on": (_pay_by(c["appealed"]) + 5 * DAY).isoformat(),
             "kind": "reconsideration"},
            {"type": "appeal_decided", "on": "2026-11-02", "result": "upheld"})
@@ -240,7 +231,7 @@ def test_the_stored_line_follows_each_event(city):
     assert (case.amount_fen, case.surcharge_since, case.surcharge_base, case.surcharge_rate) == (
         5_000_000, pay_by + DAY, 0, 5_000_000)
     on = pay_by + 4 * DAY
-    _apply(case, {"type": "pay", "on": on.isoformat(), "amount_fen": 1_000_000})
+    apply_events(case, {"type": "pay", "on": on.isoformat(), "amount_fen": 1_000_000})
     assert (case.surcharge_since, case.surcharge_base, case.surcharge_rate) == (
         on, 5_000_000 * 3, 4_000_000)
     assert city["rectify"].amount_fen is None and city["rectify"].surcharge_since is None
