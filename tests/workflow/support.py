@@ -72,3 +72,18 @@ def decided_fine(amount_fen: int = 10_000 * 100) -> Flow:
     f("notify", d("2026-09-02"))
     f("decide", d("2026-09-16"), amount_fen=amount_fen)
     return f
+
+
+def stop_verified_without_key() -> Flow:
+    """A 停产整治 served Monday 28 September 2026 as a snapshot stored before the
+    ``verify_followup`` fact was kept: checked 8 October, plan filed 20 October, completion
+    filed Monday 2 November (the planned check stop_check_2 becomes the verification), verified
+    10 November; stop_check_2 stays planned beside the check after resumption."""
+    from dataclasses import replace
+    f = Flow("stop", d("2026-09-28"))
+    f("visit", d("2026-10-08"), followup="stop_check_1", visit_id=1, production_running=False)
+    f("file_plan", d("2026-10-20"))
+    f("report_completed", d("2026-11-02"))
+    f.case = replace(f.case, facts={k: v for k, v in f.case.facts.items() if k != "verify_followup"})
+    f("verify", d("2026-11-10"), compliant=True, visit_id=2)
+    return f

@@ -3,13 +3,12 @@ offered in each state, and each refusal with its message (MEP Order No. 30 (2014
 APL Arts. 63-64)."""
 from __future__ import annotations
 
-from dataclasses import replace
 
 import pytest
 
 from enforcement.workflow import ForbiddenByLaw, InvalidEvent, allowed_events
 
-from .support import d
+from .support import d, stop_verified_without_key
 
 LIMIT = {"measure": "limit", "approved_by": "局长 王"}
 ART_PERIOD = "MEP Order No. 30 (2014) Art. 14"
@@ -163,12 +162,7 @@ def test_a_verification_visit_is_not_recorded_as_a_check(flow):
     # An older snapshot without verify_followup: the verification leaves the planned visit
     # stop_check_2 (a verification) open beside the check after resumption.
     f = _verified(flow)
-    g = flow("stop", d("2026-09-28"))
-    g("visit", d("2026-10-08"), followup="stop_check_1", visit_id=1, production_running=False)
-    g("file_plan", d("2026-10-20"))
-    g("report_completed", d("2026-11-02"))
-    g.case = replace(g.case, facts={k: v for k, v in g.case.facts.items() if k != "verify_followup"})
-    g("verify", d("2026-11-10"), compliant=True, visit_id=2)
+    g = stop_verified_without_key()
     assert f.case.followups["stop_check_2"].done_on is not None  # as a current case has it
     assert g.case.followups["stop_check_2"].done_on is None
     with pytest.raises(InvalidEvent) as err:

@@ -3,13 +3,12 @@ refusal says what is wrong (shown to the inspector as it is). Worked on a stop-p
 (MEP Order No. 30 (2014)), whose checks are unannounced follow-ups."""
 from __future__ import annotations
 
-from dataclasses import replace
 
 import pytest
 
 from enforcement.workflow import ImpossibleEvent, InvalidEvent
 
-from .support import d
+from .support import d, stop_verified_without_key
 
 
 def test_a_visit_names_its_follow_up_and_its_visit(flow):
@@ -31,12 +30,7 @@ def test_a_visit_to_a_follow_up_the_case_does_not_have_lists_the_planned_ones(fl
     # becomes the verification (due 23 November). An older snapshot (no verify_followup) keeps it
     # open after the verification of 10 November, beside the check after resumption (due
     # Thursday 10 December): two follow-ups planned, listed by due date.
-    f = flow("stop", d("2026-09-28"))
-    f("visit", d("2026-10-08"), followup="stop_check_1", visit_id=1, production_running=False)
-    f("file_plan", d("2026-10-20"))
-    f("report_completed", d("2026-11-02"))
-    f.case = replace(f.case, facts={k: v for k, v in f.case.facts.items() if k != "verify_followup"})
-    f("verify", d("2026-11-10"), compliant=True, visit_id=2)
+    f = stop_verified_without_key()
     with pytest.raises(InvalidEvent) as err:
         f("visit", d("2026-11-12"), followup="stop_check_9", visit_id=3)
     assert err.value.fields == {
