@@ -79,15 +79,21 @@ def _daily(report, app) -> None:
                f"{result.notifications:,} reminders", "", None)
 
 
+def _fresh_database(url: str) -> None:
+    """Drop and create again the PostgreSQL database the URL names (from the server's own
+    ``postgres`` database: a database cannot drop itself)."""
+    base, _, name = url.rpartition("/")
+    admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+
+
 def _register(report, url: str | None, rows: int) -> None:
     if url:  # a database of its own, created afresh: the import runs init-db into it
-        base, _, name = url.rpartition("/")
-        admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}_register"))
-            conn.execute(text(f"CREATE DATABASE {name}_register"))
-        admin.dispose()
-        url = f"{base}/{name}_register"
+        url += "_register"
+        _fresh_database(url)
     out = bench_register.main(rows, database_url=url)
     report.add("registry", f"import a register of {rows:,} rows (GBK CSV, {out['file_mb']} MB) "
                "through the CLI, clean database",
@@ -167,12 +173,7 @@ def _province(url: str) -> None:
     report = Report()
     key = os.path.join(HERE, "data", "generation-province-postgresql.json")
     if os.environ.get("BENCH_REUSE") != "1":
-        base, _, name = url.rpartition("/")
-        admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-            conn.execute(text(f"CREATE DATABASE {name}"))
-        admin.dispose()
+        _fresh_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": os.path.join(HERE, "data"),
                       "SECRET_KEY": "bench", "AS_OF_OVERRIDE": "2026-11-25",
                       "LOGIN_RATE_LIMIT": "100000 per minute"})
