@@ -151,25 +151,6 @@ def test_an_instant_hashes_the_same_whichever_way_the_driver_returns_it():
         [None, None, {"a": 1}, [1], {"a": 2}]
 
 
-def test_bulk_events_name_their_officer_and_keep_utc_on_a_server_set_to_china_time(app, writing, monkeypatch):
-    # A server whose local time zone is Asia/Shanghai still stores and hashes the instant in UTC.
-    import time
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    try:
-        audit.record_many(LI, "import", "enterprise", [(5, {"n": 5})], now=TEN_IN_SHANGHAI)
-        db.session.commit()
-    finally:
-        monkeypatch.undo()
-        time.tzset()
-    (row,) = db.session.query(AuditEvent).all()
-    assert (row.actor_id, row.actor) == (3, "li")
-    assert row.hash == sha(audit.GENESIS, '{"action":"import","actor":"li","actor_id":3,"after":{"n":5},'
-                           '"at":"2026-11-25T02:00:00.000250+00:00","before":null,"id":1,"object_id":"5",'
-                           '"object_type":"enterprise"}')
-    assert audit.verify().ok
-
-
 @pytest.fixture
 def china_time(monkeypatch):
     """The server's own clock set to China time (TZ=Asia/Shanghai), as many bureau servers are."""
@@ -179,6 +160,18 @@ def china_time(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+def test_bulk_events_name_their_officer_and_keep_utc_on_a_server_set_to_china_time(app, writing, china_time):
+    # A server whose local time zone is Asia/Shanghai still stores and hashes the instant in UTC.
+    audit.record_many(LI, "import", "enterprise", [(5, {"n": 5})], now=TEN_IN_SHANGHAI)
+    db.session.commit()
+    (row,) = db.session.query(AuditEvent).all()
+    assert (row.actor_id, row.actor) == (3, "li")
+    assert row.hash == sha(audit.GENESIS, '{"action":"import","actor":"li","actor_id":3,"after":{"n":5},'
+                           '"at":"2026-11-25T02:00:00.000250+00:00","before":null,"id":1,"object_id":"5",'
+                           '"object_type":"enterprise"}')
+    assert audit.verify().ok
 
 
 def test_verify_on_a_server_set_to_china_time_reads_every_stored_instant_as_utc(app, writing, china_time):
