@@ -70,8 +70,10 @@ def run_migrations_offline():
 
 def _include_object(obj, name, type_, reflected, compare_to):
     """PostGIS's generated ``enterprise.geog`` and its index exist only where PostGIS does
-    (services/core/spatial.py): not in the models, so not compared with them."""
-    if type_ == "column" and name == "geog" and getattr(obj, "table", None) is not None \
+    (services/core/spatial.py), PostgreSQL's generated ``enterprise.map_pin`` only there
+    (models/map_pin.py): not in the models, so not compared with them."""
+    if type_ == "column" and name in ("geog", "map_pin") \
+            and getattr(obj, "table", None) is not None \
             and obj.table.name == "enterprise":
         return False
     if type_ == "index" and name == "ix_enterprise_geog":

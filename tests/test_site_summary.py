@@ -144,7 +144,10 @@ def test_whole_coordinates_quotes_and_a_renamed_township_are_written_as_python_w
     from enforcement.services.maps import enterprise_search as es
 
     t = make_township()
-    whole = make_enterprise(name='"引号"\t企业\\', township=t.code, lat=40.0, lon=117.0)
+    # A tab, a control character, a line separator and a character outside the BMP: the
+    # stored pin (PostgreSQL's to_json) escapes exactly what Python's json does.
+    whole = make_enterprise(name='"引号"\t企业\\\x01\u2028𠀋', township=t.code, lat=40.0,
+                            lon=117.0)
     make_case("rectify", enterprise=whole)
     make_enterprise(name="无乡镇企业", lat=40.001, lon=117.001)
     db.session.commit()
@@ -177,3 +180,30 @@ def test_whole_coordinates_quotes_and_a_renamed_township_are_written_as_python_w
                        {"t": raw_id})
     db.session.commit()
     assert check() == ["renamed", "rawtown"]
+
+
+def test_a_site_changed_by_a_plain_statement_shows_changed_on_the_map(
+        app, writing, make_enterprise):
+    """PostgreSQL keeps each pin as text it generates from the row (models.map_pin), so a
+    writer that knows nothing of the map (a bulk statement, a restore) cannot leave a stale
+    pin; on SQLite the box reads the row itself."""
+    import json
+
+    from sqlalchemy import text
+
+    from enforcement.services.maps import enterprise_search as es
+
+    site = make_enterprise(name="旧名称塑料厂", lat=40.0, lon=117.0, address="旧地址")
+    db.session.commit()
+    db.session.execute(text("UPDATE enterprise SET name = '新名称塑料厂', address = '新地址', "
+                            "lat = 40.0005, lon = 117.25, credit_code = NULL WHERE id = :i"),
+                       {"i": site.id})
+    db.session.commit()
+    q = es.EnterpriseQuery(as_of=date(2026, 11, 25), bbox=(117.2, 39.9, 117.3, 40.1), limit=5000)
+    (pin,) = [json.loads(f) for f in es.box_features(q).features]
+    assert pin["geometry"]["coordinates"] == [117.25, 40.0005]
+    assert (pin["properties"]["name"], pin["properties"]["address"]) == ("新名称塑料厂", "新地址")
+    assert pin["properties"]["credit_code"] is None
+    assert es.box_features(es.EnterpriseQuery(as_of=date(2026, 11, 25),
+                                              bbox=(116.9, 39.9, 117.1, 40.1),
+                                              limit=5000)).features == []

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from ..pinyin import searchable
+from . import map_pin
 from .types import UTCDateTime
 
 RISK_CLASSES = ("A", "B", "C")
@@ -90,3 +91,6 @@ def _name_written(target: Enterprise, value, _old, _initiator) -> None:
     """Every ORM write of a name writes its pinyin; the bulk paths (demo, import) call
     ``searchable`` themselves."""
     target.name_pinyin = searchable(value)
+
+
+map_pin.listen(Enterprise.__table__)

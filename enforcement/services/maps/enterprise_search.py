@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import (
     Text,
     and_,
-    cast,
     exists,
     func,
     literal,
@@ -36,7 +35,7 @@ from enforcement import workflow as wf
 from enforcement.extensions import db
 from enforcement.geo import bbox_around, distance_m
 from enforcement.pinyin import query_key
-from enforcement.models import Case, Enterprise, Township
+from enforcement.models import Case, Enterprise, Township, map_pin
 from enforcement.services.casework.cases import snapshot_of
 from enforcement.services.core import spatial, stamps
 from enforcement.services.core.queries import open_case_clause
@@ -114,7 +113,6 @@ class EnterpriseRow:
             "id": e.id,
             "name": e.name,
             "credit_code": e.credit_code,
-            "township": self.township,
             "industry": e.industry,
             "risk_class": e.risk_class,
             "lat": e.lat,
@@ -122,6 +120,9 @@ class EnterpriseRow:
             "located": e.lat is not None,
             "location_source": e.location_source,
             "address": e.address,
+            # After the site's own members: PostgreSQL stores a pin up to its address
+            # (models.map_pin) and adds the township's code, which may be renamed.
+            "township": self.township,
             "open_actions": self.open_actions,
             "worst_state": self.worst_state,
             "worst_severity": self.worst_severity,
@@ -450,42 +451,32 @@ def _feature_text(eid: int, lon: float | None, lat: float | None, properties: st
 _json_str = json.encoder.encode_basestring  # the C encoder where built, as json.dumps uses
 
 
-class _Encoded(dict):
-    """JSON texts of the few distinct values a column holds (townships, industries, states),
-    each encoded once per answer."""
-
-    def __missing__(self, key):
-        text = self[key] = _json_str(key)
-        return text
-
-
 class _PinTail(dict):
-    """The pin's members from ``open_actions`` to ``overdue`` for one (actions, stored worst
-    state, its severity, overdue): a box holds few distinct combinations. The day's rule is
-    the summary's own (workflow.site.shown, as ``site.view`` applies it)."""
+    """The pin's members from ``open_actions`` to ``next_due`` for one (actions, stored worst
+    state, its severity, earliest watched due date) on the day ``as_of``: a box holds few
+    distinct combinations, so each is decided once. The day's rule is the summary's own
+    (workflow.site.shown, as ``site.view`` applies it)."""
+
+    def __init__(self, as_of: date):
+        super().__init__()
+        self.as_of = as_of
 
     def __missing__(self, key):
-        actions, state, severity, overdue = key
+        actions, state, severity, due_on = key
         listed = ",".join(_json_str(a) for a in actions.split(",")) if actions else ""
-        if state is None or severity is None:
+        if state is None or severity is None or due_on is None:
             worst = '"worst_state":null,"worst_severity":null,"colour":null,"overdue":false'
+            due = "null"
         else:
+            overdue = due_on < self.as_of
             info = site.shown(state, severity, overdue)
             worst = (
                 f'"worst_state":{_json_str(info.value)},"worst_severity":{info.severity:d},'
                 f'"colour":{_json_str(info.colour)},"overdue":{"true" if overdue else "false"}'
             )
-        text = self[key] = f'"open_actions":[{listed}],{worst}'
+            due = f'"{due_on.isoformat()}"'
+        text = self[key] = f'"open_actions":[{listed}],{worst},"next_due":{due}'
         return text
-
-
-def _float_text(column):
-    """A float as the text Python's repr writes: PostgreSQL writes the shortest exact digits
-    too (extra_float_digits > 0, its default since PostgreSQL 12), only without repr's ".0" on
-    a whole number; sent as text, the driver parses no float and Python formats none."""
-    as_text = cast(column, Text)
-    whole = and_(column == func.trunc(column), func.abs(column) < literal_column("1e16"))
-    return sa_case((whole, as_text + literal_column("'.0'", Text)), else_=as_text)
 
 
 class _TownshipCodes(dict):
@@ -518,57 +509,19 @@ def _township_codes() -> dict[int | None, str]:
 
 
 def _features_from_columns(rows, as_of: date) -> list[str]:
-    """PostgreSQL's pins: the database returns the plain columns (as the raw box query does)
-    and Python writes each Feature with one format string; what depends on the day is
-    decided once per distinct summary (``_PinTail``). PostgreSQL's json_build_object cost
-    several times the box's scan for 2,000 pins. The text is what ``dumps`` writes for the
-    Python path's feature (floats by repr, strings by json's own encoder, UTF-8 kept;
-    tested equal), in a fraction of the time (benchmarks/results.md)."""
-    out: list[str] = []
-    append = out.append
-    enc = _json_str
-    few = _Encoded({None: "null"})
+    """PostgreSQL's pins: each row brings its stored pin (``models.map_pin``: the Feature up
+    to the site's last own member, generated by PostgreSQL from the row), and Python adds
+    what is not the row's own: the township's code (townships are renamed) and what depends
+    on the day, decided once per distinct summary (``_PinTail``). Reading a dozen plain
+    columns and writing each Feature here cost about twice as much for a box of 2,000 pins,
+    and PostgreSQL's json_build_object several times more (benchmarks/results.md). The text
+    is what ``dumps`` writes for the Python path's feature (tested equal)."""
     codes = _township_codes()
-    tails = _PinTail()
-    today = as_of.isoformat()  # ISO dates compare as their text
-    for (
-        eid,
-        lon,
-        lat,
-        name,
-        credit_code,
-        township,
-        industry,
-        risk_class,
-        location_source,
-        address,
-        actions,
-        state,
-        severity,
-        due_on,
-    ) in rows:
-        # lon and lat come as repr's text, due_on as its ISO text (``_float_text``, a cast).
-        lon_text = "null" if lon is None else lon
-        if lat is None:  # awaiting a location: a null geometry (RFC 7946, 3.2)
-            geometry = lat_text = "null"
-        else:
-            lat_text = lat
-            geometry = f'{{"type":"Point","coordinates":[{lon_text},{lat_text}]}}'
-        if state is None or severity is None or due_on is None:
-            due_text, overdue = "null", False
-        else:
-            due_text, overdue = f'"{due_on}"', due_on < today
-        append(
-            f'{{"type":"Feature","id":{eid},"geometry":{geometry},"properties":{{"id":{eid},'
-            f'"name":{enc(name)},'
-            f'"credit_code":{"null" if credit_code is None else enc(credit_code)},'
-            f'"township":{codes[township]},"industry":{few[industry]},'
-            f'"risk_class":{few[risk_class]},"lat":{lat_text},"lon":{lon_text},'
-            f'"located":{"false" if lat is None else "true"},'
-            f'"location_source":{few[location_source]},"address":{enc(address)},'
-            f'{tails[actions, state, severity, overdue]},"next_due":{due_text}}}}}'
-        )
-    return out
+    tails = _PinTail(as_of)
+    return [
+        f'{pin},"township":{codes[township]},{tails[actions, state, severity, due_on]}}}}}'
+        for _eid, pin, township, actions, state, severity, due_on in rows
+    ]
 
 
 @dataclass
@@ -591,21 +544,14 @@ def box_features(query: EnterpriseQuery) -> FeaturePage | None:
         stmt, _ = _filtered(
             query,
             e.id,
-            _float_text(e.lon),
-            _float_text(e.lat),
-            e.name,
-            e.credit_code,
+            literal_column(f"enterprise.{map_pin.COLUMN}", Text),
             # The township's id, not its code: without a Township column the planner drops
             # the join (a fifth of the box query here); the codes come from _township_codes.
             e.township_id,
-            e.industry,
-            e.risk_class,
-            e.location_source,
-            e.address,
             e.map_actions,
             e.map_state,
             e.map_severity,
-            func.to_char(e.map_due_on, "YYYY-MM-DD"),
+            e.map_due_on,
         )
     else:
         stmt, _ = _filtered(query, e.id, e.lon, e.lat, _properties_sql(query.as_of))
@@ -614,10 +560,11 @@ def box_features(query: EnterpriseQuery) -> FeaturePage | None:
     # about as much as writing its text.
     result = db.session.connection().execute(stmt)
     try:
-        rows = result.cursor.fetchall()
+        rows = list(result.cursor.fetchall())
     finally:
         result.close()
-    found = sorted((r for r in rows if r[0] > query.after_id), key=itemgetter(0))
+    found = [r for r in rows if r[0] > query.after_id] if query.after_id else rows
+    found.sort(key=itemgetter(0))
     more = len(found) > query.limit
     found = found[: query.limit]
     features = (
