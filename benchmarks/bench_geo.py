@@ -21,14 +21,20 @@ def near_me(report, *, client, headers, samples: int = 100, seed: int = 13) -> N
     points = [db.session.execute(text("SELECT lat, lon FROM enterprise WHERE id = :i"),
                                  {"i": rng.randint(1, total)}).one() for _ in range(samples)]
     ours, bbox_only, found = [], [], []
+    points = [(lat + rng.uniform(-0.005, 0.005), lon + rng.uniform(-0.005, 0.005))
+              for lat, lon in points]
+    dlat, dlon = 2000 / 111_320, 2000 / (111_320 * 0.766)
+    for lat, lon in points:  # one pass untimed, for both alike (bench_map._sample: cold pages)
+        client.get(f"/api/v1/enterprises?near={lat},{lon}&radius_m=2000&limit=50", headers=headers)
+        db.session.execute(text(
+            "SELECT id, lat, lon FROM enterprise WHERE lat BETWEEN :a AND :b AND lon BETWEEN :c AND :d"),
+            {"a": lat - dlat, "b": lat + dlat, "c": lon - dlon, "d": lon + dlon}).all()
     for lat, lon in points:
-        lat, lon = lat + rng.uniform(-0.005, 0.005), lon + rng.uniform(-0.005, 0.005)
         t0 = time.perf_counter()
         body = client.get(f"/api/v1/enterprises?near={lat},{lon}&radius_m=2000&limit=50",
                           headers=headers).get_json()
         ours.append(time.perf_counter() - t0)
         found.append(len(body["features"]))
-        dlat, dlon = 2000 / 111_320, 2000 / (111_320 * 0.766)
         t0 = time.perf_counter()
         db.session.execute(text(
             "SELECT id, lat, lon FROM enterprise WHERE lat BETWEEN :a AND :b AND lon BETWEEN :c AND :d"),
