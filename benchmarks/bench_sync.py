@@ -84,10 +84,11 @@ def _gunicorn(app: str, env: dict, port: int) -> subprocess.Popen:
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            _booted(proc)
-            return proc
         except OSError:
             time.sleep(0.1)
+            continue
+        _booted(proc)
+        return proc
     proc.kill()
     raise RuntimeError(f"gunicorn {app} did not start")
 
