@@ -79,8 +79,26 @@ def test_gunicorn_serves_the_app_with_the_committed_config(tmp_path):
     import json
     lines = [json.loads(line) for line in server.stderr.read().decode().splitlines() if line.strip()]
     assert any(entry["logger"].startswith("gunicorn") for entry in lines)
+    # One access line per request, the app's (with its request id): gunicorn's own access log
+    # stays off unless GUNICORN_ACCESSLOG asks for it.
+    assert [entry["logger"] for entry in lines if "healthz" in json.dumps(entry)] == [
+        "enforcement.access"]
     assert any(entry.get("request_id") == "deploy-test-0001" and entry.get("path") == "/healthz"
                for entry in lines)
+
+
+def test_gunicorn_access_log_goes_where_gunicorn_accesslog_says(monkeypatch, tmp_path):
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["accesslog"] is None
+    assert conf["logconfig_dict"]["loggers"]["gunicorn.access"]["handlers"] == []
+    monkeypatch.setenv("GUNICORN_ACCESSLOG", str(tmp_path / "access.log"))
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    (handler,) = conf["logconfig_dict"]["loggers"]["gunicorn.access"]["handlers"]
+    assert conf["logconfig_dict"]["handlers"][handler]["filename"] == str(tmp_path / "access.log")
+    monkeypatch.setenv("GUNICORN_ACCESSLOG", "-")
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    (handler,) = conf["logconfig_dict"]["loggers"]["gunicorn.access"]["handlers"]
+    assert conf["logconfig_dict"]["handlers"][handler]["stream"] == "ext://sys.stdout"
 
 
 def test_a_worker_does_not_load_folium_numpy_or_greenlet_at_start(tmp_path):
