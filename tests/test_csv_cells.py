@@ -10,6 +10,8 @@ import io
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from enforcement.exports.columns import Column
 from enforcement.exports.csv import BOM, CHUNK, guard_text, iter_csv
@@ -65,3 +67,14 @@ def test_a_tab_or_carriage_return_in_front_is_guarded_even_before_plain_text(nam
     # OWASP lists tab and carriage return as formula starts by themselves; only spaces (ASCII
     # and full-width) are looked through.
     assert guard_text(name) == "'" + name
+
+
+@given(st.one_of(st.none(), st.integers(), st.text(
+    alphabet=st.sampled_from(["=", "+", "-", "@", "\t", "\r", " ", "\u3000", "甲", "a", "1"]),
+    max_size=6)))
+def test_a_text_cell_is_exactly_the_guarded_text_whatever_its_first_characters(value):
+    # The writer decides most cells on their first character; the guard itself decides the rest.
+    expected = "" if value is None else guard_text(str(value))
+    text = b"".join(iter_csv([Column("t", "名称")], [{"t": value}])).decode("utf-8")
+    row = next(csv.reader(io.StringIO(text[1:].split("\r\n", 1)[1]))) if expected else [""]
+    assert row == [expected]
