@@ -87,6 +87,20 @@ def test_gunicorn_serves_the_app_with_the_committed_config(tmp_path):
                for entry in lines)
 
 
+def test_a_worker_takes_its_start_up_objects_out_of_full_garbage_collections():
+    import gc
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert gc.get_freeze_count() == 0
+    try:
+        conf["post_worker_init"](None)
+        # What the process held when the worker was ready is frozen: a full collection
+        # no longer walks it.
+        assert gc.get_freeze_count() > 10_000
+        assert len(gc.get_objects(generation=2)) < gc.get_freeze_count() / 10
+    finally:
+        gc.unfreeze()
+
+
 def test_gunicorn_access_log_goes_where_gunicorn_accesslog_says(monkeypatch, tmp_path):
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert conf["accesslog"] is None
