@@ -31,7 +31,7 @@ forwarded_allow_ips = _env("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 #: The app writes its own JSON access line (with the request id); gunicorn's own messages go
 #: to standard error, which systemd's journal keeps. gunicorn's access line is off unless
 #: GUNICORN_ACCESSLOG names a file ("-": standard output): a second line per request, without
-#: the request id, was noise in the journal and a tenth of a visit post's time in the worker.
+#: the request id, was noise in the journal and 6% of a visit post's time in the worker.
 accesslog = _env("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = _env("GUNICORN_LOGLEVEL", "info")
@@ -40,18 +40,7 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 #: Each worker imports the app itself (safe with database connections and boto3 clients).
 preload_app = False
 
-
-def post_worker_init(worker):
-    """Once the worker has imported the app: its start-up objects (some 150,000: Flask,
-    SQLAlchemy's mappers, the translations, the schemas) leave the garbage collector's care.
-    They live as long as the worker, yet every full collection walked them all: about a tenth
-    of a second, every hundred requests or so, inside whatever request it fell on. A visit post
-    then held the write lock (SQLite's, or the audit chain's on PostgreSQL) through the pause,
-    and every other writer of the server waited for it (benchmarks/analysis.md, session 7).
-    The garbage there is collected first, so that nothing unreachable is kept for good."""
-    gc.collect()
-    gc.freeze()
-#: gunicorn's own lines as JSON too (the app's formatter), so the journal holds one format.
+#: gunicorn's access line, where GUNICORN_ACCESSLOG sends it (none by default).
 _access_handlers = {}
 if accesslog == "-":
     _access_handlers["access"] = {"class": "logging.StreamHandler", "formatter": "json",
@@ -60,6 +49,7 @@ elif accesslog:
     # Watched: logrotate may move the file away; the next line reopens it.
     _access_handlers["access"] = {"class": "logging.handlers.WatchedFileHandler",
                                   "formatter": "json", "filename": accesslog}
+#: gunicorn's own lines as JSON too (the app's formatter), so the journal holds one format.
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -89,3 +79,15 @@ class _Logger(glogging.Logger):
 
 
 logger_class = _Logger
+
+
+def post_worker_init(worker):
+    """Once the worker has imported the app: its start-up objects (some 150,000: Flask,
+    SQLAlchemy's mappers, the translations, the schemas) leave the garbage collector's care.
+    They live as long as the worker, yet every full collection walked them all: about a tenth
+    of a second, every hundred requests or so, inside whatever request it fell on. A visit post
+    then held the write lock (SQLite's, or the audit chain's on PostgreSQL) through the pause,
+    and every other writer of the server waited for it (benchmarks/analysis.md, session 7).
+    The garbage there is collected first, so that nothing unreachable is kept for good."""
+    gc.collect()
+    gc.freeze()
