@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 
 from sqlalchemy import create_engine, text
 
-ENGINE = create_engine(os.environ["BARE_DATABASE_URL"], pool_size=4)
 INSERT = text(
     "INSERT INTO visit (client_uuid, payload_hash, enterprise_id, recorded_by_id, visited_at, "
     "received_at, lat, lon, accuracy_m, distance_m, geofence_ok, geofence_reason, purpose, "
@@ -16,15 +15,22 @@ INSERT = text(
     ":lat, :lon, :acc, NULL, NULL, '', :p, :un, :f, NULL, '', '{}')")
 
 
+def values(data: dict, now: datetime) -> dict:
+    """The insert's parameters from a visit's JSON body (also used by ``floor_app``)."""
+    return {"u": data["client_uuid"], "e": data["enterprise_id"],
+            "t": now.replace(tzinfo=None), "lat": data["lat"], "lon": data["lon"],
+            "acc": data["accuracy_m"], "p": data["purpose"], "un": data["unannounced"],
+            "f": data["findings"]}
+
+
+ENGINE = create_engine(os.environ["BARE_DATABASE_URL"], pool_size=4)
+
+
 def app(environ, start_response):
     size = int(environ.get("CONTENT_LENGTH") or 0)
     data = json.loads(environ["wsgi.input"].read(size))
     with ENGINE.begin() as conn:
-        conn.execute(INSERT, {"u": data["client_uuid"], "e": data["enterprise_id"],
-                              "t": datetime.now(timezone.utc).replace(tzinfo=None),
-                              "lat": data["lat"], "lon": data["lon"], "acc": data["accuracy_m"],
-                              "p": data["purpose"], "un": data["unannounced"],
-                              "f": data["findings"]})
+        conn.execute(INSERT, values(data, datetime.now(timezone.utc)))
     body = b'{"ok": true}'
     start_response("201 Created", [("Content-Type", "application/json"),
                                    ("Content-Length", str(len(body)))])
